@@ -1,0 +1,66 @@
+package dev.cairn.api;
+
+import java.nio.file.Path;
+import java.util.ServiceLoader;
+
+import dev.cairn.api.pipeline.Pipeline;
+import dev.cairn.api.run.PipelineRun;
+import dev.cairn.api.run.RunOptions;
+import dev.cairn.api.spi.EngineProvider;
+import org.apiguardian.api.API;
+
+/**
+ * An open Cairn engine: runs pipelines and gives access to what they stored.
+ *
+ * <p>Obtain one with {@link #open()} (embedded defaults under {@code $CAIRN_HOME}, or {@code ./.cairn}) or
+ * {@link #builder()}. Several engines may live in one JVM. Close it to release the metadata store, the
+ * artifact stores and the worker threads. Thread-safe.
+ */
+@API(status = API.Status.STABLE, since = "0.1")
+public interface Cairn extends AutoCloseable {
+
+    /** Opens an engine on the embedded defaults: a local artifact store and a SQLite metadata store in {@link CairnConfiguration#defaultHome()}. */
+    static Cairn open() {
+        return builder().build();
+    }
+
+    /** Opens an engine on the embedded defaults in {@code home}. */
+    static Cairn open(Path home) {
+        return builder().home(home).build();
+    }
+
+    /** A builder for an engine with explicit stores, plugins and parallelism. */
+    static CairnConfiguration.Builder builder() {
+        return CairnConfiguration.builder();
+    }
+
+    /**
+     * Opens an engine for an explicit configuration, using the first {@link EngineProvider} found on the
+     * class path (the {@code cairn-core-engine} module provides one).
+     */
+    static Cairn open(CairnConfiguration configuration) {
+        for (EngineProvider provider : ServiceLoader.load(EngineProvider.class, Cairn.class.getClassLoader())) {
+            return provider.open(configuration);
+        }
+        throw new CairnException(ErrorCode.CONFIGURATION,
+                "No Cairn engine found on the class path: add the dev.cairn:cairn-core-engine dependency (its version is managed by dev.cairn:cairn-bom)");
+    }
+
+    /** Runs a pipeline to completion and returns its run; a failed step makes the run {@code FAILED} rather than throwing. */
+    PipelineRun run(Pipeline pipeline);
+
+    /** Runs a pipeline with per-run options (listeners, parallelism). */
+    PipelineRun run(Pipeline pipeline, RunOptions options);
+
+    /**
+     * Checks a pipeline against this engine (materializers exist for every output and input type,
+     * artifact names are valid once substituted) without running anything.
+     */
+    void validate(Pipeline pipeline);
+
+    /** The client for reading runs and artifacts of this engine's stores. */
+    Client client();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,132 @@
+package dev.cairn.api;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.cairn.api.metadata.MetadataStore;
+import dev.cairn.api.spi.CairnPlugin;
+import org.apiguardian.api.API;
+
+/**
+ * How to open an engine: where artifacts and metadata live, extra plugins, and parallelism.
+ *
+ * <p>Unset values fall back to the embedded defaults: artifacts under {@code <home>/artifacts-store}
+ * ({@code file:} URI), metadata in {@code <home>/metadata.db} (SQLite), parallelism equal to the available cores.
+ */
+@API(status = API.Status.STABLE, since = "0.1")
+public final class CairnConfiguration {
+    private final Path home;
+    private final Optional<URI> artifactStoreUri;
+    private final Optional<MetadataStore> metadataStore;
+    private final Optional<Path> metadataDatabase;
+    private final int parallelism;
+    private final List<CairnPlugin> plugins;
+
+    private CairnConfiguration(Builder builder) {
+        this.home = builder.home == null ? defaultHome() : builder.home.toAbsolutePath().normalize();
+        this.artifactStoreUri = Optional.ofNullable(builder.artifactStoreUri);
+        this.metadataStore = Optional.ofNullable(builder.metadataStore);
+        this.metadataDatabase = Optional.ofNullable(builder.metadataDatabase);
+        this.parallelism = builder.parallelism;
+        this.plugins = List.copyOf(builder.plugins);
+    }
+
+    /** {@code $CAIRN_HOME} when set, else {@code ./.cairn}, as an absolute path. */
+    public static Path defaultHome() {
+        String env = System.getenv("CAIRN_HOME");
+        Path home = env == null || env.isBlank() ? Path.of(".cairn") : Path.of(env);
+        return home.toAbsolutePath().normalize();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** The default artifact store's root; empty means {@code <home>/artifacts-store}. */
+    public Optional<URI> artifactStoreUri() {
+        return artifactStoreUri;
+    }
+
+    /** An explicit metadata store; empty means the embedded SQLite store. The engine closes it. */
+    public Optional<MetadataStore> metadataStore() {
+        return metadataStore;
+    }
+
+    /** The SQLite database file of the embedded metadata store; empty means {@code <home>/metadata.db}. */
+    public Optional<Path> metadataDatabase() {
+        return metadataDatabase;
+    }
+
+    /** Maximum number of steps run at once; at least 1. */
+    public int parallelism() {
+        return parallelism;
+    }
+
+    /** Plugins added explicitly, on top of those found by {@link java.util.ServiceLoader}. */
+    public List<CairnPlugin> plugins() {
+        return plugins;
+    }
+
+    /** Mutable builder; not thread-safe. */
+    public static final class Builder {
+        private Path home;
+        private URI artifactStoreUri;
+        private MetadataStore metadataStore;
+        private Path metadataDatabase;
+        private int parallelism = Runtime.getRuntime().availableProcessors();
+        private final List<CairnPlugin> plugins = new ArrayList<>();
+
+        private Builder() {}
+
+        public Builder home(Path home) {
+            this.home = requireNonNull(home, "home is null");
+            return this;
+        }
+
+        public Builder artifactStore(URI rootUri) {
+            this.artifactStoreUri = requireNonNull(rootUri, "rootUri is null");
+            return this;
+        }
+
+        public Builder metadataStore(MetadataStore metadataStore) {
+            this.metadataStore = requireNonNull(metadataStore, "metadataStore is null");
+            return this;
+        }
+
+        public Builder metadataDatabase(Path databaseFile) {
+            this.metadataDatabase = requireNonNull(databaseFile, "databaseFile is null");
+            return this;
+        }
+
+        public Builder parallelism(int parallelism) {
+            if (parallelism < 1) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "parallelism must be at least 1, got " + parallelism);
+            }
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        public Builder plugin(CairnPlugin plugin) {
+            plugins.add(requireNonNull(plugin, "plugin is null"));
+            return this;
+        }
+
+        public CairnConfiguration configuration() {
+            return new CairnConfiguration(this);
+        }
+
+        /** Opens the engine. */
+        public Cairn build() {
+            return Cairn.open(configuration());
+        }
+    }
+}

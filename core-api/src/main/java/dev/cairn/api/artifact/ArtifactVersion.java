@@ -1,0 +1,73 @@
+package dev.cairn.api.artifact;
+
+import java.lang.reflect.Type;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.apiguardian.api.API;
+
+/**
+ * One stored version of a named artifact, with its metadata. Obtained from the client or a run; the data
+ * itself is read only by {@link #load()}. Implementations are immutable snapshots and thread-safe.
+ */
+@API(status = API.Status.STABLE, since = "0.1")
+public interface ArtifactVersion {
+    UUID id();
+
+    String name();
+
+    /** {@code "1"}, {@code "2"}, … when assigned automatically, or the explicit version string. */
+    String version();
+
+    /** Where the artifact's directory lives in its store. */
+    URI uri();
+
+    /** The root URI of the artifact store that holds it. */
+    URI storeUri();
+
+    /** The full generic type name of the stored value, e.g. {@code java.util.List<com.acme.Row>}. */
+    String dataType();
+
+    String materializerId();
+
+    String materializerVersion();
+
+    ArtifactType artifactType();
+
+    /** SHA-256 (hex) over the artifact's data files and their per-file hashes; equal data gives an equal hash. */
+    String contentHash();
+
+    /** Total bytes of the data files. */
+    long size();
+
+    /** Metadata extracted by the materializer (JSON values: strings, numbers, booleans, lists, maps). */
+    Map<String, Object> metadata();
+
+    /** The visualizations the materializer produced; never {@code null}, possibly empty. */
+    List<Visualization> visualizations();
+
+    /** The step run that produced it; empty for registered data. */
+    Optional<UUID> producerStepRunId();
+
+    Instant createdAt();
+
+    /** Loads the value as the type it was stored with. */
+    <T> T load();
+
+    /** Loads the value as {@code type}, which must be compatible with the stored data. */
+    <T> T load(Type type);
+
+    /** Loads (part of) the value as {@code type} with options. */
+    <T> T load(Type type, LoadOptions options);
+
+    /**
+     * Re-reads every file and checks its size and SHA-256 against the manifest and the recorded content hash.
+     *
+     * @throws dev.cairn.api.CairnException with {@code INTEGRITY_VIOLATION} naming the first file that differs
+     */
+    void verify();
+}

@@ -1,0 +1,118 @@
+package dev.cairn.api.metadata;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.cairn.api.artifact.Visualization;
+import dev.cairn.api.run.RunStatus;
+import org.apiguardian.api.API;
+
+/**
+ * Where Cairn records pipelines, runs, step runs, artifact versions and lineage.
+ *
+ * <p>Implementations are thread-safe and safe to share between processes on one database: version
+ * assignment is atomic (two writers never get the same version of a name). Failures are reported as
+ * {@code CairnException}s with {@code METADATA_FAILURE}. Lists are never {@code null}.
+ */
+@API(status = API.Status.STABLE, since = "0.1")
+public interface MetadataStore extends AutoCloseable {
+    // --- runs ---
+
+    /** Records a new run and, in the same transaction, its step runs (usually {@code PENDING}). */
+    void insertRun(PipelineRunRecord run, List<StepRunRecord> stepRuns);
+
+    /** Marks a run finished. */
+    void finishRun(UUID runId, RunStatus status, Instant endedAt, Optional<String> error);
+
+    /** Replaces the mutable fields (status, times, error, cache fields) of a step run. */
+    void updateStepRun(StepRunRecord stepRun);
+
+    /**
+     * Records a finished step in one transaction: updates the step run, marks its new artifact versions
+     * {@code READY} at their URIs, and records its inputs and outputs.
+     */
+    void completeStep(StepRunRecord stepRun, List<CommittedArtifact> committed, List<StepInputRecord> inputs, List<StepOutputRecord> outputs);
+
+    Optional<PipelineRunRecord> findRun(UUID runId);
+
+    /** Runs whose id starts with {@code prefix} (for abbreviated ids on the command line). */
+    List<PipelineRunRecord> findRunsByIdPrefix(String prefix);
+
+    /** Runs newest first, of one pipeline when {@code pipelineName} is present. */
+    List<PipelineRunRecord> listRuns(Optional<String> pipelineName);
+
+    /** Step runs of a run, by position. */
+    List<StepRunRecord> listStepRuns(UUID runId);
+
+    Optional<StepRunRecord> findStepRun(UUID stepRunId);
+
+    // --- artifact versions ---
+
+    /**
+     * Reserves a version: inserts a {@code PENDING} row and returns it with its version assigned.
+     *
+     * @throws dev.cairn.api.CairnException {@code DUPLICATE_VERSION} if an explicit version exists for the name
+     */
+    ArtifactVersionRecord reserveArtifactVersion(NewArtifactVersion request);
+
+    /** Marks a reserved version {@code READY} at {@code uri}, with its visualizations, outside any step (registration). */
+    void commitArtifactVersion(CommittedArtifact committed);
+
+    /** Forgets a reserved version whose data could not be committed. */
+    void abandonArtifactVersion(UUID artifactId);
+
+    /** A {@code READY} version by id. */
+    Optional<ArtifactVersionRecord> findArtifactVersion(UUID artifactId);
+
+    /** A {@code READY} version by name and version string. */
+    Optional<ArtifactVersionRecord> findArtifactVersion(String name, String version);
+
+    /** The most recently created {@code READY} version of {@code name}. */
+    Optional<ArtifactVersionRecord> findLatestArtifactVersion(String name);
+
+    /** {@code READY} versions of {@code name}, oldest first. */
+    List<ArtifactVersionRecord> listArtifactVersions(String name);
+
+    /** All {@code READY} versions, newest first. */
+    List<ArtifactVersionRecord> listArtifactVersions();
+
+    /** Distinct names with at least one {@code READY} version, sorted. */
+    List<String> listArtifactNames();
+
+    List<Visualization> listVisualizations(UUID artifactId);
+
+    // --- lineage ---
+
+    /** Records artifacts a step run consumed after it started (client loads inside the step). */
+    void recordStepInputs(List<StepInputRecord> inputs);
+
+    List<StepInputRecord> listStepInputs(UUID stepRunId);
+
+    List<StepOutputRecord> listStepOutputs(UUID stepRunId);
+
+    /** Inputs of every step run of a run. */
+    List<StepInputRecord> listStepInputsOfRun(UUID runId);
+
+    /** Outputs of every step run of a run. */
+    List<StepOutputRecord> listStepOutputsOfRun(UUID runId);
+
+    /** Step runs that consumed an artifact version. */
+    List<StepInputRecord> listConsumers(UUID artifactId);
+
+    @Override
+    void close();
+
+    /**
+     * A reserved artifact version whose data is now committed at {@code uri}.
+     */
+    record CommittedArtifact(UUID artifactId, URI uri, List<Visualization> visualizations) {
+        public CommittedArtifact {
+            java.util.Objects.requireNonNull(artifactId, "artifactId is null");
+            java.util.Objects.requireNonNull(uri, "uri is null");
+            visualizations = List.copyOf(visualizations);
+        }
+    }
+}

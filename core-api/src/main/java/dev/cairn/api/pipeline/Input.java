@@ -1,0 +1,7 @@
+package dev.cairn.api.pipeline;
+
+import org.apiguardian.api.API;
+
+/** An argument of a step call: an artifact ({@link Ref}) or a literal parameter ({@link Param}). */
+@API(status = API.Status.STABLE, since = "0.1")
+public interface Input<T> {}

@@ -1,0 +1,63 @@
+package dev.cairn.api.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apiguardian.api.API;
+
+/** Options of a whole pipeline: name substitutions and caching; a step's own options win. Immutable. */
+@API(status = API.Status.STABLE, since = "0.1")
+public final class PipelineOptions {
+    public static final PipelineOptions NONE = builder().build();
+
+    private final Map<String, String> substitutions;
+    private final Optional<Boolean> enableCache;
+
+    private PipelineOptions(Builder builder) {
+        this.substitutions = Map.copyOf(builder.substitutions);
+        this.enableCache = Optional.ofNullable(builder.enableCache);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static PipelineOptions substitutions(Map<String, String> substitutions) {
+        Builder builder = builder();
+        substitutions.forEach(builder::substitution);
+        return builder.build();
+    }
+
+    public Map<String, String> substitutions() {
+        return substitutions;
+    }
+
+    public Optional<Boolean> enableCache() {
+        return enableCache;
+    }
+
+    /** Mutable builder; not thread-safe. */
+    public static final class Builder {
+        private final Map<String, String> substitutions = new LinkedHashMap<>();
+        private Boolean enableCache;
+
+        private Builder() {}
+
+        public Builder substitution(String placeholder, String value) {
+            substitutions.put(requireNonNull(placeholder, "placeholder is null"), requireNonNull(value, "value is null"));
+            return this;
+        }
+
+        public Builder enableCache(boolean enable) {
+            this.enableCache = enable;
+            return this;
+        }
+
+        public PipelineOptions build() {
+            return new PipelineOptions(this);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.cairn.api.pipeline;
+
+import java.io.Serializable;
+
+import org.apiguardian.api.API;
+
+/** A reference to a {@code @Step} method with 0 parameter(s); serializable so the engine can find the method. */
+@FunctionalInterface
+@API(status = API.Status.STABLE, since = "0.1")
+public interface StepMethod0<R> extends Serializable {
+    R call() throws Exception;
+}

@@ -1,0 +1,21 @@
+package dev.cairn.api.run;
+
+import java.time.Duration;
+
+import org.apiguardian.api.API;
+
+/**
+ * Receives progress of a run as it happens. Called from worker threads, possibly concurrently; an
+ * implementation must be thread-safe and quick. Exceptions it throws are logged and ignored.
+ */
+@API(status = API.Status.STABLE, since = "0.1")
+public interface RunListener {
+    default void runStarted(String pipelineName, java.util.UUID runId, int stepCount) {}
+
+    default void stepStarted(String stepName) {}
+
+    /** A step finished with {@code status} ({@code COMPLETED}, {@code CACHED}, {@code FAILED} or {@code SKIPPED}). */
+    default void stepFinished(String stepName, StepStatus status, Duration duration) {}
+
+    default void runFinished(PipelineRun run) {}
+}

@@ -1,0 +1,52 @@
+package dev.cairn.api.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.cairn.api.artifact.ArtifactVersion;
+import org.apiguardian.api.API;
+
+/** One step of a pipeline run, as recorded. An immutable snapshot. */
+@API(status = API.Status.STABLE, since = "0.1")
+public interface StepRun {
+    UUID id();
+
+    UUID runId();
+
+    /** The step's name within its pipeline (the method name unless renamed). */
+    String name();
+
+    StepStatus status();
+
+    Optional<Instant> startedAt();
+
+    Optional<Instant> endedAt();
+
+    /** Wall time of the step, empty until it finished. */
+    Optional<Duration> duration();
+
+    /** Parameter values (JSON values) by argument name. */
+    Map<String, Object> parameters();
+
+    /** Input artifacts by argument name (including artifacts loaded through the client inside the step). */
+    Map<String, ArtifactVersion> inputs();
+
+    /** Output artifacts by output name. */
+    Map<String, ArtifactVersion> outputs();
+
+    /**
+     * The output of the given name.
+     *
+     * @throws dev.cairn.api.CairnException {@code STEP_NOT_FOUND} naming the outputs that exist
+     */
+    ArtifactVersion output(String name);
+
+    /** The error message and stack trace when {@code FAILED}, or why it was skipped. */
+    Optional<String> error();
+
+    /** For a {@code CACHED} step run: the step run whose outputs were reused. */
+    Optional<UUID> cachedFrom();
+}

@@ -1,0 +1,27 @@
+package dev.cairn.api.spi;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+
+import org.apiguardian.api.API;
+
+/**
+ * A new artifact directory being written in the staging area of an {@link ArtifactStore}. Invisible to
+ * readers until {@link #commit(String)}; closing an uncommitted draft deletes it. Not thread-safe.
+ */
+@API(status = API.Status.STABLE, since = "0.1")
+public interface ArtifactDraft extends AutoCloseable {
+    /** Creates a file inside the draft (relative path with forward slashes; parents are created). */
+    OutputStream create(String relativePath) throws IOException;
+
+    /**
+     * Atomically moves the draft to {@code targetRelativeDirectory} under the store root and returns its URI.
+     * Fails with {@code STORE_FAILURE} if the target already exists; the draft is then left for {@link #close()}.
+     */
+    URI commit(String targetRelativeDirectory) throws IOException;
+
+    /** Deletes the draft unless it was committed. */
+    @Override
+    void close();
+}
