@@ -15,7 +15,7 @@ import org.apiguardian.api.API;
 /**
  * How to open an engine: where artifacts and metadata live, extra plugins, and parallelism.
  *
- * <p>Unset values fall back to the embedded defaults: artifacts under {@code <home>/artifacts-store}
+ * <p>Unset values fall back to the embedded defaults: artifacts under {@code <home>/store}
  * ({@code file:} URI), metadata in {@code <home>/metadata.db} (SQLite), parallelism equal to the available cores.
  */
 @API(status = API.Status.STABLE, since = "0.1")
@@ -51,7 +51,7 @@ public final class CairnConfiguration {
         return home;
     }
 
-    /** The default artifact store's root; empty means {@code <home>/artifacts-store}. */
+    /** The default artifact store's root; empty means {@code <home>/store}. */
     public Optional<URI> artifactStoreUri() {
         return artifactStoreUri;
     }

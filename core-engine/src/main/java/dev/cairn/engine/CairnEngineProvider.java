@@ -1,0 +1,17 @@
+package dev.cairn.engine;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Stage;
+import dev.cairn.api.Cairn;
+import dev.cairn.api.CairnConfiguration;
+import dev.cairn.api.spi.EngineProvider;
+
+/** Opens {@link CairnEngine}s; registered for {@link java.util.ServiceLoader} as the {@link EngineProvider}. */
+public final class CairnEngineProvider implements EngineProvider {
+    @Override
+    public Cairn open(CairnConfiguration configuration) {
+        Injector injector = Guice.createInjector(Stage.PRODUCTION, new EngineModule(configuration));
+        return injector.getInstance(CairnEngine.class);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.cairn.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import dev.cairn.api.CairnConfiguration;
+import dev.cairn.api.metadata.MetadataStore;
+import dev.cairn.engine.json.JsonCodec;
+import dev.cairn.engine.materializers.MaterializerRegistry;
+import dev.cairn.engine.metadata.SqliteMetadataStore;
+import dev.cairn.engine.plugins.Plugins;
+import dev.cairn.engine.stores.ArtifactStores;
+
+/** Guice wiring of one engine. Everything is a singleton of that engine's injector; nothing is global. */
+final class EngineModule extends AbstractModule {
+    private final CairnConfiguration configuration;
+
+    EngineModule(CairnConfiguration configuration) {
+        this.configuration = requireNonNull(configuration, "configuration is null");
+    }
+
+    @Override
+    protected void configure() {
+        bind(CairnConfiguration.class).toInstance(configuration);
+        bind(Clock.class).toInstance(Clock.systemUTC());
+    }
+
+    @Provides
+    @Singleton
+    Plugins plugins() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return Plugins.discover(loader != null ? loader : EngineModule.class.getClassLoader(), configuration.plugins());
+    }
+
+    @Provides
+    @Singleton
+    ObjectMapper objectMapper() {
+        return JsonCodec.newCanonicalMapper();
+    }
+
+    @Provides
+    @Singleton
+    MaterializerRegistry materializers(Plugins plugins) {
+        return MaterializerRegistry.of(plugins.all());
+    }
+
+    @Provides
+    @Singleton
+    ArtifactStores artifactStores(Plugins plugins) {
+        URI root = configuration.artifactStoreUri().orElseGet(() -> configuration.home().resolve("store").toUri());
+        return new ArtifactStores(plugins.all(), root);
+    }
+
+    @Provides
+    @Singleton
+    MetadataStore metadataStore() {
+        if (configuration.metadataStore().isPresent()) {
+            return configuration.metadataStore().get();
+        }
+        Path database = configuration.metadataDatabase().orElseGet(() -> configuration.home().resolve("metadata.db"));
+        return SqliteMetadataStore.open(database);
+    }
+
+    @Provides
+    @Singleton
+    ExecutorService workers() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory factory = runnable -> {
+            Thread thread = new Thread(runnable, "cairn-worker-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        return Executors.newFixedThreadPool(configuration.parallelism(), factory);
+    }
+}

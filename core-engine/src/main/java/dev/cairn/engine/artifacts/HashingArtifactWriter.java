@@ -1,0 +1,112 @@
+package dev.cairn.engine.artifacts;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.reflect.Type;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.spi.ArtifactDraft;
+import dev.cairn.api.spi.ArtifactWriter;
+
+/** An {@link ArtifactWriter} over a store draft that hashes and counts every file while it is written. */
+final class HashingArtifactWriter implements ArtifactWriter {
+    private final ArtifactDraft draft;
+    private final String artifactName;
+    private final Type type;
+    private final Map<String, String> options;
+    private final Map<String, Manifest.FileEntry> files = new LinkedHashMap<>();
+    private final List<String> open = new ArrayList<>();
+
+    HashingArtifactWriter(ArtifactDraft draft, String artifactName, Type type, Map<String, String> options) {
+        this.draft = requireNonNull(draft, "draft is null");
+        this.artifactName = requireNonNull(artifactName, "artifactName is null");
+        this.type = requireNonNull(type, "type is null");
+        this.options = Map.copyOf(options);
+    }
+
+    @Override
+    public OutputStream create(String relativePath) throws IOException {
+        requireNonNull(relativePath, "relativePath is null");
+        if (relativePath.equals(".cairn") || relativePath.startsWith(".cairn/")) {
+            throw new CairnException(ErrorCode.MATERIALIZER_FAILED,
+                    "A materializer tried to write '" + relativePath + "' for artifact '" + artifactName + "': paths under .cairn/ are reserved for Cairn's manifest");
+        }
+        if (files.containsKey(relativePath) || open.contains(relativePath)) {
+            throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "File '" + relativePath + "' of artifact '" + artifactName + "' was created twice");
+        }
+        OutputStream target = draft.create(relativePath);
+        open.add(relativePath);
+        return new HashingStream(target, relativePath);
+    }
+
+    @Override
+    public String artifactName() {
+        return artifactName;
+    }
+
+    @Override
+    public Type type() {
+        return type;
+    }
+
+    @Override
+    public Map<String, String> options() {
+        return options;
+    }
+
+    /** The data files written, once every stream is closed. */
+    List<Manifest.FileEntry> finish() {
+        if (!open.isEmpty()) {
+            throw new CairnException(ErrorCode.MATERIALIZER_FAILED,
+                    "The materializer of artifact '" + artifactName + "' left file(s) " + open + " open: close every stream from ArtifactWriter.create");
+        }
+        return List.copyOf(files.values());
+    }
+
+    private final class HashingStream extends FilterOutputStream {
+        private final String path;
+        private final MessageDigest digest = ContentHash.sha256();
+        private long size;
+        private boolean closed;
+
+        HashingStream(OutputStream out, String path) {
+            super(out);
+            this.path = path;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            digest.update((byte) b);
+            size++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            digest.update(b, off, len);
+            size += len;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            super.close();
+            open.remove(path);
+            files.put(path, new Manifest.FileEntry(path, size, HexFormat.of().formatHex(digest.digest())));
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.cairn.engine.client;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.Client;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.artifact.ArtifactVersion;
+import dev.cairn.api.metadata.ArtifactVersionRecord;
+import dev.cairn.api.metadata.MetadataStore;
+import dev.cairn.api.metadata.PipelineRunRecord;
+import dev.cairn.api.metadata.StepInputRecord;
+import dev.cairn.api.metadata.StepOutputRecord;
+import dev.cairn.api.metadata.StepRunRecord;
+import dev.cairn.api.run.PipelineRun;
+import dev.cairn.api.run.StepRun;
+import dev.cairn.engine.artifacts.ArtifactService;
+import jakarta.inject.Inject;
+
+/** The {@link Client} of an engine, reading the metadata store. Thread-safe. */
+public class EngineClient implements Client {
+    private final MetadataStore metadata;
+    private final ArtifactService artifacts;
+    private final Consumer<ArtifactVersionRecord> onLoad;
+
+    @Inject
+    public EngineClient(MetadataStore metadata, ArtifactService artifacts) {
+        this(metadata, artifacts, record -> {});
+    }
+
+    private EngineClient(MetadataStore metadata, ArtifactService artifacts, Consumer<ArtifactVersionRecord> onLoad) {
+        this.metadata = requireNonNull(metadata, "metadata is null");
+        this.artifacts = requireNonNull(artifacts, "artifacts is null");
+        this.onLoad = onLoad;
+    }
+
+    /** A client whose artifact loads are reported to {@code onLoad} (used inside steps to record lineage). */
+    public EngineClient recordingLoads(Consumer<ArtifactVersionRecord> onLoad) {
+        return new EngineClient(metadata, artifacts, requireNonNull(onLoad, "onLoad is null"));
+    }
+
+    public ArtifactVersion artifactVersion(ArtifactVersionRecord record) {
+        return new StoredArtifactVersion(record, artifacts, metadata, onLoad);
+    }
+
+    @Override
+    public PipelineRun getPipelineRun(UUID runId) {
+        requireNonNull(runId, "runId is null");
+        PipelineRunRecord run = metadata.findRun(runId).orElseThrow(() -> new CairnException(ErrorCode.RUN_NOT_FOUND,
+                "No pipeline run with id " + runId + ": list runs with 'cairn runs list'"));
+        return snapshot(run);
+    }
+
+    @Override
+    public PipelineRun getPipelineRun(String runId) {
+        requireNonNull(runId, "runId is null");
+        try {
+            return getPipelineRun(UUID.fromString(runId));
+        } catch (IllegalArgumentException notAFullId) {
+            List<PipelineRunRecord> matches = metadata.findRunsByIdPrefix(runId.toLowerCase(java.util.Locale.ROOT));
+            if (matches.isEmpty()) {
+                throw new CairnException(ErrorCode.RUN_NOT_FOUND, "No pipeline run with an id starting with '" + runId + "': list runs with 'cairn runs list'");
+            }
+            if (matches.size() > 1) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT,
+                        "Run id prefix '" + runId + "' matches " + matches.size() + " runs: give more characters of the id");
+            }
+            return snapshot(matches.get(0));
+        }
+    }
+
+    @Override
+    public List<PipelineRun> listRuns(String pipelineName) {
+        return metadata.listRuns(Optional.of(requireNonNull(pipelineName, "pipelineName is null"))).stream().map(this::snapshot).toList();
+    }
+
+    @Override
+    public List<PipelineRun> listRuns() {
+        return metadata.listRuns(Optional.empty()).stream().map(this::snapshot).toList();
+    }
+
+    @Override
+    public ArtifactVersion getArtifactVersion(String name) {
+        requireNonNull(name, "name is null");
+        return metadata.findLatestArtifactVersion(name).map(this::artifactVersion)
+                .orElseThrow(() -> notFound("No artifact named '" + name + "'"));
+    }
+
+    @Override
+    public ArtifactVersion getArtifactVersion(String name, String version) {
+        requireNonNull(name, "name is null");
+        requireNonNull(version, "version is null");
+        return metadata.findArtifactVersion(name, version).map(this::artifactVersion).orElseThrow(() -> {
+            List<String> versions = metadata.listArtifactVersions(name).stream().map(ArtifactVersionRecord::version).toList();
+            return notFound(versions.isEmpty() ? "No artifact named '" + name + "'"
+                    : "Artifact '" + name + "' has no version '" + version + "'; its versions are " + versions);
+        });
+    }
+
+    @Override
+    public ArtifactVersion getArtifactVersion(UUID id) {
+        requireNonNull(id, "id is null");
+        return metadata.findArtifactVersion(id).map(this::artifactVersion).orElseThrow(() -> notFound("No artifact version with id " + id));
+    }
+
+    private static CairnException notFound(String message) {
+        return new CairnException(ErrorCode.ARTIFACT_NOT_FOUND, message + ": list artifacts with 'cairn artifacts list'");
+    }
+
+    @Override
+    public List<ArtifactVersion> listArtifactVersions(String name) {
+        return metadata.listArtifactVersions(requireNonNull(name, "name is null")).stream().map(this::artifactVersion).toList();
+    }
+
+    @Override
+    public List<ArtifactVersion> listArtifactVersions() {
+        return metadata.listArtifactVersions().stream().map(this::artifactVersion).toList();
+    }
+
+    @Override
+    public List<String> listArtifactNames() {
+        return metadata.listArtifactNames();
+    }
+
+    /** A snapshot of a run read from the metadata store. */
+    public PipelineRun snapshot(PipelineRunRecord run) {
+        List<StepRunRecord> steps = metadata.listStepRuns(run.id());
+        List<StepInputRecord> inputs = metadata.listStepInputsOfRun(run.id());
+        List<StepOutputRecord> outputs = metadata.listStepOutputsOfRun(run.id());
+        Map<UUID, Optional<ArtifactVersionRecord>> artifactsById = new HashMap<>();
+        return snapshot(run, steps, inputs, outputs, id -> artifactsById.computeIfAbsent(id, metadata::findArtifactVersion));
+    }
+
+    /** A snapshot of a run from records already in hand; {@code artifactLookup} finds artifact records by id. */
+    public PipelineRun snapshot(PipelineRunRecord run, List<StepRunRecord> steps, List<StepInputRecord> inputs,
+            List<StepOutputRecord> outputs, Function<UUID, Optional<ArtifactVersionRecord>> artifactLookup) {
+        Map<UUID, Map<String, ArtifactVersion>> inputsByStep = new HashMap<>();
+        for (StepInputRecord input : inputs) {
+            artifactLookup.apply(input.artifactId()).ifPresent(record ->
+                    inputsByStep.computeIfAbsent(input.stepRunId(), k -> new LinkedHashMap<>()).put(input.name(), artifactVersion(record)));
+        }
+        Map<UUID, Map<String, ArtifactVersion>> outputsByStep = new HashMap<>();
+        for (StepOutputRecord output : outputs) {
+            artifactLookup.apply(output.artifactId()).ifPresent(record ->
+                    outputsByStep.computeIfAbsent(output.stepRunId(), k -> new LinkedHashMap<>()).put(output.name(), artifactVersion(record)));
+        }
+        List<StepRun> stepRuns = new ArrayList<>(steps.size());
+        for (StepRunRecord step : steps) {
+            stepRuns.add(new RecordedStepRun(step, inputsByStep.getOrDefault(step.id(), Map.of()), outputsByStep.getOrDefault(step.id(), Map.of())));
+        }
+        return new RecordedPipelineRun(run, stepRuns);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.cairn.engine.client;
+
+import static java.util.Objects.requireNonNull;
+
+import java.lang.reflect.Type;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import dev.cairn.api.artifact.ArtifactType;
+import dev.cairn.api.artifact.ArtifactVersion;
+import dev.cairn.api.artifact.LoadOptions;
+import dev.cairn.api.artifact.Visualization;
+import dev.cairn.api.metadata.ArtifactVersionRecord;
+import dev.cairn.api.metadata.MetadataStore;
+import dev.cairn.engine.artifacts.ArtifactService;
+
+/** An {@link ArtifactVersion} backed by its metadata record; loads through the store recorded with it. */
+public final class StoredArtifactVersion implements ArtifactVersion {
+    private final ArtifactVersionRecord record;
+    private final ArtifactService artifacts;
+    private final MetadataStore metadata;
+    private final Consumer<ArtifactVersionRecord> onLoad;
+
+    public StoredArtifactVersion(ArtifactVersionRecord record, ArtifactService artifacts, MetadataStore metadata, Consumer<ArtifactVersionRecord> onLoad) {
+        this.record = requireNonNull(record, "record is null");
+        this.artifacts = requireNonNull(artifacts, "artifacts is null");
+        this.metadata = requireNonNull(metadata, "metadata is null");
+        this.onLoad = requireNonNull(onLoad, "onLoad is null");
+    }
+
+    public ArtifactVersionRecord record() {
+        return record;
+    }
+
+    @Override public UUID id() { return record.id(); }
+    @Override public String name() { return record.name(); }
+    @Override public String version() { return record.version(); }
+    @Override public URI uri() { return record.uri().orElseThrow(); }
+    @Override public URI storeUri() { return record.storeUri(); }
+    @Override public String dataType() { return record.dataType(); }
+    @Override public String materializerId() { return record.materializerId(); }
+    @Override public String materializerVersion() { return record.materializerVersion(); }
+    @Override public ArtifactType artifactType() { return record.artifactType(); }
+    @Override public String contentHash() { return record.contentHash(); }
+    @Override public long size() { return record.size(); }
+    @Override public Map<String, Object> metadata() { return record.metadata(); }
+    @Override public Optional<UUID> producerStepRunId() { return record.producerStepRunId(); }
+    @Override public Instant createdAt() { return record.createdAt(); }
+
+    @Override
+    public List<Visualization> visualizations() {
+        return metadata.listVisualizations(record.id());
+    }
+
+    @Override
+    public <T> T load() {
+        return load(null, LoadOptions.DEFAULT);
+    }
+
+    @Override
+    public <T> T load(Type type) {
+        return load(requireNonNull(type, "type is null"), LoadOptions.DEFAULT);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T load(Type type, LoadOptions options) {
+        T value = (T) artifacts.load(record, type, requireNonNull(options, "options is null"));
+        onLoad.accept(record);
+        return value;
+    }
+
+    @Override
+    public void verify() {
+        artifacts.verify(record);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StoredArtifactVersion other && record.id().equals(other.record.id());
+    }
+
+    @Override
+    public int hashCode() {
+        return record.id().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ArtifactVersion[" + record.name() + ":" + record.version() + ", " + record.dataType() + ", " + record.id() + "]";
+    }
+}

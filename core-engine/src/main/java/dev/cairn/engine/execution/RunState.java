@@ -1,0 +1,95 @@
+package dev.cairn.engine.execution;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.cairn.api.metadata.ArtifactVersionRecord;
+import dev.cairn.api.metadata.PipelineRunRecord;
+import dev.cairn.api.metadata.StepInputRecord;
+import dev.cairn.api.metadata.StepOutputRecord;
+import dev.cairn.api.metadata.StepRunRecord;
+import dev.cairn.api.run.RunListener;
+import dev.cairn.engine.compile.CompiledPipeline;
+
+/** The in-memory state of one run, shared by the scheduler and the step runners. Thread-safe. */
+public final class RunState {
+    private final CompiledPipeline pipeline;
+    private final PipelineRunRecord run;
+    private final StepRunRecord[] stepRuns;
+    private final Map<Integer, Map<String, ArtifactVersionRecord>> outputs = new ConcurrentHashMap<>();
+    private final Map<UUID, ArtifactVersionRecord> artifacts = new ConcurrentHashMap<>();
+    private final List<StepInputRecord> inputRecords = new CopyOnWriteArrayList<>();
+    private final List<StepOutputRecord> outputRecords = new CopyOnWriteArrayList<>();
+    private final List<RunListener> listeners;
+
+    public RunState(CompiledPipeline pipeline, PipelineRunRecord run, List<StepRunRecord> stepRuns, List<RunListener> listeners) {
+        this.pipeline = pipeline;
+        this.run = run;
+        this.stepRuns = stepRuns.toArray(StepRunRecord[]::new);
+        this.listeners = List.copyOf(listeners);
+    }
+
+    public CompiledPipeline pipeline() {
+        return pipeline;
+    }
+
+    public PipelineRunRecord run() {
+        return run;
+    }
+
+    public UUID runId() {
+        return run.id();
+    }
+
+    public synchronized StepRunRecord stepRun(int index) {
+        return stepRuns[index];
+    }
+
+    public synchronized void update(StepRunRecord record) {
+        stepRuns[record.position()] = record;
+    }
+
+    public synchronized List<StepRunRecord> stepRuns() {
+        return List.of(stepRuns);
+    }
+
+    public ArtifactVersionRecord output(int stepIndex, String outputName) {
+        Map<String, ArtifactVersionRecord> stepOutputs = outputs.get(stepIndex);
+        ArtifactVersionRecord record = stepOutputs == null ? null : stepOutputs.get(outputName);
+        if (record == null) {
+            throw new IllegalStateException("output '" + outputName + "' of step " + stepIndex + " is not available");
+        }
+        return record;
+    }
+
+    public void completed(int stepIndex, Map<String, ArtifactVersionRecord> stepOutputs, List<StepInputRecord> inputs, List<StepOutputRecord> outputRecordsOfStep) {
+        outputs.put(stepIndex, Map.copyOf(stepOutputs));
+        stepOutputs.values().forEach(record -> artifacts.put(record.id(), record));
+        inputRecords.addAll(inputs);
+        outputRecords.addAll(outputRecordsOfStep);
+    }
+
+    public void consumed(List<StepInputRecord> inputs, List<ArtifactVersionRecord> records) {
+        records.forEach(record -> artifacts.put(record.id(), record));
+        inputRecords.addAll(inputs);
+    }
+
+    public ArtifactVersionRecord artifact(UUID id) {
+        return artifacts.get(id);
+    }
+
+    public List<StepInputRecord> inputRecords() {
+        return List.copyOf(inputRecords);
+    }
+
+    public List<StepOutputRecord> outputRecords() {
+        return List.copyOf(outputRecords);
+    }
+
+    public List<RunListener> listeners() {
+        return listeners;
+    }
+}

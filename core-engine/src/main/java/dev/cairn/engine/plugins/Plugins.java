@@ -1,0 +1,57 @@
+package dev.cairn.engine.plugins;
+
+import java.net.URL;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.spi.CairnPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The plugins of one engine: those found by {@link ServiceLoader} plus those added explicitly. */
+public final class Plugins {
+    private static final Logger LOG = LoggerFactory.getLogger(Plugins.class);
+
+    private final List<CairnPlugin> plugins;
+
+    private Plugins(List<CairnPlugin> plugins) {
+        this.plugins = List.copyOf(plugins);
+    }
+
+    public static Plugins discover(ClassLoader loader, List<CairnPlugin> explicit) {
+        List<CairnPlugin> found = new ArrayList<>();
+        try {
+            for (CairnPlugin plugin : ServiceLoader.load(CairnPlugin.class, loader)) {
+                log(plugin, "found");
+                found.add(plugin);
+            }
+        } catch (ServiceConfigurationError e) {
+            throw new CairnException(ErrorCode.CONFIGURATION,
+                    "A Cairn plugin listed in META-INF/services/dev.cairn.api.spi.CairnPlugin cannot be loaded: " + e.getMessage()
+                            + ". Check that the plugin jar and its dependencies are on the class path", e);
+        }
+        for (CairnPlugin plugin : explicit) {
+            log(plugin, "added");
+            found.add(plugin);
+        }
+        return new Plugins(found);
+    }
+
+    private static void log(CairnPlugin plugin, String how) {
+        Class<?> type = plugin.getClass();
+        String version = type.getPackage() == null || type.getPackage().getImplementationVersion() == null ? "unversioned" : type.getPackage().getImplementationVersion();
+        CodeSource source = type.getProtectionDomain() == null ? null : type.getProtectionDomain().getCodeSource();
+        URL location = source == null ? null : source.getLocation();
+        LOG.debug("Cairn plugin {} {} ({}, version {}, from {}): {} materializer(s), {} store provider(s)", plugin.name(), how,
+                plugin.builtIn() ? "built-in" : "third-party", version, location, plugin.materializers().size(), plugin.artifactStoreProviders().size());
+    }
+
+    public List<CairnPlugin> all() {
+        return plugins;
+    }
+}

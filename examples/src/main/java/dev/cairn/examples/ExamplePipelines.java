@@ -1,0 +1,64 @@
+package dev.cairn.examples;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.cairn.api.pipeline.Outputs;
+import dev.cairn.api.pipeline.Param;
+import dev.cairn.api.pipeline.Pipeline;
+import dev.cairn.api.pipeline.Ref;
+import dev.cairn.api.pipeline.StepOptions;
+import dev.cairn.examples.QuickstartSteps.AgentResponse;
+import dev.cairn.examples.QuickstartSteps.Enriched;
+import dev.cairn.examples.QuickstartSteps.Row;
+import dev.cairn.examples.QuickstartSteps.Split;
+import dev.cairn.examples.TrainingSteps.LinearModel;
+
+/** The seed's example pipelines, in Java. */
+public final class ExamplePipelines {
+    private ExamplePipelines() {}
+
+    /** "Creating and consuming artifacts": data → processed data, and a prompt template tested against a query. */
+    public static Pipeline simple() {
+        return Pipeline.define("simple_pipeline", p -> {
+            Ref<List<Row>> data = p.call(QuickstartSteps::createData);
+            p.call(QuickstartSteps::processData, data);
+            Ref<String> prompt = p.call(QuickstartSteps::createPromptTemplate);
+            Ref<AgentResponse> response = p.call(QuickstartSteps::testAgentResponse, prompt, Param.of("Where is my order?"));
+        });
+    }
+
+    /** "Artifacts vs parameters" and "multiple outputs": split into named outputs, train with a learning-rate parameter. */
+    public static Pipeline training() {
+        return Pipeline.define("training_pipeline", p -> {
+            Ref<List<Row>> data = p.call(QuickstartSteps::createData);
+            Ref<List<Enriched>> processed = p.call(QuickstartSteps::processData, data);
+            Outputs<Split> split = p.call(QuickstartSteps::splitDataset, processed);
+            Ref<LinearModel> model = p.call(TrainingSteps::trainModel, split.get(Split::trainData), Param.of(0.05));
+            p.call(TrainingSteps::evaluate, model, split.get(Split::testData));
+        });
+    }
+
+    /** "Cross-pipeline artifact usage": predictions with the latest {@code trained_model} from the training pipeline. */
+    public static Pipeline inference() {
+        return Pipeline.define("inference_pipeline", p -> {
+            Ref<List<Row>> data = p.call(QuickstartSteps::createData);
+            Ref<List<Enriched>> processed = p.call(QuickstartSteps::processData, data);
+            Ref<LinearModel> model = p.artifact("trained_model");
+            p.call(TrainingSteps::predict, processed, model);
+        });
+    }
+
+    /** "Dynamic naming": one step called twice, creating {@code train_data} and {@code test_data}. */
+    public static Pipeline dynamicNaming() {
+        return Pipeline.define("data_pipeline", p -> {
+            p.with(StepOptions.substitutions(Map.of("dataset_type", "train"))).call(QuickstartSteps::extractData, Param.of("train_source"));
+            p.with(StepOptions.substitutions(Map.of("dataset_type", "test"))).call(QuickstartSteps::extractData, Param.of("test_source"));
+        });
+    }
+
+    /** The quickstart of the README: every example in one pipeline-per-section sequence is run by {@link Quickstart}. */
+    public static List<Pipeline> quickstart() {
+        return List.of(simple(), training(), dynamicNaming(), inference());
+    }
+}
