@@ -1,0 +1,61 @@
+package dev.cairn.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import dev.cairn.api.Cairn;
+import dev.cairn.api.CairnConfiguration;
+import dev.cairn.api.CairnException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code cairn} command line. */
+@Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0-SNAPSHOT",
+        description = "Run pipelines and inspect the runs and artifacts Cairn stored.",
+        subcommands = {QuickstartCommand.class, RunCommand.class, RunsCommand.class, ArtifactsCommand.class, ArtifactCommand.class})
+public final class CairnCli implements Callable<Integer> {
+    @Option(names = "--home", description = "Cairn home with the embedded stores (default: $CAIRN_HOME or ./.cairn)")
+    Path home;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given output streams and returns the exit code. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new CairnCli());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
+            if (exception instanceof CairnException cairn) {
+                err.println("error [" + cairn.errorCode() + "]: " + cairn.getMessage());
+                return 2;
+            }
+            throw exception;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    Cairn open() {
+        CairnConfiguration.Builder builder = Cairn.builder();
+        if (home != null) {
+            builder.home(home);
+        }
+        return builder.build();
+    }
+
+    Path home() {
+        return home != null ? home.toAbsolutePath().normalize() : CairnConfiguration.defaultHome();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.cairn.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+import dev.cairn.api.Cairn;
+import dev.cairn.api.pipeline.Pipeline;
+import dev.cairn.api.run.PipelineRun;
+import dev.cairn.api.run.RunOptions;
+import dev.cairn.api.run.RunStatus;
+import dev.cairn.examples.ExamplePipelines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "quickstart", description = "Run the example pipelines (simple, training, dynamic naming, inference) on the embedded defaults.")
+final class QuickstartCommand implements Callable<Integer> {
+    @ParentCommand
+    CairnCli parent;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Cairn home: " + parent.home());
+        try (Cairn cairn = parent.open()) {
+            for (Pipeline pipeline : ExamplePipelines.quickstart()) {
+                PipelineRun run = cairn.run(pipeline, RunOptions.withListener(new ProgressPrinter(out)));
+                if (run.status() != RunStatus.COMPLETED) {
+                    return 1;
+                }
+            }
+            out.println();
+            out.println("Artifacts stored:");
+            cairn.client().listArtifactNames().forEach(name -> {
+                var latest = cairn.client().getArtifactVersion(name);
+                out.printf("  %s:%s  %s  (%s)%n", latest.name(), latest.version(), latest.dataType(), latest.materializerId());
+            });
+            out.println();
+            out.println("Next: ./cairn runs list   ./cairn artifact show trained_model   ./cairn artifacts list --json");
+        }
+        return 0;
+    }
+}

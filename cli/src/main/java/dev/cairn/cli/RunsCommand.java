@@ -1,0 +1,108 @@
+package dev.cairn.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.cairn.api.Cairn;
+import dev.cairn.api.artifact.ArtifactVersion;
+import dev.cairn.api.run.PipelineRun;
+import dev.cairn.api.run.StepRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "runs", description = "List and show pipeline runs.", subcommands = {RunsCommand.ListRuns.class, RunsCommand.ShowRun.class})
+final class RunsCommand implements Callable<Integer> {
+    @ParentCommand
+    CairnCli parent;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    @Command(name = "list", description = "List runs, newest first.")
+    static final class ListRuns implements Callable<Integer> {
+        @ParentCommand
+        RunsCommand runs;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--json", description = "Print JSON")
+        boolean json;
+
+        @Option(names = "--pipeline", description = "Only runs of this pipeline")
+        String pipeline;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (Cairn cairn = runs.parent.open()) {
+                List<PipelineRun> list = pipeline == null ? cairn.client().listRuns() : cairn.client().listRuns(pipeline);
+                if (json) {
+                    out.println(Json.write(list.stream().map(run -> Json.run(run, false)).toList()));
+                    return 0;
+                }
+                if (list.isEmpty()) {
+                    out.println("No runs yet: try ./cairn quickstart");
+                }
+                for (PipelineRun run : list) {
+                    long done = run.steps().stream().filter(s -> s.status().isSuccessful()).count();
+                    out.printf("%s  %-24s %-9s %s  %d/%d steps ok%n", run.id(), run.pipelineName(), run.status(), run.startedAt(), done, run.steps().size());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "Show one run with its steps, inputs and outputs.")
+    static final class ShowRun implements Callable<Integer> {
+        @ParentCommand
+        RunsCommand runs;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--json", description = "Print JSON")
+        boolean json;
+
+        @Parameters(index = "0", paramLabel = "<id>", description = "Run id or a unique prefix of it")
+        String id;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (Cairn cairn = runs.parent.open()) {
+                PipelineRun run = cairn.client().getPipelineRun(id);
+                if (json) {
+                    out.println(Json.write(Json.run(run, true)));
+                    return 0;
+                }
+                out.printf("Run %s of pipeline %s: %s%n", run.id(), run.pipelineName(), run.status());
+                out.printf("  started %s, ended %s%n", run.startedAt(), run.endedAt().map(Object::toString).orElse("-"));
+                if (!run.parameters().isEmpty()) {
+                    out.println("  parameters " + run.parameters());
+                }
+                for (StepRun step : run.steps()) {
+                    out.printf("  %-28s %-9s %s%n", step.name(), step.status(), step.duration().map(ProgressPrinter::format).orElse(""));
+                    step.inputs().forEach((name, artifact) -> out.printf("      in  %-16s %s%n", name, label(artifact)));
+                    step.outputs().forEach((name, artifact) -> out.printf("      out %-16s %s%n", name, label(artifact)));
+                    step.error().ifPresent(error -> out.println("      error: " + error.lines().findFirst().orElse("")));
+                }
+            }
+            return 0;
+        }
+
+        private static String label(ArtifactVersion artifact) {
+            return artifact.name() + ":" + artifact.version() + "  (" + artifact.dataType() + ")";
+        }
+    }
+}
