@@ -1,0 +1,100 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CairnCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    record Result(int exitCode, String out, String err) {}
+
+    private Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] withHome = new String[args.length + 2];
+        withHome[0] = "--home";
+        withHome[1] = home.toString();
+        System.arraycopy(args, 0, withHome, 2, args.length);
+        int code = CairnCli.execute(withHome, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void quickstart() {
+        Result result = cli("quickstart");
+        assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+        assertThat(result.out()).contains("> createData started").containsPattern("\\+ createData completed in [0-9.]+ ms").contains("trained_model:1");
+    }
+
+    @Test
+    void runsListJsonHasIdsPipelinesStatusesAndSteps() throws Exception {
+        Result result = cli("runs", "list", "--json");
+        assertThat(result.exitCode()).isZero();
+        List<Map<String, Object>> runs = JSON.readValue(result.out(), new TypeReference<>() {});
+        assertThat(runs).extracting(r -> r.get("pipeline")).containsExactly("inference_pipeline", "data_pipeline", "training_pipeline", "simple_pipeline");
+        assertThat(runs).allSatisfy(run -> {
+            assertThat(run.get("status")).isEqualTo("COMPLETED");
+            assertThat((String) run.get("id")).hasSize(36);
+        });
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> steps = (List<Map<String, Object>>) runs.get(2).get("steps");
+        assertThat(steps).extracting(s -> s.get("name")).containsExactly("createData", "processData", "splitDataset", "trainModel", "evaluate");
+        assertThat(steps).extracting(s -> s.get("status")).containsOnly("COMPLETED");
+    }
+
+    @Test
+    void runsShowByPrefixAndJson() throws Exception {
+        List<Map<String, Object>> runs = JSON.readValue(cli("runs", "list", "--json").out(), new TypeReference<>() {});
+        String id = (String) runs.get(2).get("id");
+        Result text = cli("runs", "show", id.substring(0, 8));
+        assertThat(text.exitCode()).isZero();
+        assertThat(text.out()).contains("training_pipeline").contains("out trainData").contains("trained_model:1");
+        Map<String, Object> json = JSON.readValue(cli("runs", "show", id, "--json").out(), new TypeReference<>() {});
+        assertThat(json.get("id")).isEqualTo(id);
+        assertThat(json.get("parameters")).isEqualTo(Map.of("trainModel.learningRate", 0.05));
+    }
+
+    @Test
+    void artifactsListAndShowJson() throws Exception {
+        List<Map<String, Object>> artifacts = JSON.readValue(cli("artifacts", "list", "--json").out(), new TypeReference<>() {});
+        assertThat(artifacts).extracting(a -> a.get("name")).contains("trained_model", "train_data", "test_data", "training_pipeline::splitDataset::trainData");
+        assertThat(artifacts.get(0)).containsKeys("name", "version", "id", "uri", "type", "materializer", "contentHash");
+        Map<String, Object> model = JSON.readValue(cli("artifact", "show", "trained_model:1", "--json").out(), new TypeReference<>() {});
+        assertThat(model.get("type")).isEqualTo("dev.cairn.examples.TrainingSteps$LinearModel");
+        assertThat(model.get("materializer")).isEqualTo("cairn.json");
+        assertThat((String) model.get("contentHash")).hasSize(64);
+        Map<String, Object> byDefaultName = JSON.readValue(cli("artifact", "show", "training_pipeline::splitDataset::trainData", "--json").out(), new TypeReference<>() {});
+        assertThat(byDefaultName.get("version")).isEqualTo("1");
+    }
+
+    @Test
+    void unknownArtifactIsAClearErrorWithExitCode2() {
+        Result result = cli("artifact", "show", "nope");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("error [ARTIFACT_NOT_FOUND]").contains("No artifact named 'nope'");
+    }
+
+    @Test
+    void runCommandRunsAPipelineFromAClass() {
+        Result result = cli("run", "dev.cairn.examples.ExamplePipelines#dynamicNaming");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("Running pipeline data_pipeline").contains("extractData_2");
+        Result ambiguous = cli("run", "dev.cairn.examples.ExamplePipelines");
+        assertThat(ambiguous.exitCode()).isEqualTo(2);
+        assertThat(ambiguous.err()).contains("name one as dev.cairn.examples.ExamplePipelines#<method>");
+    }
+}

@@ -1,0 +1,49 @@
+package dev.cairn.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The BOM manages every published module at the project's version, with no scope. (This module itself consumes
+ * the BOM: its cairn dependencies carry no versions of their own.)
+ */
+class BomTest {
+    private static final List<String> UNPUBLISHED = List.of("bom", "integration-tests", "examples", "benchmarks");
+
+    @Test
+    void bomManagesEveryPublishedModuleAtTheProjectVersion() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        String parent = Files.readString(root.resolve("pom.xml"));
+        String bom = Files.readString(root.resolve("bom/pom.xml"));
+        String version = first(Pattern.compile("<artifactId>cairn-parent</artifactId>\\s*<version>([^<]+)</version>"), parent);
+        List<String> modules = new ArrayList<>();
+        Matcher module = Pattern.compile("^\\s*<module>([^<]+)</module>", Pattern.MULTILINE).matcher(parent);
+        while (module.find()) {
+            modules.add(module.group(1));
+        }
+        assertThat(modules).contains("core-api", "core-engine", "stores-local", "cli");
+        for (String name : modules) {
+            if (UNPUBLISHED.contains(name)) {
+                continue;
+            }
+            assertThat(bom).as("BOM entry for " + name)
+                    .containsPattern("<artifactId>cairn-" + Pattern.quote(name) + "</artifactId>\\s*<version>" + Pattern.quote(version) + "</version>");
+        }
+        assertThat(bom).doesNotContain("<scope>");
+        assertThat(first(Pattern.compile("<artifactId>cairn-bom</artifactId>\\s*<version>([^<]+)</version>"), bom)).isEqualTo(version);
+    }
+
+    private static String first(Pattern pattern, String text) {
+        Matcher matcher = pattern.matcher(text);
+        assertThat(matcher.find()).as(pattern.pattern()).isTrue();
+        return matcher.group(1);
+    }
+}
