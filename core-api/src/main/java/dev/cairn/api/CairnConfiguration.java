@@ -26,6 +26,7 @@ public final class CairnConfiguration {
     private final Optional<Path> metadataDatabase;
     private final int parallelism;
     private final List<CairnPlugin> plugins;
+    private final java.time.Duration cacheLeaseTimeout;
 
     private CairnConfiguration(Builder builder) {
         this.home = builder.home == null ? defaultHome() : builder.home.toAbsolutePath().normalize();
@@ -34,6 +35,15 @@ public final class CairnConfiguration {
         this.metadataDatabase = Optional.ofNullable(builder.metadataDatabase);
         this.parallelism = builder.parallelism;
         this.plugins = List.copyOf(builder.plugins);
+        this.cacheLeaseTimeout = builder.cacheLeaseTimeout;
+    }
+
+    /**
+     * How long a process's claim to compute a cacheable step lasts without renewal. A running step renews it;
+     * a crashed process stops renewing, so others wait at most this long before computing the step themselves.
+     */
+    public java.time.Duration cacheLeaseTimeout() {
+        return cacheLeaseTimeout;
     }
 
     /** {@code $CAIRN_HOME} when set, else {@code ./.cairn}, as an absolute path. */
@@ -84,8 +94,18 @@ public final class CairnConfiguration {
         private Path metadataDatabase;
         private int parallelism = Runtime.getRuntime().availableProcessors();
         private final List<CairnPlugin> plugins = new ArrayList<>();
+        private java.time.Duration cacheLeaseTimeout = java.time.Duration.ofSeconds(30);
 
         private Builder() {}
+
+        public Builder cacheLeaseTimeout(java.time.Duration timeout) {
+            requireNonNull(timeout, "timeout is null");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "cacheLeaseTimeout must be positive, got " + timeout);
+            }
+            this.cacheLeaseTimeout = timeout;
+            return this;
+        }
 
         public Builder home(Path home) {
             this.home = requireNonNull(home, "home is null");

@@ -39,9 +39,13 @@ final class CairnEngine implements Cairn {
     private final Clock clock;
     private volatile boolean closed;
 
+    private final java.util.concurrent.ScheduledExecutorService timers;
+
     @Inject
     CairnEngine(CairnConfiguration configuration, PipelineCompiler compiler, RunExecutor executor, EngineClient client,
-            MetadataStore metadata, ArtifactStores stores, ExecutorService workers, Clock clock) {
+            MetadataStore metadata, ArtifactStores stores, ExecutorService workers, Clock clock,
+            @jakarta.inject.Named("cairn-timers") java.util.concurrent.ScheduledExecutorService timers) {
+        this.timers = timers;
         this.configuration = configuration;
         this.compiler = compiler;
         this.executor = executor;
@@ -101,6 +105,7 @@ final class CairnEngine implements Cairn {
         }
         closed = true;
         workers.shutdown();
+        timers.shutdownNow();
         try {
             if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("Cairn worker threads did not stop within 30 s");

@@ -74,6 +74,23 @@ final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
+    @jakarta.inject.Named("cairn-timers")
+    java.util.concurrent.ScheduledExecutorService timers() {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "cairn-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Provides
+    @Singleton
+    dev.cairn.engine.cache.CodeFingerprints codeFingerprints() {
+        return new dev.cairn.engine.cache.CodeFingerprints();
+    }
+
+    @Provides
+    @Singleton
     ExecutorService workers() {
         AtomicInteger count = new AtomicInteger();
         ThreadFactory factory = runnable -> {

@@ -102,6 +102,28 @@ public interface MetadataStore extends AutoCloseable {
     /** Step runs that consumed an artifact version. */
     List<StepInputRecord> listConsumers(UUID artifactId);
 
+    // --- cache ---
+
+    /**
+     * Step runs recorded with {@code cacheKey} whose status is {@code COMPLETED} (the runs that computed their
+     * outputs), newest first, at most {@code limit}.
+     */
+    List<StepRunRecord> findCompletedStepRunsByCacheKey(String cacheKey, int limit);
+
+    /**
+     * Takes the lease on {@code cacheKey} for {@code holder} until {@code expiresAt}, if nobody else holds an
+     * unexpired lease on it (an expired lease is taken over). Atomic across processes sharing the store.
+     *
+     * @return true when {@code holder} now holds the lease
+     */
+    boolean tryAcquireCacheLease(String cacheKey, String holder, Instant expiresAt);
+
+    /** Extends a lease {@code holder} holds; false if it no longer holds it. */
+    boolean renewCacheLease(String cacheKey, String holder, Instant expiresAt);
+
+    /** Gives up a lease {@code holder} holds; no effect otherwise. */
+    void releaseCacheLease(String cacheKey, String holder);
+
     @Override
     void close();
 

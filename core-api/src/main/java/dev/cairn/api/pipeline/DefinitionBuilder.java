@@ -108,6 +108,10 @@ final class DefinitionBuilder implements PipelineBuilder {
         boolean multiple = isMultipleOutputs(method.getGenericReturnType());
         List<OutputSpec> outputs = outputs(stepName, where, method, multiple, options);
         checkOptionsNameOutputs(stepName, options, outputs);
+        options.cacheParameters().forEach((key, value) -> JsonValues.findProblem(value).ifPresent(problem -> {
+            throw new CairnException(ErrorCode.INVALID_PARAMETER,
+                    "Cache parameter '" + key + "' of step '" + stepName + "' (" + where + ") is not JSON-serializable: " + problem);
+        }));
         StepInvocation invocation = new StepInvocation(steps.size(), stepName, method, target.receiver(), arguments, outputs, multiple, options);
         steps.add(invocation);
         usedNames.add(stepName);

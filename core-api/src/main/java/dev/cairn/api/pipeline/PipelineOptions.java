@@ -15,10 +15,17 @@ public final class PipelineOptions {
 
     private final Map<String, String> substitutions;
     private final Optional<Boolean> enableCache;
+    private final Optional<CachePolicy> cachePolicy;
 
     private PipelineOptions(Builder builder) {
         this.substitutions = Map.copyOf(builder.substitutions);
         this.enableCache = Optional.ofNullable(builder.enableCache);
+        this.cachePolicy = Optional.ofNullable(builder.cachePolicy);
+    }
+
+    /** The cache policy of every step that sets none. */
+    public Optional<CachePolicy> cachePolicy() {
+        return cachePolicy;
     }
 
     public static Builder builder() {
@@ -43,8 +50,14 @@ public final class PipelineOptions {
     public static final class Builder {
         private final Map<String, String> substitutions = new LinkedHashMap<>();
         private Boolean enableCache;
+        private CachePolicy cachePolicy;
 
         private Builder() {}
+
+        public Builder cachePolicy(CachePolicy policy) {
+            this.cachePolicy = requireNonNull(policy, "policy is null");
+            return this;
+        }
 
         public Builder substitution(String placeholder, String value) {
             substitutions.put(requireNonNull(placeholder, "placeholder is null"), requireNonNull(value, "value is null"));

@@ -24,6 +24,8 @@ public final class StepOptions {
     private final Map<String, String> artifactVersions;
     private final Map<String, String> materializers;
     private final Map<String, Map<String, String>> outputOptions;
+    private final Optional<CachePolicy> cachePolicy;
+    private final Map<String, Object> cacheParameters;
 
     private StepOptions(Builder builder) {
         this.name = Optional.ofNullable(builder.name);
@@ -35,6 +37,8 @@ public final class StepOptions {
         Map<String, Map<String, String>> options = new HashMap<>();
         builder.outputOptions.forEach((output, values) -> options.put(output, Map.copyOf(values)));
         this.outputOptions = Map.copyOf(options);
+        this.cachePolicy = Optional.ofNullable(builder.cachePolicy);
+        this.cacheParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(builder.cacheParameters));
     }
 
     public static Builder builder() {
@@ -84,6 +88,16 @@ public final class StepOptions {
         return outputOptions.getOrDefault(output, Map.of());
     }
 
+    /** The cache policy of this step; empty means the pipeline's, else {@link CachePolicy#DEFAULT}. */
+    public Optional<CachePolicy> cachePolicy() {
+        return cachePolicy;
+    }
+
+    /** Extra values (JSON values) added to the step's cache key, e.g. a data snapshot date or a library version. */
+    public Map<String, Object> cacheParameters() {
+        return cacheParameters;
+    }
+
     /** Mutable builder; not thread-safe. */
     public static final class Builder {
         private String name;
@@ -93,8 +107,21 @@ public final class StepOptions {
         private final Map<String, String> artifactVersions = new LinkedHashMap<>();
         private final Map<String, String> materializers = new LinkedHashMap<>();
         private final Map<String, Map<String, String>> outputOptions = new LinkedHashMap<>();
+        private CachePolicy cachePolicy;
+        private final Map<String, Object> cacheParameters = new LinkedHashMap<>();
 
         private Builder() {}
+
+        public Builder cachePolicy(CachePolicy policy) {
+            this.cachePolicy = requireNonNull(policy, "policy is null");
+            return this;
+        }
+
+        /** Adds a value to the cache key; it must be a JSON value (checked when the step is called). */
+        public Builder cacheParameter(String key, Object value) {
+            cacheParameters.put(requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
+            return this;
+        }
 
         public Builder name(String name) {
             this.name = requireNonNull(name, "name is null");

@@ -34,7 +34,8 @@ public record CompiledPipeline(Pipeline pipeline, Instant runStart, List<Compile
             List<CompiledOutput> outputs,
             Map<String, Object> parameters,
             List<Integer> upstream,
-            boolean cacheEnabled) {
+            boolean cacheEnabled,
+            dev.cairn.api.pipeline.CachePolicy cachePolicy) {
         public String name() {
             return invocation.name();
         }

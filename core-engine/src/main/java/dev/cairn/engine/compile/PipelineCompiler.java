@@ -110,8 +110,10 @@ public final class PipelineCompiler {
             outputs.add(new CompiledOutput(output, materializer, artifactName, version, invocation.options().outputOptions(output.name())));
         }
         boolean cacheEnabled = invocation.options().enableCache().or(() -> pipeline.options().enableCache()).orElse(true);
+        dev.cairn.api.pipeline.CachePolicy cachePolicy = invocation.options().cachePolicy()
+                .or(() -> pipeline.options().cachePolicy()).orElse(dev.cairn.api.pipeline.CachePolicy.DEFAULT);
         return new CompiledStep(invocation.index(), invocation, method, List.copyOf(arguments), List.copyOf(outputs),
-                parameters, List.copyOf(upstream), cacheEnabled);
+                parameters, List.copyOf(upstream), cacheEnabled, cachePolicy);
     }
 
     private Materializer<?> materializerFor(StepInvocation invocation, OutputSpec output, String where) {

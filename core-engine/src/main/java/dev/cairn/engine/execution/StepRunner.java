@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
@@ -28,6 +29,7 @@ import dev.cairn.api.pipeline.GenericTypes;
 import dev.cairn.api.run.RunListener;
 import dev.cairn.api.run.StepStatus;
 import dev.cairn.engine.artifacts.ArtifactService;
+import dev.cairn.engine.cache.StepCache;
 import dev.cairn.engine.client.EngineClient;
 import dev.cairn.engine.compile.CompiledPipeline.CompiledArgument;
 import dev.cairn.engine.compile.CompiledPipeline.CompiledOutput;
@@ -47,9 +49,11 @@ public final class StepRunner {
     private final ArtifactService artifacts;
     private final EngineClient client;
     private final Clock clock;
+    private final StepCache cache;
 
     @Inject
-    public StepRunner(MetadataStore metadata, ArtifactService artifacts, EngineClient client, Clock clock) {
+    public StepRunner(MetadataStore metadata, ArtifactService artifacts, EngineClient client, Clock clock, StepCache cache) {
+        this.cache = requireNonNull(cache, "cache is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.client = requireNonNull(client, "client is null");
@@ -65,16 +69,99 @@ public final class StepRunner {
 
     public Outcome run(RunState state, CompiledStep step) {
         long startNanos = System.nanoTime();
-        StepRunRecord record = state.stepRun(step.index()).started(clock.instant());
+        StepRunRecord record = state.stepRun(step.index());
+        String where = "step '" + step.name() + "' of pipeline '" + state.pipeline().name() + "'";
+        Map<String, ArtifactVersionRecord> inputArtifacts = inputArtifacts(state, step);
+        List<StepInputRecord> inputs = new ArrayList<>();
+        UUID stepRunId = record.id();
+        inputArtifacts.forEach((name, artifact) -> inputs.add(new StepInputRecord(stepRunId, name, artifact.id(), inputKind(step, name))));
+        Optional<StepCache.Lease> lease = Optional.empty();
+        Outcome outcome;
+        try {
+            if (step.cacheEnabled()) {
+                String key = cache.key(step, inputArtifacts);
+                String holder = record.id().toString();
+                while (true) {
+                    StepCache.Lookup lookup = cache.lookup(key, step);
+                    if (lookup.hit().isPresent()) {
+                        outcome = cached(state, step, record.withCache(Optional.of(key), Optional.of(lookup.hit().get().source().id()),
+                                Optional.of(lookup.note())), lookup.hit().get(), inputs);
+                        notify(state, listener -> listener.stepStarted(step.name()));
+                        Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
+                        notify(state, listener -> listener.stepFinished(step.name(), StepStatus.CACHED, duration));
+                        return outcome;
+                    }
+                    lease = cache.tryLease(key, holder);
+                    if (lease.isPresent()) {
+                        record = record.withCache(Optional.of(key), Optional.empty(), Optional.of(lookup.note()));
+                        break;
+                    }
+                    sleep(cache.leasePollInterval());
+                }
+            } else {
+                record = record.withCache(Optional.empty(), Optional.empty(), Optional.of("caching disabled for this step"));
+            }
+            outcome = execute(state, step, record.started(clock.instant()), inputArtifacts, inputs, where);
+        } finally {
+            lease.ifPresent(StepCache.Lease::close);
+        }
+        Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
+        StepStatus status = outcome.record().status();
+        notify(state, listener -> listener.stepFinished(step.name(), status, duration));
+        return outcome;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CairnException(ErrorCode.STEP_FAILED, "Interrupted while waiting for another process computing the same step", e);
+        }
+    }
+
+    private Outcome cached(RunState state, CompiledStep step, StepRunRecord record, StepCache.Hit hit, List<StepInputRecord> inputs) {
+        java.time.Instant now = clock.instant();
+        StepRunRecord cached = new StepRunRecord(record.id(), record.runId(), record.stepName(), record.position(), record.upstreamSteps(),
+                StepStatus.CACHED, Optional.of(now), Optional.of(now), record.parameters(), Optional.empty(), record.cacheKey(), record.cachedFrom(),
+                record.cacheNote());
+        List<StepOutputRecord> outputRecords = new ArrayList<>();
+        hit.outputs().forEach((name, artifact) -> outputRecords.add(new StepOutputRecord(record.id(), name, artifact.id())));
+        metadata.completeStep(cached, List.of(), inputs, outputRecords);
+        state.update(cached);
+        state.completed(step.index(), hit.outputs(), inputs, outputRecords);
+        return new Outcome(step.index(), cached, Optional.empty());
+    }
+
+    private static InputKind inputKind(CompiledStep step, String name) {
+        for (CompiledArgument argument : step.arguments()) {
+            if (argument.name().equals(name)) {
+                return argument instanceof ExternalArgument ? InputKind.EXTERNAL_ARTIFACT : InputKind.STEP_OUTPUT;
+            }
+        }
+        return InputKind.STEP_OUTPUT;
+    }
+
+    private static Map<String, ArtifactVersionRecord> inputArtifacts(RunState state, CompiledStep step) {
+        Map<String, ArtifactVersionRecord> inputs = new LinkedHashMap<>();
+        for (CompiledArgument argument : step.arguments()) {
+            if (argument instanceof StepOutputArgument output) {
+                inputs.put(argument.name(), state.output(output.producerIndex(), output.outputName()));
+            } else if (argument instanceof ExternalArgument external) {
+                inputs.put(argument.name(), external.artifact());
+            }
+        }
+        return inputs;
+    }
+
+    private Outcome execute(RunState state, CompiledStep step, StepRunRecord record, Map<String, ArtifactVersionRecord> inputArtifacts,
+            List<StepInputRecord> inputs, String where) {
         state.update(record);
         metadata.updateStepRun(record);
         notify(state, listener -> listener.stepStarted(step.name()));
-        String where = "step '" + step.name() + "' of pipeline '" + state.pipeline().name() + "'";
-        List<StepInputRecord> inputs = new ArrayList<>();
         List<ArtifactService.SavedArtifact> saved = new ArrayList<>();
-        Outcome outcome;
         try {
-            Object[] arguments = arguments(state, step, record, inputs);
+            Object[] arguments = arguments(step, inputArtifacts);
             Object result = invoke(state, step, arguments, where);
             Map<String, ArtifactVersionRecord> outputs = new LinkedHashMap<>();
             List<StepOutputRecord> outputRecords = new ArrayList<>();
@@ -97,7 +184,7 @@ public final class StepRunner {
             metadata.completeStep(finished, committed, inputs, outputRecords);
             state.update(finished);
             state.completed(step.index(), outputs, inputs, outputRecords);
-            outcome = new Outcome(step.index(), finished, Optional.empty());
+            return new Outcome(step.index(), finished, Optional.empty());
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
             discard(saved);
             String message = describeFailure(where, e);
@@ -109,12 +196,8 @@ public final class StepRunner {
                 LOG.error("Could not record the failure of {}", where, recording);
             }
             state.update(failed);
-            outcome = new Outcome(step.index(), failed, Optional.of(message));
+            return new Outcome(step.index(), failed, Optional.of(message));
         }
-        Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
-        StepStatus status = outcome.record().status();
-        notify(state, listener -> listener.stepFinished(step.name(), status, duration));
-        return outcome;
     }
 
     private static ArtifactVersionRecord readyRecord(ArtifactService.SavedArtifact artifact) {
@@ -124,19 +207,16 @@ public final class StepRunner {
                 dev.cairn.api.metadata.ArtifactState.READY, r.registered());
     }
 
-    private Object[] arguments(RunState state, CompiledStep step, StepRunRecord record, List<StepInputRecord> inputs) {
+    private Object[] arguments(CompiledStep step, Map<String, ArtifactVersionRecord> inputArtifacts) {
         Object[] values = new Object[step.arguments().size()];
         for (int i = 0; i < values.length; i++) {
             CompiledArgument argument = step.arguments().get(i);
             if (argument instanceof ParameterArgument parameter) {
                 values[i] = parameter.value();
             } else if (argument instanceof StepOutputArgument output) {
-                ArtifactVersionRecord artifact = state.output(output.producerIndex(), output.outputName());
-                values[i] = artifacts.load(artifact, output.loadType(), LoadOptions.DEFAULT);
-                inputs.add(new StepInputRecord(record.id(), argument.name(), artifact.id(), InputKind.STEP_OUTPUT));
+                values[i] = artifacts.load(inputArtifacts.get(argument.name()), output.loadType(), LoadOptions.DEFAULT);
             } else if (argument instanceof ExternalArgument external) {
-                values[i] = artifacts.load(external.artifact(), external.loadType(), LoadOptions.DEFAULT);
-                inputs.add(new StepInputRecord(record.id(), argument.name(), external.artifact().id(), InputKind.EXTERNAL_ARTIFACT));
+                values[i] = artifacts.load(inputArtifacts.get(argument.name()), external.loadType(), LoadOptions.DEFAULT);
             }
         }
         return values;

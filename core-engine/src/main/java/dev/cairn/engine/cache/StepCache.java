@@ -1,0 +1,194 @@
+package dev.cairn.engine.cache;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.api.CairnConfiguration;
+import dev.cairn.api.CairnException;
+import dev.cairn.api.metadata.ArtifactVersionRecord;
+import dev.cairn.api.metadata.MetadataStore;
+import dev.cairn.api.metadata.StepOutputRecord;
+import dev.cairn.api.metadata.StepRunRecord;
+import dev.cairn.api.pipeline.CachePolicy;
+import dev.cairn.engine.artifacts.ArtifactService;
+import dev.cairn.engine.artifacts.ContentHash;
+import dev.cairn.engine.compile.CompiledPipeline.CompiledOutput;
+import dev.cairn.engine.compile.CompiledPipeline.CompiledStep;
+import dev.cairn.engine.json.JsonCodec;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Step caching: computes cache keys, finds earlier results and checks them before they are trusted, and
+ * coordinates processes through leases so that one step with one key is computed once.
+ *
+ * <p>The key is SHA-256 over canonical JSON of: the step method's identity; its code fingerprint
+ * ({@link CodeFingerprints}); its parameters; each input artifact's content hash; each output's name,
+ * artifact name, materializer id and version; the cache policy; and custom cache parameters. Inputs enter by
+ * content, so an upstream step that recomputes identical bytes leaves the steps below it cached (early cut-off).
+ */
+public final class StepCache {
+    private static final Logger LOG = LoggerFactory.getLogger(StepCache.class);
+    private static final int CANDIDATES = 5;
+
+    private final MetadataStore metadata;
+    private final ArtifactService artifacts;
+    private final CodeFingerprints fingerprints;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final ScheduledExecutorService timers;
+    private final Duration leaseTimeout;
+
+    @Inject
+    public StepCache(MetadataStore metadata, ArtifactService artifacts, CodeFingerprints fingerprints, ObjectMapper json, Clock clock,
+            @Named("cairn-timers") ScheduledExecutorService timers, CairnConfiguration configuration) {
+        this.metadata = requireNonNull(metadata, "metadata is null");
+        this.artifacts = requireNonNull(artifacts, "artifacts is null");
+        this.fingerprints = requireNonNull(fingerprints, "fingerprints is null");
+        this.json = requireNonNull(json, "json is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.timers = requireNonNull(timers, "timers is null");
+        this.leaseTimeout = configuration.cacheLeaseTimeout();
+    }
+
+    /** The cache key of a step with the given input artifacts (by argument name). */
+    public String key(CompiledStep step, Map<String, ArtifactVersionRecord> inputs) {
+        CachePolicy policy = step.cachePolicy();
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("keyFormat", 1);
+        key.put("step", step.invocation().methodDescription() + org.objectweb.asm.Type.getMethodDescriptor(step.method()));
+        key.put("code", policy.includeCode() ? fingerprints.of(step.method()) : null);
+        key.put("parameters", policy.includeParameters() ? step.parameters() : null);
+        Map<String, String> inputHashes = new LinkedHashMap<>();
+        inputs.forEach((name, artifact) -> {
+            if (!policy.excludedInputs().contains(name)) {
+                inputHashes.put(name, artifact.contentHash());
+            }
+        });
+        key.put("inputs", inputHashes);
+        List<Map<String, Object>> outputs = new ArrayList<>();
+        for (CompiledOutput output : step.outputs()) {
+            Map<String, Object> described = new LinkedHashMap<>();
+            described.put("name", output.name());
+            described.put("artifactName", output.artifactName());
+            described.put("type", output.spec().type().getTypeName());
+            described.put("materializer", output.materializer().id());
+            described.put("materializerVersion", output.materializer().version());
+            described.put("options", output.options());
+            outputs.add(described);
+        }
+        key.put("outputs", outputs);
+        Map<String, Object> policyKey = new LinkedHashMap<>();
+        policyKey.put("includeCode", policy.includeCode());
+        policyKey.put("includeParameters", policy.includeParameters());
+        policyKey.put("excludedInputs", policy.excludedInputs().stream().sorted().toList());
+        key.put("policy", policyKey);
+        key.put("custom", step.invocation().options().cacheParameters());
+        byte[] canonical = JsonCodec.write(json, key).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return HexFormat.of().formatHex(ContentHash.sha256().digest(canonical));
+    }
+
+    /** A usable earlier result: the step run that computed it and its outputs, each checked. */
+    public record Hit(StepRunRecord source, Map<String, ArtifactVersionRecord> outputs) {}
+
+    /** The outcome of a lookup: a hit, or why there is none. */
+    public record Lookup(Optional<Hit> hit, String note) {}
+
+    /**
+     * Finds the newest earlier step run with {@code key} whose outputs all still exist and match their content
+     * hashes; a missing or corrupted output turns that candidate into a miss (with the reason in the note).
+     */
+    public Lookup lookup(String key, CompiledStep step) {
+        List<StepRunRecord> candidates = metadata.findCompletedStepRunsByCacheKey(key, CANDIDATES);
+        if (candidates.isEmpty()) {
+            return new Lookup(Optional.empty(), "cache miss: no earlier run with this cache key");
+        }
+        Optional<Instant> notBefore = step.cachePolicy().expireAfter().map(age -> clock.instant().minus(age));
+        List<String> reasons = new ArrayList<>();
+        for (StepRunRecord candidate : candidates) {
+            Instant ended = candidate.endedAt().orElse(Instant.EPOCH);
+            if (notBefore.isPresent() && ended.isBefore(notBefore.get())) {
+                reasons.add("the result of step run " + candidate.id() + " expired (computed " + ended + ", policy expires after "
+                        + step.cachePolicy().expireAfter().get() + ")");
+                continue;
+            }
+            Optional<String> problem = Optional.empty();
+            Map<String, ArtifactVersionRecord> outputs = new LinkedHashMap<>();
+            Map<String, UUID> recorded = new LinkedHashMap<>();
+            for (StepOutputRecord output : metadata.listStepOutputs(candidate.id())) {
+                recorded.put(output.name(), output.artifactId());
+            }
+            for (CompiledOutput output : step.outputs()) {
+                UUID id = recorded.get(output.name());
+                Optional<ArtifactVersionRecord> artifact = id == null ? Optional.empty() : metadata.findArtifactVersion(id);
+                if (artifact.isEmpty()) {
+                    problem = Optional.of("cached output '" + output.name() + "' of step run " + candidate.id() + " is no longer recorded");
+                    break;
+                }
+                try {
+                    artifacts.verify(artifact.get());
+                } catch (CairnException e) {
+                    problem = Optional.of("cached output '" + output.name() + "' (" + artifact.get().name() + ":" + artifact.get().version()
+                            + ") failed verification: " + e.getMessage());
+                    break;
+                }
+                outputs.put(output.name(), artifact.get());
+            }
+            if (problem.isEmpty()) {
+                return new Lookup(Optional.of(new Hit(candidate, outputs)), "cache hit: reused the outputs of step run " + candidate.id()
+                        + " of run " + candidate.runId() + ", verified against their content hashes");
+            }
+            LOG.warn("Step '{}': not reusing a cached result: {}", step.name(), problem.get());
+            reasons.add(problem.get());
+        }
+        return new Lookup(Optional.empty(), "cache miss: " + String.join("; ", reasons));
+    }
+
+    /** A lease on a cache key, renewed in the background until closed. */
+    public interface Lease extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Tries to take the lease on {@code key}; empty when another holder has it. */
+    public Optional<Lease> tryLease(String key, String holder) {
+        if (!metadata.tryAcquireCacheLease(key, holder, clock.instant().plus(leaseTimeout))) {
+            return Optional.empty();
+        }
+        long period = Math.max(1, leaseTimeout.toMillis() / 3);
+        ScheduledFuture<?> renewal = timers.scheduleAtFixedRate(() -> {
+            try {
+                if (!metadata.renewCacheLease(key, holder, clock.instant().plus(leaseTimeout))) {
+                    LOG.warn("Lost the cache lease on {} held by {}", key, holder);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Renewing the cache lease on {} failed", key, e);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+        return Optional.of(() -> {
+            renewal.cancel(false);
+            metadata.releaseCacheLease(key, holder);
+        });
+    }
+
+    /** How long to wait before asking again for a lease someone else holds. */
+    public Duration leasePollInterval() {
+        return Duration.ofMillis(Math.min(200, Math.max(10, leaseTimeout.toMillis() / 20)));
+    }
+}
