@@ -39,4 +39,14 @@ public interface Client {
 
     /** Distinct artifact names, sorted. */
     List<String> listArtifactNames();
+
+    /**
+     * The lineage of an artifact version: the step run and pipeline run that produced it, the artifacts it was
+     * derived from (transitively) with their producers, and the step runs that consumed it and what they derived
+     * from it (transitively), including loads made through the client inside steps.
+     */
+    dev.cairn.api.lineage.Lineage lineage(ArtifactVersion artifactVersion);
+
+    /** The DAG of a run's step runs (edges between steps, statuses on the nodes). */
+    dev.cairn.api.lineage.Lineage runGraph(UUID runId);
 }

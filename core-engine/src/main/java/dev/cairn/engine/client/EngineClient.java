@@ -24,7 +24,9 @@ import dev.cairn.api.metadata.StepOutputRecord;
 import dev.cairn.api.metadata.StepRunRecord;
 import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.StepRun;
+import dev.cairn.api.lineage.Lineage;
 import dev.cairn.engine.artifacts.ArtifactService;
+import dev.cairn.engine.lineage.LineageBuilder;
 import jakarta.inject.Inject;
 
 /** The {@link Client} of an engine, reading the metadata store. Thread-safe. */
@@ -32,21 +34,36 @@ public class EngineClient implements Client {
     private final MetadataStore metadata;
     private final ArtifactService artifacts;
     private final Consumer<ArtifactVersionRecord> onLoad;
+    private final LineageBuilder lineage;
 
     @Inject
-    public EngineClient(MetadataStore metadata, ArtifactService artifacts) {
-        this(metadata, artifacts, record -> {});
+    public EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage) {
+        this(metadata, artifacts, lineage, record -> {});
     }
 
-    private EngineClient(MetadataStore metadata, ArtifactService artifacts, Consumer<ArtifactVersionRecord> onLoad) {
+    private EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Consumer<ArtifactVersionRecord> onLoad) {
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
+        this.lineage = requireNonNull(lineage, "lineage is null");
         this.onLoad = onLoad;
     }
 
     /** A client whose artifact loads are reported to {@code onLoad} (used inside steps to record lineage). */
     public EngineClient recordingLoads(Consumer<ArtifactVersionRecord> onLoad) {
-        return new EngineClient(metadata, artifacts, requireNonNull(onLoad, "onLoad is null"));
+        return new EngineClient(metadata, artifacts, lineage, requireNonNull(onLoad, "onLoad is null"));
+    }
+
+    @Override
+    public Lineage lineage(ArtifactVersion artifactVersion) {
+        requireNonNull(artifactVersion, "artifactVersion is null");
+        ArtifactVersionRecord record = metadata.findArtifactVersion(artifactVersion.id())
+                .orElseThrow(() -> notFound("No artifact version with id " + artifactVersion.id()));
+        return lineage.ofArtifact(record);
+    }
+
+    @Override
+    public Lineage runGraph(UUID runId) {
+        return lineage.ofRun(requireNonNull(runId, "runId is null"));
     }
 
     public ArtifactVersion artifactVersion(ArtifactVersionRecord record) {
