@@ -167,6 +167,10 @@ final class SqliteDatabase implements AutoCloseable {
                     warned = true;
                 }
                 LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(pause / 2, pause + pause / 2));
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CairnException(ErrorCode.METADATA_FAILURE, "Metadata store " + file + ": could not " + operation
+                            + ": interrupted while waiting for another connection to release the database", e);
+                }
                 pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
             } catch (UncheckedIOException | IllegalArgumentException e) {
                 // stored text that does not parse back: JSON, an enum constant, a UUID or a URI

@@ -4,6 +4,7 @@ import static dev.cairn.engine.metadata.TestingMetadata.newVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -111,6 +112,10 @@ class ConcurrentReservationTest {
         }
     }
 
+    private String stderr(int process) throws IOException {
+        return Files.readString(directory.resolve("stderr-" + process + ".txt"));
+    }
+
     @Test
     void processesSharingOneFileNeverGetTheSameVersion() throws Exception {
         Path file = directory.resolve("shared/metadata.db");
@@ -128,22 +133,25 @@ class ConcurrentReservationTest {
             }
             List<BufferedReader> outputs = new ArrayList<>();
             for (Process child : children) {
-                BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-                assertThat(output.readLine()).as("first line of a child process").isEqualTo("waiting");
-                outputs.add(output);
+                outputs.add(new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)));
             }
-            for (Process child : children) {
-                OutputStream input = child.getOutputStream();
-                input.write("go\n".getBytes(StandardCharsets.UTF_8));
-                input.flush();
+            // all open the fresh file together, then all reserve together
+            for (String phase : List.of("waiting", "opened")) {
+                for (int p = 0; p < processes; p++) {
+                    assertThat(outputs.get(p).readLine()).as("process %d, stderr:%n%s", p, stderr(p)).isEqualTo(phase);
+                }
+                for (Process child : children) {
+                    OutputStream input = child.getOutputStream();
+                    input.write("go\n".getBytes(StandardCharsets.UTF_8));
+                    input.flush();
+                }
             }
             List<String> versions = new ArrayList<>();
             for (int p = 0; p < processes; p++) {
                 Process child = children.get(p);
                 List<String> lines = outputs.get(p).lines().collect(Collectors.toList());
                 assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("process %d finished", p).isTrue();
-                String stderr = Files.readString(directory.resolve("stderr-" + p + ".txt"));
-                assertThat(child.exitValue()).as("exit code of process %d, whose stderr was:%n%s", p, stderr).isZero();
+                assertThat(child.exitValue()).as("exit code of process %d, whose stderr was:%n%s", p, stderr(p)).isZero();
                 assertThat(lines).as("versions reserved by process %d", p).hasSize(perProcess);
                 versions.addAll(lines);
             }
