@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import dev.cairn.api.metadata.ArtifactVersionRecord;
+import dev.cairn.api.metadata.MetadataStore.CommittedArtifact;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +42,7 @@ class ConcurrentReservationTest {
         return sorted;
     }
 
-    /** Runs {@code threads} tasks at once, each reserving {@code perThread} versions of "shared" in the given store. */
+    /** Runs {@code threads} tasks at once, each reserving {@code perThread} versions of "shared" in one of the stores. */
     private static List<String> reserveConcurrently(List<SqliteMetadataStore> stores, int threads, int perThread) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch start = new CountDownLatch(1);
@@ -59,7 +60,7 @@ class ConcurrentReservationTest {
                 }));
             }
             start.countDown();
-            List<String> all = Collections.synchronizedList(new ArrayList<>());
+            List<String> all = new ArrayList<>();
             for (Future<List<String>> result : results) {
                 all.addAll(result.get(60, TimeUnit.SECONDS));
             }
@@ -75,6 +76,57 @@ class ConcurrentReservationTest {
             List<String> versions = reserveConcurrently(List.of(store), 8, 200);
 
             assertThat(sortedNumerically(versions)).isEqualTo(oneTo(1600));
+        }
+    }
+
+    @Test
+    void readersSeeCommittedVersionsInOrderWhileWritersCommit() throws Exception {
+        int writers = 3;
+        int perWriter = 100;
+        try (SqliteMetadataStore store = SqliteMetadataStore.open(directory.resolve("metadata.db"))) {
+            ExecutorService pool = Executors.newFixedThreadPool(writers + 3);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> writes = new ArrayList<>();
+            List<Future<Long>> reads = new ArrayList<>();
+            try {
+                for (int w = 0; w < writers; w++) {
+                    writes.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < perWriter; i++) {
+                            ArtifactVersionRecord reserved = store.reserveArtifactVersion(newVersion("model"));
+                            store.commitArtifactVersion(new CommittedArtifact(reserved.id(),
+                                    TestingMetadata.artifactUri("model", reserved.version()), List.of()));
+                        }
+                        return null;
+                    }));
+                }
+                for (int r = 0; r < 3; r++) {
+                    reads.add(pool.submit(() -> {
+                        start.await();
+                        long lastCount = 0;
+                        long readCount = 0;
+                        while (lastCount < (long) writers * perWriter && !Thread.currentThread().isInterrupted()) {
+                            long count = store.listArtifactVersions("model").size();
+                            assertThat(count).as("versions seen by one reader never decrease").isGreaterThanOrEqualTo(lastCount);
+                            store.findLatestArtifactVersion("model");
+                            lastCount = count;
+                            readCount++;
+                        }
+                        return readCount;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> write : writes) {
+                    write.get(60, TimeUnit.SECONDS);
+                }
+                for (Future<Long> read : reads) {
+                    assertThat(read.get(60, TimeUnit.SECONDS)).isPositive();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(store.findLatestArtifactVersion("model")).isPresent();
+            assertThat(store.listArtifactVersions("model")).hasSize(writers * perWriter);
         }
     }
 
