@@ -273,7 +273,9 @@ final class SqliteDatabase implements AutoCloseable {
             }
             return current;
         });
-        if (from < latest) {
+        if (from == 0) {
+            LOG.debug("Created metadata store {} at schema version {}", file, latest);
+        } else if (from < latest) {
             LOG.info("Migrated metadata store {} from schema version {} to {}", file, from, latest);
         }
     }
