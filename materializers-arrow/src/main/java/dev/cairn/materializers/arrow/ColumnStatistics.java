@@ -1,0 +1,249 @@
+package dev.cairn.materializers.arrow;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.arrow.vector.BaseIntVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.FloatingPointVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Per-column statistics of a table, accumulated batch by batch: row count, null count, and for numeric columns
+ * minimum, maximum, mean and sample standard deviation (Welford's algorithm; NaNs are counted, not summarised);
+ * dates and UTC timestamps get minimum and maximum as ISO-8601 text. Not thread-safe.
+ */
+final class ColumnStatistics {
+    private final Schema schema;
+    private final Column[] columns;
+    private long rows;
+
+    ColumnStatistics(Schema schema) {
+        this.schema = schema;
+        this.columns = new Column[schema.getFields().size()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = new Column(schema.getFields().get(i));
+        }
+    }
+
+    /** Adds the rows of {@code batch}, whose schema is this one. */
+    void add(VectorSchemaRoot batch) {
+        int count = batch.getRowCount();
+        rows += count;
+        List<FieldVector> vectors = batch.getFieldVectors();
+        for (int i = 0; i < columns.length; i++) {
+            columns[i].add(vectors.get(i), count);
+        }
+    }
+
+    Schema schema() {
+        return schema;
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    /** One entry per column, in schema order. */
+    List<Column> columns() {
+        return List.of(columns);
+    }
+
+    /**
+     * The artifact metadata: {@code row_count}, {@code column_count}, {@code schema} (name, type, nullable per column)
+     * and {@code columns} (statistics by column name).
+     */
+    Map<String, Object> toMetadata() {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("row_count", rows);
+        metadata.put("column_count", columns.length);
+        List<Object> fields = new ArrayList<>();
+        for (Field field : schema.getFields()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", field.getName());
+            entry.put("type", ColumnTypes.describe(field));
+            entry.put("nullable", field.isNullable());
+            fields.add(entry);
+        }
+        metadata.put("schema", fields);
+        Map<String, Object> statistics = new LinkedHashMap<>();
+        for (Column column : columns) {
+            statistics.put(column.field.getName(), column.toMetadata());
+        }
+        metadata.put("columns", statistics);
+        return metadata;
+    }
+
+    /** The statistics of one column. */
+    static final class Column {
+        private final Field field;
+        private final Kind kind;
+        private long nulls;
+        private long count;
+        private long nans;
+        private double mean;
+        private double m2;
+        private double min = Double.POSITIVE_INFINITY;
+        private double max = Double.NEGATIVE_INFINITY;
+        private long longMin = Long.MAX_VALUE;
+        private long longMax = Long.MIN_VALUE;
+
+        private enum Kind { INTEGER, FLOATING, DECIMAL, DATE, TIMESTAMP, OTHER }
+
+        Column(Field field) {
+            this.field = field;
+            ArrowType type = field.getType();
+            this.kind = switch (type.getTypeID()) {
+                case Int -> Kind.INTEGER;
+                case FloatingPoint -> Kind.FLOATING;
+                case Decimal -> Kind.DECIMAL;
+                case Date -> Kind.DATE;
+                case Timestamp -> Kind.TIMESTAMP;
+                default -> Kind.OTHER;
+            };
+        }
+
+        Field field() {
+            return field;
+        }
+
+        void add(FieldVector vector, int rowCount) {
+            nulls += vector.getNullCount();
+            switch (kind) {
+                case INTEGER -> {
+                    BaseIntVector ints = (BaseIntVector) vector;
+                    for (int i = 0; i < rowCount; i++) {
+                        if (!vector.isNull(i)) {
+                            long value = ints.getValueAsLong(i);
+                            longMin = Math.min(longMin, value);
+                            longMax = Math.max(longMax, value);
+                            accept(value);
+                        }
+                    }
+                }
+                case FLOATING -> {
+                    FloatingPointVector floats = (FloatingPointVector) vector;
+                    for (int i = 0; i < rowCount; i++) {
+                        if (!vector.isNull(i)) {
+                            double value = floats.getValueAsDouble(i);
+                            if (Double.isNaN(value)) {
+                                nans++;
+                            } else {
+                                accept(value);
+                            }
+                        }
+                    }
+                }
+                case DECIMAL -> {
+                    DecimalVector decimals = (DecimalVector) vector;
+                    for (int i = 0; i < rowCount; i++) {
+                        if (!vector.isNull(i)) {
+                            accept(decimals.getObject(i).doubleValue());
+                        }
+                    }
+                }
+                case DATE -> {
+                    DateDayVector days = (DateDayVector) vector;
+                    for (int i = 0; i < rowCount; i++) {
+                        if (!vector.isNull(i)) {
+                            extend(days.get(i));
+                        }
+                    }
+                }
+                case TIMESTAMP -> {
+                    TimeStampVector timestamps = (TimeStampVector) vector;
+                    for (int i = 0; i < rowCount; i++) {
+                        if (!vector.isNull(i)) {
+                            extend(timestamps.get(i));
+                        }
+                    }
+                }
+                case OTHER -> {
+                }
+            }
+        }
+
+        private void extend(long value) {
+            count++;
+            longMin = Math.min(longMin, value);
+            longMax = Math.max(longMax, value);
+        }
+
+        private void accept(double value) {
+            count++;
+            double delta = value - mean;
+            mean += delta / count;
+            m2 += delta * (value - mean);
+            min = Math.min(min, value);
+            max = Math.max(max, value);
+        }
+
+        long nullCount() {
+            return nulls;
+        }
+
+        /** {@code null_count}, and where the column has them {@code min}, {@code max}, {@code mean}, {@code stddev}, {@code nan_count}. */
+        Map<String, Object> toMetadata() {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("null_count", nulls);
+            if (count > 0) {
+                switch (kind) {
+                    case INTEGER -> {
+                        entry.put("min", longMin);
+                        entry.put("max", longMax);
+                    }
+                    case FLOATING, DECIMAL -> {
+                        entry.put("min", min);
+                        entry.put("max", max);
+                    }
+                    case DATE -> {
+                        entry.put("min", LocalDate.ofEpochDay(longMin).toString());
+                        entry.put("max", LocalDate.ofEpochDay(longMax).toString());
+                    }
+                    case TIMESTAMP -> {
+                        ArrowType.Timestamp type = (ArrowType.Timestamp) field.getType();
+                        entry.put("min", timestampText(longMin, type));
+                        entry.put("max", timestampText(longMax, type));
+                    }
+                    case OTHER -> {
+                    }
+                }
+                if (kind == Kind.INTEGER || kind == Kind.FLOATING || kind == Kind.DECIMAL) {
+                    entry.put("mean", finite(mean));
+                    if (count > 1) {
+                        entry.put("stddev", finite(Math.sqrt(m2 / (count - 1))));
+                    }
+                }
+            }
+            if (nans > 0) {
+                entry.put("nan_count", nans);
+            }
+            return entry;
+        }
+
+        private static Object finite(double value) {
+            return Double.isFinite(value) ? (Object) value : Double.toString(value);
+        }
+    }
+
+    /** A timestamp as ISO-8601: an instant ({@code Z}) when the column has a time zone, else a local date-time. */
+    static String timestampText(long raw, ArrowType.Timestamp type) {
+        Instant instant = switch (type.getUnit()) {
+            case SECOND -> Instant.ofEpochSecond(raw);
+            case MILLISECOND -> Instant.ofEpochMilli(raw);
+            case MICROSECOND -> Instant.ofEpochSecond(Math.floorDiv(raw, 1_000_000L), Math.floorMod(raw, 1_000_000L) * 1_000L);
+            case NANOSECOND -> Instant.ofEpochSecond(Math.floorDiv(raw, 1_000_000_000L), Math.floorMod(raw, 1_000_000_000L));
+        };
+        return type.getTimezone() != null ? instant.toString() : java.time.LocalDateTime.ofInstant(instant, java.time.ZoneOffset.UTC).toString();
+    }
+}
