@@ -104,29 +104,47 @@ abstract class TableSource implements AutoCloseable {
         }
     }
 
-    /** A table's vectors through a slice that shares its buffers; the table itself is not touched. */
+    /**
+     * A table's rows as zero-copy slices (Arrow's {@code Table.slice} shares buffers), never the table itself: the
+     * table's vectors are not public, and a slice of the whole table is the table. The table is not touched.
+     */
     private static final class TableViewSource extends TableSource {
-        private final VectorSchemaRoot view;
+        static final int SLICE_ROWS = 1 << 20;
+        private final Table table;
 
         TableViewSource(Table table) {
-            try (Table slice = table.slice(0, Math.toIntExact(table.getRowCount()))) {
-                this.view = slice.toVectorSchemaRoot();
-            }
+            this.table = table;
         }
 
         @Override
         Schema schema() {
-            return view.getSchema();
+            return table.getSchema();
         }
 
         @Override
         void forEachBatch(BatchConsumer consumer) throws IOException {
-            consumer.accept(view);
-        }
-
-        @Override
-        public void close() {
-            view.close();
+            int rows = Math.toIntExact(table.getRowCount());
+            if (rows == 1) {
+                List<FieldVector> copies = new java.util.ArrayList<>();
+                try {
+                    for (int i = 0; i < table.getVectorCount(); i++) {
+                        copies.add(table.getVectorCopy(i));
+                    }
+                    try (VectorSchemaRoot copy = new VectorSchemaRoot(table.getSchema().getFields(), copies, 1)) {
+                        copies.clear();
+                        consumer.accept(copy);
+                    }
+                } finally {
+                    copies.forEach(FieldVector::close);
+                }
+                return;
+            }
+            int step = rows > SLICE_ROWS ? SLICE_ROWS : (rows + 1) / 2;
+            for (int start = 0; start < rows; start += step) {
+                try (Table slice = table.slice(start, Math.min(step, rows - start)); VectorSchemaRoot view = slice.toVectorSchemaRoot()) {
+                    consumer.accept(view);
+                }
+            }
         }
     }
 
