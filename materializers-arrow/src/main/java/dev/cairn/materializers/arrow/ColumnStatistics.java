@@ -7,11 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseIntVector;
+import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.FloatingPointVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -20,7 +24,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Per-column statistics of a table, accumulated batch by batch: row count, null count, and for numeric columns
- * minimum, maximum, mean and sample standard deviation (Welford's algorithm; NaNs are counted, not summarised);
+ * minimum, maximum, mean and sample standard deviation (per-batch two-pass sums merged with Chan's formula; NaNs are
+ * counted, not summarised);
  * dates and UTC timestamps get minimum and maximum as ISO-8601 text. Not thread-safe.
  */
 final class ColumnStatistics {
@@ -118,44 +123,15 @@ final class ColumnStatistics {
         }
 
         void add(FieldVector vector, int rowCount) {
-            nulls += vector.getNullCount();
+            int nullsHere = vector.getNullCount();
+            nulls += nullsHere;
+            boolean mayBeNull = nullsHere > 0;
             switch (kind) {
-                case INTEGER -> {
-                    BaseIntVector ints = (BaseIntVector) vector;
-                    for (int i = 0; i < rowCount; i++) {
-                        if (!vector.isNull(i)) {
-                            long value = ints.getValueAsLong(i);
-                            longMin = Math.min(longMin, value);
-                            longMax = Math.max(longMax, value);
-                            accept(value);
-                        }
-                    }
-                }
-                case FLOATING -> {
-                    FloatingPointVector floats = (FloatingPointVector) vector;
-                    for (int i = 0; i < rowCount; i++) {
-                        if (!vector.isNull(i)) {
-                            double value = floats.getValueAsDouble(i);
-                            if (Double.isNaN(value)) {
-                                nans++;
-                            } else {
-                                accept(value);
-                            }
-                        }
-                    }
-                }
-                case DECIMAL -> {
-                    DecimalVector decimals = (DecimalVector) vector;
-                    for (int i = 0; i < rowCount; i++) {
-                        if (!vector.isNull(i)) {
-                            accept(decimals.getObject(i).doubleValue());
-                        }
-                    }
-                }
+                case INTEGER, FLOATING, DECIMAL -> addNumbers(vector, rowCount, mayBeNull);
                 case DATE -> {
                     DateDayVector days = (DateDayVector) vector;
                     for (int i = 0; i < rowCount; i++) {
-                        if (!vector.isNull(i)) {
+                        if (!mayBeNull || !vector.isNull(i)) {
                             extend(days.get(i));
                         }
                     }
@@ -163,7 +139,7 @@ final class ColumnStatistics {
                 case TIMESTAMP -> {
                     TimeStampVector timestamps = (TimeStampVector) vector;
                     for (int i = 0; i < rowCount; i++) {
-                        if (!vector.isNull(i)) {
+                        if (!mayBeNull || !vector.isNull(i)) {
                             extend(timestamps.get(i));
                         }
                     }
@@ -173,19 +149,77 @@ final class ColumnStatistics {
             }
         }
 
+        /**
+         * Two passes over the batch (sum, then squared deviations from the batch mean), merged into the running totals
+         * with Chan et al.'s formula: stable like Welford's, without a division per value.
+         */
+        private void addNumbers(FieldVector vector, int rowCount, boolean mayBeNull) {
+            double[] values = new double[rowCount];
+            int n = 0;
+            if (vector instanceof BaseIntVector ints) {
+                boolean raw = !mayBeNull && MemoryUtil.LITTLE_ENDIAN && (vector instanceof BigIntVector || vector instanceof IntVector);
+                long address = raw ? vector.getDataBufferAddress() : 0;
+                boolean wide = vector instanceof BigIntVector;
+                for (int i = 0; i < rowCount; i++) {
+                    if (!mayBeNull || !vector.isNull(i)) {
+                        long value = raw ? (wide ? MemoryUtil.getLong(address + 8L * i) : MemoryUtil.getInt(address + 4L * i)) : ints.getValueAsLong(i);
+                        longMin = Math.min(longMin, value);
+                        longMax = Math.max(longMax, value);
+                        values[n++] = value;
+                    }
+                }
+            } else if (vector instanceof FloatingPointVector floats) {
+                boolean raw = !mayBeNull && MemoryUtil.LITTLE_ENDIAN && vector instanceof Float8Vector;
+                long address = raw ? vector.getDataBufferAddress() : 0;
+                for (int i = 0; i < rowCount; i++) {
+                    if (!mayBeNull || !vector.isNull(i)) {
+                        double value = raw ? Double.longBitsToDouble(MemoryUtil.getLong(address + 8L * i)) : floats.getValueAsDouble(i);
+                        if (Double.isNaN(value)) {
+                            nans++;
+                        } else {
+                            values[n++] = value;
+                        }
+                    }
+                }
+            } else {
+                DecimalVector decimals = (DecimalVector) vector;
+                for (int i = 0; i < rowCount; i++) {
+                    if (!mayBeNull || !vector.isNull(i)) {
+                        values[n++] = decimals.getObject(i).doubleValue();
+                    }
+                }
+            }
+            if (n == 0) {
+                return;
+            }
+            double sum = 0;
+            double batchMin = Double.POSITIVE_INFINITY;
+            double batchMax = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                double value = values[i];
+                sum += value;
+                batchMin = Math.min(batchMin, value);
+                batchMax = Math.max(batchMax, value);
+            }
+            double batchMean = sum / n;
+            double batchM2 = 0;
+            for (int i = 0; i < n; i++) {
+                double deviation = values[i] - batchMean;
+                batchM2 += deviation * deviation;
+            }
+            long total = count + n;
+            double delta = batchMean - mean;
+            mean += delta * n / total;
+            m2 += batchM2 + delta * delta * ((double) count * n / total);
+            count = total;
+            min = Math.min(min, batchMin);
+            max = Math.max(max, batchMax);
+        }
+
         private void extend(long value) {
             count++;
             longMin = Math.min(longMin, value);
             longMax = Math.max(longMax, value);
-        }
-
-        private void accept(double value) {
-            count++;
-            double delta = value - mean;
-            mean += delta / count;
-            m2 += delta * (value - mean);
-            min = Math.min(min, value);
-            max = Math.max(max, value);
         }
 
         long nullCount() {

@@ -245,6 +245,7 @@ final class ParquetFormat {
                     records = columnIO.getRecordReader(currentGroup, converters);
                 }
             }
+            converters.refresh();
             int rows = 0;
             try {
                 while (rows < maxRows) {

@@ -3,6 +3,7 @@ package dev.cairn.materializers.arrow;
 import java.nio.ByteBuffer;
 import java.util.List;
 
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -60,14 +61,91 @@ final class ParquetVectorConverters extends RecordMaterializer<Object> {
     }
 
     private final GroupConverter root;
+    private final List<RawFixedWidthConverter> raw = new java.util.ArrayList<>();
 
     ParquetVectorConverters(VectorSchemaRoot target, RowCursor cursor) {
         List<FieldVector> vectors = target.getFieldVectors();
         Converter[] children = new Converter[vectors.size()];
         for (int i = 0; i < children.length; i++) {
-            children[i] = converter(vectors.get(i), cursor);
+            FieldVector vector = vectors.get(i);
+            if (MemoryUtil.LITTLE_ENDIAN && RawFixedWidthConverter.handles(vector)) {
+                RawFixedWidthConverter converter = new RawFixedWidthConverter(vector, cursor);
+                raw.add(converter);
+                children[i] = converter;
+            } else {
+                children[i] = converter(vector, cursor);
+            }
         }
         this.root = new FieldsConverter(children);
+    }
+
+    /** Re-reads buffer addresses: call before each read, as the vectors may have been reallocated in between. */
+    void refresh() {
+        for (RawFixedWidthConverter converter : raw) {
+            converter.refresh();
+        }
+    }
+
+    /**
+     * A top-level int32, int64, float32 or float64 column written straight into the vector's memory: Arrow's checked
+     * {@code setSafe} costs more than Parquet's decoding. Capacity is checked per value and the buffers grown (and the
+     * addresses re-read) when needed.
+     */
+    static final class RawFixedWidthConverter extends PrimitiveConverter {
+        private final FieldVector vector;
+        private final RowCursor cursor;
+        private final int width;
+        private long data;
+        private long validity;
+        private int capacity;
+
+        RawFixedWidthConverter(FieldVector vector, RowCursor cursor) {
+            this.vector = vector;
+            this.cursor = cursor;
+            this.width = vector instanceof IntVector || vector instanceof Float4Vector ? 4 : 8;
+        }
+
+        static boolean handles(FieldVector vector) {
+            return vector instanceof IntVector || vector instanceof BigIntVector || vector instanceof Float4Vector || vector instanceof Float8Vector;
+        }
+
+        void refresh() {
+            data = vector.getDataBufferAddress();
+            validity = vector.getValidityBufferAddress();
+            capacity = vector.getValueCapacity();
+        }
+
+        private long slot(int index) {
+            if (index >= capacity) {
+                while (index >= vector.getValueCapacity()) {
+                    vector.reAlloc();
+                }
+                refresh();
+            }
+            long bits = validity + (index >>> 3);
+            MemoryUtil.putByte(bits, (byte) (MemoryUtil.getByte(bits) | (1 << (index & 7))));
+            return data + (long) width * index;
+        }
+
+        @Override
+        public void addInt(int value) {
+            MemoryUtil.putInt(slot(cursor.row), value);
+        }
+
+        @Override
+        public void addLong(long value) {
+            MemoryUtil.putLong(slot(cursor.row), value);
+        }
+
+        @Override
+        public void addFloat(float value) {
+            MemoryUtil.putInt(slot(cursor.row), Float.floatToRawIntBits(value));
+        }
+
+        @Override
+        public void addDouble(double value) {
+            MemoryUtil.putLong(slot(cursor.row), Double.doubleToRawLongBits(value));
+        }
     }
 
     @Override
