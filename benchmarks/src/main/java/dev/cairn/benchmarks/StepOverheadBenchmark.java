@@ -45,8 +45,10 @@ public final class StepOverheadBenchmark {
         }
     }
 
+    private static int pipelines;
+
     static Pipeline chain(int steps) {
-        return Pipeline.define("chain_" + steps, p -> {
+        return Pipeline.define("chain_" + steps + "_" + (++pipelines), p -> {
             Ref<Integer> value = p.call(NoOps::source, Param.of(0));
             for (int i = 1; i < steps; i++) {
                 value = p.call(NoOps::next, value);
@@ -55,7 +57,7 @@ public final class StepOverheadBenchmark {
     }
 
     static Pipeline fanOut(int steps) {
-        return Pipeline.define("fanout_" + steps, p -> {
+        return Pipeline.define("fanout_" + steps + "_" + (++pipelines), p -> {
             Ref<Integer> value = p.call(NoOps::source, Param.of(0));
             for (int i = 1; i < steps; i++) {
                 p.call(NoOps::next, value);
@@ -127,6 +129,17 @@ public final class StepOverheadBenchmark {
                             isChain ? "chain" : "fan-out", steps, total / 1e6, total / 1e6 / steps, timings.median() / 1e6, timings.percentile(0.9) / 1e6,
                             directNanos / 1e6, (total - directNanos) / 1e6 / steps);
                 }
+            }
+            System.out.println();
+            System.out.println("| 10,000-step chain | total | per step | steps CACHED |");
+            System.out.println("|---|---|---|---|");
+            Pipeline cachedChain = chain(10_000);
+            for (String label : new String[] {"first run (cache misses)", "re-run (cache hits, each output verified)"}) {
+                long start = System.nanoTime();
+                PipelineRun run = cairn.run(cachedChain);
+                long total = System.nanoTime() - start;
+                long cached = run.steps().stream().filter(step -> step.status() == StepStatus.CACHED).count();
+                System.out.printf(Locale.ROOT, "| %s | %.0f ms | %.3f ms | %,d |%n", label, total / 1e6, total / 1e6 / 10_000, cached);
             }
             System.out.println();
             System.out.println("| steps | define | compile (validate) | define+compile per step |");

@@ -111,4 +111,17 @@ class CairnCliTest {
         assertThat(ambiguous.exitCode()).isEqualTo(2);
         assertThat(ambiguous.err()).contains("name one as dev.cairn.examples.ExamplePipelines#<method>");
     }
+
+    @Test
+    void lineagePrintsTheTreeAndJson() throws Exception {
+        Result text = cli("lineage", "trained_model");
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("artifact trained_model:1").contains("<- step training_pipeline/trainModel COMPLETED")
+                .contains("<- artifact training_pipeline::splitDataset::trainData:1").contains("-> step inference_pipeline/predict");
+        Map<String, Object> json = JSON.readValue(cli("lineage", "trained_model:1", "--json").out(), new TypeReference<>() {});
+        assertThat(json).containsKeys("root", "nodes", "edges");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> nodes = (List<Map<String, Object>>) json.get("nodes");
+        assertThat(nodes).extracting(n -> n.get("kind")).contains("artifact", "step_run");
+    }
 }

@@ -49,4 +49,7 @@ public interface StepRun {
 
     /** For a {@code CACHED} step run: the step run whose outputs were reused. */
     Optional<UUID> cachedFrom();
+
+    /** Why the cache was used or not (a miss names the reason, e.g. a cached output that failed verification). */
+    Optional<String> cacheNote();
 }

@@ -42,6 +42,7 @@ final class RecordedStepRun implements StepRun {
     @Override public Map<String, ArtifactVersion> outputs() { return outputs; }
     @Override public Optional<String> error() { return record.error(); }
     @Override public Optional<UUID> cachedFrom() { return record.cachedFrom(); }
+    @Override public Optional<String> cacheNote() { return record.cacheNote(); }
 
     @Override
     public Optional<Duration> duration() {
