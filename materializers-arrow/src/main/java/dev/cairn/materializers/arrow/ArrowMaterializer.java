@@ -120,8 +120,8 @@ public final class ArrowMaterializer implements Materializer<Object> {
             return Optional.empty();
         }
         if (!(type instanceof ParameterizedType parameterized) || !(parameterized.getRawType() instanceof Class<?> raw)
-                || !(raw == List.class || raw == Collection.class)) {
-            return Optional.of(type.getTypeName() + " is not a Table, a VectorSchemaRoot, or a List<R> of a record R");
+                || !(raw == List.class || raw == Collection.class || raw == ArrayList.class)) {
+            return Optional.of(type.getTypeName() + " is not a Table, a VectorSchemaRoot, or a List, ArrayList or Collection of a record R");
         }
         Type element = parameterized.getActualTypeArguments()[0];
         if (!(element instanceof Class<?> recordClass) || !recordClass.isRecord()) {

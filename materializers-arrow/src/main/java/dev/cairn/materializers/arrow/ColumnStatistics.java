@@ -32,6 +32,8 @@ final class ColumnStatistics {
     private final Schema schema;
     private final Column[] columns;
     private long rows;
+    /** The non-null values of one column of the current batch; shared by the columns, which are summarised in turn. */
+    private double[] scratch = new double[0];
 
     ColumnStatistics(Schema schema) {
         this.schema = schema;
@@ -46,8 +48,11 @@ final class ColumnStatistics {
         int count = batch.getRowCount();
         rows += count;
         List<FieldVector> vectors = batch.getFieldVectors();
+        if (scratch.length < count) {
+            scratch = new double[count];
+        }
         for (int i = 0; i < columns.length; i++) {
-            columns[i].add(vectors.get(i), count);
+            columns[i].add(vectors.get(i), count, scratch);
         }
     }
 
@@ -122,12 +127,12 @@ final class ColumnStatistics {
             return field;
         }
 
-        void add(FieldVector vector, int rowCount) {
+        void add(FieldVector vector, int rowCount, double[] scratch) {
             int nullsHere = vector.getNullCount();
             nulls += nullsHere;
             boolean mayBeNull = nullsHere > 0;
             switch (kind) {
-                case INTEGER, FLOATING, DECIMAL -> addNumbers(vector, rowCount, mayBeNull);
+                case INTEGER, FLOATING, DECIMAL -> addNumbers(vector, rowCount, mayBeNull, scratch);
                 case DATE -> {
                     DateDayVector days = (DateDayVector) vector;
                     for (int i = 0; i < rowCount; i++) {
@@ -153,8 +158,8 @@ final class ColumnStatistics {
          * Two passes over the batch (sum, then squared deviations from the batch mean), merged into the running totals
          * with Chan et al.'s formula: stable like Welford's, without a division per value.
          */
-        private void addNumbers(FieldVector vector, int rowCount, boolean mayBeNull) {
-            double[] values = new double[rowCount];
+        private void addNumbers(FieldVector vector, int rowCount, boolean mayBeNull, double[] scratch) {
+            double[] values = scratch;
             int n = 0;
             if (vector instanceof BaseIntVector ints) {
                 boolean raw = !mayBeNull && MemoryUtil.LITTLE_ENDIAN && (vector instanceof BigIntVector || vector instanceof IntVector);
