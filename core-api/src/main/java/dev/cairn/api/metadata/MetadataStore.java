@@ -37,6 +37,26 @@ public interface MetadataStore extends AutoCloseable {
      */
     void completeStep(StepRunRecord stepRun, List<CommittedArtifact> committed, List<StepInputRecord> inputs, List<StepOutputRecord> outputs);
 
+    /**
+     * Records several finished steps; the default calls {@link #completeStep} for each, and a store may do it in
+     * one transaction (the engine batches steps whose outputs were reused from cache).
+     */
+    default void completeSteps(List<StepCompletion> completions) {
+        for (StepCompletion completion : completions) {
+            completeStep(completion.stepRun(), completion.committed(), completion.inputs(), completion.outputs());
+        }
+    }
+
+    /** The arguments of one {@link #completeStep} call. */
+    record StepCompletion(StepRunRecord stepRun, List<CommittedArtifact> committed, List<StepInputRecord> inputs, List<StepOutputRecord> outputs) {
+        public StepCompletion {
+            java.util.Objects.requireNonNull(stepRun, "stepRun is null");
+            committed = List.copyOf(committed);
+            inputs = List.copyOf(inputs);
+            outputs = List.copyOf(outputs);
+        }
+    }
+
     Optional<PipelineRunRecord> findRun(UUID runId);
 
     /** Runs whose id starts with {@code prefix} (for abbreviated ids on the command line). */

@@ -77,6 +77,25 @@ public final class RunState {
         inputRecords.addAll(inputs);
     }
 
+    private static final int DEFERRED_BATCH = 256;
+    private final List<dev.cairn.api.metadata.MetadataStore.StepCompletion> deferred = new java.util.ArrayList<>();
+
+    /**
+     * Holds the record of a step reused from cache to be written with others in one transaction; returns a batch
+     * to write now when enough have gathered, else an empty list.
+     */
+    public synchronized List<dev.cairn.api.metadata.MetadataStore.StepCompletion> defer(dev.cairn.api.metadata.MetadataStore.StepCompletion completion) {
+        deferred.add(completion);
+        return deferred.size() >= DEFERRED_BATCH ? drainDeferred() : List.of();
+    }
+
+    /** The deferred step records not written yet. */
+    public synchronized List<dev.cairn.api.metadata.MetadataStore.StepCompletion> drainDeferred() {
+        List<dev.cairn.api.metadata.MetadataStore.StepCompletion> batch = List.copyOf(deferred);
+        deferred.clear();
+        return batch;
+    }
+
     public ArtifactVersionRecord artifact(UUID id) {
         return artifacts.get(id);
     }

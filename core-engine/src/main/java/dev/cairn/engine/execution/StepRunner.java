@@ -131,7 +131,10 @@ public final class StepRunner {
                 record.cacheNote());
         List<StepOutputRecord> outputRecords = new ArrayList<>();
         hit.outputs().forEach((name, artifact) -> outputRecords.add(new StepOutputRecord(record.id(), name, artifact.id())));
-        metadata.completeStep(cached, List.of(), inputs, outputRecords);
+        List<MetadataStore.StepCompletion> batch = state.defer(new MetadataStore.StepCompletion(cached, List.of(), inputs, outputRecords));
+        if (!batch.isEmpty()) {
+            metadata.completeSteps(batch);
+        }
         state.update(cached);
         state.completed(step.index(), hit.outputs(), inputs, outputRecords);
         return new Outcome(step.index(), cached, Optional.empty());

@@ -210,20 +210,39 @@ public final class SqliteMetadataStore implements MetadataStore {
         requireNonNull(inputs, "inputs is null");
         requireNonNull(outputs, "outputs is null");
         database.write("complete step run " + stepRun.id() + " (" + stepRun.stepName() + ")", connection -> {
-            updateStepRunRow(connection, stepRun);
-            for (CommittedArtifact artifact : committed) {
-                commitArtifact(connection, artifact);
-            }
-            insertInputs(connection, inputs);
-            insertOutputs(connection, outputs);
-            if (stepRun.cacheKey().isPresent()) {
-                PreparedStatement release = connection.prepare("DELETE FROM cache_leases WHERE cache_key = ? AND holder = ?");
-                release.setString(1, stepRun.cacheKey().get());
-                release.setString(2, stepRun.id().toString());
-                release.executeUpdate();
+            completeStepRows(connection, stepRun, committed, inputs, outputs);
+            return null;
+        });
+    }
+
+    @Override
+    public void completeSteps(List<StepCompletion> completions) {
+        requireNonNull(completions, "completions is null");
+        if (completions.isEmpty()) {
+            return;
+        }
+        database.write("complete " + completions.size() + " step runs", connection -> {
+            for (StepCompletion completion : completions) {
+                completeStepRows(connection, completion.stepRun(), completion.committed(), completion.inputs(), completion.outputs());
             }
             return null;
         });
+    }
+
+    private void completeStepRows(SqliteConnection connection, StepRunRecord stepRun, List<CommittedArtifact> committed, List<StepInputRecord> inputs,
+            List<StepOutputRecord> outputs) throws SQLException {
+        updateStepRunRow(connection, stepRun);
+        for (CommittedArtifact artifact : committed) {
+            commitArtifact(connection, artifact);
+        }
+        insertInputs(connection, inputs);
+        insertOutputs(connection, outputs);
+        if (stepRun.cacheKey().isPresent()) {
+            PreparedStatement release = connection.prepare("DELETE FROM cache_leases WHERE cache_key = ? AND holder = ?");
+            release.setString(1, stepRun.cacheKey().get());
+            release.setString(2, stepRun.id().toString());
+            release.executeUpdate();
+        }
     }
 
     private void updateStepRunRow(SqliteConnection connection, StepRunRecord stepRun) throws SQLException {

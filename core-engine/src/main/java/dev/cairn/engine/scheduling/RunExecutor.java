@@ -77,7 +77,12 @@ public final class RunExecutor {
                 LOG.warn("Run listener failed", e);
             }
         }
-        List<String> failures = schedule(state, workers, parallelism);
+        List<String> failures;
+        try {
+            failures = schedule(state, workers, parallelism);
+        } finally {
+            metadata.completeSteps(state.drainDeferred());
+        }
         RunStatus status = failures.isEmpty() ? RunStatus.COMPLETED : RunStatus.FAILED;
         Optional<String> error = failures.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", failures));
         Instant ended = clock.instant();
