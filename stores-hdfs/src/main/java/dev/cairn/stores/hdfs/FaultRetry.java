@@ -199,17 +199,42 @@ final class FaultRetry {
         return false;
     }
 
-    /** True if {@code e}'s class, a superclass, or the remote class it carries is one of {@code classNames}. */
+    /**
+     * True if {@code e}'s class or a superclass, or the server-side class a {@link RemoteException} carries or one of
+     * that class's superclasses (when it can be loaded here), is one of {@code classNames}.
+     */
     private static boolean isA(Throwable e, Set<String> classNames) {
-        if (e instanceof RemoteException remote && classNames.contains(remote.getClassName())) {
-            return true;
+        if (e instanceof RemoteException remote) {
+            String remoteClass = remote.getClassName();
+            if (classNames.contains(remoteClass)) {
+                return true;
+            }
+            Class<?> loaded = loadQuietly(remoteClass);
+            if (loaded != null && isA(loaded, classNames)) {
+                return true;
+            }
         }
-        for (Class<?> type = e.getClass(); type != null; type = type.getSuperclass()) {
-            if (classNames.contains(type.getName())) {
+        return isA(e.getClass(), classNames);
+    }
+
+    private static boolean isA(Class<?> type, Set<String> classNames) {
+        for (Class<?> current = type; current != null; current = current.getSuperclass()) {
+            if (classNames.contains(current.getName())) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static @Nullable Class<?> loadQuietly(@Nullable String className) {
+        if (className == null) {
+            return null;
+        }
+        try {
+            return Class.forName(className, false, FaultRetry.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
     }
 
     /** The exception's class and first message line, without the server-side stack trace a RemoteException carries. */
