@@ -312,7 +312,13 @@ public final class HdfsArtifactStoreProvider implements ArtifactStoreProvider {
             if (cause instanceof ClassNotFoundException || cause instanceof LinkageError) {
                 throw missingConnector(root, scheme, e);
             }
-            throw e;
+            if (e instanceof Error error) {
+                throw error;
+            }
+            // For example an IllegalArgumentException wrapping an UnknownHostException for the NameNode's host.
+            throw new CairnException(ErrorCode.STORE_FAILURE, "Cannot connect to the file system of " + root + ": "
+                    + FaultRetry.summary(cause) + ". Check the host and port in the URI (or fs.defaultFS) and the"
+                    + " Hadoop configuration for it.", e);
         }
     }
 

@@ -109,6 +109,17 @@ class HdfsArtifactStoreProviderTest {
                 });
     }
 
+    @Test
+    void aNameNodeHostThatDoesNotResolveIsAStoreFailureNamingTheUri() {
+        URI uri = URI.create("hdfs://no-such-namenode.invalid:8020/store/");
+
+        assertThatThrownBy(() -> provider.create(uri, Map.of("cairn.retry.max-attempts", "1")))
+                .isInstanceOfSatisfying(CairnException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_FAILURE);
+                    assertThat(e.getMessage()).contains(uri.toString()).contains("no-such-namenode.invalid");
+                });
+    }
+
     private static void assertConfigurationError(org.assertj.core.api.ThrowableAssert.ThrowingCallable call,
             String messagePart) {
         assertThatThrownBy(call).isInstanceOfSatisfying(CairnException.class, e -> {
