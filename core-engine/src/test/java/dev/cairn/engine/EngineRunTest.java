@@ -178,12 +178,15 @@ class EngineRunTest {
         assertThat(run.step("count").inputs().get("rows").id()).isEqualTo(run.step("split").output("trainData").id());
         assertThat(run.step("count").duration()).isPresent();
 
-        PipelineRun second = cairn.run(training());
+        PipelineRun cached = cairn.run(training());
+        assertThat(cached.step("createData").status()).isEqualTo(StepStatus.CACHED);
+        assertThat(cached.step("createData").output("output").id()).isEqualTo(data.id());
+        PipelineRun second = cairn.run(training().withOptions(PipelineOptions.builder().enableCache(false).build()));
         assertThat(second.step("createData").output("output").version()).isEqualTo("2");
         assertThat(cairn.client().getArtifactVersion("training::createData::output").version()).isEqualTo("2");
         assertThat(cairn.client().getArtifactVersion("training::createData::output", "1").id()).isEqualTo(data.id());
         assertThat(cairn.client().listArtifactVersions("holdout_test")).extracting(ArtifactVersion::version).containsExactly("1", "2");
-        assertThat(cairn.client().listRuns("training")).extracting(PipelineRun::id).containsExactly(second.id(), run.id());
+        assertThat(cairn.client().listRuns("training")).extracting(PipelineRun::id).containsExactly(second.id(), cached.id(), run.id());
         PipelineRun reread = cairn.client().getPipelineRun(run.id());
         assertThat(reread.step("split").outputs()).containsOnlyKeys("trainData", "testData");
         assertThat(reread.step("count").status()).isEqualTo(StepStatus.COMPLETED);
@@ -222,7 +225,8 @@ class EngineRunTest {
     @Test
     void identicalDataHasEqualContentHashes() {
         PipelineRun first = cairn.run(training());
-        PipelineRun second = cairn.run(training());
+        PipelineRun second = cairn.run(training().withOptions(PipelineOptions.builder().enableCache(false).build()));
+        assertThat(second.step("createData").output("output").id()).isNotEqualTo(first.step("createData").output("output").id());
         assertThat(second.step("createData").output("output").contentHash()).isEqualTo(first.step("createData").output("output").contentHash());
         assertThat(first.step("split").output("trainData").contentHash()).isNotEqualTo(first.step("createData").output("output").contentHash());
     }
@@ -319,8 +323,8 @@ class EngineRunTest {
 
     @Test
     void explicitVersionIsUsedAndADuplicateFailsTheStepWithoutTouchingTheFirst() {
-        Pipeline pipeline = Pipeline.define("versions", p -> p.with(StepOptions.builder().artifactName("output", "model").artifactVersion("output", "v1.0").build())
-                .call(Steps::createData));
+        Pipeline pipeline = Pipeline.define("versions", p -> p.with(StepOptions.builder().artifactName("output", "model").artifactVersion("output", "v1.0")
+                .enableCache(false).build()).call(Steps::createData));
         PipelineRun first = cairn.run(pipeline);
         assertThat(first.step("createData").output("output").version()).isEqualTo("v1.0");
         PipelineRun second = cairn.run(pipeline);

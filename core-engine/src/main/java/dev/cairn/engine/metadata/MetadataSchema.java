@@ -108,6 +108,14 @@ final class MetadataSchema {
                 PRIMARY KEY (step_run_id, name)
             ) WITHOUT ROWID"""));
 
+    static final SchemaMigration V2 = new SchemaMigration(2, "cache leases", List.of(
+            """
+            CREATE TABLE cache_leases (
+                cache_key TEXT PRIMARY KEY,
+                holder TEXT NOT NULL,
+                expires_at INTEGER NOT NULL
+            ) WITHOUT ROWID"""));
+
     /** Every migration, in order; the last one's version is the schema version this code reads and writes. */
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1);
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2);
 }

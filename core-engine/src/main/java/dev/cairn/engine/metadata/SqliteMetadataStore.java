@@ -596,6 +596,64 @@ public final class SqliteMetadataStore implements MetadataStore {
         });
     }
 
+    // --- cache ---
+
+    @Override
+    public List<StepRunRecord> findCompletedStepRunsByCacheKey(String cacheKey, int limit) {
+        requireNonNull(cacheKey, "cacheKey is null");
+        return database.read("find step runs with cache key " + cacheKey, connection -> {
+            PreparedStatement query = connection.prepare(STEP_SELECT + " WHERE cache_key = ? AND status = 'COMPLETED' ORDER BY ended_at DESC, rowid DESC LIMIT ?");
+            query.setString(1, cacheKey);
+            query.setInt(2, Math.max(1, limit));
+            return all(query, this::stepRun);
+        });
+    }
+
+    @Override
+    public boolean tryAcquireCacheLease(String cacheKey, String holder, Instant expiresAt) {
+        requireNonNull(cacheKey, "cacheKey is null");
+        requireNonNull(holder, "holder is null");
+        long expires = epochNanos(requireNonNull(expiresAt, "expiresAt is null"), "expiry of cache lease", cacheKey);
+        long now = epochNanos(Instant.now(), "current time", cacheKey);
+        return database.write("take the cache lease on " + cacheKey, connection -> {
+            PreparedStatement take = connection.prepare("INSERT INTO cache_leases (cache_key, holder, expires_at) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (cache_key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at"
+                    + " WHERE cache_leases.expires_at < ? OR cache_leases.holder = excluded.holder");
+            take.setString(1, cacheKey);
+            take.setString(2, holder);
+            take.setLong(3, expires);
+            take.setLong(4, now);
+            return take.executeUpdate() > 0;
+        });
+    }
+
+    @Override
+    public boolean renewCacheLease(String cacheKey, String holder, Instant expiresAt) {
+        requireNonNull(cacheKey, "cacheKey is null");
+        requireNonNull(holder, "holder is null");
+        long expires = epochNanos(requireNonNull(expiresAt, "expiresAt is null"), "expiry of cache lease", cacheKey);
+        return database.write("renew the cache lease on " + cacheKey, connection -> {
+            PreparedStatement renew = connection.prepare("UPDATE cache_leases SET expires_at = ? WHERE cache_key = ? AND holder = ?");
+            renew.setLong(1, expires);
+            renew.setString(2, cacheKey);
+            renew.setString(3, holder);
+            return renew.executeUpdate() > 0;
+        });
+    }
+
+    @Override
+    public void releaseCacheLease(String cacheKey, String holder) {
+        requireNonNull(cacheKey, "cacheKey is null");
+        requireNonNull(holder, "holder is null");
+        database.write("release the cache lease on " + cacheKey, connection -> {
+            PreparedStatement release = connection.prepare("DELETE FROM cache_leases WHERE cache_key = ? AND holder = ?");
+            release.setString(1, cacheKey);
+            release.setString(2, holder);
+            release.executeUpdate();
+            return null;
+        });
+    }
+
     /** Closes the database connections; calls after this fail with {@code METADATA_FAILURE}. Idempotent. */
     @Override
     public void close() {
