@@ -14,6 +14,7 @@ import dev.cairn.api.pipeline.ArtifactName;
 import dev.cairn.api.pipeline.Param;
 import dev.cairn.api.pipeline.Pipeline;
 import dev.cairn.api.pipeline.Step;
+import dev.cairn.api.pipeline.StepOptions;
 import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.RunStatus;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class ConcurrentProcessesTest {
         int runs = Integer.parseInt(args[2]);
         try (Cairn cairn = Cairn.open(Path.of(args[0]))) {
             for (int i = 0; i < runs; i++) {
-                PipelineRun run = cairn.run(Pipeline.define("concurrent", p -> p.call(Steps::produce, Param.of(args[1]))));
+                PipelineRun run = cairn.run(Pipeline.define("concurrent", p -> p.with(StepOptions.builder().enableCache(false).build()).call(Steps::produce, Param.of(args[1]))));
                 if (run.status() != RunStatus.COMPLETED) {
                     System.out.println("FAILED " + run.error().orElse(""));
                     System.exit(3);
