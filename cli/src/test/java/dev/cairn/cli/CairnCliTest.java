@@ -82,6 +82,20 @@ class CairnCliTest {
     }
 
     @Test
+    void quickstartListsOfRecordsAreStoredAsParquetWithStatistics() throws Exception {
+        Map<String, Object> data = JSON.readValue(cli("artifact", "show", "training_pipeline::createData::output", "--json").out(), new TypeReference<>() {});
+        assertThat(data.get("type")).isEqualTo("java.util.List<dev.cairn.examples.QuickstartSteps$Row>");
+        assertThat(data.get("materializer")).isEqualTo("cairn.arrow");
+        assertThat(java.nio.file.Path.of(java.net.URI.create((String) data.get("uri"))).resolve("data.parquet")).isRegularFile();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> metadata = (Map<String, Object>) data.get("metadata");
+        assertThat(metadata).containsEntry("row_count", 5).containsEntry("column_count", 3);
+        assertThat(data.get("visualizations")).asList().hasSize(4);
+        Map<String, Object> train = JSON.readValue(cli("artifact", "show", "training_pipeline::splitDataset::trainData", "--json").out(), new TypeReference<>() {});
+        assertThat(train.get("materializer")).isEqualTo("cairn.arrow");
+    }
+
+    @Test
     void unknownArtifactIsAClearErrorWithExitCode2() {
         Result result = cli("artifact", "show", "nope");
         assertThat(result.exitCode()).isEqualTo(2);

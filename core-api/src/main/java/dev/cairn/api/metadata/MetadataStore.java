@@ -32,7 +32,8 @@ public interface MetadataStore extends AutoCloseable {
 
     /**
      * Records a finished step in one transaction: updates the step run, marks its new artifact versions
-     * {@code READY} at their URIs, and records its inputs and outputs.
+     * {@code READY} at their URIs, records its inputs and outputs, and releases the cache lease on the step run's
+     * cache key if the step run itself holds it (holder = the step run id as text).
      */
     void completeStep(StepRunRecord stepRun, List<CommittedArtifact> committed, List<StepInputRecord> inputs, List<StepOutputRecord> outputs);
 

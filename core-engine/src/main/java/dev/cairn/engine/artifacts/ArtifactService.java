@@ -127,7 +127,7 @@ public final class ArtifactService {
     private static List<Manifest.VisualizationEntry> writeVisualizations(ArtifactDraft draft, List<Visualization> visualizations) throws IOException {
         List<Manifest.VisualizationEntry> entries = new ArrayList<>();
         for (Visualization visualization : visualizations) {
-            String path = Manifest.VISUALIZATIONS_DIRECTORY + visualization.fileName();
+            String path = Manifest.VISUALIZATION_PREFIX + visualization.fileName();
             byte[] content = visualization.content();
             try (OutputStream out = draft.create(path)) {
                 out.write(content);

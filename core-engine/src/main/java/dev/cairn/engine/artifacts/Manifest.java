@@ -26,7 +26,8 @@ public record Manifest(
         String producerStepRunId) {
     public static final int FORMAT_VERSION = 1;
     public static final String PATH = ".cairn/manifest.json";
-    public static final String VISUALIZATIONS_DIRECTORY = ".cairn/visualizations/";
+    /** Visualization files are stored as {@code .cairn/visualization-<name>.<extension>} (one directory less per artifact). */
+    public static final String VISUALIZATION_PREFIX = ".cairn/visualization-";
 
     /** A data file with its size and SHA-256 (hex). */
     public record FileEntry(String path, long size, String sha256) {}

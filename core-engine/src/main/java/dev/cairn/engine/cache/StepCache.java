@@ -162,6 +162,10 @@ public final class StepCache {
 
     /** A lease on a cache key, renewed in the background until closed. */
     public interface Lease extends AutoCloseable {
+        /** Stops renewing; the lease was released with the step's completion ({@link MetadataStore#completeStep}). */
+        void releasedWithCompletion();
+
+        /** Stops renewing and releases the lease unless it was released with the step's completion. */
         @Override
         void close();
     }
@@ -181,9 +185,23 @@ public final class StepCache {
                 LOG.warn("Renewing the cache lease on {} failed", key, e);
             }
         }, period, period, TimeUnit.MILLISECONDS);
-        return Optional.of(() -> {
-            renewal.cancel(false);
-            metadata.releaseCacheLease(key, holder);
+        return Optional.of(new Lease() {
+            private boolean released;
+
+            @Override
+            public void releasedWithCompletion() {
+                renewal.cancel(false);
+                released = true;
+            }
+
+            @Override
+            public void close() {
+                renewal.cancel(false);
+                if (!released) {
+                    released = true;
+                    metadata.releaseCacheLease(key, holder);
+                }
+            }
         });
     }
 

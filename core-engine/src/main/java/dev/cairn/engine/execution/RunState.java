@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.PipelineRunRecord;
@@ -21,8 +21,8 @@ public final class RunState {
     private final StepRunRecord[] stepRuns;
     private final Map<Integer, Map<String, ArtifactVersionRecord>> outputs = new ConcurrentHashMap<>();
     private final Map<UUID, ArtifactVersionRecord> artifacts = new ConcurrentHashMap<>();
-    private final List<StepInputRecord> inputRecords = new CopyOnWriteArrayList<>();
-    private final List<StepOutputRecord> outputRecords = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<StepInputRecord> inputRecords = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<StepOutputRecord> outputRecords = new ConcurrentLinkedQueue<>();
     private final List<RunListener> listeners;
 
     public RunState(CompiledPipeline pipeline, PipelineRunRecord run, List<StepRunRecord> stepRuns, List<RunListener> listeners) {

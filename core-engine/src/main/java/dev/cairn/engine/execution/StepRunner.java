@@ -50,10 +50,13 @@ public final class StepRunner {
     private final EngineClient client;
     private final Clock clock;
     private final StepCache cache;
+    private final java.util.concurrent.ScheduledExecutorService timers;
 
     @Inject
-    public StepRunner(MetadataStore metadata, ArtifactService artifacts, EngineClient client, Clock clock, StepCache cache) {
+    public StepRunner(MetadataStore metadata, ArtifactService artifacts, EngineClient client, Clock clock, StepCache cache,
+            @jakarta.inject.Named("cairn-timers") java.util.concurrent.ScheduledExecutorService timers) {
         this.cache = requireNonNull(cache, "cache is null");
+        this.timers = requireNonNull(timers, "timers is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.client = requireNonNull(client, "client is null");
@@ -102,6 +105,7 @@ public final class StepRunner {
                 record = record.withCache(Optional.empty(), Optional.empty(), Optional.of("caching disabled for this step"));
             }
             outcome = execute(state, step, record.started(clock.instant()), inputArtifacts, inputs, where);
+            lease.ifPresent(StepCache.Lease::releasedWithCompletion);
         } finally {
             lease.ifPresent(StepCache.Lease::close);
         }
@@ -157,7 +161,7 @@ public final class StepRunner {
     private Outcome execute(RunState state, CompiledStep step, StepRunRecord record, Map<String, ArtifactVersionRecord> inputArtifacts,
             List<StepInputRecord> inputs, String where) {
         state.update(record);
-        metadata.updateStepRun(record);
+        RunningMark running = new RunningMark(record);
         notify(state, listener -> listener.stepStarted(step.name()));
         List<ArtifactService.SavedArtifact> saved = new ArrayList<>();
         try {
@@ -181,6 +185,7 @@ public final class StepRunner {
                 outputRecords.add(new StepOutputRecord(record.id(), outputName, ready.id()));
             }
             StepRunRecord finished = record.finished(StepStatus.COMPLETED, clock.instant(), Optional.empty());
+            running.finish();
             metadata.completeStep(finished, committed, inputs, outputRecords);
             state.update(finished);
             state.completed(step.index(), outputs, inputs, outputRecords);
@@ -190,6 +195,7 @@ public final class StepRunner {
             String message = describeFailure(where, e);
             LOG.warn("{} failed: {}", where, e.toString());
             StepRunRecord failed = record.finished(StepStatus.FAILED, clock.instant(), Optional.of(message + "\n" + stackTrace(e)));
+            running.finish();
             try {
                 metadata.completeStep(failed, List.of(), inputs, List.of());
             } catch (RuntimeException recording) {
@@ -303,6 +309,37 @@ public final class StepRunner {
             }
         }
     }
+
+    /**
+     * Records a step as {@code RUNNING} only once it has run for {@link #RUNNING_MARK_DELAY}: a fast step goes from
+     * {@code PENDING} to its final status in one write, which halves the metadata writes of short steps; a slow one
+     * shows as {@code RUNNING} to other readers shortly after it starts.
+     */
+    private final class RunningMark {
+        private final java.util.concurrent.ScheduledFuture<?> task;
+        private boolean finished;
+
+        RunningMark(StepRunRecord running) {
+            this.task = timers.schedule(() -> {
+                synchronized (this) {
+                    if (!finished) {
+                        try {
+                            metadata.updateStepRun(running);
+                        } catch (RuntimeException e) {
+                            LOG.warn("Could not record step run {} as running", running.id(), e);
+                        }
+                    }
+                }
+            }, RUNNING_MARK_DELAY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        synchronized void finish() {
+            finished = true;
+            task.cancel(false);
+        }
+    }
+
+    private static final Duration RUNNING_MARK_DELAY = Duration.ofMillis(100);
 
     /** Wraps what a step's own code threw. */
     static final class StepCodeFailure extends RuntimeException {

@@ -233,9 +233,11 @@ final class SqliteDatabase implements AutoCloseable {
 
     private void useWriteAheadLog() {
         String mode = withRetry("switch to write-ahead logging", () -> writer.queryText("PRAGMA journal_mode = WAL"));
-        // the checkpointer thread copies the log back; commits never wait for it
+        // the checkpointer thread copies the log back, so commits never wait for it; a log that a burst of writes
+        // made large is cut back to 64 MB when it starts over
         withRetry("configure checkpoints", () -> {
             writer.execute("PRAGMA wal_autocheckpoint = 0");
+            writer.queryText("PRAGMA journal_size_limit = 67108864");
             return null;
         });
         if (!"wal".equalsIgnoreCase(mode)) {
@@ -273,7 +275,9 @@ final class SqliteDatabase implements AutoCloseable {
             }
             return current;
         });
-        if (from < latest) {
+        if (from == 0) {
+            LOG.debug("Created metadata store {} at schema version {}", file, latest);
+        } else if (from < latest) {
             LOG.info("Migrated metadata store {} from schema version {} to {}", file, from, latest);
         }
     }

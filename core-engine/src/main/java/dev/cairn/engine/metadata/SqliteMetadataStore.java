@@ -216,6 +216,12 @@ public final class SqliteMetadataStore implements MetadataStore {
             }
             insertInputs(connection, inputs);
             insertOutputs(connection, outputs);
+            if (stepRun.cacheKey().isPresent()) {
+                PreparedStatement release = connection.prepare("DELETE FROM cache_leases WHERE cache_key = ? AND holder = ?");
+                release.setString(1, stepRun.cacheKey().get());
+                release.setString(2, stepRun.id().toString());
+                release.executeUpdate();
+            }
             return null;
         });
     }

@@ -1,0 +1,288 @@
+package dev.cairn.materializers.arrow;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BaseIntVector;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.FloatingPointVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Per-column statistics of a table, accumulated batch by batch: row count, null count, and for numeric columns
+ * minimum, maximum, mean and sample standard deviation (per-batch two-pass sums merged with Chan's formula; NaNs are
+ * counted, not summarised);
+ * dates and UTC timestamps get minimum and maximum as ISO-8601 text. Not thread-safe.
+ */
+final class ColumnStatistics {
+    private final Schema schema;
+    private final Column[] columns;
+    private long rows;
+    /** The non-null values of one column of the current batch; shared by the columns, which are summarised in turn. */
+    private double[] scratch = new double[0];
+
+    ColumnStatistics(Schema schema) {
+        this.schema = schema;
+        this.columns = new Column[schema.getFields().size()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = new Column(schema.getFields().get(i));
+        }
+    }
+
+    /** Adds the rows of {@code batch}, whose schema is this one. */
+    void add(VectorSchemaRoot batch) {
+        int count = batch.getRowCount();
+        rows += count;
+        List<FieldVector> vectors = batch.getFieldVectors();
+        if (scratch.length < count) {
+            scratch = new double[count];
+        }
+        for (int i = 0; i < columns.length; i++) {
+            columns[i].add(vectors.get(i), count, scratch);
+        }
+    }
+
+    Schema schema() {
+        return schema;
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    /** One entry per column, in schema order. */
+    List<Column> columns() {
+        return List.of(columns);
+    }
+
+    /**
+     * The artifact metadata: {@code row_count}, {@code column_count}, {@code schema} (name, type, nullable per column)
+     * and {@code columns} (statistics by column name).
+     */
+    Map<String, Object> toMetadata() {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("row_count", rows);
+        metadata.put("column_count", columns.length);
+        List<Object> fields = new ArrayList<>();
+        for (Field field : schema.getFields()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", field.getName());
+            entry.put("type", ColumnTypes.describe(field));
+            entry.put("nullable", field.isNullable());
+            fields.add(entry);
+        }
+        metadata.put("schema", fields);
+        Map<String, Object> statistics = new LinkedHashMap<>();
+        for (Column column : columns) {
+            statistics.put(column.field.getName(), column.toMetadata());
+        }
+        metadata.put("columns", statistics);
+        return metadata;
+    }
+
+    /** The statistics of one column. */
+    static final class Column {
+        private final Field field;
+        private final Kind kind;
+        private long nulls;
+        private long count;
+        private long nans;
+        private double mean;
+        private double m2;
+        private double min = Double.POSITIVE_INFINITY;
+        private double max = Double.NEGATIVE_INFINITY;
+        private long longMin = Long.MAX_VALUE;
+        private long longMax = Long.MIN_VALUE;
+
+        private enum Kind { INTEGER, FLOATING, DECIMAL, DATE, TIMESTAMP, OTHER }
+
+        Column(Field field) {
+            this.field = field;
+            ArrowType type = field.getType();
+            this.kind = switch (type.getTypeID()) {
+                case Int -> Kind.INTEGER;
+                case FloatingPoint -> Kind.FLOATING;
+                case Decimal -> Kind.DECIMAL;
+                case Date -> Kind.DATE;
+                case Timestamp -> Kind.TIMESTAMP;
+                default -> Kind.OTHER;
+            };
+        }
+
+        Field field() {
+            return field;
+        }
+
+        void add(FieldVector vector, int rowCount, double[] scratch) {
+            int nullsHere = vector.getNullCount();
+            nulls += nullsHere;
+            boolean mayBeNull = nullsHere > 0;
+            switch (kind) {
+                case INTEGER, FLOATING, DECIMAL -> addNumbers(vector, rowCount, mayBeNull, scratch);
+                case DATE -> {
+                    DateDayVector days = (DateDayVector) vector;
+                    for (int i = 0; i < rowCount; i++) {
+                        if (!mayBeNull || !vector.isNull(i)) {
+                            extend(days.get(i));
+                        }
+                    }
+                }
+                case TIMESTAMP -> {
+                    TimeStampVector timestamps = (TimeStampVector) vector;
+                    for (int i = 0; i < rowCount; i++) {
+                        if (!mayBeNull || !vector.isNull(i)) {
+                            extend(timestamps.get(i));
+                        }
+                    }
+                }
+                case OTHER -> {
+                }
+            }
+        }
+
+        /**
+         * Two passes over the batch (sum, then squared deviations from the batch mean), merged into the running totals
+         * with Chan et al.'s formula: stable like Welford's, without a division per value.
+         */
+        private void addNumbers(FieldVector vector, int rowCount, boolean mayBeNull, double[] scratch) {
+            double[] values = scratch;
+            int n = 0;
+            if (vector instanceof BaseIntVector ints) {
+                boolean raw = !mayBeNull && MemoryUtil.LITTLE_ENDIAN && (vector instanceof BigIntVector || vector instanceof IntVector);
+                long address = raw ? vector.getDataBufferAddress() : 0;
+                boolean wide = vector instanceof BigIntVector;
+                for (int i = 0; i < rowCount; i++) {
+                    if (!mayBeNull || !vector.isNull(i)) {
+                        long value = raw ? (wide ? MemoryUtil.getLong(address + 8L * i) : MemoryUtil.getInt(address + 4L * i)) : ints.getValueAsLong(i);
+                        longMin = Math.min(longMin, value);
+                        longMax = Math.max(longMax, value);
+                        values[n++] = value;
+                    }
+                }
+            } else if (vector instanceof FloatingPointVector floats) {
+                boolean raw = !mayBeNull && MemoryUtil.LITTLE_ENDIAN && vector instanceof Float8Vector;
+                long address = raw ? vector.getDataBufferAddress() : 0;
+                for (int i = 0; i < rowCount; i++) {
+                    if (!mayBeNull || !vector.isNull(i)) {
+                        double value = raw ? Double.longBitsToDouble(MemoryUtil.getLong(address + 8L * i)) : floats.getValueAsDouble(i);
+                        if (Double.isNaN(value)) {
+                            nans++;
+                        } else {
+                            values[n++] = value;
+                        }
+                    }
+                }
+            } else {
+                DecimalVector decimals = (DecimalVector) vector;
+                for (int i = 0; i < rowCount; i++) {
+                    if (!mayBeNull || !vector.isNull(i)) {
+                        values[n++] = decimals.getObject(i).doubleValue();
+                    }
+                }
+            }
+            if (n == 0) {
+                return;
+            }
+            double sum = 0;
+            double batchMin = Double.POSITIVE_INFINITY;
+            double batchMax = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                double value = values[i];
+                sum += value;
+                batchMin = Math.min(batchMin, value);
+                batchMax = Math.max(batchMax, value);
+            }
+            double batchMean = sum / n;
+            double batchM2 = 0;
+            for (int i = 0; i < n; i++) {
+                double deviation = values[i] - batchMean;
+                batchM2 += deviation * deviation;
+            }
+            long total = count + n;
+            double delta = batchMean - mean;
+            mean += delta * n / total;
+            m2 += batchM2 + delta * delta * ((double) count * n / total);
+            count = total;
+            min = Math.min(min, batchMin);
+            max = Math.max(max, batchMax);
+        }
+
+        private void extend(long value) {
+            count++;
+            longMin = Math.min(longMin, value);
+            longMax = Math.max(longMax, value);
+        }
+
+        long nullCount() {
+            return nulls;
+        }
+
+        /** {@code null_count}, and where the column has them {@code min}, {@code max}, {@code mean}, {@code stddev}, {@code nan_count}. */
+        Map<String, Object> toMetadata() {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("null_count", nulls);
+            if (count > 0) {
+                switch (kind) {
+                    case INTEGER -> {
+                        entry.put("min", longMin);
+                        entry.put("max", longMax);
+                    }
+                    case FLOATING, DECIMAL -> {
+                        entry.put("min", min);
+                        entry.put("max", max);
+                    }
+                    case DATE -> {
+                        entry.put("min", LocalDate.ofEpochDay(longMin).toString());
+                        entry.put("max", LocalDate.ofEpochDay(longMax).toString());
+                    }
+                    case TIMESTAMP -> {
+                        ArrowType.Timestamp type = (ArrowType.Timestamp) field.getType();
+                        entry.put("min", timestampText(longMin, type));
+                        entry.put("max", timestampText(longMax, type));
+                    }
+                    case OTHER -> {
+                    }
+                }
+                if (kind == Kind.INTEGER || kind == Kind.FLOATING || kind == Kind.DECIMAL) {
+                    entry.put("mean", finite(mean));
+                    if (count > 1) {
+                        entry.put("stddev", finite(Math.sqrt(m2 / (count - 1))));
+                    }
+                }
+            }
+            if (nans > 0) {
+                entry.put("nan_count", nans);
+            }
+            return entry;
+        }
+
+        private static Object finite(double value) {
+            return Double.isFinite(value) ? (Object) value : Double.toString(value);
+        }
+    }
+
+    /** A timestamp as ISO-8601: an instant ({@code Z}) when the column has a time zone, else a local date-time. */
+    static String timestampText(long raw, ArrowType.Timestamp type) {
+        Instant instant = switch (type.getUnit()) {
+            case SECOND -> Instant.ofEpochSecond(raw);
+            case MILLISECOND -> Instant.ofEpochMilli(raw);
+            case MICROSECOND -> Instant.ofEpochSecond(Math.floorDiv(raw, 1_000_000L), Math.floorMod(raw, 1_000_000L) * 1_000L);
+            case NANOSECOND -> Instant.ofEpochSecond(Math.floorDiv(raw, 1_000_000_000L), Math.floorMod(raw, 1_000_000_000L));
+        };
+        return type.getTimezone() != null ? instant.toString() : java.time.LocalDateTime.ofInstant(instant, java.time.ZoneOffset.UTC).toString();
+    }
+}

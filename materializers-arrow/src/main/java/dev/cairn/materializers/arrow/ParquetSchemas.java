@@ -1,0 +1,86 @@
+package dev.cairn.materializers.arrow;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Type.Repetition;
+import org.apache.parquet.schema.Types;
+
+/**
+ * Maps an Arrow schema (of the types {@link ColumnTypes} accepts) to the Parquet schema that standard readers
+ * (DuckDB, Spark, pyarrow) read back as the same types: lists use the three-level {@code LIST} layout, decimals a
+ * 16-byte fixed-length array, timestamps {@code INT64} with their unit and UTC adjustment.
+ */
+final class ParquetSchemas {
+    static final String MESSAGE_NAME = "cairn_table";
+    static final String LIST_GROUP = "list";
+    static final String LIST_ELEMENT = "element";
+
+    private ParquetSchemas() {}
+
+    static MessageType toParquet(Schema schema) {
+        List<Type> fields = new ArrayList<>();
+        for (Field field : schema.getFields()) {
+            fields.add(toParquet(field, field.getName()));
+        }
+        return new MessageType(MESSAGE_NAME, fields);
+    }
+
+    private static Type toParquet(Field field, String name) {
+        Repetition repetition = field.isNullable() ? Repetition.OPTIONAL : Repetition.REQUIRED;
+        ArrowType type = field.getType();
+        return switch (type.getTypeID()) {
+            case Bool -> Types.primitive(PrimitiveTypeName.BOOLEAN, repetition).named(name);
+            case Int -> {
+                int bits = ((ArrowType.Int) type).getBitWidth();
+                yield bits == 64
+                        ? Types.primitive(PrimitiveTypeName.INT64, repetition).as(LogicalTypeAnnotation.intType(64, true)).named(name)
+                        : Types.primitive(PrimitiveTypeName.INT32, repetition).as(LogicalTypeAnnotation.intType(bits, true)).named(name);
+            }
+            case FloatingPoint -> ((ArrowType.FloatingPoint) type).getPrecision() == FloatingPointPrecision.SINGLE
+                    ? Types.primitive(PrimitiveTypeName.FLOAT, repetition).named(name)
+                    : Types.primitive(PrimitiveTypeName.DOUBLE, repetition).named(name);
+            case Utf8 -> Types.primitive(PrimitiveTypeName.BINARY, repetition).as(LogicalTypeAnnotation.stringType()).named(name);
+            case Binary -> Types.primitive(PrimitiveTypeName.BINARY, repetition).named(name);
+            case Decimal -> {
+                ArrowType.Decimal decimal = (ArrowType.Decimal) type;
+                yield Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition).length(16)
+                        .as(LogicalTypeAnnotation.decimalType(decimal.getScale(), decimal.getPrecision())).named(name);
+            }
+            case Date -> Types.primitive(PrimitiveTypeName.INT32, repetition).as(LogicalTypeAnnotation.dateType()).named(name);
+            case Timestamp -> {
+                ArrowType.Timestamp timestamp = (ArrowType.Timestamp) type;
+                LogicalTypeAnnotation.TimeUnit unit = switch (timestamp.getUnit()) {
+                    case MILLISECOND -> LogicalTypeAnnotation.TimeUnit.MILLIS;
+                    case MICROSECOND -> LogicalTypeAnnotation.TimeUnit.MICROS;
+                    case NANOSECOND -> LogicalTypeAnnotation.TimeUnit.NANOS;
+                    case SECOND -> throw new IllegalArgumentException("timestamp[second] is not supported");
+                };
+                yield Types.primitive(PrimitiveTypeName.INT64, repetition)
+                        .as(LogicalTypeAnnotation.timestampType(timestamp.getTimezone() != null, unit)).named(name);
+            }
+            case Struct -> {
+                Types.GroupBuilder<org.apache.parquet.schema.GroupType> group = Types.buildGroup(repetition);
+                for (Field child : field.getChildren()) {
+                    group.addField(toParquet(child, child.getName()));
+                }
+                yield group.named(name);
+            }
+            case List -> {
+                Field element = field.getChildren().get(0);
+                yield Types.buildGroup(repetition).as(LogicalTypeAnnotation.listType())
+                        .addField(Types.repeatedGroup().addField(toParquet(element, LIST_ELEMENT)).named(LIST_GROUP))
+                        .named(name);
+            }
+            default -> throw new IllegalArgumentException("Arrow type " + type + " has no Parquet mapping");
+        };
+    }
+}
