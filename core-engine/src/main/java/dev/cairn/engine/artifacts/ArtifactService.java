@@ -215,16 +215,24 @@ public final class ArtifactService {
 
     /** Reads the manifest of an artifact version. */
     public Manifest readManifest(ArtifactVersionRecord record) {
+        return readManifest(record, Manifest.class);
+    }
+
+    private <M> M readManifest(ArtifactVersionRecord record, Class<M> form) {
         URI uri = record.uri().orElseThrow();
         ArtifactStore store = stores.open(record.storeUri());
-        URI manifestUri = store.checkInside(URI.create(directoryOf(uri) + Manifest.PATH));
+        URI manifestUri = URI.create(directoryOf(uri) + Manifest.PATH);
         try (InputStream in = store.openRead(manifestUri)) {
-            return json.readValue(in, Manifest.class);
+            return json.readValue(in, form);
         } catch (IOException e) {
             throw new CairnException(ErrorCode.INTEGRITY_VIOLATION,
                     "Artifact '" + record.name() + "' version " + record.version() + " has no readable manifest at " + manifestUri + ": " + e, e);
         }
     }
+
+    /** The part of a manifest that verification reads; the rest (metadata, visualizations) is skipped. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record ManifestFiles(String contentHash, List<Manifest.FileEntry> files) {}
 
     /**
      * Re-reads every data file of an artifact version and checks sizes and SHA-256s against its manifest and the
@@ -232,7 +240,7 @@ public final class ArtifactService {
      */
     public void verify(ArtifactVersionRecord record) {
         String described = "Artifact '" + record.name() + "' version " + record.version();
-        Manifest manifest = readManifest(record);
+        ManifestFiles manifest = readManifest(record, ManifestFiles.class);
         URI directory = URI.create(directoryOf(record.uri().orElseThrow()));
         ArtifactStore store = stores.open(record.storeUri());
         if (!manifest.contentHash().equals(record.contentHash()) || !ContentHash.of(manifest.files()).equals(record.contentHash())) {
@@ -241,7 +249,10 @@ public final class ArtifactService {
         }
         byte[] buffer = new byte[1 << 16];
         for (Manifest.FileEntry file : manifest.files()) {
-            URI fileUri = store.checkInside(directory.resolve(file.path()));
+            if (file.path().startsWith("/") || file.path().contains("\\") || ("/" + file.path() + "/").contains("/../")) {
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, described + ": its manifest lists '" + file.path() + "', a path outside the artifact directory");
+            }
+            URI fileUri = directory.resolve(file.path());
             MessageDigest digest = ContentHash.sha256();
             long size = 0;
             try (InputStream in = new DigestInputStream(store.openRead(fileUri), digest)) {
