@@ -237,7 +237,7 @@ public final class SqliteMetadataStore implements MetadataStore {
         }
         insertInputs(connection, inputs);
         insertOutputs(connection, outputs);
-        if (stepRun.cacheKey().isPresent()) {
+        if (stepRun.cacheKey().isPresent() && stepRun.status() != StepStatus.CACHED) { // a cache hit never takes a lease
             PreparedStatement release = connection.prepare("DELETE FROM cache_leases WHERE cache_key = ? AND holder = ?");
             release.setString(1, stepRun.cacheKey().get());
             release.setString(2, stepRun.id().toString());
