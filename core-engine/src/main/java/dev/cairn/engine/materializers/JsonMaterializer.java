@@ -169,9 +169,6 @@ public final class JsonMaterializer implements Materializer<Object> {
     @Override
     public List<Visualization> visualizations(Object value) {
         requireNonNull(value, "value is null");
-        if (value instanceof Number || value instanceof Boolean || value instanceof Enum<?> || value instanceof Character) {
-            return List.of(); // the value itself is in the metadata; a preview file would only repeat it
-        }
         List<Visualization> visualizations = new ArrayList<>();
         visualizations.add(preview(value));
         recordTable(value).ifPresent(table -> {
