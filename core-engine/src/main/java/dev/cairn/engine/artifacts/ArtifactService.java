@@ -249,7 +249,7 @@ public final class ArtifactService {
         }
         byte[] buffer = new byte[1 << 16];
         for (Manifest.FileEntry file : manifest.files()) {
-            if (file.path().startsWith("/") || file.path().contains("\\") || ("/" + file.path() + "/").contains("/../")) {
+            if (dev.cairn.api.spi.RelativePaths.problem(file.path()).isPresent()) {
                 throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, described + ": its manifest lists '" + file.path() + "', a path outside the artifact directory");
             }
             URI fileUri = directory.resolve(file.path());

@@ -37,6 +37,10 @@ final class HashingArtifactWriter implements ArtifactWriter {
     @Override
     public OutputStream create(String relativePath) throws IOException {
         requireNonNull(relativePath, "relativePath is null");
+        dev.cairn.api.spi.RelativePaths.problem(relativePath).ifPresent(problem -> {
+            throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "A materializer tried to write '" + relativePath + "' for artifact '" + artifactName
+                    + "': " + problem + "; " + dev.cairn.api.spi.RelativePaths.RULE);
+        });
         if (relativePath.equals(".cairn") || relativePath.startsWith(".cairn/")) {
             throw new CairnException(ErrorCode.MATERIALIZER_FAILED,
                     "A materializer tried to write '" + relativePath + "' for artifact '" + artifactName + "': paths under .cairn/ are reserved for Cairn's manifest");

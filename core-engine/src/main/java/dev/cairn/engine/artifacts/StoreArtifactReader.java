@@ -28,10 +28,10 @@ final class StoreArtifactReader implements ArtifactReader {
     }
 
     private URI file(String relativePath) {
-        if (relativePath.isEmpty() || relativePath.startsWith("/") || relativePath.contains("\\") || ("/" + relativePath + "/").contains("/../")) {
+        dev.cairn.api.spi.RelativePaths.problem(relativePath).ifPresent(problem -> {
             throw new CairnException(ErrorCode.PATH_OUTSIDE_STORE, "Invalid path '" + relativePath + "' inside artifact " + artifactName
-                    + ": use a relative path without '..'");
-        }
+                    + ": " + problem + "; " + dev.cairn.api.spi.RelativePaths.RULE);
+        });
         return directory.resolve(relativePath); // the store checks every URI it opens
 
     }

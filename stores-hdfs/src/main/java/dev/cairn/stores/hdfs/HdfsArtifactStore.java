@@ -42,6 +42,7 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactDraft;
 import dev.cairn.api.spi.ArtifactStore;
+import dev.cairn.api.spi.RelativePaths;
 
 /**
  * An {@link ArtifactStore} in a directory of a Hadoop {@link FileSystem}: HDFS ({@code hdfs://}, {@code webhdfs://},
@@ -97,8 +98,7 @@ public final class HdfsArtifactStore implements ArtifactStore {
     static final int BUFFER_SIZE = 64 * 1024;
 
     private static final String ABANDONED_SUFFIX = ".abandoned";
-    private static final String RELATIVE_PATH_RULE =
-            "use names separated by '/', without empty names, '.', '..', backslashes or control characters";
+    private static final String RELATIVE_PATH_RULE = RelativePaths.RULE;
 
     private final FileSystem fileSystem;
     private final FaultRetry retry;
@@ -661,33 +661,7 @@ public final class HdfsArtifactStore implements ArtifactStore {
 
     /** Why {@code path} is not an acceptable relative path, or {@code null} if it is. */
     static @Nullable String relativePathProblem(String path) {
-        if (path.isEmpty()) {
-            return "it is empty";
-        }
-        if (path.charAt(0) == '/') {
-            return "it is absolute";
-        }
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c == '\\') {
-                return "it contains a backslash";
-            }
-            if (Character.isISOControl(c)) {
-                return "it contains the control character " + codePoint(c);
-            }
-        }
-        for (String name : path.split("/", -1)) {
-            if (name.isEmpty()) {
-                return "it contains an empty name ('//' or a trailing '/')";
-            }
-            if (name.equals(".")) {
-                return "it contains a '.' name";
-            }
-            if (name.equals("..")) {
-                return "it contains a '..' name";
-            }
-        }
-        return null;
+        return RelativePaths.problem(path).orElse(null);
     }
 
     /** The Hadoop path of a checked relative path (built from names, never parsed, so ':' cannot become a scheme). */

@@ -42,6 +42,7 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactDraft;
 import dev.cairn.api.spi.ArtifactStore;
+import dev.cairn.api.spi.RelativePaths;
 
 /**
  * An {@link ArtifactStore} in a directory of the local file system, addressed by {@code file:} URIs.
@@ -90,8 +91,7 @@ public final class LocalArtifactStore implements ArtifactStore {
 
     private static final int MAX_SYMBOLIC_LINKS = 40;
     private static final String ABANDONED_SUFFIX = ".abandoned";
-    private static final String RELATIVE_PATH_RULE =
-            "use names separated by '/', without empty names, '.', '..', backslashes or control characters";
+    private static final String RELATIVE_PATH_RULE = RelativePaths.RULE;
 
     private final Path root;
     private final Path staging;
@@ -467,40 +467,7 @@ public final class LocalArtifactStore implements ArtifactStore {
 
     /** Why {@code path} is not an acceptable relative path, or {@code null} if it is. */
     static @Nullable String relativePathProblem(String path) {
-        if (path.isEmpty()) {
-            return "it is empty";
-        }
-        if (path.charAt(0) == '/') {
-            return "it is absolute";
-        }
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c == '\\') {
-                return "it contains a backslash";
-            }
-            if (Character.isISOControl(c)) {
-                return "it contains the control character " + codePoint(c);
-            }
-        }
-        int start = 0;
-        while (true) {
-            int slash = path.indexOf('/', start);
-            int end = slash < 0 ? path.length() : slash;
-            int length = end - start;
-            if (length == 0) {
-                return "it contains an empty name ('//' or a trailing '/')";
-            }
-            if (length == 1 && path.charAt(start) == '.') {
-                return "it contains a '.' name";
-            }
-            if (length == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.') {
-                return "it contains a '..' name";
-            }
-            if (slash < 0) {
-                return null;
-            }
-            start = slash + 1;
-        }
+        return RelativePaths.problem(path).orElse(null);
     }
 
     /**

@@ -1,0 +1,50 @@
+package dev.cairn.api.spi;
+
+import java.util.Locale;
+import java.util.Optional;
+
+import org.apiguardian.api.API;
+
+/**
+ * The one rule for relative paths inside an artifact store or an artifact, shared by every store so that a path
+ * one store accepts is never refused (or, worse, accepted differently) by another: names separated by {@code /},
+ * without empty names, {@code .}, {@code ..}, backslashes or control characters, and not absolute.
+ */
+@API(status = API.Status.STABLE, since = "0.1")
+public final class RelativePaths {
+    /** The rule in words, for error messages. */
+    public static final String RULE = "use names separated by '/', without empty names, '.', '..', backslashes or control characters";
+
+    private RelativePaths() {}
+
+    /** Why {@code path} breaks the rule, or empty when it is an acceptable relative path. */
+    public static Optional<String> problem(String path) {
+        if (path.isEmpty()) {
+            return Optional.of("it is empty");
+        }
+        if (path.charAt(0) == '/') {
+            return Optional.of("it is absolute");
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '\\') {
+                return Optional.of("it contains a backslash");
+            }
+            if (Character.isISOControl(c)) {
+                return Optional.of("it contains the control character " + String.format(Locale.ROOT, "U+%04X", (int) c));
+            }
+        }
+        for (String name : path.split("/", -1)) {
+            if (name.isEmpty()) {
+                return Optional.of("it contains an empty name ('//' or a trailing '/')");
+            }
+            if (name.equals(".")) {
+                return Optional.of("it contains a '.' name");
+            }
+            if (name.equals("..")) {
+                return Optional.of("it contains a '..' name");
+            }
+        }
+        return Optional.empty();
+    }
+}
