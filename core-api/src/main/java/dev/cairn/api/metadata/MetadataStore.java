@@ -131,6 +131,30 @@ public interface MetadataStore extends AutoCloseable {
      */
     List<StepRunRecord> findCompletedStepRunsByCacheKey(String cacheKey, int limit);
 
+    /** A completed step run with a cache key, and its outputs by name ({@code READY} versions only). */
+    record CacheCandidate(StepRunRecord stepRun, java.util.Map<String, ArtifactVersionRecord> outputs) {
+        public CacheCandidate {
+            java.util.Objects.requireNonNull(stepRun, "stepRun is null");
+            outputs = java.util.Map.copyOf(outputs);
+        }
+    }
+
+    /**
+     * {@link #findCompletedStepRunsByCacheKey} with each step run's outputs; the default composes the single
+     * lookups, a store may answer in one query.
+     */
+    default List<CacheCandidate> findCacheCandidates(String cacheKey, int limit) {
+        List<CacheCandidate> candidates = new java.util.ArrayList<>();
+        for (StepRunRecord stepRun : findCompletedStepRunsByCacheKey(cacheKey, limit)) {
+            java.util.Map<String, ArtifactVersionRecord> outputs = new java.util.HashMap<>();
+            for (StepOutputRecord output : listStepOutputs(stepRun.id())) {
+                findArtifactVersion(output.artifactId()).ifPresent(artifact -> outputs.put(output.name(), artifact));
+            }
+            candidates.add(new CacheCandidate(stepRun, outputs));
+        }
+        return candidates;
+    }
+
     /**
      * Takes the lease on {@code cacheKey} for {@code holder} until {@code expiresAt}, if nobody else holds an
      * unexpired lease on it (an expired lease is taken over). Atomic across processes sharing the store.

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +20,6 @@ import dev.cairn.api.CairnConfiguration;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.MetadataStore;
-import dev.cairn.api.metadata.StepOutputRecord;
 import dev.cairn.api.metadata.StepRunRecord;
 import dev.cairn.api.pipeline.CachePolicy;
 import dev.cairn.engine.artifacts.ArtifactService;
@@ -115,44 +113,40 @@ public final class StepCache {
      * hashes; a missing or corrupted output turns that candidate into a miss (with the reason in the note).
      */
     public Lookup lookup(String key, CompiledStep step) {
-        List<StepRunRecord> candidates = metadata.findCompletedStepRunsByCacheKey(key, CANDIDATES);
+        List<MetadataStore.CacheCandidate> candidates = metadata.findCacheCandidates(key, CANDIDATES);
         if (candidates.isEmpty()) {
             return new Lookup(Optional.empty(), "cache miss: no earlier run with this cache key");
         }
         Optional<Instant> notBefore = step.cachePolicy().expireAfter().map(age -> clock.instant().minus(age));
         List<String> reasons = new ArrayList<>();
-        for (StepRunRecord candidate : candidates) {
-            Instant ended = candidate.endedAt().orElse(Instant.EPOCH);
+        for (MetadataStore.CacheCandidate candidate : candidates) {
+            StepRunRecord source = candidate.stepRun();
+            Instant ended = source.endedAt().orElse(Instant.EPOCH);
             if (notBefore.isPresent() && ended.isBefore(notBefore.get())) {
-                reasons.add("the result of step run " + candidate.id() + " expired (computed " + ended + ", policy expires after "
+                reasons.add("the result of step run " + source.id() + " expired (computed " + ended + ", policy expires after "
                         + step.cachePolicy().expireAfter().get() + ")");
                 continue;
             }
             Optional<String> problem = Optional.empty();
             Map<String, ArtifactVersionRecord> outputs = new LinkedHashMap<>();
-            Map<String, UUID> recorded = new LinkedHashMap<>();
-            for (StepOutputRecord output : metadata.listStepOutputs(candidate.id())) {
-                recorded.put(output.name(), output.artifactId());
-            }
             for (CompiledOutput output : step.outputs()) {
-                UUID id = recorded.get(output.name());
-                Optional<ArtifactVersionRecord> artifact = id == null ? Optional.empty() : metadata.findArtifactVersion(id);
-                if (artifact.isEmpty()) {
-                    problem = Optional.of("cached output '" + output.name() + "' of step run " + candidate.id() + " is no longer recorded");
+                ArtifactVersionRecord artifact = candidate.outputs().get(output.name());
+                if (artifact == null) {
+                    problem = Optional.of("cached output '" + output.name() + "' of step run " + source.id() + " is no longer recorded");
                     break;
                 }
                 try {
-                    artifacts.verify(artifact.get());
+                    artifacts.verify(artifact);
                 } catch (CairnException e) {
-                    problem = Optional.of("cached output '" + output.name() + "' (" + artifact.get().name() + ":" + artifact.get().version()
+                    problem = Optional.of("cached output '" + output.name() + "' (" + artifact.name() + ":" + artifact.version()
                             + ") failed verification: " + e.getMessage());
                     break;
                 }
-                outputs.put(output.name(), artifact.get());
+                outputs.put(output.name(), artifact);
             }
             if (problem.isEmpty()) {
-                return new Lookup(Optional.of(new Hit(candidate, outputs)), "cache hit: reused the outputs of step run " + candidate.id()
-                        + " of run " + candidate.runId() + ", verified against their content hashes");
+                return new Lookup(Optional.of(new Hit(source, outputs)), "cache hit: reused the outputs of step run " + source.id()
+                        + " of run " + source.runId() + ", verified against their content hashes");
             }
             LOG.warn("Step '{}': not reusing a cached result: {}", step.name(), problem.get());
             reasons.add(problem.get());

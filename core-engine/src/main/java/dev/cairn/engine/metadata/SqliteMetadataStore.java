@@ -68,6 +68,11 @@ public final class SqliteMetadataStore implements MetadataStore {
             + " materializer_version, artifact_type, content_hash, size, metadata, producer_step_run_id, created_at, state,"
             + " registered FROM artifact_versions";
     private static final String READY = " state = 'READY'";
+    /** The artifact columns in {@link #ARTIFACT_SELECT}'s order, then the output name (column 17). */
+    private static final String CACHED_OUTPUT_SELECT = "SELECT a.id, a.name, a.version, a.uri, a.store_uri, a.data_type, a.materializer_id,"
+            + " a.materializer_version, a.artifact_type, a.content_hash, a.size, a.metadata, a.producer_step_run_id, a.created_at, a.state,"
+            + " a.registered, o.name FROM step_outputs o JOIN artifact_versions a ON a.id = o.artifact_id"
+            + " WHERE o.step_run_id = ? AND a.state = 'READY'";
     private static final String UPDATE_STEP_RUN = "UPDATE step_runs SET status = ?, started_at = ?, ended_at = ?, error = ?,"
             + " cache_key = ?, cached_from = ?, cache_note = ? WHERE id = ?";
     private static final String INSERT_INPUT = "INSERT INTO step_inputs (step_run_id, name, artifact_id, kind) VALUES (?, ?, ?, ?)"
@@ -631,6 +636,30 @@ public final class SqliteMetadataStore implements MetadataStore {
             query.setString(1, cacheKey);
             query.setInt(2, Math.max(1, limit));
             return all(query, this::stepRun);
+        });
+    }
+
+    @Override
+    public List<CacheCandidate> findCacheCandidates(String cacheKey, int limit) {
+        requireNonNull(cacheKey, "cacheKey is null");
+        return database.read("find cached results for cache key " + cacheKey, connection -> {
+            PreparedStatement steps = connection.prepare(STEP_SELECT + " WHERE cache_key = ? AND status = 'COMPLETED' ORDER BY ended_at DESC, rowid DESC LIMIT ?");
+            steps.setString(1, cacheKey);
+            steps.setInt(2, Math.max(1, limit));
+            List<StepRunRecord> stepRuns = all(steps, this::stepRun);
+            List<CacheCandidate> candidates = new ArrayList<>(stepRuns.size());
+            PreparedStatement outputs = connection.prepare(CACHED_OUTPUT_SELECT);
+            for (StepRunRecord stepRun : stepRuns) {
+                outputs.setString(1, stepRun.id().toString());
+                java.util.Map<String, ArtifactVersionRecord> byName = new java.util.HashMap<>();
+                try (ResultSet rows = outputs.executeQuery()) {
+                    while (rows.next()) {
+                        byName.put(rows.getString(17), artifactVersion(rows));
+                    }
+                }
+                candidates.add(new CacheCandidate(stepRun, byName));
+            }
+            return candidates;
         });
     }
 
