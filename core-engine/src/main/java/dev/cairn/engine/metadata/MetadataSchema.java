@@ -116,6 +116,25 @@ final class MetadataSchema {
                 expires_at INTEGER NOT NULL
             ) WITHOUT ROWID"""));
 
+    /**
+     * Prune tombstones and registered data. {@code artifact_deletions} holds a row per artifact version whose
+     * metadata a prune deleted and whose files it has not deleted yet (the next prune finishes them). The unique
+     * index refuses a second registration of one URI, atomically across processes, and serves the lookup by URI.
+     */
+    static final SchemaMigration V3 = new SchemaMigration(3, "prune tombstones, unique registered URIs", List.of(
+            """
+            CREATE TABLE artifact_deletions (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                version TEXT NOT NULL,
+                uri TEXT,
+                store_uri TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                registered INTEGER NOT NULL CHECK (registered IN (0, 1)),
+                deleted_at INTEGER NOT NULL
+            ) WITHOUT ROWID""",
+            "CREATE UNIQUE INDEX artifact_versions_registered_uri ON artifact_versions (uri) WHERE registered = 1"));
+
     /** Every migration, in order; the last one's version is the schema version this code reads and writes. */
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2);
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3);
 }
