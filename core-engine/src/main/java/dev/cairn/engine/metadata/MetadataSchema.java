@@ -14,8 +14,9 @@ import java.util.List;
  * SQLite rewrites every index entry of a row when an update sets a self-referencing foreign key column, which
  * would triple the pages written by each step-status update; and {@code step_outputs.artifact_id}, because
  * deleting an abandoned version would then scan {@code step_outputs} without an index on that column. The store
- * itself only records an output whose artifact version is {@code READY}, and only {@code PENDING} versions are
- * ever deleted, so no output refers to a missing version.
+ * itself only records an output whose artifact version is {@code READY}; {@code PENDING} versions are deleted when
+ * abandoned, and a prune deletes a {@code READY} version together with the step-output rows that name it (one scan of
+ * {@code step_outputs} per batch of versions), so no output refers to a missing version.
  */
 final class MetadataSchema {
     private MetadataSchema() {}
