@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
  * <p>Loading copies every file listed in the manifest, through the store that holds it, into a new temporary local
  * directory and returns the copy of the file, or of the folder; the caller owns the copy.
  */
+@org.apiguardian.api.API(status = org.apiguardian.api.API.Status.INTERNAL, since = "0.2")
 public final class RegisteredData {
     private static final Logger LOG = LoggerFactory.getLogger(RegisteredData.class);
 

@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
  * (loading them then fails with {@code INTEGRITY_VIOLATION}), skipping files already gone so a re-run reports
  * nothing twice.
  */
+@org.apiguardian.api.API(status = org.apiguardian.api.API.Status.INTERNAL, since = "0.2")
 public final class Pruner {
     private static final Logger LOG = LoggerFactory.getLogger(Pruner.class);
     static final int BATCH_SIZE = 1000;
