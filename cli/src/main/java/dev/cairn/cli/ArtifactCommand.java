@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "artifact", description = "Work with one artifact.", subcommands = ArtifactCommand.ShowArtifact.class)
+@Command(name = "artifact", description = "Work with one artifact.", subcommands = {ArtifactCommand.ShowArtifact.class, RegisterCommand.class, PruneCommand.class, VisualizeCommand.class})
 final class ArtifactCommand implements Callable<Integer> {
     @ParentCommand
     CairnCli parent;

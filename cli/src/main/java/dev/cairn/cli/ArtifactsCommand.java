@@ -36,17 +36,36 @@ final class ArtifactsCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print JSON")
         boolean json;
 
+        @Option(names = "--name", description = "Only names containing this text, or matching it as a glob when it has *, ? or [ (e.g. 'training::*')")
+        String name;
+
+        @Option(names = "--type", description = "Only data types containing this text (e.g. List, java.nio.file.Path), or this artifact type (DATA, MODEL, …)")
+        String type;
+
+        @Option(names = "--since", description = "Only versions created at or after this date (2026-11-30) or instant (2026-11-30T10:15:00Z)")
+        String since;
+
+        @Option(names = "--until", description = "Only versions created up to this date (the whole day included) or before this instant")
+        String until;
+
+        @Option(names = "--sort", defaultValue = "created", description = "Sort by name, created or size (default: ${DEFAULT-VALUE}, newest first)")
+        String sort;
+
+        @Option(names = "--reverse", description = "Reverse the order")
+        boolean reverse;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            ArtifactFilter filter = new ArtifactFilter(name, type, since, until, sort, reverse);
             try (Cairn cairn = artifacts.parent.open()) {
-                List<ArtifactVersion> versions = cairn.client().listArtifactVersions();
+                List<ArtifactVersion> versions = filter.apply(cairn.client().listArtifactVersions());
                 if (json) {
                     out.println(Json.write(Json.artifacts(versions)));
                     return 0;
                 }
                 if (versions.isEmpty()) {
-                    out.println("No artifacts yet: try ./cairn quickstart");
+                    out.println(filter.isEmpty() ? "No artifacts yet: try ./cairn quickstart" : "No artifact versions match");
                 }
                 for (ArtifactVersion version : versions) {
                     out.printf("%-48s %-6s %-12s %8d B  %s%n", version.name(), version.version(), version.materializerId(), version.size(), version.dataType());

@@ -22,13 +22,23 @@ public final class CairnCli implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Where confirmations are read from (standard input unless a caller gives another). */
+    java.io.BufferedReader input;
+
     public static void main(String[] args) {
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     /** Runs the command line with the given output streams and returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new CairnCli());
+        return execute(args, out, err, new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.Charset.defaultCharset())));
+    }
+
+    /** Runs the command line reading confirmations from {@code in}, and returns the exit code. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err, java.io.BufferedReader in) {
+        CairnCli cli = new CairnCli();
+        cli.input = in;
+        CommandLine commandLine = new CommandLine(cli);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {

@@ -49,4 +49,52 @@ public interface Client {
 
     /** The DAG of a run's step runs (edges between steps, statuses on the nodes). */
     dev.cairn.api.lineage.Lineage runGraph(UUID runId);
+
+    /**
+     * Registers an existing file or folder as the next version of {@code name}, without copying it.
+     *
+     * <p>{@code uri} must lie inside an artifact store this engine knows (its default store, or a store an artifact
+     * was recorded in); the check is on normalised paths with symbolic links resolved, so {@code /store_evil} is not
+     * inside {@code /store}. The store's own areas (its {@code artifacts/} tree, staging and the registration
+     * sidecars) are refused, and so is a URI already registered to another version. Every file is hashed (SHA-256)
+     * and a manifest is written to a sidecar directory of the store, {@code .cairn-registered/<id>/}; the data
+     * itself is not moved, copied or changed. The version is recorded with {@code registered = true}, materializer
+     * {@code cairn.path} and data type {@code java.nio.file.Path}: {@link ArtifactVersion#load()} returns a
+     * {@code Path} to a fresh temporary local copy (a file, or a directory tree), which the caller owns and deletes.
+     * Change the files after registering and {@link ArtifactVersion#verify()} reports it.
+     *
+     * @throws CairnException {@code PATH_OUTSIDE_STORE} when {@code uri} is in no known store or in a reserved area,
+     *     {@code INVALID_ARGUMENT} when it is already registered (the message names that version) or does not exist,
+     *     {@code INVALID_ARTIFACT_NAME} for a bad name
+     */
+    default ArtifactVersion registerArtifact(java.net.URI uri, String name) {
+        return registerArtifact(uri, name, dev.cairn.api.lifecycle.ProgressListener.NONE);
+    }
+
+    /** {@link #registerArtifact(java.net.URI, String)}, reporting hashing progress (files and bytes) to {@code progress}. */
+    default ArtifactVersion registerArtifact(java.net.URI uri, String name, dev.cairn.api.lifecycle.ProgressListener progress) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot register existing data");
+    }
+
+    /**
+     * Deletes unused artifact versions, stale reserved versions and abandoned staging drafts.
+     *
+     * <p>An artifact version is <b>unused</b>, and may be pruned, only when all of these hold: it is {@code READY};
+     * no step run consumed it (no input of any kind: step output, external artifact or a client load inside a
+     * step); it is not an output of a {@code COMPLETED} step run that has a cache key (that is a cache entry a later
+     * run may reuse); it is not an output of a step run whose pipeline run is still {@code RUNNING}; it was not
+     * registered from existing data, unless {@link dev.cairn.api.lifecycle.PruneOptions#includeRegistered()}; and, for
+     * registered data, no kept registered version lies inside it or contains it. The rule is checked again inside
+     * the transaction that deletes the rows, so a consumer recorded meanwhile keeps the version.
+     *
+     * <p>Rows are deleted first, in a transaction that also records a deletion tombstone per version; then the files
+     * are deleted and the tombstones cleared. A prune that stops halfway therefore never leaves a row pointing at
+     * deleted files, and the next prune finishes the queued deletions first.
+     *
+     * @throws CairnException {@code STORE_FAILURE} when a file cannot be deleted and errors are not ignored (what was
+     *     deleted stays deleted; the rest is queued for the next prune)
+     */
+    default dev.cairn.api.lifecycle.PruneReport prune(dev.cairn.api.lifecycle.PruneOptions options) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot prune artifacts");
+    }
 }

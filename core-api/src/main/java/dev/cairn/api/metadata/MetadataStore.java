@@ -105,6 +105,57 @@ public interface MetadataStore extends AutoCloseable {
 
     List<Visualization> listVisualizations(UUID artifactId);
 
+    /**
+     * The {@code READY} registered version at exactly {@code uri}, if any (used to refuse registering the same data
+     * twice). The default scans {@link #listArtifactVersions()}.
+     */
+    default Optional<ArtifactVersionRecord> findArtifactVersionByUri(URI uri) {
+        java.util.Objects.requireNonNull(uri, "uri is null");
+        return listArtifactVersions().stream().filter(record -> record.registered() && record.uri().filter(uri::equals).isPresent()).findFirst();
+    }
+
+    // --- prune ---
+
+    /**
+     * {@code READY} versions that nothing uses, oldest first: no step input refers to them, they are not the output of
+     * a {@code COMPLETED} step run with a cache key, nor of a step run whose pipeline run is {@code RUNNING}, and they
+     * are not registered unless {@code includeRegistered}. See {@code Client#prune}.
+     */
+    default List<ArtifactVersionRecord> listUnusedArtifactVersions(boolean includeRegistered) {
+        throw unsupported("list unused artifact versions");
+    }
+
+    /** {@code PENDING} (reserved, never committed) versions created before {@code createdBefore}, oldest first. */
+    default List<ArtifactVersionRecord> listPendingArtifactVersions(java.time.Instant createdBefore) {
+        throw unsupported("list pending artifact versions");
+    }
+
+    /**
+     * In one transaction: deletes those of {@code artifactIds} that are still unused by the rule of
+     * {@link #listUnusedArtifactVersions} (or still {@code PENDING} and created before {@code pendingCreatedBefore}),
+     * with their visualizations and the step-output rows that name them, and, when {@code tombstones}, records an
+     * {@link ArtifactDeletion} for each. Returns the deleted versions; ids that are now in use are skipped.
+     */
+    default List<ArtifactDeletion> deleteArtifactVersions(List<UUID> artifactIds, boolean includeRegistered,
+            java.time.Instant pendingCreatedBefore, boolean tombstones) {
+        throw unsupported("delete artifact versions");
+    }
+
+    /** Deletion tombstones not yet cleared (their files may still exist). */
+    default List<ArtifactDeletion> listArtifactDeletions() {
+        throw unsupported("list artifact deletions");
+    }
+
+    /** Clears the tombstones of versions whose files are now deleted. */
+    default void clearArtifactDeletions(List<UUID> artifactIds) {
+        throw unsupported("clear artifact deletions");
+    }
+
+    private dev.cairn.api.CairnException unsupported(String what) {
+        return new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.CONFIGURATION,
+                "The metadata store " + getClass().getName() + " cannot " + what + ": prune needs a store that implements it (the SQLite store does)");
+    }
+
     // --- lineage ---
 
     /** Records artifacts a step run consumed after it started (client loads inside the step). */

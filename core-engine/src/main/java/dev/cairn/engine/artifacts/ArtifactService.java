@@ -50,6 +50,7 @@ public final class ArtifactService {
     private final MaterializerRegistry materializers;
     private final ObjectMapper json;
     private final Clock clock;
+    private final RegisteredData registered;
 
     @Inject
     public ArtifactService(ArtifactStores stores, MetadataStore metadata, MaterializerRegistry materializers, ObjectMapper json, Clock clock) {
@@ -58,6 +59,12 @@ public final class ArtifactService {
         this.materializers = requireNonNull(materializers, "materializers is null");
         this.json = requireNonNull(json, "json is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.registered = new RegisteredData(stores, metadata, json, clock);
+    }
+
+    /** Registers existing data as a new version of {@code name}; see {@link RegisteredData}. Returns the {@code READY} record. */
+    public ArtifactVersionRecord register(URI uri, String name, dev.cairn.api.lifecycle.ProgressListener progress) {
+        return registered.register(uri, name, progress);
     }
 
     /** What to save: a value, how, and under which name. */
@@ -193,6 +200,13 @@ public final class ArtifactService {
         if (options.verify()) {
             verify(record);
         }
+        if (RegisteredData.isRegisteredData(record)) {
+            if (type != null && !(type instanceof Class<?> c && c.isAssignableFrom(java.nio.file.Path.class))) {
+                throw new CairnException(ErrorCode.TYPE_MISMATCH, "Artifact " + described + " is registered data and loads as a java.nio.file.Path"
+                        + " (a temporary local copy), not as " + type.getTypeName() + "; load it as Path and read the files");
+            }
+            return registered.load(record, store, readManifest(record));
+        }
         Type target = type != null ? type : TypeNames.parse(record.dataType(), classLoader());
         Materializer<?> materializer = materializers.forLoad(record.materializerId());
         if (!materializer.version().equals(record.materializerVersion())) {
@@ -221,7 +235,8 @@ public final class ArtifactService {
     private <M> M readManifest(ArtifactVersionRecord record, Class<M> form) {
         URI uri = record.uri().orElseThrow();
         ArtifactStore store = stores.open(record.storeUri());
-        URI manifestUri = URI.create(directoryOf(uri) + Manifest.PATH);
+        URI manifestUri = RegisteredData.isRegisteredData(record) ? RegisteredData.manifestUri(store, record.id())
+                : URI.create(directoryOf(uri) + Manifest.PATH);
         try (InputStream in = store.openRead(manifestUri)) {
             return json.readValue(in, form);
         } catch (IOException e) {
@@ -241,7 +256,8 @@ public final class ArtifactService {
     public void verify(ArtifactVersionRecord record) {
         String described = "Artifact '" + record.name() + "' version " + record.version();
         ManifestFiles manifest = readManifest(record, ManifestFiles.class);
-        URI directory = URI.create(directoryOf(record.uri().orElseThrow()));
+        boolean registeredData = RegisteredData.isRegisteredData(record);
+        URI directory = registeredData ? RegisteredData.baseDirectory(record) : URI.create(directoryOf(record.uri().orElseThrow()));
         ArtifactStore store = stores.open(record.storeUri());
         if (!manifest.contentHash().equals(record.contentHash()) || !ContentHash.of(manifest.files()).equals(record.contentHash())) {
             throw new CairnException(ErrorCode.INTEGRITY_VIOLATION,
@@ -252,7 +268,7 @@ public final class ArtifactService {
             if (dev.cairn.api.spi.RelativePaths.problem(file.path()).isPresent()) {
                 throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, described + ": its manifest lists '" + file.path() + "', a path outside the artifact directory");
             }
-            URI fileUri = directory.resolve(file.path());
+            URI fileUri = directory.resolve(registeredData ? RegisteredData.encode(file.path()) : file.path()); // the store checks what it opens
             MessageDigest digest = ContentHash.sha256();
             long size = 0;
             try (InputStream in = new DigestInputStream(store.openRead(fileUri), digest)) {

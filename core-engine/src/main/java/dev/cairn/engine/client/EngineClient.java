@@ -25,7 +25,11 @@ import dev.cairn.api.metadata.StepRunRecord;
 import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.StepRun;
 import dev.cairn.api.lineage.Lineage;
+import dev.cairn.api.lifecycle.ProgressListener;
+import dev.cairn.api.lifecycle.PruneOptions;
+import dev.cairn.api.lifecycle.PruneReport;
 import dev.cairn.engine.artifacts.ArtifactService;
+import dev.cairn.engine.lifecycle.Pruner;
 import dev.cairn.engine.lineage.LineageBuilder;
 import jakarta.inject.Inject;
 
@@ -35,22 +39,37 @@ public class EngineClient implements Client {
     private final ArtifactService artifacts;
     private final Consumer<ArtifactVersionRecord> onLoad;
     private final LineageBuilder lineage;
+    private final Pruner pruner;
 
     @Inject
-    public EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage) {
-        this(metadata, artifacts, lineage, record -> {});
+    public EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner) {
+        this(metadata, artifacts, lineage, pruner, record -> {});
     }
 
-    private EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Consumer<ArtifactVersionRecord> onLoad) {
+    private EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner, Consumer<ArtifactVersionRecord> onLoad) {
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.lineage = requireNonNull(lineage, "lineage is null");
+        this.pruner = requireNonNull(pruner, "pruner is null");
         this.onLoad = onLoad;
     }
 
     /** A client whose artifact loads are reported to {@code onLoad} (used inside steps to record lineage). */
     public EngineClient recordingLoads(Consumer<ArtifactVersionRecord> onLoad) {
-        return new EngineClient(metadata, artifacts, lineage, requireNonNull(onLoad, "onLoad is null"));
+        return new EngineClient(metadata, artifacts, lineage, pruner, requireNonNull(onLoad, "onLoad is null"));
+    }
+
+    @Override
+    public ArtifactVersion registerArtifact(java.net.URI uri, String name, ProgressListener progress) {
+        requireNonNull(uri, "uri is null");
+        requireNonNull(name, "name is null");
+        requireNonNull(progress, "progress is null");
+        return artifactVersion(artifacts.register(uri, name, progress));
+    }
+
+    @Override
+    public PruneReport prune(PruneOptions options) {
+        return pruner.prune(requireNonNull(options, "options is null"));
     }
 
     @Override

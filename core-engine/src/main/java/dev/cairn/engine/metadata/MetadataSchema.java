@@ -14,8 +14,9 @@ import java.util.List;
  * SQLite rewrites every index entry of a row when an update sets a self-referencing foreign key column, which
  * would triple the pages written by each step-status update; and {@code step_outputs.artifact_id}, because
  * deleting an abandoned version would then scan {@code step_outputs} without an index on that column. The store
- * itself only records an output whose artifact version is {@code READY}, and only {@code PENDING} versions are
- * ever deleted, so no output refers to a missing version.
+ * itself only records an output whose artifact version is {@code READY}; {@code PENDING} versions are deleted when
+ * abandoned, and a prune deletes a {@code READY} version together with the step-output rows that name it (one scan of
+ * {@code step_outputs} per batch of versions), so no output refers to a missing version.
  */
 final class MetadataSchema {
     private MetadataSchema() {}
@@ -116,6 +117,25 @@ final class MetadataSchema {
                 expires_at INTEGER NOT NULL
             ) WITHOUT ROWID"""));
 
+    /**
+     * Prune tombstones and registered data. {@code artifact_deletions} holds a row per artifact version whose
+     * metadata a prune deleted and whose files it has not deleted yet (the next prune finishes them). The unique
+     * index refuses a second registration of one URI, atomically across processes, and serves the lookup by URI.
+     */
+    static final SchemaMigration V3 = new SchemaMigration(3, "prune tombstones, unique registered URIs", List.of(
+            """
+            CREATE TABLE artifact_deletions (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                version TEXT NOT NULL,
+                uri TEXT,
+                store_uri TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                registered INTEGER NOT NULL CHECK (registered IN (0, 1)),
+                deleted_at INTEGER NOT NULL
+            ) WITHOUT ROWID""",
+            "CREATE UNIQUE INDEX artifact_versions_registered_uri ON artifact_versions (uri) WHERE registered = 1"));
+
     /** Every migration, in order; the last one's version is the schema version this code reads and writes. */
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2);
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3);
 }

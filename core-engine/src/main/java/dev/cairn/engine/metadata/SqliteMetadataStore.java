@@ -30,6 +30,7 @@ import dev.cairn.api.artifact.ArtifactType;
 import dev.cairn.api.artifact.Visualization;
 import dev.cairn.api.artifact.VisualizationType;
 import dev.cairn.api.metadata.ArtifactState;
+import dev.cairn.api.metadata.ArtifactDeletion;
 import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.InputKind;
 import dev.cairn.api.metadata.MetadataStore;
@@ -528,6 +529,121 @@ public final class SqliteMetadataStore implements MetadataStore {
                     "SELECT name, type, content FROM visualizations WHERE artifact_id = ? ORDER BY position");
             query.setString(1, artifactId.toString());
             return all(query, row -> Visualization.binary(row.getString(1), VisualizationType.valueOf(row.getString(2)), row.getBytes(3)));
+        });
+    }
+
+    @Override
+    public Optional<ArtifactVersionRecord> findArtifactVersionByUri(URI uri) {
+        requireNonNull(uri, "uri is null");
+        return database.read("find the registered artifact version at " + uri, connection -> {
+            PreparedStatement query = connection.prepare(ARTIFACT_SELECT + " WHERE uri = ? AND registered = 1 AND" + READY);
+            query.setString(1, uri.toString());
+            return first(query, this::artifactVersion);
+        });
+    }
+
+    // --- prune ---
+
+    /**
+     * The unused rule of {@link MetadataStore#listUnusedArtifactVersions}, over rows aliased {@code a}; parameter 1 is
+     * 1 to include registered versions. Each {@code NOT IN} list is computed once per statement (step_outputs has no
+     * index on artifact_id, on purpose; see {@link MetadataSchema}).
+     */
+    private static final String UNUSED = "a.state = 'READY' AND (? = 1 OR a.registered = 0)"
+            + " AND a.id NOT IN (SELECT artifact_id FROM step_inputs)"
+            + " AND a.id NOT IN (SELECT o.artifact_id FROM step_outputs o JOIN step_runs s ON s.id = o.step_run_id"
+            + " JOIN pipeline_runs r ON r.id = s.run_id WHERE (s.status = 'COMPLETED' AND s.cache_key IS NOT NULL) OR r.status = 'RUNNING')";
+    private static final String ARTIFACT_SELECT_A = ARTIFACT_SELECT.replace(" FROM artifact_versions", " FROM artifact_versions a")
+            .replace("SELECT id, name, version, uri, store_uri, data_type, materializer_id, materializer_version, artifact_type, content_hash, size,"
+                    + " metadata, producer_step_run_id, created_at, state, registered",
+                    "SELECT a.id, a.name, a.version, a.uri, a.store_uri, a.data_type, a.materializer_id, a.materializer_version, a.artifact_type,"
+                    + " a.content_hash, a.size, a.metadata, a.producer_step_run_id, a.created_at, a.state, a.registered");
+
+    @Override
+    public List<ArtifactVersionRecord> listUnusedArtifactVersions(boolean includeRegistered) {
+        return database.read("list unused artifact versions", connection -> {
+            PreparedStatement query = connection.prepare(ARTIFACT_SELECT_A + " WHERE " + UNUSED + " ORDER BY a.seq");
+            query.setInt(1, includeRegistered ? 1 : 0);
+            return all(query, this::artifactVersion);
+        });
+    }
+
+    @Override
+    public List<ArtifactVersionRecord> listPendingArtifactVersions(Instant createdBefore) {
+        long before = epochNanos(requireNonNull(createdBefore, "createdBefore is null"), "cut-off time", "pending versions");
+        return database.read("list pending artifact versions", connection -> {
+            PreparedStatement query = connection.prepare(ARTIFACT_SELECT + " WHERE state = 'PENDING' AND created_at < ? ORDER BY seq");
+            query.setLong(1, before);
+            return all(query, this::artifactVersion);
+        });
+    }
+
+    @Override
+    public List<ArtifactDeletion> deleteArtifactVersions(List<UUID> artifactIds, boolean includeRegistered, Instant pendingCreatedBefore, boolean tombstones) {
+        requireNonNull(artifactIds, "artifactIds is null");
+        long before = epochNanos(requireNonNull(pendingCreatedBefore, "pendingCreatedBefore is null"), "cut-off time", "pending versions");
+        if (artifactIds.isEmpty()) {
+            return List.of();
+        }
+        String ids = codec.json(artifactIds.stream().map(UUID::toString).toList());
+        long now = epochNanos(Instant.now(), "current time", "artifact deletion");
+        return database.write("delete " + artifactIds.size() + " unused artifact versions", connection -> {
+            PreparedStatement select = connection.prepare(ARTIFACT_SELECT_A + " WHERE a.id IN (SELECT value FROM json_each(?)) AND ((" + UNUSED
+                    + ") OR (a.state = 'PENDING' AND a.created_at < ?)) ORDER BY a.seq");
+            select.setString(1, ids);
+            select.setInt(2, includeRegistered ? 1 : 0);
+            select.setLong(3, before);
+            List<ArtifactDeletion> deleted = all(select, this::artifactVersion).stream().map(ArtifactDeletion::of).toList();
+            if (deleted.isEmpty()) {
+                return deleted;
+            }
+            String deletedIds = codec.json(deleted.stream().map(d -> d.id().toString()).toList());
+            if (tombstones) {
+                connection.executeRows("INSERT INTO artifact_deletions (id, name, version, uri, store_uri, size, registered, deleted_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", deleted.size(), (insert, i) -> {
+                            ArtifactDeletion deletion = deleted.get(i);
+                            insert.setString(1, deletion.id().toString());
+                            insert.setString(2, deletion.name());
+                            insert.setString(3, deletion.version());
+                            insert.setString(4, deletion.uri().map(URI::toString).orElse(null));
+                            insert.setString(5, deletion.storeUri().toString());
+                            insert.setLong(6, deletion.size());
+                            insert.setInt(7, deletion.registered() ? 1 : 0);
+                            insert.setLong(8, now);
+                        });
+            }
+            for (String table : List.of("visualizations", "step_outputs")) {
+                PreparedStatement delete = connection.prepare("DELETE FROM " + table + " WHERE artifact_id IN (SELECT value FROM json_each(?))");
+                delete.setString(1, deletedIds);
+                delete.executeUpdate();
+            }
+            PreparedStatement delete = connection.prepare("DELETE FROM artifact_versions WHERE id IN (SELECT value FROM json_each(?))");
+            delete.setString(1, deletedIds);
+            delete.executeUpdate();
+            return deleted;
+        });
+    }
+
+    @Override
+    public List<ArtifactDeletion> listArtifactDeletions() {
+        return database.read("list artifact deletions", connection -> all(connection.prepare(
+                "SELECT id, name, version, uri, store_uri, size, registered FROM artifact_deletions ORDER BY deleted_at, id"),
+                row -> new ArtifactDeletion(uuid(row, 1), row.getString(2), row.getString(3), optionalText(row, 4).map(URI::create),
+                        URI.create(row.getString(5)), row.getLong(6), row.getInt(7) == 1)));
+    }
+
+    @Override
+    public void clearArtifactDeletions(List<UUID> artifactIds) {
+        requireNonNull(artifactIds, "artifactIds is null");
+        if (artifactIds.isEmpty()) {
+            return;
+        }
+        String ids = codec.json(artifactIds.stream().map(UUID::toString).toList());
+        database.write("clear " + artifactIds.size() + " artifact deletions", connection -> {
+            PreparedStatement delete = connection.prepare("DELETE FROM artifact_deletions WHERE id IN (SELECT value FROM json_each(?))");
+            delete.setString(1, ids);
+            delete.executeUpdate();
+            return null;
         });
     }
 

@@ -49,6 +49,18 @@ public final class ArtifactStores implements AutoCloseable {
         return defaultStore;
     }
 
+    /** The default store first, then every other store opened so far. */
+    public List<ArtifactStore> knownStores() {
+        List<ArtifactStore> known = new java.util.ArrayList<>();
+        known.add(defaultStore);
+        for (ArtifactStore store : open.values()) {
+            if (store != defaultStore) {
+                known.add(store);
+            }
+        }
+        return known;
+    }
+
     /** The store rooted at {@code root}, opened on first use. */
     public ArtifactStore open(URI root) {
         requireNonNull(root, "root is null");

@@ -70,7 +70,18 @@ class SchemaMigrationTest {
         SqliteMetadataStore.open(file()).close();
         SqliteMetadataStore.open(file()).close();
 
-        assertThat(appliedVersions()).containsExactly(1, 2);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void aVersionTwoDatabaseGainsThePruneTablesOnOpen() throws SQLException {
+        SqliteMetadataStore.open(file(), List.of(MetadataSchema.V1, MetadataSchema.V2)).close();
+        assertThat(tableExists("artifact_deletions")).isFalse();
+
+        SqliteMetadataStore.open(file()).close();
+
+        assertThat(appliedVersions()).containsExactly(1, 2, 3);
+        assertThat(tableExists("artifact_deletions")).isTrue();
     }
 
     @Test
@@ -158,6 +169,6 @@ class SchemaMigrationTest {
             pool.shutdownNow();
         }
 
-        assertThat(appliedVersions()).containsExactly(1, 2);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3);
     }
 }
