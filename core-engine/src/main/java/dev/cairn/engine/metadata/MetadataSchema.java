@@ -136,6 +136,16 @@ final class MetadataSchema {
             ) WITHOUT ROWID""",
             "CREATE UNIQUE INDEX artifact_versions_registered_uri ON artifact_versions (uri) WHERE registered = 1"));
 
+    /**
+     * Cache lookups search only the step runs that computed a result. The V1 index also held every {@code CACHED}
+     * step run (they carry the key for provenance), so each re-run from cache made the next lookup of that key
+     * longer and needed a sort; this one holds only {@code COMPLETED} runs, in the order the lookup reads them.
+     */
+    static final SchemaMigration V4 = new SchemaMigration(4, "cache lookups over completed step runs only", List.of(
+            "DROP INDEX step_runs_by_cache_key",
+            "CREATE INDEX step_runs_completed_by_cache_key ON step_runs (cache_key, ended_at)"
+                    + " WHERE status = 'COMPLETED' AND cache_key IS NOT NULL"));
+
     /** Every migration, in order; the last one's version is the schema version this code reads and writes. */
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3);
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4);
 }
