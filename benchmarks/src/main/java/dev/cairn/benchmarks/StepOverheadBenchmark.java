@@ -108,8 +108,10 @@ public final class StepOverheadBenchmark {
         Path work = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("cairn-bench");
         System.out.printf(Locale.ROOT, "cores=%d, java=%s, work=%s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), work);
         try (Cairn cairn = Cairn.builder().home(work.resolve("home")).build()) {
-            // warm-up: JIT, SQLite, file system
-            cairn.run(chain(500));
+            // warm-up: JIT, SQLite, file system — the uncached and the cached path
+            Pipeline warmUp = chain(500);
+            cairn.run(warmUp);
+            cairn.run(warmUp);
             cairn.run(fanOut(500));
             System.out.println();
             System.out.println("| shape | steps | Cairn total | per step (mean) | per step (median) | p90 | direct calls total | overhead per step (mean) |");

@@ -128,8 +128,12 @@ public final class ArtifactNames {
         return out.toString();
     }
 
-    /** The artifact directory relative to the store root: {@code artifacts/<name>/<version>-<short id>}. */
+    /**
+     * The artifact directory relative to the store root: {@code artifacts/<name>/<version>-<short id>}, where the
+     * short id is the last 8 hex digits of the id (its random part; time-ordered ids share their leading digits).
+     */
     public static String directory(String name, String version, java.util.UUID id) {
-        return "artifacts/" + encodeForPath(name) + "/" + encodeForPath(version) + "-" + id.toString().substring(0, 8);
+        String text = id.toString();
+        return "artifacts/" + encodeForPath(name) + "/" + encodeForPath(version) + "-" + text.substring(text.length() - 8);
     }
 }

@@ -90,7 +90,7 @@ public final class ArtifactService {
     public SavedArtifact save(SaveRequest request) {
         ArtifactStore store = stores.defaultStore();
         Materializer materializer = request.materializer();
-        UUID id = UUID.randomUUID();
+        UUID id = dev.cairn.engine.ids.TimeOrderedIds.next();
         try (ArtifactDraft draft = store.createDraft()) {
             HashingArtifactWriter writer = new HashingArtifactWriter(draft, request.name(), request.type(), request.options());
             try {

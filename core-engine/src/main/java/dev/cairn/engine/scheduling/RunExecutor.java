@@ -63,7 +63,7 @@ public final class RunExecutor {
         for (CompiledStep step : steps) {
             step.parameters().forEach((name, value) -> parameters.put(step.name() + "." + name, value));
             List<String> upstream = step.upstream().stream().map(i -> steps.get(i).name()).toList();
-            stepRuns.add(new StepRunRecord(UUID.randomUUID(), runId, step.name(), step.index(), upstream, StepStatus.PENDING, Optional.empty(),
+            stepRuns.add(new StepRunRecord(dev.cairn.engine.ids.TimeOrderedIds.next(), runId, step.name(), step.index(), upstream, StepStatus.PENDING, Optional.empty(),
                     Optional.empty(), step.parameters(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
         }
         pipeline.pipeline().options().substitutions().forEach((k, v) -> parameters.put("substitutions." + k, v));

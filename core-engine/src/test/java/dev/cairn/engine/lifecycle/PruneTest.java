@@ -221,7 +221,7 @@ class PruneTest {
             UUID freshId = UUID.randomUUID();
             second.reserveArtifactVersion(new NewArtifactVersion(freshId, "writing", Optional.empty(), store.toUri(), "java.lang.Integer",
                     "cairn.json", "1", ArtifactType.DATA, "0".repeat(64), 1, Map.of(), Optional.empty(), Instant.now(), false));
-            Path crashedDirectory = Files.createDirectories(store.resolve("artifacts/crashed/1-" + pendingId.toString().substring(0, 8)));
+            Path crashedDirectory = Files.createDirectories(store.resolve(dev.cairn.engine.artifacts.ArtifactNames.directory("crashed", "1", pendingId)));
             Files.writeString(crashedDirectory.resolve("data.json"), "1");
             Path oldDraft = Files.createDirectories(store.resolve(".staging/old-draft"));
             Files.setLastModifiedTime(oldDraft, FileTime.from(Instant.now().minus(Duration.ofDays(3))));
