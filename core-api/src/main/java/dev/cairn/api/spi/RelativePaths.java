@@ -34,16 +34,18 @@ public final class RelativePaths {
                 return Optional.of("it contains the control character " + String.format(Locale.ROOT, "U+%04X", (int) c));
             }
         }
-        for (String name : path.split("/", -1)) {
-            if (name.isEmpty()) {
+        int start = 0;
+        while (start <= path.length()) {
+            int slash = path.indexOf('/', start);
+            int end = slash < 0 ? path.length() : slash;
+            int length = end - start;
+            if (length == 0) {
                 return Optional.of("it contains an empty name ('//' or a trailing '/')");
             }
-            if (name.equals(".")) {
-                return Optional.of("it contains a '.' name");
+            if (path.charAt(start) == '.' && (length == 1 || (length == 2 && path.charAt(start + 1) == '.'))) {
+                return Optional.of(length == 1 ? "it contains a '.' name" : "it contains a '..' name");
             }
-            if (name.equals("..")) {
-                return Optional.of("it contains a '..' name");
-            }
+            start = end + 1;
         }
         return Optional.empty();
     }
