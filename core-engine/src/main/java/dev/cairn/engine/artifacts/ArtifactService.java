@@ -50,6 +50,18 @@ public final class ArtifactService {
     private final MaterializerRegistry materializers;
     private final ObjectMapper json;
     private final Clock clock;
+    /**
+     * File lists of artifact versions whose manifest this engine wrote or already checked against the recorded
+     * content hash, so that {@link #verifyData} need not re-read the manifest; the data files themselves are always
+     * re-read and re-hashed. Manifests are immutable once committed. Bounded, least recently used first out.
+     */
+    private final Map<UUID, List<Manifest.FileEntry>> checkedFileLists = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<UUID, List<Manifest.FileEntry>> eldest) {
+                    return size() > 50_000;
+                }
+            });
     private final RegisteredData registered;
 
     @Inject
@@ -120,6 +132,7 @@ public final class ArtifactService {
                     json.writerWithDefaultPrettyPrinter().writeValue(out, manifest);
                 }
                 URI uri = draft.commit(ArtifactNames.directory(request.name(), reserved.version(), id));
+                checkedFileLists.put(id, files);
                 return new SavedArtifact(reserved, uri, visualizations);
             } catch (IOException | RuntimeException e) {
                 metadata.abandonArtifactVersion(id);
@@ -254,17 +267,34 @@ public final class ArtifactService {
      * recorded content hash.
      */
     public void verify(ArtifactVersionRecord record) {
+        verify(record, false);
+    }
+
+    /**
+     * Like {@link #verify}, but may take the file list from a manifest this engine already checked (the data files
+     * are still re-read and re-hashed): what a cache hit needs before it is trusted.
+     */
+    public void verifyData(ArtifactVersionRecord record) {
+        verify(record, true);
+    }
+
+    private void verify(ArtifactVersionRecord record, boolean fileListMayBeRemembered) {
         String described = "Artifact '" + record.name() + "' version " + record.version();
-        ManifestFiles manifest = readManifest(record, ManifestFiles.class);
         boolean registeredData = RegisteredData.isRegisteredData(record);
         URI directory = registeredData ? RegisteredData.baseDirectory(record) : URI.create(directoryOf(record.uri().orElseThrow()));
         ArtifactStore store = stores.open(record.storeUri());
-        if (!manifest.contentHash().equals(record.contentHash()) || !ContentHash.of(manifest.files()).equals(record.contentHash())) {
-            throw new CairnException(ErrorCode.INTEGRITY_VIOLATION,
-                    described + ": the manifest at " + directory + " does not match the recorded content hash " + record.contentHash());
+        List<Manifest.FileEntry> files = fileListMayBeRemembered ? checkedFileLists.get(record.id()) : null;
+        if (files == null || !ContentHash.of(files).equals(record.contentHash())) {
+            ManifestFiles manifest = readManifest(record, ManifestFiles.class);
+            if (!manifest.contentHash().equals(record.contentHash()) || !ContentHash.of(manifest.files()).equals(record.contentHash())) {
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION,
+                        described + ": the manifest at " + directory + " does not match the recorded content hash " + record.contentHash());
+            }
+            files = List.copyOf(manifest.files());
+            checkedFileLists.put(record.id(), files);
         }
         byte[] buffer = new byte[1 << 16];
-        for (Manifest.FileEntry file : manifest.files()) {
+        for (Manifest.FileEntry file : files) {
             if (dev.cairn.api.spi.RelativePaths.problem(file.path()).isPresent()) {
                 throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, described + ": its manifest lists '" + file.path() + "', a path outside the artifact directory");
             }

@@ -136,7 +136,7 @@ public final class StepCache {
                     break;
                 }
                 try {
-                    artifacts.verify(artifact);
+                    artifacts.verifyData(artifact);
                 } catch (CairnException e) {
                     problem = Optional.of("cached output '" + output.name() + "' (" + artifact.name() + ":" + artifact.version()
                             + ") failed verification: " + e.getMessage());
