@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -143,15 +144,39 @@ public final class ArrowMaterializer implements Materializer<Object> {
         try (TableSource source = TableSource.of(value, writer.type(), allocator)) {
             Schema schema = source.schema();
             ColumnTypes.checkSupported(schema, writer.artifactName());
-            if (PARQUET.equals(format)) {
-                try (ParquetFormat.Writer parquet = new ParquetFormat.Writer(writer.create(ParquetFormat.FILE_NAME), schema,
-                        writer.artifactName() + "/" + ParquetFormat.FILE_NAME)) {
-                    source.forEachBatch(parquet::write);
+            // Statistics and the sample are gathered in the same pass as the write, so that the engine's following
+            // extractMetadata and visualizations calls need not convert and scan the value twice more.
+            ColumnStatistics statistics = new ColumnStatistics(schema);
+            List<VectorSchemaRoot> sample = new ArrayList<>();
+            try {
+                TableSource.BatchConsumer describe = batch -> {
+                    statistics.add(batch);
+                    if (sample.isEmpty()) {
+                        sample.add(head(batch, TableRendering.SAMPLE_ROWS));
+                    }
+                };
+                if (PARQUET.equals(format)) {
+                    try (ParquetFormat.Writer parquet = new ParquetFormat.Writer(writer.create(ParquetFormat.FILE_NAME), schema,
+                            writer.artifactName() + "/" + ParquetFormat.FILE_NAME)) {
+                        source.forEachBatch(batch -> {
+                            parquet.write(batch);
+                            describe.accept(batch);
+                        });
+                    }
+                } else {
+                    try (IpcFormat.Writer ipc = new IpcFormat.Writer(writer.create(IpcFormat.FILE_NAME), schema, allocator)) {
+                        source.forEachBatch(batch -> {
+                            ipc.write(batch);
+                            describe.accept(batch);
+                        });
+                    }
                 }
-            } else {
-                try (IpcFormat.Writer ipc = new IpcFormat.Writer(writer.create(IpcFormat.FILE_NAME), schema, allocator)) {
-                    source.forEachBatch(ipc::write);
+                if (sample.isEmpty()) {
+                    sample.add(VectorSchemaRoot.create(schema, allocator));
                 }
+                lastSaved.set(new Described(new WeakReference<>(value), statistics.toMetadata(), TableRendering.render(statistics, sample.get(0), "table")));
+            } finally {
+                sample.forEach(VectorSchemaRoot::close);
             }
         } catch (JavaColumn.UnsupportedTypeException | IllegalArgumentException e) {
             throw Failures.saving(writer.artifactName(), writer.type(), e.getMessage(), e);
@@ -370,8 +395,17 @@ public final class ArrowMaterializer implements Materializer<Object> {
     @Override
     public Map<String, Object> extractMetadata(Object value) {
         requireNonNull(value, "value is null");
+        Described described = lastSaved.get();
+        if (described != null && described.value().get() == value) {
+            return described.metadata();
+        }
         return statistics(value, null).toMetadata();
     }
+
+    /** What {@link #save} computed about the value it just wrote on this thread (kept weakly, without Arrow memory). */
+    private record Described(WeakReference<Object> value, Map<String, Object> metadata, List<Visualization> visualizations) {}
+
+    private final ThreadLocal<Described> lastSaved = new ThreadLocal<>();
 
     /**
      * {@code describe} (a row of statistics per column) and {@code sample} (the first 20 rows), each as CSV and as
@@ -380,6 +414,11 @@ public final class ArrowMaterializer implements Materializer<Object> {
     @Override
     public List<Visualization> visualizations(Object value) {
         requireNonNull(value, "value is null");
+        Described described = lastSaved.get();
+        if (described != null && described.value().get() == value) {
+            lastSaved.remove();
+            return described.visualizations();
+        }
         List<VectorSchemaRoot> sample = new ArrayList<>();
         try {
             ColumnStatistics statistics = statistics(value, batch -> {

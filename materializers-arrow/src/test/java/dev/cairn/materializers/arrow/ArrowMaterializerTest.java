@@ -382,4 +382,20 @@ class ArrowMaterializerTest {
                 Map.of(), type, LoadOptions.DEFAULT);
         assertThat(loaded).extracting(Price::amount).containsExactly(new BigDecimal("1.50"), new BigDecimal("2.25"));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"parquet", "ipc"})
+    void metadataAndVisualizationsGatheredWhileSavingEqualThoseComputedAfresh(String format) throws IOException {
+        List<Rich> rows = richRows();
+        materializer.save(rows, new TestingArtifactWriter(directory, RICH_LIST, Map.of("format", format)));
+        Map<String, Object> gathered = materializer.extractMetadata(rows);
+        List<dev.cairn.api.artifact.Visualization> rendered = materializer.visualizations(rows);
+
+        ArrowMaterializer fresh = new ArrowMaterializer(allocator);
+        assertThat(gathered).isEqualTo(fresh.extractMetadata(rows));
+        assertThat(rendered).isEqualTo(fresh.visualizations(rows));
+        assertThat(materializer.visualizations(rows)).as("computed again once the saved description was used").isEqualTo(rendered);
+        List<Rich> other = richRows().subList(0, 1);
+        assertThat(materializer.extractMetadata(other)).as("another value is described afresh").isEqualTo(fresh.extractMetadata(other));
+    }
 }
