@@ -200,6 +200,8 @@ class EngineRunTest {
         Path directory = Path.of(data.uri());
         assertThat(directory).startsWith(home.resolve("store").resolve("artifacts"));
         assertThat(directory.getFileName().toString()).startsWith("1-");
+        assertThat(directory.getParent().getFileName().toString()).as("':' is escaped as ~3A").isEqualTo("training~3A~3AcreateData~3A~3Aoutput");
+        assertThat(data.uri().toString()).doesNotContain("%25");
         JsonNode manifest = new ObjectMapper().readTree(directory.resolve(".cairn/manifest.json").toFile());
         assertThat(manifest.get("name").asText()).isEqualTo("training::createData::output");
         assertThat(manifest.get("contentHash").asText()).isEqualTo(data.contentHash());

@@ -113,7 +113,9 @@ public final class ArtifactNames {
 
     /**
      * A directory-safe form of a validated name or version: letters, digits, {@code .}, {@code _} and {@code -}
-     * stay; everything else (including {@code :}, which HDFS refuses in paths) is percent-encoded as UTF-8.
+     * stay; every other byte of its UTF-8 form (including {@code :}, which HDFS refuses in paths) becomes
+     * {@code ~XX}. {@code ~} is unreserved in URIs, so the directory's URI shows the name as written here, without
+     * a second layer of percent-encoding. The mapping is one-to-one.
      */
     public static String encodeForPath(String name) {
         StringBuilder out = new StringBuilder(name.length() + 16);
@@ -122,7 +124,7 @@ public final class ArtifactNames {
             if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-') {
                 out.append((char) c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+                out.append('~').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }
         return out.toString();
