@@ -6,8 +6,10 @@ import com.google.inject.Stage;
 import dev.cairn.api.Cairn;
 import dev.cairn.api.CairnConfiguration;
 import dev.cairn.api.spi.EngineProvider;
+import org.apiguardian.api.API;
 
 /** Opens {@link CairnEngine}s; registered for {@link java.util.ServiceLoader} as the {@link EngineProvider}. */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class CairnEngineProvider implements EngineProvider {
     @Override
     public Cairn open(CairnConfiguration configuration) {

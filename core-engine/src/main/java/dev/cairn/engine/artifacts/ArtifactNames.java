@@ -10,8 +10,10 @@ import java.util.regex.Pattern;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
+import org.apiguardian.api.API;
 
 /** Artifact name rules: placeholder substitution, validation, and the directory-safe encoding of names. */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class ArtifactNames {
     public static final int MAX_LENGTH = 255;
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");

@@ -37,11 +37,13 @@ import dev.cairn.engine.types.TypeNames;
 import jakarta.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apiguardian.api.API;
 
 /**
  * Writes values as artifacts (materializer → hashed files → reserved version → manifest → atomic commit)
  * and reads them back, verifying against the manifest when asked. Thread-safe.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class ArtifactService {
     private static final Logger LOG = LoggerFactory.getLogger(ArtifactService.class);
 

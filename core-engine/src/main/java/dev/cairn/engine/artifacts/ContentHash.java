@@ -6,12 +6,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * The content hash of an artifact: SHA-256 over its data files sorted by path, each contributing
  * {@code path NUL size NUL sha256-hex LF}. It depends only on the bytes and file names, not on the artifact's
  * name, version or id, so equal data gives an equal hash.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class ContentHash {
     private ContentHash() {}
 

@@ -3,11 +3,13 @@ package dev.cairn.engine.artifacts;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * The self-description written to {@code .cairn/manifest.json} in every artifact directory: enough to verify
  * the data and to rebuild the metadata store from the artifact store.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public record Manifest(
         int formatVersion,
         String artifactId,

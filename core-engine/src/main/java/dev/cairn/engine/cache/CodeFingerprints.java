@@ -42,6 +42,7 @@ import org.objectweb.asm.tree.TableSwitchInsnNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
+import org.apiguardian.api.API;
 
 /**
  * A hash of the code a step runs, read from bytecode: the step method and every method of the user's own code
@@ -57,6 +58,7 @@ import org.objectweb.asm.tree.VarInsnNode;
  * not change the hash. Calls through interfaces or abstract methods are followed to the declared method only,
  * not to every implementation. Results are cached per method; thread-safe.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class CodeFingerprints {
     private final Map<Method, String> byMethod = new ConcurrentHashMap<>();
     private final Map<String, Optional<ClassNode>> classes = new ConcurrentHashMap<>();

@@ -31,6 +31,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apiguardian.api.API;
 
 /**
  * Step caching: computes cache keys, finds earlier results and checks them before they are trusted, and
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * artifact name, materializer id and version; the cache policy; and custom cache parameters. Inputs enter by
  * content, so an upstream step that recomputes identical bytes leaves the steps below it cached (early cut-off).
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class StepCache {
     private static final Logger LOG = LoggerFactory.getLogger(StepCache.class);
     private static final int CANDIDATES = 5;

@@ -32,8 +32,10 @@ import dev.cairn.engine.artifacts.ArtifactService;
 import dev.cairn.engine.lifecycle.Pruner;
 import dev.cairn.engine.lineage.LineageBuilder;
 import jakarta.inject.Inject;
+import org.apiguardian.api.API;
 
 /** The {@link Client} of an engine, reading the metadata store. Thread-safe. */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public class EngineClient implements Client {
     private final MetadataStore metadata;
     private final ArtifactService artifacts;

@@ -18,8 +18,10 @@ import dev.cairn.api.artifact.Visualization;
 import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.engine.artifacts.ArtifactService;
+import org.apiguardian.api.API;
 
 /** An {@link ArtifactVersion} backed by its metadata record; loads through the store recorded with it. */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class StoredArtifactVersion implements ArtifactVersion {
     private final ArtifactVersionRecord record;
     private final ArtifactService artifacts;

@@ -14,11 +14,13 @@ import dev.cairn.api.pipeline.StepInvocation;
 import dev.cairn.api.spi.Materializer;
 import org.jgrapht.graph.DefaultEdge;
 import org.jgrapht.graph.DirectedAcyclicGraph;
+import org.apiguardian.api.API;
 
 /**
  * A pipeline checked against an engine and ready to run: materializers chosen, artifact names final, external
  * artifacts resolved, and the step DAG built. Steps are indexed by definition order, which is topological.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public record CompiledPipeline(Pipeline pipeline, Instant runStart, List<CompiledStep> steps, DirectedAcyclicGraph<Integer, DefaultEdge> graph) {
 
     public String name() {

@@ -34,8 +34,10 @@ import dev.cairn.engine.types.TypeNames;
 import jakarta.inject.Inject;
 import org.jgrapht.graph.DefaultEdge;
 import org.jgrapht.graph.DirectedAcyclicGraph;
+import org.apiguardian.api.API;
 
 /** Checks a pipeline definition against an engine and compiles it into a DAG; linear in steps and edges. */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class PipelineCompiler {
     private final MaterializerRegistry materializers;
     private final MetadataStore metadata;

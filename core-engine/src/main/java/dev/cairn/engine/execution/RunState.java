@@ -13,8 +13,10 @@ import dev.cairn.api.metadata.StepOutputRecord;
 import dev.cairn.api.metadata.StepRunRecord;
 import dev.cairn.api.run.RunListener;
 import dev.cairn.engine.compile.CompiledPipeline;
+import org.apiguardian.api.API;
 
 /** The in-memory state of one run, shared by the scheduler and the step runners. Thread-safe. */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class RunState {
     private final CompiledPipeline pipeline;
     private final PipelineRunRecord run;

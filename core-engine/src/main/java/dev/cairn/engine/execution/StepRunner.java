@@ -40,8 +40,10 @@ import dev.cairn.engine.compile.CompiledPipeline.StepOutputArgument;
 import jakarta.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apiguardian.api.API;
 
 /** Runs one step: loads its inputs, calls its method, saves its outputs, and records it. */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class StepRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
 

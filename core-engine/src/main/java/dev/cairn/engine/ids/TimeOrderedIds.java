@@ -3,6 +3,7 @@ package dev.cairn.engine.ids;
 import java.security.SecureRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apiguardian.api.API;
 
 /**
  * Time-ordered UUIDs (version 7, RFC 9562): 48 bits of Unix milliseconds, a 12-bit counter that keeps ids of one
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * way). Used for step runs and artifact versions, which are created by the thousand; run ids stay fully random so
  * that a short prefix of one keeps identifying it on the command line. Thread-safe.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class TimeOrderedIds {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Last (millisecond << 12 | counter) handed out, so ids never go backwards within this JVM. */

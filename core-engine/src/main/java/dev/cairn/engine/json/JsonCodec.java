@@ -13,11 +13,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.apiguardian.api.API;
 
 /**
  * The engine's JSON configuration: one canonical form (map entries and properties sorted, ISO-8601 dates,
  * no timestamps), used for stored JSON artifacts, metadata columns, manifests and cache keys.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class JsonCodec {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 

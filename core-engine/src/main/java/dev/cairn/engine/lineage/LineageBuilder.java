@@ -26,8 +26,10 @@ import dev.cairn.api.metadata.StepRunRecord;
 import jakarta.inject.Inject;
 import org.jgrapht.Graph;
 import org.jgrapht.graph.DirectedPseudograph;
+import org.apiguardian.api.API;
 
 /** Builds lineage graphs from the metadata store. Thread-safe; each call reads a fresh snapshot. */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class LineageBuilder {
     private final MetadataStore metadata;
 

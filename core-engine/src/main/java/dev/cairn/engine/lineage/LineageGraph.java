@@ -18,8 +18,10 @@ import dev.cairn.api.lineage.LineageNode;
 import org.jgrapht.Graph;
 import org.jgrapht.Graphs;
 import org.jgrapht.graph.AsUnmodifiableGraph;
+import org.apiguardian.api.API;
 
 /** A {@link Lineage} backed by a JGraphT graph; {@link #graph()} gives the graph for JGraphT's algorithms. */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class LineageGraph implements Lineage {
     private final LineageNode root;
     private final Graph<LineageNode, LineageEdge> graph;

@@ -12,8 +12,10 @@ import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.CairnPlugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apiguardian.api.API;
 
 /** The plugins of one engine: those found by {@link ServiceLoader} plus those added explicitly. */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class Plugins {
     private static final Logger LOG = LoggerFactory.getLogger(Plugins.class);
 

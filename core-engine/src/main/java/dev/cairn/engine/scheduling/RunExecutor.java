@@ -33,12 +33,14 @@ import jakarta.inject.Inject;
 import org.jgrapht.graph.DefaultEdge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apiguardian.api.API;
 
 /**
  * Runs a compiled pipeline: steps whose inputs are ready run in parallel (up to the parallelism), dependent
  * ones in topological order. A failed step fails the run; the steps below it are recorded as {@code SKIPPED};
  * independent branches still run to completion.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class RunExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(RunExecutor.class);
 

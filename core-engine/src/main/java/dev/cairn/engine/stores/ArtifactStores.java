@@ -16,11 +16,13 @@ import dev.cairn.api.spi.ArtifactStoreProvider;
 import dev.cairn.api.spi.CairnPlugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apiguardian.api.API;
 
 /**
  * The artifact stores of one engine: the default store, plus stores opened on demand (by the scheme of an
  * artifact's recorded store URI) to read artifacts written elsewhere. Closes them all.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class ArtifactStores implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ArtifactStores.class);
 

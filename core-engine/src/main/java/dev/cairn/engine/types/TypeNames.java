@@ -13,8 +13,10 @@ import java.util.Objects;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
+import org.apiguardian.api.API;
 
 /** Turns the generic type names Cairn records ({@code java.util.List<com.acme.Row>}) back into {@link Type}s. */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class TypeNames {
     private static final Map<String, Class<?>> PRIMITIVES = Map.of(
             "int", int.class, "long", long.class, "double", double.class, "float", float.class,
