@@ -14,18 +14,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "artifact", description = "Work with one artifact.", subcommands = {ArtifactCommand.ShowArtifact.class, RegisterCommand.class, PruneCommand.class, VisualizeCommand.class})
-final class ArtifactCommand implements Callable<Integer> {
-    @ParentCommand
-    CairnCli parent;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
+final class ArtifactCommand extends GroupCommand {
 
     /** Finds {@code name[:version]}; a name may itself contain {@code ::} (default names do). */
     static ArtifactVersion find(Client client, String reference) {

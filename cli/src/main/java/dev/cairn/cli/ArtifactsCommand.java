@@ -12,18 +12,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "artifacts", description = "List and manage artifacts.", subcommands = ArtifactsCommand.ListArtifacts.class)
-final class ArtifactsCommand implements Callable<Integer> {
-    @ParentCommand
-    CairnCli parent;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
+final class ArtifactsCommand extends GroupCommand {
 
     @Command(name = "list", description = "List artifact versions, newest first.")
     static final class ListArtifacts implements Callable<Integer> {

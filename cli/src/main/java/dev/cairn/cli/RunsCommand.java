@@ -15,18 +15,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "runs", description = "List and show pipeline runs.", subcommands = {RunsCommand.ListRuns.class, RunsCommand.ShowRun.class})
-final class RunsCommand implements Callable<Integer> {
-    @ParentCommand
-    CairnCli parent;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
+final class RunsCommand extends GroupCommand {
 
     @Command(name = "list", description = "List runs, newest first.")
     static final class ListRuns implements Callable<Integer> {

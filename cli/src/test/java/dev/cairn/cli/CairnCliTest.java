@@ -124,4 +124,13 @@ class CairnCliTest {
         List<Map<String, Object>> nodes = (List<Map<String, Object>>) json.get("nodes");
         assertThat(nodes).extracting(n -> n.get("kind")).contains("artifact", "step_run");
     }
+
+    @Test
+    void aGroupCommandAlonePrintsItsUsage() {
+        for (String group : List.of("runs", "artifacts", "artifact")) {
+            Result result = cli(group);
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.out()).contains("Usage: cairn " + group).contains("Commands:");
+        }
+    }
 }
