@@ -31,7 +31,7 @@ public final class RelativePaths {
                 return Optional.of("it contains a backslash");
             }
             if (Character.isISOControl(c)) {
-                return Optional.of("it contains the control character " + String.format(Locale.ROOT, "U+%04X", (int) c));
+                return Optional.of("it contains the control character " + codePoint(c));
             }
         }
         int start = 0;
@@ -48,5 +48,27 @@ public final class RelativePaths {
             start = end + 1;
         }
         return Optional.empty();
+    }
+
+    /** {@code text} with control characters written as {@code \\uXXXX}, so a path can be shown in a message. */
+    public static String printable(String text) {
+        StringBuilder builder = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                if (builder == null) {
+                    builder = new StringBuilder(text.length() + 8).append(text, 0, i);
+                }
+                builder.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else if (builder != null) {
+                builder.append(c);
+            }
+        }
+        return builder == null ? text : builder.toString();
+    }
+
+    /** A character as {@code U+XXXX}, for messages. */
+    public static String codePoint(char c) {
+        return String.format(Locale.ROOT, "U+%04X", (int) c);
     }
 }

@@ -25,4 +25,11 @@ class RelativePathsTest {
         assertThat(RelativePaths.problem("a\\..\\b")).contains("it contains a backslash");
         assertThat(RelativePaths.problem("a\nb")).contains("it contains the control character U+000A");
     }
+
+    @Test
+    void printableShowsControlCharactersAsEscapes() {
+        assertThat(RelativePaths.printable("plain/name")).isEqualTo("plain/name");
+        assertThat(RelativePaths.printable("a\nb\u0000")).isEqualTo("a\\u000ab\\u0000");
+        assertThat(RelativePaths.codePoint('\t')).isEqualTo("U+0009");
+    }
 }

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactDraft;
+import dev.cairn.api.spi.RelativePaths;
 
 /**
  * A draft of an {@link HdfsArtifactStore}: one directory in its staging area, renamed into place on commit.
@@ -90,7 +91,7 @@ final class HdfsArtifactDraft implements ArtifactDraft {
         checkUsable("commit");
         if (!openStreams.isEmpty()) {
             throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Cannot commit the draft to '"
-                    + HdfsArtifactStore.printable(targetRelativeDirectory) + "' while " + openStreams.size()
+                    + RelativePaths.printable(targetRelativeDirectory) + "' while " + openStreams.size()
                     + " of its files are open (" + openStreams.stream().map(s -> s.relativePath)
                             .collect(Collectors.joining(", ")) + "); close every stream returned by create() first");
         }

@@ -29,6 +29,7 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactStore;
 import dev.cairn.api.spi.ArtifactStoreProvider;
+import dev.cairn.api.spi.RelativePaths;
 
 /**
  * Creates {@link HdfsArtifactStore}s for Hadoop file-system URIs such as {@code hdfs://namenode:8020/cairn/store/}.
@@ -175,7 +176,7 @@ public final class HdfsArtifactStoreProvider implements ArtifactStoreProvider {
         }
         for (int i = 0; i < path.length(); i++) {
             if (Character.isISOControl(path.charAt(i)) || path.charAt(i) == '\\') {
-                throw new CairnException(ErrorCode.UNSUPPORTED_URI, "'" + HdfsArtifactStore.printable(rootUri.toString())
+                throw new CairnException(ErrorCode.UNSUPPORTED_URI, "'" + RelativePaths.printable(rootUri.toString())
                         + "' is not a usable root for a Hadoop artifact store: its path contains a control character"
                         + " or a backslash");
             }

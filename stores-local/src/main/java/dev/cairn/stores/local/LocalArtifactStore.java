@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.UUID;
 
@@ -448,7 +447,7 @@ public final class LocalArtifactStore implements ArtifactStore {
                 throw refused("URI", offending, "its path contains a backslash");
             }
             if (Character.isISOControl(c)) {
-                throw refused("URI", offending, "its path contains the control character " + codePoint(c));
+                throw refused("URI", offending, "its path contains the control character " + RelativePaths.codePoint(c));
             }
         }
         try {
@@ -597,33 +596,14 @@ public final class LocalArtifactStore implements ArtifactStore {
     // Errors
 
     private CairnException refused(String what, String offending, String reason) {
-        return new CairnException(ErrorCode.PATH_OUTSIDE_STORE, what + " '" + printable(offending) + "' is refused: "
+        return new CairnException(ErrorCode.PATH_OUTSIDE_STORE, what + " '" + RelativePaths.printable(offending) + "' is refused: "
                 + reason + ". The artifact store root is " + rootUri + ".");
     }
 
     private CairnException failure(String action, String target, IOException e) {
-        return new CairnException(ErrorCode.STORE_FAILURE, "Cannot " + action + " '" + printable(target)
+        return new CairnException(ErrorCode.STORE_FAILURE, "Cannot " + action + " '" + RelativePaths.printable(target)
                 + "' in the artifact store " + rootUri + ": " + e, e);
     }
 
-    /** {@code text} with control characters written as {@code \\uXXXX}, for messages. */
-    static String printable(String text) {
-        StringBuilder builder = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
-                if (builder == null) {
-                    builder = new StringBuilder(text.length() + 8).append(text, 0, i);
-                }
-                builder.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else if (builder != null) {
-                builder.append(c);
-            }
-        }
-        return builder == null ? text : builder.toString();
-    }
 
-    private static String codePoint(char c) {
-        return String.format(Locale.ROOT, "U+%04X", (int) c);
-    }
 }

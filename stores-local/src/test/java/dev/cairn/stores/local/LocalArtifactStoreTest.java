@@ -185,7 +185,7 @@ class LocalArtifactStoreTest {
     @ValueSource(strings = {"", "a/../b", "..", "./a", "a/.", ".", "a//b", "a/", "/a", "//a", "a\\b", "..\\escape",
             "a\u0000b", "a\nb", "tab\there", "del\u007f", "c1\u0085"})
     void badRelativePathsAreRefusedEverywhere(String path) throws IOException {
-        String shown = LocalArtifactStore.printable(path);
+        String shown = dev.cairn.api.spi.RelativePaths.printable(path);
         assertOutside(() -> store.resolve(path), shown);
         try (ArtifactDraft draft = store.createDraft()) {
             assertOutside(() -> draft.create(path), shown);
