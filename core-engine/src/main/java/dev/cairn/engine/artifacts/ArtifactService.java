@@ -123,7 +123,7 @@ public final class ArtifactService {
             String contentHash = ContentHash.of(files);
             Instant now = clock.instant();
             ArtifactVersionRecord reserved = metadata.reserveArtifactVersion(new NewArtifactVersion(
-                    id, request.name(), request.explicitVersion(), store.rootUri(), TypeNames.nameOf(request.type()), materializer.id(),
+                    id, request.name(), request.explicitVersion(), store.rootUri(), request.type().getTypeName(), materializer.id(),
                     materializer.version(), materializer.artifactType(), contentHash, size, extracted, request.producerStepRunId(), now, false));
             try {
                 List<Manifest.VisualizationEntry> visualizationEntries = writeVisualizations(draft, visualizations);
@@ -227,7 +227,7 @@ public final class ArtifactService {
         if (!materializer.version().equals(record.materializerVersion())) {
             LOG.debug("Artifact {} was written by {} version {}, reading with version {}", described, materializer.id(), record.materializerVersion(), materializer.version());
         }
-        StoreArtifactReader reader = new StoreArtifactReader(store, store.checkInside(uri), record.name() + ":" + record.version(), options);
+        StoreArtifactReader reader = new StoreArtifactReader(store, uri, record.name() + ":" + record.version(), options);
         try {
             return materializer.load(target, reader);
         } catch (CairnException e) {
@@ -317,11 +317,6 @@ public final class ArtifactService {
                                 + ", found " + size + " bytes with SHA-256 " + sha + ")");
             }
         }
-    }
-
-    /** True when every data file of the artifact exists with its recorded size (a cheap check; {@link #verify} is the full one). */
-    public boolean exists(ArtifactVersionRecord record) {
-        return record.uri().map(uri -> stores.open(record.storeUri()).exists(uri)).orElse(false);
     }
 
     private static String directoryOf(URI uri) {

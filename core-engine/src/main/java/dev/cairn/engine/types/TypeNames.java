@@ -24,10 +24,6 @@ public final class TypeNames {
 
     private TypeNames() {}
 
-    public static String nameOf(Type type) {
-        return type.getTypeName();
-    }
-
     /**
      * Parses a name produced by {@link Type#getTypeName()}.
      *
