@@ -3,11 +3,11 @@ package dev.cairn.engine.artifacts;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
 import java.net.URI;
-import java.security.DigestInputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -252,8 +252,8 @@ public final class ArtifactService {
         ArtifactStore store = stores.open(record.storeUri());
         URI manifestUri = RegisteredData.isRegisteredData(record) ? RegisteredData.manifestUri(store, record.id())
                 : URI.create(directoryOf(uri) + Manifest.PATH);
-        try (InputStream in = store.openRead(manifestUri)) {
-            return json.readValue(in, form);
+        try (SeekableByteChannel in = store.openRandomAccess(manifestUri)) {
+            return json.readValue(readFully(in, manifestUri), form);
         } catch (IOException e) {
             throw new CairnException(ErrorCode.INTEGRITY_VIOLATION,
                     "Artifact '" + record.name() + "' version " + record.version() + " has no readable manifest at " + manifestUri + ": " + e, e);
@@ -295,7 +295,7 @@ public final class ArtifactService {
             files = List.copyOf(manifest.files());
             checkedFileLists.put(record.id(), files);
         }
-        byte[] buffer = new byte[1 << 16];
+        ByteBuffer buffer = VERIFY_BUFFER.get();
         for (Manifest.FileEntry file : files) {
             if (dev.cairn.api.spi.RelativePaths.problem(file.path()).isPresent()) {
                 throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, described + ": its manifest lists '" + file.path() + "', a path outside the artifact directory");
@@ -303,8 +303,9 @@ public final class ArtifactService {
             URI fileUri = directory.resolve(registeredData ? RegisteredData.encode(file.path()) : file.path()); // the store checks what it opens
             MessageDigest digest = ContentHash.sha256();
             long size = 0;
-            try (InputStream in = new DigestInputStream(store.openRead(fileUri), digest)) {
-                for (int n; (n = in.read(buffer)) > 0; ) {
+            try (SeekableByteChannel in = store.openRandomAccess(fileUri)) {
+                for (int n; (n = in.read(buffer.clear())) >= 0; ) {
+                    digest.update(buffer.array(), 0, n);
                     size += n;
                 }
             } catch (IOException e) {
@@ -317,6 +318,27 @@ public final class ArtifactService {
                                 + ", found " + size + " bytes with SHA-256 " + sha + ")");
             }
         }
+    }
+
+    /** A read buffer per thread for {@link #verify}: a cache hit re-hashes small files, so it should not allocate. */
+    /** Largest manifest read (a manifest lists files and carries metadata; 256 MiB is far beyond any real one). */
+    private static final int MAX_MANIFEST_BYTES = 256 << 20;
+    private static final ThreadLocal<ByteBuffer> VERIFY_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(1 << 16));
+
+    /** The whole content of a small file (a manifest), read without a stream buffer. */
+    private static byte[] readFully(SeekableByteChannel in, URI uri) throws IOException {
+        long size = in.size();
+        if (size > MAX_MANIFEST_BYTES) {
+            throw new IOException("the manifest " + uri + " is " + size + " bytes, more than the " + MAX_MANIFEST_BYTES + " a manifest may have");
+        }
+        ByteBuffer content = ByteBuffer.allocate((int) size);
+        while (content.hasRemaining() && in.read(content) >= 0) {
+            // read on
+        }
+        if (content.hasRemaining() || in.read(ByteBuffer.allocate(1)) >= 0) {
+            throw new IOException("the manifest " + uri + " changed size while it was read");
+        }
+        return content.array();
     }
 
     private static String directoryOf(URI uri) {

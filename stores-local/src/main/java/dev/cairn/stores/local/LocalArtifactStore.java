@@ -167,14 +167,14 @@ public final class LocalArtifactStore implements ArtifactStore {
     @Override
     public InputStream openRead(URI file) throws IOException {
         requireNonNull(file, "file is null");
-        return new BufferedInputStream(Files.newInputStream(locate(file).path()), BUFFER_SIZE);
+        return new BufferedInputStream(Files.newInputStream(realPathOf(file)), BUFFER_SIZE);
     }
 
     /** Opens a file for reading at any position; the caller closes the channel. */
     @Override
     public SeekableByteChannel openRandomAccess(URI file) throws IOException {
         requireNonNull(file, "file is null");
-        return Files.newByteChannel(locate(file).path(), StandardOpenOption.READ);
+        return Files.newByteChannel(realPathOf(file), StandardOpenOption.READ);
     }
 
     @Override
@@ -191,7 +191,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     @Override
     public long size(URI file) throws IOException {
         requireNonNull(file, "file is null");
-        Path path = locate(file).path();
+        Path path = realPathOf(file);
         BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
         if (attributes.isDirectory()) {
             throw new FileSystemException(path.toString(), null, "Is a directory, not a file");
@@ -400,20 +400,42 @@ public final class LocalArtifactStore implements ArtifactStore {
         } catch (InvalidPathException e) {
             throw refused(what, relativePath, "it is not a valid path here (" + e.getMessage() + ")");
         }
-        Resolution resolution = resolveLinks(root, List.of(relativePath.split("/")));
+        Resolution resolution = resolve(lexical, root, List.of(relativePath.split("/")));
         checkResolvedInside(what, relativePath, resolution);
         return new Location(uriOf(relativePath), lexical, resolution.path(), resolution.exists());
     }
 
     private Location locate(URI uri) throws IOException {
         Path lexical = pathOf(uri);
-        boolean lexicallyInside = lexical.startsWith(root);
-        Resolution resolution = lexicallyInside
-                ? resolveLinks(root, names(root.relativize(lexical)))
-                : resolveLinks(requireNonNull(lexical.getRoot(), "root"), names(lexical));
-        checkResolvedInside("URI", uri.toString(), resolution);
-        String relative = join(root.relativize(lexicallyInside ? lexical : resolution.path()));
+        Resolution resolution = resolve(uri, lexical);
+        String relative = join(root.relativize(lexical.startsWith(root) ? lexical : resolution.path()));
         return new Location(uriOf(relative), lexical, resolution.path(), resolution.exists());
+    }
+
+    /** The checked real path of a URI, for I/O: {@link #locate(URI)} without building the canonical URI. */
+    private Path realPathOf(URI uri) throws IOException {
+        return resolve(uri, pathOf(uri)).path();
+    }
+
+    private Resolution resolve(URI uri, Path lexical) throws IOException {
+        Resolution resolution = lexical.startsWith(root)
+                ? resolve(lexical, root, names(root.relativize(lexical)))
+                : resolve(lexical, requireNonNull(lexical.getRoot(), "root"), names(lexical));
+        checkResolvedInside("URI", uri.toString(), resolution);
+        return resolution;
+    }
+
+    /**
+     * The real path of {@code lexical}, which is {@code names} under {@code base}: for an existing path, the
+     * operating system's {@code realpath} in one call; otherwise (or when that fails for any other reason) the walk
+     * of {@link #resolveLinks}, which also follows dangling links and reports the error the OS would.
+     */
+    private static Resolution resolve(Path lexical, Path base, List<String> names) throws IOException {
+        try {
+            return new Resolution(lexical.toRealPath(), true);
+        } catch (IOException e) {
+            return resolveLinks(base, names);
+        }
     }
 
     private void checkResolvedInside(String what, String offending, Resolution resolution) {
