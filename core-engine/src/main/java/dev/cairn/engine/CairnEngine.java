@@ -40,12 +40,15 @@ final class CairnEngine implements Cairn {
     private volatile boolean closed;
 
     private final java.util.concurrent.ScheduledExecutorService timers;
+    private final ExecutorService cacheChecks;
 
     @Inject
     CairnEngine(CairnConfiguration configuration, PipelineCompiler compiler, RunExecutor executor, EngineClient client,
             MetadataStore metadata, ArtifactStores stores, ExecutorService workers, Clock clock,
-            @jakarta.inject.Named("cairn-timers") java.util.concurrent.ScheduledExecutorService timers) {
+            @jakarta.inject.Named("cairn-timers") java.util.concurrent.ScheduledExecutorService timers,
+            @jakarta.inject.Named("cairn-cache-checks") ExecutorService cacheChecks) {
         this.timers = timers;
+        this.cacheChecks = cacheChecks;
         this.configuration = configuration;
         this.compiler = compiler;
         this.executor = executor;
@@ -105,10 +108,14 @@ final class CairnEngine implements Cairn {
         }
         closed = true;
         workers.shutdown();
+        cacheChecks.shutdown();
         timers.shutdownNow();
         try {
             if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("Cairn worker threads did not stop within 30 s");
+            }
+            if (!cacheChecks.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("Cairn cache-check threads did not stop within 30 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -89,6 +89,23 @@ final class EngineModule extends AbstractModule {
         return new dev.cairn.engine.cache.CodeFingerprints();
     }
 
+    /**
+     * Threads for the cache lookahead of runs: one walks a run's steps, the others verify cached outputs ahead of
+     * the scheduler (see {@code CacheLookahead}).
+     */
+    @Provides
+    @Singleton
+    @jakarta.inject.Named("cairn-cache-checks")
+    ExecutorService cacheChecks() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory factory = runnable -> {
+            Thread thread = new Thread(runnable, "cairn-cache-check-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        return Executors.newFixedThreadPool(Math.max(2, configuration.parallelism()) + 1, factory);
+    }
+
     @Provides
     @Singleton
     ExecutorService workers() {

@@ -69,18 +69,31 @@ public final class StepCache {
 
     /** The cache key of a step with the given input artifacts (by argument name). */
     public String key(CompiledStep step, Map<String, ArtifactVersionRecord> inputs) {
+        return keyOf(step, inputHashes(step, inputs));
+    }
+
+    /**
+     * What of the inputs enters the cache key: the content hash of each input the policy does not exclude, by
+     * argument name. Two calls with equal results give equal keys ({@link #keyOf}) for the step.
+     */
+    public Map<String, String> inputHashes(CompiledStep step, Map<String, ArtifactVersionRecord> inputs) {
+        Map<String, String> inputHashes = new LinkedHashMap<>();
+        inputs.forEach((name, artifact) -> {
+            if (!step.cachePolicy().excludedInputs().contains(name)) {
+                inputHashes.put(name, artifact.contentHash());
+            }
+        });
+        return inputHashes;
+    }
+
+    /** The cache key of a step whose inputs have the given {@link #inputHashes}. */
+    public String keyOf(CompiledStep step, Map<String, String> inputHashes) {
         CachePolicy policy = step.cachePolicy();
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("keyFormat", 1);
         key.put("step", step.invocation().methodDescription() + org.objectweb.asm.Type.getMethodDescriptor(step.method()));
         key.put("code", policy.includeCode() ? fingerprints.of(step.method()) : null);
         key.put("parameters", policy.includeParameters() ? step.parameters() : null);
-        Map<String, String> inputHashes = new LinkedHashMap<>();
-        inputs.forEach((name, artifact) -> {
-            if (!policy.excludedInputs().contains(name)) {
-                inputHashes.put(name, artifact.contentHash());
-            }
-        });
         key.put("inputs", inputHashes);
         List<Map<String, Object>> outputs = new ArrayList<>();
         for (CompiledOutput output : step.outputs()) {
@@ -107,26 +120,78 @@ public final class StepCache {
     /** A usable earlier result: the step run that computed it and its outputs, each checked. */
     public record Hit(StepRunRecord source, Map<String, ArtifactVersionRecord> outputs) {}
 
-    /** The outcome of a lookup: a hit, or why there is none. */
-    public record Lookup(Optional<Hit> hit, String note) {}
+    /**
+     * The outcome of a lookup: a hit, or why there is none; {@code rejected} says why earlier candidates were
+     * passed over (expired, or an output missing or failing verification).
+     */
+    public record Lookup(Optional<Hit> hit, String note, List<String> rejected) {
+        public Lookup {
+            rejected = List.copyOf(rejected);
+        }
+    }
 
     /**
      * Finds the newest earlier step run with {@code key} whose outputs all still exist and match their content
      * hashes; a missing or corrupted output turns that candidate into a miss (with the reason in the note).
      */
     public Lookup lookup(String key, CompiledStep step) {
-        List<MetadataStore.CacheCandidate> candidates = metadata.findCacheCandidates(key, CANDIDATES);
-        if (candidates.isEmpty()) {
-            return new Lookup(Optional.empty(), "cache miss: no earlier run with this cache key");
+        Lookup lookup = check(candidates(key), step);
+        logRejections(step, lookup);
+        return lookup;
+    }
+
+    /** The earlier step runs with {@code key} that {@link #check} considers, newest first. */
+    public List<MetadataStore.CacheCandidate> candidates(String key) {
+        return metadata.findCacheCandidates(key, CANDIDATES);
+    }
+
+    /** Logs why candidates of a lookup were passed over (what {@link #lookup} does itself). */
+    public void logRejections(CompiledStep step, Lookup lookup) {
+        for (String rejection : lookup.rejected()) {
+            LOG.warn("Step '{}': not reusing a cached result: {}", step.name(), rejection);
         }
-        Optional<Instant> notBefore = step.cachePolicy().expireAfter().map(age -> clock.instant().minus(age));
+    }
+
+    /**
+     * The outputs of the candidate that {@link #check} will pick if its outputs pass verification: the newest one
+     * that has not expired and has every output recorded. Empty when no candidate can be a hit.
+     */
+    public Optional<Map<String, ArtifactVersionRecord>> likelyOutputs(List<MetadataStore.CacheCandidate> candidates, CompiledStep step) {
+        Optional<Instant> notBefore = notBefore(step);
+        for (MetadataStore.CacheCandidate candidate : candidates) {
+            if (expired(candidate, notBefore) || !step.outputs().stream().allMatch(output -> candidate.outputs().containsKey(output.name()))) {
+                continue;
+            }
+            Map<String, ArtifactVersionRecord> outputs = new LinkedHashMap<>();
+            step.outputs().forEach(output -> outputs.put(output.name(), candidate.outputs().get(output.name())));
+            return Optional.of(outputs);
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Instant> notBefore(CompiledStep step) {
+        return step.cachePolicy().expireAfter().map(age -> clock.instant().minus(age));
+    }
+
+    private static boolean expired(MetadataStore.CacheCandidate candidate, Optional<Instant> notBefore) {
+        return notBefore.isPresent() && candidate.stepRun().endedAt().orElse(Instant.EPOCH).isBefore(notBefore.get());
+    }
+
+    /**
+     * Checks candidates newest first and returns the first whose outputs all exist and match their content hashes,
+     * without logging (see {@link #logRejections}).
+     */
+    public Lookup check(List<MetadataStore.CacheCandidate> candidates, CompiledStep step) {
+        if (candidates.isEmpty()) {
+            return new Lookup(Optional.empty(), "cache miss: no earlier run with this cache key", List.of());
+        }
+        Optional<Instant> notBefore = notBefore(step);
         List<String> reasons = new ArrayList<>();
         for (MetadataStore.CacheCandidate candidate : candidates) {
             StepRunRecord source = candidate.stepRun();
-            Instant ended = source.endedAt().orElse(Instant.EPOCH);
-            if (notBefore.isPresent() && ended.isBefore(notBefore.get())) {
-                reasons.add("the result of step run " + source.id() + " expired (computed " + ended + ", policy expires after "
-                        + step.cachePolicy().expireAfter().get() + ")");
+            if (expired(candidate, notBefore)) {
+                reasons.add("the result of step run " + source.id() + " expired (computed " + source.endedAt().orElse(Instant.EPOCH)
+                        + ", policy expires after " + step.cachePolicy().expireAfter().get() + ")");
                 continue;
             }
             Optional<String> problem = Optional.empty();
@@ -148,12 +213,11 @@ public final class StepCache {
             }
             if (problem.isEmpty()) {
                 return new Lookup(Optional.of(new Hit(source, outputs)), "cache hit: reused the outputs of step run " + source.id()
-                        + " of run " + source.runId() + ", verified against their content hashes");
+                        + " of run " + source.runId() + ", verified against their content hashes", reasons);
             }
-            LOG.warn("Step '{}': not reusing a cached result: {}", step.name(), problem.get());
             reasons.add(problem.get());
         }
-        return new Lookup(Optional.empty(), "cache miss: " + String.join("; ", reasons));
+        return new Lookup(Optional.empty(), "cache miss: " + String.join("; ", reasons), reasons);
     }
 
     /** A lease on a cache key, renewed in the background until closed. */

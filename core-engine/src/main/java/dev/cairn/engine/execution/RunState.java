@@ -12,6 +12,7 @@ import dev.cairn.api.metadata.StepInputRecord;
 import dev.cairn.api.metadata.StepOutputRecord;
 import dev.cairn.api.metadata.StepRunRecord;
 import dev.cairn.api.run.RunListener;
+import dev.cairn.engine.cache.CacheLookahead;
 import dev.cairn.engine.compile.CompiledPipeline;
 import org.apiguardian.api.API;
 
@@ -26,6 +27,7 @@ public final class RunState {
     private final ConcurrentLinkedQueue<StepInputRecord> inputRecords = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<StepOutputRecord> outputRecords = new ConcurrentLinkedQueue<>();
     private final List<RunListener> listeners;
+    private volatile CacheLookahead cacheLookahead;
 
     public RunState(CompiledPipeline pipeline, PipelineRunRecord run, List<StepRunRecord> stepRuns, List<RunListener> listeners) {
         this.pipeline = pipeline;
@@ -56,6 +58,21 @@ public final class RunState {
 
     public synchronized List<StepRunRecord> stepRuns() {
         return List.of(stepRuns);
+    }
+
+    /** The outputs of a step that has finished successfully in this run, by name; {@code null} before that. */
+    public Map<String, ArtifactVersionRecord> finishedOutputs(int stepIndex) {
+        return outputs.get(stepIndex);
+    }
+
+    /** The cache lookahead of this run, if one was started. */
+    public java.util.Optional<CacheLookahead> cacheLookahead() {
+        return java.util.Optional.ofNullable(cacheLookahead);
+    }
+
+    /** Lets the step runners use {@code lookahead}; set before the first step runs. */
+    public void attach(CacheLookahead lookahead) {
+        this.cacheLookahead = lookahead;
     }
 
     public ArtifactVersionRecord output(int stepIndex, String outputName) {

@@ -29,6 +29,7 @@ import dev.cairn.api.pipeline.GenericTypes;
 import dev.cairn.api.run.RunListener;
 import dev.cairn.api.run.StepStatus;
 import dev.cairn.engine.artifacts.ArtifactService;
+import dev.cairn.engine.cache.CacheLookahead;
 import dev.cairn.engine.cache.StepCache;
 import dev.cairn.engine.client.EngineClient;
 import dev.cairn.engine.compile.CompiledPipeline.CompiledArgument;
@@ -83,11 +84,15 @@ public final class StepRunner {
         Optional<StepCache.Lease> lease = Optional.empty();
         Outcome outcome;
         try {
+            Optional<CacheLookahead> lookahead = state.cacheLookahead();
             if (step.cacheEnabled()) {
-                String key = cache.key(step, inputArtifacts);
+                Map<String, String> inputHashes = cache.inputHashes(step, inputArtifacts);
+                Optional<CacheLookahead.Speculation> speculation = lookahead.flatMap(l -> l.take(step.index(), inputHashes));
+                String key = speculation.isPresent() ? speculation.get().key() : cache.keyOf(step, inputHashes);
                 String holder = record.id().toString();
                 while (true) {
-                    StepCache.Lookup lookup = cache.lookup(key, step);
+                    StepCache.Lookup lookup = speculatedHit(step, speculation).orElseGet(() -> cache.lookup(key, step));
+                    speculation = Optional.empty();
                     if (lookup.hit().isPresent()) {
                         outcome = cached(state, step, record.withCache(Optional.of(key), Optional.of(lookup.hit().get().source().id()),
                                 Optional.of(lookup.note())), lookup.hit().get(), inputs);
@@ -104,6 +109,7 @@ public final class StepRunner {
                     sleep(cache.leasePollInterval());
                 }
             } else {
+                lookahead.ifPresent(l -> l.pass(step.index()));
                 record = record.withCache(Optional.empty(), Optional.empty(), Optional.of("caching disabled for this step"));
             }
             outcome = execute(state, step, record.started(clock.instant()), inputArtifacts, inputs, where);
@@ -115,6 +121,28 @@ public final class StepRunner {
         StepStatus status = outcome.record().status();
         notify(state, listener -> listener.stepFinished(step.name(), status, duration));
         return outcome;
+    }
+
+    /**
+     * The lookup a speculation made ahead of time, if it found a hit: the same check of the same key's candidates
+     * that {@link StepCache#lookup} makes. A speculated miss is not used; the step then looks up the cache afresh.
+     */
+    private Optional<StepCache.Lookup> speculatedHit(CompiledStep step, Optional<CacheLookahead.Speculation> speculation) {
+        if (speculation.isEmpty()) {
+            return Optional.empty();
+        }
+        StepCache.Lookup lookup;
+        try {
+            lookup = speculation.get().result();
+        } catch (RuntimeException e) {
+            LOG.debug("Step '{}': the cache lookahead failed, looking up again: {}", step.name(), e.toString());
+            return Optional.empty();
+        }
+        if (lookup.hit().isEmpty()) {
+            return Optional.empty();
+        }
+        cache.logRejections(step, lookup);
+        return Optional.of(new StepCache.Lookup(lookup.hit(), lookup.note() + " ahead of the scheduler", lookup.rejected()));
     }
 
     private static void sleep(Duration duration) {

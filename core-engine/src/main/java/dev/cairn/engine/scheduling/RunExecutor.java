@@ -23,6 +23,8 @@ import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.RunListener;
 import dev.cairn.api.run.RunStatus;
 import dev.cairn.api.run.StepStatus;
+import dev.cairn.engine.cache.CacheLookahead;
+import dev.cairn.engine.cache.StepCache;
 import dev.cairn.engine.client.EngineClient;
 import dev.cairn.engine.compile.CompiledPipeline;
 import dev.cairn.engine.compile.CompiledPipeline.CompiledStep;
@@ -30,6 +32,7 @@ import dev.cairn.engine.execution.RunState;
 import dev.cairn.engine.execution.StepRunner;
 import dev.cairn.engine.execution.StepRunner.Outcome;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import org.jgrapht.graph.DefaultEdge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +51,14 @@ public final class RunExecutor {
     private final StepRunner stepRunner;
     private final EngineClient client;
     private final Clock clock;
+    private final StepCache cache;
+    private final ExecutorService cacheChecks;
 
     @Inject
-    public RunExecutor(MetadataStore metadata, StepRunner stepRunner, EngineClient client, Clock clock) {
+    public RunExecutor(MetadataStore metadata, StepRunner stepRunner, EngineClient client, Clock clock, StepCache cache,
+            @Named("cairn-cache-checks") ExecutorService cacheChecks) {
+        this.cache = requireNonNull(cache, "cache is null");
+        this.cacheChecks = requireNonNull(cacheChecks, "cacheChecks is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.stepRunner = requireNonNull(stepRunner, "stepRunner is null");
         this.client = requireNonNull(client, "client is null");
@@ -80,10 +88,20 @@ public final class RunExecutor {
             }
         }
         List<String> failures;
+        CacheLookahead lookahead = steps.stream().anyMatch(CompiledStep::cacheEnabled)
+                ? CacheLookahead.start(cache, pipeline, state::finishedOutputs, cacheChecks)
+                : null;
+        state.attach(lookahead);
         try {
             failures = schedule(state, workers, parallelism);
         } finally {
-            metadata.completeSteps(state.drainDeferred());
+            try {
+                if (lookahead != null) {
+                    lookahead.close();
+                }
+            } finally {
+                metadata.completeSteps(state.drainDeferred());
+            }
         }
         RunStatus status = failures.isEmpty() ? RunStatus.COMPLETED : RunStatus.FAILED;
         Optional<String> error = failures.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", failures));

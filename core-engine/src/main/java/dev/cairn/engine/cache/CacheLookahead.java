@@ -1,0 +1,288 @@
+package dev.cairn.engine.cache;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntFunction;
+
+import dev.cairn.api.metadata.ArtifactVersionRecord;
+import dev.cairn.api.metadata.MetadataStore;
+import dev.cairn.engine.compile.CompiledPipeline;
+import dev.cairn.engine.compile.CompiledPipeline.CompiledArgument;
+import dev.cairn.engine.compile.CompiledPipeline.CompiledStep;
+import dev.cairn.engine.compile.CompiledPipeline.ExternalArgument;
+import dev.cairn.engine.compile.CompiledPipeline.StepOutputArgument;
+import org.apiguardian.api.API;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Looks up cache hits ahead of the scheduler during one run, so that a run that is mostly cached does not pay for
+ * each lookup and each verification one after another.
+ *
+ * <p>One task walks the steps in topological order. For a step whose inputs it can name — outputs of steps that
+ * have finished, or the outputs a cache hit further up is expected to reuse — it computes the cache key and finds
+ * the candidates; if one could be a hit, it publishes a <em>speculation</em> for the step and hands the
+ * verification of the candidates' data (the expensive part) to the executor, then goes on to the steps below,
+ * assuming that hit's outputs. Verifications of many steps thus run in parallel with each other and with the
+ * scheduler. A step the scheduler has taken but not finished is looked up too (and not published), so that the walk
+ * learns its likely outputs and can get ahead of the scheduler.
+ *
+ * <p>Nothing here decides anything: when the scheduler reaches a step, {@link #take} returns the speculation only
+ * if it was made for the same input content hashes the step really has (so the key is the key the step would
+ * compute), and the result it returns is {@link StepCache#check} of that key's candidates — the same verification
+ * a lookup does, only started earlier. A speculation that found no hit is never used: the step then looks up the
+ * cache itself, so a miss is always decided by a fresh lookup followed by the lease (as without lookahead). The walk
+ * gives up after {@link #MISS_LIMIT} steps in a row without a likely hit (a run that computes everything then pays
+ * for a few extra queries only) and stays at most {@link #WINDOW} steps ahead of the steps the scheduler has taken.
+ *
+ * <p>Thread-safe; {@link #close} stops the walk and waits for it.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class CacheLookahead implements AutoCloseable {
+    /** How many steps the walk may be ahead of the steps taken. */
+    static final int WINDOW = 1024;
+    /** After this many looked-up steps in a row without a likely hit, the walk stops. */
+    static final int MISS_LIMIT = 8;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CacheLookahead.class);
+    private static final Object TAKEN = new Object();
+
+    private final StepCache cache;
+    private final List<CompiledStep> steps;
+    private final IntFunction<Map<String, ArtifactVersionRecord>> finishedOutputs;
+    private final Executor executor;
+    private final AtomicReferenceArray<Object> entries;
+    /** Outputs each speculated hit is expected to reuse; written and read by the walk only. */
+    private final Map<String, ArtifactVersionRecord>[] expectedOutputs;
+    private final AtomicInteger taken = new AtomicInteger();
+    private final Object progress = new Object();
+    private volatile boolean stopped;
+    private volatile boolean walkWaiting;
+    private final CompletableFuture<Void> walk;
+
+    /** A lookup started ahead of time for one step. */
+    public static final class Speculation {
+        private final StepCache cache;
+        private final CompiledStep step;
+        private final Map<String, String> inputHashes;
+        private final String key;
+        private final List<MetadataStore.CacheCandidate> candidates;
+        private final AtomicBoolean started = new AtomicBoolean();
+        private final CompletableFuture<StepCache.Lookup> result = new CompletableFuture<>();
+
+        private Speculation(StepCache cache, CompiledStep step, Map<String, String> inputHashes, String key,
+                List<MetadataStore.CacheCandidate> candidates) {
+            this.cache = cache;
+            this.step = step;
+            this.inputHashes = inputHashes;
+            this.key = key;
+            this.candidates = candidates;
+        }
+
+        /** The cache key the speculation looked up. */
+        public String key() {
+            return key;
+        }
+
+        /** Checks the candidates unless that has started already (by the executor, or by {@link #result}). */
+        void checkIfNotStarted() {
+            if (started.compareAndSet(false, true)) {
+                try {
+                    result.complete(cache.check(candidates, step));
+                } catch (RuntimeException | Error e) {
+                    result.completeExceptionally(e);
+                }
+            }
+        }
+
+        /**
+         * The checked lookup: waits for a check in progress, or does it now if it has not started. Failures of the
+         * check itself (not of a candidate's verification) are thrown.
+         */
+        public StepCache.Lookup result() {
+            checkIfNotStarted();
+            return result.join();
+        }
+    }
+
+    private CacheLookahead(StepCache cache, CompiledPipeline pipeline, IntFunction<Map<String, ArtifactVersionRecord>> finishedOutputs,
+            Executor executor) {
+        this.cache = cache;
+        this.steps = pipeline.steps();
+        this.finishedOutputs = finishedOutputs;
+        this.executor = executor;
+        this.entries = new AtomicReferenceArray<>(steps.size());
+        @SuppressWarnings("unchecked")
+        Map<String, ArtifactVersionRecord>[] expected = new Map[steps.size()];
+        this.expectedOutputs = expected;
+        this.walk = new CompletableFuture<>();
+    }
+
+    /**
+     * Starts the walk on {@code executor}.
+     *
+     * @param finishedOutputs the outputs of a step that has finished in this run by name, or {@code null}
+     */
+    public static CacheLookahead start(StepCache cache, CompiledPipeline pipeline, IntFunction<Map<String, ArtifactVersionRecord>> finishedOutputs,
+            Executor executor) {
+        requireNonNull(cache, "cache is null");
+        requireNonNull(pipeline, "pipeline is null");
+        requireNonNull(finishedOutputs, "finishedOutputs is null");
+        requireNonNull(executor, "executor is null");
+        CacheLookahead lookahead = new CacheLookahead(cache, pipeline, finishedOutputs, executor);
+        try {
+            executor.execute(lookahead::walk);
+        } catch (RejectedExecutionException e) {
+            lookahead.stopped = true;
+            lookahead.walk.complete(null);
+        }
+        return lookahead;
+    }
+
+    /**
+     * Takes the speculation for a step about to look up the cache, if one was made for the same input content
+     * hashes; afterwards the walk leaves the step alone. Call once per step.
+     */
+    public Optional<Speculation> take(int stepIndex, Map<String, String> inputHashes) {
+        requireNonNull(inputHashes, "inputHashes is null");
+        if (claim(stepIndex) instanceof Speculation speculation && speculation.inputHashes.equals(inputHashes)) {
+            return Optional.of(speculation);
+        }
+        return Optional.empty();
+    }
+
+    /** Marks a step that does not use the cache as reached, so that the walk may move on. */
+    public void pass(int stepIndex) {
+        claim(stepIndex);
+    }
+
+    private Object claim(int stepIndex) {
+        Object entry = entries.getAndSet(stepIndex, TAKEN);
+        if (entry != TAKEN) {
+            taken.incrementAndGet();
+            if (walkWaiting) {
+                synchronized (progress) {
+                    progress.notifyAll();
+                }
+            }
+        }
+        return entry;
+    }
+
+    private void walk() {
+        try {
+            int withoutHit = 0;
+            for (int index = 0; index < steps.size() && !stopped; index++) {
+                if (!awaitWindow(index)) {
+                    return;
+                }
+                CompiledStep step = steps.get(index);
+                boolean taken = entries.get(index) != null;
+                if (!step.cacheEnabled() || (taken && finishedOutputs.apply(index) != null)) {
+                    continue;
+                }
+                Map<String, ArtifactVersionRecord> inputs = inputs(step);
+                if (inputs == null) {
+                    continue; // an input is neither computed yet nor expected from a hit
+                }
+                Map<String, String> inputHashes = cache.inputHashes(step, inputs);
+                String key = cache.keyOf(step, inputHashes);
+                List<MetadataStore.CacheCandidate> candidates = cache.candidates(key);
+                Optional<Map<String, ArtifactVersionRecord>> outputs = cache.likelyOutputs(candidates, step);
+                if (outputs.isEmpty()) {
+                    if (++withoutHit >= MISS_LIMIT) {
+                        return;
+                    }
+                    continue;
+                }
+                withoutHit = 0;
+                if (taken) {
+                    // The scheduler is on this step already: only learn which outputs it will likely reuse, so that
+                    // the walk can go on below it (this is how the walk gets ahead of the scheduler).
+                    expectedOutputs[index] = outputs.get();
+                    continue;
+                }
+                Speculation speculation = new Speculation(cache, step, inputHashes, key, candidates);
+                expectedOutputs[index] = outputs.get();
+                if (!entries.compareAndSet(index, null, speculation)) {
+                    continue; // taken meanwhile
+                }
+                try {
+                    executor.execute(() -> {
+                        if (!stopped) {
+                            speculation.checkIfNotStarted();
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    return; // the engine is closing; whoever takes the speculation checks it
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.debug("Cache lookahead stopped: {}", e.toString(), e);
+        } finally {
+            walk.complete(null);
+        }
+    }
+
+    /** The input artifacts of {@code step} by argument name as they are or are expected to be, or null if unknown. */
+    private Map<String, ArtifactVersionRecord> inputs(CompiledStep step) {
+        Map<String, ArtifactVersionRecord> inputs = new LinkedHashMap<>();
+        for (CompiledArgument argument : step.arguments()) {
+            if (argument instanceof StepOutputArgument output) {
+                Map<String, ArtifactVersionRecord> producerOutputs = finishedOutputs.apply(output.producerIndex());
+                if (producerOutputs == null) {
+                    producerOutputs = expectedOutputs[output.producerIndex()];
+                }
+                ArtifactVersionRecord input = producerOutputs == null ? null : producerOutputs.get(output.outputName());
+                if (input == null) {
+                    return null;
+                }
+                inputs.put(argument.name(), input);
+            } else if (argument instanceof ExternalArgument external) {
+                inputs.put(argument.name(), external.artifact());
+            }
+        }
+        return inputs;
+    }
+
+    /** Waits until step {@code index} is within {@link #WINDOW} of the steps taken; false when stopped. */
+    private boolean awaitWindow(int index) {
+        if (index - taken.get() <= WINDOW) {
+            return !stopped;
+        }
+        synchronized (progress) {
+            walkWaiting = true;
+            try {
+                while (index - taken.get() > WINDOW && !stopped) {
+                    progress.wait(50);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } finally {
+                walkWaiting = false;
+            }
+        }
+        return !stopped;
+    }
+
+    /** Stops the walk and waits for it to end; checks already running finish on their own. */
+    @Override
+    public void close() {
+        stopped = true;
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+        walk.join();
+    }
+}
