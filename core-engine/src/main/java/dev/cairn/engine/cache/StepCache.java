@@ -2,6 +2,8 @@ package dev.cairn.engine.cache;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -88,13 +91,61 @@ public final class StepCache {
 
     /** The cache key of a step whose inputs have the given {@link #inputHashes}. */
     public String keyOf(CompiledStep step, Map<String, String> inputHashes) {
+        byte[] canonical = JsonCodec.write(json, keyContent(step, inputHashes)).getBytes(StandardCharsets.UTF_8);
+        return HexFormat.of().formatHex(ContentHash.sha256().digest(canonical));
+    }
+
+    /**
+     * The parts of a step's cache key that do not depend on its inputs, hashed once: the canonical JSON of the key up
+     * to the inputs (as a SHA-256 state) and after them. {@link #keyOf(KeyTemplate, Map)} gives the same key as
+     * {@link #keyOf(CompiledStep, Map)}.
+     */
+    public static final class KeyTemplate {
+        private final MessageDigest prefix;
+        private final byte[] suffix;
+
+        private KeyTemplate(MessageDigest prefix, byte[] suffix) {
+            this.prefix = prefix;
+            this.suffix = suffix;
+        }
+    }
+
+    /** Prepares {@code step}'s {@link KeyTemplate}; its code fingerprint is taken now. */
+    public KeyTemplate template(CompiledStep step) {
+        String placeholder = "cairn-inputs-placeholder-" + UUID.randomUUID();
+        String canonical = JsonCodec.write(json, keyContent(step, placeholder));
+        String inputsName = "\"inputs\":";
+        String marker = inputsName + JsonCodec.write(json, placeholder);
+        int at = canonical.indexOf(marker);
+        if (at < 0 || canonical.indexOf(marker, at + 1) >= 0) {
+            throw new IllegalStateException("cannot locate the inputs in the cache key of step '" + step.name() + "': " + canonical);
+        }
+        MessageDigest prefix = ContentHash.sha256();
+        prefix.update(canonical.substring(0, at + inputsName.length()).getBytes(StandardCharsets.UTF_8));
+        return new KeyTemplate(prefix, canonical.substring(at + marker.length()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The cache key of the step of {@code template} whose inputs have the given {@link #inputHashes}. */
+    public String keyOf(KeyTemplate template, Map<String, String> inputHashes) {
+        MessageDigest digest;
+        try {
+            digest = (MessageDigest) template.prefix.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the SHA-256 implementation cannot be cloned", e);
+        }
+        digest.update(JsonCodec.write(json, inputHashes).getBytes(StandardCharsets.UTF_8));
+        digest.update(template.suffix);
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private Map<String, Object> keyContent(CompiledStep step, Object inputs) {
         CachePolicy policy = step.cachePolicy();
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("keyFormat", 1);
         key.put("step", step.invocation().methodDescription() + org.objectweb.asm.Type.getMethodDescriptor(step.method()));
         key.put("code", policy.includeCode() ? fingerprints.of(step.method()) : null);
         key.put("parameters", policy.includeParameters() ? step.parameters() : null);
-        key.put("inputs", inputHashes);
+        key.put("inputs", inputs);
         List<Map<String, Object>> outputs = new ArrayList<>();
         for (CompiledOutput output : step.outputs()) {
             Map<String, Object> described = new LinkedHashMap<>();
@@ -113,8 +164,7 @@ public final class StepCache {
         policyKey.put("excludedInputs", policy.excludedInputs().stream().sorted().toList());
         key.put("policy", policyKey);
         key.put("custom", step.invocation().options().cacheParameters());
-        byte[] canonical = JsonCodec.write(json, key).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return HexFormat.of().formatHex(ContentHash.sha256().digest(canonical));
+        return key;
     }
 
     /** A usable earlier result: the step run that computed it and its outputs, each checked. */

@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.engine.json.JsonCodec;
@@ -29,7 +30,12 @@ final class ColumnCodec {
     private static final String EMPTY_ARRAY = "[]";
     private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
 
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
     private final ObjectMapper mapper = JsonCodec.newCanonicalMapper();
+    /** Readers bound to their type once: decoding a small column costs a parse, not a type resolution. */
+    private final ObjectReader mapReader = mapper.readerFor(MAP);
+    private final ObjectReader stringListReader = mapper.readerFor(STRING_LIST);
 
     /** {@code field} and {@code owner} name the value in the error ("start time of", "step 'train'"). */
     static long epochNanos(Instant instant, String field, Object owner) {
@@ -112,7 +118,11 @@ final class ColumnCodec {
         if (EMPTY_OBJECT.equals(json)) {
             return Map.of();
         }
-        return JsonCodec.readMap(mapper, json);
+        try {
+            return mapReader.readValue(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     List<String> stringList(String json) {
@@ -120,7 +130,7 @@ final class ColumnCodec {
             return List.of();
         }
         try {
-            return mapper.readValue(json, STRING_LIST);
+            return stringListReader.readValue(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
