@@ -69,11 +69,22 @@ public final class SqliteMetadataStore implements MetadataStore {
             + " materializer_version, artifact_type, content_hash, size, metadata, producer_step_run_id, created_at, state,"
             + " registered FROM artifact_versions";
     private static final String READY = " state = 'READY'";
-    /** The artifact columns in {@link #ARTIFACT_SELECT}'s order, then the output name (column 17). */
-    private static final String CACHED_OUTPUT_SELECT = "SELECT a.id, a.name, a.version, a.uri, a.store_uri, a.data_type, a.materializer_id,"
-            + " a.materializer_version, a.artifact_type, a.content_hash, a.size, a.metadata, a.producer_step_run_id, a.created_at, a.state,"
-            + " a.registered, o.name FROM step_outputs o JOIN artifact_versions a ON a.id = o.artifact_id"
-            + " WHERE o.step_run_id = ? AND a.state = 'READY'";
+    private static final int STEP_COLUMNS = 13;
+    private static final int ARTIFACT_COLUMNS = 16;
+    /**
+     * The newest completed step runs with a cache key (the {@link #STEP_SELECT} columns) joined to their outputs (the
+     * {@link #ARTIFACT_SELECT} columns and the output name; the artifact columns are null for a step run without
+     * outputs and for an output that is not {@code READY}),
+     * the rows of one step run together, newest step run first: one query per cache lookup.
+     */
+    private static final String CACHE_CANDIDATE_SELECT = "SELECT s.id, s.run_id, s.step_name, s.position, s.upstream_steps, s.status,"
+            + " s.started_at, s.ended_at, s.parameters, s.error, s.cache_key, s.cached_from, s.cache_note,"
+            + " a.id, a.name, a.version, a.uri, a.store_uri, a.data_type, a.materializer_id, a.materializer_version, a.artifact_type,"
+            + " a.content_hash, a.size, a.metadata, a.producer_step_run_id, a.created_at, a.state, a.registered, o.name"
+            + " FROM (SELECT rowid AS step_row, * FROM step_runs WHERE cache_key = ? AND status = 'COMPLETED'"
+            + " ORDER BY ended_at DESC, rowid DESC LIMIT ?) s"
+            + " LEFT JOIN step_outputs o ON o.step_run_id = s.id LEFT JOIN artifact_versions a ON a.id = o.artifact_id AND a.state = 'READY'"
+            + " ORDER BY s.ended_at DESC, s.step_row DESC";
     private static final String UPDATE_STEP_RUN = "UPDATE step_runs SET status = ?, started_at = ?, ended_at = ?, error = ?,"
             + " cache_key = ?, cached_from = ?, cache_note = ? WHERE id = ?";
     private static final String INSERT_INPUT = "INSERT INTO step_inputs (step_run_id, name, artifact_id, kind) VALUES (?, ?, ?, ?)"
@@ -759,21 +770,29 @@ public final class SqliteMetadataStore implements MetadataStore {
     public List<CacheCandidate> findCacheCandidates(String cacheKey, int limit) {
         requireNonNull(cacheKey, "cacheKey is null");
         return database.read("find cached results for cache key " + cacheKey, connection -> {
-            PreparedStatement steps = connection.prepare(STEP_SELECT + " WHERE cache_key = ? AND status = 'COMPLETED' ORDER BY ended_at DESC, rowid DESC LIMIT ?");
-            steps.setString(1, cacheKey);
-            steps.setInt(2, Math.max(1, limit));
-            List<StepRunRecord> stepRuns = all(steps, this::stepRun);
-            List<CacheCandidate> candidates = new ArrayList<>(stepRuns.size());
-            PreparedStatement outputs = connection.prepare(CACHED_OUTPUT_SELECT);
-            for (StepRunRecord stepRun : stepRuns) {
-                outputs.setString(1, stepRun.id().toString());
-                java.util.Map<String, ArtifactVersionRecord> byName = new java.util.HashMap<>();
-                try (ResultSet rows = outputs.executeQuery()) {
-                    while (rows.next()) {
-                        byName.put(rows.getString(17), artifactVersion(rows));
+            PreparedStatement query = connection.prepare(CACHE_CANDIDATE_SELECT);
+            query.setString(1, cacheKey);
+            query.setInt(2, Math.max(1, limit));
+            List<CacheCandidate> candidates = new ArrayList<>();
+            StepRunRecord stepRun = null;
+            java.util.Map<String, ArtifactVersionRecord> outputs = new java.util.HashMap<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    String stepRunId = rows.getString(1);
+                    if (stepRun == null || !stepRun.id().toString().equals(stepRunId)) {
+                        if (stepRun != null) {
+                            candidates.add(new CacheCandidate(stepRun, outputs));
+                            outputs = new java.util.HashMap<>();
+                        }
+                        stepRun = stepRun(rows);
+                    }
+                    if (rows.getString(STEP_COLUMNS + 1) != null) {
+                        outputs.put(rows.getString(STEP_COLUMNS + ARTIFACT_COLUMNS + 1), artifactVersion(rows, STEP_COLUMNS));
                     }
                 }
-                candidates.add(new CacheCandidate(stepRun, byName));
+            }
+            if (stepRun != null) {
+                candidates.add(new CacheCandidate(stepRun, outputs));
             }
             return candidates;
         });
@@ -887,23 +906,28 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     private ArtifactVersionRecord artifactVersion(ResultSet row) throws SQLException {
+        return artifactVersion(row, 0);
+    }
+
+    /** An artifact version from the {@link #ARTIFACT_SELECT} columns, which start after column {@code offset}. */
+    private ArtifactVersionRecord artifactVersion(ResultSet row, int offset) throws SQLException {
         return new ArtifactVersionRecord(
-                uuid(row, 1),
-                row.getString(2),
-                row.getString(3),
-                optionalText(row, 4).map(URI::create),
-                URI.create(row.getString(5)),
-                row.getString(6),
-                row.getString(7),
-                row.getString(8),
-                ArtifactType.valueOf(row.getString(9)),
-                row.getString(10),
-                row.getLong(11),
-                codec.map(row.getString(12)),
-                optionalUuid(row, 13),
-                instant(row.getLong(14)),
-                ArtifactState.valueOf(row.getString(15)),
-                row.getInt(16) == 1);
+                uuid(row, offset + 1),
+                row.getString(offset + 2),
+                row.getString(offset + 3),
+                optionalText(row, offset + 4).map(URI::create),
+                URI.create(row.getString(offset + 5)),
+                row.getString(offset + 6),
+                row.getString(offset + 7),
+                row.getString(offset + 8),
+                ArtifactType.valueOf(row.getString(offset + 9)),
+                row.getString(offset + 10),
+                row.getLong(offset + 11),
+                codec.map(row.getString(offset + 12)),
+                optionalUuid(row, offset + 13),
+                instant(row.getLong(offset + 14)),
+                ArtifactState.valueOf(row.getString(offset + 15)),
+                row.getInt(offset + 16) == 1);
     }
 
     private static StepInputRecord input(ResultSet row) throws SQLException {

@@ -26,6 +26,7 @@ import dev.cairn.api.artifact.VisualizationType;
 import dev.cairn.api.metadata.ArtifactState;
 import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.InputKind;
+import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.api.metadata.MetadataStore.CommittedArtifact;
 import dev.cairn.api.metadata.NewArtifactVersion;
 import dev.cairn.api.metadata.PipelineRunRecord;
@@ -484,6 +485,47 @@ class SqliteMetadataStoreTest {
         assertThat(store.listConsumers(external.id())).containsExactly(rawInput, clientLoad);
         assertThat(store.listConsumers(rows.id())).containsExactly(fitInput);
         assertThat(store.listConsumers(stats.id())).isEmpty();
+    }
+
+    @Test
+    void cacheCandidatesAreTheNewestCompletedStepRunsWithTheKeyEachWithItsOutputs() {
+        PipelineRunRecord run = run("p", T0);
+        List<StepRunRecord> steps = List.of(stepRun(run, "a", 0), stepRun(run, "b", 1), stepRun(run, "c", 2), stepRun(run, "d", 3),
+                stepRun(run, "e", 4));
+        store.insertRun(run, steps);
+        ArtifactVersionRecord x = store.reserveArtifactVersion(newVersion("x"));
+        ArtifactVersionRecord y = store.reserveArtifactVersion(newVersion("y"));
+        ArtifactVersionRecord z = store.reserveArtifactVersion(newVersion("z"));
+        // a: oldest, two outputs; b: newer, no outputs; c: newest, one output; d: failed; e: another key
+        StepRunRecord a = complete(steps.get(0), "key-1", StepStatus.COMPLETED, 10, Map.of("left", x, "right", y));
+        StepRunRecord b = complete(steps.get(1), "key-1", StepStatus.COMPLETED, 20, Map.of());
+        StepRunRecord c = complete(steps.get(2), "key-1", StepStatus.COMPLETED, 30, Map.of("output", z));
+        complete(steps.get(3), "key-1", StepStatus.FAILED, 40, Map.of());
+        complete(steps.get(4), "key-2", StepStatus.COMPLETED, 50, Map.of());
+
+        List<MetadataStore.CacheCandidate> all = store.findCacheCandidates("key-1", 5);
+        assertThat(all).extracting(MetadataStore.CacheCandidate::stepRun).containsExactly(c, b, a);
+        assertThat(all.get(0).outputs()).containsOnlyKeys("output");
+        assertThat(all.get(0).outputs().get("output")).isEqualTo(store.findArtifactVersion(z.id()).orElseThrow());
+        assertThat(all.get(1).outputs()).isEmpty();
+        assertThat(all.get(2).outputs()).containsOnlyKeys("left", "right");
+        assertThat(all.get(2).outputs().get("right")).isEqualTo(store.findArtifactVersion(y.id()).orElseThrow());
+        assertThat(store.findCacheCandidates("key-1", 2)).extracting(MetadataStore.CacheCandidate::stepRun).containsExactly(c, b);
+        assertThat(store.findCacheCandidates("key-3", 5)).isEmpty();
+        assertThat(store.findCacheCandidates("key-1", 5)).isEqualTo(all);
+    }
+
+    private StepRunRecord complete(StepRunRecord step, String key, StepStatus status, int endSecond, Map<String, ArtifactVersionRecord> outputs) {
+        StepRunRecord done = step.started(T0.plusSeconds(endSecond - 1)).finished(status, T0.plusSeconds(endSecond), Optional.empty())
+                .withCache(Optional.of(key), Optional.empty(), Optional.of("note"));
+        List<CommittedArtifact> committed = new java.util.ArrayList<>();
+        List<StepOutputRecord> outputRecords = new java.util.ArrayList<>();
+        outputs.forEach((name, artifact) -> {
+            committed.add(new CommittedArtifact(artifact.id(), artifactUri(artifact.name(), artifact.version()), List.of()));
+            outputRecords.add(new StepOutputRecord(step.id(), name, artifact.id()));
+        });
+        store.completeStep(done, committed, List.of(), outputRecords);
+        return done;
     }
 
     @Test
