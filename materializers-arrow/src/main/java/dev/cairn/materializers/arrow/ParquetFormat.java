@@ -11,11 +11,13 @@ import java.util.function.Function;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactReader;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.VersionParser;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.PageReadStore;
@@ -32,6 +34,7 @@ import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parquet files of Arrow data: how they are written (settings shared with the benchmark's direct parquet-java
@@ -124,28 +127,43 @@ final class ParquetFormat {
 
     /**
      * Reads a Parquet artifact file: only the requested columns' chunks are fetched, row group by row group, and
-     * no row group after the row limit is touched. Not thread-safe.
+     * no row group after the row limit is touched. Flat (top-level primitive) columns are decoded one at a time with
+     * parquet-java's column readers ({@link FlatColumnReader}); struct and list columns by record assembly
+     * ({@link ParquetVectorConverters}). Every requested column of a row group is read for the same rows. Not
+     * thread-safe.
      */
     static final class Reader implements AutoCloseable {
         private final ParquetFileReader file;
         private final Schema schema;
-        private final MessageColumnIO columnIO;
+        private final MessageType requested;
+        private final @Nullable MessageColumnIO nestedIO;
+        private final VersionParser.@Nullable ParsedVersion writerVersion;
         private final String described;
         private final long totalRows;
-        private VectorSchemaRoot boundTo;
-        private ParquetVectorConverters converters;
+        private @Nullable VectorSchemaRoot boundTo;
+        private final List<FlatColumnReader> flat = new ArrayList<>();
+        private @Nullable ParquetVectorConverters nested;
         private final ParquetVectorConverters.RowCursor cursor = new ParquetVectorConverters.RowCursor();
-        private RecordReader<Object> records;
+        private @Nullable RecordReader<Object> records;
         private long remainingInGroup;
         private long rowsRead;
-        private PageReadStore currentGroup;
 
-        private Reader(ParquetFileReader file, Schema schema, MessageColumnIO columnIO, String described) {
+        private Reader(ParquetFileReader file, Schema schema, MessageType requested, @Nullable MessageColumnIO nestedIO, String described) {
             this.file = file;
             this.schema = schema;
-            this.columnIO = columnIO;
+            this.requested = requested;
+            this.nestedIO = nestedIO;
+            this.writerVersion = writerVersion(file.getFileMetaData().getCreatedBy());
             this.described = described;
             this.totalRows = file.getRecordCount();
+        }
+
+        private static VersionParser.@Nullable ParsedVersion writerVersion(@Nullable String createdBy) {
+            try {
+                return VersionParser.parse(createdBy);
+            } catch (VersionParser.VersionParseException | RuntimeException e) {
+                return null;
+            }
         }
 
         /**
@@ -186,8 +204,10 @@ final class ParquetFormat {
                             + " does not match the Arrow schema recorded in it (expected columns " + requested.getColumns() + ")");
                 }
                 file.setRequestedSchema(requested);
-                MessageColumnIO columnIO = new ColumnIOFactory(file.getFileMetaData().getCreatedBy()).getColumnIO(requested, fileSchema, true);
-                return new Reader(file, projected, columnIO, described);
+                List<Field> nestedFields = projected.getFields().stream().filter(field -> !FlatColumnReader.isFlat(field)).toList();
+                MessageColumnIO nestedIO = nestedFields.isEmpty() ? null : new ColumnIOFactory(file.getFileMetaData().getCreatedBy())
+                        .getColumnIO(ParquetSchemas.toParquet(new Schema(nestedFields)), fileSchema, true);
+                return new Reader(file, projected, requested, nestedIO, described);
             } catch (RuntimeException e) {
                 closeQuietly(file, e);
                 throw e instanceof CairnException ? e : Failures.corrupted(described, e);
@@ -233,19 +253,13 @@ final class ParquetFormat {
 
         /**
          * Reads the next rows, at most {@code maxRows}, into {@code target} starting at its row 0, and sets its row count.
-         * The target's vectors must be allocated and empty; pass the same root on every call.
+         * The target's vectors must be allocated and empty; pass the same root on every call (it may be cleared and
+         * re-allocated in between).
          *
          * @return the number of rows read; 0 at the end of the file
          */
         int read(VectorSchemaRoot target, int maxRows) {
-            if (boundTo != target) {
-                converters = new ParquetVectorConverters(target, cursor);
-                boundTo = target;
-                if (records != null) {
-                    records = columnIO.getRecordReader(currentGroup, converters);
-                }
-            }
-            converters.refresh();
+            bind(target);
             int rows = 0;
             try {
                 while (rows < maxRows) {
@@ -254,14 +268,21 @@ final class ParquetFormat {
                         if (group == null) {
                             break;
                         }
-                        currentGroup = group;
-                        remainingInGroup = group.getRowCount();
-                        records = columnIO.getRecordReader(group, converters);
+                        startRowGroup(group);
+                        continue;
                     }
-                    cursor.row = rows;
-                    records.read();
-                    rows++;
-                    remainingInGroup--;
+                    int run = (int) Math.min(maxRows - rows, remainingInGroup);
+                    for (FlatColumnReader column : flat) {
+                        column.read(rows, run);
+                    }
+                    if (records != null) {
+                        for (int i = 0; i < run; i++) {
+                            cursor.row = rows + i;
+                            records.read();
+                        }
+                    }
+                    rows += run;
+                    remainingInGroup -= run;
                 }
             } catch (IOException | RuntimeException e) {
                 throw Failures.corrupted(described, e);
@@ -273,6 +294,39 @@ final class ParquetFormat {
             }
             target.setRowCount(rows);
             return rows;
+        }
+
+        /** Sorts the target's vectors into flat columns and record-assembled ones, on the first call. */
+        private void bind(VectorSchemaRoot target) {
+            if (boundTo == target) {
+                return;
+            }
+            if (boundTo != null) {
+                throw new IllegalStateException("a Reader reads into one VectorSchemaRoot");
+            }
+            List<FieldVector> assembled = new ArrayList<>();
+            for (FieldVector vector : target.getFieldVectors()) {
+                if (FlatColumnReader.isFlat(vector.getField())) {
+                    flat.add(FlatColumnReader.of(vector, requested.getColumnDescription(new String[] {vector.getName()})));
+                } else {
+                    assembled.add(vector);
+                }
+            }
+            nested = assembled.isEmpty() ? null : new ParquetVectorConverters(assembled, cursor);
+            boundTo = target;
+        }
+
+        private void startRowGroup(PageReadStore group) {
+            remainingInGroup = group.getRowCount();
+            if (remainingInGroup == 0) {
+                return;
+            }
+            for (FlatColumnReader column : flat) {
+                column.startRowGroup(group, writerVersion);
+            }
+            if (nested != null && nestedIO != null) {
+                records = nestedIO.getRecordReader(group, nested);
+            }
         }
 
         /**
