@@ -79,10 +79,18 @@ final class ParquetFormat {
         private final ParquetRowWriter.Row row = new ParquetRowWriter.Row();
 
         Writer(OutputStream out, Schema schema, String description) throws IOException {
+            this(out, schema, description, ROW_GROUP_BYTES, PAGE_BYTES);
+        }
+
+        /** A writer with other row group and page sizes: tests use small ones to get many row groups and pages. */
+        Writer(OutputStream out, Schema schema, String description, long rowGroupBytes, int pageBytes) throws IOException {
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put(ARROW_SCHEMA_KEY, schema.toJson());
             this.rows = new ParquetRowWriter(ParquetSchemas.toParquet(schema), metadata);
-            this.writer = configure(new Builder(new StreamOutputFile(out, description), rows)).build();
+            this.writer = configure(new Builder(new StreamOutputFile(out, description), rows))
+                    .withRowGroupSize(rowGroupBytes)
+                    .withPageSize(pageBytes)
+                    .build();
         }
 
         /** Writes the first {@code root.getRowCount()} rows of {@code root}. */
