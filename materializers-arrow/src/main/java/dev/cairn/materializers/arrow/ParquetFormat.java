@@ -19,6 +19,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.VersionParser;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.ParquetConfiguration;
@@ -29,6 +30,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.MessageColumnIO;
@@ -79,17 +81,22 @@ final class ParquetFormat {
         private final ParquetRowWriter.Row row = new ParquetRowWriter.Row();
 
         Writer(OutputStream out, Schema schema, String description) throws IOException {
-            this(out, schema, description, ROW_GROUP_BYTES, PAGE_BYTES);
+            this(out, schema, description, ROW_GROUP_BYTES, PAGE_BYTES, ParquetProperties.WriterVersion.PARQUET_1_0);
         }
 
-        /** A writer with other row group and page sizes: tests use small ones to get many row groups and pages. */
-        Writer(OutputStream out, Schema schema, String description, long rowGroupBytes, int pageBytes) throws IOException {
+        /**
+         * A writer with other row group and page sizes and page format: tests use small sizes to get many row groups
+         * and pages, and version 2 pages (which this module does not write) to check that other writers' files load.
+         */
+        Writer(OutputStream out, Schema schema, String description, long rowGroupBytes, int pageBytes,
+                ParquetProperties.WriterVersion version) throws IOException {
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put(ARROW_SCHEMA_KEY, schema.toJson());
             this.rows = new ParquetRowWriter(ParquetSchemas.toParquet(schema), metadata);
             this.writer = configure(new Builder(new StreamOutputFile(out, description), rows))
                     .withRowGroupSize(rowGroupBytes)
                     .withPageSize(pageBytes)
+                    .withWriterVersion(version)
                     .build();
         }
 
@@ -154,6 +161,7 @@ final class ParquetFormat {
         private final ParquetVectorConverters.RowCursor cursor = new ParquetVectorConverters.RowCursor();
         private @Nullable RecordReader<Object> records;
         private long remainingInGroup;
+        private int groupIndex;
         private long rowsRead;
 
         private Reader(ParquetFileReader file, Schema schema, MessageType requested, @Nullable MessageColumnIO nestedIO, String described) {
@@ -304,6 +312,17 @@ final class ParquetFormat {
             return rows;
         }
 
+        /** The page encodings of {@code column}'s chunk in {@code block}, from the footer; null when not recorded. */
+        private static @Nullable EncodingStats encodings(BlockMetaData block, ColumnDescriptor column) {
+            ColumnPath path = ColumnPath.get(column.getPath());
+            for (ColumnChunkMetaData chunk : block.getColumns()) {
+                if (chunk.getPath().equals(path)) {
+                    return chunk.getEncodingStats();
+                }
+            }
+            return null;
+        }
+
         /** Sorts the target's vectors into flat columns and record-assembled ones, on the first call. */
         private void bind(VectorSchemaRoot target) {
             if (boundTo == target) {
@@ -325,12 +344,19 @@ final class ParquetFormat {
         }
 
         private void startRowGroup(PageReadStore group) {
+            // readNextRowGroup walks getRowGroups() in order; its footer entry tells each chunk's page encodings. Should
+            // the two disagree, the flat columns do without (and take parquet-java's column readers).
+            BlockMetaData block = groupIndex < file.getRowGroups().size() ? file.getRowGroups().get(groupIndex) : null;
+            groupIndex++;
+            if (block != null && block.getRowCount() != group.getRowCount()) {
+                block = null;
+            }
             remainingInGroup = group.getRowCount();
             if (remainingInGroup == 0) {
                 return;
             }
             for (FlatColumnReader column : flat) {
-                column.startRowGroup(group, writerVersion);
+                column.startRowGroup(group, writerVersion, block == null ? null : encodings(block, column.descriptor));
             }
             if (nested != null && nestedIO != null) {
                 records = nestedIO.getRecordReader(group, nested);

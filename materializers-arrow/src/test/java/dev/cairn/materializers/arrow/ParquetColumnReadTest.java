@@ -29,7 +29,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.compare.VectorEqualsVisitor;
 import org.apache.arrow.vector.table.Table;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.EncodingStats;
+import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -117,9 +119,13 @@ class ParquetColumnReadTest {
 
     /** Writes {@code rows} as the artifact's Parquet file with the given sizes, and as Arrow IPC for comparison. */
     private void save(List<?> rows, Type type, long rowGroupBytes, int pageBytes) throws IOException {
+        save(rows, type, rowGroupBytes, pageBytes, WriterVersion.PARQUET_1_0);
+    }
+
+    private void save(List<?> rows, Type type, long rowGroupBytes, int pageBytes, WriterVersion version) throws IOException {
         try (TableSource source = TableSource.of(rows, type, allocator);
                 OutputStream out = Files.newOutputStream(parquet.resolve(ParquetFormat.FILE_NAME));
-                ParquetFormat.Writer writer = new ParquetFormat.Writer(out, source.schema(), "test", rowGroupBytes, pageBytes)) {
+                ParquetFormat.Writer writer = new ParquetFormat.Writer(out, source.schema(), "test", rowGroupBytes, pageBytes, version)) {
             source.forEachBatch(writer::write);
         }
         materializer.save(rows, new TestingArtifactWriter(ipc, type, Map.of("format", "ipc")));
@@ -186,6 +192,24 @@ class ParquetColumnReadTest {
         try (Table table = (Table) materializer.load(Table.class, new TestingArtifactReader(parquet))) {
             assertThat(table.getRowCount()).isEqualTo(ROWS);
         }
+    }
+
+    @Test
+    void filesWithVersion2PagesAndDeltaEncodingsLoadThroughTheColumnReaders() throws IOException {
+        // Another writer's choices: version 2 data pages, and delta encodings where dictionaries fall back. The pages
+        // are then read by parquet-java's column readers rather than decoded by this module.
+        List<Mixed> rows = mixedRows(ROWS);
+        save(rows, MIXED, SMALL_ROW_GROUP, SMALL_PAGE, WriterVersion.PARQUET_2_0);
+        List<BlockMetaData> groups = rowGroups(parquet);
+        assertThat(groups).hasSizeGreaterThan(4);
+        assertThat(encodings(groups.get(1), "price").usesV2Pages()).isTrue();
+        assertThat(encodings(groups.get(1), "id").getDataEncodings()).as("id encodings").contains(Encoding.DELTA_BINARY_PACKED);
+        try (VectorSchemaRoot root = load(parquet, LoadOptions.DEFAULT); VectorSchemaRoot fromIpc = load(ipc, LoadOptions.DEFAULT)) {
+            assertSameColumns(root, fromIpc);
+        }
+        @SuppressWarnings("unchecked")
+        List<Mixed> loaded = (List<Mixed>) materializer.load(MIXED, new TestingArtifactReader(parquet, LoadOptions.DEFAULT.withRowLimit(90_001)));
+        assertThat(loaded).isEqualTo(rows.subList(0, 90_001));
     }
 
     @Test
