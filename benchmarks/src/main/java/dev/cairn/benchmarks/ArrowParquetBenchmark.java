@@ -81,9 +81,11 @@ import org.apache.parquet.schema.Types;
  * DuckDB's own {@code COPY … TO '….parquet' (COMPRESSION zstd)}. The direct file is read back two ways into plain
  * Java arrays: with parquet-java's record assembly ({@code RecordReader} and converters, "parquet-java load") and with
  * its column readers ({@code ColumnReadStoreImpl}, one column at a time, "parquet-java load (column readers)"), the
- * fastest straightforward parquet-java read. Prints median times of 3 runs after a warm-up, the ratios against both, the peak heap of each operation above what was resident before it (the benchmark keeps the data's plain
- * arrays, 56 bytes a row, on the heap throughout for the baseline), and file sizes. Run with {@code -Xms} = {@code -Xmx}
- * and a fixed heap to limit GC noise.
+ * fastest straightforward parquet-java read. Prints median times of 3 runs after a warm-up, the ratios against both,
+ * the peak heap of each operation above what was resident before it (the benchmark keeps the data's plain arrays, 56
+ * bytes a row, on the heap throughout for the baseline), and file sizes. The warm-up run also checks every value of
+ * Cairn's loaded table against the generated data (untimed). Run with {@code -Xms} = {@code -Xmx} and a fixed heap to
+ * limit GC noise.
  *
  * <p>"Through Cairn" is the materializer behind the SPI as the engine drives it: an artifact draft of the local
  * artifact store, every byte hashed with SHA-256 while it streams (as the engine's writer does), metadata extraction
@@ -136,6 +138,9 @@ public final class ArrowParquetBenchmark {
             measure(results, warmUp, "cairn load", () -> {
                 try (Table loaded = (Table) materializer.load(Table.class, new StoreReader(store, artifact[0], LoadOptions.DEFAULT))) {
                     check(loaded.getRowCount(), rows);
+                    if (warmUp) {
+                        checkValues(loaded, arrays);
+                    }
                 }
                 return -1L;
             });
@@ -189,6 +194,32 @@ public final class ArrowParquetBenchmark {
     private static void check(long actual, long expected) {
         if (actual != expected) {
             throw new IllegalStateException("read " + actual + " rows, expected " + expected);
+        }
+    }
+
+    /** Fails unless {@code loaded} holds exactly the generated values (checked once, in the warm-up run, untimed). */
+    private static void checkValues(Table loaded, Arrays8 arrays) {
+        int rows = arrays.ints()[0].length;
+        // Takes over the table's buffers (the table is empty afterwards), so it is closed here.
+        try (VectorSchemaRoot root = loaded.toVectorSchemaRoot()) {
+            checkValues(root, arrays, rows);
+        }
+    }
+
+    private static void checkValues(VectorSchemaRoot root, Arrays8 arrays, int rows) {
+        for (int c = 0; c < COLUMNS; c++) {
+            FieldVector vector = root.getVector(c);
+            if (vector.getNullCount() != 0) {
+                throw new IllegalStateException("column c" + c + " has nulls after loading");
+            }
+            for (int r = 0; r < rows; r++) {
+                boolean same = c < 4 ? Double.compare(((Float8Vector) vector).get(r), arrays.doubles()[c][r]) == 0
+                        : c < 6 ? ((BigIntVector) vector).get(r) == arrays.longs()[c - 4][r]
+                        : ((IntVector) vector).get(r) == arrays.ints()[c - 6][r];
+                if (!same) {
+                    throw new IllegalStateException("column c" + c + " row " + r + " differs after loading");
+                }
+            }
         }
     }
 
