@@ -47,7 +47,10 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -75,10 +78,14 @@ import org.apache.parquet.schema.Types;
  * Saves and loads 10 million rows × 8 numeric columns (4 float64, 2 int64, 2 int32) through Cairn's Arrow
  * materializer and, in the same run, writes and reads the same values directly with parquet-java using the same
  * settings (zstd, 64 MiB row groups, 1 MiB pages, dictionary encoding, page checksums, Parquet 1.0 pages), and with
- * DuckDB's own {@code COPY … TO '….parquet' (COMPRESSION zstd)}. Prints median times of 3 runs after a warm-up, the
- * ratios, the peak heap of each operation above what was resident before it (the benchmark keeps the data's plain
- * arrays, 56 bytes a row, on the heap throughout for the baseline), and file sizes. Run with {@code -Xms} = {@code -Xmx}
- * and a fixed heap to limit GC noise.
+ * DuckDB's own {@code COPY … TO '….parquet' (COMPRESSION zstd)}. The direct file is read back two ways into plain
+ * Java arrays: with parquet-java's record assembly ({@code RecordReader} and converters, "parquet-java load") and with
+ * its column readers ({@code ColumnReadStoreImpl}, one column at a time, "parquet-java load (column readers)"), the
+ * fastest straightforward parquet-java read. Prints median times of 3 runs after a warm-up, the ratios against both,
+ * the peak heap of each operation above what was resident before it (the benchmark keeps the data's plain arrays, 56
+ * bytes a row, on the heap throughout for the baseline), and file sizes. The warm-up run also checks every value of
+ * Cairn's loaded table against the generated data (untimed). Run with {@code -Xms} = {@code -Xmx} and a fixed heap to
+ * limit GC noise.
  *
  * <p>"Through Cairn" is the materializer behind the SPI as the engine drives it: an artifact draft of the local
  * artifact store, every byte hashed with SHA-256 while it streams (as the engine's writer does), metadata extraction
@@ -131,11 +138,18 @@ public final class ArrowParquetBenchmark {
             measure(results, warmUp, "cairn load", () -> {
                 try (Table loaded = (Table) materializer.load(Table.class, new StoreReader(store, artifact[0], LoadOptions.DEFAULT))) {
                     check(loaded.getRowCount(), rows);
+                    if (warmUp) {
+                        checkValues(loaded, arrays);
+                    }
                 }
                 return -1L;
             });
             measure(results, warmUp, "parquet-java load", () -> {
                 check(directRead(direct, rows), rows);
+                return -1L;
+            });
+            measure(results, warmUp, "parquet-java load (column readers)", () -> {
+                check(directColumnRead(direct, rows), rows);
                 return -1L;
             });
             measure(results, warmUp, "cairn load 1 of 8 columns", () -> {
@@ -162,11 +176,13 @@ public final class ArrowParquetBenchmark {
         double directSave = median(results.get("parquet-java save"));
         double cairnLoad = median(results.get("cairn load"));
         double directLoad = median(results.get("parquet-java load"));
+        double columnLoad = median(results.get("parquet-java load (column readers)"));
         double projected = median(results.get("cairn load 1 of 8 columns"));
         double duckCopy = median(results.get("duckdb COPY TO parquet"));
         System.out.println();
         System.out.printf(Locale.ROOT, "save speed, Cairn vs parquet-java: %.2fx (target >= 0.9x)%n", directSave / cairnSave);
         System.out.printf(Locale.ROOT, "load speed, Cairn vs parquet-java: %.2fx (target >= 0.9x)%n", directLoad / cairnLoad);
+        System.out.printf(Locale.ROOT, "load speed, Cairn vs parquet-java column readers: %.2fx%n", columnLoad / cairnLoad);
         System.out.printf(Locale.ROOT, "projected load (1 of 8 columns) / full load: %.2f (target <= 0.25)%n", projected / cairnLoad);
         System.out.printf(Locale.ROOT, "save speed, Cairn vs DuckDB COPY TO: %.2fx%n", duckCopy / cairnSave);
         long cairnBytes = store.listFiles(artifact[0]).stream().filter(f -> f.endsWith(".parquet"))
@@ -178,6 +194,32 @@ public final class ArrowParquetBenchmark {
     private static void check(long actual, long expected) {
         if (actual != expected) {
             throw new IllegalStateException("read " + actual + " rows, expected " + expected);
+        }
+    }
+
+    /** Fails unless {@code loaded} holds exactly the generated values (checked once, in the warm-up run, untimed). */
+    private static void checkValues(Table loaded, Arrays8 arrays) {
+        int rows = arrays.ints()[0].length;
+        // Takes over the table's buffers (the table is empty afterwards), so it is closed here.
+        try (VectorSchemaRoot root = loaded.toVectorSchemaRoot()) {
+            checkValues(root, arrays, rows);
+        }
+    }
+
+    private static void checkValues(VectorSchemaRoot root, Arrays8 arrays, int rows) {
+        for (int c = 0; c < COLUMNS; c++) {
+            FieldVector vector = root.getVector(c);
+            if (vector.getNullCount() != 0) {
+                throw new IllegalStateException("column c" + c + " has nulls after loading");
+            }
+            for (int r = 0; r < rows; r++) {
+                boolean same = c < 4 ? Double.compare(((Float8Vector) vector).get(r), arrays.doubles()[c][r]) == 0
+                        : c < 6 ? ((BigIntVector) vector).get(r) == arrays.longs()[c - 4][r]
+                        : ((IntVector) vector).get(r) == arrays.ints()[c - 6][r];
+                if (!same) {
+                    throw new IllegalStateException("column c" + c + " row " + r + " differs after loading");
+                }
+            }
         }
     }
 
@@ -573,6 +615,71 @@ public final class ArrowParquetBenchmark {
                     records.read();
                     count++;
                 }
+            }
+        }
+        if (count != rows || doubles[0][rows - 1] == Double.MIN_VALUE) {
+            throw new IllegalStateException("read " + count + " rows, expected " + rows);
+        }
+        return count + Arrays.hashCode(ints[1]) * 0L;
+    }
+
+    /**
+     * Reads the file into fresh arrays with parquet-java's column readers, without record assembly: per row group a
+     * {@link ColumnReadStoreImpl}, and per column a loop of {@code getDouble}/{@code getLong}/{@code getInteger} and
+     * {@code consume} (the columns are required, so no definition levels to look at). The fastest straightforward way
+     * to read these columns with parquet-java's public API. Returns the row count.
+     */
+    static long directColumnRead(Path file, int rows) throws IOException {
+        double[][] doubles = new double[4][rows];
+        long[][] longs = new long[2][rows];
+        int[][] ints = new int[2][rows];
+        GroupConverter ignored = new GroupConverter() {
+            private final PrimitiveConverter none = new PrimitiveConverter() {};
+
+            @Override
+            public Converter getConverter(int fieldIndex) {
+                return none;
+            }
+
+            @Override
+            public void start() {}
+
+            @Override
+            public void end() {}
+        };
+        int count = 0;
+        try (ParquetFileReader reader = new ParquetFileReader(new LocalInputFile(file),
+                ParquetReadOptions.builder(new PlainParquetConfiguration()).usePageChecksumVerification(true).build())) {
+            MessageType schema = reader.getFileMetaData().getSchema();
+            List<ColumnDescriptor> columns = schema.getColumns();
+            PageReadStore group;
+            while ((group = reader.readNextRowGroup()) != null) {
+                ColumnReadStoreImpl store = new ColumnReadStoreImpl(group, ignored, schema, reader.getFileMetaData().getCreatedBy());
+                int groupRows = Math.toIntExact(group.getRowCount());
+                for (int c = 0; c < COLUMNS; c++) {
+                    ColumnReader column = store.getColumnReader(columns.get(c));
+                    int end = count + groupRows;
+                    if (c < 4) {
+                        double[] target = doubles[c];
+                        for (int r = count; r < end; r++) {
+                            target[r] = column.getDouble();
+                            column.consume();
+                        }
+                    } else if (c < 6) {
+                        long[] target = longs[c - 4];
+                        for (int r = count; r < end; r++) {
+                            target[r] = column.getLong();
+                            column.consume();
+                        }
+                    } else {
+                        int[] target = ints[c - 6];
+                        for (int r = count; r < end; r++) {
+                            target[r] = column.getInteger();
+                            column.consume();
+                        }
+                    }
+                }
+                count += groupRows;
             }
         }
         if (count != rows || doubles[0][rows - 1] == Double.MIN_VALUE) {

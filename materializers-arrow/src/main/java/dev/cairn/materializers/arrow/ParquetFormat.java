@@ -11,12 +11,15 @@ import java.util.function.Function;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactReader;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.VersionParser;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.ParquetConfiguration;
@@ -27,11 +30,13 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parquet files of Arrow data: how they are written (settings shared with the benchmark's direct parquet-java
@@ -76,10 +81,23 @@ final class ParquetFormat {
         private final ParquetRowWriter.Row row = new ParquetRowWriter.Row();
 
         Writer(OutputStream out, Schema schema, String description) throws IOException {
+            this(out, schema, description, ROW_GROUP_BYTES, PAGE_BYTES, ParquetProperties.WriterVersion.PARQUET_1_0);
+        }
+
+        /**
+         * A writer with other row group and page sizes and page format: tests use small sizes to get many row groups
+         * and pages, and version 2 pages (which this module does not write) to check that other writers' files load.
+         */
+        Writer(OutputStream out, Schema schema, String description, long rowGroupBytes, int pageBytes,
+                ParquetProperties.WriterVersion version) throws IOException {
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put(ARROW_SCHEMA_KEY, schema.toJson());
             this.rows = new ParquetRowWriter(ParquetSchemas.toParquet(schema), metadata);
-            this.writer = configure(new Builder(new StreamOutputFile(out, description), rows)).build();
+            this.writer = configure(new Builder(new StreamOutputFile(out, description), rows))
+                    .withRowGroupSize(rowGroupBytes)
+                    .withPageSize(pageBytes)
+                    .withWriterVersion(version)
+                    .build();
         }
 
         /** Writes the first {@code root.getRowCount()} rows of {@code root}. */
@@ -124,28 +142,44 @@ final class ParquetFormat {
 
     /**
      * Reads a Parquet artifact file: only the requested columns' chunks are fetched, row group by row group, and
-     * no row group after the row limit is touched. Not thread-safe.
+     * no row group after the row limit is touched. Flat (top-level primitive) columns are decoded one at a time with
+     * parquet-java's column readers ({@link FlatColumnReader}); struct and list columns by record assembly
+     * ({@link ParquetVectorConverters}). Every requested column of a row group is read for the same rows. Not
+     * thread-safe.
      */
     static final class Reader implements AutoCloseable {
         private final ParquetFileReader file;
         private final Schema schema;
-        private final MessageColumnIO columnIO;
+        private final MessageType requested;
+        private final @Nullable MessageColumnIO nestedIO;
+        private final VersionParser.@Nullable ParsedVersion writerVersion;
         private final String described;
         private final long totalRows;
-        private VectorSchemaRoot boundTo;
-        private ParquetVectorConverters converters;
+        private @Nullable VectorSchemaRoot boundTo;
+        private final List<FlatColumnReader> flat = new ArrayList<>();
+        private @Nullable ParquetVectorConverters nested;
         private final ParquetVectorConverters.RowCursor cursor = new ParquetVectorConverters.RowCursor();
-        private RecordReader<Object> records;
+        private @Nullable RecordReader<Object> records;
         private long remainingInGroup;
+        private int groupIndex;
         private long rowsRead;
-        private PageReadStore currentGroup;
 
-        private Reader(ParquetFileReader file, Schema schema, MessageColumnIO columnIO, String described) {
+        private Reader(ParquetFileReader file, Schema schema, MessageType requested, @Nullable MessageColumnIO nestedIO, String described) {
             this.file = file;
             this.schema = schema;
-            this.columnIO = columnIO;
+            this.requested = requested;
+            this.nestedIO = nestedIO;
+            this.writerVersion = writerVersion(file.getFileMetaData().getCreatedBy());
             this.described = described;
             this.totalRows = file.getRecordCount();
+        }
+
+        private static VersionParser.@Nullable ParsedVersion writerVersion(@Nullable String createdBy) {
+            try {
+                return VersionParser.parse(createdBy);
+            } catch (VersionParser.VersionParseException | RuntimeException e) {
+                return null;
+            }
         }
 
         /**
@@ -186,8 +220,10 @@ final class ParquetFormat {
                             + " does not match the Arrow schema recorded in it (expected columns " + requested.getColumns() + ")");
                 }
                 file.setRequestedSchema(requested);
-                MessageColumnIO columnIO = new ColumnIOFactory(file.getFileMetaData().getCreatedBy()).getColumnIO(requested, fileSchema, true);
-                return new Reader(file, projected, columnIO, described);
+                List<Field> nestedFields = projected.getFields().stream().filter(field -> !FlatColumnReader.isFlat(field)).toList();
+                MessageColumnIO nestedIO = nestedFields.isEmpty() ? null : new ColumnIOFactory(file.getFileMetaData().getCreatedBy())
+                        .getColumnIO(ParquetSchemas.toParquet(new Schema(nestedFields)), fileSchema, true);
+                return new Reader(file, projected, requested, nestedIO, described);
             } catch (RuntimeException e) {
                 closeQuietly(file, e);
                 throw e instanceof CairnException ? e : Failures.corrupted(described, e);
@@ -233,19 +269,13 @@ final class ParquetFormat {
 
         /**
          * Reads the next rows, at most {@code maxRows}, into {@code target} starting at its row 0, and sets its row count.
-         * The target's vectors must be allocated and empty; pass the same root on every call.
+         * The target's vectors must be allocated and empty; pass the same root on every call (it may be cleared and
+         * re-allocated in between).
          *
          * @return the number of rows read; 0 at the end of the file
          */
         int read(VectorSchemaRoot target, int maxRows) {
-            if (boundTo != target) {
-                converters = new ParquetVectorConverters(target, cursor);
-                boundTo = target;
-                if (records != null) {
-                    records = columnIO.getRecordReader(currentGroup, converters);
-                }
-            }
-            converters.refresh();
+            bind(target);
             int rows = 0;
             try {
                 while (rows < maxRows) {
@@ -254,14 +284,21 @@ final class ParquetFormat {
                         if (group == null) {
                             break;
                         }
-                        currentGroup = group;
-                        remainingInGroup = group.getRowCount();
-                        records = columnIO.getRecordReader(group, converters);
+                        startRowGroup(group);
+                        continue;
                     }
-                    cursor.row = rows;
-                    records.read();
-                    rows++;
-                    remainingInGroup--;
+                    int run = (int) Math.min(maxRows - rows, remainingInGroup);
+                    for (FlatColumnReader column : flat) {
+                        column.read(rows, run);
+                    }
+                    if (records != null) {
+                        for (int i = 0; i < run; i++) {
+                            cursor.row = rows + i;
+                            records.read();
+                        }
+                    }
+                    rows += run;
+                    remainingInGroup -= run;
                 }
             } catch (IOException | RuntimeException e) {
                 throw Failures.corrupted(described, e);
@@ -273,6 +310,57 @@ final class ParquetFormat {
             }
             target.setRowCount(rows);
             return rows;
+        }
+
+        /** The page encodings of {@code column}'s chunk in {@code block}, from the footer; null when not recorded. */
+        private static @Nullable EncodingStats encodings(BlockMetaData block, ColumnDescriptor column) {
+            ColumnPath path = ColumnPath.get(column.getPath());
+            for (ColumnChunkMetaData chunk : block.getColumns()) {
+                if (chunk.getPath().equals(path)) {
+                    return chunk.getEncodingStats();
+                }
+            }
+            return null;
+        }
+
+        /** Sorts the target's vectors into flat columns and record-assembled ones, on the first call. */
+        private void bind(VectorSchemaRoot target) {
+            if (boundTo == target) {
+                return;
+            }
+            if (boundTo != null) {
+                throw new IllegalStateException("a Reader reads into one VectorSchemaRoot");
+            }
+            List<FieldVector> assembled = new ArrayList<>();
+            for (FieldVector vector : target.getFieldVectors()) {
+                if (FlatColumnReader.isFlat(vector.getField())) {
+                    flat.add(FlatColumnReader.of(vector, requested.getColumnDescription(new String[] {vector.getName()})));
+                } else {
+                    assembled.add(vector);
+                }
+            }
+            nested = assembled.isEmpty() ? null : new ParquetVectorConverters(assembled, cursor);
+            boundTo = target;
+        }
+
+        private void startRowGroup(PageReadStore group) {
+            // readNextRowGroup walks getRowGroups() in order; its footer entry tells each chunk's page encodings. Should
+            // the two disagree, the flat columns do without (and take parquet-java's column readers).
+            BlockMetaData block = groupIndex < file.getRowGroups().size() ? file.getRowGroups().get(groupIndex) : null;
+            groupIndex++;
+            if (block != null && block.getRowCount() != group.getRowCount()) {
+                block = null;
+            }
+            remainingInGroup = group.getRowCount();
+            if (remainingInGroup == 0) {
+                return;
+            }
+            for (FlatColumnReader column : flat) {
+                column.startRowGroup(group, writerVersion, block == null ? null : encodings(block, column.descriptor));
+            }
+            if (nested != null && nestedIO != null) {
+                records = nestedIO.getRecordReader(group, nested);
+            }
         }
 
         /**

@@ -3,7 +3,6 @@ package dev.cairn.materializers.arrow;
 import java.nio.ByteBuffer;
 import java.util.List;
 
-import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -17,7 +16,6 @@ import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -29,9 +27,11 @@ import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.io.api.RecordMaterializer;
 
 /**
- * Parquet record assembly straight into Arrow vectors: a converter per vector writes each value at the current
- * row (or list element) with {@code setSafe}, so no Java object per row is made for fixed-width columns. A value
- * Parquet does not deliver stays null (validity buffers start zeroed).
+ * Parquet record assembly straight into Arrow vectors, for the columns that need it (structs and lists; flat columns
+ * are read by {@link FlatColumnReader}): a converter per vector writes each value at the current row (or list
+ * element) with {@code setSafe}, so no Java object per row is made for fixed-width values. A value Parquet does not
+ * deliver stays null (validity buffers start zeroed). The per-value converters also serve {@link FlatColumnReader}
+ * for the flat types it does not write directly.
  */
 final class ParquetVectorConverters extends RecordMaterializer<Object> {
     private static final Object ROW = new Object();
@@ -61,91 +61,14 @@ final class ParquetVectorConverters extends RecordMaterializer<Object> {
     }
 
     private final GroupConverter root;
-    private final List<RawFixedWidthConverter> raw = new java.util.ArrayList<>();
 
-    ParquetVectorConverters(VectorSchemaRoot target, RowCursor cursor) {
-        List<FieldVector> vectors = target.getFieldVectors();
+    /** Converters of {@code vectors}: the top-level columns of the records read, in the order of the read schema. */
+    ParquetVectorConverters(List<FieldVector> vectors, RowCursor cursor) {
         Converter[] children = new Converter[vectors.size()];
         for (int i = 0; i < children.length; i++) {
-            FieldVector vector = vectors.get(i);
-            if (MemoryUtil.LITTLE_ENDIAN && RawFixedWidthConverter.handles(vector)) {
-                RawFixedWidthConverter converter = new RawFixedWidthConverter(vector, cursor);
-                raw.add(converter);
-                children[i] = converter;
-            } else {
-                children[i] = converter(vector, cursor);
-            }
+            children[i] = converter(vectors.get(i), cursor);
         }
         this.root = new FieldsConverter(children);
-    }
-
-    /** Re-reads buffer addresses: call before each read, as the vectors may have been reallocated in between. */
-    void refresh() {
-        for (RawFixedWidthConverter converter : raw) {
-            converter.refresh();
-        }
-    }
-
-    /**
-     * A top-level int32, int64, float32 or float64 column written straight into the vector's memory: Arrow's checked
-     * {@code setSafe} costs more than Parquet's decoding. Capacity is checked per value and the buffers grown (and the
-     * addresses re-read) when needed.
-     */
-    static final class RawFixedWidthConverter extends PrimitiveConverter {
-        private final FieldVector vector;
-        private final RowCursor cursor;
-        private final int width;
-        private long data;
-        private long validity;
-        private int capacity;
-
-        RawFixedWidthConverter(FieldVector vector, RowCursor cursor) {
-            this.vector = vector;
-            this.cursor = cursor;
-            this.width = vector instanceof IntVector || vector instanceof Float4Vector ? 4 : 8;
-        }
-
-        static boolean handles(FieldVector vector) {
-            return vector instanceof IntVector || vector instanceof BigIntVector || vector instanceof Float4Vector || vector instanceof Float8Vector;
-        }
-
-        void refresh() {
-            data = vector.getDataBufferAddress();
-            validity = vector.getValidityBufferAddress();
-            capacity = vector.getValueCapacity();
-        }
-
-        private long slot(int index) {
-            if (index >= capacity) {
-                while (index >= vector.getValueCapacity()) {
-                    vector.reAlloc();
-                }
-                refresh();
-            }
-            long bits = validity + (index >>> 3);
-            MemoryUtil.putByte(bits, (byte) (MemoryUtil.getByte(bits) | (1 << (index & 7))));
-            return data + (long) width * index;
-        }
-
-        @Override
-        public void addInt(int value) {
-            MemoryUtil.putInt(slot(cursor.row), value);
-        }
-
-        @Override
-        public void addLong(long value) {
-            MemoryUtil.putLong(slot(cursor.row), value);
-        }
-
-        @Override
-        public void addFloat(float value) {
-            MemoryUtil.putInt(slot(cursor.row), Float.floatToRawIntBits(value));
-        }
-
-        @Override
-        public void addDouble(double value) {
-            MemoryUtil.putLong(slot(cursor.row), Double.doubleToRawLongBits(value));
-        }
     }
 
     @Override
