@@ -400,37 +400,40 @@ public final class LocalArtifactStore implements ArtifactStore {
         } catch (InvalidPathException e) {
             throw refused(what, relativePath, "it is not a valid path here (" + e.getMessage() + ")");
         }
-        Resolution resolution = resolve(lexical, root, List.of(relativePath.split("/")));
+        Resolution resolution = resolveLinks(root, List.of(relativePath.split("/")));
         checkResolvedInside(what, relativePath, resolution);
         return new Location(uriOf(relativePath), lexical, resolution.path(), resolution.exists());
     }
 
     private Location locate(URI uri) throws IOException {
         Path lexical = pathOf(uri);
-        Resolution resolution = resolve(uri, lexical);
+        Resolution resolution = resolve(uri, lexical, false);
         String relative = join(root.relativize(lexical.startsWith(root) ? lexical : resolution.path()));
         return new Location(uriOf(relative), lexical, resolution.path(), resolution.exists());
     }
 
-    /** The checked real path of a URI, for I/O: {@link #locate(URI)} without building the canonical URI. */
+    /**
+     * The checked real path of a file about to be read: {@link #locate(URI)} without building the canonical URI, and
+     * with the operating system's {@code realpath} in one call instead of a walk when the file exists.
+     */
     private Path realPathOf(URI uri) throws IOException {
-        return resolve(uri, pathOf(uri)).path();
+        return resolve(uri, pathOf(uri), true).path();
     }
 
-    private Resolution resolve(URI uri, Path lexical) throws IOException {
-        Resolution resolution = lexical.startsWith(root)
-                ? resolve(lexical, root, names(root.relativize(lexical)))
-                : resolve(lexical, requireNonNull(lexical.getRoot(), "root"), names(lexical));
+    private Resolution resolve(URI uri, Path lexical, boolean probablyExists) throws IOException {
+        Path base = lexical.startsWith(root) ? root : requireNonNull(lexical.getRoot(), "root");
+        List<String> names = names(base.relativize(lexical));
+        Resolution resolution = probablyExists ? resolveExisting(lexical, base, names) : resolveLinks(base, names);
         checkResolvedInside("URI", uri.toString(), resolution);
         return resolution;
     }
 
     /**
-     * The real path of {@code lexical}, which is {@code names} under {@code base}: for an existing path, the
-     * operating system's {@code realpath} in one call; otherwise (or when that fails for any other reason) the walk
-     * of {@link #resolveLinks}, which also follows dangling links and reports the error the OS would.
+     * {@link #resolveLinks} for a path that probably exists: {@code realpath} gives the same result for an existing
+     * path in one system call; when it fails for any reason (missing, dangling link, loop, permission), the walk
+     * decides and reports the error the OS would.
      */
-    private static Resolution resolve(Path lexical, Path base, List<String> names) throws IOException {
+    private static Resolution resolveExisting(Path lexical, Path base, List<String> names) throws IOException {
         try {
             return new Resolution(lexical.toRealPath(), true);
         } catch (IOException e) {
