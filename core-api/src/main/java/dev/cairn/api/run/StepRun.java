@@ -52,4 +52,10 @@ public interface StepRun {
 
     /** Why the cache was used or not (a miss names the reason, e.g. a cached output that failed verification). */
     Optional<String> cacheNote();
+
+    /**
+     * The cache key the step was looked up and recorded with (SHA-256, hex); empty when caching was off for it. Two
+     * step runs with the same key are interchangeable for the cache.
+     */
+    Optional<String> cacheKey();
 }

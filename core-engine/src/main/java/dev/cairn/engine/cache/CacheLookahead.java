@@ -58,7 +58,6 @@ public final class CacheLookahead implements AutoCloseable {
     private static final Object TAKEN = new Object();
 
     private final StepCache cache;
-    private final CacheKeys keys;
     private final List<CompiledStep> steps;
     private final IntFunction<Map<String, ArtifactVersionRecord>> finishedOutputs;
     private final Executor executor;
@@ -116,10 +115,9 @@ public final class CacheLookahead implements AutoCloseable {
         }
     }
 
-    private CacheLookahead(StepCache cache, CacheKeys keys, CompiledPipeline pipeline, IntFunction<Map<String, ArtifactVersionRecord>> finishedOutputs,
+    private CacheLookahead(StepCache cache, CompiledPipeline pipeline, IntFunction<Map<String, ArtifactVersionRecord>> finishedOutputs,
             Executor executor) {
         this.cache = cache;
-        this.keys = keys;
         this.steps = pipeline.steps();
         this.finishedOutputs = finishedOutputs;
         this.executor = executor;
@@ -135,14 +133,13 @@ public final class CacheLookahead implements AutoCloseable {
      *
      * @param finishedOutputs the outputs of a step that has finished in this run by name, or {@code null}
      */
-    public static CacheLookahead start(StepCache cache, CacheKeys keys, CompiledPipeline pipeline,
+    public static CacheLookahead start(StepCache cache, CompiledPipeline pipeline,
             IntFunction<Map<String, ArtifactVersionRecord>> finishedOutputs, Executor executor) {
         requireNonNull(cache, "cache is null");
-        requireNonNull(keys, "keys is null");
         requireNonNull(pipeline, "pipeline is null");
         requireNonNull(finishedOutputs, "finishedOutputs is null");
         requireNonNull(executor, "executor is null");
-        CacheLookahead lookahead = new CacheLookahead(cache, keys, pipeline, finishedOutputs, executor);
+        CacheLookahead lookahead = new CacheLookahead(cache, pipeline, finishedOutputs, executor);
         try {
             executor.execute(lookahead::walk);
         } catch (RejectedExecutionException e) {
@@ -199,7 +196,7 @@ public final class CacheLookahead implements AutoCloseable {
                     continue; // an input is neither computed yet nor expected from a hit
                 }
                 Map<String, String> inputHashes = cache.inputHashes(step, inputs);
-                String key = keys.key(step, inputHashes);
+                String key = cache.keyOf(step, inputHashes);
                 List<MetadataStore.CacheCandidate> candidates = cache.candidates(key);
                 Optional<Map<String, ArtifactVersionRecord>> outputs = cache.likelyOutputs(candidates, step);
                 if (outputs.isEmpty()) {

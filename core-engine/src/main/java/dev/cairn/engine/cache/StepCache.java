@@ -3,7 +3,6 @@ package dev.cairn.engine.cache;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +79,7 @@ public final class StepCache {
      * argument name. Two calls with equal results give equal keys ({@link #keyOf}) for the step.
      */
     public Map<String, String> inputHashes(CompiledStep step, Map<String, ArtifactVersionRecord> inputs) {
-        Map<String, String> inputHashes = new LinkedHashMap<>();
+        Map<String, String> inputHashes = new TreeMap<>();
         inputs.forEach((name, artifact) -> {
             if (!step.cachePolicy().excludedInputs().contains(name)) {
                 inputHashes.put(name, artifact.contentHash());
@@ -95,52 +94,10 @@ public final class StepCache {
         return HexFormat.of().formatHex(ContentHash.sha256().digest(canonical));
     }
 
-    /**
-     * The parts of a step's cache key that do not depend on its inputs, hashed once: the canonical JSON of the key up
-     * to the inputs (as a SHA-256 state) and after them. {@link #keyOf(KeyTemplate, Map)} gives the same key as
-     * {@link #keyOf(CompiledStep, Map)}.
-     */
-    public static final class KeyTemplate {
-        private final MessageDigest prefix;
-        private final byte[] suffix;
-
-        private KeyTemplate(MessageDigest prefix, byte[] suffix) {
-            this.prefix = prefix;
-            this.suffix = suffix;
-        }
-    }
-
-    /** Prepares {@code step}'s {@link KeyTemplate}; its code fingerprint is taken now. */
-    public KeyTemplate template(CompiledStep step) {
-        String placeholder = "cairn-inputs-placeholder-" + UUID.randomUUID();
-        String canonical = JsonCodec.write(json, keyContent(step, placeholder));
-        String inputsName = "\"inputs\":";
-        String marker = inputsName + JsonCodec.write(json, placeholder);
-        int at = canonical.indexOf(marker);
-        if (at < 0 || canonical.indexOf(marker, at + 1) >= 0) {
-            throw new IllegalStateException("cannot locate the inputs in the cache key of step '" + step.name() + "': " + canonical);
-        }
-        MessageDigest prefix = ContentHash.sha256();
-        prefix.update(canonical.substring(0, at + inputsName.length()).getBytes(StandardCharsets.UTF_8));
-        return new KeyTemplate(prefix, canonical.substring(at + marker.length()).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The cache key of the step of {@code template} whose inputs have the given {@link #inputHashes}. */
-    public String keyOf(KeyTemplate template, Map<String, String> inputHashes) {
-        MessageDigest digest;
-        try {
-            digest = (MessageDigest) template.prefix.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the SHA-256 implementation cannot be cloned", e);
-        }
-        digest.update(JsonCodec.write(json, inputHashes).getBytes(StandardCharsets.UTF_8));
-        digest.update(template.suffix);
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
+    /** The key's content in sorted maps, which the canonical writer then need not sort again. */
     private Map<String, Object> keyContent(CompiledStep step, Object inputs) {
         CachePolicy policy = step.cachePolicy();
-        Map<String, Object> key = new LinkedHashMap<>();
+        Map<String, Object> key = new TreeMap<>();
         key.put("keyFormat", 1);
         key.put("step", step.invocation().methodDescription() + org.objectweb.asm.Type.getMethodDescriptor(step.method()));
         key.put("code", policy.includeCode() ? fingerprints.of(step.method()) : null);
@@ -148,7 +105,7 @@ public final class StepCache {
         key.put("inputs", inputs);
         List<Map<String, Object>> outputs = new ArrayList<>();
         for (CompiledOutput output : step.outputs()) {
-            Map<String, Object> described = new LinkedHashMap<>();
+            Map<String, Object> described = new TreeMap<>();
             described.put("name", output.name());
             described.put("artifactName", output.artifactName());
             described.put("type", output.spec().type().getTypeName());
@@ -158,7 +115,7 @@ public final class StepCache {
             outputs.add(described);
         }
         key.put("outputs", outputs);
-        Map<String, Object> policyKey = new LinkedHashMap<>();
+        Map<String, Object> policyKey = new TreeMap<>();
         policyKey.put("includeCode", policy.includeCode());
         policyKey.put("includeParameters", policy.includeParameters());
         policyKey.put("excludedInputs", policy.excludedInputs().stream().sorted().toList());

@@ -43,6 +43,7 @@ final class RecordedStepRun implements StepRun {
     @Override public Optional<String> error() { return record.error(); }
     @Override public Optional<UUID> cachedFrom() { return record.cachedFrom(); }
     @Override public Optional<String> cacheNote() { return record.cacheNote(); }
+    @Override public Optional<String> cacheKey() { return record.cacheKey(); }
 
     @Override
     public Optional<Duration> duration() {

@@ -12,7 +12,6 @@ import dev.cairn.api.metadata.StepInputRecord;
 import dev.cairn.api.metadata.StepOutputRecord;
 import dev.cairn.api.metadata.StepRunRecord;
 import dev.cairn.api.run.RunListener;
-import dev.cairn.engine.cache.CacheKeys;
 import dev.cairn.engine.cache.CacheLookahead;
 import dev.cairn.engine.compile.CompiledPipeline;
 import org.apiguardian.api.API;
@@ -28,11 +27,9 @@ public final class RunState {
     private final ConcurrentLinkedQueue<StepInputRecord> inputRecords = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<StepOutputRecord> outputRecords = new ConcurrentLinkedQueue<>();
     private final List<RunListener> listeners;
-    private final CacheKeys cacheKeys;
     private volatile CacheLookahead cacheLookahead;
 
-    public RunState(CompiledPipeline pipeline, PipelineRunRecord run, List<StepRunRecord> stepRuns, List<RunListener> listeners, CacheKeys cacheKeys) {
-        this.cacheKeys = cacheKeys;
+    public RunState(CompiledPipeline pipeline, PipelineRunRecord run, List<StepRunRecord> stepRuns, List<RunListener> listeners) {
         this.pipeline = pipeline;
         this.run = run;
         this.stepRuns = stepRuns.toArray(StepRunRecord[]::new);
@@ -71,11 +68,6 @@ public final class RunState {
     /** The cache lookahead of this run, if one was started. */
     public java.util.Optional<CacheLookahead> cacheLookahead() {
         return java.util.Optional.ofNullable(cacheLookahead);
-    }
-
-    /** The cache keys of this run's steps. */
-    public CacheKeys cacheKeys() {
-        return cacheKeys;
     }
 
     /** Lets the step runners use {@code lookahead} (may be null); set before the first step runs. */

@@ -88,7 +88,7 @@ public final class StepRunner {
             if (step.cacheEnabled()) {
                 Map<String, String> inputHashes = cache.inputHashes(step, inputArtifacts);
                 Optional<CacheLookahead.Speculation> speculation = lookahead.flatMap(l -> l.take(step.index(), inputHashes));
-                String key = speculation.isPresent() ? speculation.get().key() : state.cacheKeys().key(step, inputHashes);
+                String key = speculation.isPresent() ? speculation.get().key() : cache.keyOf(step, inputHashes);
                 String holder = record.id().toString();
                 while (true) {
                     StepCache.Lookup lookup = speculatedHit(step, speculation).orElseGet(() -> cache.lookup(key, step));

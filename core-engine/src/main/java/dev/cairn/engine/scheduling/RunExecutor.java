@@ -23,7 +23,6 @@ import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.RunListener;
 import dev.cairn.api.run.RunStatus;
 import dev.cairn.api.run.StepStatus;
-import dev.cairn.engine.cache.CacheKeys;
 import dev.cairn.engine.cache.CacheLookahead;
 import dev.cairn.engine.cache.StepCache;
 import dev.cairn.engine.client.EngineClient;
@@ -80,7 +79,7 @@ public final class RunExecutor {
         pipeline.pipeline().options().substitutions().forEach((k, v) -> parameters.put("substitutions." + k, v));
         PipelineRunRecord run = new PipelineRunRecord(runId, pipeline.name(), RunStatus.RUNNING, pipeline.runStart(), Optional.empty(), parameters, Optional.empty());
         metadata.insertRun(run, stepRuns);
-        RunState state = new RunState(pipeline, run, stepRuns, listeners, new CacheKeys(cache, pipeline));
+        RunState state = new RunState(pipeline, run, stepRuns, listeners);
         for (RunListener listener : listeners) {
             try {
                 listener.runStarted(pipeline.name(), runId, steps.size());
@@ -90,7 +89,7 @@ public final class RunExecutor {
         }
         List<String> failures;
         CacheLookahead lookahead = steps.stream().anyMatch(CompiledStep::cacheEnabled)
-                ? CacheLookahead.start(cache, state.cacheKeys(), pipeline, state::finishedOutputs, cacheChecks)
+                ? CacheLookahead.start(cache, pipeline, state::finishedOutputs, cacheChecks)
                 : null;
         state.attach(lookahead);
         try {
