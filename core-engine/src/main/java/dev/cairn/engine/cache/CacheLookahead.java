@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
  * cache itself, so a miss is always decided by a fresh lookup followed by the lease (as without lookahead). The walk
  * gives up after {@link #MISS_LIMIT} steps in a row without a likely hit (a run that computes everything then pays
  * for a few extra queries only) and stays at most {@link #WINDOW} steps ahead of the steps the scheduler has taken.
+ * A step that the walk has not reached yet waits for it briefly rather than look up the same key twice.
  *
  * <p>Thread-safe; {@link #close} stops the walk and waits for it.
  */
@@ -53,6 +54,8 @@ public final class CacheLookahead implements AutoCloseable {
     static final int WINDOW = 1024;
     /** After this many looked-up steps in a row without a likely hit, the walk stops. */
     static final int MISS_LIMIT = 8;
+    /** Longest a step waits for the walk to reach it before it looks up the cache itself. */
+    static final java.time.Duration MAX_WAIT = java.time.Duration.ofMillis(50);
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheLookahead.class);
     private static final Object TAKEN = new Object();
@@ -67,6 +70,11 @@ public final class CacheLookahead implements AutoCloseable {
     private final AtomicInteger taken = new AtomicInteger();
     private final Object progress = new Object();
     private volatile boolean stopped;
+    /** The walk has dealt with every step below this index. */
+    private volatile int position;
+    /** Steps waiting in {@link #awaitWalk}; changed under {@link #advanced}. */
+    private volatile int waiting;
+    private final Object advanced = new Object();
     private volatile boolean walkWaiting;
     private final CompletableFuture<Void> walk;
 
@@ -144,6 +152,7 @@ public final class CacheLookahead implements AutoCloseable {
             executor.execute(lookahead::walk);
         } catch (RejectedExecutionException e) {
             lookahead.stopped = true;
+            lookahead.position = Integer.MAX_VALUE;
             lookahead.walk.complete(null);
         }
         return lookahead;
@@ -151,10 +160,12 @@ public final class CacheLookahead implements AutoCloseable {
 
     /**
      * Takes the speculation for a step about to look up the cache, if one was made for the same input content
-     * hashes; afterwards the walk leaves the step alone. Call once per step.
+     * hashes; afterwards the walk leaves the step alone. If the walk has not reached the step yet, waits for it (at
+     * most {@link #MAX_WAIT}). Call once per step.
      */
     public Optional<Speculation> take(int stepIndex, Map<String, String> inputHashes) {
         requireNonNull(inputHashes, "inputHashes is null");
+        awaitWalk(stepIndex);
         if (claim(stepIndex) instanceof Speculation speculation && speculation.inputHashes.equals(inputHashes)) {
             return Optional.of(speculation);
         }
@@ -186,51 +197,98 @@ public final class CacheLookahead implements AutoCloseable {
                 if (!awaitWindow(index)) {
                     return;
                 }
-                CompiledStep step = steps.get(index);
-                boolean taken = entries.get(index) != null;
-                if (!step.cacheEnabled() || (taken && finishedOutputs.apply(index) != null)) {
-                    continue;
+                Visit visit = visit(index);
+                if (visit == Visit.STOP || (visit == Visit.NO_HIT && ++withoutHit >= MISS_LIMIT)) {
+                    return;
                 }
-                Map<String, ArtifactVersionRecord> inputs = inputs(step);
-                if (inputs == null) {
-                    continue; // an input is neither computed yet nor expected from a hit
+                if (visit == Visit.LIKELY_HIT) {
+                    withoutHit = 0;
                 }
-                Map<String, String> inputHashes = cache.inputHashes(step, inputs);
-                String key = cache.keyOf(step, inputHashes);
-                List<MetadataStore.CacheCandidate> candidates = cache.candidates(key);
-                Optional<Map<String, ArtifactVersionRecord>> outputs = cache.likelyOutputs(candidates, step);
-                if (outputs.isEmpty()) {
-                    if (++withoutHit >= MISS_LIMIT) {
-                        return;
-                    }
-                    continue;
-                }
-                withoutHit = 0;
-                if (taken) {
-                    // The scheduler is on this step already: only learn which outputs it will likely reuse, so that
-                    // the walk can go on below it (this is how the walk gets ahead of the scheduler).
-                    expectedOutputs[index] = outputs.get();
-                    continue;
-                }
-                Speculation speculation = new Speculation(cache, step, inputHashes, key, candidates);
-                expectedOutputs[index] = outputs.get();
-                if (!entries.compareAndSet(index, null, speculation)) {
-                    continue; // taken meanwhile
-                }
-                try {
-                    executor.execute(() -> {
-                        if (!stopped) {
-                            speculation.checkIfNotStarted();
-                        }
-                    });
-                } catch (RejectedExecutionException e) {
-                    return; // the engine is closing; whoever takes the speculation checks it
-                }
+                advance(index + 1);
             }
         } catch (RuntimeException | Error e) {
             LOG.debug("Cache lookahead stopped: {}", e.toString(), e);
         } finally {
+            advance(Integer.MAX_VALUE);
             walk.complete(null);
+        }
+    }
+
+    private enum Visit { SKIPPED, NO_HIT, LIKELY_HIT, STOP }
+
+    private Visit visit(int index) {
+        CompiledStep step = steps.get(index);
+        boolean taken = entries.get(index) != null;
+        if (!step.cacheEnabled() || (taken && finishedOutputs.apply(index) != null)) {
+            return Visit.SKIPPED;
+        }
+        Map<String, ArtifactVersionRecord> inputs = inputs(step);
+        if (inputs == null) {
+            return Visit.SKIPPED; // an input is neither computed yet nor expected from a hit
+        }
+        Map<String, String> inputHashes = cache.inputHashes(step, inputs);
+        String key = cache.keyOf(step, inputHashes);
+        List<MetadataStore.CacheCandidate> candidates = cache.candidates(key);
+        Optional<Map<String, ArtifactVersionRecord>> outputs = cache.likelyOutputs(candidates, step);
+        if (outputs.isEmpty()) {
+            return Visit.NO_HIT;
+        }
+        expectedOutputs[index] = outputs.get();
+        if (taken) {
+            // The scheduler is on this step already: only learn which outputs it will likely reuse, so that the walk
+            // can go on below it.
+            return Visit.LIKELY_HIT;
+        }
+        Speculation speculation = new Speculation(cache, step, inputHashes, key, candidates);
+        if (!entries.compareAndSet(index, null, speculation)) {
+            return Visit.LIKELY_HIT; // taken meanwhile
+        }
+        try {
+            executor.execute(() -> {
+                if (!stopped) {
+                    speculation.checkIfNotStarted();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return Visit.STOP; // the engine is closing; whoever takes the speculation checks it
+        }
+        return Visit.LIKELY_HIT;
+    }
+
+    /** Records that the walk has dealt with every step below {@code next}, and wakes steps waiting for that. */
+    private void advance(int next) {
+        position = next;
+        if (waiting > 0) {
+            synchronized (advanced) {
+                advanced.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits (at most {@link #MAX_WAIT}) until the walk has dealt with step {@code index}: a step the walk is about to
+     * reach is cheaper to wait for than to look up twice, once here and once by the walk.
+     */
+    private void awaitWalk(int index) {
+        if (position > index) {
+            return;
+        }
+        long deadline = System.nanoTime() + MAX_WAIT.toNanos();
+        synchronized (advanced) {
+            waiting++;
+            try {
+                while (position <= index && !stopped) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return;
+                    }
+                    advanced.wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                waiting--;
+            }
         }
     }
 
