@@ -73,18 +73,17 @@ public final class SqliteMetadataStore implements MetadataStore {
     private static final int ARTIFACT_COLUMNS = 16;
     /**
      * The newest completed step runs with a cache key (the {@link #STEP_SELECT} columns) joined to their outputs (the
-     * {@link #ARTIFACT_SELECT} columns and the output name; the artifact columns are null for a step run without
-     * outputs and for an output that is not {@code READY}),
-     * the rows of one step run together, newest step run first: one query per cache lookup.
+     * {@link #ARTIFACT_SELECT} columns and the output name, then the step run's row id; the artifact columns are null for a step run without
+     * outputs and for an output that is not {@code READY}): one query per cache lookup. The rows come in no particular
+     * order; {@link #findCacheCandidates} groups them by step run and orders the step runs.
      */
     private static final String CACHE_CANDIDATE_SELECT = "SELECT s.id, s.run_id, s.step_name, s.position, s.upstream_steps, s.status,"
             + " s.started_at, s.ended_at, s.parameters, s.error, s.cache_key, s.cached_from, s.cache_note,"
             + " a.id, a.name, a.version, a.uri, a.store_uri, a.data_type, a.materializer_id, a.materializer_version, a.artifact_type,"
-            + " a.content_hash, a.size, a.metadata, a.producer_step_run_id, a.created_at, a.state, a.registered, o.name"
+            + " a.content_hash, a.size, a.metadata, a.producer_step_run_id, a.created_at, a.state, a.registered, o.name, s.step_row"
             + " FROM (SELECT rowid AS step_row, * FROM step_runs WHERE cache_key = ? AND status = 'COMPLETED'"
             + " ORDER BY ended_at DESC, rowid DESC LIMIT ?) s"
-            + " LEFT JOIN step_outputs o ON o.step_run_id = s.id LEFT JOIN artifact_versions a ON a.id = o.artifact_id AND a.state = 'READY'"
-            + " ORDER BY s.ended_at DESC, s.step_row DESC";
+            + " LEFT JOIN step_outputs o ON o.step_run_id = s.id LEFT JOIN artifact_versions a ON a.id = o.artifact_id AND a.state = 'READY'";
     private static final String UPDATE_STEP_RUN = "UPDATE step_runs SET status = ?, started_at = ?, ended_at = ?, error = ?,"
             + " cache_key = ?, cached_from = ?, cache_note = ? WHERE id = ?";
     private static final String INSERT_INPUT = "INSERT INTO step_inputs (step_run_id, name, artifact_id, kind) VALUES (?, ?, ?, ?)"
@@ -773,28 +772,25 @@ public final class SqliteMetadataStore implements MetadataStore {
             PreparedStatement query = connection.prepare(CACHE_CANDIDATE_SELECT);
             query.setString(1, cacheKey);
             query.setInt(2, Math.max(1, limit));
-            List<CacheCandidate> candidates = new ArrayList<>();
-            StepRunRecord stepRun = null;
-            java.util.Map<String, ArtifactVersionRecord> outputs = new java.util.HashMap<>();
+            record Found(StepRunRecord stepRun, long row, java.util.Map<String, ArtifactVersionRecord> outputs) {}
+            java.util.Map<String, Found> found = new java.util.HashMap<>();
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    String stepRunId = rows.getString(1);
-                    if (stepRun == null || !stepRun.id().toString().equals(stepRunId)) {
-                        if (stepRun != null) {
-                            candidates.add(new CacheCandidate(stepRun, outputs));
-                            outputs = new java.util.HashMap<>();
-                        }
-                        stepRun = stepRun(rows);
+                    Found stepRun = found.get(rows.getString(1));
+                    if (stepRun == null) {
+                        stepRun = new Found(stepRun(rows), rows.getLong(STEP_COLUMNS + ARTIFACT_COLUMNS + 2), new java.util.HashMap<>());
+                        found.put(rows.getString(1), stepRun);
                     }
                     if (rows.getString(STEP_COLUMNS + 1) != null) {
-                        outputs.put(rows.getString(STEP_COLUMNS + ARTIFACT_COLUMNS + 1), artifactVersion(rows, STEP_COLUMNS));
+                        stepRun.outputs().put(rows.getString(STEP_COLUMNS + ARTIFACT_COLUMNS + 1), artifactVersion(rows, STEP_COLUMNS));
                     }
                 }
             }
-            if (stepRun != null) {
-                candidates.add(new CacheCandidate(stepRun, outputs));
-            }
-            return candidates;
+            // newest first: by end time, then by row (insertion order), as the subquery picked them
+            return found.values().stream()
+                    .sorted(java.util.Comparator.comparing((Found f) -> f.stepRun().endedAt().orElse(Instant.EPOCH)).thenComparingLong(Found::row).reversed())
+                    .map(f -> new CacheCandidate(f.stepRun(), f.outputs()))
+                    .toList();
         });
     }
 
