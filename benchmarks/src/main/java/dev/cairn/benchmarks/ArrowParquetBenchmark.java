@@ -119,7 +119,8 @@ public final class ArrowParquetBenchmark {
 
     private static void run(int rows, Path work, RootAllocator allocator, Arrays8 arrays, Table table) throws Exception {
         ArrowMaterializer materializer = new ArrowMaterializer(allocator);
-        LocalArtifactStore store = new LocalArtifactStore(work.resolve("store"));
+        // A fresh store per run: the artifact directories are named bench-0, bench-1, ... in each run.
+        LocalArtifactStore store = new LocalArtifactStore(Files.createTempDirectory(Files.createDirectories(work), "store-"));
         Path direct = work.resolve("direct.parquet");
         Path duck = work.resolve("duckdb.parquet");
         Map<String, List<Measurement>> results = new LinkedHashMap<>();
@@ -160,9 +161,7 @@ public final class ArrowParquetBenchmark {
                 return -1L;
             });
             measure(results, warmUp, "duckdb COPY TO parquet", () -> duckdbCopy(store, artifact[0], duck));
-            if (run < RUNS) {
-                store.delete(artifact[0]);
-            }
+            store.delete(artifact[0]);
         }
         System.out.println();
         System.out.println("| operation | median time | runs | peak heap above resident data |");
