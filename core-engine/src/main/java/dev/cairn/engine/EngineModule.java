@@ -97,24 +97,22 @@ final class EngineModule extends AbstractModule {
     @Singleton
     @jakarta.inject.Named("cairn-cache-checks")
     ExecutorService cacheChecks() {
-        AtomicInteger count = new AtomicInteger();
-        ThreadFactory factory = runnable -> {
-            Thread thread = new Thread(runnable, "cairn-cache-check-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-        return Executors.newFixedThreadPool(Math.max(2, configuration.parallelism()) + 1, factory);
+        return Executors.newFixedThreadPool(Math.max(2, configuration.parallelism()) + 1, daemonThreads("cairn-cache-check-"));
     }
 
     @Provides
     @Singleton
     ExecutorService workers() {
+        return Executors.newFixedThreadPool(configuration.parallelism(), daemonThreads("cairn-worker-"));
+    }
+
+    /** Daemon threads named {@code prefix} and a counter. */
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger count = new AtomicInteger();
-        ThreadFactory factory = runnable -> {
-            Thread thread = new Thread(runnable, "cairn-worker-" + count.incrementAndGet());
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
-        return Executors.newFixedThreadPool(configuration.parallelism(), factory);
     }
 }

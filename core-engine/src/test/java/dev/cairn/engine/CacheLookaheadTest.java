@@ -109,6 +109,27 @@ class CacheLookaheadTest {
     }
 
     @Test
+    void closingTheEngineStopsItsCacheCheckThreads() throws InterruptedException {
+        java.util.Set<Thread> before = cacheCheckThreads();
+        try (Cairn other = Cairn.builder().home(home.resolve("other")).parallelism(2).build()) {
+            other.run(chain(50, -1));
+            other.run(chain(50, -1));
+        }
+        java.util.Set<Thread> started = cacheCheckThreads();
+        started.removeAll(before);
+        for (Thread thread : started) {
+            thread.join(10_000);
+            assertThat(thread.isAlive()).as("%s after close", thread.getName()).isFalse();
+        }
+    }
+
+    private static java.util.Set<Thread> cacheCheckThreads() {
+        java.util.Set<Thread> threads = new java.util.HashSet<>();
+        Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("cairn-cache-check-")).forEach(threads::add);
+        return threads;
+    }
+
+    @Test
     void corruptedStepThatNowComputesDifferentBytesRerunsEverythingBelowIt() throws IOException {
         PipelineRun first = cairn.run(chain(60, 20));
         assertThat(last(first)).as("58 steps add 1, drift adds 0").isEqualTo(58);
