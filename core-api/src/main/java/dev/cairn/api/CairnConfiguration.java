@@ -27,6 +27,7 @@ public final class CairnConfiguration {
     private final int parallelism;
     private final List<CairnPlugin> plugins;
     private final java.time.Duration cacheLeaseTimeout;
+    private final java.time.Duration runHeartbeatTimeout;
 
     private CairnConfiguration(Builder builder) {
         this.home = builder.home == null ? defaultHome() : builder.home.toAbsolutePath().normalize();
@@ -36,6 +37,17 @@ public final class CairnConfiguration {
         this.parallelism = builder.parallelism;
         this.plugins = List.copyOf(builder.plugins);
         this.cacheLeaseTimeout = builder.cacheLeaseTimeout;
+        this.runHeartbeatTimeout = builder.runHeartbeatTimeout;
+    }
+
+    /**
+     * How long a run stays {@code RUNNING} without a heartbeat from the process running it. The process renews its
+     * run every third of this; after a process dies, the next engine opened on the same metadata (or a prune) records
+     * its run as {@code FAILED} once this much time has passed, so that the run no longer shows as running and its
+     * outputs become prunable.
+     */
+    public java.time.Duration runHeartbeatTimeout() {
+        return runHeartbeatTimeout;
     }
 
     /**
@@ -95,8 +107,18 @@ public final class CairnConfiguration {
         private int parallelism = Runtime.getRuntime().availableProcessors();
         private final List<CairnPlugin> plugins = new ArrayList<>();
         private java.time.Duration cacheLeaseTimeout = java.time.Duration.ofSeconds(30);
+        private java.time.Duration runHeartbeatTimeout = java.time.Duration.ofSeconds(60);
 
         private Builder() {}
+
+        public Builder runHeartbeatTimeout(java.time.Duration timeout) {
+            requireNonNull(timeout, "timeout is null");
+            if (timeout.toMillis() < 3) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "runHeartbeatTimeout must be at least 3 ms, got " + timeout);
+            }
+            this.runHeartbeatTimeout = timeout;
+            return this;
+        }
 
         public Builder cacheLeaseTimeout(java.time.Duration timeout) {
             requireNonNull(timeout, "timeout is null");

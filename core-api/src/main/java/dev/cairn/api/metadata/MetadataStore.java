@@ -174,6 +174,25 @@ public interface MetadataStore extends AutoCloseable {
     /** Step runs that consumed an artifact version. */
     List<StepInputRecord> listConsumers(UUID artifactId);
 
+    // --- liveness of runs ---
+
+    /**
+     * Records that the process running {@code runId} is alive and will renew this before {@code aliveUntil}; only a
+     * {@code RUNNING} run is renewed. A store that does not support this ignores it (its runs are never recorded as
+     * abandoned).
+     */
+    default void renewRun(UUID runId, Instant aliveUntil) {}
+
+    /**
+     * In one transaction per run: records each {@code RUNNING} run whose last renewal ({@link #renewRun}) expired
+     * before {@code now} as {@code FAILED} with {@code error} and end time {@code now}; its {@code RUNNING} step runs as
+     * {@code FAILED} and its {@code PENDING} ones as {@code SKIPPED}. Runs never renewed are left alone. Returns the
+     * runs so recorded.
+     */
+    default List<UUID> failAbandonedRuns(Instant now, String error) {
+        return List.of();
+    }
+
     // --- cache ---
 
     /**

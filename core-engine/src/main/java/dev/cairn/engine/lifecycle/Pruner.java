@@ -55,9 +55,11 @@ public final class Pruner {
     private final MetadataStore metadata;
     private final ArtifactStores stores;
     private final Clock clock;
+    private final AbandonedRuns abandonedRuns;
 
     @Inject
-    public Pruner(MetadataStore metadata, ArtifactStores stores, Clock clock) {
+    public Pruner(MetadataStore metadata, ArtifactStores stores, Clock clock, AbandonedRuns abandonedRuns) {
+        this.abandonedRuns = requireNonNull(abandonedRuns, "abandonedRuns is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.stores = requireNonNull(stores, "stores is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -65,6 +67,7 @@ public final class Pruner {
 
     public PruneReport prune(PruneOptions options) {
         requireNonNull(options, "options is null");
+        abandonedRuns.failExpired(); // the outputs of a run whose process died are no longer those of a live run
         Instant cutoff = clock.instant().minus(options.abandonedAge());
         List<String> errors = new ArrayList<>();
         ExecutorService threads = Executors.newFixedThreadPool(options.threads(), runnable -> {

@@ -147,5 +147,9 @@ final class MetadataSchema {
                     + " WHERE status = 'COMPLETED' AND cache_key IS NOT NULL"));
 
     /** Every migration, in order; the last one's version is the schema version this code reads and writes. */
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4);
+    static final SchemaMigration V5 = new SchemaMigration(5, "liveness of running runs", List.of(
+            "ALTER TABLE pipeline_runs ADD COLUMN alive_until INTEGER",
+            "CREATE INDEX pipeline_runs_running ON pipeline_runs (alive_until) WHERE status = 'RUNNING' AND alive_until IS NOT NULL"));
+
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5);
 }

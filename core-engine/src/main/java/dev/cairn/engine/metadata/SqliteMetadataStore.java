@@ -210,6 +210,59 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override
+    public void renewRun(UUID runId, Instant aliveUntil) {
+        requireNonNull(runId, "runId is null");
+        long until = epochNanos(requireNonNull(aliveUntil, "aliveUntil is null"), "renewal of run", runId);
+        database.write("renew run " + runId, connection -> {
+            PreparedStatement renew = connection.prepare("UPDATE pipeline_runs SET alive_until = ? WHERE id = ? AND status = 'RUNNING'");
+            renew.setLong(1, until);
+            renew.setString(2, runId.toString());
+            renew.executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
+    public List<UUID> failAbandonedRuns(Instant now, String error) {
+        requireNonNull(error, "error is null");
+        long at = epochNanos(requireNonNull(now, "now is null"), "current time", "abandoned runs");
+        List<UUID> expired = database.read("find abandoned runs", connection -> {
+            PreparedStatement find = connection.prepare("SELECT id FROM pipeline_runs WHERE status = 'RUNNING' AND alive_until IS NOT NULL"
+                    + " AND alive_until < ?");
+            find.setLong(1, at);
+            return all(find, row -> uuid(row, 1));
+        });
+        List<UUID> failed = new ArrayList<>();
+        for (UUID runId : expired) {
+            boolean recorded = database.write("record abandoned run " + runId, connection -> {
+                PreparedStatement run = connection.prepare("UPDATE pipeline_runs SET status = 'FAILED', ended_at = ?, error = ?"
+                        + " WHERE id = ? AND status = 'RUNNING' AND alive_until < ?");
+                run.setLong(1, at);
+                run.setString(2, error);
+                run.setString(3, runId.toString());
+                run.setLong(4, at);
+                if (run.executeUpdate() == 0) {
+                    return false; // renewed or finished meanwhile
+                }
+                PreparedStatement steps = connection.prepare("UPDATE step_runs SET status = ?, ended_at = ?, error = ? WHERE run_id = ? AND status = ?");
+                for (String[] change : new String[][] {{"RUNNING", "FAILED"}, {"PENDING", "SKIPPED"}}) {
+                    steps.setString(1, change[1]);
+                    steps.setLong(2, at);
+                    steps.setString(3, error);
+                    steps.setString(4, runId.toString());
+                    steps.setString(5, change[0]);
+                    steps.executeUpdate();
+                }
+                return true;
+            });
+            if (recorded) {
+                failed.add(runId);
+            }
+        }
+        return failed;
+    }
+
+    @Override
     public void updateStepRun(StepRunRecord stepRun) {
         requireNonNull(stepRun, "stepRun is null");
         database.write("update step run " + stepRun.id(), connection -> {

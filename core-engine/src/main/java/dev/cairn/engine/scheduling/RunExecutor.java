@@ -3,6 +3,7 @@ package dev.cairn.engine.scheduling;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,7 +16,11 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
+import dev.cairn.api.CairnConfiguration;
 import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.api.metadata.PipelineRunRecord;
 import dev.cairn.api.metadata.StepRunRecord;
@@ -54,9 +59,15 @@ public final class RunExecutor {
     private final StepCache cache;
     private final ExecutorService cacheChecks;
 
+    private final ScheduledExecutorService timers;
+    private final Duration heartbeatTimeout;
+
     @Inject
     public RunExecutor(MetadataStore metadata, StepRunner stepRunner, EngineClient client, Clock clock, StepCache cache,
-            @Named("cairn-cache-checks") ExecutorService cacheChecks) {
+            @Named("cairn-cache-checks") ExecutorService cacheChecks, @Named("cairn-timers") ScheduledExecutorService timers,
+            CairnConfiguration configuration) {
+        this.timers = requireNonNull(timers, "timers is null");
+        this.heartbeatTimeout = configuration.runHeartbeatTimeout();
         this.cache = requireNonNull(cache, "cache is null");
         this.cacheChecks = requireNonNull(cacheChecks, "cacheChecks is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
@@ -79,6 +90,34 @@ public final class RunExecutor {
         pipeline.pipeline().options().substitutions().forEach((k, v) -> parameters.put("substitutions." + k, v));
         PipelineRunRecord run = new PipelineRunRecord(runId, pipeline.name(), RunStatus.RUNNING, pipeline.runStart(), Optional.empty(), parameters, Optional.empty());
         metadata.insertRun(run, stepRuns);
+        ScheduledFuture<?> heartbeat = startHeartbeat(runId);
+        try {
+            return execute(pipeline, listeners, workers, parallelism, run, stepRuns, parameters);
+        } finally {
+            heartbeat.cancel(false);
+        }
+    }
+
+    /**
+     * Renews the run now and every third of the heartbeat timeout, so that other processes can tell a running run from
+     * one whose process died ({@link MetadataStore#failAbandonedRuns}).
+     */
+    private ScheduledFuture<?> startHeartbeat(UUID runId) {
+        metadata.renewRun(runId, clock.instant().plus(heartbeatTimeout));
+        long period = Math.max(1, heartbeatTimeout.toMillis() / 3);
+        return timers.scheduleAtFixedRate(() -> {
+            try {
+                metadata.renewRun(runId, clock.instant().plus(heartbeatTimeout));
+            } catch (RuntimeException e) {
+                LOG.warn("Could not renew run {}: {}", runId, e.toString());
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private PipelineRun execute(CompiledPipeline pipeline, List<RunListener> listeners, ExecutorService workers, int parallelism,
+            PipelineRunRecord run, List<StepRunRecord> stepRuns, Map<String, Object> parameters) {
+        UUID runId = run.id();
+        List<CompiledStep> steps = pipeline.steps();
         RunState state = new RunState(pipeline, run, stepRuns, listeners);
         for (RunListener listener : listeners) {
             try {

@@ -70,7 +70,7 @@ class SchemaMigrationTest {
         SqliteMetadataStore.open(file()).close();
         SqliteMetadataStore.open(file()).close();
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5);
     }
 
     @Test
@@ -80,7 +80,7 @@ class SchemaMigrationTest {
 
         SqliteMetadataStore.open(file()).close();
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5);
         assertThat(tableExists("artifact_deletions")).isTrue();
     }
 
@@ -169,6 +169,6 @@ class SchemaMigrationTest {
             pool.shutdownNow();
         }
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5);
     }
 }

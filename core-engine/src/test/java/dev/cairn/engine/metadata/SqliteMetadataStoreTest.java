@@ -529,6 +529,46 @@ class SqliteMetadataStoreTest {
     }
 
     @Test
+    void runsWhoseRenewalExpiredAreRecordedAsFailedWithTheirUnfinishedSteps() {
+        PipelineRunRecord live = run("live", T0);
+        PipelineRunRecord dead = run("dead", T0);
+        PipelineRunRecord unrenewed = run("old", T0);
+        StepRunRecord done = stepRun(dead, "done", 0);
+        StepRunRecord running = stepRun(dead, "running", 1, "done");
+        StepRunRecord pending = stepRun(dead, "pending", 2, "running");
+        store.insertRun(live, List.of(stepRun(live, "a", 0)));
+        store.insertRun(dead, List.of(done, running, pending));
+        store.insertRun(unrenewed, List.of());
+        StepRunRecord doneFinished = done.started(T0).finished(StepStatus.COMPLETED, T0.plusSeconds(1), Optional.empty());
+        store.completeStep(doneFinished, List.of(), List.of(), List.of());
+        store.updateStepRun(running.started(T0.plusSeconds(1)));
+        store.renewRun(live.id(), T0.plusSeconds(100));
+        store.renewRun(dead.id(), T0.plusSeconds(10));
+
+        assertThat(store.failAbandonedRuns(T0.plusSeconds(9), "gone")).as("not expired yet").isEmpty();
+        assertThat(store.failAbandonedRuns(T0.plusSeconds(11), "gone")).containsExactly(dead.id());
+
+        assertThat(store.findRun(dead.id())).get().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(r.endedAt()).contains(T0.plusSeconds(11));
+            assertThat(r.error()).contains("gone");
+        });
+        assertThat(store.listStepRuns(dead.id())).extracting(StepRunRecord::status)
+                .containsExactly(StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.SKIPPED);
+        assertThat(store.listStepRuns(dead.id()).get(0)).isEqualTo(doneFinished);
+        assertThat(store.listStepRuns(dead.id()).get(2).error()).contains("gone");
+        assertThat(store.findRun(live.id())).get().extracting(PipelineRunRecord::status).isEqualTo(RunStatus.RUNNING);
+        assertThat(store.findRun(unrenewed.id())).get().as("never renewed: left alone").extracting(PipelineRunRecord::status)
+                .isEqualTo(RunStatus.RUNNING);
+        assertThat(store.failAbandonedRuns(T0.plusSeconds(50), "gone")).as("each run once").isEmpty();
+
+        store.finishRun(live.id(), RunStatus.COMPLETED, T0.plusSeconds(60), Optional.empty());
+        store.renewRun(live.id(), T0.plusSeconds(70));
+        assertThat(store.failAbandonedRuns(T0.plusSeconds(500), "gone")).as("a finished run is not renewed or failed").isEmpty();
+        assertThat(store.findRun(live.id())).get().extracting(PipelineRunRecord::status).isEqualTo(RunStatus.COMPLETED);
+    }
+
+    @Test
     void completeStepIsAllOrNothing() {
         PipelineRunRecord run = run("p", T0);
         StepRunRecord step = stepRun(run, "load", 0);
