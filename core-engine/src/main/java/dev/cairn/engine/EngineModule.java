@@ -90,14 +90,14 @@ final class EngineModule extends AbstractModule {
     }
 
     /**
-     * Threads for the cache lookahead of runs: one walks a run's steps, the others verify cached outputs ahead of
-     * the scheduler (see {@code CacheLookahead}).
+     * Threads that verify cached outputs ahead of the scheduler for the cache lookahead of runs (see
+     * {@code CacheLookahead}, whose walk has a thread of its own).
      */
     @Provides
     @Singleton
     @jakarta.inject.Named("cairn-cache-checks")
     ExecutorService cacheChecks() {
-        return Executors.newFixedThreadPool(Math.max(2, configuration.parallelism()) + 1, daemonThreads("cairn-cache-check-"));
+        return Executors.newFixedThreadPool(Math.max(2, configuration.parallelism()), daemonThreads("cairn-cache-check-"));
     }
 
     @Provides

@@ -108,6 +108,69 @@ class CacheLookaheadTest {
         assertThat(checkedAhead).as("hits looked up and verified ahead of the scheduler").isPositive();
     }
 
+    public static final class Failing {
+        @Step
+        public static int fail(int value) {
+            throw new IllegalStateException("fails on purpose");
+        }
+    }
+
+    @Test
+    void stepsSkippedAfterAFailureDoNotHoldTheLookaheadBack() {
+        int skipped = 1_100; // more than the walk's window of steps ahead of those taken
+        int branch = 60;
+        Pipeline pipeline = Pipeline.define("with_failure", p -> {
+            Ref<Integer> failed = p.call(Failing::fail, Param.of(1));
+            for (int i = 0; i < skipped; i++) {
+                p.call(Steps::next, failed);
+            }
+            Ref<Integer> value = p.call(Steps::start, Param.of(0));
+            for (int i = 1; i < branch; i++) {
+                value = p.call(Steps::next, value);
+            }
+        });
+        cairn.run(pipeline);
+        PipelineRun second = cairn.run(pipeline);
+
+        List<StepRun> branchSteps = second.steps().subList(1 + skipped, 1 + skipped + branch);
+        assertThat(branchSteps).allSatisfy(step -> assertThat(step.status()).isEqualTo(StepStatus.CACHED));
+        assertThat(branchSteps.stream().filter(step -> step.cacheNote().orElse("").endsWith("ahead of the scheduler")))
+                .as("the walk went on past the skipped steps").isNotEmpty();
+    }
+
+    static Pipeline namedChain(String name, int length) {
+        return Pipeline.define(name, p -> {
+            Ref<Integer> value = p.call(Steps::start, Param.of(0));
+            for (int i = 1; i < length; i++) {
+                value = p.call(Steps::next, value);
+            }
+        });
+    }
+
+    @Test
+    void concurrentRunsOfOneEngineEachGetTheirHits() throws Exception {
+        List<String> names = List.of("a", "b", "c", "d", "e");
+        for (String name : names) {
+            cairn.run(namedChain(name, 150));
+        }
+        int executed = EXECUTIONS.get();
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(names.size());
+        try {
+            List<java.util.concurrent.Future<PipelineRun>> runs = new java.util.ArrayList<>();
+            for (String name : names) {
+                runs.add(callers.submit(() -> cairn.run(namedChain(name, 150))));
+            }
+            for (java.util.concurrent.Future<PipelineRun> run : runs) {
+                PipelineRun finished = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(finished.steps()).allSatisfy(step -> assertThat(step.status()).isEqualTo(StepStatus.CACHED));
+                assertThat(last(finished)).isEqualTo(149);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(EXECUTIONS.get()).isEqualTo(executed);
+    }
+
     @Test
     void closingTheEngineStopsItsCacheCheckThreads() throws InterruptedException {
         java.util.Set<Thread> before = cacheCheckThreads();

@@ -137,7 +137,7 @@ public final class CacheLookahead implements AutoCloseable {
     }
 
     /**
-     * Starts the walk on {@code executor}.
+     * Starts the walk on a thread of its own; {@code executor} runs the checks.
      *
      * @param finishedOutputs the outputs of a step that has finished in this run by name, or {@code null}
      */
@@ -148,13 +148,10 @@ public final class CacheLookahead implements AutoCloseable {
         requireNonNull(finishedOutputs, "finishedOutputs is null");
         requireNonNull(executor, "executor is null");
         CacheLookahead lookahead = new CacheLookahead(cache, pipeline, finishedOutputs, executor);
-        try {
-            executor.execute(lookahead::walk);
-        } catch (RejectedExecutionException e) {
-            lookahead.stopped = true;
-            lookahead.position = Integer.MAX_VALUE;
-            lookahead.walk.complete(null);
-        }
+        // Its own thread, not one of the executor's: a walk lasts the whole run, and runs of one engine may overlap.
+        Thread thread = new Thread(lookahead::walk, "cairn-cache-lookahead");
+        thread.setDaemon(true);
+        thread.start();
         return lookahead;
     }
 
@@ -276,6 +273,11 @@ public final class CacheLookahead implements AutoCloseable {
         long deadline = System.nanoTime() + MAX_WAIT.toNanos();
         synchronized (advanced) {
             waiting++;
+            if (walkWaiting) {
+                synchronized (progress) {
+                    progress.notifyAll();
+                }
+            }
             try {
                 while (position <= index && !stopped) {
                     long left = deadline - System.nanoTime();
@@ -313,7 +315,10 @@ public final class CacheLookahead implements AutoCloseable {
         return inputs;
     }
 
-    /** Waits until step {@code index} is within {@link #WINDOW} of the steps taken; false when stopped. */
+    /**
+     * Waits until step {@code index} is within {@link #WINDOW} of the steps taken, or a step waits for the walk (steps
+     * that are never taken, such as those skipped after a failure, must not hold the walk back); false when stopped.
+     */
     private boolean awaitWindow(int index) {
         if (index - taken.get() <= WINDOW) {
             return !stopped;
@@ -321,7 +326,7 @@ public final class CacheLookahead implements AutoCloseable {
         synchronized (progress) {
             walkWaiting = true;
             try {
-                while (index - taken.get() > WINDOW && !stopped) {
+                while (index - taken.get() > WINDOW && !stopped && waiting == 0) {
                     progress.wait(50);
                 }
             } catch (InterruptedException e) {
