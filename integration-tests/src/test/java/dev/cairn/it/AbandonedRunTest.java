@@ -68,11 +68,7 @@ class AbandonedRunTest {
     void killedRunIsRecordedAsFailedAndItsOutputsBecomePrunable(@TempDir Path home) throws Exception {
         Path marker = home.resolve("marker");
         Process child = ChildJvm.start(AbandonedRunTest.class, home.resolve("child.log"), home.toString(), marker.toString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(marker) && System.nanoTime() < deadline && child.isAlive()) {
-            Thread.sleep(20);
-        }
-        assertThat(marker).as("child reached the hanging step; log: " + Files.readString(home.resolve("child.log"))).exists();
+        ChildJvm.awaitMarker(child, marker, home.resolve("child.log"), "reached the hanging step");
         try (Cairn cairn = Cairn.builder().home(home).runHeartbeatTimeout(TIMEOUT).build()) {
             assertThat(cairn.client().listRuns("killed")).singleElement()
                     .satisfies(run -> assertThat(run.status()).as("alive and renewing").isEqualTo(RunStatus.RUNNING));

@@ -89,11 +89,7 @@ class CrashDuringWriteTest {
     void killedWriterLeavesNoVisibleArtifactAndTheNextRunSucceeds(@TempDir Path home) throws Exception {
         Path marker = home.resolve("marker");
         Process child = ChildJvm.start(CrashDuringWriteTest.class, home.resolve("child.log"), home.toString(), marker.toString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(marker) && System.nanoTime() < deadline && child.isAlive()) {
-            Thread.sleep(20);
-        }
-        assertThat(marker).as("child reached the middle of the write; log: " + Files.readString(home.resolve("child.log"))).exists();
+        ChildJvm.awaitMarker(child, marker, home.resolve("child.log"), "reached the middle of the write");
         child.destroyForcibly();
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
