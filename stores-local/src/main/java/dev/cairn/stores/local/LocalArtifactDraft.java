@@ -2,7 +2,6 @@ package dev.cairn.stores.local;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -13,18 +12,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
-
-import org.jspecify.annotations.Nullable;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
-import dev.cairn.api.spi.ArtifactDraft;
-import dev.cairn.api.spi.RelativePaths;
+import dev.cairn.api.spi.StagedArtifactDraft;
 
 /**
  * A draft of a {@link LocalArtifactStore}: one directory in its staging area, renamed into place on commit.
@@ -35,15 +28,13 @@ import dev.cairn.api.spi.RelativePaths;
  * {@link LocalArtifactStore#deleteAbandonedDrafts} has removed it, creating files and committing fail. Not
  * thread-safe.
  */
-final class LocalArtifactDraft implements ArtifactDraft {
+final class LocalArtifactDraft extends StagedArtifactDraft {
     private final LocalArtifactStore store;
     private final Path directory;
     private final Set<Path> createdDirectories = new HashSet<>();
-    private final List<DraftOutputStream> openStreams = new ArrayList<>();
-    private @Nullable URI committedTo;
-    private boolean closed;
 
     LocalArtifactDraft(LocalArtifactStore store, Path directory) {
+        super(directory.toString());
         this.store = requireNonNull(store, "store is null");
         this.directory = requireNonNull(directory, "directory is null");
     }
@@ -60,24 +51,14 @@ final class LocalArtifactDraft implements ArtifactDraft {
         Path file = store.locateInDraft(directory, relativePath);
         createParentDirectories(file);
         OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        DraftOutputStream stream = new DraftOutputStream(out, relativePath);
-        openStreams.add(stream);
-        return stream;
+        return track(out, relativePath, file.toUri(), LocalArtifactStore.BUFFER_SIZE);
     }
 
     @Override
-    public URI commit(String targetRelativeDirectory) throws IOException {
-        requireNonNull(targetRelativeDirectory, "targetRelativeDirectory is null");
-        checkUsable("commit");
-        if (!openStreams.isEmpty()) {
-            throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Cannot commit the draft to '"
-                    + RelativePaths.printable(targetRelativeDirectory) + "' while " + openStreams.size()
-                    + " of its files are open (" + openStreams.stream().map(s -> s.relativePath)
-                            .collect(Collectors.joining(", ")) + "); close every stream returned by create() first");
-        }
+    protected URI commitStaging(String targetRelativeDirectory) throws IOException {
         LocalArtifactStore.Location target = store.locateCommitTarget(targetRelativeDirectory);
         if (target.exists()) {
-            throw alreadyExists(target.uri(), null);
+            throw targetExists(target.uri(), null);
         }
         Path destination = target.path();
         Files.createDirectories(requireNonNull(destination.getParent(), "parent"));
@@ -91,68 +72,28 @@ final class LocalArtifactDraft implements ArtifactDraft {
         } catch (IOException e) {
             // A concurrent commit may have taken the target between the check and the rename.
             if (Files.exists(destination, LinkOption.NOFOLLOW_LINKS)) {
-                throw alreadyExists(target.uri(), e);
+                throw targetExists(target.uri(), e);
             }
             if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-                throw new CairnException(ErrorCode.STORE_FAILURE, "Cannot commit the draft to " + target.uri()
-                        + ": its staging directory " + directory + " no longer exists; deleteAbandonedDrafts()"
-                        + " removes drafts left unmodified for longer than its age. Write the artifact again.", e);
+                throw stagingGone(target.uri(), e);
             }
             throw e;
         }
-        committedTo = target.uri();
-        return committedTo;
+        return target.uri();
     }
 
-    /**
-     * Deletes the staging directory unless the draft was committed, closing any stream still open without flushing
-     * it. Idempotent.
-     *
-     * @throws CairnException {@code STORE_FAILURE} if the directory cannot be deleted; the store's
-     *     {@link LocalArtifactStore#deleteAbandonedDrafts} will remove it later
-     */
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (committedTo != null) {
-            return;
-        }
-        for (DraftOutputStream stream : List.copyOf(openStreams)) {
-            stream.abandon();
-        }
-        openStreams.clear();
+    protected void deleteStaging() {
         try {
             LocalArtifactStore.deleteTree(directory);
         } catch (IOException e) {
-            throw new CairnException(ErrorCode.STORE_FAILURE, "Cannot delete the uncommitted draft " + directory
-                    + " of the artifact store " + store.rootUri() + ": " + e
-                    + ". deleteAbandonedDrafts() will remove it later.", e);
+            throw cannotDelete(store.rootUri(), e.toString(), e);
         }
     }
 
     @Override
     public String toString() {
-        return "LocalArtifactDraft[" + directory + (committedTo != null ? " -> " + committedTo : "") + "]";
-    }
-
-    private void checkUsable(String action) {
-        if (committedTo != null) {
-            throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Cannot " + action + " the draft: it was already"
-                    + " committed to " + committedTo + "; start a new one with createDraft()");
-        }
-        if (closed) {
-            throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Cannot " + action + " the draft " + directory
-                    + ": it was closed (and deleted); start a new one with createDraft()");
-        }
-    }
-
-    private CairnException alreadyExists(URI target, @Nullable Throwable cause) {
-        return new CairnException(ErrorCode.STORE_FAILURE, "Cannot commit the draft to " + target
-                + ": the target already exists and was left unchanged. Commit to a new directory (for example"
-                + " a new version), and close() this draft to discard it.", cause);
+        return "LocalArtifactDraft[" + directory + (committedTo() != null ? " -> " + committedTo() : "") + "]";
     }
 
     /** Creates the directories between the draft directory and {@code file}, never the draft directory itself. */
@@ -175,40 +116,6 @@ final class LocalArtifactDraft implements ArtifactDraft {
                 }
             }
             createdDirectories.add(current);
-        }
-    }
-
-    /** A buffered file stream that tells its draft when it is closed. */
-    private final class DraftOutputStream extends BufferedOutputStream {
-        private final String relativePath;
-        private boolean streamClosed;
-
-        DraftOutputStream(OutputStream out, String relativePath) {
-            super(out, LocalArtifactStore.BUFFER_SIZE);
-            this.relativePath = relativePath;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (streamClosed) {
-                return;
-            }
-            streamClosed = true;
-            try {
-                super.close();
-            } finally {
-                openStreams.remove(this);
-            }
-        }
-
-        /** Closes the file without flushing: the draft is being deleted. */
-        void abandon() {
-            streamClosed = true;
-            try {
-                out.close();
-            } catch (IOException e) {
-                // The file is deleted with its draft right after; nothing of value is lost.
-            }
         }
     }
 }
