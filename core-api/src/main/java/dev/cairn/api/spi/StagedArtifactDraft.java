@@ -49,10 +49,11 @@ public abstract class StagedArtifactDraft implements ArtifactDraft {
     protected abstract void deleteStaging();
 
     /**
-     * What a tracked stream of this draft reports instead of {@code failure}: a store may turn a permanent failure
-     * into a {@link CairnException} naming {@code uri} (by throwing it). The default reports {@code failure} itself.
+     * What a tracked stream of the draft's file {@code relativePath} reports instead of {@code failure}: a store may
+     * turn a permanent failure into a {@link CairnException} naming the file (by throwing it). The default reports
+     * {@code failure} itself.
      */
-    protected IOException streamFailure(IOException failure, URI uri) {
+    protected IOException streamFailure(IOException failure, String relativePath) {
         return failure;
     }
 
@@ -111,11 +112,11 @@ public abstract class StagedArtifactDraft implements ArtifactDraft {
     }
 
     /**
-     * Buffers {@code out}, the raw stream of the draft's file {@code relativePath} at {@code uri}, and tracks it until
-     * it is closed; failures go through {@link #streamFailure}.
+     * Buffers {@code out}, the raw stream of the draft's file {@code relativePath}, and tracks it until it is closed;
+     * failures go through {@link #streamFailure}.
      */
-    protected final OutputStream track(OutputStream out, String relativePath, URI uri, int bufferSize) {
-        TrackedStream stream = new TrackedStream(out, relativePath, uri, bufferSize);
+    protected final OutputStream track(OutputStream out, String relativePath, int bufferSize) {
+        TrackedStream stream = new TrackedStream(out, relativePath, bufferSize);
         openStreams.add(stream);
         return stream;
     }
@@ -143,13 +144,11 @@ public abstract class StagedArtifactDraft implements ArtifactDraft {
     /** A buffered stream to one file of the draft that tells its draft when it is closed. */
     private final class TrackedStream extends BufferedOutputStream {
         private final String relativePath;
-        private final URI uri;
         private boolean streamClosed;
 
-        TrackedStream(OutputStream out, String relativePath, URI uri, int bufferSize) {
+        TrackedStream(OutputStream out, String relativePath, int bufferSize) {
             super(out, bufferSize);
             this.relativePath = relativePath;
-            this.uri = uri;
         }
 
         @Override
@@ -157,7 +156,7 @@ public abstract class StagedArtifactDraft implements ArtifactDraft {
             try {
                 super.write(b);
             } catch (IOException e) {
-                throw streamFailure(e, uri);
+                throw streamFailure(e, relativePath);
             }
         }
 
@@ -166,7 +165,7 @@ public abstract class StagedArtifactDraft implements ArtifactDraft {
             try {
                 super.write(bytes, offset, length);
             } catch (IOException e) {
-                throw streamFailure(e, uri);
+                throw streamFailure(e, relativePath);
             }
         }
 
@@ -175,7 +174,7 @@ public abstract class StagedArtifactDraft implements ArtifactDraft {
             try {
                 super.flush();
             } catch (IOException e) {
-                throw streamFailure(e, uri);
+                throw streamFailure(e, relativePath);
             }
         }
 
@@ -188,7 +187,7 @@ public abstract class StagedArtifactDraft implements ArtifactDraft {
             try {
                 super.close();
             } catch (IOException e) {
-                throw streamFailure(e, uri);
+                throw streamFailure(e, relativePath);
             } finally {
                 openStreams.remove(this);
             }

@@ -39,7 +39,7 @@ class StagedArtifactDraftTest {
         public OutputStream create(String relativePath) throws IOException {
             checkUsable("create a file in");
             Path file = staging.resolve(relativePath);
-            return track(Files.newOutputStream(file), relativePath, file.toUri(), 16);
+            return track(Files.newOutputStream(file), relativePath, 16);
         }
 
         @Override

@@ -6,7 +6,9 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.hadoop.fs.FileAlreadyExistsException;
@@ -29,7 +31,8 @@ final class HdfsArtifactDraft extends StagedArtifactDraft {
     private final HdfsArtifactStore store;
     private final Path directory;
     private final URI directoryUri;
-    private final Set<String> createdFiles = new HashSet<>();
+    /** The files this draft created, by relative path, with their URIs. */
+    private final Map<String, URI> createdFiles = new HashMap<>();
     private final Set<Path> createdDirectories = new HashSet<>();
 
     HdfsArtifactDraft(HdfsArtifactStore store, Path directory, URI directoryUri) {
@@ -60,7 +63,7 @@ final class HdfsArtifactDraft extends StagedArtifactDraft {
         requireNonNull(relativePath, "relativePath is null");
         checkUsable("create a file in");
         HdfsArtifactStore.Location location = store.locateInDraft(directoryUri, relativePath);
-        if (createdFiles.contains(relativePath)) {
+        if (createdFiles.containsKey(relativePath)) {
             throw new FileAlreadyExistsException("The draft " + directoryUri + " already has the file " + relativePath);
         }
         store.checkDraftDirectory(directory, directoryUri);
@@ -70,8 +73,8 @@ final class HdfsArtifactDraft extends StagedArtifactDraft {
             createdDirectories.add(parent);
         }
         OutputStream out = store.createFile(location.path(), location.uri());
-        createdFiles.add(relativePath);
-        return track(out, relativePath, location.uri(), HdfsArtifactStore.BUFFER_SIZE);
+        createdFiles.put(relativePath, location.uri());
+        return track(out, relativePath, HdfsArtifactStore.BUFFER_SIZE);
     }
 
     @Override
@@ -98,8 +101,8 @@ final class HdfsArtifactDraft extends StagedArtifactDraft {
 
     /** Permission denied and quota exceeded, reported while a file is written, as {@link CairnException}s naming it. */
     @Override
-    protected IOException streamFailure(IOException failure, URI uri) {
-        CairnException permanent = FaultRetry.permanentFailure(store.subject("write", uri), failure);
+    protected IOException streamFailure(IOException failure, String relativePath) {
+        CairnException permanent = FaultRetry.permanentFailure(store.subject("write", createdFiles.get(relativePath)), failure);
         if (permanent != null) {
             throw permanent;
         }

@@ -51,7 +51,7 @@ final class LocalArtifactDraft extends StagedArtifactDraft {
         Path file = store.locateInDraft(directory, relativePath);
         createParentDirectories(file);
         OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return track(out, relativePath, file.toUri(), LocalArtifactStore.BUFFER_SIZE);
+        return track(out, relativePath, LocalArtifactStore.BUFFER_SIZE);
     }
 
     @Override
