@@ -33,7 +33,13 @@ class NpyInteropTest {
 
     @BeforeAll
     static void findPythonWithNumpy() {
-        for (String candidate : List.of("python3", "/usr/bin/python3")) {
+        List<String> candidates = new ArrayList<>();
+        String configured = System.getenv("CAIRN_TEST_PYTHON");
+        if (configured != null && !configured.isBlank()) {
+            candidates.add(configured);
+        }
+        candidates.addAll(List.of("python3", "/usr/bin/python3"));
+        for (String candidate : candidates) {
             try {
                 Process process = new ProcessBuilder(candidate, "-c", "import numpy").redirectErrorStream(true).start();
                 process.getInputStream().readAllBytes();
@@ -173,7 +179,7 @@ class NpyInteropTest {
 
     private static void assumeNumpy() {
         Assumptions.assumeTrue(python.isPresent(),
-                "NumPy interop skipped: neither python3 nor /usr/bin/python3 can import numpy");
+                "NumPy interop skipped: neither $CAIRN_TEST_PYTHON, python3 nor /usr/bin/python3 can import numpy (./run-tests installs it from local wheels)");
     }
 
     private static String runPython(String script, String... arguments) throws IOException, InterruptedException {
