@@ -22,8 +22,8 @@ public final class ModelSummaryHtml {
 
     private ModelSummaryHtml() {}
 
-    /** The summary as a visualization; {@code featureImportance} may be empty. */
-    public static Visualization render(ModelSidecar sidecar, Map<String, ? extends Number> featureImportance) {
+    /** The summary as a visualization; {@code featureImportance} (of the kind named, e.g. "gain") may be empty. */
+    public static Visualization render(ModelSidecar sidecar, String importanceKind, Map<String, ? extends Number> featureImportance) {
         requireNonNull(sidecar, "sidecar is null");
         requireNonNull(featureImportance, "featureImportance is null");
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
@@ -37,7 +37,7 @@ public final class ModelSummaryHtml {
         table(html, "Hyper-parameters", sidecar.hyperParameters());
         table(html, "Properties", sidecar.properties());
         if (!featureImportance.isEmpty()) {
-            html.append("<h3>Feature importance</h3>\n<table>\n<tr><th>feature</th><th>importance</th></tr>\n");
+            html.append("<h3>Feature importance (").append(escape(importanceKind)).append(")</h3>\n<table>\n<tr><th>feature</th><th>importance</th></tr>\n");
             featureImportance.entrySet().stream()
                     .sorted(Comparator.comparingDouble((Map.Entry<String, ? extends Number> e) -> -e.getValue().doubleValue()).thenComparing(Map.Entry::getKey))
                     .limit(MAX_FEATURES)

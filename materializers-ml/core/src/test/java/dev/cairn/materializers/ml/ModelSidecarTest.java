@@ -71,8 +71,8 @@ class ModelSidecarTest {
     void theSummaryEscapesEverything() {
         ModelSidecar hostile = ModelSidecar.create("<script>", "1", "x", "1", "m", new ModelSignature(List.of(new TensorSpec("<b>in</b>", "F32", List.of(-1L))), List.of()),
                 Map.of("a\"b", "<img src=x onerror=alert(1)>"), Map.of(), Optional.empty(), "w");
-        String html = ModelSummaryHtml.render(hostile, Map.of("<f>", 3)).text();
-        assertThat(html).doesNotContain("<script>").doesNotContain("<b>in").doesNotContain("<img").doesNotContain("<f>")
+        String html = ModelSummaryHtml.render(hostile, "<gain>", Map.of("<f>", 3)).text();
+        assertThat(html).doesNotContain("<script>").doesNotContain("<b>in").doesNotContain("<img").doesNotContain("<f>").doesNotContain("<gain>")
                 .contains("&lt;script&gt;").contains("&lt;img src=x onerror=alert(1)&gt;").contains("<td>[?]</td>");
     }
 }
