@@ -13,6 +13,7 @@ import dev.cairn.examples.QuickstartSteps.Enriched;
 import dev.cairn.examples.QuickstartSteps.Row;
 import dev.cairn.examples.QuickstartSteps.Split;
 import dev.cairn.examples.TrainingSteps.LinearModel;
+import dev.cairn.materializers.ml.xgboost.XGBoostModel;
 
 /** The seed's example pipelines, in Java. */
 public final class ExamplePipelines {
@@ -55,6 +56,32 @@ public final class ExamplePipelines {
             p.with(StepOptions.substitutions(Map.of("dataset_type", "train"))).call(QuickstartSteps::extractData, Param.of("train_source"));
             p.with(StepOptions.substitutions(Map.of("dataset_type", "test"))).call(QuickstartSteps::extractData, Param.of("test_source"));
         });
+    }
+
+    /** Models: train XGBoost on the quickstart data and evaluate it; the model is stored as {@code xgboost_model}. */
+    public static Pipeline modelTraining() {
+        return Pipeline.define("model_training_pipeline", p -> {
+            Ref<List<Row>> data = p.call(QuickstartSteps::createData);
+            Ref<List<Enriched>> processed = p.call(QuickstartSteps::processData, data);
+            Outputs<Split> split = p.call(QuickstartSteps::splitDataset, processed);
+            Ref<XGBoostModel> model = p.call(ModelSteps::trainXGBoost, split.get(Split::trainData), Param.of(20));
+            p.call(ModelSteps::evaluateXGBoost, model, split.get(Split::testData));
+        });
+    }
+
+    /** Models: predictions with the latest {@code xgboost_model}, stored by {@link #modelTraining()}. */
+    public static Pipeline modelInference() {
+        return Pipeline.define("model_inference_pipeline", p -> {
+            Ref<List<Row>> data = p.call(QuickstartSteps::createData);
+            Ref<List<Enriched>> processed = p.call(QuickstartSteps::processData, data);
+            Ref<XGBoostModel> model = p.artifact("xgboost_model");
+            p.call(ModelSteps::predictXGBoost, processed, model);
+        });
+    }
+
+    /** The model examples, run by {@code ./cairn quickstart} after {@link #quickstart()}: training, then inference in another pipeline. */
+    public static List<Pipeline> models() {
+        return List.of(modelTraining(), modelInference());
     }
 
     /** The quickstart of the README: every example in one pipeline-per-section sequence is run by {@link Quickstart}. */
