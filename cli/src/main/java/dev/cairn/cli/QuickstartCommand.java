@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "quickstart", description = "Run the example pipelines (simple, training, dynamic naming, inference, XGBoost model training and inference) on the embedded defaults.")
+@Command(name = "quickstart", description = "Run the example pipelines (simple, training, dynamic naming, inference, XGBoost and Tribuo→ONNX model training and inference) on the embedded defaults.")
 final class QuickstartCommand implements Callable<Integer> {
     @ParentCommand
     CairnCli parent;

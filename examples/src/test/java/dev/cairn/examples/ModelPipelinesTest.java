@@ -37,6 +37,12 @@ class ModelPipelinesTest {
             assertThat(predictions).hasSize(5);
             assertThat(predictions).isEqualTo(ModelSteps.predictXGBoost(QuickstartSteps.processData(QuickstartSteps.createData()), loaded));
             assertThat(predictions.get(0)).as("the first training row (target 10) is fitted closely").isCloseTo(10.0, org.assertj.core.data.Offset.offset(1.0));
+
+            ArtifactVersion onnx = cairn.client().getArtifactVersion("onnx_model");
+            assertThat(onnx.materializerId()).isEqualTo("cairn.ml.onnx");
+            assertThat(cairn.client().getArtifactVersion("tribuo_model").materializerId()).isEqualTo("cairn.ml.tribuo");
+            List<String> labels = inference.step("predictOnnx").output("output").load();
+            assertThat(labels).hasSize(5).allMatch(label -> label.equals("high") || label.equals("low"));
         }
     }
 }
