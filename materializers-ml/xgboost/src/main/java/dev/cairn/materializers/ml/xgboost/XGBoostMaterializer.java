@@ -95,7 +95,7 @@ public final class XGBoostMaterializer implements Materializer<Object> {
         try (OutputStream out = writer.create(file)) {
             out.write(bytes);
         }
-        saved.put(model.booster(), new Saved(bytes.length, format));
+        saved.put(model.booster(), new Saved(bytes.length, format, statistics(bytes, format, model.booster())));
         ModelFiles.writeSidecar(writer, sidecar(model, format, file), model.exampleInput());
     }
 
@@ -118,16 +118,10 @@ public final class XGBoostMaterializer implements Materializer<Object> {
     @Override
     public Map<String, Object> extractMetadata(Object value) {
         XGBoostModel model = asModel(value);
-        Saved file = saved.remove(model.booster());
-        if (file == null) {
-            try {
-                file = new Saved(model.booster().toByteArray("ubj").length, "ubj");
-            } catch (XGBoostError e) {
-                throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "XGBoost could not serialize the booster to measure it: " + e.getMessage(), e);
-            }
-        }
+        Saved file = savedOrMeasured(model.booster(), false);
         ModelSidecar sidecar = sidecar(model, file.format(), "model." + file.format());
         Map<String, Object> extra = new LinkedHashMap<>(sidecar.properties());
+        file.statistics().ifPresent(statistics -> extra.put("tree_count", (long) statistics.treeCount()));
         extra.put("hyper_parameters", new LinkedHashMap<>(model.params()));
         long size = file.size();
         return ModelFiles.metadata(sidecar, size, extra);
@@ -136,14 +130,22 @@ public final class XGBoostMaterializer implements Materializer<Object> {
     @Override
     public List<Visualization> visualizations(Object value) {
         XGBoostModel model = asModel(value);
-        Map<String, Double> importance;
-        try {
-            // Feature names must be given: xgboost4j 3.4.0 crashes the JVM in native code when they are null.
-            importance = model.booster().getScore(featureNames(model.booster()), "gain");
-        } catch (XGBoostError e) {
-            importance = Map.of();
+        Saved file = savedOrMeasured(model.booster(), true);
+        Map<String, Double> importance = new LinkedHashMap<>();
+        if (file.statistics().isPresent()) {
+            try {
+                String[] names = featureNames(model.booster());
+                double[] gains = file.statistics().get().totalGain();
+                for (int i = 0; i < gains.length && i < names.length; i++) {
+                    if (gains[i] > 0) {
+                        importance.put(names[i], gains[i]);
+                    }
+                }
+            } catch (XGBoostError e) {
+                importance.clear();
+            }
         }
-        return List.of(ModelSummaryHtml.render(sidecar(model, "ubj", "model.ubj"), "gain", importance));
+        return List.of(ModelSummaryHtml.render(sidecar(model, file.format(), "model." + file.format()), "total gain", importance));
     }
 
     private static String[] featureNames(Booster booster) throws XGBoostError {
@@ -158,7 +160,29 @@ public final class XGBoostMaterializer implements Materializer<Object> {
         return generated;
     }
 
-    private record Saved(long size, String format) {}
+    private record Saved(long size, String format, java.util.Optional<TreeStatistics> statistics) {}
+
+    private static java.util.Optional<TreeStatistics> statistics(byte[] bytes, String format, Booster booster) {
+        try {
+            return java.util.Optional.of(TreeStatistics.of(bytes, format, Math.toIntExact(booster.getNumFeature())));
+        } catch (IllegalArgumentException | ArithmeticException | IndexOutOfBoundsException | XGBoostError e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** What save() measured for this booster, or a fresh UBJSON serialization when it was not just saved. */
+    private Saved savedOrMeasured(Booster booster, boolean remove) {
+        Saved file = remove ? saved.remove(booster) : saved.get(booster);
+        if (file != null) {
+            return file;
+        }
+        try {
+            byte[] bytes = booster.toByteArray("ubj");
+            return new Saved(bytes.length, "ubj", statistics(bytes, "ubj", booster));
+        } catch (XGBoostError e) {
+            throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "XGBoost could not serialize the booster to measure it: " + e.getMessage(), e);
+        }
+    }
 
     private static ModelSidecar sidecar(XGBoostModel model, String format, String file) {
         Booster booster = model.booster();

@@ -86,8 +86,23 @@ class XGBoostMaterializerTest {
         assertThat((Long) metadata.get("file_size")).isPositive();
         List<Visualization> visualizations = materializer.visualizations(model);
         assertThat(visualizations).extracting(Visualization::fileName).containsExactly("model.html");
-        assertThat(visualizations.get(0).text()).contains("Feature importance (gain)").contains("<td>f0</td>").contains("reg:squarederror")
+        assertThat(visualizations.get(0).text()).contains("Feature importance (total gain)").contains("<td>f0</td>").contains("reg:squarederror")
                 .contains("<td>features</td><td>F32</td><td>[?, 4]</td>");
+    }
+
+    @Test
+    void treeCountAndTotalGainReadFromTheSavedBytesMatchXGBoostsOwnFigures() throws Exception {
+        String[] names = {"f0", "f1", "f2", "f3"};
+        Map<String, Double> expected = booster.getScore(names, "total_gain");
+        for (String format : List.of("ubj", "json")) {
+            TreeStatistics statistics = TreeStatistics.of(booster.toByteArray(format), format, 4);
+            assertThat(statistics.treeCount()).as(format).isEqualTo(12);
+            for (int i = 0; i < 4; i++) {
+                assertThat(statistics.totalGain()[i]).as("%s %s", format, names[i])
+                        .isCloseTo(expected.getOrDefault(names[i], 0.0), org.assertj.core.data.Percentage.withPercentage(1e-3));
+            }
+        }
+        assertThat(materializer.extractMetadata(new XGBoostModel(booster, Map.of()))).containsEntry("tree_count", 12L);
     }
 
     @Test
