@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +36,8 @@ import org.apiguardian.api.API;
 public final class SafeTensors {
     /** The largest header accepted, as in the reference implementation (100 MB). */
     public static final long MAX_HEADER_SIZE = 100_000_000L;
+    /** Bytes copied at a time from an off-heap or memory-mapped tensor to the output stream. */
+    private static final int TRANSFER_SIZE = 1 << 20;
 
     private SafeTensors() {}
 
@@ -54,14 +54,19 @@ public final class SafeTensors {
             prefix.put((byte) ' ');
         }
         out.write(prefix.array());
-        WritableByteChannel channel = Channels.newChannel(out);
+        byte[] chunk = null;
         for (Map.Entry<String, Tensor> entry : layout) {
             ByteBuffer data = entry.getValue().data();
             if (data.hasArray()) {
-                out.write(data.array(), data.arrayOffset(), data.remaining());
+                out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
             } else {
+                if (chunk == null) {
+                    chunk = new byte[TRANSFER_SIZE];
+                }
                 while (data.hasRemaining()) {
-                    channel.write(data);
+                    int length = Math.min(chunk.length, data.remaining());
+                    data.get(chunk, 0, length);
+                    out.write(chunk, 0, length);
                 }
             }
         }
