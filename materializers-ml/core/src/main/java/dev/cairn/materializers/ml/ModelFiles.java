@@ -9,7 +9,6 @@ import java.lang.reflect.Type;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -120,10 +119,5 @@ public final class ModelFiles {
         return new CairnException(ErrorCode.INTEGRITY_VIOLATION, "The model file " + file + " of artifact " + reader.artifactName() + " at "
                 + reader.uri() + " is truncated or corrupted and cannot be loaded (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
                 + "). Check it with ArtifactVersion.verify(); re-run the step that produced it to store a good copy.", cause);
-    }
-
-    /** Names of data files of the artifact other than those listed, for messages. */
-    static List<String> others(ArtifactReader reader, List<String> known) {
-        return reader.files().stream().filter(file -> !known.contains(file)).toList();
     }
 }

@@ -4,7 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the split arrays of every tree straight from a saved XGBoost model (UBJSON or JSON): the tree count and the
@@ -30,9 +33,10 @@ record TreeStatistics(int treeCount, double[] totalGain) {
             gains = jsonArrays(text, GAIN);
             features = jsonArrays(text, FEATURE).stream().map(TreeStatistics::toLongs).toList();
         } else {
-            left = ubjArrays(model, LEFT).stream().map(TreeStatistics::toLongs).toList();
-            gains = ubjArrays(model, GAIN);
-            features = ubjArrays(model, FEATURE).stream().map(TreeStatistics::toLongs).toList();
+            Map<String, List<double[]>> arrays = ubjArrays(model, Set.of(LEFT, GAIN, FEATURE));
+            left = arrays.get(LEFT).stream().map(TreeStatistics::toLongs).toList();
+            gains = arrays.get(GAIN);
+            features = arrays.get(FEATURE).stream().map(TreeStatistics::toLongs).toList();
         }
         if (left.size() != gains.size() || left.size() != features.size()) {
             throw new IllegalArgumentException("unexpected layout: " + left.size() + " " + LEFT + ", " + gains.size() + " " + GAIN + ", "
@@ -90,58 +94,83 @@ record TreeStatistics(int treeCount, double[] totalGain) {
         return arrays;
     }
 
-    /** Every strongly typed UBJSON array under {@code key} ({@code [$<type>#<count><values>}), in order. */
-    private static List<double[]> ubjArrays(byte[] model, String key) {
-        byte[] pattern = (key + "[$").getBytes(StandardCharsets.US_ASCII);
+    /**
+     * The strongly typed UBJSON arrays ({@code [$<type>#<count><values>}) under each of {@code keys}, in order, found in
+     * one pass that jumps over every typed array's values (so the scan touches little more than the keys).
+     */
+    private static Map<String, List<double[]>> ubjArrays(byte[] model, Set<String> keys) {
+        Map<String, List<double[]>> arrays = new HashMap<>();
+        Map<String, byte[]> keyBytes = new HashMap<>();
+        for (String key : keys) {
+            arrays.put(key, new ArrayList<>());
+            keyBytes.put(key, key.getBytes(StandardCharsets.US_ASCII));
+        }
         ByteBuffer buffer = ByteBuffer.wrap(model).order(ByteOrder.BIG_ENDIAN);
-        List<double[]> arrays = new ArrayList<>();
-        for (int at = indexOf(model, pattern, 0); at >= 0; at = indexOf(model, pattern, at + pattern.length)) {
-            int position = at + pattern.length;
+        byte[] marker = {'[', '$'};
+        int from = 0;
+        for (int at = indexOf(model, marker, from); at >= 0; at = indexOf(model, marker, from)) {
+            int position = at + 2;
+            if (position + 3 > model.length) {
+                break;
+            }
             char type = (char) model[position++];
             if (model[position++] != '#') {
-                throw new IllegalArgumentException(key + " is not a counted array");
+                from = at + 1;
+                continue;
             }
             char countType = (char) model[position++];
             long count;
+            int countSize;
             switch (countType) {
-                case 'i' -> count = model[position];
-                case 'U' -> count = model[position] & 0xFF;
-                case 'I' -> count = buffer.getShort(position);
-                case 'l' -> count = buffer.getInt(position);
-                case 'L' -> count = buffer.getLong(position);
-                default -> throw new IllegalArgumentException(key + " has count type " + countType);
+                case 'i' -> { count = model[position]; countSize = 1; }
+                case 'U' -> { count = model[position] & 0xFF; countSize = 1; }
+                case 'I' -> { count = buffer.getShort(position); countSize = 2; }
+                case 'l' -> { count = buffer.getInt(position); countSize = 4; }
+                case 'L' -> { count = buffer.getLong(position); countSize = 8; }
+                default -> throw new IllegalArgumentException("an array count of type " + countType + " at offset " + position);
             }
-            position += switch (countType) {
-                case 'i', 'U' -> 1;
-                case 'I' -> 2;
-                case 'l' -> 4;
-                default -> 8;
-            };
+            position += countSize;
             int size = switch (type) {
                 case 'd', 'l' -> 4;
                 case 'D', 'L' -> 8;
-                case 'i', 'U' -> 1;
+                case 'i', 'U', 'C' -> 1;
                 case 'I' -> 2;
-                default -> throw new IllegalArgumentException(key + " has element type " + type);
+                default -> throw new IllegalArgumentException("an array of element type " + type + " at offset " + position);
             };
             if (count < 0 || count > (model.length - position) / size) {
-                throw new IllegalArgumentException(key + " claims " + count + " elements, more than the model holds");
+                throw new IllegalArgumentException("an array claims " + count + " elements, more than the model holds");
             }
-            double[] values = new double[(int) count];
-            for (int i = 0; i < values.length; i++, position += size) {
-                values[i] = switch (type) {
-                    case 'd' -> buffer.getFloat(position);
-                    case 'D' -> buffer.getDouble(position);
-                    case 'l' -> buffer.getInt(position);
-                    case 'L' -> buffer.getLong(position);
-                    case 'i' -> model[position];
-                    case 'U' -> model[position] & 0xFF;
-                    default -> buffer.getShort(position);
-                };
+            String key = keyBefore(model, at, keyBytes);
+            if (key != null) {
+                double[] values = new double[(int) count];
+                int p = position;
+                for (int i = 0; i < values.length; i++, p += size) {
+                    values[i] = switch (type) {
+                        case 'd' -> buffer.getFloat(p);
+                        case 'D' -> buffer.getDouble(p);
+                        case 'l' -> buffer.getInt(p);
+                        case 'L' -> buffer.getLong(p);
+                        case 'i' -> model[p];
+                        case 'U', 'C' -> model[p] & 0xFF;
+                        default -> buffer.getShort(p);
+                    };
+                }
+                arrays.get(key).add(values);
             }
-            arrays.add(values);
+            from = position + (int) count * size;
         }
         return arrays;
+    }
+
+    private static String keyBefore(byte[] model, int at, Map<String, byte[]> keys) {
+        for (Map.Entry<String, byte[]> key : keys.entrySet()) {
+            byte[] bytes = key.getValue();
+            int start = at - bytes.length;
+            if (start >= 0 && java.util.Arrays.equals(model, start, at, bytes, 0, bytes.length)) {
+                return key.getKey();
+            }
+        }
+        return null;
     }
 
     private static int indexOf(byte[] haystack, byte[] needle, int from) {
