@@ -18,7 +18,7 @@ import dev.cairn.api.CairnConfiguration;
 import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.engine.json.JsonCodec;
 import dev.cairn.engine.materializers.MaterializerRegistry;
-import dev.cairn.engine.metadata.SqliteMetadataStore;
+import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
 import dev.cairn.engine.plugins.Plugins;
 import dev.cairn.engine.stores.ArtifactStores;
 

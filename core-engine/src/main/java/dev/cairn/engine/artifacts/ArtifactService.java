@@ -122,9 +122,21 @@ public final class ArtifactService {
             long size = files.stream().mapToLong(Manifest.FileEntry::size).sum();
             String contentHash = ContentHash.of(files);
             Instant now = clock.instant();
-            ArtifactVersionRecord reserved = metadata.reserveArtifactVersion(new NewArtifactVersion(
-                    id, request.name(), request.explicitVersion(), store.rootUri(), request.type().getTypeName(), materializer.id(),
-                    materializer.version(), materializer.artifactType(), contentHash, size, extracted, request.producerStepRunId(), now, false));
+            ArtifactVersionRecord reserved = metadata.reserveArtifactVersion(NewArtifactVersion.builder()
+                    .id(id)
+                    .name(request.name())
+                    .explicitVersion(request.explicitVersion())
+                    .storeUri(store.rootUri())
+                    .dataType(request.type().getTypeName())
+                    .materializerId(materializer.id())
+                    .materializerVersion(materializer.version())
+                    .artifactType(materializer.artifactType())
+                    .contentHash(contentHash)
+                    .size(size)
+                    .metadata(extracted)
+                    .producerStepRunId(request.producerStepRunId())
+                    .createdAt(now)
+                    .build());
             try {
                 List<Manifest.VisualizationEntry> visualizationEntries = writeVisualizations(draft, visualizations);
                 Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id.toString(), request.name(), reserved.version(),

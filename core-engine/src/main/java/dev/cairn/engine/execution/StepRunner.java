@@ -156,9 +156,12 @@ public final class StepRunner {
 
     private Outcome cached(RunState state, CompiledStep step, StepRunRecord record, StepCache.Hit hit, List<StepInputRecord> inputs) {
         java.time.Instant now = clock.instant();
-        StepRunRecord cached = new StepRunRecord(record.id(), record.runId(), record.stepName(), record.position(), record.upstreamSteps(),
-                StepStatus.CACHED, Optional.of(now), Optional.of(now), record.parameters(), Optional.empty(), record.cacheKey(), record.cachedFrom(),
-                record.cacheNote());
+        StepRunRecord cached = record.toBuilder()
+                .status(StepStatus.CACHED)
+                .startedAt(now)
+                .endedAt(now)
+                .error(Optional.empty())
+                .build();
         List<StepOutputRecord> outputRecords = new ArrayList<>();
         hit.outputs().forEach((name, artifact) -> outputRecords.add(new StepOutputRecord(record.id(), name, artifact.id())));
         List<MetadataStore.StepCompletion> batch = state.defer(new MetadataStore.StepCompletion(cached, List.of(), inputs, outputRecords));
@@ -240,10 +243,10 @@ public final class StepRunner {
     }
 
     private static ArtifactVersionRecord readyRecord(ArtifactService.SavedArtifact artifact) {
-        ArtifactVersionRecord r = artifact.record();
-        return new ArtifactVersionRecord(r.id(), r.name(), r.version(), Optional.of(artifact.uri()), r.storeUri(), r.dataType(), r.materializerId(),
-                r.materializerVersion(), r.artifactType(), r.contentHash(), r.size(), r.metadata(), r.producerStepRunId(), r.createdAt(),
-                dev.cairn.api.metadata.ArtifactState.READY, r.registered());
+        return artifact.record().toBuilder()
+                .uri(artifact.uri())
+                .state(dev.cairn.api.metadata.ArtifactState.READY)
+                .build();
     }
 
     private Object[] arguments(CompiledStep step, Map<String, ArtifactVersionRecord> inputArtifacts) {
