@@ -202,6 +202,7 @@ public final class ArtifactVersionRecord {
     }
 
     /** Builds a {@link ArtifactVersionRecord}; not thread-safe. */
+    @SuppressWarnings("NullAway.Init") // required fields are checked by build()
     public static final class Builder {
         private UUID id;
         private String name;

@@ -205,6 +205,7 @@ public final class NewArtifactVersion {
     }
 
     /** Builds a {@link NewArtifactVersion}; not thread-safe. */
+    @SuppressWarnings("NullAway.Init") // required fields are checked by build()
     public static final class Builder {
         private UUID id;
         private String name;

@@ -191,6 +191,7 @@ public final class StepRunRecord {
     }
 
     /** Builds a {@link StepRunRecord}; not thread-safe. */
+    @SuppressWarnings("NullAway.Init") // required fields are checked by build()
     public static final class Builder {
         private UUID id;
         private UUID runId;

@@ -36,6 +36,12 @@ public interface SqlDialect {
     void lockArtifactName(SqlSession session, String name) throws SQLException;
 
     /**
+     * Serializes schema migration across processes for the rest of the current write transaction. SQLite: nothing to
+     * do ({@code BEGIN IMMEDIATE} holds the write lock); a server database takes an advisory lock.
+     */
+    void lockSchemaMigration(SqlSession session) throws SQLException;
+
+    /**
      * {@code insert} (an {@code INSERT … VALUES (…)} or {@code INSERT … SELECT …}) that does nothing when a row with
      * the same {@code conflictColumns} exists.
      */

@@ -41,6 +41,11 @@ public final class SqliteDialect implements SqlDialect {
     }
 
     @Override
+    public void lockSchemaMigration(SqlSession session) {
+        // BEGIN IMMEDIATE took the database's only write lock
+    }
+
+    @Override
     public String insertIgnoringConflict(String insert, String conflictColumns) {
         return insert + " ON CONFLICT (" + conflictColumns + ") DO NOTHING";
     }
