@@ -126,8 +126,10 @@ class HdfsStoreFaultTest {
     void aNameNodeRestartBetweenTwoOperationsIsRetriedUntilItIsBack() throws Exception {
         MiniDFSCluster mini = cluster.cluster();
         ExecutorService restarter = Executors.newSingleThreadExecutor();
-        // Up to 12 attempts with 200..800 ms between them: about 8 s, longer than a restart of the MiniDFSCluster.
-        try (ArtifactStore store = provider.create(cluster.uri("/namenode-restart/store"), settings(12, 200))) {
+        // Up to 60 attempts with 200..800 ms between them: about 45 s, far longer than a restart of the MiniDFSCluster
+        // even on a loaded machine (12 attempts, about 8 s, were not always enough there); the store retries until the
+        // NameNode is back however long that takes within the budget.
+        try (ArtifactStore store = provider.create(cluster.uri("/namenode-restart/store"), settings(60, 200))) {
             commit(store, "artifacts/first/1", "first".getBytes(UTF_8));
 
             mini.shutdownNameNode(0);
