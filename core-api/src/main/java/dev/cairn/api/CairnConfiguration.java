@@ -11,6 +11,7 @@ import java.util.Optional;
 import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.api.spi.CairnPlugin;
 import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to open an engine: where artifacts and metadata live, extra plugins, and parallelism.
@@ -100,10 +101,10 @@ public final class CairnConfiguration {
 
     /** Mutable builder; not thread-safe. */
     public static final class Builder {
-        private Path home;
-        private URI artifactStoreUri;
-        private MetadataStore metadataStore;
-        private Path metadataDatabase;
+        private @Nullable Path home;
+        private @Nullable URI artifactStoreUri;
+        private @Nullable MetadataStore metadataStore;
+        private @Nullable Path metadataDatabase;
         private int parallelism = Runtime.getRuntime().availableProcessors();
         private final List<CairnPlugin> plugins = new ArrayList<>();
         private java.time.Duration cacheLeaseTimeout = java.time.Duration.ofSeconds(30);

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 
 /** Reflection on generic types: raw classes and assignability of full generic types. */
 @API(status = API.Status.INTERNAL, since = "0.1")
@@ -111,7 +112,7 @@ public final class GenericTypes {
     }
 
     /** The type arguments of {@code target} as seen from {@code type}, or null when they cannot be resolved. */
-    private static Type[] supertypeArguments(ParameterizedType type, Class<?> target) {
+    private static Type @Nullable [] supertypeArguments(ParameterizedType type, Class<?> target) {
         Class<?> raw = rawClass(type);
         Map<TypeVariable<?>, Type> bindings = new HashMap<>();
         TypeVariable<?>[] variables = raw.getTypeParameters();
@@ -122,7 +123,7 @@ public final class GenericTypes {
         return supertypeArguments(raw, bindings, target);
     }
 
-    private static Type[] supertypeArguments(Class<?> raw, Map<TypeVariable<?>, Type> bindings, Class<?> target) {
+    private static Type @Nullable [] supertypeArguments(Class<?> raw, Map<TypeVariable<?>, Type> bindings, Class<?> target) {
         if (raw == target) {
             TypeVariable<?>[] variables = raw.getTypeParameters();
             Type[] result = new Type[variables.length];
