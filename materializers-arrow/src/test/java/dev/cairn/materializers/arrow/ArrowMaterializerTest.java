@@ -21,6 +21,8 @@ import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.LoadOptions;
 import dev.cairn.api.artifact.Visualization;
 import dev.cairn.api.artifact.VisualizationType;
+import dev.cairn.testkit.TestingArtifactWriter;
+import dev.cairn.testkit.TestingArtifactReader;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -147,7 +149,7 @@ class ArrowMaterializerTest {
     @Test
     void savingARecordWithAnUnsupportedComponentNamesTheComponentAndType() {
         List<WithThread> rows = List.of(new WithThread(1, Thread.currentThread()));
-        TestingArtifactWriter writer = new TestingArtifactWriter(directory, new TypeLiteral<List<WithThread>>() {}.type());
+        TestingArtifactWriter writer = new TestingArtifactWriter(directory, "test_table", new TypeLiteral<List<WithThread>>() {}.type());
         assertThatThrownBy(() -> materializer.save(rows, writer))
                 .isInstanceOf(CairnException.class)
                 .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.MATERIALIZER_FAILED))
@@ -236,7 +238,7 @@ class ArrowMaterializerTest {
     @ValueSource(strings = {"parquet", "ipc"})
     void aProjectedColumnThatDoesNotExistIsNamed(String format) throws IOException {
         materializer.save(rows(10), new TestingArtifactWriter(directory, ROW_LIST, Map.of("format", format)));
-        TestingArtifactReader reader = new TestingArtifactReader(directory, LoadOptions.DEFAULT.withColumns(List.of("feature1", "nope")));
+        TestingArtifactReader reader = new TestingArtifactReader(directory, "test_table:1", LoadOptions.DEFAULT.withColumns(List.of("feature1", "nope")));
         assertThatThrownBy(() -> materializer.load(Table.class, reader))
                 .isInstanceOf(CairnException.class)
                 .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
@@ -251,7 +253,7 @@ class ArrowMaterializerTest {
     @ValueSource(strings = {"parquet", "ipc"})
     void aRecordThatDoesNotMatchTheStoredSchemaIsATypeMismatch(String format) throws IOException {
         materializer.save(rows(10), new TestingArtifactWriter(directory, ROW_LIST, Map.of("format", format)));
-        assertThatThrownBy(() -> materializer.load(new TypeLiteral<List<WrongType>>() {}.type(), new TestingArtifactReader(directory)))
+        assertThatThrownBy(() -> materializer.load(new TypeLiteral<List<WrongType>>() {}.type(), new TestingArtifactReader(directory, "test_table:1")))
                 .isInstanceOf(CairnException.class)
                 .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH))
                 .hasMessageContaining("test_table:1")

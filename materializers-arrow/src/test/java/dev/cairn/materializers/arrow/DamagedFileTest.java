@@ -14,6 +14,8 @@ import java.util.Map;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
+import dev.cairn.testkit.TestingArtifactWriter;
+import dev.cairn.testkit.TestingArtifactReader;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.table.Table;
 import org.junit.jupiter.api.AfterEach;

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.cairn.testkit.TestingArtifactWriter;
+import dev.cairn.testkit.TestingArtifactReader;
 
 /**
  * Readers nobody here wrote: DuckDB reads every kind of Parquet artifact with the same rows and types, and reads an

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
+import dev.cairn.testkit.TestingArtifactWriter;
+import dev.cairn.testkit.TestingArtifactReader;
 
 /**
  * A table larger than the heap saves and loads: surefire runs this class alone in a JVM with {@code -Xmx128m}

@@ -20,6 +20,8 @@ import java.util.Map;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.LoadOptions;
+import dev.cairn.testkit.TestingArtifactWriter;
+import dev.cairn.testkit.TestingArtifactReader;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
