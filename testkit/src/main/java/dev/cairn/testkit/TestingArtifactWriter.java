@@ -30,6 +30,8 @@ public final class TestingArtifactWriter implements ArtifactWriter {
     private final Map<String, String> options;
     private final List<String> created = new ArrayList<>();
     private final List<String> open = new ArrayList<>();
+    private long bytesLeft = Long.MAX_VALUE;
+    private long bytesWritten;
 
     /** A writer for an artifact named {@code artifact}, without options. */
     public TestingArtifactWriter(Path directory, Type type) {
@@ -76,11 +78,13 @@ public final class TestingArtifactWriter implements ArtifactWriter {
 
             @Override
             public void write(int b) throws IOException {
+                use(1);
                 out.write(b);
             }
 
             @Override
             public void write(byte[] bytes, int offset, int length) throws IOException {
+                use(length);
                 out.write(bytes, offset, length);
             }
 
@@ -113,6 +117,32 @@ public final class TestingArtifactWriter implements ArtifactWriter {
     @Override
     public Map<String, String> options() {
         return options;
+    }
+
+    /**
+     * Makes every write fail with an {@link IOException} ("No space left on device") once {@code bytes} more bytes
+     * were written, across all files, as a full disk does. Returns this writer.
+     */
+    public TestingArtifactWriter failingAfter(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes is negative: " + bytes);
+        }
+        this.bytesLeft = bytes;
+        return this;
+    }
+
+    /** Bytes written so far, across all files. */
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    private void use(int length) throws IOException {
+        if (length > bytesLeft) {
+            bytesLeft = 0;
+            throw new IOException("No space left on device (simulated by TestingArtifactWriter after " + bytesWritten + " bytes)");
+        }
+        bytesLeft -= length;
+        bytesWritten += length;
     }
 
     /** The directory the files are written to. */
