@@ -3,13 +3,11 @@ package com.example.cairnplugin;
 import java.io.*;
 import java.net.URI;
 import java.nio.file.*;
-import java.time.Clock;
-import java.time.Duration;
+import java.time.*;
 import java.util.*;
 import java.util.stream.Stream;
 
-import dev.cairn.api.CairnException;
-import dev.cairn.api.ErrorCode;
+import dev.cairn.api.*;
 import dev.cairn.api.spi.*;
 import dev.cairn.api.spi.support.StagedArtifactDraft;
 
@@ -21,7 +19,7 @@ public record DirectoryStore(Path root, Clock clock) implements ArtifactStore {
 
     @Override
     public URI rootUri() {
-        return URI.create("dir://" + root.toUri().getRawPath());
+        return URI.create("dir://" + root.toUri().getRawPath().replaceFirst("/?$", "/"));
     }
 
     @Override
@@ -128,10 +126,13 @@ public record DirectoryStore(Path root, Clock clock) implements ArtifactStore {
             Files.createDirectories(path(target).getParent());
             try {
                 Files.move(directory, path(target), StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                throw targetExists(target, e);
             } catch (NoSuchFileException e) {
                 throw stagingGone(target, e);
+            } catch (IOException e) {
+                if (exists(target)) { // another commit took the target first
+                    throw targetExists(target, e);
+                }
+                throw e;
             }
             return target;
         }

@@ -1,10 +1,14 @@
 package com.example.cairnplugin;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactStore;
 import dev.cairn.api.spi.ArtifactStoreProvider;
 import dev.cairn.api.spi.CairnPlugin;
@@ -23,7 +27,7 @@ public final class ExamplePlugin implements CairnPlugin {
         return List.of(new DirectoryStoreProvider());
     }
 
-    /** Opens {@link DirectoryStore}s for {@code dir:///path/} URIs. */
+    /** Opens {@link DirectoryStore}s for {@code dir:///path/} URIs, creating the directory. */
     public static final class DirectoryStoreProvider implements ArtifactStoreProvider {
         @Override
         public Set<String> schemes() {
@@ -32,7 +36,14 @@ public final class ExamplePlugin implements CairnPlugin {
 
         @Override
         public ArtifactStore create(URI rootUri, StoreContext context) {
-            return new DirectoryStore(Path.of(rootUri.getPath()), context.clock());
+            Path root = Path.of(rootUri.getPath());
+            try {
+                Files.createDirectories(root.resolve(".staging"));
+            } catch (IOException e) {
+                throw new CairnException(ErrorCode.STORE_FAILURE, "Cannot create the artifact store " + rootUri + ": " + e
+                        + "; check that the path is a writable directory", e);
+            }
+            return new DirectoryStore(root, context.clock());
         }
     }
 }

@@ -74,7 +74,7 @@ public final class PropertiesMaterializer implements Materializer<Properties> {
                     + "' does not announce the " + body.getBytes(UTF_8).length + " bytes that follow (truncated or corrupted)");
         }
         Properties properties = new Properties();
-        for (String line : body.split("\n")) {
+        for (String line : body.isEmpty() ? new String[0] : body.split("\n")) {
             int equals = line.indexOf('=');
             if (line.isEmpty() || equals < 0) {
                 throw damaged(reader, "line '" + line + "' is not key=value");

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * for an incomplete write, and non-null metadata (JSON values) and visualizations. It needs JUnit 5 and AssertJ.
  *
  * <p>Override {@link #assertSameValue} when {@code equals} is not the right comparison (arrays are compared by
- * content already), {@link #release} when values hold resources, and {@link #detectsTruncation} for a format that
- * cannot tell a truncated file from a shorter value.
+ * content already), {@link #release} when values hold resources, and {@link #detectsTruncation} /
+ * {@link #detectsCorruption} for a format that cannot tell a damaged file from another value.
  *
  * @param <T> the materializer's value type
  */
@@ -92,6 +92,14 @@ public abstract class MaterializerContract<T> {
      * markers (raw bytes, a single JSON number) cannot tell, and relies on the engine's manifest hashes instead.
      */
     protected boolean detectsTruncation(Sample<T> sample) {
+        return true;
+    }
+
+    /**
+     * Whether loading {@code sample} from a file overwritten with garbage of the same length fails. True by default;
+     * only a format in which every byte string is a valid value (raw bytes) cannot tell.
+     */
+    protected boolean detectsCorruption(Sample<T> sample) {
         return true;
     }
 
@@ -274,7 +282,7 @@ public abstract class MaterializerContract<T> {
         int index = 0;
         for (Sample<T> sample : samples()) {
             try {
-                if (truncation && !detectsTruncation(sample)) {
+                if (truncation ? !detectsTruncation(sample) : !detectsCorruption(sample)) {
                     continue;
                 }
                 Path original = directory(how + "-" + index + "-original");

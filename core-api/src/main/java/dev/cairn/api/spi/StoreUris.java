@@ -3,7 +3,7 @@ package dev.cairn.api.spi;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
-import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,10 +15,14 @@ import org.jspecify.annotations.Nullable;
 
 /** The URI rule of {@link ArtifactStore}'s defaults: lexical, name by name, no links followed. */
 final class StoreUris {
+    /** Characters other than ASCII letters and digits that stay as they are in a path name (RFC 3986 pchar). */
+    private static final String PATH_CHARACTERS = "-._~!$&'()*+,;=:@";
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
     private StoreUris() {}
 
     static URI resolve(URI root, String relativePath) {
-        return build(root, names(root.getPath()), List.of(relativePath.split("/", -1)));
+        return build(root, List.of(relativePath.split("/", -1)));
     }
 
     static URI checkInside(URI root, URI uri) {
@@ -45,24 +49,30 @@ final class StoreUris {
         if (names.size() < rootNames.size() || !names.subList(0, rootNames.size()).equals(rootNames)) {
             throw refused(root, uri, "it resolves outside the root");
         }
-        return build(root, rootNames, names.subList(rootNames.size(), names.size()));
+        return build(root, names.subList(rootNames.size(), names.size()));
     }
 
-    private static URI build(URI root, List<String> rootNames, List<String> relativeNames) {
+    /** The root's text followed by the percent-encoded names: the URI form every store produces. */
+    private static URI build(URI root, List<String> relativeNames) {
         if (relativeNames.isEmpty()) {
             return root;
         }
-        StringBuilder path = new StringBuilder("/");
-        for (String name : rootNames) {
-            path.append(name).append('/');
+        String rootText = root.toString();
+        StringBuilder uri = new StringBuilder(rootText.endsWith("/") ? rootText : rootText + "/");
+        for (int i = 0; i < relativeNames.size(); i++) {
+            if (i > 0) {
+                uri.append('/');
+            }
+            for (byte b : relativeNames.get(i).getBytes(StandardCharsets.UTF_8)) {
+                char c = (char) (b & 0xff);
+                if (c < 0x80 && (Character.isLetterOrDigit(c) || PATH_CHARACTERS.indexOf(c) >= 0)) {
+                    uri.append(c);
+                } else {
+                    uri.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+                }
+            }
         }
-        path.append(String.join("/", relativeNames));
-        try {
-            return new URI(root.getScheme(), root.getAuthority(), path.toString(), null, null);
-        } catch (URISyntaxException e) {
-            throw new CairnException(ErrorCode.PATH_OUTSIDE_STORE, "Path '" + RelativePaths.printable(path.toString())
-                    + "' cannot be a URI under the artifact store " + root + ": " + e.getMessage(), e);
-        }
+        return URI.create(uri.toString());
     }
 
     private static List<String> names(String path) {
