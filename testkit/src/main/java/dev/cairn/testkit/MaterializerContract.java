@@ -216,7 +216,7 @@ public abstract class MaterializerContract<T> {
             }
             assertThatThrownBy(() -> releaseQuietly(materializer.load(sample.type(), new TestingArtifactReader(directory, "sample:1"))))
                     .as("load(%s) with its files deleted", sample.description())
-                    .satisfies(e -> assertThat(hasMissingFileSignal(e) || (e instanceof CairnException && e.getMessage().contains("sample:1")))
+                    .satisfies(e -> assertThat(hasMissingFileSignal(e) || (e instanceof CairnException && String.valueOf(e.getMessage()).contains("sample:1")))
                             .as("a NoSuchFileException (which the engine maps to INTEGRITY_VIOLATION) or a CairnException naming"
                                     + " the artifact, got %s", e).isTrue());
         } finally {

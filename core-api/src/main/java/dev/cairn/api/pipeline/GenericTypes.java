@@ -17,7 +17,11 @@ import org.jspecify.annotations.Nullable;
 public final class GenericTypes {
     private GenericTypes() {}
 
-    /** The raw class of a type (upper bound for variables and wildcards). */
+    /**
+     * The raw class of a type (upper bound for variables and wildcards).
+     *
+     * @throws IllegalArgumentException for a {@link Type} implementation other than the JDK's five kinds (a programming error)
+     */
     public static Class<?> rawClass(Type type) {
         if (type instanceof Class<?> c) {
             return c;

@@ -116,7 +116,7 @@ class ArrowMaterializerTest {
         assertThat(writer.created()).containsExactly(format.equals("ipc") ? "data.arrow" : "data.parquet");
         assertThat(writer.open()).isEmpty();
 
-        TestingArtifactReader reader = new TestingArtifactReader(directory);
+        TestingArtifactReader reader = new TestingArtifactReader(directory, "test_table:1");
         @SuppressWarnings("unchecked")
         List<Rich> loaded = (List<Rich>) materializer.load(RICH_LIST, reader);
 
@@ -201,7 +201,7 @@ class ArrowMaterializerTest {
         @SuppressWarnings("unchecked")
         List<Row> head = (List<Row>) saveAndLoad(rows, ROW_LIST, Map.of("format", format), ROW_LIST, LoadOptions.DEFAULT.withRowLimit(70_000));
         assertThat(head).hasSize(70_000).isEqualTo(rows.subList(0, 70_000));
-        try (Table table = (Table) materializer.load(Table.class, new TestingArtifactReader(directory, LoadOptions.DEFAULT.withRowLimit(5)))) {
+        try (Table table = (Table) materializer.load(Table.class, new TestingArtifactReader(directory, "test_table:1", LoadOptions.DEFAULT.withRowLimit(5)))) {
             assertThat(table.getRowCount()).isEqualTo(5);
         }
     }
@@ -213,9 +213,9 @@ class ArrowMaterializerTest {
             rows.add(new Measurement("sensor-" + (i * 7919 % 100_003), Math.sin(i) * 1000, (long) i * 31));
         }
         materializer.save(rows, new TestingArtifactWriter(directory, new TypeLiteral<List<Measurement>>() {}.type()));
-        TestingArtifactReader full = new TestingArtifactReader(directory);
+        TestingArtifactReader full = new TestingArtifactReader(directory, "test_table:1");
         materializer.load(new TypeLiteral<List<Measurement>>() {}.type(), full);
-        TestingArtifactReader projected = new TestingArtifactReader(directory, LoadOptions.DEFAULT.withColumns(List.of("count")));
+        TestingArtifactReader projected = new TestingArtifactReader(directory, "test_table:1", LoadOptions.DEFAULT.withColumns(List.of("count")));
         try (Table table = (Table) materializer.load(Table.class, projected)) {
             assertThat(table.getSchema().getFields()).extracting(Field::getName).containsExactly("count");
             assertThat(table.getRowCount()).isEqualTo(100_000);
@@ -226,7 +226,7 @@ class ArrowMaterializerTest {
     @Test
     void tableLoadsWithChosenColumnsInTheRequestedOrder() throws IOException {
         materializer.save(rows(10), new TestingArtifactWriter(directory, ROW_LIST));
-        TestingArtifactReader reader = new TestingArtifactReader(directory, LoadOptions.DEFAULT.withColumns(List.of("target", "feature1")));
+        TestingArtifactReader reader = new TestingArtifactReader(directory, "test_table:1", LoadOptions.DEFAULT.withColumns(List.of("target", "feature1")));
         try (VectorSchemaRoot root = (VectorSchemaRoot) materializer.load(VectorSchemaRoot.class, reader)) {
             assertThat(root.getSchema().getFields()).extracting(Field::getName).containsExactly("target", "feature1");
             assertThat(((IntVector) root.getVector("feature1")).get(9)).isEqualTo(9);
@@ -260,7 +260,7 @@ class ArrowMaterializerTest {
                 .hasMessageContaining("WrongType.feature1")
                 .hasMessageContaining("utf8")
                 .hasMessageContaining("int32");
-        assertThatThrownBy(() -> materializer.load(new TypeLiteral<List<Missing>>() {}.type(), new TestingArtifactReader(directory)))
+        assertThatThrownBy(() -> materializer.load(new TypeLiteral<List<Missing>>() {}.type(), new TestingArtifactReader(directory, "test_table:1")))
                 .isInstanceOf(CairnException.class)
                 .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH))
                 .hasMessageContaining("Missing.nothere");
@@ -271,7 +271,7 @@ class ArrowMaterializerTest {
         record Nullable(Integer count) {}
         record Primitive(int count) {}
         materializer.save(List.of(new Nullable(1), new Nullable(null)), new TestingArtifactWriter(directory, new TypeLiteral<List<Nullable>>() {}.type()));
-        assertThatThrownBy(() -> materializer.load(new TypeLiteral<List<Primitive>>() {}.type(), new TestingArtifactReader(directory)))
+        assertThatThrownBy(() -> materializer.load(new TypeLiteral<List<Primitive>>() {}.type(), new TestingArtifactReader(directory, "test_table:1")))
                 .isInstanceOf(CairnException.class)
                 .hasMessageContaining("Primitive.count").hasMessageContaining("null").hasMessageContaining("boxed");
     }
@@ -283,7 +283,7 @@ class ArrowMaterializerTest {
             try (Table table = sampleTable(5)) {
                 materializer.save(table, new TestingArtifactWriter(dir, Table.class, Map.of("format", format)));
                 assertThat(table.getRowCount()).as("the saved table is left intact").isEqualTo(5);
-                try (Table loaded = (Table) materializer.load(Table.class, new TestingArtifactReader(dir))) {
+                try (Table loaded = (Table) materializer.load(Table.class, new TestingArtifactReader(dir, "test_table:1"))) {
                     assertThat(loaded.getSchema()).isEqualTo(table.getSchema());
                     assertThat(loaded.contentToTSVString()).isEqualTo(table.contentToTSVString());
                 }

@@ -116,7 +116,7 @@ class DuckDbInteropTest {
     void duckDbReadsATableArtifactAndAManyRowGroupArtifact() throws Exception {
         List<ArrowMaterializerTest.Row> rows = ArrowMaterializerTest.rows(300_000);
         materializer.save(rows, new TestingArtifactWriter(directory, ArrowMaterializerTest.ROW_LIST));
-        try (Table table = (Table) materializer.load(Table.class, new TestingArtifactReader(directory))) {
+        try (Table table = (Table) materializer.load(Table.class, new TestingArtifactReader(directory, "test_table:1"))) {
             Path tableDir = directory.resolve("table");
             materializer.save(table, new TestingArtifactWriter(tableDir, Table.class));
             for (Path dir : List.of(directory, tableDir)) {
