@@ -1,5 +1,9 @@
 /**
- * Contract test kits for plugin authors: abstract JUnit 5 classes that check an implementation of a Cairn SPI
- * against the whole contract. Depend on {@code cairn-testkit} in test scope and extend one class.
+ * Contract test kits for plugin authors: extend {@link dev.cairn.testkit.ArtifactStoreContract} or
+ * {@link dev.cairn.testkit.MaterializerContract} in a test class and the whole SPI contract is checked. Every type here
+ * is non-null unless annotated {@code @Nullable}.
  */
+@NullMarked
 package dev.cairn.testkit;
+
+import org.jspecify.annotations.NullMarked;

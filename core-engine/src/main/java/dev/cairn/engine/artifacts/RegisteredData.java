@@ -150,8 +150,20 @@ public final class RegisteredData {
         extracted.put(FILES_KEY, entries.size());
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        ArtifactVersionRecord reserved = metadata.reserveArtifactVersion(new NewArtifactVersion(id, name, Optional.empty(), store.rootUri(),
-                DATA_TYPE, MATERIALIZER_ID, MATERIALIZER_VERSION, ArtifactType.DATA, contentHash, size, extracted, Optional.empty(), now, true));
+        ArtifactVersionRecord reserved = metadata.reserveArtifactVersion(NewArtifactVersion.builder()
+                .id(id)
+                .name(name)
+                .storeUri(store.rootUri())
+                .dataType(DATA_TYPE)
+                .materializerId(MATERIALIZER_ID)
+                .materializerVersion(MATERIALIZER_VERSION)
+                .artifactType(ArtifactType.DATA)
+                .contentHash(contentHash)
+                .size(size)
+                .metadata(extracted)
+                .createdAt(now)
+                .registered(true)
+                .build());
         URI sidecar = null;
         try {
             Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id.toString(), name, reserved.version(), DATA_TYPE, MATERIALIZER_ID,
@@ -291,7 +303,7 @@ public final class RegisteredData {
                 URI source = store.checkInside(base.resolve(encode(entry.path())));
                 try (InputStream in = store.openRead(source)) {
                     Files.copy(in, destination, StandardCopyOption.REPLACE_EXISTING);
-                } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+                } catch (java.nio.file.NoSuchFileException e) {
                     throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Registered " + described + " is missing file " + source
                             + ": the data was moved or deleted after it was registered", e);
                 }

@@ -1,0 +1,157 @@
+package dev.cairn.engine.metadata.sqlite;
+
+import java.util.List;
+
+import dev.cairn.engine.metadata.jdbc.SchemaMigration;
+
+/**
+ * The SQLite metadata schema as an ordered list of migrations; {@link #MIGRATIONS} ends at the version this code writes.
+ *
+ * <p>Conventions: ids are lower-case UUID text; instants are INTEGER nanoseconds since the epoch (exact for
+ * any {@link java.time.Instant} between 1677 and 2262); enums are stored by name; maps and lists are canonical
+ * JSON text; booleans are 0 or 1.
+ *
+ * <p>Every lookup the store makes has an index, and an index exists only for a lookup, because each one costs
+ * a page write per insert. Two references therefore have no foreign key: {@code step_runs.cached_from}, because
+ * SQLite rewrites every index entry of a row when an update sets a self-referencing foreign key column, which
+ * would triple the pages written by each step-status update; and {@code step_outputs.artifact_id}, because
+ * deleting an abandoned version would then scan {@code step_outputs} without an index on that column. The store
+ * itself only records an output whose artifact version is {@code READY}; {@code PENDING} versions are deleted when
+ * abandoned, and a prune deletes a {@code READY} version together with the step-output rows that name it (one scan of
+ * {@code step_outputs} per batch of versions), so no output refers to a missing version.
+ */
+final class SqliteSchema {
+    private SqliteSchema() {}
+
+    static final SchemaMigration V1 = new SchemaMigration(1, "pipelines, runs, step runs, artifact versions, visualizations, lineage", List.of(
+            """
+            CREATE TABLE pipelines (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL
+            )""",
+            """
+            CREATE TABLE pipeline_runs (
+                id TEXT PRIMARY KEY,
+                pipeline_id INTEGER NOT NULL REFERENCES pipelines (id),
+                status TEXT NOT NULL,
+                started_at INTEGER NOT NULL,
+                ended_at INTEGER,
+                parameters TEXT NOT NULL,
+                error TEXT
+            )""",
+            "CREATE INDEX pipeline_runs_by_start ON pipeline_runs (started_at)",
+            "CREATE INDEX pipeline_runs_by_pipeline ON pipeline_runs (pipeline_id, started_at)",
+            """
+            CREATE TABLE step_runs (
+                id TEXT PRIMARY KEY,
+                run_id TEXT NOT NULL REFERENCES pipeline_runs (id),
+                step_name TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                upstream_steps TEXT NOT NULL,
+                status TEXT NOT NULL,
+                started_at INTEGER,
+                ended_at INTEGER,
+                parameters TEXT NOT NULL,
+                error TEXT,
+                cache_key TEXT,
+                cached_from TEXT,
+                cache_note TEXT
+            )""",
+            "CREATE INDEX step_runs_by_run ON step_runs (run_id, position)",
+            "CREATE INDEX step_runs_by_cache_key ON step_runs (cache_key) WHERE cache_key IS NOT NULL",
+            """
+            CREATE TABLE artifact_versions (
+                seq INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                version TEXT NOT NULL,
+                version_number INTEGER,
+                uri TEXT,
+                store_uri TEXT NOT NULL,
+                data_type TEXT NOT NULL,
+                materializer_id TEXT NOT NULL,
+                materializer_version TEXT NOT NULL,
+                artifact_type TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                metadata TEXT NOT NULL,
+                producer_step_run_id TEXT REFERENCES step_runs (id),
+                created_at INTEGER NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('PENDING', 'READY')),
+                registered INTEGER NOT NULL CHECK (registered IN (0, 1)),
+                CHECK ((state = 'PENDING') = (uri IS NULL)),
+                UNIQUE (name, version)
+            )""",
+            "CREATE INDEX artifact_versions_by_number ON artifact_versions (name, version_number)",
+            "CREATE INDEX artifact_versions_ready ON artifact_versions (name, seq) WHERE state = 'READY'",
+            """
+            CREATE TABLE visualizations (
+                artifact_id TEXT NOT NULL REFERENCES artifact_versions (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                type TEXT NOT NULL,
+                content BLOB NOT NULL,
+                PRIMARY KEY (artifact_id, position)
+            ) WITHOUT ROWID""",
+            """
+            CREATE TABLE step_inputs (
+                step_run_id TEXT NOT NULL REFERENCES step_runs (id),
+                name TEXT NOT NULL,
+                artifact_id TEXT NOT NULL REFERENCES artifact_versions (id),
+                kind TEXT NOT NULL,
+                PRIMARY KEY (step_run_id, name, artifact_id)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX step_inputs_by_artifact ON step_inputs (artifact_id)",
+            """
+            CREATE TABLE step_outputs (
+                step_run_id TEXT NOT NULL REFERENCES step_runs (id),
+                name TEXT NOT NULL,
+                artifact_id TEXT NOT NULL,
+                PRIMARY KEY (step_run_id, name)
+            ) WITHOUT ROWID"""));
+
+    static final SchemaMigration V2 = new SchemaMigration(2, "cache leases", List.of(
+            """
+            CREATE TABLE cache_leases (
+                cache_key TEXT PRIMARY KEY,
+                holder TEXT NOT NULL,
+                expires_at INTEGER NOT NULL
+            ) WITHOUT ROWID"""));
+
+    /**
+     * Prune tombstones and registered data. {@code artifact_deletions} holds a row per artifact version whose
+     * metadata a prune deleted and whose files it has not deleted yet (the next prune finishes them). The unique
+     * index refuses a second registration of one URI, atomically across processes, and serves the lookup by URI.
+     */
+    static final SchemaMigration V3 = new SchemaMigration(3, "prune tombstones, unique registered URIs", List.of(
+            """
+            CREATE TABLE artifact_deletions (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                version TEXT NOT NULL,
+                uri TEXT,
+                store_uri TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                registered INTEGER NOT NULL CHECK (registered IN (0, 1)),
+                deleted_at INTEGER NOT NULL
+            ) WITHOUT ROWID""",
+            "CREATE UNIQUE INDEX artifact_versions_registered_uri ON artifact_versions (uri) WHERE registered = 1"));
+
+    /**
+     * Cache lookups search only the step runs that computed a result. The V1 index also held every {@code CACHED}
+     * step run (they carry the key for provenance), so each re-run from cache made the next lookup of that key
+     * longer and needed a sort; this one holds only {@code COMPLETED} runs, in the order the lookup reads them.
+     */
+    static final SchemaMigration V4 = new SchemaMigration(4, "cache lookups over completed step runs only", List.of(
+            "DROP INDEX step_runs_by_cache_key",
+            "CREATE INDEX step_runs_completed_by_cache_key ON step_runs (cache_key, ended_at)"
+                    + " WHERE status = 'COMPLETED' AND cache_key IS NOT NULL"));
+
+    /** Every migration, in order; the last one's version is the schema version this code reads and writes. */
+    static final SchemaMigration V5 = new SchemaMigration(5, "liveness of running runs", List.of(
+            "ALTER TABLE pipeline_runs ADD COLUMN alive_until INTEGER",
+            "CREATE INDEX pipeline_runs_running ON pipeline_runs (alive_until) WHERE status = 'RUNNING' AND alive_until IS NOT NULL"));
+
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5);
+}
