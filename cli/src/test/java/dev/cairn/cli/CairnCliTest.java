@@ -156,7 +156,7 @@ class CairnCliTest {
                 new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
         assertThat(code).isZero();
         List<Map<String, Object>> runs = JSON.readValue(out.toString(), new TypeReference<>() {});
-        assertThat(runs).as("the quickstart's runs, in the home given after the command").hasSize(4);
+        assertThat(runs).as("the quickstart's runs (4 examples + 2 model pipelines), in the home given after the command").hasSize(6);
 
         StringWriter empty = new StringWriter();
         code = CairnCli.execute(new String[] {"--home", elsewhere.toString(), "artifacts", "list", "--json"}, new PrintWriter(empty, true),

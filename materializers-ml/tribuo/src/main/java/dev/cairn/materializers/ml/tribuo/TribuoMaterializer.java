@@ -103,6 +103,17 @@ public final class TribuoMaterializer implements Materializer<Model<?>> {
         } catch (IOException | RuntimeException e) {
             throw ModelFiles.corrupted(reader, sidecar.modelFile(), e);
         }
+        if (ONNX_FILE.equals(sidecar.properties().get("onnx_export"))) {
+            // The export is not needed to load the model, but a damaged one must not be served as if it were intact.
+            try (InputStream in = reader.open(ONNX_FILE)) {
+                ai.onnx.proto.OnnxMl.ModelProto onnx = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(in);
+                if (!onnx.hasGraph() || onnx.getIrVersion() <= 0) {
+                    throw new IllegalStateException("it has no graph or no IR version");
+                }
+            } catch (IOException | RuntimeException e) {
+                throw ModelFiles.corrupted(reader, ONNX_FILE, e);
+            }
+        }
         Class<?> raw = type instanceof ParameterizedType parameterized ? (Class<?>) parameterized.getRawType() : type instanceof Class<?> c ? c : Model.class;
         if (!raw.isInstance(model)) {
             throw new CairnException(ErrorCode.TYPE_MISMATCH, "Artifact " + reader.artifactName() + " holds a " + model.getClass().getName()
