@@ -370,6 +370,36 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override
+    public dev.cairn.api.run.RunPage listRuns(dev.cairn.api.run.RunQuery query) {
+        requireNonNull(query, "query is null");
+        return database.read("list a page of runs", connection -> {
+            StringBuilder sql = new StringBuilder(RUN_SELECT).append(" WHERE 1 = 1");
+            query.pipelineName().ifPresent(name -> sql.append(" AND p.name = ?"));
+            query.status().ifPresent(status -> sql.append(" AND r.status = ?"));
+            // started_at <= t AND (started_at < t OR id < i): the range on started_at can use its index
+            query.after().ifPresent(position -> sql.append(" AND r.started_at <= ? AND (r.started_at < ? OR r.id < ?)"));
+            sql.append(" ORDER BY r.started_at DESC, r.id DESC LIMIT ?");
+            PreparedStatement statement = connection.prepare(sql.toString());
+            int index = 1;
+            if (query.pipelineName().isPresent()) {
+                statement.setString(index++, query.pipelineName().get());
+            }
+            if (query.status().isPresent()) {
+                statement.setString(index++, query.status().get().name());
+            }
+            if (query.after().isPresent()) {
+                dev.cairn.api.run.RunQuery.Position position = query.after().get();
+                long startedAt = ColumnCodec.epochNanos(position.startedAt(), "cursor start time", "of the run page");
+                statement.setLong(index++, startedAt);
+                statement.setLong(index++, startedAt);
+                statement.setString(index++, position.id().toString());
+            }
+            statement.setInt(index, query.limit() + 1);
+            return dev.cairn.api.run.RunPage.of(all(statement, this::run), query.limit());
+        });
+    }
+
+    @Override
     public List<StepRunRecord> listStepRuns(UUID runId) {
         requireNonNull(runId, "runId is null");
         return database.read("list step runs of run " + runId, connection -> {
