@@ -19,7 +19,7 @@ public final class Layout {
                 + "<meta name=\"htmx-config\" content='{\"includeIndicatorStyles\":false,\"allowEval\":false,\"allowScriptTags\":false,\"selfRequestsOnly\":true}'>"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + Html.line(title) + " · Cairn</title>"
-                + "<link rel=\"stylesheet\" href=\"/static/dashboard.css\">"
+                + "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/dashboard.css\">"
                 + "<script src=\"/static/htmx.min.js\"></script><script src=\"/static/sse.js\"></script>"
                 + "<script src=\"/static/dashboard.js\" defer></script></head><body>"
                 + "<nav><a class=\"brand\" href=\"/runs\">Cairn</a><a href=\"/runs\">Runs</a><a href=\"/artifacts\">Artifacts</a>"
