@@ -15,7 +15,8 @@ import org.apiguardian.api.API;
 /** The {@code cairn} command line. */
 @Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0-SNAPSHOT",
         description = "Run pipelines and inspect the runs and artifacts Cairn stored.",
-        subcommands = {QuickstartCommand.class, RunCommand.class, RunsCommand.class, ArtifactsCommand.class, ArtifactCommand.class, LineageCommand.class})
+        subcommands = {QuickstartCommand.class, RunCommand.class, RunsCommand.class, ArtifactsCommand.class, ArtifactCommand.class, LineageCommand.class,
+                DashboardCommand.class})
 @API(status = API.Status.STABLE, since = "0.1")
 public final class CairnCli implements Callable<Integer> {
     @Option(names = "--home", description = "Cairn home with the embedded stores (default: $CAIRN_HOME or ./.cairn)")
