@@ -10,7 +10,6 @@ import java.util.UUID;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.Client;
 import dev.cairn.api.artifact.ArtifactVersion;
-import dev.cairn.api.artifact.Visualization;
 import dev.cairn.api.lineage.LineageEdge;
 import dev.cairn.api.lineage.LineageNode;
 import dev.cairn.api.metadata.PipelineRunRecord;
@@ -299,9 +298,5 @@ public final class JsonApi {
         json.put("lines", lines);
         json.put("axis", scene.axis().stream().map(label -> new Object[] {label.x(), label.y(), label.text()}).toList());
         return json;
-    }
-
-    static Map<String, Object> visualization(Visualization visualization) {
-        return Map.of("name", visualization.name(), "type", visualization.type().name());
     }
 }

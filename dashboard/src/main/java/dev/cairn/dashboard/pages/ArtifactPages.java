@@ -2,10 +2,8 @@ package dev.cairn.dashboard.pages;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +17,6 @@ import dev.cairn.api.Client;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.artifact.Visualization;
-import dev.cairn.api.artifact.VisualizationType;
 import dev.cairn.dashboard.graph.LayeredLayout;
 import dev.cairn.dashboard.graph.Scene;
 import dev.cairn.dashboard.html.Html;
@@ -300,17 +297,5 @@ public final class ArtifactPages {
         }
         html.append("</div>");
         return Response.html(Layout.page("Lineage of " + version.name(), html.toString()));
-    }
-
-    static String dataUri(String mediaType, byte[] content) {
-        return "data:" + mediaType + ";base64," + Base64.getEncoder().encodeToString(content);
-    }
-
-    static String text(byte[] content) {
-        return new String(content, StandardCharsets.UTF_8);
-    }
-
-    static boolean isImage(VisualizationType type) {
-        return type == VisualizationType.PNG || type == VisualizationType.SVG;
     }
 }

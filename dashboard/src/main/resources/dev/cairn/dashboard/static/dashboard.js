@@ -37,8 +37,8 @@
         var frame = self.canvas.parentElement;
         self.canvas.width = Math.max(400, frame.clientWidth - 4);
         self.canvas.height = Math.min(720, Math.max(320, scene.height + 20));
-        var fit = Math.min(self.canvas.width / scene.width, self.canvas.height / scene.height);
-        self.scale = Math.max(0.25, Math.min(1, fit));
+        // fit the width (a tall scene is panned vertically), never so small that boxes vanish
+        self.scale = Math.max(0.25, Math.min(1, self.canvas.width / scene.width));
         self.draw();
         self.canvas.setAttribute('data-rendered', String(scene.boxes.length));
         self.bind();
