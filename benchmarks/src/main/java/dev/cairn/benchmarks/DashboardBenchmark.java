@@ -44,7 +44,8 @@ import dev.cairn.engine.metadata.SqliteMetadataStore;
  * {@code CAIRN_TEST_CHROMIUM}, default {@code /usr/bin/chromium}), the time from navigation start until the canvas
  * has drawn the 10,000 boxes, against the same for a 10-step run page as the baseline.
  *
- * <p>Usage: {@code java -cp ... dev.cairn.benchmarks.DashboardBenchmark [workDir]}
+ * <p>Usage: {@code java -cp ... dev.cairn.benchmarks.DashboardBenchmark [workDir [existingHome]]}; with {@code existingHome}
+ * (the {@code home:} a previous run printed) the store is not filled again and its runs are measured.
  */
 public final class DashboardBenchmark {
     static final int RUNS = 100_000;
@@ -56,8 +57,42 @@ public final class DashboardBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args.length > 0 ? args[0] : "target/dashboard-bench").toAbsolutePath();
-        Path home = work.resolve("home-" + System.currentTimeMillis());
+        boolean reuse = args.length > 1;
+        Path home = reuse ? Path.of(args[1]).toAbsolutePath() : work.resolve("home-" + System.currentTimeMillis());
         Files.createDirectories(home);
+        System.out.println("home: " + home + (reuse ? " (reused: its runs are measured again)" : ""));
+        if (!reuse) {
+            fill(home);
+        }
+        try (Cairn cairn = Cairn.builder().home(home).build()) {
+            PipelineRun big;
+            PipelineRun small;
+            if (reuse) {
+                big = cairn.client().listRuns("wide_10000").get(0);
+                small = cairn.client().listRuns("chain_10").get(0);
+            } else {
+                long made = System.nanoTime();
+                big = cairn.run(Pipeline.define("wide_10000", p -> {
+                    List<Ref<Integer>> refs = new ArrayList<>();
+                    refs.add(p.call(StepOverheadBenchmark.NoOps::source, Param.of(0)));
+                    for (int i = 1; i < BIG_STEPS; i++) {
+                        refs.add(p.call(StepOverheadBenchmark.NoOps::next, refs.get(Math.max(0, i - WIDTH))));
+                    }
+                }));
+                System.out.printf(Locale.ROOT, "ran the %,d-step pipeline in %.1f s (%s)%n", BIG_STEPS, (System.nanoTime() - made) / 1e9, big.status());
+                small = cairn.run(Pipeline.define("chain_10", p -> {
+                    Ref<Integer> value = p.call(StepOverheadBenchmark.NoOps::source, Param.of(0));
+                    for (int i = 1; i < 10; i++) {
+                        value = p.call(StepOverheadBenchmark.NoOps::next, value);
+                    }
+                }));
+            }
+            measure(cairn, big, small);
+        }
+    }
+
+    /** Records {@value #RUNS} runs of 3 steps each straight into the SQLite store of {@code home}. */
+    private static void fill(Path home) {
         long fill = System.nanoTime();
         try (SqliteMetadataStore store = SqliteMetadataStore.open(home.resolve("metadata.db"))) {
             Instant base = Instant.now().minus(Duration.ofDays(200));
@@ -77,22 +112,10 @@ public final class DashboardBenchmark {
             }
         }
         System.out.printf(Locale.ROOT, "recorded %,d runs straight into SQLite in %.1f s%n", RUNS, (System.nanoTime() - fill) / 1e9);
-        try (Cairn cairn = Cairn.builder().home(home).build()) {
-            long made = System.nanoTime();
-            PipelineRun big = cairn.run(Pipeline.define("wide_10000", p -> {
-                List<Ref<Integer>> refs = new ArrayList<>();
-                refs.add(p.call(StepOverheadBenchmark.NoOps::source, Param.of(0)));
-                for (int i = 1; i < BIG_STEPS; i++) {
-                    refs.add(p.call(StepOverheadBenchmark.NoOps::next, refs.get(Math.max(0, i - WIDTH))));
-                }
-            }));
-            System.out.printf(Locale.ROOT, "ran the %,d-step pipeline in %.1f s (%s)%n", BIG_STEPS, (System.nanoTime() - made) / 1e9, big.status());
-            PipelineRun small = cairn.run(Pipeline.define("chain_10", p -> {
-                Ref<Integer> value = p.call(StepOverheadBenchmark.NoOps::source, Param.of(0));
-                for (int i = 1; i < 10; i++) {
-                    value = p.call(StepOverheadBenchmark.NoOps::next, value);
-                }
-            }));
+    }
+
+    private static void measure(Cairn cairn, PipelineRun big, PipelineRun small) throws Exception {
+        {
             try (Dashboard dashboard = Dashboard.start(cairn.client(), DashboardOptions.defaults().withPort(0))) {
                 HttpClient http = HttpClient.newHttpClient();
                 URI uri = dashboard.uri();

@@ -131,6 +131,16 @@ class GraphLayoutTest {
     }
 
     @Test
+    void sceneDataEmbeddedInAPageCannotCloseItsElement() throws Exception {
+        String hostile = "</script><script>alert('x')</script>&amp;";
+        Scene scene = LayeredLayout.layout(new Graph(List.of(new Graph.Node("a", hostile, "COMPLETED", "/runs/x")), List.of()), Map.of());
+        String data = dev.cairn.dashboard.pages.RunPages.sceneData(scene);
+        assertThat(data).doesNotContain("<").doesNotContain(">").doesNotContain("&");
+        com.fasterxml.jackson.databind.JsonNode parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(data);
+        assertThat(parsed.get("boxes").get(0).get(5).asText()).isEqualTo(hostile);
+    }
+
+    @Test
     void escapingShowsControlCharactersAndNeutralisesMarkup() {
         assertThat(Html.text("<a href=\"x\">'&'</a>")).isEqualTo("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
         assertThat(Html.text("\u001b[31mred\u0007")).isEqualTo("\\u001b[31mred\\u0007");

@@ -103,6 +103,7 @@ public final class RunPages {
         RunViews.Options options = RunViews.Options.of(request);
         boolean timeline = options.timeline(steps.size());
         Scene scene = RunViews.scene(runId, steps, options, Instant.now());
+        boolean canvas = scene.boxes().size() > RunViews.SVG_MAX_BOXES;
         StringBuilder html = new StringBuilder(16384);
         html.append("<h1>Run <code>").append(Layout.shortId(run.id())).append("</code> of ").append(Html.line(run.pipelineName())).append("</h1>");
         if (run.status().isFinished()) {
@@ -127,9 +128,12 @@ public final class RunPages {
         html.append("</table>");
         html.append(viewControls(runId, options, timeline, steps));
         html.append("<div class=\"scene-frame\" id=\"scene-frame\">");
-        if (scene.boxes().size() <= RunViews.SVG_MAX_BOXES) {
+        if (!canvas) {
             html.append(SceneSvg.render(scene, timeline ? "timeline" : "dag"));
         } else {
+            // the scene travels with the page (one request, one read of the step runs); a JSON data block is not
+            // executed, and sceneData escapes '<', '>' and '&' so the text cannot close the element
+            html.append("<script type=\"application/json\" id=\"scene-data\">").append(sceneData(scene)).append("</script>");
             html.append("<canvas id=\"scene\" class=\"scene-canvas\" width=\"1200\" height=\"640\" data-kind=\"").append(timeline ? "timeline" : "dag")
                     .append("\" data-scene-url=\"/api/v1/runs/").append(runId).append("/scene").append(Html.text(options.query(timeline, options.collapsed())))
                     .append("\" data-run=\"").append(runId).append("\" data-collapsed=\"").append(Html.text(String.join(",", new TreeSet<>(options.collapsed()))))
@@ -139,6 +143,12 @@ public final class RunPages {
         html.append("</div>");
         html.append(stepTable(runId, steps, request.intParam("offset", 0, 0, Integer.MAX_VALUE)));
         return Response.html(Layout.page("Run " + Layout.shortId(run.id()), html.toString()));
+    }
+
+    /** A scene as JSON that is safe inside an HTML element: {@code <}, {@code >} and {@code &} only occur in strings, as escapes. */
+    public static String sceneData(Scene scene) {
+        String json = new String(Json.bytes(dev.cairn.dashboard.api.JsonApi.scene(scene)), java.nio.charset.StandardCharsets.UTF_8);
+        return json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
     }
 
     private static String viewControls(UUID runId, RunViews.Options options, boolean timeline, List<StepRunRecord> steps) {

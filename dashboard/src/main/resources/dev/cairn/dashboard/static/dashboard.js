@@ -29,8 +29,10 @@
 
   CanvasScene.prototype.load = function () {
     var self = this;
-    fetch(this.canvas.getAttribute('data-scene-url'), { credentials: 'same-origin' })
-      .then(function (response) { return response.json(); })
+    var embedded = document.getElementById('scene-data');
+    var loading = embedded ? Promise.resolve(JSON.parse(embedded.textContent))
+      : fetch(this.canvas.getAttribute('data-scene-url'), { credentials: 'same-origin' }).then(function (response) { return response.json(); });
+    loading
       .then(function (scene) {
         self.scene = scene;
         scene.boxes.forEach(function (box) { self.byId[box[4]] = box; });
