@@ -11,7 +11,44 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
+    /** Writes {@code <}, {@code >} and {@code &} as {@code \\u003C}-style escapes: the text can sit inside an HTML element. */
+    private static final ObjectMapper HTML_SAFE = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    static {
+        com.fasterxml.jackson.core.io.CharacterEscapes escapes = new com.fasterxml.jackson.core.io.CharacterEscapes() {
+            private static final long serialVersionUID = 1L;
+            private final int[] table;
+
+            {
+                table = standardAsciiEscapesForJSON();
+                table['<'] = ESCAPE_STANDARD;
+                table['>'] = ESCAPE_STANDARD;
+                table['&'] = ESCAPE_STANDARD;
+            }
+
+            @Override
+            public int[] getEscapeCodesForAscii() {
+                return table;
+            }
+
+            @Override
+            public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
+                return null;
+            }
+        };
+        HTML_SAFE.getFactory().setCharacterEscapes(escapes);
+    }
+
     private Json() {}
+
+    /** JSON text with no {@code <}, {@code >} or {@code &} outside escapes, for a data block inside a page. */
+    public static String htmlSafe(Object value) {
+        try {
+            return HTML_SAFE.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write JSON: " + e.getOriginalMessage(), e);
+        }
+    }
 
     public static byte[] bytes(Object value) {
         try {

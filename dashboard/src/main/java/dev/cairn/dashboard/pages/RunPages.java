@@ -147,8 +147,7 @@ public final class RunPages {
 
     /** A scene as JSON that is safe inside an HTML element: {@code <}, {@code >} and {@code &} only occur in strings, as escapes. */
     public static String sceneData(Scene scene) {
-        String json = new String(Json.bytes(dev.cairn.dashboard.api.JsonApi.scene(scene)), java.nio.charset.StandardCharsets.UTF_8);
-        return json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
+        return Json.htmlSafe(dev.cairn.dashboard.api.JsonApi.scene(scene));
     }
 
     private static String viewControls(UUID runId, RunViews.Options options, boolean timeline, List<StepRunRecord> steps) {
