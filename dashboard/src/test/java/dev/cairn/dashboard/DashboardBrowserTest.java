@@ -224,6 +224,9 @@ class DashboardBrowserTest {
         timeline.waitFor();
         page.waitForSelector("canvas#scene[data-rendered='" + BIG_RUN_STEPS + "']");
         screenshot("run-timeline-2000");
+        // the first bar (the step that started first) opens its step page
+        timeline.click(new Locator.ClickOptions().setPosition(221, 31)); // bars start at x = 220 and are at least 2 px wide
+        page.waitForURL("**/runs/" + bigRun.id() + "/steps/" + bigRun.step("start").id());
         page.navigate(url("/runs/" + bigRun.id() + "?view=dag"));
         page.waitForSelector("canvas#scene[data-kind='dag'][data-rendered='" + BIG_RUN_STEPS + "']");
         Locator canvas = page.locator("canvas#scene");

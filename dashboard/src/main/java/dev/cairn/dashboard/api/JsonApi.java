@@ -281,14 +281,28 @@ public final class JsonApi {
         return json;
     }
 
-    /** A scene in a compact form for the canvas: boxes as arrays {@code [x, y, w, h, id, label, status, href, note]}. */
+    /**
+     * A scene in a compact form for the canvas: boxes as arrays {@code [x, y, w, h, id, label, status, href, note]}; when
+     * every link is {@code href_prefix} followed by the box's id, {@code href} is empty and the prefix says it once.
+     */
     public static Map<String, Object> scene(Scene scene) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("width", scene.width());
         json.put("height", scene.height());
+        // links of run scenes are "<prefix><id>": send the prefix once instead of 10,000 times
+        String prefix = "";
+        if (!scene.boxes().isEmpty()) {
+            Scene.Box first = scene.boxes().get(0);
+            String candidate = first.href().endsWith(first.id()) ? first.href().substring(0, first.href().length() - first.id().length()) : "";
+            if (!candidate.isEmpty() && scene.boxes().stream().allMatch(box -> box.href().equals(candidate + box.id()))) {
+                prefix = candidate;
+            }
+        }
+        json.put("href_prefix", prefix);
         List<Object[]> boxes = new ArrayList<>(scene.boxes().size());
         for (Scene.Box box : scene.boxes()) {
-            boxes.add(new Object[] {box.x(), box.y(), box.w(), box.h(), box.id(), box.label(), box.status().toLowerCase(java.util.Locale.ROOT), box.href(), box.note()});
+            boxes.add(new Object[] {box.x(), box.y(), box.w(), box.h(), box.id(), box.label(), box.status().toLowerCase(java.util.Locale.ROOT),
+                    prefix.isEmpty() ? box.href() : "", box.note()});
         }
         json.put("boxes", boxes);
         List<int[]> lines = new ArrayList<>(scene.lines().size());

@@ -124,7 +124,7 @@
       if (e.shiftKey && run && canvas.getAttribute('data-kind') === 'dag') {
         window.location.href = collapseUrl(run, canvas.getAttribute('data-collapsed'), box[5]);
       } else {
-        window.location.href = box[7];
+        window.location.href = box[7] || (self.scene.href_prefix + box[4]);
       }
     });
     canvas.addEventListener('wheel', function (e) {
