@@ -61,7 +61,8 @@ public final class Timeline {
             return millis + " ms";
         }
         if (millis < 60_000) {
-            return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+            long tenths = (millis + 50) / 100;
+            return tenths / 10 + "." + tenths % 10 + " s";
         }
         return (millis / 60_000) + " min " + (millis % 60_000) / 1000 + " s";
     }

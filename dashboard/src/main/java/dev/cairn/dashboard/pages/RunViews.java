@@ -79,6 +79,10 @@ public final class RunViews {
 
     /** The scene for {@code options}; {@code collapsed} and {@code focus} accept step names or step run ids. */
     public static Scene scene(UUID runId, List<StepRunRecord> steps, Options options, Instant now) {
+        if (options.timeline(steps.size()) && options.focus().isEmpty()) {
+            return Timeline.layout(steps.stream().map(step -> new Timeline.Entry(step.id().toString(), step.stepName(), step.status().name(),
+                    "/runs/" + runId + "/steps/" + step.id(), step.startedAt(), step.endedAt())).toList(), now);
+        }
         Graph graph = graph(runId, steps);
         Map<String, String> idByName = new HashMap<>();
         steps.forEach(step -> idByName.put(step.stepName(), step.id().toString()));
