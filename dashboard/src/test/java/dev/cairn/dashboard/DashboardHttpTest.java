@@ -84,6 +84,7 @@ class DashboardHttpTest {
         assertThat(failed).contains("/runs/" + stack.failedRun.id()).doesNotContain("/runs/" + stack.trainingRuns.get(0).id());
         String training = page("/runs?pipeline=training");
         assertThat(training).contains("/runs/" + stack.trainingRuns.get(1).id()).doesNotContain("/runs/" + stack.failedRun.id());
+        assertThat(page("/runs?pipeline=no+such%20pipeline")).contains("value=\"no such pipeline\"").contains("No runs match these filters");
         assertThat(http.get("/runs?status=SLEEPING").statusCode()).isEqualTo(400);
         assertThat(http.get("/runs?cursor=not-a-cursor").statusCode()).isEqualTo(400);
     }

@@ -98,15 +98,13 @@ final class EventStreams {
                     StringBuilder updates = new StringBuilder("<ul class=\"step-updates\">");
                     int count = 0;
                     for (StepRunRecord step : changed.values()) {
-                        if (count++ == MAX_STEP_UPDATES_PER_EVENT) {
-                            break;
-                        }
                         sentSteps.put(step.id(), step.status().name());
                         updates.append(RunPages.stepUpdate(step));
-                    }
-                    send(out, "steps", updates.append("</ul>").toString());
-                    if (count > MAX_STEP_UPDATES_PER_EVENT) {
-                        continue; // more changes to send before waiting
+                        if (++count % MAX_STEP_UPDATES_PER_EVENT == 0 || count == changed.size()) {
+                            send(out, "steps", updates.append("</ul>").toString());
+                            updates.setLength(0);
+                            updates.append("<ul class=\"step-updates\">");
+                        }
                     }
                 }
                 if (run.status().isFinished() && changed.isEmpty()) {

@@ -29,7 +29,7 @@ public final class Request {
         List<String> segments = new ArrayList<>();
         for (String raw : rawPath.split("/")) {
             if (!raw.isEmpty()) {
-                segments.add(decode(raw));
+                segments.add(decode(raw, false));
             }
         }
         Map<String, List<String>> query = new LinkedHashMap<>();
@@ -40,17 +40,18 @@ public final class Request {
             }
             for (String pair : pairs) {
                 int eq = pair.indexOf('=');
-                String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                String name = decode(eq < 0 ? pair : pair.substring(0, eq), true);
+                String value = eq < 0 ? "" : decode(pair.substring(eq + 1), true);
                 query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             }
         }
         return new Request(segments, query, htmx);
     }
 
-    private static String decode(String raw) {
+    /** Percent-decoding; in a query (form encoding) {@code +} is a space, in a path segment it is itself. */
+    private static String decode(String raw, boolean query) {
         try {
-            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+            return URLDecoder.decode(query ? raw : raw.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new BadRequest("Malformed percent-encoding in the request URL");
         }
