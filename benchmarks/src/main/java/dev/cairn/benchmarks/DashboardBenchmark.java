@@ -34,7 +34,7 @@ import dev.cairn.api.run.RunStatus;
 import dev.cairn.api.run.StepStatus;
 import dev.cairn.dashboard.Dashboard;
 import dev.cairn.dashboard.DashboardOptions;
-import dev.cairn.engine.metadata.SqliteMetadataStore;
+import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
 
 /**
  * Dashboard response times on a store with 100,000 recorded runs (3 steps each, written straight into SQLite) and one
@@ -104,9 +104,9 @@ public final class DashboardBenchmark {
                         Map.of("i", i), status == RunStatus.FAILED ? Optional.of("[STEP_FAILED] synthetic") : Optional.empty());
                 List<StepRunRecord> steps = new ArrayList<>();
                 for (int s = 0; s < 3; s++) {
-                    steps.add(new StepRunRecord(UUID.randomUUID(), runId, "step" + s, s, s == 0 ? List.of() : List.of("step" + (s - 1)), StepStatus.COMPLETED,
-                            Optional.of(start.plusSeconds(s * 10L)), Optional.of(start.plusSeconds(s * 10L + 9)), Map.of(), Optional.empty(), Optional.empty(),
-                            Optional.empty(), Optional.empty()));
+                    steps.add(StepRunRecord.builder().id(UUID.randomUUID()).runId(runId).stepName("step" + s).position(s)
+                            .upstreamSteps(s == 0 ? List.of() : List.of("step" + (s - 1))).status(StepStatus.COMPLETED)
+                            .startedAt(start.plusSeconds(s * 10L)).endedAt(start.plusSeconds(s * 10L + 9)).parameters(Map.of()).build());
                 }
                 store.insertRun(run, steps);
             }

@@ -13,7 +13,7 @@ import dev.cairn.dashboard.Dashboard;
 import dev.cairn.dashboard.DashboardOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "dashboard", description = "Serve a read-only web dashboard of runs, step DAGs, artifacts and lineage (Ctrl-C stops it).")
 final class DashboardCommand implements Callable<Integer> {
-    @ParentCommand
-    CairnCli parent;
+    @Mixin(name = "home")
+    HomeOption home;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -50,7 +50,7 @@ final class DashboardCommand implements Callable<Integer> {
             err.println("warning: the dashboard listens on " + bind + ", not only on this machine: anyone who can reach it can read every run and"
                     + " artifact (it has no login). Use the default (127.0.0.1) and an SSH tunnel unless the network is trusted.");
         }
-        Cairn cairn = parent.open();
+        Cairn cairn = home.open();
         Dashboard dashboard;
         try {
             dashboard = Dashboard.start(cairn.client(), DashboardOptions.defaults().withPort(port).withBindAddress(address));
