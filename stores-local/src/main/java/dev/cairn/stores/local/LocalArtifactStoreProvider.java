@@ -15,10 +15,11 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactStore;
 import dev.cairn.api.spi.ArtifactStoreProvider;
+import dev.cairn.api.spi.StoreContext;
 
 /**
  * Creates {@link LocalArtifactStore}s for {@code file:} URIs such as {@code file:///var/cairn/store/}. The local
- * store takes no settings: a non-empty configuration is refused, so that a misspelt setting is not silently
+ * store takes no settings: a context with properties is refused, so that a misspelt setting is not silently
  * ignored. Thread-safe and stateless.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
@@ -32,22 +33,24 @@ public final class LocalArtifactStoreProvider implements ArtifactStoreProvider {
     }
 
     /**
-     * Opens the store rooted at the directory of {@code rootUri}, creating it if needed.
+     * Opens the store rooted at the directory of {@code rootUri}, creating it if needed; it uses the context's clock
+     * and metrics.
      *
      * @throws CairnException {@code UNSUPPORTED_URI} if {@code rootUri} is not an absolute {@code file:} URI
-     *     without host, query or fragment; {@code CONFIGURATION} if {@code configuration} is not empty;
+     *     without host, query or fragment; {@code CONFIGURATION} if the context has properties;
      *     {@code STORE_FAILURE} if the directory cannot be created
      */
     @Override
-    public ArtifactStore create(URI rootUri, Map<String, String> configuration) {
+    public ArtifactStore create(URI rootUri, StoreContext context) {
         requireNonNull(rootUri, "rootUri is null");
-        requireNonNull(configuration, "configuration is null");
+        requireNonNull(context, "context is null");
+        Map<String, String> configuration = context.properties();
         if (!configuration.isEmpty()) {
             throw new CairnException(ErrorCode.CONFIGURATION, "The local artifact store at " + rootUri
                     + " takes no settings, but was given " + new TreeSet<>(configuration.keySet())
                     + "; remove them from its configuration");
         }
-        return new LocalArtifactStore(rootPath(rootUri));
+        return new LocalArtifactStore(rootPath(rootUri), context);
     }
 
     private static Path rootPath(URI rootUri) {
