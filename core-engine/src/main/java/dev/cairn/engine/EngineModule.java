@@ -22,6 +22,7 @@ import dev.cairn.engine.materializers.MaterializerRegistry;
 import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
 import dev.cairn.engine.plugins.Plugins;
 import dev.cairn.engine.stores.ArtifactStores;
+import dev.cairn.engine.stores.MetadataStores;
 
 /**
  * Guice wiring of one engine. Everything is a singleton of that engine's injector; nothing is global. The engine's
@@ -72,9 +73,16 @@ final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    MetadataStore metadataStore() {
+    MetadataStore metadataStore(Plugins plugins, Clock clock) {
+        MetadataStores providers = new MetadataStores(plugins.all()); // two providers claiming one scheme fail here, at start
         if (configuration.metadataStore().isPresent()) {
             return configuration.metadataStore().get();
+        }
+        if (configuration.metadataUri().isPresent()) {
+            URI uri = configuration.metadataUri().get();
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            return providers.open(uri, StoreContext.builder().cairnHome(configuration.home()).clock(clock)
+                    .metrics(configuration.metrics()).properties(configuration.storeProperties(scheme)).build());
         }
         Path database = configuration.metadataDatabase().orElseGet(() -> configuration.home().resolve("metadata.db"));
         return SqliteMetadataStore.open(database);
