@@ -66,7 +66,8 @@ final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     ArtifactStores artifactStores(Plugins plugins, Clock clock) {
-        URI root = configuration.artifactStoreUri().orElseGet(() -> configuration.home().resolve("store").toUri());
+        // configuration, else CAIRN_ARTIFACT_STORE, else cairn.properties in the home, else <home>/store
+        URI root = dev.cairn.engine.stack.StackSettings.resolve(configuration).artifactStore().uri();
         return new ArtifactStores(plugins.all(), root, scheme -> StoreContext.builder().cairnHome(configuration.home()).clock(clock)
                 .metrics(configuration.metrics()).properties(configuration.storeProperties(scheme)).build());
     }
@@ -78,8 +79,9 @@ final class EngineModule extends AbstractModule {
         if (configuration.metadataStore().isPresent()) {
             return configuration.metadataStore().get();
         }
-        if (configuration.metadataUri().isPresent()) {
-            URI uri = configuration.metadataUri().get();
+        dev.cairn.engine.stack.StackSettings.Setting chosen = dev.cairn.engine.stack.StackSettings.resolve(configuration).metadata();
+        if (configuration.metadataUri().isPresent() || (configuration.metadataDatabase().isEmpty() && !chosen.source().equals("default"))) {
+            URI uri = chosen.uri(); // configuration, else CAIRN_METADATA, else cairn.properties in the home
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
             return providers.open(uri, StoreContext.builder().cairnHome(configuration.home()).clock(clock)
                     .metrics(configuration.metrics()).properties(configuration.storeProperties(scheme)).build());
