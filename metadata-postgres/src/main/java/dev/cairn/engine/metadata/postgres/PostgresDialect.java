@@ -84,6 +84,11 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public String lockDeletionCandidates() {
+        return " FOR UPDATE OF a SKIP LOCKED";
+    }
+
+    @Override
     public String tableExistsQuery() {
         return "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?";
     }
