@@ -17,6 +17,16 @@ final class HomeOption {
     @Option(names = "--home", paramLabel = "<dir>", description = "Cairn home with the embedded stores (default: $CAIRN_HOME or ./.cairn)")
     Path home;
 
+    @Option(names = "--metadata", paramLabel = "<uri>",
+            description = "Metadata store URI: sqlite:/path/metadata.db or postgresql://host:port/db?user=NAME (default: $CAIRN_METADATA,"
+                    + " else 'metadata' in <home>/cairn.properties, else <home>/metadata.db)")
+    java.net.URI metadata;
+
+    @Option(names = "--store", paramLabel = "<uri>",
+            description = "Artifact store URI: file:/path, hdfs://namenode/path (default: $CAIRN_ARTIFACT_STORE, else 'store' in"
+                    + " <home>/cairn.properties, else <home>/store)")
+    java.net.URI store;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
@@ -33,7 +43,43 @@ final class HomeOption {
         if (given != null) {
             builder.home(given);
         }
+        metadataGiven().ifPresent(builder::metadata);
+        storeGiven().ifPresent(builder::artifactStore);
         return builder.build();
+    }
+
+    /** The configuration {@link #open()} would open, without opening it. */
+    CairnConfiguration configuration() {
+        CairnConfiguration.Builder builder = Cairn.builder();
+        Path given = given();
+        if (given != null) {
+            builder.home(given);
+        }
+        metadataGiven().ifPresent(builder::metadata);
+        storeGiven().ifPresent(builder::artifactStore);
+        return builder.configuration();
+    }
+
+    /** {@code --metadata} given on this command or an enclosing one (the innermost wins). */
+    java.util.Optional<java.net.URI> metadataGiven() {
+        for (CommandSpec command = mixee; command != null; command = command.parent()) {
+            Object mixin = command.mixins().containsKey("home") ? command.mixins().get("home").userObject() : null;
+            if (mixin instanceof HomeOption option && option.metadata != null) {
+                return java.util.Optional.of(option.metadata);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** {@code --store} given on this command or an enclosing one (the innermost wins). */
+    java.util.Optional<java.net.URI> storeGiven() {
+        for (CommandSpec command = mixee; command != null; command = command.parent()) {
+            Object mixin = command.mixins().containsKey("home") ? command.mixins().get("home").userObject() : null;
+            if (mixin instanceof HomeOption option && option.store != null) {
+                return java.util.Optional.of(option.store);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private Path given() {

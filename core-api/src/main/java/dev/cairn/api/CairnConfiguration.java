@@ -29,6 +29,7 @@ public final class CairnConfiguration {
     private final Optional<URI> artifactStoreUri;
     private final Optional<MetadataStore> metadataStore;
     private final Optional<Path> metadataDatabase;
+    private final Optional<URI> metadataUri;
     private final int parallelism;
     private final List<CairnPlugin> plugins;
     private final java.time.Duration cacheLeaseTimeout;
@@ -41,6 +42,7 @@ public final class CairnConfiguration {
         this.artifactStoreUri = Optional.ofNullable(builder.artifactStoreUri);
         this.metadataStore = Optional.ofNullable(builder.metadataStore);
         this.metadataDatabase = Optional.ofNullable(builder.metadataDatabase);
+        this.metadataUri = Optional.ofNullable(builder.metadataUri);
         this.parallelism = builder.parallelism;
         this.plugins = List.copyOf(builder.plugins);
         this.cacheLeaseTimeout = builder.cacheLeaseTimeout;
@@ -112,6 +114,15 @@ public final class CairnConfiguration {
         return metadataDatabase;
     }
 
+    /**
+     * The metadata store's URI ({@code sqlite:/path/metadata.db}, {@code postgresql://host:port/db?user=...}), opened
+     * by the {@link dev.cairn.api.spi.MetadataStoreProvider} of its scheme; empty means the embedded SQLite store.
+     * An explicit {@link #metadataStore()} wins over it.
+     */
+    public Optional<URI> metadataUri() {
+        return metadataUri;
+    }
+
     /** Maximum number of steps run at once; at least 1. */
     public int parallelism() {
         return parallelism;
@@ -128,6 +139,7 @@ public final class CairnConfiguration {
         private @Nullable URI artifactStoreUri;
         private @Nullable MetadataStore metadataStore;
         private @Nullable Path metadataDatabase;
+        private @Nullable URI metadataUri;
         private int parallelism = Runtime.getRuntime().availableProcessors();
         private final List<CairnPlugin> plugins = new ArrayList<>();
         private java.time.Duration cacheLeaseTimeout = java.time.Duration.ofSeconds(30);
@@ -189,6 +201,12 @@ public final class CairnConfiguration {
 
         public Builder metadataDatabase(Path databaseFile) {
             this.metadataDatabase = requireNonNull(databaseFile, "databaseFile is null");
+            return this;
+        }
+
+        /** The metadata store by URI, as in {@link CairnConfiguration#metadataUri()}. */
+        public Builder metadata(URI uri) {
+            this.metadataUri = requireNonNull(uri, "uri is null");
             return this;
         }
 

@@ -30,8 +30,19 @@ public final class CairnEngineProvider implements EngineProvider {
     public Cairn open(CairnConfiguration configuration, Clock clock) {
         requireNonNull(configuration, "configuration is null");
         requireNonNull(clock, "clock is null");
-        Injector injector = Guice.createInjector(Stage.PRODUCTION, new EngineModule(configuration, clock));
-        CairnEngine engine = injector.getInstance(CairnEngine.class);
+        Injector injector;
+        CairnEngine engine;
+        try {
+            injector = Guice.createInjector(Stage.PRODUCTION, new EngineModule(configuration, clock));
+            engine = injector.getInstance(CairnEngine.class);
+        } catch (com.google.inject.CreationException | com.google.inject.ProvisionException e) {
+            // a store that cannot be opened (bad URI, unreachable server, two providers of one scheme) is reported as itself
+            Throwable cause = e.getCause();
+            if (cause instanceof dev.cairn.api.CairnException cairn) {
+                throw cairn;
+            }
+            throw e;
+        }
         try {
             injector.getInstance(AbandonedRuns.class).failExpired();
         } catch (RuntimeException e) {

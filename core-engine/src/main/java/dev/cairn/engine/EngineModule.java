@@ -22,6 +22,7 @@ import dev.cairn.engine.materializers.MaterializerRegistry;
 import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
 import dev.cairn.engine.plugins.Plugins;
 import dev.cairn.engine.stores.ArtifactStores;
+import dev.cairn.engine.stores.MetadataStores;
 
 /**
  * Guice wiring of one engine. Everything is a singleton of that engine's injector; nothing is global. The engine's
@@ -65,16 +66,25 @@ final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     ArtifactStores artifactStores(Plugins plugins, Clock clock) {
-        URI root = configuration.artifactStoreUri().orElseGet(() -> configuration.home().resolve("store").toUri());
+        // configuration, else CAIRN_ARTIFACT_STORE, else cairn.properties in the home, else <home>/store
+        URI root = dev.cairn.engine.stack.StackSettings.resolve(configuration).artifactStore().uri();
         return new ArtifactStores(plugins.all(), root, scheme -> StoreContext.builder().cairnHome(configuration.home()).clock(clock)
                 .metrics(configuration.metrics()).properties(configuration.storeProperties(scheme)).build());
     }
 
     @Provides
     @Singleton
-    MetadataStore metadataStore() {
+    MetadataStore metadataStore(Plugins plugins, Clock clock) {
+        MetadataStores providers = new MetadataStores(plugins.all()); // two providers claiming one scheme fail here, at start
         if (configuration.metadataStore().isPresent()) {
             return configuration.metadataStore().get();
+        }
+        dev.cairn.engine.stack.StackSettings.Setting chosen = dev.cairn.engine.stack.StackSettings.resolve(configuration).metadata();
+        if (configuration.metadataUri().isPresent() || (configuration.metadataDatabase().isEmpty() && !chosen.source().equals("default"))) {
+            URI uri = chosen.uri(); // configuration, else CAIRN_METADATA, else cairn.properties in the home
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            return providers.open(uri, StoreContext.builder().cairnHome(configuration.home()).clock(clock)
+                    .metrics(configuration.metrics()).properties(configuration.storeProperties(scheme)).build());
         }
         Path database = configuration.metadataDatabase().orElseGet(() -> configuration.home().resolve("metadata.db"));
         return SqliteMetadataStore.open(database);

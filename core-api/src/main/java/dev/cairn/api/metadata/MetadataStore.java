@@ -250,6 +250,23 @@ public interface MetadataStore extends AutoCloseable {
     /** Extends a lease {@code holder} holds; false if it no longer holds it. */
     boolean renewCacheLease(String cacheKey, String holder, Instant expiresAt);
 
+    /**
+     * Takes the lease on {@code cacheKey} for {@code holder} for {@code ttl} measured by the store's own clock, if
+     * nobody else holds an unexpired lease on it; processes whose clocks disagree therefore agree on when a lease
+     * expires. The default uses this process's clock ({@code Instant.now() + ttl}); stores with a server or database
+     * clock override it to use that clock.
+     *
+     * @return true when {@code holder} now holds the lease
+     */
+    default boolean tryAcquireCacheLease(String cacheKey, String holder, java.time.Duration ttl) {
+        return tryAcquireCacheLease(cacheKey, holder, Instant.now().plus(java.util.Objects.requireNonNull(ttl, "ttl is null")));
+    }
+
+    /** Extends a lease {@code holder} holds to {@code ttl} from now by the store's clock; false if it no longer holds it. */
+    default boolean renewCacheLease(String cacheKey, String holder, java.time.Duration ttl) {
+        return renewCacheLease(cacheKey, holder, Instant.now().plus(java.util.Objects.requireNonNull(ttl, "ttl is null")));
+    }
+
     /** Gives up a lease {@code holder} holds; no effect otherwise. */
     void releaseCacheLease(String cacheKey, String holder);
 

@@ -26,6 +26,11 @@ public interface CairnPlugin {
         return List.of();
     }
 
+    /** Metadata store providers this plugin contributes, found by the scheme of a metadata URI; never {@code null}. */
+    default List<MetadataStoreProvider> metadataStoreProviders() {
+        return List.of();
+    }
+
     /**
      * True only for Cairn's own built-in plugins. A third-party materializer wins over a built-in one of
      * equal specificity.

@@ -239,13 +239,13 @@ public final class StepCache {
 
     /** Tries to take the lease on {@code key}; empty when another holder has it. */
     public Optional<Lease> tryLease(String key, String holder) {
-        if (!metadata.tryAcquireCacheLease(key, holder, clock.instant().plus(leaseTimeout))) {
+        if (!metadata.tryAcquireCacheLease(key, holder, leaseTimeout)) { // expiry by the store's clock, not this process's
             return Optional.empty();
         }
         long period = Math.max(1, leaseTimeout.toMillis() / 3);
         ScheduledFuture<?> renewal = timers.scheduleAtFixedRate(() -> {
             try {
-                if (!metadata.renewCacheLease(key, holder, clock.instant().plus(leaseTimeout))) {
+                if (!metadata.renewCacheLease(key, holder, leaseTimeout)) {
                     LOG.warn("Lost the cache lease on {} held by {}", key, holder);
                 }
             } catch (RuntimeException e) {

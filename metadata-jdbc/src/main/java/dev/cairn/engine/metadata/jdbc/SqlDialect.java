@@ -66,6 +66,16 @@ public interface SqlDialect {
     /** An expression that orders the rows of the table aliased {@code alias} by insertion ({@code alias} may be empty). */
     String insertionOrder(String alias);
 
+    /**
+     * The clause that ends prune's query for deletable versions (table alias {@code a}): empty where the write
+     * transaction already excludes every other writer (SQLite); on a server database it locks the candidates and skips
+     * those another transaction has locked ({@code FOR UPDATE OF a SKIP LOCKED}), such as a version a run is recording
+     * as its input right now, so a prune never waits for nor deletes what a run is using.
+     */
+    default String lockDeletionCandidates() {
+        return "";
+    }
+
     /** A query with one parameter, a table name, that returns a row when the table exists. */
     String tableExistsQuery();
 

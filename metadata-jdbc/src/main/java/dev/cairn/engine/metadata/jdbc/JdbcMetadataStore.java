@@ -442,6 +442,33 @@ public class JdbcMetadataStore implements MetadataStore {
         return database.write("renew the cache lease on " + cacheKey, session -> cache.renewLease(session, cacheKey, holder, expires));
     }
 
+    /** The lease expires {@code ttl} after the database's clock, never the caller's: skewed clients cannot steal it. */
+    @Override
+    public boolean tryAcquireCacheLease(String cacheKey, String holder, java.time.Duration ttl) {
+        requireNonNull(cacheKey, "cacheKey is null");
+        requireNonNull(holder, "holder is null");
+        long ttlNanos = ttlNanos(ttl, cacheKey);
+        return database.write("take the cache lease on " + cacheKey, session -> cache.tryAcquireLeaseFor(session, cacheKey, holder, ttlNanos));
+    }
+
+    /** Extends the lease to {@code ttl} after the database's clock. */
+    @Override
+    public boolean renewCacheLease(String cacheKey, String holder, java.time.Duration ttl) {
+        requireNonNull(cacheKey, "cacheKey is null");
+        requireNonNull(holder, "holder is null");
+        long ttlNanos = ttlNanos(ttl, cacheKey);
+        return database.write("renew the cache lease on " + cacheKey, session -> cache.renewLeaseFor(session, cacheKey, holder, ttlNanos));
+    }
+
+    private static long ttlNanos(java.time.Duration ttl, String cacheKey) {
+        requireNonNull(ttl, "ttl is null");
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(java.time.Duration.ofDays(365)) > 0) {
+            throw new CairnException(ErrorCode.INVALID_ARGUMENT, "The lease time of cache key " + cacheKey + " must be positive and at most"
+                    + " a year, got " + ttl);
+        }
+        return ttl.toNanos();
+    }
+
     @Override
     public void releaseCacheLease(String cacheKey, String holder) {
         requireNonNull(cacheKey, "cacheKey is null");

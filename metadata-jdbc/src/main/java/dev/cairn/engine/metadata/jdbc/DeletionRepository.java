@@ -40,7 +40,7 @@ public final class DeletionRepository {
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.deletable = SELECT + " WHERE a.id IN " + dialect.idListSubquery() + " AND ((" + UNUSED
-                + ") OR (a.state = 'PENDING' AND a.created_at < ?)) ORDER BY a.seq";
+                + ") OR (a.state = 'PENDING' AND a.created_at < ?)) ORDER BY a.seq" + dialect.lockDeletionCandidates();
         this.insertTombstone = dialect.insertIgnoringConflict("INSERT INTO artifact_deletions"
                 + " (id, name, version, uri, store_uri, size, registered, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
                 + dialect.currentTimeNanos() + ")", "id");

@@ -47,7 +47,7 @@ public final class SchemaRepository {
         int from = database.write("migrate the schema to version " + latest, session -> {
             dialect.lockSchemaMigration(session);
             session.executeOnce("CREATE TABLE IF NOT EXISTS schema_version ("
-                    + "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+                    + "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
             int current = version(session);
             checkNotNewer(database, current, latest);
             for (SchemaMigration migration : migrations) {

@@ -28,6 +28,8 @@ public final class CacheRepository {
     private final ArtifactVersionRepository artifacts;
     private final String candidates;
     private final String acquire;
+    private final String acquireFor;
+    private final String renewFor;
 
     public CacheRepository(SqlDialect dialect, StepRunRepository stepRuns, ArtifactVersionRepository artifacts) {
         requireNonNull(dialect, "dialect is null");
@@ -46,6 +48,10 @@ public final class CacheRepository {
         this.acquire = dialect.upsert("INSERT INTO cache_leases (cache_key, holder, expires_at) VALUES (?, ?, ?)", "cache_key",
                 "holder = excluded.holder, expires_at = excluded.expires_at",
                 "cache_leases.expires_at < " + dialect.currentTimeNanos() + " OR cache_leases.holder = excluded.holder");
+        this.acquireFor = dialect.upsert("INSERT INTO cache_leases (cache_key, holder, expires_at) VALUES (?, ?, " + dialect.currentTimeNanos() + " + ?)",
+                "cache_key", "holder = excluded.holder, expires_at = excluded.expires_at",
+                "cache_leases.expires_at < " + dialect.currentTimeNanos() + " OR cache_leases.holder = excluded.holder");
+        this.renewFor = "UPDATE cache_leases SET expires_at = " + dialect.currentTimeNanos() + " + ? WHERE cache_key = ? AND holder = ?";
     }
 
     /** Completed step runs with {@code cacheKey} and their outputs by name, newest first, at most {@code limit}. */
@@ -89,6 +95,24 @@ public final class CacheRepository {
     public boolean renewLease(SqlSession session, String cacheKey, String holder, long expiresAt) throws SQLException {
         return session.update("UPDATE cache_leases SET expires_at = ? WHERE cache_key = ? AND holder = ?", statement -> {
             statement.setLong(1, expiresAt);
+            statement.setString(2, cacheKey);
+            statement.setString(3, holder);
+        }) > 0;
+    }
+
+    /** {@link #tryAcquireLease} until {@code ttlNanos} after the database's clock. */
+    public boolean tryAcquireLeaseFor(SqlSession session, String cacheKey, String holder, long ttlNanos) throws SQLException {
+        return session.update(acquireFor, statement -> {
+            statement.setString(1, cacheKey);
+            statement.setString(2, holder);
+            statement.setLong(3, ttlNanos);
+        }) > 0;
+    }
+
+    /** {@link #renewLease} to {@code ttlNanos} after the database's clock. */
+    public boolean renewLeaseFor(SqlSession session, String cacheKey, String holder, long ttlNanos) throws SQLException {
+        return session.update(renewFor, statement -> {
+            statement.setLong(1, ttlNanos);
             statement.setString(2, cacheKey);
             statement.setString(3, holder);
         }) > 0;

@@ -1,0 +1,127 @@
+package dev.cairn.engine.stack;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import dev.cairn.api.CairnConfiguration;
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.engine.stores.UriMasking;
+import org.apiguardian.api.API;
+
+/**
+ * The stack of an engine — metadata store URI and artifact store URI — and where each came from. Each is chosen, in
+ * order, from the configuration (API, or the CLI's {@code --metadata}/{@code --store}), the environment
+ * ({@code CAIRN_METADATA}, {@code CAIRN_ARTIFACT_STORE}), the file {@code cairn.properties} in the home (keys
+ * {@code metadata} and {@code store}), else the embedded defaults ({@code sqlite:<home>/metadata.db},
+ * {@code <home>/store}).
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public record StackSettings(Setting metadata, Setting artifactStore) {
+    /** The environment variable naming the metadata store URI. */
+    public static final String METADATA_ENV = "CAIRN_METADATA";
+    /** The environment variable naming the artifact store URI. */
+    public static final String STORE_ENV = "CAIRN_ARTIFACT_STORE";
+    /** The file in the home that names the stack. */
+    public static final String FILE = "cairn.properties";
+
+    /** One URI of the stack and where it came from ({@code configuration}, {@code environment CAIRN_METADATA}, …). */
+    public record Setting(URI uri, String source) {
+        public Setting {
+            requireNonNull(uri, "uri is null");
+            requireNonNull(source, "source is null");
+        }
+
+        /** The URI with any password replaced by {@code ****}. */
+        public String maskedUri() {
+            return UriMasking.mask(uri);
+        }
+    }
+
+    public StackSettings {
+        requireNonNull(metadata, "metadata is null");
+        requireNonNull(artifactStore, "artifactStore is null");
+    }
+
+    /** The stack of {@code configuration} in the process environment. */
+    public static StackSettings resolve(CairnConfiguration configuration) {
+        return resolve(configuration, System.getenv());
+    }
+
+    /**
+     * The stack of {@code configuration} given {@code environment}.
+     *
+     * @throws CairnException {@code CONFIGURATION} naming the variable or file when a value is not a URI, or the file
+     *     cannot be read
+     */
+    public static StackSettings resolve(CairnConfiguration configuration, Map<String, String> environment) {
+        requireNonNull(configuration, "configuration is null");
+        requireNonNull(environment, "environment is null");
+        Path home = configuration.home();
+        Properties file = readFile(home.resolve(FILE));
+        Setting metadata;
+        if (configuration.metadataUri().isPresent()) {
+            metadata = new Setting(configuration.metadataUri().get(), "configuration");
+        } else if (configuration.metadataDatabase().isPresent()) {
+            metadata = new Setting(URI.create("sqlite:" + configuration.metadataDatabase().get().toAbsolutePath().toUri().getRawPath()), "configuration");
+        } else {
+            metadata = fromEnvironmentOrFile(environment, METADATA_ENV, file, "metadata", home)
+                    .orElseGet(() -> new Setting(URI.create("sqlite:" + home.resolve("metadata.db").toUri().getRawPath()), "default"));
+        }
+        Setting store = configuration.artifactStoreUri().map(uri -> new Setting(uri, "configuration"))
+                .or(() -> fromEnvironmentOrFile(environment, STORE_ENV, file, "store", home))
+                .orElseGet(() -> new Setting(home.resolve("store").toUri(), "default"));
+        return new StackSettings(metadata, store);
+    }
+
+    private static Optional<Setting> fromEnvironmentOrFile(Map<String, String> environment, String variable, Properties file, String key, Path home) {
+        String value = environment.get(variable);
+        if (value != null && !value.isBlank()) {
+            return Optional.of(new Setting(parse(value.strip(), "environment variable " + variable), "environment " + variable));
+        }
+        String fromFile = file.getProperty(key);
+        if (fromFile != null && !fromFile.isBlank()) {
+            String where = home.resolve(FILE) + " (" + key + ")";
+            return Optional.of(new Setting(parse(fromFile.strip(), where), where));
+        }
+        return Optional.empty();
+    }
+
+    private static URI parse(String value, String where) {
+        try {
+            URI uri = new URI(value);
+            if (uri.getScheme() == null) {
+                throw new CairnException(ErrorCode.CONFIGURATION, "The " + where + " holds '" + UriMasking.mask(value)
+                        + "', which has no scheme; write a URI such as sqlite:/path/metadata.db, postgresql://host/db or file:/path/store");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new CairnException(ErrorCode.CONFIGURATION, "The " + where + " holds '" + UriMasking.mask(value) + "', which is not a URI: "
+                    + e.getReason() + "; percent-encode spaces and special characters");
+        }
+    }
+
+    private static Properties readFile(Path file) {
+        Properties properties = new Properties();
+        if (!Files.isRegularFile(file)) {
+            return properties;
+        }
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+            return properties;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CairnException(ErrorCode.CONFIGURATION, "Cannot read the stack file " + file + ": " + e.getMessage()
+                    + "; fix or remove it (keys: metadata, store)", e);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.cairn.engine.metadata.postgres;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+import dev.cairn.engine.metadata.jdbc.SchemaMigration;
+import dev.cairn.engine.metadata.jdbc.SqlDialect;
+import dev.cairn.engine.metadata.jdbc.SqlSession;
+import org.apiguardian.api.API;
+
+/**
+ * PostgreSQL for the JDBC metadata store: READ COMMITTED transactions with explicit locks. Version numbering locks the
+ * artifact name's row in {@code artifact_names} ({@code SELECT … FOR UPDATE}); schema migration takes a transaction-scoped
+ * advisory lock; the clock is the server's ({@code now()}); errors are told apart by SQLSTATE.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class PostgresDialect implements SqlDialect {
+    /** The one instance. */
+    public static final PostgresDialect INSTANCE = new PostgresDialect();
+
+    /** The advisory lock key of schema migrations ("cairn-sc" as a number). */
+    static final long MIGRATION_LOCK = 0x636169726e2d7363L;
+
+    private PostgresDialect() {}
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public String beginWriteTransaction() {
+        return "BEGIN ISOLATION LEVEL READ COMMITTED";
+    }
+
+    @Override
+    public void lockArtifactName(SqlSession session, String name) throws SQLException {
+        // a row per name: inserting it waits for a concurrent inserter of the same name to finish, and FOR UPDATE then
+        // holds it until this transaction ends, so max + 1 is computed by one writer at a time per name
+        session.update("INSERT INTO artifact_names (name) VALUES (?) ON CONFLICT (name) DO NOTHING", statement -> statement.setString(1, name));
+        session.first("SELECT name FROM artifact_names WHERE name = ? FOR UPDATE", statement -> statement.setString(1, name), row -> Boolean.TRUE);
+    }
+
+    @Override
+    public void lockSchemaMigration(SqlSession session) throws SQLException {
+        session.first("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")", statement -> {}, row -> Boolean.TRUE);
+    }
+
+    @Override
+    public String insertIgnoringConflict(String insert, String conflictColumns) {
+        return insert + " ON CONFLICT (" + conflictColumns + ") DO NOTHING";
+    }
+
+    @Override
+    public String upsert(String insert, String conflictColumns, String assignments, String condition) {
+        return insert + " ON CONFLICT (" + conflictColumns + ") DO UPDATE SET " + assignments + " WHERE " + condition;
+    }
+
+    @Override
+    public String currentTimeNanos() {
+        // the server's clock, at microsecond resolution; the start of the current transaction
+        return "(CAST(floor(extract(epoch FROM now()) * 1000000) AS BIGINT) * 1000)";
+    }
+
+    @Override
+    public String idListSubquery() {
+        return "(SELECT unnest(CAST(? AS TEXT[])))";
+    }
+
+    @Override
+    public void bindIdList(PreparedStatement statement, int index, List<UUID> ids) throws SQLException {
+        String[] values = new String[ids.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = ids.get(i).toString();
+        }
+        statement.setArray(index, statement.getConnection().createArrayOf("text", values));
+    }
+
+    @Override
+    public String insertionOrder(String alias) {
+        return alias.isEmpty() ? "seq" : alias + ".seq";
+    }
+
+    @Override
+    public String lockDeletionCandidates() {
+        return " FOR UPDATE OF a SKIP LOCKED";
+    }
+
+    @Override
+    public String tableExistsQuery() {
+        return "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?";
+    }
+
+    @Override
+    public List<SchemaMigration> migrations() {
+        return PostgresSchema.MIGRATIONS;
+    }
+
+    /** SQLSTATE 23505, unique_violation. */
+    @Override
+    public boolean isUniqueViolation(SQLException e) {
+        return hasState(e, "23505");
+    }
+
+    /** Serialization failure (40001), deadlock (40P01) and lock not available (55P03): the transaction can run again. */
+    @Override
+    public boolean isBusy(SQLException e) {
+        return hasState(e, "40001") || hasState(e, "40P01") || hasState(e, "55P03");
+    }
+
+    /** disk_full (53100) and out of memory / too many connections class 53. */
+    @Override
+    public boolean isDiskFull(SQLException e) {
+        return hasState(e, "53100");
+    }
+
+    /** The connection is gone (class 08) or the server ended the session (57P01 admin shutdown, 57P02, 57P03). */
+    public boolean isConnectionLost(SQLException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** query_canceled (57014), which statement_timeout raises. */
+    public boolean isStatementTimeout(SQLException e) {
+        return hasState(e, "57014");
+    }
+
+    private static boolean hasState(SQLException e, String state) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                if (state.equals(sql.getSQLState())) {
+                    return true;
+                }
+                SQLException next = sql.getNextException();
+                if (next != null && next != sql && state.equals(next.getSQLState())) {
+                    return true;
+                }
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresDialect";
+    }
+}
