@@ -223,7 +223,7 @@ public final class StepRunner {
             state.update(finished);
             state.completed(step.index(), outputs, inputs, outputRecords);
             return new Outcome(step.index(), finished, Optional.empty());
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+        } catch (RuntimeException | Error e) { // an Error too (OutOfMemoryError loading a huge input): the step and run end FAILED
             discard(saved);
             String message = describeFailure(where, e);
             LOG.warn("{} failed: {}", where, e.toString());
@@ -322,6 +322,10 @@ public final class StepRunner {
         }
         if (e instanceof CairnException cairn) {
             return "[" + cairn.errorCode() + "] " + cairn.getMessage();
+        }
+        if (e instanceof OutOfMemoryError) {
+            return where + " failed: " + e + " while loading its inputs or saving its outputs: the JVM ran out of memory."
+                    + " Give it more heap (-Xmx), or load less at once (LoadOptions row limits and columns, smaller artifacts)";
         }
         return where + " failed: " + e;
     }
