@@ -49,17 +49,26 @@ public final class CairnCli implements Callable<Integer> {
         CairnCli cli = new CairnCli();
         cli.input = in;
         cli.inputAnswers = inputAnswers;
+        // Everything printed goes through one escaping writer: stored text cannot send control sequences to the terminal.
+        PrintWriter output = new PrintWriter(new TerminalText.EscapingWriter(out), true);
+        PrintWriter errors = new PrintWriter(new TerminalText.EscapingWriter(err), true);
         CommandLine commandLine = new CommandLine(cli);
-        commandLine.setOut(out);
-        commandLine.setErr(err);
+        commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF)); // no colour codes to escape
+        commandLine.setOut(output);
+        commandLine.setErr(errors);
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             if (exception instanceof CairnException cairn) {
-                err.println("error [" + cairn.errorCode() + "]: " + cairn.getMessage());
+                errors.println("error [" + cairn.errorCode() + "]: " + TerminalText.escape(String.valueOf(cairn.getMessage())));
                 return 2;
             }
             throw exception;
         });
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } finally {
+            output.flush();
+            errors.flush();
+        }
     }
 
     @Override
