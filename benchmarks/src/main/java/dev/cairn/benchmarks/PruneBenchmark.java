@@ -20,7 +20,7 @@ import dev.cairn.api.spi.Materializer;
 import dev.cairn.engine.artifacts.ArtifactService;
 import dev.cairn.engine.json.JsonCodec;
 import dev.cairn.engine.materializers.MaterializerRegistry;
-import dev.cairn.engine.metadata.SqliteMetadataStore;
+import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
 import dev.cairn.engine.plugins.Plugins;
 import dev.cairn.engine.stores.ArtifactStores;
 

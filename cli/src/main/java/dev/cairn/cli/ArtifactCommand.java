@@ -8,10 +8,8 @@ import dev.cairn.api.Client;
 import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.artifact.Visualization;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "artifact", description = "Work with one artifact.", subcommands = {ArtifactCommand.ShowArtifact.class, RegisterCommand.class, PruneCommand.class, VisualizeCommand.class})
 final class ArtifactCommand extends GroupCommand {
@@ -27,27 +25,26 @@ final class ArtifactCommand extends GroupCommand {
 
     @Command(name = "show", description = "Show an artifact version (the latest unless name:version is given).")
     static final class ShowArtifact implements Callable<Integer> {
-        @ParentCommand
-        ArtifactCommand artifact;
+        @Mixin(name = "home")
+        HomeOption home;
 
-        @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Option(names = "--json", description = "Print JSON")
-        boolean json;
+        @Mixin
+        OutputOptions output;
 
         @Parameters(index = "0", paramLabel = "<name>[:<version>]")
         String reference;
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (Cairn cairn = artifact.parent.open()) {
+            try (Cairn cairn = home.open()) {
                 ArtifactVersion version = find(cairn.client(), reference);
-                if (json) {
-                    out.println(Json.write(Json.artifact(version, true)));
-                    return 0;
-                }
+                output.print(() -> Json.artifact(version, true), out -> print(out, version));
+            }
+            return 0;
+        }
+
+        private static void print(PrintWriter out, ArtifactVersion version) {
+            {
                 out.printf("%s:%s%n", version.name(), version.version());
                 out.printf("  id            %s%n", version.id());
                 out.printf("  uri           %s%n", version.uri());
@@ -62,7 +59,6 @@ final class ArtifactCommand extends GroupCommand {
                     out.printf("  visualization %s (%s, %d bytes)%n", visualization.name(), visualization.type(), visualization.content().length);
                 }
             }
-            return 0;
         }
     }
 }

@@ -1,29 +1,24 @@
 package dev.cairn.cli;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.cairn.api.Cairn;
 import dev.cairn.api.artifact.ArtifactVersion;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "artifacts", description = "List and manage artifacts.", subcommands = ArtifactsCommand.ListArtifacts.class)
 final class ArtifactsCommand extends GroupCommand {
 
     @Command(name = "list", description = "List artifact versions, newest first.")
     static final class ListArtifacts implements Callable<Integer> {
-        @ParentCommand
-        ArtifactsCommand artifacts;
+        @Mixin(name = "home")
+        HomeOption home;
 
-        @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Option(names = "--json", description = "Print JSON")
-        boolean json;
+        @Mixin
+        OutputOptions output;
 
         @Option(names = "--name", description = "Only names containing this text, or matching it as a glob when it has *, ? or [ (e.g. 'training::*')")
         String name;
@@ -45,20 +40,18 @@ final class ArtifactsCommand extends GroupCommand {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
             ArtifactFilter filter = new ArtifactFilter(name, type, since, until, sort, reverse);
-            try (Cairn cairn = artifacts.parent.open()) {
+            try (Cairn cairn = home.open()) {
                 List<ArtifactVersion> versions = filter.apply(cairn.client().listArtifactVersions());
-                if (json) {
-                    out.println(Json.write(Json.artifacts(versions)));
-                    return 0;
-                }
-                if (versions.isEmpty()) {
-                    out.println(filter.isEmpty() ? "No artifacts yet: try ./cairn quickstart" : "No artifact versions match");
-                }
-                for (ArtifactVersion version : versions) {
-                    out.printf("%-48s %-6s %-12s %8d B  %s%n", version.name(), version.version(), version.materializerId(), version.size(), version.dataType());
-                }
+                output.print(() -> Json.artifacts(versions), out -> {
+                    if (versions.isEmpty()) {
+                        out.println(filter.isEmpty() ? "No artifacts yet: try ./cairn quickstart" : "No artifact versions match");
+                    }
+                    for (ArtifactVersion version : versions) {
+                        out.printf("%-48s %-6s %-12s %8d B  %s%n", version.name(), version.version(), version.materializerId(), version.size(),
+                                version.dataType());
+                    }
+                });
             }
             return 0;
         }

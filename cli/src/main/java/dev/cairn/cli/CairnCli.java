@@ -1,25 +1,22 @@
 package dev.cairn.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import dev.cairn.api.Cairn;
-import dev.cairn.api.CairnConfiguration;
 import dev.cairn.api.CairnException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import org.apiguardian.api.API;
 
 /** The {@code cairn} command line. */
-@Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0-SNAPSHOT",
+@Command(name = "cairn", mixinStandardHelpOptions = true, versionProvider = CairnVersion.class,
         description = "Run pipelines and inspect the runs and artifacts Cairn stored.",
         subcommands = {QuickstartCommand.class, RunCommand.class, RunsCommand.class, ArtifactsCommand.class, ArtifactCommand.class, LineageCommand.class})
 @API(status = API.Status.STABLE, since = "0.1")
 public final class CairnCli implements Callable<Integer> {
-    @Option(names = "--home", description = "Cairn home with the embedded stores (default: $CAIRN_HOME or ./.cairn)")
-    Path home;
+    @Mixin(name = "home")
+    HomeOption home;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -75,17 +72,5 @@ public final class CairnCli implements Callable<Integer> {
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());
         return 0;
-    }
-
-    Cairn open() {
-        CairnConfiguration.Builder builder = Cairn.builder();
-        if (home != null) {
-            builder.home(home);
-        }
-        return builder.build();
-    }
-
-    Path home() {
-        return home != null ? home.toAbsolutePath().normalize() : CairnConfiguration.defaultHome();
     }
 }

@@ -3,14 +3,10 @@ package dev.cairn.cli;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** A command that only groups subcommands ({@code runs}, {@code artifacts}, {@code artifact}): alone, it prints its usage. */
 abstract class GroupCommand implements Callable<Integer> {
-    @ParentCommand
-    CairnCli parent;
-
     @Spec
     CommandSpec spec;
 

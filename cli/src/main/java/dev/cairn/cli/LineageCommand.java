@@ -15,40 +15,33 @@ import dev.cairn.api.lineage.Lineage;
 import dev.cairn.api.lineage.LineageEdge;
 import dev.cairn.api.lineage.LineageNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "lineage", description = "Print where an artifact version came from and what was derived from it.")
 final class LineageCommand implements Callable<Integer> {
-    @ParentCommand
-    CairnCli parent;
+    @Mixin(name = "home")
+    HomeOption home;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--json", description = "Print the graph as JSON (nodes and edges)")
-    boolean json;
+    /** {@code --json} prints the graph as nodes and edges. */
+    @Mixin
+    OutputOptions output;
 
     @Parameters(index = "0", paramLabel = "<name>[:<version>]")
     String reference;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        try (Cairn cairn = parent.open()) {
+        try (Cairn cairn = home.open()) {
             ArtifactVersion artifact = ArtifactCommand.find(cairn.client(), reference);
             Lineage lineage = cairn.client().lineage(artifact);
-            if (json) {
-                out.println(Json.write(toJson(lineage)));
-                return 0;
-            }
-            out.println(describe(lineage.root()));
-            out.println("  derived from:");
-            printTree(out, lineage, lineage.root(), "    ", false, new HashSet<>());
-            out.println("  used by:");
-            printTree(out, lineage, lineage.root(), "    ", true, new HashSet<>());
+            output.print(() -> toJson(lineage), out -> {
+                out.println(describe(lineage.root()));
+                out.println("  derived from:");
+                printTree(out, lineage, lineage.root(), "    ", false, new HashSet<>());
+                out.println("  used by:");
+                printTree(out, lineage, lineage.root(), "    ", true, new HashSet<>());
+            });
         }
         return 0;
     }

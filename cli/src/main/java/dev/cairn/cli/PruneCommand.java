@@ -13,7 +13,7 @@ import dev.cairn.api.lifecycle.PruneOptions;
 import dev.cairn.api.lifecycle.PruneReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 @Command(name = "prune", description = {
@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
         "with a cache key), no running pipeline produced them, and (unless --include-registered) not registered data.",
         "Also removes reserved versions and staging drafts older than --older-than."})
 final class PruneCommand implements Callable<Integer> {
-    @ParentCommand
-    ArtifactCommand artifact;
+    @Mixin(name = "home")
+    HomeOption home;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -58,7 +58,7 @@ final class PruneCommand implements Callable<Integer> {
         PruneOptions.Builder builder = PruneOptions.builder().onlyArtifact(onlyArtifact).onlyMetadata(onlyMetadata).ignoreErrors(ignoreErrors)
                 .threads(threads).includeRegistered(includeRegistered).abandonedAge(duration(olderThan));
         PruneOptions checked = builder.build(); // refuses contradictory flags before anything is read
-        try (Cairn cairn = artifact.parent.open()) {
+        try (Cairn cairn = home.open()) {
             if (dryRun || !yes) {
                 PruneReport plan = cairn.client().prune(builder.dryRun(true).build());
                 print(out, plan, dryRun ? "Would delete" : "Will delete");
@@ -68,13 +68,14 @@ final class PruneCommand implements Callable<Integer> {
                 if (plan.versions().isEmpty() && plan.pendingVersions() == 0) {
                     out.println("Nothing to prune among artifact versions; removing old staging drafts only.");
                 } else {
-                    if (!artifact.parent.inputAnswers) {
+                    CairnCli cli = (CairnCli) spec.root().userObject();
+                    if (!cli.inputAnswers) {
                         throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Prune needs a confirmation, but standard input is not a terminal;"
                                 + " nothing was deleted. Run it in a terminal, or give --yes to delete without asking (--dry-run lists what would go)");
                     }
                     out.printf("Delete %s of %d artifact version%s? [y/N] ", what(checked), plan.versions().size(), plan.versions().size() == 1 ? "" : "s");
                     out.flush();
-                    String answer = artifact.parent.input.readLine();
+                    String answer = cli.input.readLine();
                     if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).matches("y|yes")) {
                         out.println("Prune cancelled; nothing was deleted.");
                         return 1;

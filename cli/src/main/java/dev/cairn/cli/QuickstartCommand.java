@@ -10,13 +10,13 @@ import dev.cairn.api.run.RunOptions;
 import dev.cairn.api.run.RunStatus;
 import dev.cairn.examples.ExamplePipelines;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 @Command(name = "quickstart", description = "Run the example pipelines (simple, training, dynamic naming, inference) on the embedded defaults.")
 final class QuickstartCommand implements Callable<Integer> {
-    @ParentCommand
-    CairnCli parent;
+    @Mixin(name = "home")
+    HomeOption home;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -24,8 +24,8 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Cairn home: " + parent.home());
-        try (Cairn cairn = parent.open()) {
+        out.println("Cairn home: " + home.home());
+        try (Cairn cairn = home.open()) {
             for (Pipeline pipeline : ExamplePipelines.quickstart()) {
                 PipelineRun run = cairn.run(pipeline, RunOptions.withListener(new ProgressPrinter(out)));
                 if (run.status() != RunStatus.COMPLETED) {

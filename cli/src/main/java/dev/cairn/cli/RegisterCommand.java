@@ -10,13 +10,13 @@ import dev.cairn.api.artifact.ArtifactVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 @Command(name = "register", description = "Register an existing file or folder inside the artifact store as a new artifact version (no copy).")
 final class RegisterCommand implements Callable<Integer> {
-    @ParentCommand
-    ArtifactCommand artifact;
+    @Mixin(name = "home")
+    HomeOption home;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -31,7 +31,7 @@ final class RegisterCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         URI uri = toUri(location);
-        try (Cairn cairn = artifact.parent.open()) {
+        try (Cairn cairn = home.open()) {
             ArtifactVersion version = cairn.client().registerArtifact(uri, name, new StderrProgress(spec.commandLine().getErr()));
             out.printf("Registered %s as %s:%s (%s, %s)%n", version.uri(), version.name(), version.version(),
                     StderrProgress.bytes(version.size()), version.id());

@@ -21,13 +21,13 @@ import dev.cairn.api.run.RunStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 @Command(name = "run", description = "Run a pipeline defined in a class: a Supplier<Pipeline>, a class with one public static no-argument method returning a Pipeline, or Class#method.")
 final class RunCommand implements Callable<Integer> {
-    @ParentCommand
-    CairnCli parent;
+    @Mixin(name = "home")
+    HomeOption home;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
         ClassLoader loader = loader();
         Thread.currentThread().setContextClassLoader(loader);
         Pipeline pipeline = resolve(target, loader);
-        try (Cairn cairn = parent.open()) {
+        try (Cairn cairn = home.open()) {
             PipelineRun run = cairn.run(pipeline, RunOptions.withListener(new ProgressPrinter(spec.commandLine().getOut())));
             return run.status() == RunStatus.COMPLETED ? 0 : 1;
         }

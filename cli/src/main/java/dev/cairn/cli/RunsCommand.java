@@ -9,44 +9,38 @@ import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.StepRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "runs", description = "List and show pipeline runs.", subcommands = {RunsCommand.ListRuns.class, RunsCommand.ShowRun.class})
 final class RunsCommand extends GroupCommand {
 
     @Command(name = "list", description = "List runs, newest first.")
     static final class ListRuns implements Callable<Integer> {
-        @ParentCommand
-        RunsCommand runs;
+        @Mixin(name = "home")
+        HomeOption home;
 
-        @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Option(names = "--json", description = "Print JSON")
-        boolean json;
+        @Mixin
+        OutputOptions output;
 
         @Option(names = "--pipeline", description = "Only runs of this pipeline")
         String pipeline;
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (Cairn cairn = runs.parent.open()) {
+            try (Cairn cairn = home.open()) {
                 List<PipelineRun> list = pipeline == null ? cairn.client().listRuns() : cairn.client().listRuns(pipeline);
-                if (json) {
-                    out.println(Json.write(list.stream().map(run -> Json.run(run, false)).toList()));
-                    return 0;
-                }
-                if (list.isEmpty()) {
-                    out.println("No runs yet: try ./cairn quickstart");
-                }
-                for (PipelineRun run : list) {
-                    long done = run.steps().stream().filter(s -> s.status().isSuccessful()).count();
-                    out.printf("%s  %-24s %-9s %s  %d/%d steps ok%n", run.id(), run.pipelineName(), run.status(), run.startedAt(), done, run.steps().size());
-                }
+                output.print(() -> list.stream().map(run -> Json.run(run, false)).toList(), out -> {
+                    if (list.isEmpty()) {
+                        out.println("No runs yet: try ./cairn quickstart");
+                    }
+                    for (PipelineRun run : list) {
+                        long done = run.steps().stream().filter(s -> s.status().isSuccessful()).count();
+                        out.printf("%s  %-24s %-9s %s  %d/%d steps ok%n", run.id(), run.pipelineName(), run.status(), run.startedAt(), done,
+                                run.steps().size());
+                    }
+                });
             }
             return 0;
         }
@@ -54,27 +48,26 @@ final class RunsCommand extends GroupCommand {
 
     @Command(name = "show", description = "Show one run with its steps, inputs and outputs.")
     static final class ShowRun implements Callable<Integer> {
-        @ParentCommand
-        RunsCommand runs;
+        @Mixin(name = "home")
+        HomeOption home;
 
-        @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Option(names = "--json", description = "Print JSON")
-        boolean json;
+        @Mixin
+        OutputOptions output;
 
         @Parameters(index = "0", paramLabel = "<id>", description = "Run id or a unique prefix of it")
         String id;
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (Cairn cairn = runs.parent.open()) {
+            try (Cairn cairn = home.open()) {
                 PipelineRun run = cairn.client().getPipelineRun(id);
-                if (json) {
-                    out.println(Json.write(Json.run(run, true)));
-                    return 0;
-                }
+                output.print(() -> Json.run(run, true), out -> print(out, run));
+            }
+            return 0;
+        }
+
+        private static void print(PrintWriter out, PipelineRun run) {
+            {
                 out.printf("Run %s of pipeline %s: %s%n", run.id(), run.pipelineName(), run.status());
                 out.printf("  started %s, ended %s%n", run.startedAt(), run.endedAt().map(Object::toString).orElse("-"));
                 if (!run.parameters().isEmpty()) {
@@ -87,7 +80,6 @@ final class RunsCommand extends GroupCommand {
                     step.error().ifPresent(error -> out.println("      error: " + error.lines().findFirst().orElse("")));
                 }
             }
-            return 0;
         }
 
         private static String label(ArtifactVersion artifact) {

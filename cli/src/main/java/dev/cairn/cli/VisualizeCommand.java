@@ -16,7 +16,7 @@ import dev.cairn.api.artifact.ArtifactVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 @Command(name = "visualize", description = "Write a self-contained HTML page of an artifact version's metadata and visualizations and print its path.")
@@ -24,8 +24,8 @@ final class VisualizeCommand implements Callable<Integer> {
     /** System property naming the command that opens a file in a browser (tests and unusual desktops). */
     static final String OPEN_COMMAND_PROPERTY = "cairn.open.command";
 
-    @ParentCommand
-    ArtifactCommand artifact;
+    @Mixin(name = "home")
+    HomeOption home;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -44,9 +44,9 @@ final class VisualizeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path page;
-        try (Cairn cairn = artifact.parent.open()) {
+        try (Cairn cairn = home.open()) {
             ArtifactVersion version = ArtifactCommand.find(cairn.client(), reference);
-            page = output != null ? output.toAbsolutePath() : artifact.parent.home().resolve("visualizations")
+            page = output != null ? output.toAbsolutePath() : home.home().resolve("visualizations")
                     .resolve(pageFileName(version.name(), version.version()));
             Files.createDirectories(page.getParent());
             Files.write(page, HtmlPage.bytes(version));

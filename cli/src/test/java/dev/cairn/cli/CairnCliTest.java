@@ -133,4 +133,33 @@ class CairnCliTest {
             assertThat(result.out()).contains("Usage: cairn " + group).contains("Commands:");
         }
     }
+
+    @Test
+    void versionIsTheProjectVersionFromTheBuild() {
+        StringWriter out = new StringWriter();
+        int code = CairnCli.execute(new String[] {"--version"}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+
+        String expected = System.getProperty("cairn.test.projectVersion");
+        assertThat(expected).as("set by the cli module's surefire configuration").isNotBlank();
+        assertThat(code).isZero();
+        assertThat(out.toString().lines().findFirst()).contains("cairn " + expected);
+        assertThat(CairnVersion.version()).isEqualTo(expected);
+    }
+
+    @Test
+    void homeAndJsonAreOptionsOfEachCommandAndTheHomeAfterTheCommandWins() throws Exception {
+        StringWriter out = new StringWriter();
+        Path elsewhere = home.resolve("empty-home");
+        int code = CairnCli.execute(new String[] {"--home", elsewhere.toString(), "runs", "list", "--home", home.toString(), "--json"},
+                new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+        assertThat(code).isZero();
+        List<Map<String, Object>> runs = JSON.readValue(out.toString(), new TypeReference<>() {});
+        assertThat(runs).as("the quickstart's runs, in the home given after the command").hasSize(4);
+
+        StringWriter empty = new StringWriter();
+        code = CairnCli.execute(new String[] {"--home", elsewhere.toString(), "artifacts", "list", "--json"}, new PrintWriter(empty, true),
+                new PrintWriter(new StringWriter(), true));
+        assertThat(code).isZero();
+        assertThat(JSON.readValue(empty.toString(), List.class)).as("the home given before the command").isEmpty();
+    }
 }

@@ -1,5 +1,9 @@
 package dev.cairn.engine;
 
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Stage;
@@ -15,7 +19,18 @@ import org.slf4j.LoggerFactory;
 public final class CairnEngineProvider implements EngineProvider {
     @Override
     public Cairn open(CairnConfiguration configuration) {
-        Injector injector = Guice.createInjector(Stage.PRODUCTION, new EngineModule(configuration));
+        return open(configuration, Clock.systemUTC());
+    }
+
+    /**
+     * Opens an engine whose times (runs, steps, artifact versions, prune cut-offs, run heartbeats) come from
+     * {@code clock}: for tests, and for embedders with a clock of their own. Cache leases and prune tombstones use the
+     * metadata database's clock regardless.
+     */
+    public Cairn open(CairnConfiguration configuration, Clock clock) {
+        requireNonNull(configuration, "configuration is null");
+        requireNonNull(clock, "clock is null");
+        Injector injector = Guice.createInjector(Stage.PRODUCTION, new EngineModule(configuration, clock));
         CairnEngine engine = injector.getInstance(CairnEngine.class);
         try {
             injector.getInstance(AbandonedRuns.class).failExpired();

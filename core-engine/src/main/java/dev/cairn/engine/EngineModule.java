@@ -18,22 +18,28 @@ import dev.cairn.api.CairnConfiguration;
 import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.engine.json.JsonCodec;
 import dev.cairn.engine.materializers.MaterializerRegistry;
-import dev.cairn.engine.metadata.SqliteMetadataStore;
+import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
 import dev.cairn.engine.plugins.Plugins;
 import dev.cairn.engine.stores.ArtifactStores;
 
-/** Guice wiring of one engine. Everything is a singleton of that engine's injector; nothing is global. */
+/**
+ * Guice wiring of one engine. Everything is a singleton of that engine's injector; nothing is global. The engine's
+ * {@link Clock} (run, step and artifact times, prune cut-offs, heartbeats) is bound here, so that a test can run an
+ * engine on a fixed or offset clock.
+ */
 final class EngineModule extends AbstractModule {
     private final CairnConfiguration configuration;
+    private final Clock clock;
 
-    EngineModule(CairnConfiguration configuration) {
+    EngineModule(CairnConfiguration configuration, Clock clock) {
         this.configuration = requireNonNull(configuration, "configuration is null");
+        this.clock = requireNonNull(clock, "clock is null");
     }
 
     @Override
     protected void configure() {
         bind(CairnConfiguration.class).toInstance(configuration);
-        bind(Clock.class).toInstance(Clock.systemUTC());
+        bind(Clock.class).toInstance(clock);
     }
 
     @Provides

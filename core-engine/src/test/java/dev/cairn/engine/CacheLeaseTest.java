@@ -12,7 +12,7 @@ import dev.cairn.api.pipeline.Pipeline;
 import dev.cairn.api.pipeline.Step;
 import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.StepStatus;
-import dev.cairn.engine.metadata.SqliteMetadataStore;
+import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,6 +3,7 @@ package dev.cairn.api.metadata;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -11,57 +12,306 @@ import dev.cairn.api.run.StepStatus;
 import org.apiguardian.api.API;
 
 /**
- * A step run as stored.
+ * A step run as stored: {@code position} is the step's index in the run's topological order; {@code upstreamSteps}
+ * names the steps whose outputs it consumes (the run's DAG edges); {@code cacheKey} is the step's cache key, once
+ * computed; {@code cachedFrom}, for a {@code CACHED} step run, the step run whose outputs were reused;
+ * {@code cacheNote} why the cache was or was not used (e.g. "cached output file missing").
  *
- * @param position the step's index in the run's topological order
- * @param upstreamSteps names of the steps whose outputs it consumes (the run's DAG edges)
- * @param cacheKey the step's cache key, once computed
- * @param cachedFrom for a {@code CACHED} step run, the step run whose outputs were reused
- * @param cacheNote why the cache was or was not used (e.g. "cached output file missing")
+ * <p>Immutable; built with {@link #builder()} (required: id, runId, stepName, status; {@code position} defaults to
+ * 0, the lists and maps to empty, the optional fields to empty). Equal when all fields are equal.
  */
 @API(status = API.Status.STABLE, since = "0.1")
-public record StepRunRecord(
-        UUID id,
-        UUID runId,
-        String stepName,
-        int position,
-        java.util.List<String> upstreamSteps,
-        StepStatus status,
-        Optional<Instant> startedAt,
-        Optional<Instant> endedAt,
-        Map<String, Object> parameters,
-        Optional<String> error,
-        Optional<String> cacheKey,
-        Optional<UUID> cachedFrom,
-        Optional<String> cacheNote) {
-    public StepRunRecord {
-        requireNonNull(id, "id is null");
-        requireNonNull(runId, "runId is null");
-        requireNonNull(stepName, "stepName is null");
-        upstreamSteps = java.util.List.copyOf(requireNonNull(upstreamSteps, "upstreamSteps is null"));
-        requireNonNull(status, "status is null");
-        requireNonNull(startedAt, "startedAt is null");
-        requireNonNull(endedAt, "endedAt is null");
-        parameters = Map.copyOf(requireNonNull(parameters, "parameters is null"));
-        requireNonNull(error, "error is null");
-        requireNonNull(cacheKey, "cacheKey is null");
-        requireNonNull(cachedFrom, "cachedFrom is null");
-        requireNonNull(cacheNote, "cacheNote is null");
+public final class StepRunRecord {
+    private final UUID id;
+    private final UUID runId;
+    private final String stepName;
+    private final int position;
+    private final List<String> upstreamSteps;
+    private final StepStatus status;
+    private final Optional<Instant> startedAt;
+    private final Optional<Instant> endedAt;
+    private final Map<String, Object> parameters;
+    private final Optional<String> error;
+    private final Optional<String> cacheKey;
+    private final Optional<UUID> cachedFrom;
+    private final Optional<String> cacheNote;
+
+    private StepRunRecord(Builder builder) {
+        this.id = requireNonNull(builder.id, "id is null");
+        this.runId = requireNonNull(builder.runId, "runId is null");
+        this.stepName = requireNonNull(builder.stepName, "stepName is null");
+        this.position = builder.position;
+        this.upstreamSteps = List.copyOf(builder.upstreamSteps);
+        this.status = requireNonNull(builder.status, "status is null");
+        this.startedAt = requireNonNull(builder.startedAt, "startedAt is null");
+        this.endedAt = requireNonNull(builder.endedAt, "endedAt is null");
+        this.parameters = Map.copyOf(builder.parameters);
+        this.error = requireNonNull(builder.error, "error is null");
+        this.cacheKey = requireNonNull(builder.cacheKey, "cacheKey is null");
+        this.cachedFrom = requireNonNull(builder.cachedFrom, "cachedFrom is null");
+        this.cacheNote = requireNonNull(builder.cacheNote, "cacheNote is null");
+    }
+
+    /** A builder with no field set; id, runId, stepName, status are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding every field of this one. */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.id = id;
+        builder.runId = runId;
+        builder.stepName = stepName;
+        builder.position = position;
+        builder.upstreamSteps = upstreamSteps;
+        builder.status = status;
+        builder.startedAt = startedAt;
+        builder.endedAt = endedAt;
+        builder.parameters = parameters;
+        builder.error = error;
+        builder.cacheKey = cacheKey;
+        builder.cachedFrom = cachedFrom;
+        builder.cacheNote = cacheNote;
+        return builder;
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public UUID runId() {
+        return runId;
+    }
+
+    public String stepName() {
+        return stepName;
+    }
+
+    public int position() {
+        return position;
+    }
+
+    public List<String> upstreamSteps() {
+        return upstreamSteps;
+    }
+
+    public StepStatus status() {
+        return status;
+    }
+
+    public Optional<Instant> startedAt() {
+        return startedAt;
+    }
+
+    public Optional<Instant> endedAt() {
+        return endedAt;
+    }
+
+    public Map<String, Object> parameters() {
+        return parameters;
+    }
+
+    public Optional<String> error() {
+        return error;
+    }
+
+    public Optional<String> cacheKey() {
+        return cacheKey;
+    }
+
+    public Optional<UUID> cachedFrom() {
+        return cachedFrom;
+    }
+
+    public Optional<String> cacheNote() {
+        return cacheNote;
     }
 
     public StepRunRecord withStatus(StepStatus newStatus) {
-        return new StepRunRecord(id, runId, stepName, position, upstreamSteps, newStatus, startedAt, endedAt, parameters, error, cacheKey, cachedFrom, cacheNote);
+        return toBuilder().status(newStatus).build();
     }
 
     public StepRunRecord started(Instant at) {
-        return new StepRunRecord(id, runId, stepName, position, upstreamSteps, StepStatus.RUNNING, Optional.of(at), endedAt, parameters, error, cacheKey, cachedFrom, cacheNote);
+        return toBuilder().status(StepStatus.RUNNING).startedAt(at).build();
     }
 
     public StepRunRecord finished(StepStatus newStatus, Instant at, Optional<String> newError) {
-        return new StepRunRecord(id, runId, stepName, position, upstreamSteps, newStatus, startedAt, Optional.of(at), parameters, newError, cacheKey, cachedFrom, cacheNote);
+        return toBuilder().status(newStatus).endedAt(at).error(newError).build();
     }
 
     public StepRunRecord withCache(Optional<String> newCacheKey, Optional<UUID> newCachedFrom, Optional<String> newCacheNote) {
-        return new StepRunRecord(id, runId, stepName, position, upstreamSteps, status, startedAt, endedAt, parameters, error, newCacheKey, newCachedFrom, newCacheNote);
+        return toBuilder().cacheKey(newCacheKey).cachedFrom(newCachedFrom).cacheNote(newCacheNote).build();
+    }
+
+
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof StepRunRecord that)) {
+            return false;
+        }
+        return id.equals(that.id)
+                && runId.equals(that.runId)
+                && stepName.equals(that.stepName)
+                && position == that.position
+                && upstreamSteps.equals(that.upstreamSteps)
+                && status.equals(that.status)
+                && startedAt.equals(that.startedAt)
+                && endedAt.equals(that.endedAt)
+                && parameters.equals(that.parameters)
+                && error.equals(that.error)
+                && cacheKey.equals(that.cacheKey)
+                && cachedFrom.equals(that.cachedFrom)
+                && cacheNote.equals(that.cacheNote);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(id, runId, stepName, position, upstreamSteps, status, startedAt, endedAt, parameters, error, cacheKey, cachedFrom, cacheNote);
+    }
+
+    @Override
+    public String toString() {
+        return "StepRunRecord[" + "id=" + id
+                + ", runId=" + runId
+                + ", stepName=" + stepName
+                + ", position=" + position
+                + ", upstreamSteps=" + upstreamSteps
+                + ", status=" + status
+                + ", startedAt=" + startedAt
+                + ", endedAt=" + endedAt
+                + ", parameters=" + parameters
+                + ", error=" + error
+                + ", cacheKey=" + cacheKey
+                + ", cachedFrom=" + cachedFrom
+                + ", cacheNote=" + cacheNote + "]";
+    }
+
+    /** Builds a {@link StepRunRecord}; not thread-safe. */
+    @SuppressWarnings("NullAway.Init") // required fields are checked by build()
+    public static final class Builder {
+        private UUID id;
+        private UUID runId;
+        private String stepName;
+        private int position;
+        private List<String> upstreamSteps = List.of();
+        private StepStatus status;
+        private Optional<Instant> startedAt = Optional.empty();
+        private Optional<Instant> endedAt = Optional.empty();
+        private Map<String, Object> parameters = Map.of();
+        private Optional<String> error = Optional.empty();
+        private Optional<String> cacheKey = Optional.empty();
+        private Optional<UUID> cachedFrom = Optional.empty();
+        private Optional<String> cacheNote = Optional.empty();
+
+        private Builder() {}
+
+        public Builder id(UUID id) {
+            this.id = requireNonNull(id, "id is null");
+            return this;
+        }
+
+        public Builder runId(UUID runId) {
+            this.runId = requireNonNull(runId, "runId is null");
+            return this;
+        }
+
+        public Builder stepName(String stepName) {
+            this.stepName = requireNonNull(stepName, "stepName is null");
+            return this;
+        }
+
+        public Builder position(int position) {
+            this.position = position;
+            return this;
+        }
+
+        public Builder upstreamSteps(List<String> upstreamSteps) {
+            this.upstreamSteps = requireNonNull(upstreamSteps, "upstreamSteps is null");
+            return this;
+        }
+
+        public Builder status(StepStatus status) {
+            this.status = requireNonNull(status, "status is null");
+            return this;
+        }
+
+        public Builder startedAt(Optional<Instant> startedAt) {
+            this.startedAt = requireNonNull(startedAt, "startedAt is null");
+            return this;
+        }
+
+        public Builder startedAt(Instant startedAt) {
+            this.startedAt = Optional.of(startedAt);
+            return this;
+        }
+
+        public Builder endedAt(Optional<Instant> endedAt) {
+            this.endedAt = requireNonNull(endedAt, "endedAt is null");
+            return this;
+        }
+
+        public Builder endedAt(Instant endedAt) {
+            this.endedAt = Optional.of(endedAt);
+            return this;
+        }
+
+        public Builder parameters(Map<String, Object> parameters) {
+            this.parameters = requireNonNull(parameters, "parameters is null");
+            return this;
+        }
+
+        public Builder error(Optional<String> error) {
+            this.error = requireNonNull(error, "error is null");
+            return this;
+        }
+
+        public Builder error(String error) {
+            this.error = Optional.of(error);
+            return this;
+        }
+
+        public Builder cacheKey(Optional<String> cacheKey) {
+            this.cacheKey = requireNonNull(cacheKey, "cacheKey is null");
+            return this;
+        }
+
+        public Builder cacheKey(String cacheKey) {
+            this.cacheKey = Optional.of(cacheKey);
+            return this;
+        }
+
+        public Builder cachedFrom(Optional<UUID> cachedFrom) {
+            this.cachedFrom = requireNonNull(cachedFrom, "cachedFrom is null");
+            return this;
+        }
+
+        public Builder cachedFrom(UUID cachedFrom) {
+            this.cachedFrom = Optional.of(cachedFrom);
+            return this;
+        }
+
+        public Builder cacheNote(Optional<String> cacheNote) {
+            this.cacheNote = requireNonNull(cacheNote, "cacheNote is null");
+            return this;
+        }
+
+        public Builder cacheNote(String cacheNote) {
+            this.cacheNote = Optional.of(cacheNote);
+            return this;
+        }
+
+
+        /**
+         * The StepRunRecord.
+         *
+         * @throws NullPointerException if a required field is not set
+         */
+        public StepRunRecord build() {
+            return new StepRunRecord(this);
+        }
     }
 }

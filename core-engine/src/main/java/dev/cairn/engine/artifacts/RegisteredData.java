@@ -158,8 +158,20 @@ public final class RegisteredData {
         extracted.put(FILES_KEY, entries.size());
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        ArtifactVersionRecord reserved = metadata.reserveArtifactVersion(new NewArtifactVersion(id, name, Optional.empty(), store.rootUri(),
-                DATA_TYPE, MATERIALIZER_ID, MATERIALIZER_VERSION, ArtifactType.DATA, contentHash, size, extracted, Optional.empty(), now, true));
+        ArtifactVersionRecord reserved = metadata.reserveArtifactVersion(NewArtifactVersion.builder()
+                .id(id)
+                .name(name)
+                .storeUri(store.rootUri())
+                .dataType(DATA_TYPE)
+                .materializerId(MATERIALIZER_ID)
+                .materializerVersion(MATERIALIZER_VERSION)
+                .artifactType(ArtifactType.DATA)
+                .contentHash(contentHash)
+                .size(size)
+                .metadata(extracted)
+                .createdAt(now)
+                .registered(true)
+                .build());
         URI sidecar = null;
         try {
             Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id.toString(), name, reserved.version(), DATA_TYPE, MATERIALIZER_ID,

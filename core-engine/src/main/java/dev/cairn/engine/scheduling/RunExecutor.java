@@ -84,8 +84,15 @@ public final class RunExecutor {
         for (CompiledStep step : steps) {
             step.parameters().forEach((name, value) -> parameters.put(step.name() + "." + name, value));
             List<String> upstream = step.upstream().stream().map(i -> steps.get(i).name()).toList();
-            stepRuns.add(new StepRunRecord(dev.cairn.engine.ids.TimeOrderedIds.next(), runId, step.name(), step.index(), upstream, StepStatus.PENDING, Optional.empty(),
-                    Optional.empty(), step.parameters(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+            stepRuns.add(StepRunRecord.builder()
+                    .id(dev.cairn.engine.ids.TimeOrderedIds.next())
+                    .runId(runId)
+                    .stepName(step.name())
+                    .position(step.index())
+                    .upstreamSteps(upstream)
+                    .status(StepStatus.PENDING)
+                    .parameters(step.parameters())
+                    .build());
         }
         pipeline.pipeline().options().substitutions().forEach((k, v) -> parameters.put("substitutions." + k, v));
         PipelineRunRecord run = new PipelineRunRecord(runId, pipeline.name(), RunStatus.RUNNING, pipeline.runStart(), Optional.empty(), parameters, Optional.empty());

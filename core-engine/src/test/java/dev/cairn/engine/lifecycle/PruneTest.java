@@ -11,8 +11,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import dev.cairn.api.Cairn;
@@ -28,7 +26,7 @@ import dev.cairn.api.pipeline.PipelineOptions;
 import dev.cairn.api.pipeline.Ref;
 import dev.cairn.api.pipeline.Step;
 import dev.cairn.api.run.PipelineRun;
-import dev.cairn.engine.metadata.SqliteMetadataStore;
+import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -216,11 +214,13 @@ class PruneTest {
     void staleReservedVersionsAndAbandonedDraftsAreRemoved() throws IOException {
         UUID pendingId = UUID.randomUUID();
         try (SqliteMetadataStore second = SqliteMetadataStore.open(home.resolve("metadata.db"))) {
-            second.reserveArtifactVersion(new NewArtifactVersion(pendingId, "crashed", Optional.empty(), store.toUri(), "java.lang.Integer",
-                    "cairn.json", "1", ArtifactType.DATA, "0".repeat(64), 1, Map.of(), Optional.empty(), Instant.now().minus(Duration.ofDays(2)), false));
+            second.reserveArtifactVersion(NewArtifactVersion.builder().id(pendingId).name("crashed").storeUri(store.toUri())
+                    .dataType("java.lang.Integer").materializerId("cairn.json").materializerVersion("1").artifactType(ArtifactType.DATA)
+                    .contentHash("0".repeat(64)).size(1).createdAt(Instant.now().minus(Duration.ofDays(2))).build());
             UUID freshId = UUID.randomUUID();
-            second.reserveArtifactVersion(new NewArtifactVersion(freshId, "writing", Optional.empty(), store.toUri(), "java.lang.Integer",
-                    "cairn.json", "1", ArtifactType.DATA, "0".repeat(64), 1, Map.of(), Optional.empty(), Instant.now(), false));
+            second.reserveArtifactVersion(NewArtifactVersion.builder().id(freshId).name("writing").storeUri(store.toUri())
+                    .dataType("java.lang.Integer").materializerId("cairn.json").materializerVersion("1").artifactType(ArtifactType.DATA)
+                    .contentHash("0".repeat(64)).size(1).createdAt(Instant.now()).build());
             Path crashedDirectory = Files.createDirectories(store.resolve(dev.cairn.engine.artifacts.ArtifactNames.directory("crashed", "1", pendingId)));
             Files.writeString(crashedDirectory.resolve("data.json"), "1");
             Path oldDraft = Files.createDirectories(store.resolve(".staging/old-draft"));

@@ -1,4 +1,4 @@
-package dev.cairn.engine.metadata;
+package dev.cairn.engine.metadata.jdbc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,18 +13,26 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
-import dev.cairn.engine.json.JsonCodec;
+import org.apiguardian.api.API;
 
 /**
  * How record fields are written to and read from columns: instants as INTEGER nanoseconds since the epoch
  * (exact round trip between 1677-09-21 and 2262-04-11), UUIDs as lower-case text, maps and lists as
- * canonical JSON text. Thread-safe.
+ * canonical JSON text (map entries sorted by key, as the engine's canonical JSON). Thread-safe.
  */
-final class ColumnCodec {
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class ColumnCodec {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final String EMPTY_OBJECT = "{}";
     private static final String EMPTY_ARRAY = "[]";
@@ -32,13 +40,22 @@ final class ColumnCodec {
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
-    private final ObjectMapper mapper = JsonCodec.newCanonicalMapper();
+    /** The engine's canonical JSON settings, repeated here so that this package depends on no engine internals. */
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addModule(new Jdk8Module())
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
     /** Readers bound to their type once: decoding a small column costs a parse, not a type resolution. */
     private final ObjectReader mapReader = mapper.readerFor(MAP);
     private final ObjectReader stringListReader = mapper.readerFor(STRING_LIST);
 
     /** {@code field} and {@code owner} name the value in the error ("start time of", "step 'train'"). */
-    static long epochNanos(Instant instant, String field, Object owner) {
+    public static long epochNanos(Instant instant, String field, Object owner) {
         try {
             return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), NANOS_PER_SECOND), instant.getNano());
         } catch (ArithmeticException e) {
@@ -47,11 +64,11 @@ final class ColumnCodec {
         }
     }
 
-    static Instant instant(long epochNanos) {
+    public static Instant instant(long epochNanos) {
         return Instant.ofEpochSecond(0, epochNanos);
     }
 
-    static void setInstant(PreparedStatement statement, int index, Optional<Instant> instant, String field, Object owner)
+    public static void setInstant(PreparedStatement statement, int index, Optional<Instant> instant, String field, Object owner)
             throws SQLException {
         if (instant.isPresent()) {
             statement.setLong(index, epochNanos(instant.get(), field, owner));
@@ -60,12 +77,12 @@ final class ColumnCodec {
         }
     }
 
-    static Optional<Instant> optionalInstant(ResultSet row, int column) throws SQLException {
+    public static Optional<Instant> optionalInstant(ResultSet row, int column) throws SQLException {
         long value = row.getLong(column);
         return row.wasNull() ? Optional.empty() : Optional.of(instant(value));
     }
 
-    static void setText(PreparedStatement statement, int index, Optional<String> text) throws SQLException {
+    public static void setText(PreparedStatement statement, int index, Optional<String> text) throws SQLException {
         if (text.isPresent()) {
             statement.setString(index, text.get());
         } else {
@@ -73,11 +90,11 @@ final class ColumnCodec {
         }
     }
 
-    static Optional<String> optionalText(ResultSet row, int column) throws SQLException {
+    public static Optional<String> optionalText(ResultSet row, int column) throws SQLException {
         return Optional.ofNullable(row.getString(column));
     }
 
-    static void setUuid(PreparedStatement statement, int index, Optional<UUID> id) throws SQLException {
+    public static void setUuid(PreparedStatement statement, int index, Optional<UUID> id) throws SQLException {
         if (id.isPresent()) {
             statement.setString(index, id.get().toString());
         } else {
@@ -85,36 +102,36 @@ final class ColumnCodec {
         }
     }
 
-    static UUID uuid(ResultSet row, int column) throws SQLException {
+    public static UUID uuid(ResultSet row, int column) throws SQLException {
         return UUID.fromString(row.getString(column));
     }
 
-    static Optional<UUID> optionalUuid(ResultSet row, int column) throws SQLException {
+    public static Optional<UUID> optionalUuid(ResultSet row, int column) throws SQLException {
         String text = row.getString(column);
         return text == null ? Optional.empty() : Optional.of(UUID.fromString(text));
     }
 
     /** Canonical JSON of a map of JSON values; {@code field} and {@code owner} name it in the error when it is not JSON. */
-    String json(Map<String, Object> map, String field, Object owner) {
+    public String json(Map<String, Object> map, String field, Object owner) {
         if (map.isEmpty()) {
             return EMPTY_OBJECT;
         }
         try {
-            return JsonCodec.write(mapper, map);
+            return write(map);
         } catch (UncheckedIOException | IllegalArgumentException e) {
             throw new CairnException(ErrorCode.INVALID_ARGUMENT, "The " + field + " " + owner
                     + " cannot be stored as JSON; use strings, numbers, booleans, lists and maps: " + e.getMessage(), e);
         }
     }
 
-    String json(List<String> list) {
+    public String json(List<String> list) {
         if (list.isEmpty()) {
             return EMPTY_ARRAY;
         }
-        return JsonCodec.write(mapper, list);
+        return write(list);
     }
 
-    Map<String, Object> map(String json) {
+    public Map<String, Object> map(String json) {
         if (EMPTY_OBJECT.equals(json)) {
             return Map.of();
         }
@@ -125,13 +142,21 @@ final class ColumnCodec {
         }
     }
 
-    List<String> stringList(String json) {
+    public List<String> stringList(String json) {
         if (EMPTY_ARRAY.equals(json)) {
             return List.of();
         }
         try {
             return stringListReader.readValue(json);
         } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
     }

@@ -1,4 +1,4 @@
-package dev.cairn.engine.metadata;
+package dev.cairn.engine.metadata.sqlite;
 
 import java.net.URI;
 import java.time.Instant;
@@ -27,8 +27,8 @@ final class TestingMetadata {
     }
 
     static StepRunRecord stepRun(PipelineRunRecord run, String stepName, int position, String... upstream) {
-        return new StepRunRecord(UUID.randomUUID(), run.id(), stepName, position, List.of(upstream), StepStatus.PENDING,
-                Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        return StepRunRecord.builder().id(UUID.randomUUID()).runId(run.id()).stepName(stepName).position(position)
+                .upstreamSteps(List.of(upstream)).status(StepStatus.PENDING).build();
     }
 
     static NewArtifactVersion newVersion(String name) {
@@ -40,8 +40,9 @@ final class TestingMetadata {
     }
 
     static NewArtifactVersion newVersion(String name, Optional<String> explicitVersion) {
-        return new NewArtifactVersion(UUID.randomUUID(), name, explicitVersion, STORE_URI, "java.lang.String", "cairn.string", "1",
-                ArtifactType.DATA, "sha256:abc", 3, Map.of(), Optional.empty(), T0, false);
+        return NewArtifactVersion.builder().id(UUID.randomUUID()).name(name).explicitVersion(explicitVersion).storeUri(STORE_URI)
+                .dataType("java.lang.String").materializerId("cairn.string").materializerVersion("1").artifactType(ArtifactType.DATA)
+                .contentHash("sha256:abc").size(3).createdAt(T0).build();
     }
 
     static URI artifactUri(String name, String version) {

@@ -1,4 +1,4 @@
-package dev.cairn.engine.metadata;
+package dev.cairn.engine.metadata.sqlite;
 
 import static java.util.Objects.requireNonNull;
 
@@ -6,10 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,9 +18,15 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
+import dev.cairn.engine.metadata.jdbc.SchemaMigration;
+import dev.cairn.engine.metadata.jdbc.SchemaRepository;
+import dev.cairn.engine.metadata.jdbc.SqlDatabase;
+import dev.cairn.engine.metadata.jdbc.SqlDialect;
+import dev.cairn.engine.metadata.jdbc.SqlSession;
+import dev.cairn.engine.metadata.jdbc.WriteRejected;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteConfig;
 
 /**
  * An open SQLite metadata database: one write connection behind a lock, a pool of read-only connections,
@@ -31,9 +36,11 @@ import org.sqlite.SQLiteErrorCode;
  * first statement, so a transaction never fails half-way because another process wrote first. When another
  * process holds the lock, SQLite's busy timeout waits first; whatever still comes back as
  * {@code SQLITE_BUSY} or {@code SQLITE_LOCKED} is retried here with jittered exponential backoff for up to
- * {@link #BUSY_LIMIT} before the caller sees a {@link CairnException}. Thread-safe.
+ * {@link #BUSY_LIMIT} before the caller sees a {@link CairnException}. Transactions are begun and ended with explicit
+ * statements while JDBC stays in auto-commit mode, because the driver's own transaction handling begins the next
+ * transaction right after a commit, which would hold the write lock between calls. Thread-safe.
  */
-final class SqliteDatabase implements AutoCloseable {
+final class SqliteDatabase implements SqlDatabase {
     /** How long one operation may wait for other processes to release the database. */
     static final Duration BUSY_LIMIT = Duration.ofSeconds(30);
     /** SQLite's own wait before it reports busy; short, so that the backoff below keeps waiters fair. */
@@ -44,21 +51,16 @@ final class SqliteDatabase implements AutoCloseable {
     private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long WARN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-    /** Work against one connection; may throw {@link SQLException} to be retried or reported. */
-    @FunctionalInterface
-    interface SqlWork<T> {
-        T run(SqliteConnection connection) throws SQLException;
-    }
-
     @FunctionalInterface
     private interface SqlAction<T> {
         T run() throws SQLException;
     }
 
     private final Path file;
+    private final SqlDialect dialect = SqliteDialect.INSTANCE;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final ConcurrentLinkedDeque<SqliteConnection> idleReaders = new ConcurrentLinkedDeque<>();
-    private SqliteConnection writer;
+    private final ConcurrentLinkedDeque<SqlSession> idleReaders = new ConcurrentLinkedDeque<>();
+    private SqlSession writer;
     private WalCheckpointer checkpointer;
     private volatile boolean closed;
 
@@ -70,7 +72,6 @@ final class SqliteDatabase implements AutoCloseable {
     static SqliteDatabase open(Path file, List<SchemaMigration> migrations) {
         requireNonNull(file, "file is null");
         requireNonNull(migrations, "migrations is null");
-        checkMigrationOrder(migrations);
         Path absolute = file.toAbsolutePath().normalize();
         try {
             Path parent = absolute.getParent();
@@ -83,10 +84,9 @@ final class SqliteDatabase implements AutoCloseable {
         }
         SqliteDatabase database = new SqliteDatabase(absolute);
         try {
-            database.writer = database.withRetry("open the database",
-                    () -> SqliteConnection.open(absolute, BUSY_TIMEOUT_MILLIS, false));
+            database.writer = database.withRetry("open the database", () -> openSession(absolute, BUSY_TIMEOUT_MILLIS, false));
             database.useWriteAheadLog();
-            database.migrate(migrations);
+            new SchemaRepository(database.dialect).migrate(database, migrations);
             database.checkpointer = new WalCheckpointer(absolute, BUSY_TIMEOUT_MILLIS, database.writeLock);
         } catch (RuntimeException e) {
             database.close();
@@ -95,22 +95,52 @@ final class SqliteDatabase implements AutoCloseable {
         return database;
     }
 
+    /**
+     * Opens a connection with the per-connection pragmas set. {@code journal_mode=WAL} is persistent in the
+     * file; the caller sets it once through {@link SqlSession#queryText} so that a busy database can be retried.
+     */
+    static SqlSession openSession(Path file, int busyTimeoutMillis, boolean readOnly) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(busyTimeoutMillis);
+        config.enforceForeignKeys(true);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setGetGeneratedKeys(false);
+        Connection connection = config.createConnection("jdbc:sqlite:" + file);
+        SqlSession session = new SqlSession(connection);
+        if (readOnly) {
+            try {
+                session.execute("PRAGMA query_only = 1");
+            } catch (SQLException e) {
+                session.close();
+                throw e;
+            }
+        }
+        return session;
+    }
+
     Path file() {
         return file;
     }
 
-    /**
-     * Runs {@code work} in one write transaction and commits it; rolls back and rethrows on any failure.
-     * {@code operation} completes "could not …" in error messages.
-     */
-    <T> T write(String operation, SqlWork<T> work) {
+    @Override
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public String location() {
+        return file.toString();
+    }
+
+    @Override
+    public <T> T write(String operation, SqlWork<T> work) {
         writeLock.lock();
         try {
-            SqliteConnection connection = writer;
-            if (closed || connection == null) {
+            SqlSession session = writer;
+            if (closed || session == null) {
                 throw closedFailure(operation);
             }
-            T result = withRetry(operation, () -> inTransaction(connection, work));
+            T result = withRetry(operation, () -> inTransaction(session, work));
             if (checkpointer != null) {
                 checkpointer.committed();
             }
@@ -123,24 +153,24 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} on a read-only connection; each statement sees the latest committed data. */
-    <T> T read(String operation, SqlWork<T> work) {
-        SqliteConnection connection = borrowReader(operation);
+    @Override
+    public <T> T read(String operation, SqlWork<T> work) {
+        SqlSession session = borrowReader(operation);
         try {
-            return withRetry(operation, () -> work.run(connection));
+            return withRetry(operation, () -> work.run(session));
         } finally {
-            returnReader(connection);
+            returnReader(session);
         }
     }
 
-    private static <T> T inTransaction(SqliteConnection connection, SqlWork<T> work) throws SQLException {
-        connection.beginImmediate();
+    private <T> T inTransaction(SqlSession session, SqlWork<T> work) throws SQLException {
+        session.execute(dialect.beginWriteTransaction());
         try {
-            T result = work.run(connection);
-            connection.commit();
+            T result = work.run(session);
+            session.execute(dialect.commitTransaction());
             return result;
         } catch (SQLException | RuntimeException | Error e) {
-            connection.rollbackQuietly();
+            session.rollbackQuietly();
             throw e;
         }
     }
@@ -153,7 +183,7 @@ final class SqliteDatabase implements AutoCloseable {
             try {
                 return action.run();
             } catch (SQLException e) {
-                if (!isBusy(e)) {
+                if (!dialect.isBusy(e)) {
                     throw failure(operation, e);
                 }
                 long waited = System.nanoTime() - start;
@@ -180,25 +210,10 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    /** True for SQLITE_BUSY and SQLITE_LOCKED (with any extended code), also when wrapped, as batch failures are. */
-    private static boolean isBusy(SQLException e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql) {
-                int primary = sql.getErrorCode() & 0xff;
-                if (primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_LOCKED.code) {
-                    return true;
-                }
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return false;
-    }
-
     private CairnException failure(String operation, SQLException e) {
+        String advice = dialect.isDiskFull(e) ? " (the disk is full: free space on " + file.getParent() + " and retry)" : "";
         return new CairnException(ErrorCode.METADATA_FAILURE,
-                "Metadata store " + file + ": could not " + operation + ": " + e.getMessage(), e);
+                "Metadata store " + file + ": could not " + operation + ": " + e.getMessage() + advice, e);
     }
 
     private CairnException closedFailure(String operation) {
@@ -206,18 +221,18 @@ final class SqliteDatabase implements AutoCloseable {
                 "Metadata store " + file + " is closed: could not " + operation);
     }
 
-    private SqliteConnection borrowReader(String operation) {
+    private SqlSession borrowReader(String operation) {
         if (closed) {
             throw closedFailure(operation);
         }
-        SqliteConnection reader = idleReaders.pollFirst();
+        SqlSession reader = idleReaders.pollFirst();
         if (reader != null) {
             return reader;
         }
-        return withRetry("open a read connection", () -> SqliteConnection.open(file, BUSY_TIMEOUT_MILLIS, true));
+        return withRetry("open a read connection", () -> openSession(file, BUSY_TIMEOUT_MILLIS, true));
     }
 
-    private void returnReader(SqliteConnection reader) {
+    private void returnReader(SqlSession reader) {
         idleReaders.addFirst(reader);
         if (closed) {
             closeIdleReaders();
@@ -225,7 +240,7 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     private void closeIdleReaders() {
-        SqliteConnection reader;
+        SqlSession reader;
         while ((reader = idleReaders.pollFirst()) != null) {
             reader.close();
         }
@@ -243,69 +258,6 @@ final class SqliteDatabase implements AutoCloseable {
         if (!"wal".equalsIgnoreCase(mode)) {
             LOG.warn("Metadata store {} runs in journal mode '{}' instead of WAL (the file system may not support it); "
                     + "readers and writers will block each other", file, mode);
-        }
-    }
-
-    private void migrate(List<SchemaMigration> migrations) {
-        int latest = migrations.isEmpty() ? 0 : migrations.get(migrations.size() - 1).version();
-        int found = withRetry("read the schema version", () -> schemaVersion(writer));
-        checkNotNewer(found, latest);
-        if (found == latest) {
-            LOG.debug("Opened metadata store {} at schema version {}", file, found);
-            return;
-        }
-        // Re-read under the write lock: another process may have migrated since.
-        int from = write("migrate the schema to version " + latest, connection -> {
-            connection.executeOnce("CREATE TABLE IF NOT EXISTS schema_version ("
-                    + "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-            int current = schemaVersion(connection);
-            checkNotNewer(current, latest);
-            for (SchemaMigration migration : migrations) {
-                if (migration.version() <= current) {
-                    continue;
-                }
-                for (String statement : migration.statements()) {
-                    connection.executeOnce(statement);
-                }
-                var insert = connection.prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)");
-                insert.setInt(1, migration.version());
-                insert.setString(2, migration.description());
-                insert.setLong(3, ColumnCodec.epochNanos(Instant.now(), "time of migration", migration.version()));
-                insert.executeUpdate();
-            }
-            return current;
-        });
-        if (from == 0) {
-            LOG.debug("Created metadata store {} at schema version {}", file, latest);
-        } else if (from < latest) {
-            LOG.info("Migrated metadata store {} from schema version {} to {}", file, from, latest);
-        }
-    }
-
-    private static int schemaVersion(SqliteConnection connection) throws SQLException {
-        if (connection.queryText("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'") == null) {
-            return 0;
-        }
-        try (ResultSet rows = connection.prepare("SELECT coalesce(max(version), 0) FROM schema_version").executeQuery()) {
-            rows.next();
-            return rows.getInt(1);
-        }
-    }
-
-    private void checkNotNewer(int found, int latest) {
-        if (found > latest) {
-            throw new CairnException(ErrorCode.METADATA_FAILURE, "Metadata store " + file + " has schema version " + found
-                    + ", but this version of Cairn knows schema versions up to " + latest
-                    + "; open it with a newer Cairn, or point Cairn at another metadata database");
-        }
-    }
-
-    private static void checkMigrationOrder(List<SchemaMigration> migrations) {
-        for (int i = 0; i < migrations.size(); i++) {
-            if (migrations.get(i).version() != i + 1) {
-                throw new IllegalArgumentException("migrations must be numbered 1, 2, 3, … in order; found version "
-                        + migrations.get(i).version() + " at position " + (i + 1));
-            }
         }
     }
 

@@ -1,6 +1,6 @@
-package dev.cairn.engine.metadata;
+package dev.cairn.engine.metadata.sqlite;
 
-import static dev.cairn.engine.metadata.TestingMetadata.newVersion;
+import static dev.cairn.engine.metadata.sqlite.TestingMetadata.newVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;

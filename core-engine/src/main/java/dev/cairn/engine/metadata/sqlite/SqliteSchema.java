@@ -1,9 +1,11 @@
-package dev.cairn.engine.metadata;
+package dev.cairn.engine.metadata.sqlite;
 
 import java.util.List;
 
+import dev.cairn.engine.metadata.jdbc.SchemaMigration;
+
 /**
- * The metadata schema as an ordered list of migrations; {@link #MIGRATIONS} ends at the version this code writes.
+ * The SQLite metadata schema as an ordered list of migrations; {@link #MIGRATIONS} ends at the version this code writes.
  *
  * <p>Conventions: ids are lower-case UUID text; instants are INTEGER nanoseconds since the epoch (exact for
  * any {@link java.time.Instant} between 1677 and 2262); enums are stored by name; maps and lists are canonical
@@ -18,8 +20,8 @@ import java.util.List;
  * abandoned, and a prune deletes a {@code READY} version together with the step-output rows that name it (one scan of
  * {@code step_outputs} per batch of versions), so no output refers to a missing version.
  */
-final class MetadataSchema {
-    private MetadataSchema() {}
+final class SqliteSchema {
+    private SqliteSchema() {}
 
     static final SchemaMigration V1 = new SchemaMigration(1, "pipelines, runs, step runs, artifact versions, visualizations, lineage", List.of(
             """

@@ -1,4 +1,4 @@
-package dev.cairn.engine.metadata;
+package dev.cairn.engine.metadata.sqlite;
 
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.cairn.engine.metadata.jdbc.SqlSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ final class WalCheckpointer implements AutoCloseable {
     }
 
     private void run() {
-        SqliteConnection connection = null;
+        SqlSession connection = null;
         long checkpointed = 0;
         try {
             while (!stopping) {
@@ -68,7 +69,7 @@ final class WalCheckpointer implements AutoCloseable {
                 checkpointed = seen;
                 try {
                     if (connection == null) {
-                        connection = SqliteConnection.open(file, busyTimeoutMillis, false);
+                        connection = SqliteDatabase.openSession(file, busyTimeoutMillis, false);
                     }
                     if (checkpoint(connection) >= CATCH_UP_FRAMES) {
                         writeLock.lock();
@@ -91,7 +92,7 @@ final class WalCheckpointer implements AutoCloseable {
     }
 
     /** Runs a passive checkpoint and returns the number of frames in the log. */
-    private static int checkpoint(SqliteConnection connection) throws SQLException {
+    private static int checkpoint(SqlSession connection) throws SQLException {
         try (ResultSet row = connection.prepare("PRAGMA wal_checkpoint(PASSIVE)").executeQuery()) {
             // columns: busy, frames in the log, frames copied
             return row.next() ? row.getInt(2) : 0;

@@ -1,7 +1,7 @@
-package dev.cairn.engine.metadata;
+package dev.cairn.engine.metadata.sqlite;
 
-import static dev.cairn.engine.metadata.TestingMetadata.artifactUri;
-import static dev.cairn.engine.metadata.TestingMetadata.newVersion;
+import static dev.cairn.engine.metadata.sqlite.TestingMetadata.artifactUri;
+import static dev.cairn.engine.metadata.sqlite.TestingMetadata.newVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,6 +24,7 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.MetadataStore.CommittedArtifact;
+import dev.cairn.engine.metadata.jdbc.SchemaMigration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,7 +76,7 @@ class SchemaMigrationTest {
 
     @Test
     void aVersionTwoDatabaseGainsThePruneTablesOnOpen() throws SQLException {
-        SqliteMetadataStore.open(file(), List.of(MetadataSchema.V1, MetadataSchema.V2)).close();
+        SqliteMetadataStore.open(file(), List.of(SqliteSchema.V1, SqliteSchema.V2)).close();
         assertThat(tableExists("artifact_deletions")).isFalse();
 
         SqliteMetadataStore.open(file()).close();
@@ -99,12 +100,12 @@ class SchemaMigrationTest {
     @Test
     void onlyMissingMigrationsAreApplied() throws SQLException {
         ArtifactVersionRecord stored;
-        try (SqliteMetadataStore store = SqliteMetadataStore.open(file(), List.of(MetadataSchema.V1))) {
+        try (SqliteMetadataStore store = SqliteMetadataStore.open(file(), List.of(SqliteSchema.V1))) {
             stored = store.reserveArtifactVersion(newVersion("data"));
             store.commitArtifactVersion(new CommittedArtifact(stored.id(), artifactUri("data", "1"), List.of()));
         }
 
-        try (SqliteMetadataStore store = SqliteMetadataStore.open(file(), List.of(MetadataSchema.V1, V2))) {
+        try (SqliteMetadataStore store = SqliteMetadataStore.open(file(), List.of(SqliteSchema.V1, V2))) {
             assertThat(store.findArtifactVersion(stored.id())).isPresent();
         }
 
@@ -121,16 +122,16 @@ class SchemaMigrationTest {
                 .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.METADATA_FAILURE))
                 .hasMessageContaining(file().toString())
                 .hasMessageContaining("schema version 99")
-                .hasMessageContaining("up to " + MetadataSchema.MIGRATIONS.size())
+                .hasMessageContaining("up to " + SqliteSchema.MIGRATIONS.size())
                 .hasMessageContaining("newer Cairn");
     }
 
     @Test
     void failedMigrationChangesNothing() throws SQLException {
-        SqliteMetadataStore.open(file(), List.of(MetadataSchema.V1)).close();
+        SqliteMetadataStore.open(file(), List.of(SqliteSchema.V1)).close();
         SchemaMigration broken = new SchemaMigration(2, "broken", List.of("CREATE TABLE half_done (x INTEGER)", "CREATE TABLE oops ("));
 
-        assertThatThrownBy(() -> SqliteMetadataStore.open(file(), List.of(MetadataSchema.V1, broken)))
+        assertThatThrownBy(() -> SqliteMetadataStore.open(file(), List.of(SqliteSchema.V1, broken)))
                 .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.METADATA_FAILURE))
                 .hasMessageContaining("migrate the schema to version 2");
 

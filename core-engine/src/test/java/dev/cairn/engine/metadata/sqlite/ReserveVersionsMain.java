@@ -1,4 +1,4 @@
-package dev.cairn.engine.metadata;
+package dev.cairn.engine.metadata.sqlite;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -1,0 +1,133 @@
+package dev.cairn.engine.artifacts;
+
+import static java.util.Objects.requireNonNull;
+
+import java.lang.reflect.Type;
+import java.net.URI;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.artifact.LoadOptions;
+import dev.cairn.api.metadata.ArtifactVersionRecord;
+import dev.cairn.api.spi.ArtifactStore;
+import dev.cairn.api.spi.Materializer;
+import dev.cairn.engine.materializers.MaterializerRegistry;
+import dev.cairn.engine.types.TypeNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where an artifact version's manifest and files are and how it loads, for the two kinds of versions: those a
+ * materializer wrote into their own directory ({@link Materialized}) and data registered where it already was
+ * ({@link Registered}). {@link ArtifactService} picks the layout of a version once; nothing else asks which kind it is.
+ */
+sealed interface ArtifactLayout permits ArtifactLayout.Materialized, ArtifactLayout.Registered {
+    /** Where the manifest of {@code record} is in {@code store}. */
+    URI manifestUri(ArtifactStore store, ArtifactVersionRecord record);
+
+    /** The directory its manifest's file paths are relative to, ending in {@code /}. */
+    URI directory(ArtifactVersionRecord record);
+
+    /** The URI of the manifest entry {@code relativePath} under {@code directory}. */
+    URI fileUri(URI directory, String relativePath);
+
+    /** Loads the version as {@code type} ({@code null}: as stored); {@code manifest} reads its manifest when needed. */
+    Object load(ArtifactVersionRecord record, ArtifactStore store, URI uri, Type type, LoadOptions options, Supplier<Manifest> manifest);
+
+    private static String directoryOf(URI uri) {
+        String text = uri.toString();
+        return text.endsWith("/") ? text : text + "/";
+    }
+
+    /** A version a materializer wrote: its directory holds its files and {@code .cairn/manifest.json}. */
+    final class Materialized implements ArtifactLayout {
+        private static final Logger LOG = LoggerFactory.getLogger(Materialized.class);
+
+        private final MaterializerRegistry materializers;
+
+        Materialized(MaterializerRegistry materializers) {
+            this.materializers = requireNonNull(materializers, "materializers is null");
+        }
+
+        @Override
+        public URI manifestUri(ArtifactStore store, ArtifactVersionRecord record) {
+            return URI.create(directoryOf(record.uri().orElseThrow()) + Manifest.PATH);
+        }
+
+        @Override
+        public URI directory(ArtifactVersionRecord record) {
+            return URI.create(directoryOf(record.uri().orElseThrow()));
+        }
+
+        @Override
+        public URI fileUri(URI directory, String relativePath) {
+            return directory.resolve(relativePath);
+        }
+
+        @Override
+        public Object load(ArtifactVersionRecord record, ArtifactStore store, URI uri, Type type, LoadOptions options, Supplier<Manifest> manifest) {
+            String described = "'" + record.name() + "' version " + record.version();
+            Type target = type != null ? type : TypeNames.parse(record.dataType(), classLoader());
+            Materializer<?> materializer = materializers.forLoad(record.materializerId());
+            if (!materializer.version().equals(record.materializerVersion())) {
+                LOG.debug("Artifact {} was written by {} version {}, reading with version {}", described, materializer.id(), record.materializerVersion(),
+                        materializer.version());
+            }
+            StoreArtifactReader reader = new StoreArtifactReader(store, uri, record.name() + ":" + record.version(), options);
+            try {
+                return materializer.load(target, reader);
+            } catch (CairnException e) {
+                throw e;
+            } catch (NoSuchFileException e) {
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION,
+                        "Artifact " + described + " is missing file " + e.getFile() + " at " + uri + ": its data was deleted or moved outside Cairn", e);
+            } catch (Exception | LinkageError e) {
+                throw new CairnException(ErrorCode.MATERIALIZER_FAILED,
+                        "Materializer " + materializer.id() + " failed to load artifact " + described + " (stored as " + record.dataType()
+                                + ") as " + target.getTypeName() + " from " + uri + ": " + e, e);
+            }
+        }
+
+        private static ClassLoader classLoader() {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            return context != null ? context : ArtifactService.class.getClassLoader();
+        }
+    }
+
+    /** Data registered where it was: its manifest is a side file of the store, its files are relative to the data's folder. */
+    final class Registered implements ArtifactLayout {
+        private final RegisteredData registered;
+
+        Registered(RegisteredData registered) {
+            this.registered = requireNonNull(registered, "registered is null");
+        }
+
+        @Override
+        public URI manifestUri(ArtifactStore store, ArtifactVersionRecord record) {
+            return RegisteredData.manifestUri(store, record.id());
+        }
+
+        @Override
+        public URI directory(ArtifactVersionRecord record) {
+            return RegisteredData.baseDirectory(record);
+        }
+
+        @Override
+        public URI fileUri(URI directory, String relativePath) {
+            return directory.resolve(RegisteredData.encode(relativePath));
+        }
+
+        @Override
+        public Object load(ArtifactVersionRecord record, ArtifactStore store, URI uri, Type type, LoadOptions options, Supplier<Manifest> manifest) {
+            if (type != null && !(type instanceof Class<?> c && c.isAssignableFrom(Path.class))) {
+                throw new CairnException(ErrorCode.TYPE_MISMATCH, "Artifact '" + record.name() + "' version " + record.version()
+                        + " is registered data and loads as a java.nio.file.Path (a temporary local copy), not as " + type.getTypeName()
+                        + "; load it as Path and read the files");
+            }
+            return registered.load(record, store, manifest.get());
+        }
+    }
+}

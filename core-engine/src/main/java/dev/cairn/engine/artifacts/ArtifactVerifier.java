@@ -1,0 +1,152 @@
+package dev.cairn.engine.artifacts;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.metadata.ArtifactVersionRecord;
+import dev.cairn.api.spi.ArtifactStore;
+import dev.cairn.engine.stores.ArtifactStores;
+
+/**
+ * Checks stored artifact versions against their manifests and recorded content hashes, and reads manifests. Remembers
+ * the file lists of manifests this engine wrote or already checked (manifests are immutable once committed), so that a
+ * cache hit re-reads and re-hashes the data files but not the manifest. Thread-safe.
+ */
+final class ArtifactVerifier {
+    private final ArtifactStores stores;
+    private final ObjectMapper json;
+    private final java.util.function.Function<ArtifactVersionRecord, ArtifactLayout> layouts;
+    /**
+     * File lists of artifact versions whose manifest this engine wrote or already checked against the recorded
+     * content hash, so that {@link #verifyData} need not re-read the manifest; the data files themselves are always
+     * re-read and re-hashed. Bounded, least recently used first out.
+     */
+    private final Map<UUID, List<Manifest.FileEntry>> checkedFileLists = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<UUID, List<Manifest.FileEntry>> eldest) {
+                    return size() > 50_000;
+                }
+            });
+
+    ArtifactVerifier(ArtifactStores stores, ObjectMapper json, java.util.function.Function<ArtifactVersionRecord, ArtifactLayout> layouts) {
+        this.stores = requireNonNull(stores, "stores is null");
+        this.json = requireNonNull(json, "json is null");
+        this.layouts = requireNonNull(layouts, "layouts is null");
+    }
+
+    /** Remembers the file list of a manifest this engine just wrote. */
+    void remember(UUID id, List<Manifest.FileEntry> files) {
+        checkedFileLists.put(id, files);
+    }
+
+    /** Reads the manifest of an artifact version. */
+    Manifest readManifest(ArtifactVersionRecord record) {
+        return readManifest(record, Manifest.class);
+    }
+
+    private <M> M readManifest(ArtifactVersionRecord record, Class<M> form) {
+        ArtifactStore store = stores.open(record.storeUri());
+        URI manifestUri = layouts.apply(record).manifestUri(store, record);
+        try (SeekableByteChannel in = store.openRandomAccess(manifestUri)) {
+            return json.readValue(readFully(in, manifestUri), form);
+        } catch (IOException e) {
+            throw new CairnException(ErrorCode.INTEGRITY_VIOLATION,
+                    "Artifact '" + record.name() + "' version " + record.version() + " has no readable manifest at " + manifestUri + ": " + e, e);
+        }
+    }
+
+    /** The part of a manifest that verification reads; the rest (metadata, visualizations) is skipped. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record ManifestFiles(String contentHash, List<Manifest.FileEntry> files) {}
+
+    /**
+     * Re-reads every data file of an artifact version and checks sizes and SHA-256s against its manifest and the
+     * recorded content hash.
+     */
+    void verify(ArtifactVersionRecord record) {
+        verify(record, false);
+    }
+
+    /**
+     * Like {@link #verify}, but may take the file list from a manifest this engine already checked (the data files
+     * are still re-read and re-hashed): what a cache hit needs before it is trusted.
+     */
+    void verifyData(ArtifactVersionRecord record) {
+        verify(record, true);
+    }
+
+    private void verify(ArtifactVersionRecord record, boolean fileListMayBeRemembered) {
+        String described = "Artifact '" + record.name() + "' version " + record.version();
+        ArtifactLayout layout = layouts.apply(record);
+        URI directory = layout.directory(record);
+        ArtifactStore store = stores.open(record.storeUri());
+        List<Manifest.FileEntry> files = fileListMayBeRemembered ? checkedFileLists.get(record.id()) : null;
+        if (files == null || !ContentHash.of(files).equals(record.contentHash())) {
+            ManifestFiles manifest = readManifest(record, ManifestFiles.class);
+            if (!manifest.contentHash().equals(record.contentHash()) || !ContentHash.of(manifest.files()).equals(record.contentHash())) {
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION,
+                        described + ": the manifest at " + directory + " does not match the recorded content hash " + record.contentHash());
+            }
+            files = List.copyOf(manifest.files());
+            checkedFileLists.put(record.id(), files);
+        }
+        ByteBuffer buffer = VERIFY_BUFFER.get();
+        for (Manifest.FileEntry file : files) {
+            if (dev.cairn.api.spi.RelativePaths.problem(file.path()).isPresent()) {
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, described + ": its manifest lists '" + file.path() + "', a path outside the artifact directory");
+            }
+            URI fileUri = layout.fileUri(directory, file.path()); // the store checks what it opens
+            MessageDigest digest = ContentHash.sha256();
+            long size = 0;
+            try (SeekableByteChannel in = store.openRandomAccess(fileUri)) {
+                for (int n; (n = in.read(buffer.clear())) >= 0; ) {
+                    digest.update(buffer.array(), 0, n);
+                    size += n;
+                }
+            } catch (IOException e) {
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, described + ": file " + fileUri + " cannot be read: " + e, e);
+            }
+            String sha = HexFormat.of().formatHex(digest.digest());
+            if (size != file.size() || !sha.equals(file.sha256())) {
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION,
+                        described + ": file " + fileUri + " is corrupted (expected " + file.size() + " bytes with SHA-256 " + file.sha256()
+                                + ", found " + size + " bytes with SHA-256 " + sha + ")");
+            }
+        }
+    }
+
+    /** A read buffer per thread for {@link #verify}: a cache hit re-hashes small files, so it should not allocate. */
+    /** Largest manifest read (a manifest lists files and carries metadata; 256 MiB is far beyond any real one). */
+    private static final int MAX_MANIFEST_BYTES = 256 << 20;
+    private static final ThreadLocal<ByteBuffer> VERIFY_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(1 << 16));
+
+    /** The whole content of a small file (a manifest), read without a stream buffer. */
+    private static byte[] readFully(SeekableByteChannel in, URI uri) throws IOException {
+        long size = in.size();
+        if (size > MAX_MANIFEST_BYTES) {
+            throw new IOException("the manifest " + uri + " is " + size + " bytes, more than the " + MAX_MANIFEST_BYTES + " a manifest may have");
+        }
+        ByteBuffer content = ByteBuffer.allocate((int) size);
+        while (content.hasRemaining() && in.read(content) >= 0) {
+            // read on
+        }
+        if (content.hasRemaining() || in.read(ByteBuffer.allocate(1)) >= 0) {
+            throw new IOException("the manifest " + uri + " changed size while it was read");
+        }
+        return content.array();
+    }
+}

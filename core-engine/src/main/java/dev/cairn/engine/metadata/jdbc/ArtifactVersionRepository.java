@@ -1,0 +1,278 @@
+package dev.cairn.engine.metadata.jdbc;
+
+import static dev.cairn.engine.metadata.jdbc.ColumnCodec.instant;
+import static dev.cairn.engine.metadata.jdbc.ColumnCodec.optionalText;
+import static dev.cairn.engine.metadata.jdbc.ColumnCodec.optionalUuid;
+import static dev.cairn.engine.metadata.jdbc.ColumnCodec.setUuid;
+import static dev.cairn.engine.metadata.jdbc.ColumnCodec.uuid;
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.artifact.ArtifactType;
+import dev.cairn.api.artifact.Visualization;
+import dev.cairn.api.artifact.VisualizationType;
+import dev.cairn.api.metadata.ArtifactState;
+import dev.cairn.api.metadata.ArtifactVersionRecord;
+import dev.cairn.api.metadata.MetadataStore.CommittedArtifact;
+import dev.cairn.api.metadata.NewArtifactVersion;
+import org.apiguardian.api.API;
+
+/**
+ * The artifact-version aggregate: the {@code artifact_versions} table (reservation with version numbering, commit,
+ * abandonment, lookups) and the {@code visualizations} of each version. Every method runs inside the caller's
+ * {@link SqlSession}. Thread-safe.
+ *
+ * <p>Version numbering: within one write transaction, {@link SqlDialect#lockArtifactName} serializes writers of the
+ * name, then the next number is {@code max(version_number) + 1}; {@code UNIQUE (name, version)} is the backstop, and a
+ * unique violation on an explicit version is reported as {@code DUPLICATE_VERSION}.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class ArtifactVersionRepository {
+    /** The columns {@link #map} reads, in order, unqualified. */
+    public static final String COLUMNS = "id, name, version, uri, store_uri, data_type, materializer_id, materializer_version,"
+            + " artifact_type, content_hash, size, metadata, producer_step_run_id, created_at, state, registered";
+    /** How many columns {@link #COLUMNS} names. */
+    public static final int COLUMN_COUNT = 16;
+    /** Longest version string read as a number: 18 digits always fit in a {@code long}. */
+    private static final int MAX_NUMBER_DIGITS = 18;
+    private static final String SELECT = "SELECT " + COLUMNS + " FROM artifact_versions";
+    private static final String READY = " state = 'READY'";
+
+    private final SqlDialect dialect;
+    private final ColumnCodec codec;
+
+    public ArtifactVersionRepository(SqlDialect dialect, ColumnCodec codec) {
+        this.dialect = requireNonNull(dialect, "dialect is null");
+        this.codec = requireNonNull(codec, "codec is null");
+    }
+
+    /** {@link #COLUMNS} qualified with {@code alias} ({@code a.id, a.name, …}). */
+    public static String columns(String alias) {
+        return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
+    }
+
+    /**
+     * Inserts {@code request} as a {@code PENDING} row and returns the version assigned to it; {@code metadata} is its
+     * metadata as JSON.
+     *
+     * @throws CairnException {@code DUPLICATE_VERSION} if its explicit version exists for the name
+     */
+    public String reserve(SqlSession session, NewArtifactVersion request, String metadata, long createdAt) throws SQLException {
+        String name = request.name();
+        Optional<String> explicit = request.explicitVersion();
+        dialect.lockArtifactName(session, name);
+        String assigned;
+        long number;
+        if (explicit.isEmpty()) {
+            number = highestVersionNumber(session, name) + 1;
+            assigned = Long.toString(number);
+        } else {
+            assigned = explicit.get();
+            number = versionNumber(assigned);
+            boolean taken = session.first("SELECT 1 FROM artifact_versions WHERE name = ? AND version = ?", statement -> {
+                statement.setString(1, name);
+                statement.setString(2, assigned);
+            }, row -> Boolean.TRUE).isPresent();
+            if (taken) {
+                throw duplicate(session, name, assigned);
+            }
+        }
+        try {
+            session.update("INSERT INTO artifact_versions (id, name, version, version_number,"
+                    + " uri, store_uri, data_type, materializer_id, materializer_version, artifact_type, content_hash, size,"
+                    + " metadata, producer_step_run_id, created_at, state, registered)"
+                    + " VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)", insert -> {
+                        insert.setString(1, request.id().toString());
+                        insert.setString(2, name);
+                        insert.setString(3, assigned);
+                        if (number > 0) {
+                            insert.setLong(4, number);
+                        } else {
+                            insert.setNull(4, Types.INTEGER);
+                        }
+                        insert.setString(5, request.storeUri().toString());
+                        insert.setString(6, request.dataType());
+                        insert.setString(7, request.materializerId());
+                        insert.setString(8, request.materializerVersion());
+                        insert.setString(9, request.artifactType().name());
+                        insert.setString(10, request.contentHash());
+                        insert.setLong(11, request.size());
+                        insert.setString(12, metadata);
+                        setUuid(insert, 13, request.producerStepRunId());
+                        insert.setLong(14, createdAt);
+                        insert.setInt(15, request.registered() ? 1 : 0);
+                    });
+        } catch (SQLException e) {
+            if (explicit.isPresent() && dialect.isUniqueViolation(e)) {
+                // the backstop: another writer took the name's lock in a way the dialect did not serialize; the
+                // transaction may be unusable now (PostgreSQL), so no further query
+                throw new CairnException(ErrorCode.DUPLICATE_VERSION, "Artifact '" + name + "' already has version '" + assigned
+                        + "'. Pick another version, or omit the version to get the next number", e);
+            }
+            throw e;
+        }
+        return assigned;
+    }
+
+    private CairnException duplicate(SqlSession session, String name, String version) throws SQLException {
+        return new CairnException(ErrorCode.DUPLICATE_VERSION, "Artifact '" + name + "' already has version '"
+                + version + "'. Pick another version, or omit the version to get the next number ("
+                + (highestVersionNumber(session, name) + 1) + ")");
+    }
+
+    private static long highestVersionNumber(SqlSession session, String name) throws SQLException {
+        return session.first("SELECT max(version_number) FROM artifact_versions WHERE name = ?",
+                statement -> statement.setString(1, name), row -> row.getLong(1)).orElse(0L);
+    }
+
+    /** The version as a positive number when it is all digits ("7", "007"), else 0. */
+    public static long versionNumber(String version) {
+        if (version.isEmpty() || version.length() > MAX_NUMBER_DIGITS) {
+            return 0;
+        }
+        for (int i = 0; i < version.length(); i++) {
+            char c = version.charAt(i);
+            if (c < '0' || c > '9') {
+                return 0;
+            }
+        }
+        return Long.parseLong(version);
+    }
+
+    /**
+     * Marks a reserved version {@code READY} at its URI and records its visualizations.
+     *
+     * @throws WriteRejected if it is not a reserved ({@code PENDING}) version
+     */
+    public void commit(SqlSession session, CommittedArtifact committed) throws SQLException {
+        String id = committed.artifactId().toString();
+        int changed = session.update("UPDATE artifact_versions SET state = 'READY', uri = ? WHERE id = ? AND state = 'PENDING'", update -> {
+            update.setString(1, committed.uri().toString());
+            update.setString(2, id);
+        });
+        if (changed == 0) {
+            throw new WriteRejected("artifact version " + id
+                    + " is not a reserved (PENDING) version: it was never reserved, was abandoned, or is already committed");
+        }
+        List<Visualization> visualizations = committed.visualizations();
+        session.executeRows("INSERT INTO visualizations (artifact_id, position, name, type, content) VALUES (?, ?, ?, ?, ?)",
+                visualizations.size(), (insert, i) -> {
+                    Visualization visualization = visualizations.get(i);
+                    insert.setString(1, id);
+                    insert.setInt(2, i);
+                    insert.setString(3, visualization.name());
+                    insert.setString(4, visualization.type().name());
+                    insert.setBytes(5, visualization.content());
+                });
+    }
+
+    /**
+     * Deletes a reserved version; nothing happens when no version has the id.
+     *
+     * @throws WriteRejected if the version is already committed
+     */
+    public void abandon(SqlSession session, UUID artifactId) throws SQLException {
+        int deleted = session.update("DELETE FROM artifact_versions WHERE id = ? AND state = 'PENDING'",
+                statement -> statement.setString(1, artifactId.toString()));
+        if (deleted == 0) {
+            Optional<String> committed = session.first("SELECT name, version FROM artifact_versions WHERE id = ?",
+                    statement -> statement.setString(1, artifactId.toString()),
+                    row -> "it is version '" + row.getString(2) + "' of artifact '" + row.getString(1) + "'");
+            if (committed.isPresent()) {
+                throw new WriteRejected(committed.get() + " and already committed (READY); only a reserved (PENDING) version can be abandoned");
+            }
+        }
+    }
+
+    /** Deletes versions (any state) with their visualizations; the caller has removed what refers to them. */
+    public void deleteAll(SqlSession session, List<UUID> artifactIds) throws SQLException {
+        String ids = dialect.idListSubquery();
+        session.update("DELETE FROM visualizations WHERE artifact_id IN " + ids, statement -> dialect.bindIdList(statement, 1, artifactIds));
+        session.update("DELETE FROM artifact_versions WHERE id IN " + ids, statement -> dialect.bindIdList(statement, 1, artifactIds));
+    }
+
+    /** A {@code READY} version by id. */
+    public Optional<ArtifactVersionRecord> findReady(SqlSession session, UUID artifactId) throws SQLException {
+        return session.first(SELECT + " WHERE id = ? AND" + READY, statement -> statement.setString(1, artifactId.toString()), this::map);
+    }
+
+    /** A {@code READY} version by name and version. */
+    public Optional<ArtifactVersionRecord> findReady(SqlSession session, String name, String version) throws SQLException {
+        return session.first(SELECT + " WHERE name = ? AND version = ? AND" + READY, statement -> {
+            statement.setString(1, name);
+            statement.setString(2, version);
+        }, this::map);
+    }
+
+    /** The most recently created {@code READY} version of {@code name}. */
+    public Optional<ArtifactVersionRecord> findLatestReady(SqlSession session, String name) throws SQLException {
+        return session.first(SELECT + " WHERE name = ? AND" + READY + " ORDER BY seq DESC LIMIT 1", statement -> statement.setString(1, name), this::map);
+    }
+
+    /** {@code READY} versions of {@code name}, oldest first. */
+    public List<ArtifactVersionRecord> listReady(SqlSession session, String name) throws SQLException {
+        return session.list(SELECT + " WHERE name = ? AND" + READY + " ORDER BY seq", statement -> statement.setString(1, name), this::map);
+    }
+
+    /** All {@code READY} versions, newest first. */
+    public List<ArtifactVersionRecord> listReady(SqlSession session) throws SQLException {
+        return session.list(SELECT + " WHERE" + READY + " ORDER BY seq DESC", this::map);
+    }
+
+    /** Names with a {@code READY} version, sorted. */
+    public List<String> listNames(SqlSession session) throws SQLException {
+        return session.list("SELECT DISTINCT name FROM artifact_versions WHERE" + READY + " ORDER BY name", row -> row.getString(1));
+    }
+
+    /** The {@code READY} registered version at exactly {@code uri}. */
+    public Optional<ArtifactVersionRecord> findRegisteredByUri(SqlSession session, URI uri) throws SQLException {
+        return session.first(SELECT + " WHERE uri = ? AND registered = 1 AND" + READY, statement -> statement.setString(1, uri.toString()), this::map);
+    }
+
+    /** {@code PENDING} versions created before {@code createdBefore} (epoch nanoseconds), oldest first. */
+    public List<ArtifactVersionRecord> listPending(SqlSession session, long createdBefore) throws SQLException {
+        return session.list(SELECT + " WHERE state = 'PENDING' AND created_at < ? ORDER BY seq", statement -> statement.setLong(1, createdBefore), this::map);
+    }
+
+    public List<Visualization> listVisualizations(SqlSession session, UUID artifactId) throws SQLException {
+        return session.list("SELECT name, type, content FROM visualizations WHERE artifact_id = ? ORDER BY position",
+                statement -> statement.setString(1, artifactId.toString()),
+                row -> Visualization.binary(row.getString(1), VisualizationType.valueOf(row.getString(2)), row.getBytes(3)));
+    }
+
+    /** A version from the {@link #COLUMNS}, which start at column 1. */
+    public ArtifactVersionRecord map(ResultSet row) throws SQLException {
+        return map(row, 0);
+    }
+
+    /** A version from the {@link #COLUMNS}, which start after column {@code offset}. */
+    public ArtifactVersionRecord map(ResultSet row, int offset) throws SQLException {
+        return ArtifactVersionRecord.builder()
+                .id(uuid(row, offset + 1))
+                .name(row.getString(offset + 2))
+                .version(row.getString(offset + 3))
+                .uri(optionalText(row, offset + 4).map(URI::create))
+                .storeUri(URI.create(row.getString(offset + 5)))
+                .dataType(row.getString(offset + 6))
+                .materializerId(row.getString(offset + 7))
+                .materializerVersion(row.getString(offset + 8))
+                .artifactType(ArtifactType.valueOf(row.getString(offset + 9)))
+                .contentHash(row.getString(offset + 10))
+                .size(row.getLong(offset + 11))
+                .metadata(codec.map(row.getString(offset + 12)))
+                .producerStepRunId(optionalUuid(row, offset + 13))
+                .createdAt(instant(row.getLong(offset + 14)))
+                .state(ArtifactState.valueOf(row.getString(offset + 15)))
+                .registered(row.getInt(offset + 16) == 1)
+                .build();
+    }
+}

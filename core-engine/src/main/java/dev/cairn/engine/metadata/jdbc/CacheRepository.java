@@ -1,0 +1,104 @@
+package dev.cairn.engine.metadata.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.cairn.api.metadata.ArtifactVersionRecord;
+import dev.cairn.api.metadata.MetadataStore.CacheCandidate;
+import dev.cairn.api.metadata.StepRunRecord;
+import org.apiguardian.api.API;
+
+/**
+ * The cache aggregate: cache entries (completed step runs found by cache key, with their {@code READY} outputs, in one
+ * query) and cache leases ({@code cache_leases}: who computes a cache key now, until when). Lease expiry is compared
+ * with the database's clock ({@link SqlDialect#currentTimeNanos}), never the caller's. Every method runs inside the
+ * caller's {@link SqlSession}. Thread-safe.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class CacheRepository {
+    private final StepRunRepository stepRuns;
+    private final ArtifactVersionRepository artifacts;
+    private final String candidates;
+    private final String acquire;
+
+    public CacheRepository(SqlDialect dialect, StepRunRepository stepRuns, ArtifactVersionRepository artifacts) {
+        requireNonNull(dialect, "dialect is null");
+        this.stepRuns = requireNonNull(stepRuns, "stepRuns is null");
+        this.artifacts = requireNonNull(artifacts, "artifacts is null");
+        String order = dialect.insertionOrder("");
+        // The newest completed step runs with the key (the step-run columns) joined to their outputs (the artifact
+        // columns, the output name, then the step run's insertion order; the artifact columns are null for a step run
+        // without outputs and for an output that is not READY): one query per cache lookup. Rows come in no particular
+        // order; findCandidates groups them by step run and orders the step runs.
+        this.candidates = "SELECT s." + StepRunRepository.COLUMNS.replace(", ", ", s.") + ", " + ArtifactVersionRepository.columns("a")
+                + ", o.name, s.step_row"
+                + " FROM (SELECT " + order + " AS step_row, * FROM step_runs WHERE cache_key = ? AND status = 'COMPLETED'"
+                + " ORDER BY ended_at DESC, " + order + " DESC LIMIT ?) s"
+                + " LEFT JOIN step_outputs o ON o.step_run_id = s.id LEFT JOIN artifact_versions a ON a.id = o.artifact_id AND a.state = 'READY'";
+        this.acquire = dialect.upsert("INSERT INTO cache_leases (cache_key, holder, expires_at) VALUES (?, ?, ?)", "cache_key",
+                "holder = excluded.holder, expires_at = excluded.expires_at",
+                "cache_leases.expires_at < " + dialect.currentTimeNanos() + " OR cache_leases.holder = excluded.holder");
+    }
+
+    /** Completed step runs with {@code cacheKey} and their outputs by name, newest first, at most {@code limit}. */
+    public List<CacheCandidate> findCandidates(SqlSession session, String cacheKey, int limit) throws SQLException {
+        PreparedStatement query = session.prepare(candidates);
+        query.setString(1, cacheKey);
+        query.setInt(2, Math.max(1, limit));
+        record Found(StepRunRecord stepRun, long row, Map<String, ArtifactVersionRecord> outputs) {}
+        Map<String, Found> found = new HashMap<>();
+        int stepColumns = StepRunRepository.COLUMN_COUNT;
+        int outputName = stepColumns + ArtifactVersionRepository.COLUMN_COUNT + 1;
+        try (ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                Found stepRun = found.get(rows.getString(1));
+                if (stepRun == null) {
+                    stepRun = new Found(stepRuns.map(rows), rows.getLong(outputName + 1), new HashMap<>());
+                    found.put(rows.getString(1), stepRun);
+                }
+                if (rows.getString(stepColumns + 1) != null) {
+                    stepRun.outputs().put(rows.getString(outputName), artifacts.map(rows, stepColumns));
+                }
+            }
+        }
+        // newest first: by end time, then by insertion order, as the subquery picked them
+        return found.values().stream()
+                .sorted(Comparator.comparing((Found f) -> f.stepRun().endedAt().orElse(Instant.EPOCH)).thenComparingLong(Found::row).reversed())
+                .map(f -> new CacheCandidate(f.stepRun(), f.outputs()))
+                .toList();
+    }
+
+    /** Takes the lease for {@code holder} unless another holder's lease has not expired; true when taken. */
+    public boolean tryAcquireLease(SqlSession session, String cacheKey, String holder, long expiresAt) throws SQLException {
+        return session.update(acquire, statement -> {
+            statement.setString(1, cacheKey);
+            statement.setString(2, holder);
+            statement.setLong(3, expiresAt);
+        }) > 0;
+    }
+
+    /** Extends a lease {@code holder} holds; false if it does not hold it. */
+    public boolean renewLease(SqlSession session, String cacheKey, String holder, long expiresAt) throws SQLException {
+        return session.update("UPDATE cache_leases SET expires_at = ? WHERE cache_key = ? AND holder = ?", statement -> {
+            statement.setLong(1, expiresAt);
+            statement.setString(2, cacheKey);
+            statement.setString(3, holder);
+        }) > 0;
+    }
+
+    /** Deletes the lease if {@code holder} holds it. */
+    public void releaseLease(SqlSession session, String cacheKey, String holder) throws SQLException {
+        session.update("DELETE FROM cache_leases WHERE cache_key = ? AND holder = ?", statement -> {
+            statement.setString(1, cacheKey);
+            statement.setString(2, holder);
+        });
+    }
+}

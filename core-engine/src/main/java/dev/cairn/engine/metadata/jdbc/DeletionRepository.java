@@ -1,0 +1,93 @@
+package dev.cairn.engine.metadata.jdbc;
+
+import static dev.cairn.engine.metadata.jdbc.ColumnCodec.optionalText;
+import static dev.cairn.engine.metadata.jdbc.ColumnCodec.uuid;
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+import dev.cairn.api.metadata.ArtifactDeletion;
+import dev.cairn.api.metadata.ArtifactVersionRecord;
+import org.apiguardian.api.API;
+
+/**
+ * The deletion aggregate: which artifact versions a prune may delete (the "unused" rule) and the deletion tombstones
+ * ({@code artifact_deletions}) of versions whose metadata is gone and whose files may still exist. Every method runs
+ * inside the caller's {@link SqlSession}. Thread-safe.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class DeletionRepository {
+    /**
+     * The unused rule of {@code MetadataStore#listUnusedArtifactVersions}, over rows aliased {@code a}; its one
+     * parameter is 1 to include registered versions. Each {@code NOT IN} list is computed once per statement
+     * ({@code step_outputs} has no index on {@code artifact_id}, on purpose; see the schema).
+     */
+    private static final String UNUSED = "a.state = 'READY' AND (? = 1 OR a.registered = 0)"
+            + " AND a.id NOT IN (SELECT artifact_id FROM step_inputs)"
+            + " AND a.id NOT IN (SELECT o.artifact_id FROM step_outputs o JOIN step_runs s ON s.id = o.step_run_id"
+            + " JOIN pipeline_runs r ON r.id = s.run_id WHERE (s.status = 'COMPLETED' AND s.cache_key IS NOT NULL) OR r.status = 'RUNNING')";
+    private static final String SELECT = "SELECT " + ArtifactVersionRepository.columns("a") + " FROM artifact_versions a";
+
+    private final SqlDialect dialect;
+    private final ArtifactVersionRepository artifacts;
+    private final String deletable;
+    private final String insertTombstone;
+
+    public DeletionRepository(SqlDialect dialect, ArtifactVersionRepository artifacts) {
+        this.dialect = requireNonNull(dialect, "dialect is null");
+        this.artifacts = requireNonNull(artifacts, "artifacts is null");
+        this.deletable = SELECT + " WHERE a.id IN " + dialect.idListSubquery() + " AND ((" + UNUSED
+                + ") OR (a.state = 'PENDING' AND a.created_at < ?)) ORDER BY a.seq";
+        this.insertTombstone = dialect.insertIgnoringConflict("INSERT INTO artifact_deletions"
+                + " (id, name, version, uri, store_uri, size, registered, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                + dialect.currentTimeNanos() + ")", "id");
+    }
+
+    /** {@code READY} versions that nothing uses, oldest first. */
+    public List<ArtifactVersionRecord> listUnused(SqlSession session, boolean includeRegistered) throws SQLException {
+        return session.list(SELECT + " WHERE " + UNUSED + " ORDER BY a.seq", statement -> statement.setInt(1, includeRegistered ? 1 : 0),
+                artifacts::map);
+    }
+
+    /**
+     * Those of {@code artifactIds} that are unused now, or {@code PENDING} and created before {@code pendingCreatedBefore}
+     * (epoch nanoseconds), oldest first.
+     */
+    public List<ArtifactVersionRecord> listDeletable(SqlSession session, List<UUID> artifactIds, boolean includeRegistered,
+            long pendingCreatedBefore) throws SQLException {
+        return session.list(deletable, statement -> {
+            dialect.bindIdList(statement, 1, artifactIds);
+            statement.setInt(2, includeRegistered ? 1 : 0);
+            statement.setLong(3, pendingCreatedBefore);
+        }, artifacts::map);
+    }
+
+    /** Records tombstones, stamped with the database's time; a tombstone already recorded stays as it is. */
+    public void insertTombstones(SqlSession session, List<ArtifactDeletion> deletions) throws SQLException {
+        session.executeRows(insertTombstone, deletions.size(), (insert, i) -> {
+            ArtifactDeletion deletion = deletions.get(i);
+            insert.setString(1, deletion.id().toString());
+            insert.setString(2, deletion.name());
+            insert.setString(3, deletion.version());
+            insert.setString(4, deletion.uri().map(URI::toString).orElse(null));
+            insert.setString(5, deletion.storeUri().toString());
+            insert.setLong(6, deletion.size());
+            insert.setInt(7, deletion.registered() ? 1 : 0);
+        });
+    }
+
+    /** Tombstones, oldest first. */
+    public List<ArtifactDeletion> listTombstones(SqlSession session) throws SQLException {
+        return session.list("SELECT id, name, version, uri, store_uri, size, registered FROM artifact_deletions ORDER BY deleted_at, id",
+                row -> new ArtifactDeletion(uuid(row, 1), row.getString(2), row.getString(3), optionalText(row, 4).map(URI::create),
+                        URI.create(row.getString(5)), row.getLong(6), row.getInt(7) == 1));
+    }
+
+    public void clearTombstones(SqlSession session, List<UUID> artifactIds) throws SQLException {
+        session.update("DELETE FROM artifact_deletions WHERE id IN " + dialect.idListSubquery(),
+                statement -> dialect.bindIdList(statement, 1, artifactIds));
+    }
+}

@@ -1,0 +1,459 @@
+package dev.cairn.engine.metadata.jdbc;
+
+import static dev.cairn.engine.metadata.jdbc.ColumnCodec.epochNanos;
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.artifact.Visualization;
+import dev.cairn.api.metadata.ArtifactDeletion;
+import dev.cairn.api.metadata.ArtifactVersionRecord;
+import dev.cairn.api.metadata.MetadataStore;
+import dev.cairn.api.metadata.NewArtifactVersion;
+import dev.cairn.api.metadata.PipelineRunRecord;
+import dev.cairn.api.metadata.StepInputRecord;
+import dev.cairn.api.metadata.StepOutputRecord;
+import dev.cairn.api.metadata.StepRunRecord;
+import dev.cairn.api.run.RunStatus;
+import dev.cairn.api.run.StepStatus;
+import org.apiguardian.api.API;
+
+/**
+ * A {@link MetadataStore} over any SQL database: the arguments are checked and encoded here, each operation runs as one
+ * read or one write transaction of the {@link SqlDatabase}, and the SQL lives in one repository per aggregate (pipeline
+ * runs, step runs, artifact versions, lineage, cache entries and leases, deletions, schema) over the database's
+ * {@link SqlDialect}.
+ *
+ * <p>Instants are stored as nanoseconds since the epoch and read back equal to what was written (for instants between
+ * 1677 and 2262; others are rejected). Map fields are stored as canonical JSON, so numbers come back as the smallest
+ * fitting {@code Integer}, {@code Long}, {@code BigInteger} or {@code Double}, and nested objects as maps. Thread-safe
+ * as its database is.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public class JdbcMetadataStore implements MetadataStore {
+    private final SqlDatabase database;
+    private final ColumnCodec codec = new ColumnCodec();
+    private final PipelineRunRepository runs;
+    private final StepRunRepository stepRuns;
+    private final ArtifactVersionRepository artifacts;
+    private final LineageRepository lineage;
+    private final CacheRepository cache;
+    private final DeletionRepository deletions;
+
+    /** A store over {@code database}, whose schema is already up to date; closing the store closes the database. */
+    protected JdbcMetadataStore(SqlDatabase database) {
+        this.database = requireNonNull(database, "database is null");
+        SqlDialect dialect = database.dialect();
+        this.runs = new PipelineRunRepository(dialect, codec);
+        this.stepRuns = new StepRunRepository(dialect, codec);
+        this.artifacts = new ArtifactVersionRepository(dialect, codec);
+        this.lineage = new LineageRepository(dialect);
+        this.cache = new CacheRepository(dialect, stepRuns, artifacts);
+        this.deletions = new DeletionRepository(dialect, artifacts);
+    }
+
+    /** The database this store runs on. */
+    protected SqlDatabase database() {
+        return database;
+    }
+
+    // --- runs ---
+
+    @Override
+    public void insertRun(PipelineRunRecord run, List<StepRunRecord> stepRuns) {
+        requireNonNull(run, "run is null");
+        requireNonNull(stepRuns, "stepRuns is null");
+        String runParameters = codec.json(run.parameters(), "parameters of run", run.id());
+        long startedAt = epochNanos(run.startedAt(), "start time of run", run.id());
+        String[] upstream = new String[stepRuns.size()];
+        String[] parameters = new String[stepRuns.size()];
+        for (int i = 0; i < stepRuns.size(); i++) {
+            StepRunRecord step = requireNonNull(stepRuns.get(i), "stepRuns contains null");
+            if (!step.runId().equals(run.id())) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Step run " + step.id() + " (" + step.stepName()
+                        + ") belongs to run " + step.runId() + ", not to run " + run.id() + " that is being recorded");
+            }
+            upstream[i] = codec.json(step.upstreamSteps());
+            parameters[i] = codec.json(step.parameters(), "parameters of step", step.stepName());
+        }
+        database.write("record run " + run.id() + " of pipeline '" + run.pipelineName() + "'", session -> {
+            runs.insert(session, run, runParameters, startedAt);
+            this.stepRuns.insertAll(session, run.id(), stepRuns, upstream, parameters);
+            return null;
+        });
+    }
+
+    @Override
+    public void finishRun(UUID runId, RunStatus status, Instant endedAt, Optional<String> error) {
+        requireNonNull(runId, "runId is null");
+        requireNonNull(status, "status is null");
+        requireNonNull(endedAt, "endedAt is null");
+        requireNonNull(error, "error is null");
+        long ended = epochNanos(endedAt, "end time of run", runId);
+        database.write("finish run " + runId, session -> {
+            if (!runs.finish(session, runId, status, ended, error)) {
+                throw new WriteRejected("no such run is recorded; record it with insertRun first");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void renewRun(UUID runId, Instant aliveUntil) {
+        requireNonNull(runId, "runId is null");
+        long until = epochNanos(requireNonNull(aliveUntil, "aliveUntil is null"), "renewal of run", runId);
+        database.write("renew run " + runId, session -> {
+            runs.renew(session, runId, until);
+            return null;
+        });
+    }
+
+    @Override
+    public List<UUID> failAbandonedRuns(Instant now, String error) {
+        requireNonNull(error, "error is null");
+        long at = epochNanos(requireNonNull(now, "now is null"), "current time", "abandoned runs");
+        List<UUID> expired = database.read("find abandoned runs", session -> runs.listExpired(session, at));
+        List<UUID> failed = new ArrayList<>();
+        for (UUID runId : expired) {
+            boolean recorded = database.write("record abandoned run " + runId, session -> {
+                if (!runs.failExpired(session, runId, at, error)) {
+                    return false; // renewed or finished meanwhile
+                }
+                stepRuns.failUnfinished(session, runId, at, error);
+                return true;
+            });
+            if (recorded) {
+                failed.add(runId);
+            }
+        }
+        return failed;
+    }
+
+    @Override
+    public void updateStepRun(StepRunRecord stepRun) {
+        requireNonNull(stepRun, "stepRun is null");
+        database.write("update step run " + stepRun.id(), session -> {
+            stepRuns.update(session, stepRun);
+            return null;
+        });
+    }
+
+    @Override
+    public void completeStep(StepRunRecord stepRun, List<CommittedArtifact> committed, List<StepInputRecord> inputs,
+            List<StepOutputRecord> outputs) {
+        requireNonNull(stepRun, "stepRun is null");
+        requireNonNull(committed, "committed is null");
+        requireNonNull(inputs, "inputs is null");
+        requireNonNull(outputs, "outputs is null");
+        database.write("complete step run " + stepRun.id() + " (" + stepRun.stepName() + ")", session -> {
+            complete(session, stepRun, committed, inputs, outputs);
+            return null;
+        });
+    }
+
+    @Override
+    public void completeSteps(List<StepCompletion> completions) {
+        requireNonNull(completions, "completions is null");
+        if (completions.isEmpty()) {
+            return;
+        }
+        database.write("complete " + completions.size() + " step runs", session -> {
+            for (StepCompletion completion : completions) {
+                complete(session, completion.stepRun(), completion.committed(), completion.inputs(), completion.outputs());
+            }
+            return null;
+        });
+    }
+
+    private void complete(SqlSession session, StepRunRecord stepRun, List<CommittedArtifact> committed, List<StepInputRecord> inputs,
+            List<StepOutputRecord> outputs) throws java.sql.SQLException {
+        stepRuns.update(session, stepRun);
+        for (CommittedArtifact artifact : committed) {
+            artifacts.commit(session, artifact);
+        }
+        lineage.insertInputs(session, inputs);
+        lineage.insertOutputs(session, outputs);
+        if (stepRun.cacheKey().isPresent() && stepRun.status() != StepStatus.CACHED) { // a cache hit never takes a lease
+            cache.releaseLease(session, stepRun.cacheKey().get(), stepRun.id().toString());
+        }
+    }
+
+    @Override
+    public Optional<PipelineRunRecord> findRun(UUID runId) {
+        requireNonNull(runId, "runId is null");
+        return database.read("find run " + runId, session -> runs.find(session, runId));
+    }
+
+    @Override
+    public List<PipelineRunRecord> findRunsByIdPrefix(String prefix) {
+        requireNonNull(prefix, "prefix is null");
+        String lower = prefix.toLowerCase(Locale.ROOT);
+        if (!lower.matches("[0-9a-f-]*")) {
+            return List.of();
+        }
+        return database.read("find runs whose id starts with '" + prefix + "'", session -> runs.findByIdPrefix(session, lower));
+    }
+
+    @Override
+    public List<PipelineRunRecord> listRuns(Optional<String> pipelineName) {
+        requireNonNull(pipelineName, "pipelineName is null");
+        if (pipelineName.isEmpty()) {
+            return database.read("list runs", runs::list);
+        }
+        return database.read("list runs of pipeline '" + pipelineName.get() + "'", session -> runs.list(session, pipelineName.get()));
+    }
+
+    @Override
+    public List<StepRunRecord> listStepRuns(UUID runId) {
+        requireNonNull(runId, "runId is null");
+        return database.read("list step runs of run " + runId, session -> stepRuns.listOfRun(session, runId));
+    }
+
+    @Override
+    public Optional<StepRunRecord> findStepRun(UUID stepRunId) {
+        requireNonNull(stepRunId, "stepRunId is null");
+        return database.read("find step run " + stepRunId, session -> stepRuns.find(session, stepRunId));
+    }
+
+    // --- artifact versions ---
+
+    @Override
+    public ArtifactVersionRecord reserveArtifactVersion(NewArtifactVersion request) {
+        requireNonNull(request, "request is null");
+        String name = request.name();
+        if (request.explicitVersion().isPresent() && request.explicitVersion().get().isBlank()) {
+            throw new CairnException(ErrorCode.INVALID_ARGUMENT, "The explicit version of artifact '" + name
+                    + "' is blank; give a non-blank version, or omit it to get the next number");
+        }
+        String metadata = codec.json(request.metadata(), "metadata of artifact", name);
+        long createdAt = epochNanos(request.createdAt(), "creation time of artifact", name);
+        String version = database.write("reserve a version of artifact '" + name + "'",
+                session -> artifacts.reserve(session, request, metadata, createdAt));
+        return request.reserved(version);
+    }
+
+    @Override
+    public void commitArtifactVersion(CommittedArtifact committed) {
+        requireNonNull(committed, "committed is null");
+        database.write("commit artifact version " + committed.artifactId(), session -> {
+            artifacts.commit(session, committed);
+            return null;
+        });
+    }
+
+    @Override
+    public void abandonArtifactVersion(UUID artifactId) {
+        requireNonNull(artifactId, "artifactId is null");
+        database.write("abandon artifact version " + artifactId, session -> {
+            artifacts.abandon(session, artifactId);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ArtifactVersionRecord> findArtifactVersion(UUID artifactId) {
+        requireNonNull(artifactId, "artifactId is null");
+        return database.read("find artifact version " + artifactId, session -> artifacts.findReady(session, artifactId));
+    }
+
+    @Override
+    public Optional<ArtifactVersionRecord> findArtifactVersion(String name, String version) {
+        requireNonNull(name, "name is null");
+        requireNonNull(version, "version is null");
+        return database.read("find version '" + version + "' of artifact '" + name + "'", session -> artifacts.findReady(session, name, version));
+    }
+
+    @Override
+    public Optional<ArtifactVersionRecord> findLatestArtifactVersion(String name) {
+        requireNonNull(name, "name is null");
+        return database.read("find the latest version of artifact '" + name + "'", session -> artifacts.findLatestReady(session, name));
+    }
+
+    @Override
+    public List<ArtifactVersionRecord> listArtifactVersions(String name) {
+        requireNonNull(name, "name is null");
+        return database.read("list versions of artifact '" + name + "'", session -> artifacts.listReady(session, name));
+    }
+
+    @Override
+    public List<ArtifactVersionRecord> listArtifactVersions() {
+        return database.read("list artifact versions", artifacts::listReady);
+    }
+
+    @Override
+    public List<String> listArtifactNames() {
+        return database.read("list artifact names", artifacts::listNames);
+    }
+
+    @Override
+    public List<Visualization> listVisualizations(UUID artifactId) {
+        requireNonNull(artifactId, "artifactId is null");
+        return database.read("list visualizations of artifact version " + artifactId, session -> artifacts.listVisualizations(session, artifactId));
+    }
+
+    @Override
+    public Optional<ArtifactVersionRecord> findArtifactVersionByUri(URI uri) {
+        requireNonNull(uri, "uri is null");
+        return database.read("find the registered artifact version at " + uri, session -> artifacts.findRegisteredByUri(session, uri));
+    }
+
+    // --- prune ---
+
+    @Override
+    public List<ArtifactVersionRecord> listUnusedArtifactVersions(boolean includeRegistered) {
+        return database.read("list unused artifact versions", session -> deletions.listUnused(session, includeRegistered));
+    }
+
+    @Override
+    public List<ArtifactVersionRecord> listPendingArtifactVersions(Instant createdBefore) {
+        long before = epochNanos(requireNonNull(createdBefore, "createdBefore is null"), "cut-off time", "pending versions");
+        return database.read("list pending artifact versions", session -> artifacts.listPending(session, before));
+    }
+
+    @Override
+    public List<ArtifactDeletion> deleteArtifactVersions(List<UUID> artifactIds, boolean includeRegistered, Instant pendingCreatedBefore,
+            boolean tombstones) {
+        requireNonNull(artifactIds, "artifactIds is null");
+        long before = epochNanos(requireNonNull(pendingCreatedBefore, "pendingCreatedBefore is null"), "cut-off time", "pending versions");
+        if (artifactIds.isEmpty()) {
+            return List.of();
+        }
+        List<UUID> ids = List.copyOf(artifactIds);
+        return database.write("delete " + ids.size() + " unused artifact versions", session -> {
+            List<ArtifactDeletion> deleted = deletions.listDeletable(session, ids, includeRegistered, before).stream()
+                    .map(ArtifactDeletion::of)
+                    .toList();
+            if (deleted.isEmpty()) {
+                return deleted;
+            }
+            if (tombstones) {
+                deletions.insertTombstones(session, deleted);
+            }
+            List<UUID> deletedIds = deleted.stream().map(ArtifactDeletion::id).toList();
+            lineage.deleteOutputsNaming(session, deletedIds);
+            artifacts.deleteAll(session, deletedIds);
+            return deleted;
+        });
+    }
+
+    @Override
+    public List<ArtifactDeletion> listArtifactDeletions() {
+        return database.read("list artifact deletions", deletions::listTombstones);
+    }
+
+    @Override
+    public void clearArtifactDeletions(List<UUID> artifactIds) {
+        requireNonNull(artifactIds, "artifactIds is null");
+        if (artifactIds.isEmpty()) {
+            return;
+        }
+        List<UUID> ids = List.copyOf(artifactIds);
+        database.write("clear " + ids.size() + " artifact deletions", session -> {
+            deletions.clearTombstones(session, ids);
+            return null;
+        });
+    }
+
+    // --- lineage ---
+
+    @Override
+    public void recordStepInputs(List<StepInputRecord> inputs) {
+        requireNonNull(inputs, "inputs is null");
+        if (inputs.isEmpty()) {
+            return;
+        }
+        database.write("record inputs of step run " + inputs.get(0).stepRunId(), session -> {
+            lineage.insertInputs(session, inputs);
+            return null;
+        });
+    }
+
+    @Override
+    public List<StepInputRecord> listStepInputs(UUID stepRunId) {
+        requireNonNull(stepRunId, "stepRunId is null");
+        return database.read("list inputs of step run " + stepRunId, session -> lineage.listInputs(session, stepRunId));
+    }
+
+    @Override
+    public List<StepOutputRecord> listStepOutputs(UUID stepRunId) {
+        requireNonNull(stepRunId, "stepRunId is null");
+        return database.read("list outputs of step run " + stepRunId, session -> lineage.listOutputs(session, stepRunId));
+    }
+
+    @Override
+    public List<StepInputRecord> listStepInputsOfRun(UUID runId) {
+        requireNonNull(runId, "runId is null");
+        return database.read("list inputs of run " + runId, session -> lineage.listInputsOfRun(session, runId));
+    }
+
+    @Override
+    public List<StepOutputRecord> listStepOutputsOfRun(UUID runId) {
+        requireNonNull(runId, "runId is null");
+        return database.read("list outputs of run " + runId, session -> lineage.listOutputsOfRun(session, runId));
+    }
+
+    @Override
+    public List<StepInputRecord> listConsumers(UUID artifactId) {
+        requireNonNull(artifactId, "artifactId is null");
+        return database.read("list consumers of artifact version " + artifactId, session -> lineage.listConsumers(session, artifactId));
+    }
+
+    // --- cache ---
+
+    @Override
+    public List<StepRunRecord> findCompletedStepRunsByCacheKey(String cacheKey, int limit) {
+        requireNonNull(cacheKey, "cacheKey is null");
+        return database.read("find step runs with cache key " + cacheKey, session -> stepRuns.findCompletedByCacheKey(session, cacheKey, limit));
+    }
+
+    @Override
+    public List<CacheCandidate> findCacheCandidates(String cacheKey, int limit) {
+        requireNonNull(cacheKey, "cacheKey is null");
+        return database.read("find cached results for cache key " + cacheKey, session -> cache.findCandidates(session, cacheKey, limit));
+    }
+
+    @Override
+    public boolean tryAcquireCacheLease(String cacheKey, String holder, Instant expiresAt) {
+        requireNonNull(cacheKey, "cacheKey is null");
+        requireNonNull(holder, "holder is null");
+        long expires = epochNanos(requireNonNull(expiresAt, "expiresAt is null"), "expiry of cache lease", cacheKey);
+        return database.write("take the cache lease on " + cacheKey, session -> cache.tryAcquireLease(session, cacheKey, holder, expires));
+    }
+
+    @Override
+    public boolean renewCacheLease(String cacheKey, String holder, Instant expiresAt) {
+        requireNonNull(cacheKey, "cacheKey is null");
+        requireNonNull(holder, "holder is null");
+        long expires = epochNanos(requireNonNull(expiresAt, "expiresAt is null"), "expiry of cache lease", cacheKey);
+        return database.write("renew the cache lease on " + cacheKey, session -> cache.renewLease(session, cacheKey, holder, expires));
+    }
+
+    @Override
+    public void releaseCacheLease(String cacheKey, String holder) {
+        requireNonNull(cacheKey, "cacheKey is null");
+        requireNonNull(holder, "holder is null");
+        database.write("release the cache lease on " + cacheKey, session -> {
+            cache.releaseLease(session, cacheKey, holder);
+            return null;
+        });
+    }
+
+    /** Closes the database; calls after this fail with {@code METADATA_FAILURE}. Idempotent. */
+    @Override
+    public void close() {
+        database.close();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + database.location() + "]";
+    }
+}

@@ -1,0 +1,83 @@
+package dev.cairn.engine.metadata.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+import org.apiguardian.api.API;
+
+/**
+ * Everything the metadata repositories need that differs between SQL databases: how a write transaction begins and
+ * how version numbering is serialized, upsert syntax, the database clock, passing a list of ids as one parameter,
+ * insertion order, schema introspection, the schema itself, and which {@link SQLException}s mean "unique violation",
+ * "busy" or "disk full". The repositories hold only SQL that every supported database runs unchanged.
+ *
+ * <p>Implementations are stateless and thread-safe.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public interface SqlDialect {
+    /** A short name for messages and logs ({@code sqlite}, {@code postgresql}). */
+    String name();
+
+    /** The statement that begins a write transaction (SQLite: {@code BEGIN IMMEDIATE}, which takes the write lock now). */
+    String beginWriteTransaction();
+
+    /** The statement that commits it. */
+    default String commitTransaction() {
+        return "COMMIT";
+    }
+
+    /**
+     * Serializes version numbering of artifact {@code name} for the rest of the current write transaction, so that two
+     * writers never compute the same {@code max + 1}. SQLite: nothing to do, the write transaction already holds the
+     * database's single write lock; a server database locks a row per name ({@code SELECT … FOR UPDATE}).
+     */
+    void lockArtifactName(SqlSession session, String name) throws SQLException;
+
+    /**
+     * Serializes schema migration across processes for the rest of the current write transaction. SQLite: nothing to
+     * do ({@code BEGIN IMMEDIATE} holds the write lock); a server database takes an advisory lock.
+     */
+    void lockSchemaMigration(SqlSession session) throws SQLException;
+
+    /**
+     * {@code insert} (an {@code INSERT … VALUES (…)} or {@code INSERT … SELECT …}) that does nothing when a row with
+     * the same {@code conflictColumns} exists.
+     */
+    String insertIgnoringConflict(String insert, String conflictColumns);
+
+    /**
+     * {@code insert} that, when a row with the same {@code conflictColumns} exists, instead runs {@code assignments}
+     * (which may name the proposed row as {@code excluded}) if {@code condition} holds for the existing row (referred
+     * to by {@code table}'s name).
+     */
+    String upsert(String insert, String conflictColumns, String assignments, String condition);
+
+    /** An SQL expression for the database's current time as INTEGER nanoseconds since the epoch. */
+    String currentTimeNanos();
+
+    /** A subquery (in parentheses) whose one column lists the ids bound by {@link #bindIdList} to one parameter. */
+    String idListSubquery();
+
+    /** Binds {@code ids} to parameter {@code index} of a statement that uses {@link #idListSubquery}. */
+    void bindIdList(PreparedStatement statement, int index, List<UUID> ids) throws SQLException;
+
+    /** An expression that orders the rows of the table aliased {@code alias} by insertion ({@code alias} may be empty). */
+    String insertionOrder(String alias);
+
+    /** A query with one parameter, a table name, that returns a row when the table exists. */
+    String tableExistsQuery();
+
+    /** The schema history, oldest first; the last one's version is the schema version this code reads and writes. */
+    List<SchemaMigration> migrations();
+
+    /** True when {@code e} (or a cause) reports a violated unique or primary-key constraint. */
+    boolean isUniqueViolation(SQLException e);
+
+    /** True when {@code e} (or a cause) means another connection holds a lock; the work is retried. */
+    boolean isBusy(SQLException e);
+
+    /** True when {@code e} (or a cause) means the disk or the database is full. */
+    boolean isDiskFull(SQLException e);
+}

@@ -1,0 +1,146 @@
+package dev.cairn.engine.metadata.jdbc;
+
+import static dev.cairn.engine.metadata.jdbc.ColumnCodec.optionalInstant;
+import static dev.cairn.engine.metadata.jdbc.ColumnCodec.optionalText;
+import static dev.cairn.engine.metadata.jdbc.ColumnCodec.optionalUuid;
+import static dev.cairn.engine.metadata.jdbc.ColumnCodec.setInstant;
+import static dev.cairn.engine.metadata.jdbc.ColumnCodec.setText;
+import static dev.cairn.engine.metadata.jdbc.ColumnCodec.setUuid;
+import static dev.cairn.engine.metadata.jdbc.ColumnCodec.uuid;
+import static java.util.Objects.requireNonNull;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.cairn.api.metadata.StepRunRecord;
+import dev.cairn.api.run.StepStatus;
+import org.apiguardian.api.API;
+
+/**
+ * The step-run aggregate: the {@code step_runs} table (status transitions, times, cache fields). Every method runs
+ * inside the caller's {@link SqlSession}. Thread-safe.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class StepRunRepository {
+    /** The columns {@link #map} reads, in order; a query may select them under an alias prefix. */
+    public static final String COLUMNS = "id, run_id, step_name, position, upstream_steps, status, started_at, ended_at, parameters,"
+            + " error, cache_key, cached_from, cache_note";
+    /** How many columns {@link #COLUMNS} names. */
+    public static final int COLUMN_COUNT = 13;
+
+    private static final String SELECT = "SELECT " + COLUMNS + " FROM step_runs";
+    private static final String UPDATE = "UPDATE step_runs SET status = ?, started_at = ?, ended_at = ?, error = ?,"
+            + " cache_key = ?, cached_from = ?, cache_note = ? WHERE id = ?";
+
+    private final ColumnCodec codec;
+    private final String byRun;
+    private final String completedByCacheKey;
+
+    public StepRunRepository(SqlDialect dialect, ColumnCodec codec) {
+        requireNonNull(dialect, "dialect is null");
+        this.codec = requireNonNull(codec, "codec is null");
+        this.byRun = SELECT + " WHERE run_id = ? ORDER BY position, " + dialect.insertionOrder("");
+        this.completedByCacheKey = SELECT + " WHERE cache_key = ? AND status = 'COMPLETED' ORDER BY ended_at DESC, "
+                + dialect.insertionOrder("") + " DESC LIMIT ?";
+    }
+
+    /**
+     * Records the step runs of run {@code runId}; {@code upstream[i]} and {@code parameters[i]} are the JSON of
+     * step {@code i}'s upstream steps and parameters.
+     */
+    public void insertAll(SqlSession session, UUID runId, List<StepRunRecord> steps, String[] upstream, String[] parameters)
+            throws SQLException {
+        String run = runId.toString();
+        session.executeRows("INSERT INTO step_runs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", steps.size(),
+                (statement, i) -> {
+                    StepRunRecord step = steps.get(i);
+                    statement.setString(1, step.id().toString());
+                    statement.setString(2, run);
+                    statement.setString(3, step.stepName());
+                    statement.setInt(4, step.position());
+                    statement.setString(5, upstream[i]);
+                    statement.setString(6, step.status().name());
+                    setInstant(statement, 7, step.startedAt(), "start time of step", step.stepName());
+                    setInstant(statement, 8, step.endedAt(), "end time of step", step.stepName());
+                    statement.setString(9, parameters[i]);
+                    setText(statement, 10, step.error());
+                    setText(statement, 11, step.cacheKey());
+                    setUuid(statement, 12, step.cachedFrom());
+                    setText(statement, 13, step.cacheNote());
+                });
+    }
+
+    /**
+     * Replaces the mutable fields of a recorded step run.
+     *
+     * @throws WriteRejected if it is not recorded
+     */
+    public void update(SqlSession session, StepRunRecord stepRun) throws SQLException {
+        int changed = session.update(UPDATE, statement -> {
+            statement.setString(1, stepRun.status().name());
+            setInstant(statement, 2, stepRun.startedAt(), "start time of step", stepRun.stepName());
+            setInstant(statement, 3, stepRun.endedAt(), "end time of step", stepRun.stepName());
+            setText(statement, 4, stepRun.error());
+            setText(statement, 5, stepRun.cacheKey());
+            setUuid(statement, 6, stepRun.cachedFrom());
+            setText(statement, 7, stepRun.cacheNote());
+            statement.setString(8, stepRun.id().toString());
+        });
+        if (changed == 0) {
+            throw new WriteRejected("step run " + stepRun.id() + " (" + stepRun.stepName()
+                    + ") is not recorded; record its run with insertRun first");
+        }
+    }
+
+    /** Of a run given up as abandoned: {@code RUNNING} step runs become {@code FAILED}, {@code PENDING} ones {@code SKIPPED}. */
+    public void failUnfinished(SqlSession session, UUID runId, long at, String error) throws SQLException {
+        for (StepStatus[] change : new StepStatus[][] {{StepStatus.RUNNING, StepStatus.FAILED}, {StepStatus.PENDING, StepStatus.SKIPPED}}) {
+            session.update("UPDATE step_runs SET status = ?, ended_at = ?, error = ? WHERE run_id = ? AND status = ?", statement -> {
+                statement.setString(1, change[1].name());
+                statement.setLong(2, at);
+                statement.setString(3, error);
+                statement.setString(4, runId.toString());
+                statement.setString(5, change[0].name());
+            });
+        }
+    }
+
+    /** Step runs of a run, by position. */
+    public List<StepRunRecord> listOfRun(SqlSession session, UUID runId) throws SQLException {
+        return session.list(byRun, statement -> statement.setString(1, runId.toString()), this::map);
+    }
+
+    public Optional<StepRunRecord> find(SqlSession session, UUID stepRunId) throws SQLException {
+        return session.first(SELECT + " WHERE id = ?", statement -> statement.setString(1, stepRunId.toString()), this::map);
+    }
+
+    /** {@code COMPLETED} step runs with {@code cacheKey}, newest first, at most {@code limit} (at least 1). */
+    public List<StepRunRecord> findCompletedByCacheKey(SqlSession session, String cacheKey, int limit) throws SQLException {
+        return session.list(completedByCacheKey, statement -> {
+            statement.setString(1, cacheKey);
+            statement.setInt(2, Math.max(1, limit));
+        }, this::map);
+    }
+
+    /** A step run from the {@link #COLUMNS}, which start at column 1. */
+    public StepRunRecord map(ResultSet row) throws SQLException {
+        return StepRunRecord.builder()
+                .id(uuid(row, 1))
+                .runId(uuid(row, 2))
+                .stepName(row.getString(3))
+                .position(row.getInt(4))
+                .upstreamSteps(codec.stringList(row.getString(5)))
+                .status(StepStatus.valueOf(row.getString(6)))
+                .startedAt(optionalInstant(row, 7))
+                .endedAt(optionalInstant(row, 8))
+                .parameters(codec.map(row.getString(9)))
+                .error(optionalText(row, 10))
+                .cacheKey(optionalText(row, 11))
+                .cachedFrom(optionalUuid(row, 12))
+                .cacheNote(optionalText(row, 13))
+                .build();
+    }
+}

@@ -1,0 +1,864 @@
+package dev.cairn.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.artifact.ArtifactType;
+import dev.cairn.api.artifact.Visualization;
+import dev.cairn.api.artifact.VisualizationType;
+import dev.cairn.api.metadata.ArtifactDeletion;
+import dev.cairn.api.metadata.ArtifactState;
+import dev.cairn.api.metadata.ArtifactVersionRecord;
+import dev.cairn.api.metadata.InputKind;
+import dev.cairn.api.metadata.MetadataStore;
+import dev.cairn.api.metadata.MetadataStore.CacheCandidate;
+import dev.cairn.api.metadata.MetadataStore.CommittedArtifact;
+import dev.cairn.api.metadata.NewArtifactVersion;
+import dev.cairn.api.metadata.PipelineRunRecord;
+import dev.cairn.api.metadata.StepInputRecord;
+import dev.cairn.api.metadata.StepOutputRecord;
+import dev.cairn.api.metadata.StepRunRecord;
+import dev.cairn.api.run.RunStatus;
+import dev.cairn.api.run.StepStatus;
+import org.apiguardian.api.API;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@link MetadataStore} contract as JUnit 5 tests: extend this class in a test, implement {@link #openStore}, and
+ * every behaviour the engine relies on is checked against a fresh, empty store per test — version numbering (also
+ * with concurrent reservations from several threads), explicit and duplicate versions, runs and step runs with their
+ * status transitions, atomic step completion, lineage, cache candidates and leases, liveness of runs, prune
+ * (unused and pending versions, deletions and tombstones), and failures reported as {@code CairnException}s.
+ *
+ * <p>Instants used here carry nanoseconds and lie between 2000 and 2100; a store must give back what it was given.
+ * Lease expiry is judged by the store's clock (the database's, for a server database), which must be within a few
+ * seconds of this JVM's.
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public abstract class MetadataStoreContract {
+    /** A store URI recorded with test versions; a metadata store does not open it. */
+    protected static final URI STORE_URI = URI.create("file:///tmp/cairn-store");
+    /** An instant with nanoseconds, to show that times are stored exactly. */
+    protected static final Instant T0 = Instant.parse("2025-03-04T05:06:07.123456789Z");
+
+    @TempDir
+    Path storeDirectory;
+
+    /** The store under test, opened by {@link #openStore} before each test and closed after it. */
+    protected MetadataStore store;
+
+    /**
+     * A new, empty store for one test. {@code directory} is an empty temporary directory the store may use (an
+     * embedded store puts its files there; a server store may ignore it).
+     */
+    protected abstract MetadataStore openStore(Path directory) throws Exception;
+
+    @BeforeEach
+    void openTheStore() throws Exception {
+        store = openStore(storeDirectory);
+    }
+
+    @AfterEach
+    void closeTheStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    // --- records for the tests ---
+
+    protected static PipelineRunRecord run(String pipeline, Instant startedAt) {
+        return new PipelineRunRecord(UUID.randomUUID(), pipeline, RunStatus.RUNNING, startedAt, Optional.empty(), Map.of(), Optional.empty());
+    }
+
+    protected static StepRunRecord stepRun(PipelineRunRecord run, String stepName, int position, String... upstream) {
+        return StepRunRecord.builder().id(UUID.randomUUID()).runId(run.id()).stepName(stepName).position(position)
+                .upstreamSteps(List.of(upstream)).status(StepStatus.PENDING).build();
+    }
+
+    protected static NewArtifactVersion newVersion(String name) {
+        return newVersion(name, Optional.empty());
+    }
+
+    protected static NewArtifactVersion newVersion(String name, String explicitVersion) {
+        return newVersion(name, Optional.of(explicitVersion));
+    }
+
+    protected static NewArtifactVersion newVersion(String name, Optional<String> explicitVersion) {
+        return NewArtifactVersion.builder().id(UUID.randomUUID()).name(name).explicitVersion(explicitVersion).storeUri(STORE_URI)
+                .dataType("java.lang.String").materializerId("cairn.string").materializerVersion("1").artifactType(ArtifactType.DATA)
+                .contentHash("sha256:abc").size(3).createdAt(T0).build();
+    }
+
+    protected static URI artifactUri(String name, String version) {
+        return URI.create(STORE_URI + "/artifacts/" + name + "/" + version);
+    }
+
+    private static Map<String, Object> nestedJson() {
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("rate", 0.01);
+        inner.put("layers", List.of(1, 2, 3));
+        inner.put("nothing", null);
+        return Map.of("name", "résumé ✓", "count", 42, "big", 12_345_678_901L, "flag", true,
+                "nested", inner, "list", List.of("a", Map.of("b", false)));
+    }
+
+    private ArtifactVersionRecord reserveAndCommit(String name) {
+        ArtifactVersionRecord reserved = store.reserveArtifactVersion(newVersion(name));
+        store.commitArtifactVersion(new CommittedArtifact(reserved.id(), artifactUri(name, reserved.version()), List.of()));
+        return store.findArtifactVersion(reserved.id()).orElseThrow();
+    }
+
+    private static void assertCode(Throwable e, ErrorCode code) {
+        assertThat(e).isInstanceOf(CairnException.class);
+        assertThat(((CairnException) e).errorCode()).isEqualTo(code);
+    }
+
+    // --- runs and step runs ---
+
+    @Test
+    void runAndStepRunsRoundTripWithEveryFieldPresent() {
+        PipelineRunRecord run = new PipelineRunRecord(UUID.randomUUID(), "training", RunStatus.FAILED, T0,
+                Optional.of(T0.plusNanos(1)), nestedJson(), Optional.of("step 'fit' failed"));
+        StepRunRecord first = StepRunRecord.builder().id(UUID.randomUUID()).runId(run.id()).stepName("load").position(0)
+                .status(StepStatus.CACHED).startedAt(T0.plusSeconds(1)).endedAt(T0.plusSeconds(2)).parameters(nestedJson())
+                .error("boom").cacheKey("sha256:key").cacheNote("cached output reused").build();
+        StepRunRecord second = StepRunRecord.builder().id(UUID.randomUUID()).runId(run.id()).stepName("fit").position(1)
+                .upstreamSteps(List.of("load", "other")).status(StepStatus.PENDING).build();
+        store.insertRun(run, List.of(first, second));
+        // cached_from refers to another step run, so it is set once that one exists
+        StepRunRecord cached = first.withCache(first.cacheKey(), Optional.of(second.id()), first.cacheNote());
+        store.updateStepRun(cached);
+
+        assertThat(store.findRun(run.id())).contains(run);
+        assertThat(store.listStepRuns(run.id())).containsExactly(cached, second);
+        assertThat(store.findStepRun(second.id())).contains(second);
+        assertThat(store.findStepRun(UUID.randomUUID())).isEmpty();
+        assertThat(store.findRun(UUID.randomUUID())).isEmpty();
+    }
+
+    @Test
+    void runWithEmptyOptionalsRoundTrips() {
+        PipelineRunRecord run = run("p", Instant.ofEpochSecond(946_684_800, 999_999_999));
+        store.insertRun(run, List.of());
+
+        assertThat(store.findRun(run.id())).contains(run);
+        assertThat(store.listStepRuns(run.id())).isEmpty();
+    }
+
+    @Test
+    void jsonValuesComeBackAsJsonTypes() {
+        PipelineRunRecord run = new PipelineRunRecord(UUID.randomUUID(), "p", RunStatus.RUNNING, T0, Optional.empty(),
+                nestedJson(), Optional.empty());
+        store.insertRun(run, List.of());
+
+        Map<String, Object> parameters = store.findRun(run.id()).orElseThrow().parameters();
+        assertThat(parameters.get("count")).isEqualTo(42);
+        assertThat(parameters.get("big")).isEqualTo(12_345_678_901L);
+        assertThat(parameters.get("flag")).isEqualTo(true);
+        assertThat(parameters.get("nested")).isEqualTo(nestedJson().get("nested"));
+        assertThat(parameters.get("nested")).isInstanceOfSatisfying(Map.class, nested -> assertThat(nested.get("nothing")).isNull());
+    }
+
+    @Test
+    void finishRunRecordsStatusEndAndError() {
+        PipelineRunRecord run = run("p", T0);
+        store.insertRun(run, List.of());
+
+        store.finishRun(run.id(), RunStatus.FAILED, T0.plusMillis(5), Optional.of("out of memory"));
+
+        PipelineRunRecord finished = store.findRun(run.id()).orElseThrow();
+        assertThat(finished.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(finished.endedAt()).contains(T0.plusMillis(5));
+        assertThat(finished.error()).contains("out of memory");
+    }
+
+    @Test
+    void finishingAnUnknownRunFails() {
+        UUID unknown = UUID.randomUUID();
+        assertThatThrownBy(() -> store.finishRun(unknown, RunStatus.COMPLETED, T0, Optional.empty()))
+                .satisfies(e -> assertCode(e, ErrorCode.METADATA_FAILURE))
+                .hasMessageContaining(unknown.toString());
+    }
+
+    @Test
+    void updateStepRunReplacesTheMutableFields() {
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord step = stepRun(run, "load", 0);
+        store.insertRun(run, List.of(step));
+
+        StepRunRecord running = step.started(T0.plusSeconds(1));
+        store.updateStepRun(running);
+        assertThat(store.findStepRun(step.id())).contains(running);
+
+        StepRunRecord failed = running.withCache(Optional.of("key"), Optional.empty(), Optional.of("no earlier run"))
+                .finished(StepStatus.FAILED, T0.plusSeconds(2), Optional.of("IllegalStateException: bad"));
+        store.updateStepRun(failed);
+        assertThat(store.findStepRun(step.id())).contains(failed);
+    }
+
+    @Test
+    void updatingAnUnknownStepRunFails() {
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord never = stepRun(run, "ghost", 0);
+
+        assertThatThrownBy(() -> store.updateStepRun(never))
+                .satisfies(e -> assertCode(e, ErrorCode.METADATA_FAILURE))
+                .hasMessageContaining(never.id().toString())
+                .hasMessageContaining("ghost");
+    }
+
+    @Test
+    void insertRunIsAllOrNothing() {
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord step = stepRun(run, "a", 0);
+        StepRunRecord sameId = step.toBuilder().stepName("b").position(1).build();
+
+        assertThatThrownBy(() -> store.insertRun(run, List.of(step, sameId)))
+                .satisfies(e -> assertCode(e, ErrorCode.METADATA_FAILURE))
+                .hasMessageContaining(run.id().toString());
+        assertThat(store.findRun(run.id())).isEmpty();
+        assertThat(store.listRuns(Optional.empty())).isEmpty();
+    }
+
+    @Test
+    void stepRunsOfAnotherRunAreRejected() {
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord foreign = stepRun(run("q", T0), "a", 0);
+
+        assertThatThrownBy(() -> store.insertRun(run, List.of(foreign)))
+                .satisfies(e -> assertCode(e, ErrorCode.INVALID_ARGUMENT))
+                .hasMessageContaining(foreign.id().toString());
+        assertThat(store.findRun(run.id())).isEmpty();
+    }
+
+    @Test
+    void runsAreListedNewestFirstAndFilteredByPipeline() {
+        PipelineRunRecord old = run("training", T0);
+        PipelineRunRecord other = run("inference", T0.plusSeconds(1));
+        PipelineRunRecord newest = run("training", T0.plusSeconds(2));
+        PipelineRunRecord sameTime = run("training", T0.plusSeconds(2));
+        for (PipelineRunRecord run : List.of(old, other, newest, sameTime)) {
+            store.insertRun(run, List.of());
+        }
+
+        assertThat(store.listRuns(Optional.empty())).as("same start time: the later recorded first").containsExactly(sameTime, newest, other, old);
+        assertThat(store.listRuns(Optional.of("training"))).containsExactly(sameTime, newest, old);
+        assertThat(store.listRuns(Optional.of("inference"))).containsExactly(other);
+        assertThat(store.listRuns(Optional.of("missing"))).isEmpty();
+    }
+
+    @Test
+    void runsAreFoundByIdPrefix() {
+        PipelineRunRecord a = new PipelineRunRecord(UUID.fromString("abcd1234-0000-4000-8000-000000000001"), "p", RunStatus.RUNNING,
+                T0, Optional.empty(), Map.of(), Optional.empty());
+        PipelineRunRecord b = new PipelineRunRecord(UUID.fromString("abcd9999-0000-4000-8000-000000000002"), "p", RunStatus.RUNNING,
+                T0.plusSeconds(1), Optional.empty(), Map.of(), Optional.empty());
+        PipelineRunRecord c = new PipelineRunRecord(UUID.fromString("abce0000-0000-4000-8000-000000000003"), "p", RunStatus.RUNNING,
+                T0, Optional.empty(), Map.of(), Optional.empty());
+        for (PipelineRunRecord run : List.of(a, b, c)) {
+            store.insertRun(run, List.of());
+        }
+
+        assertThat(store.findRunsByIdPrefix("abcd")).containsExactly(b, a);
+        assertThat(store.findRunsByIdPrefix("ABCD1")).containsExactly(a);
+        assertThat(store.findRunsByIdPrefix("abcd1234-0000-4000-8000-000000000001")).containsExactly(a);
+        assertThat(store.findRunsByIdPrefix("abc")).containsExactly(b, c, a);
+        assertThat(store.findRunsByIdPrefix("abcf")).isEmpty();
+        assertThat(store.findRunsByIdPrefix("zz%")).isEmpty();
+    }
+
+    @Test
+    void runsWhoseRenewalExpiredAreRecordedAsFailedWithTheirUnfinishedSteps() {
+        PipelineRunRecord live = run("live", T0);
+        PipelineRunRecord dead = run("dead", T0);
+        PipelineRunRecord unrenewed = run("old", T0);
+        StepRunRecord done = stepRun(dead, "done", 0);
+        StepRunRecord running = stepRun(dead, "running", 1, "done");
+        StepRunRecord pending = stepRun(dead, "pending", 2, "running");
+        store.insertRun(live, List.of(stepRun(live, "a", 0)));
+        store.insertRun(dead, List.of(done, running, pending));
+        store.insertRun(unrenewed, List.of());
+        StepRunRecord doneFinished = done.started(T0).finished(StepStatus.COMPLETED, T0.plusSeconds(1), Optional.empty());
+        store.completeStep(doneFinished, List.of(), List.of(), List.of());
+        store.updateStepRun(running.started(T0.plusSeconds(1)));
+        store.renewRun(live.id(), T0.plusSeconds(100));
+        store.renewRun(dead.id(), T0.plusSeconds(10));
+
+        assertThat(store.failAbandonedRuns(T0.plusSeconds(9), "gone")).as("not expired yet").isEmpty();
+        assertThat(store.failAbandonedRuns(T0.plusSeconds(11), "gone")).containsExactly(dead.id());
+
+        assertThat(store.findRun(dead.id())).get().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(r.endedAt()).contains(T0.plusSeconds(11));
+            assertThat(r.error()).contains("gone");
+        });
+        assertThat(store.listStepRuns(dead.id())).extracting(StepRunRecord::status)
+                .containsExactly(StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.SKIPPED);
+        assertThat(store.listStepRuns(dead.id()).get(0)).isEqualTo(doneFinished);
+        assertThat(store.listStepRuns(dead.id()).get(2).error()).contains("gone");
+        assertThat(store.findRun(live.id())).get().extracting(PipelineRunRecord::status).isEqualTo(RunStatus.RUNNING);
+        assertThat(store.findRun(unrenewed.id())).get().as("never renewed: left alone").extracting(PipelineRunRecord::status)
+                .isEqualTo(RunStatus.RUNNING);
+        assertThat(store.failAbandonedRuns(T0.plusSeconds(50), "gone")).as("each run once").isEmpty();
+
+        store.finishRun(live.id(), RunStatus.COMPLETED, T0.plusSeconds(60), Optional.empty());
+        store.renewRun(live.id(), T0.plusSeconds(70));
+        assertThat(store.failAbandonedRuns(T0.plusSeconds(500), "gone")).as("a finished run is not renewed or failed").isEmpty();
+        assertThat(store.findRun(live.id())).get().extracting(PipelineRunRecord::status).isEqualTo(RunStatus.COMPLETED);
+    }
+
+    // --- artifact versions ---
+
+    @Test
+    void automaticVersionsCountFromOnePerName() {
+        List<String> versions = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            versions.add(store.reserveArtifactVersion(newVersion("data")).version());
+        }
+        String otherName = store.reserveArtifactVersion(newVersion("other")).version();
+
+        assertThat(versions).containsExactly("1", "2", "3");
+        assertThat(otherName).isEqualTo("1");
+    }
+
+    @Test
+    void concurrentReservationsFromSeveralThreadsGetDistinctVersionsWithoutGaps() throws Exception {
+        int threads = 8;
+        int perThread = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Callable<List<String>> work = () -> {
+                    start.await();
+                    List<String> mine = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        mine.add(store.reserveArtifactVersion(newVersion("shared")).version());
+                    }
+                    return mine;
+                };
+                results.add(pool.submit(work));
+            }
+            start.countDown();
+            Set<String> all = new HashSet<>();
+            for (Future<List<String>> result : results) {
+                all.addAll(result.get(120, TimeUnit.SECONDS));
+            }
+            Set<String> expected = new HashSet<>();
+            for (int i = 1; i <= threads * perThread; i++) {
+                expected.add(Integer.toString(i));
+            }
+            assertThat(all).as("no duplicates and no gaps").isEqualTo(expected);
+            assertThat(store.reserveArtifactVersion(newVersion("shared")).version()).isEqualTo(Integer.toString(threads * perThread + 1));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentReservationsOfOneExplicitVersionLetExactlyOneWin() throws Exception {
+        int threads = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<ErrorCode>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        store.reserveArtifactVersion(newVersion("model", "champion"));
+                        return null;
+                    } catch (CairnException e) {
+                        return e.errorCode();
+                    }
+                }));
+            }
+            start.countDown();
+            List<ErrorCode> outcomes = new ArrayList<>();
+            for (Future<ErrorCode> result : results) {
+                outcomes.add(result.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(outcomes).filteredOn(code -> code == null).hasSize(1);
+            assertThat(outcomes).filteredOn(code -> code != null).hasSize(threads - 1).containsOnly(ErrorCode.DUPLICATE_VERSION);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void reservedVersionRoundTripsOnceCommitted() {
+        UUID producer = UUID.randomUUID();
+        PipelineRunRecord run = run("p", T0);
+        store.insertRun(run, List.of(StepRunRecord.builder().id(producer).runId(run.id()).stepName("train").status(StepStatus.RUNNING)
+                .startedAt(T0).build()));
+        NewArtifactVersion request = NewArtifactVersion.builder().id(UUID.randomUUID()).name("model").explicitVersion("best")
+                .storeUri(URI.create("hdfs://namenode:8020/cairn")).dataType("java.util.List<dev.example.Row>").materializerId("cairn.arrow")
+                .materializerVersion("2.1").artifactType(ArtifactType.MODEL).contentHash("sha256:0123456789abcdef").size(1_234_567_890_123L)
+                .metadata(nestedJson()).producerStepRunId(producer).createdAt(T0).registered(true).build();
+
+        ArtifactVersionRecord reserved = store.reserveArtifactVersion(request);
+        ArtifactVersionRecord expectedPending = ArtifactVersionRecord.builder().id(request.id()).name("model").version("best")
+                .storeUri(request.storeUri()).dataType(request.dataType()).materializerId("cairn.arrow").materializerVersion("2.1")
+                .artifactType(ArtifactType.MODEL).contentHash(request.contentHash()).size(request.size()).metadata(nestedJson())
+                .producerStepRunId(producer).createdAt(T0).state(ArtifactState.PENDING).registered(true).build();
+        assertThat(reserved).isEqualTo(expectedPending);
+
+        URI uri = URI.create("hdfs://namenode:8020/cairn/artifacts/model/best-0123");
+        store.commitArtifactVersion(new CommittedArtifact(request.id(), uri, List.of()));
+
+        ArtifactVersionRecord ready = expectedPending.toBuilder().uri(uri).state(ArtifactState.READY).build();
+        assertThat(store.findArtifactVersion(request.id())).contains(ready);
+        assertThat(store.findArtifactVersion("model", "best")).contains(ready);
+        assertThat(store.findLatestArtifactVersion("model")).contains(ready);
+        assertThat(store.findArtifactVersionByUri(uri)).as("registered at that URI").contains(ready);
+        assertThat(store.findArtifactVersionByUri(URI.create("hdfs://namenode:8020/elsewhere"))).isEmpty();
+    }
+
+    @Test
+    void explicitVersionsAreKeptAsGiven() {
+        ArtifactVersionRecord named = store.reserveArtifactVersion(newVersion("data", "2024-q1"));
+        ArtifactVersionRecord auto = store.reserveArtifactVersion(newVersion("data"));
+
+        assertThat(named.version()).isEqualTo("2024-q1");
+        assertThat(auto.version()).isEqualTo("1");
+    }
+
+    @Test
+    void duplicateExplicitVersionIsRejectedWithAHint() {
+        store.reserveArtifactVersion(newVersion("dataset", "1"));
+        store.reserveArtifactVersion(newVersion("dataset", "golden"));
+
+        assertThatThrownBy(() -> store.reserveArtifactVersion(newVersion("dataset", "golden")))
+                .satisfies(e -> assertCode(e, ErrorCode.DUPLICATE_VERSION))
+                .hasMessageContaining("'dataset'")
+                .hasMessageContaining("'golden'")
+                .hasMessageContaining("Pick another version");
+        assertThatThrownBy(() -> store.reserveArtifactVersion(newVersion("dataset", "1")))
+                .satisfies(e -> assertCode(e, ErrorCode.DUPLICATE_VERSION));
+        assertThat(store.reserveArtifactVersion(newVersion("dataset")).version()).isEqualTo("2");
+    }
+
+    @Test
+    void blankExplicitVersionIsRejected() {
+        assertThatThrownBy(() -> store.reserveArtifactVersion(newVersion("dataset", " ")))
+                .satisfies(e -> assertCode(e, ErrorCode.INVALID_ARGUMENT))
+                .hasMessageContaining("'dataset'");
+    }
+
+    @Test
+    void numericExplicitVersionMovesTheAutomaticNumbering() {
+        store.reserveArtifactVersion(newVersion("data"));
+        store.reserveArtifactVersion(newVersion("data", "7"));
+        store.reserveArtifactVersion(newVersion("data", "v9"));
+        store.reserveArtifactVersion(newVersion("data", "0"));
+
+        assertThat(store.reserveArtifactVersion(newVersion("data")).version()).isEqualTo("8");
+        assertThat(store.reserveArtifactVersion(newVersion("data")).version()).isEqualTo("9");
+    }
+
+    @Test
+    void pendingVersionsAreInvisibleButTakeTheirNumber() {
+        ArtifactVersionRecord pending = store.reserveArtifactVersion(newVersion("data"));
+
+        assertThat(pending.state()).isEqualTo(ArtifactState.PENDING);
+        assertThat(pending.uri()).isEmpty();
+        assertThat(store.findArtifactVersion(pending.id())).isEmpty();
+        assertThat(store.findArtifactVersion("data", "1")).isEmpty();
+        assertThat(store.findLatestArtifactVersion("data")).isEmpty();
+        assertThat(store.listArtifactVersions("data")).isEmpty();
+        assertThat(store.listArtifactVersions()).isEmpty();
+        assertThat(store.listArtifactNames()).isEmpty();
+        assertThat(store.reserveArtifactVersion(newVersion("data")).version()).isEqualTo("2");
+    }
+
+    @Test
+    void abandonedVersionIsForgotten() {
+        ArtifactVersionRecord pending = store.reserveArtifactVersion(newVersion("data", "golden"));
+
+        store.abandonArtifactVersion(pending.id());
+        store.abandonArtifactVersion(pending.id());
+
+        ArtifactVersionRecord again = store.reserveArtifactVersion(newVersion("data", "golden"));
+        store.commitArtifactVersion(new CommittedArtifact(again.id(), artifactUri("data", "golden"), List.of()));
+        assertThat(store.findArtifactVersion("data", "golden")).map(ArtifactVersionRecord::id).contains(again.id());
+        assertThatThrownBy(() -> store.commitArtifactVersion(new CommittedArtifact(pending.id(), artifactUri("data", "x"), List.of())))
+                .satisfies(e -> assertCode(e, ErrorCode.METADATA_FAILURE))
+                .hasMessageContaining(pending.id().toString());
+    }
+
+    @Test
+    void committedVersionCannotBeAbandonedOrCommittedAgain() {
+        ArtifactVersionRecord ready = reserveAndCommit("data");
+
+        assertThatThrownBy(() -> store.abandonArtifactVersion(ready.id()))
+                .satisfies(e -> assertCode(e, ErrorCode.METADATA_FAILURE))
+                .hasMessageContaining("'data'")
+                .hasMessageContaining("READY");
+        assertThatThrownBy(() -> store.commitArtifactVersion(new CommittedArtifact(ready.id(), artifactUri("data", "x"), List.of())))
+                .satisfies(e -> assertCode(e, ErrorCode.METADATA_FAILURE));
+        assertThat(store.findArtifactVersion(ready.id())).contains(ready);
+    }
+
+    @Test
+    void latestIsTheNewestCreatedReadyVersion() {
+        ArtifactVersionRecord first = store.reserveArtifactVersion(newVersion("model"));
+        ArtifactVersionRecord second = store.reserveArtifactVersion(newVersion("model"));
+        ArtifactVersionRecord third = store.reserveArtifactVersion(newVersion("model"));
+
+        store.commitArtifactVersion(new CommittedArtifact(second.id(), artifactUri("model", "2"), List.of()));
+        assertThat(store.findLatestArtifactVersion("model")).map(ArtifactVersionRecord::version).contains("2");
+
+        store.commitArtifactVersion(new CommittedArtifact(first.id(), artifactUri("model", "1"), List.of()));
+        assertThat(store.findLatestArtifactVersion("model")).as("reserved earlier, so not the latest").map(ArtifactVersionRecord::version).contains("2");
+
+        ArtifactVersionRecord named = store.reserveArtifactVersion(newVersion("model", "champion"));
+        store.commitArtifactVersion(new CommittedArtifact(named.id(), artifactUri("model", "champion"), List.of()));
+        assertThat(store.findLatestArtifactVersion("model")).map(ArtifactVersionRecord::version).contains("champion");
+
+        store.abandonArtifactVersion(third.id());
+        assertThat(store.findLatestArtifactVersion("model")).map(ArtifactVersionRecord::version).contains("champion");
+        assertThat(store.findLatestArtifactVersion("missing")).isEmpty();
+    }
+
+    @Test
+    void versionsAndNamesAreListedInOrder() {
+        ArtifactVersionRecord b1 = reserveAndCommit("b");
+        ArtifactVersionRecord a1 = reserveAndCommit("a");
+        ArtifactVersionRecord b2 = reserveAndCommit("b");
+        store.reserveArtifactVersion(newVersion("c"));
+
+        assertThat(store.listArtifactVersions("b")).containsExactly(b1, b2);
+        assertThat(store.listArtifactVersions()).containsExactly(b2, a1, b1);
+        assertThat(store.listArtifactNames()).containsExactly("a", "b");
+        assertThat(store.listArtifactVersions("missing")).isEmpty();
+    }
+
+    @Test
+    void visualizationsRoundTripInOrder() {
+        ArtifactVersionRecord reserved = store.reserveArtifactVersion(newVersion("report"));
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, (byte) 0xff};
+        List<Visualization> visualizations = List.of(
+                Visualization.text("summary", VisualizationType.MARKDOWN, "# Rows\n10 ✓"),
+                Visualization.binary("chart", VisualizationType.PNG, png),
+                Visualization.text("table", VisualizationType.CSV, "a,b\n1,2\n"));
+
+        store.commitArtifactVersion(new CommittedArtifact(reserved.id(), artifactUri("report", "1"), visualizations));
+
+        List<Visualization> stored = store.listVisualizations(reserved.id());
+        assertThat(stored).containsExactlyElementsOf(visualizations);
+        assertThat(stored.get(1).content()).isEqualTo(png);
+        assertThat(stored.get(0).text()).isEqualTo("# Rows\n10 ✓");
+        assertThat(store.listVisualizations(UUID.randomUUID())).isEmpty();
+    }
+
+    // --- completing steps and lineage ---
+
+    @Test
+    void completeStepRecordsTheStepItsArtifactsAndLineage() {
+        ArtifactVersionRecord external = reserveAndCommit("raw");
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord load = stepRun(run, "load", 0);
+        StepRunRecord fit = stepRun(run, "fit", 1, "load");
+        store.insertRun(run, List.of(load, fit));
+
+        StepRunRecord loadRunning = load.started(T0.plusSeconds(1));
+        store.updateStepRun(loadRunning);
+        ArtifactVersionRecord rows = store.reserveArtifactVersion(newVersion("rows"));
+        ArtifactVersionRecord stats = store.reserveArtifactVersion(newVersion("stats"));
+        StepRunRecord loadDone = loadRunning.finished(StepStatus.COMPLETED, T0.plusSeconds(2), Optional.empty());
+        StepInputRecord rawInput = new StepInputRecord(load.id(), "source", external.id(), InputKind.EXTERNAL_ARTIFACT);
+        StepOutputRecord rowsOutput = new StepOutputRecord(load.id(), "output", rows.id());
+        StepOutputRecord statsOutput = new StepOutputRecord(load.id(), "stats", stats.id());
+        List<Visualization> visualizations = List.of(Visualization.text("head", VisualizationType.HTML, "<table></table>"));
+        store.completeStep(loadDone,
+                List.of(new CommittedArtifact(rows.id(), artifactUri("rows", "1"), visualizations),
+                        new CommittedArtifact(stats.id(), artifactUri("stats", "1"), List.of())),
+                List.of(rawInput), List.of(rowsOutput, statsOutput));
+
+        StepRunRecord fitDone = fit.started(T0.plusSeconds(3)).finished(StepStatus.COMPLETED, T0.plusSeconds(4), Optional.empty());
+        StepInputRecord fitInput = new StepInputRecord(fit.id(), "rows", rows.id(), InputKind.STEP_OUTPUT);
+        store.completeStep(fitDone, List.of(), List.of(fitInput), List.of());
+        StepInputRecord clientLoad = new StepInputRecord(fit.id(), "raw:1", external.id(), InputKind.CLIENT_LOAD);
+        store.recordStepInputs(List.of(clientLoad));
+        store.recordStepInputs(List.of(clientLoad));
+
+        assertThat(store.listStepRuns(run.id())).containsExactly(loadDone, fitDone);
+        assertThat(store.findArtifactVersion(rows.id())).get()
+                .satisfies(r -> assertThat(r.state()).isEqualTo(ArtifactState.READY))
+                .satisfies(r -> assertThat(r.uri()).contains(artifactUri("rows", "1")));
+        assertThat(store.listVisualizations(rows.id())).isEqualTo(visualizations);
+        assertThat(store.listStepInputs(load.id())).containsExactly(rawInput);
+        assertThat(store.listStepInputs(fit.id())).containsExactly(clientLoad, fitInput);
+        assertThat(store.listStepOutputs(load.id())).containsExactly(rowsOutput, statsOutput);
+        assertThat(store.listStepOutputs(fit.id())).isEmpty();
+        assertThat(store.listStepInputsOfRun(run.id())).containsExactly(rawInput, clientLoad, fitInput);
+        assertThat(store.listStepOutputsOfRun(run.id())).containsExactly(rowsOutput, statsOutput);
+        assertThat(store.listConsumers(external.id())).containsExactly(rawInput, clientLoad);
+        assertThat(store.listConsumers(rows.id())).containsExactly(fitInput);
+        assertThat(store.listConsumers(stats.id())).isEmpty();
+    }
+
+    @Test
+    void completeStepsRecordsEveryStep() {
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord a = stepRun(run, "a", 0);
+        StepRunRecord b = stepRun(run, "b", 1);
+        store.insertRun(run, List.of(a, b));
+        ArtifactVersionRecord out = reserveAndCommit("out");
+        StepRunRecord aDone = a.withStatus(StepStatus.CACHED);
+        StepRunRecord bDone = b.withStatus(StepStatus.CACHED);
+        StepOutputRecord aOutput = new StepOutputRecord(a.id(), "output", out.id());
+
+        store.completeSteps(List.of(new MetadataStore.StepCompletion(aDone, List.of(), List.of(), List.of(aOutput)),
+                new MetadataStore.StepCompletion(bDone, List.of(), List.of(), List.of())));
+
+        assertThat(store.listStepRuns(run.id())).containsExactly(aDone, bDone);
+        assertThat(store.listStepOutputs(a.id())).containsExactly(aOutput);
+    }
+
+    @Test
+    void completeStepIsAllOrNothing() {
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord step = stepRun(run, "load", 0);
+        store.insertRun(run, List.of(step));
+        ArtifactVersionRecord good = store.reserveArtifactVersion(newVersion("good"));
+        UUID neverReserved = UUID.randomUUID();
+        StepRunRecord done = step.started(T0).finished(StepStatus.COMPLETED, T0.plusSeconds(1), Optional.empty());
+
+        assertThatThrownBy(() -> store.completeStep(done,
+                List.of(new CommittedArtifact(good.id(), artifactUri("good", "1"), List.of()),
+                        new CommittedArtifact(neverReserved, artifactUri("bad", "1"), List.of())),
+                List.of(), List.of(new StepOutputRecord(step.id(), "output", good.id()))))
+                .satisfies(e -> assertCode(e, ErrorCode.METADATA_FAILURE))
+                .hasMessageContaining(neverReserved.toString())
+                .hasMessageContaining(step.id().toString());
+
+        assertThat(store.findStepRun(step.id())).contains(step);
+        assertThat(store.findArtifactVersion(good.id())).isEmpty();
+        assertThat(store.listStepOutputs(step.id())).isEmpty();
+    }
+
+    @Test
+    void outputOfAnUncommittedVersionIsRejected() {
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord step = stepRun(run, "load", 0);
+        store.insertRun(run, List.of(step));
+        ArtifactVersionRecord pending = store.reserveArtifactVersion(newVersion("rows"));
+        StepRunRecord done = step.started(T0).finished(StepStatus.COMPLETED, T0.plusSeconds(1), Optional.empty());
+
+        assertThatThrownBy(() -> store.completeStep(done, List.of(), List.of(),
+                List.of(new StepOutputRecord(step.id(), "output", pending.id()))))
+                .satisfies(e -> assertCode(e, ErrorCode.METADATA_FAILURE))
+                .hasMessageContaining("output 'output'")
+                .hasMessageContaining(pending.id().toString())
+                .hasMessageContaining("not committed");
+        assertThat(store.findStepRun(step.id())).contains(step);
+
+        store.abandonArtifactVersion(pending.id());
+        assertThat(store.listStepOutputs(step.id())).isEmpty();
+    }
+
+    @Test
+    void inputOfAnUnknownArtifactIsRejected() {
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord step = stepRun(run, "load", 0);
+        store.insertRun(run, List.of(step));
+
+        assertThatThrownBy(() -> store.recordStepInputs(List.of(new StepInputRecord(step.id(), "x", UUID.randomUUID(), InputKind.CLIENT_LOAD))))
+                .satisfies(e -> assertCode(e, ErrorCode.METADATA_FAILURE));
+        assertThat(store.listStepInputs(step.id())).isEmpty();
+    }
+
+    // --- cache ---
+
+    @Test
+    void cacheCandidatesAreTheNewestCompletedStepRunsWithTheKeyEachWithItsOutputs() {
+        PipelineRunRecord run = run("p", T0);
+        List<StepRunRecord> steps = List.of(stepRun(run, "a", 0), stepRun(run, "b", 1), stepRun(run, "c", 2), stepRun(run, "d", 3),
+                stepRun(run, "e", 4));
+        store.insertRun(run, steps);
+        ArtifactVersionRecord x = store.reserveArtifactVersion(newVersion("x"));
+        ArtifactVersionRecord y = store.reserveArtifactVersion(newVersion("y"));
+        ArtifactVersionRecord z = store.reserveArtifactVersion(newVersion("z"));
+        // a: oldest, two outputs; b: newer, no outputs; c: newest, one output; d: failed; e: another key
+        StepRunRecord a = complete(steps.get(0), "key-1", StepStatus.COMPLETED, 10, Map.of("left", x, "right", y));
+        StepRunRecord b = complete(steps.get(1), "key-1", StepStatus.COMPLETED, 20, Map.of());
+        StepRunRecord c = complete(steps.get(2), "key-1", StepStatus.COMPLETED, 30, Map.of("output", z));
+        complete(steps.get(3), "key-1", StepStatus.FAILED, 40, Map.of());
+        complete(steps.get(4), "key-2", StepStatus.COMPLETED, 50, Map.of());
+
+        List<CacheCandidate> all = store.findCacheCandidates("key-1", 5);
+        assertThat(all).extracting(CacheCandidate::stepRun).containsExactly(c, b, a);
+        assertThat(all.get(0).outputs()).containsOnlyKeys("output");
+        assertThat(all.get(0).outputs().get("output")).isEqualTo(store.findArtifactVersion(z.id()).orElseThrow());
+        assertThat(all.get(1).outputs()).isEmpty();
+        assertThat(all.get(2).outputs()).containsOnlyKeys("left", "right");
+        assertThat(all.get(2).outputs().get("right")).isEqualTo(store.findArtifactVersion(y.id()).orElseThrow());
+        assertThat(store.findCacheCandidates("key-1", 2)).extracting(CacheCandidate::stepRun).containsExactly(c, b);
+        assertThat(store.findCacheCandidates("key-3", 5)).isEmpty();
+        assertThat(store.findCompletedStepRunsByCacheKey("key-1", 5)).containsExactly(c, b, a);
+        assertThat(store.findCompletedStepRunsByCacheKey("key-1", 1)).containsExactly(c);
+    }
+
+    private StepRunRecord complete(StepRunRecord step, String key, StepStatus status, int endSecond, Map<String, ArtifactVersionRecord> outputs) {
+        StepRunRecord done = step.started(T0.plusSeconds(endSecond - 1)).finished(status, T0.plusSeconds(endSecond), Optional.empty())
+                .withCache(Optional.of(key), Optional.empty(), Optional.of("note"));
+        List<CommittedArtifact> committed = new ArrayList<>();
+        List<StepOutputRecord> outputRecords = new ArrayList<>();
+        outputs.forEach((name, artifact) -> {
+            committed.add(new CommittedArtifact(artifact.id(), artifactUri(artifact.name(), artifact.version()), List.of()));
+            outputRecords.add(new StepOutputRecord(step.id(), name, artifact.id()));
+        });
+        store.completeStep(done, committed, List.of(), outputRecords);
+        return done;
+    }
+
+    @Test
+    void cacheLeaseIsExclusiveUntilReleasedOrExpired() throws InterruptedException {
+        Instant later = Instant.now().plus(Duration.ofMinutes(1));
+        assertThat(store.tryAcquireCacheLease("key", "a", later)).isTrue();
+        assertThat(store.tryAcquireCacheLease("key", "b", later)).as("held by a").isFalse();
+        assertThat(store.tryAcquireCacheLease("key", "a", later)).as("re-entrant for its holder").isTrue();
+        assertThat(store.tryAcquireCacheLease("another key", "b", later)).as("leases are per key").isTrue();
+        assertThat(store.renewCacheLease("key", "b", later)).as("b does not hold it").isFalse();
+        assertThat(store.renewCacheLease("key", "a", later)).isTrue();
+        store.releaseCacheLease("key", "b");
+        assertThat(store.tryAcquireCacheLease("key", "b", later)).as("a release by a non-holder does nothing").isFalse();
+        store.releaseCacheLease("key", "a");
+        assertThat(store.renewCacheLease("key", "a", later)).as("released: nothing to renew").isFalse();
+        assertThat(store.tryAcquireCacheLease("key", "b", later)).as("released").isTrue();
+
+        assertThat(store.tryAcquireCacheLease("other", "crashed", Instant.now().plusMillis(100))).isTrue();
+        assertThat(store.tryAcquireCacheLease("other", "b", later)).isFalse();
+        Thread.sleep(300);
+        assertThat(store.tryAcquireCacheLease("other", "b", later)).as("an expired lease is taken over").isTrue();
+        assertThat(store.renewCacheLease("other", "crashed", later)).as("the old holder lost it").isFalse();
+    }
+
+    @Test
+    void completingAComputedStepReleasesItsOwnLease() {
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord step = stepRun(run, "a", 0);
+        store.insertRun(run, List.of(step));
+        Instant later = Instant.now().plus(Duration.ofMinutes(1));
+        assertThat(store.tryAcquireCacheLease("k", step.id().toString(), later)).isTrue();
+
+        store.completeStep(step.started(T0).finished(StepStatus.COMPLETED, T0.plusSeconds(1), Optional.empty())
+                .withCache(Optional.of("k"), Optional.empty(), Optional.empty()), List.of(), List.of(), List.of());
+
+        assertThat(store.tryAcquireCacheLease("k", "someone else", later)).as("released by completeStep").isTrue();
+    }
+
+    // --- prune: unused and pending versions, deletions and tombstones ---
+
+    @Test
+    void unusedVersionsExcludeConsumedCachedRegisteredAndRunningOnes() {
+        ArtifactVersionRecord free = reserveAndCommit("free");
+        ArtifactVersionRecord consumed = reserveAndCommit("consumed");
+        ArtifactVersionRecord registered = store.reserveArtifactVersion(newVersion("registered").toBuilder().registered(true).build());
+        store.commitArtifactVersion(new CommittedArtifact(registered.id(), URI.create("file:///data/registered.csv"), List.of()));
+        PipelineRunRecord finished = run("p", T0);
+        StepRunRecord cachedProducer = stepRun(finished, "producer", 0);
+        StepRunRecord consumer = stepRun(finished, "consumer", 1, "producer");
+        store.insertRun(finished, List.of(cachedProducer, consumer));
+        ArtifactVersionRecord cacheable = store.reserveArtifactVersion(newVersion("cacheable"));
+        store.completeStep(cachedProducer.started(T0).finished(StepStatus.COMPLETED, T0.plusSeconds(1), Optional.empty())
+                        .withCache(Optional.of("key"), Optional.empty(), Optional.empty()),
+                List.of(new CommittedArtifact(cacheable.id(), artifactUri("cacheable", "1"), List.of())), List.of(),
+                List.of(new StepOutputRecord(cachedProducer.id(), "output", cacheable.id())));
+        store.completeStep(consumer.started(T0).finished(StepStatus.COMPLETED, T0.plusSeconds(2), Optional.empty()), List.of(),
+                List.of(new StepInputRecord(consumer.id(), "rows", consumed.id(), InputKind.EXTERNAL_ARTIFACT)), List.of());
+        store.finishRun(finished.id(), RunStatus.COMPLETED, T0.plusSeconds(3), Optional.empty());
+        PipelineRunRecord running = run("q", T0);
+        StepRunRecord uncached = stepRun(running, "s", 0);
+        store.insertRun(running, List.of(uncached));
+        ArtifactVersionRecord ofRunning = store.reserveArtifactVersion(newVersion("of-running"));
+        store.completeStep(uncached.started(T0).finished(StepStatus.COMPLETED, T0.plusSeconds(1), Optional.empty()),
+                List.of(new CommittedArtifact(ofRunning.id(), artifactUri("of-running", "1"), List.of())), List.of(),
+                List.of(new StepOutputRecord(uncached.id(), "output", ofRunning.id())));
+        store.reserveArtifactVersion(newVersion("pending"));
+
+        assertThat(store.listUnusedArtifactVersions(false)).extracting(ArtifactVersionRecord::id).containsExactly(free.id());
+        assertThat(store.listUnusedArtifactVersions(true)).extracting(ArtifactVersionRecord::id).containsExactly(free.id(), registered.id());
+
+        store.finishRun(running.id(), RunStatus.COMPLETED, T0.plusSeconds(2), Optional.empty());
+        assertThat(store.listUnusedArtifactVersions(false)).as("an uncached output once its run finished")
+                .extracting(ArtifactVersionRecord::id).containsExactly(free.id(), ofRunning.id());
+    }
+
+    @Test
+    void deletingVersionsRecordsTombstonesUntilCleared() {
+        ArtifactVersionRecord free = reserveAndCommit("free");
+        ArtifactVersionRecord consumed = reserveAndCommit("consumed");
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord step = stepRun(run, "s", 0);
+        store.insertRun(run, List.of(step));
+        store.recordStepInputs(List.of(new StepInputRecord(step.id(), "x", consumed.id(), InputKind.CLIENT_LOAD)));
+        ArtifactVersionRecord stale = store.reserveArtifactVersion(newVersion("stale"));
+        ArtifactVersionRecord fresh = store.reserveArtifactVersion(newVersion("fresh").toBuilder().createdAt(T0.plusSeconds(100)).build());
+
+        assertThat(store.listPendingArtifactVersions(T0.plusSeconds(50))).extracting(ArtifactVersionRecord::id).containsExactly(stale.id());
+
+        List<ArtifactDeletion> deleted = store.deleteArtifactVersions(List.of(free.id(), consumed.id(), stale.id(), fresh.id()), false,
+                T0.plusSeconds(50), true);
+
+        assertThat(deleted).extracting(ArtifactDeletion::id).as("a consumed version and a recent pending one are skipped")
+                .containsExactly(free.id(), stale.id());
+        assertThat(deleted.get(0)).isEqualTo(ArtifactDeletion.of(free));
+        assertThat(deleted.get(1).uri()).as("never committed").isEmpty();
+        assertThat(store.findArtifactVersion(free.id())).isEmpty();
+        assertThat(store.findArtifactVersion(consumed.id())).isPresent();
+        assertThat(store.listArtifactDeletions()).containsExactlyInAnyOrderElementsOf(deleted);
+
+        store.clearArtifactDeletions(List.of(free.id()));
+        assertThat(store.listArtifactDeletions()).extracting(ArtifactDeletion::id).containsExactly(stale.id());
+        store.clearArtifactDeletions(List.of(stale.id()));
+        assertThat(store.listArtifactDeletions()).isEmpty();
+
+        ArtifactVersionRecord another = reserveAndCommit("another");
+        assertThat(store.deleteArtifactVersions(List.of(another.id()), false, T0, false)).hasSize(1);
+        assertThat(store.listArtifactDeletions()).as("no tombstone when not asked").isEmpty();
+        assertThat(store.deleteArtifactVersions(List.of(), false, T0, true)).isEmpty();
+    }
+
+    // --- closing ---
+
+    @Test
+    void closedStoreFailsClearly() {
+        store.close();
+        store.close();
+
+        assertThatThrownBy(() -> store.listArtifactNames())
+                .satisfies(e -> assertCode(e, ErrorCode.METADATA_FAILURE))
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> store.reserveArtifactVersion(newVersion("x")))
+                .satisfies(e -> assertCode(e, ErrorCode.METADATA_FAILURE))
+                .hasMessageContaining("closed");
+    }
+}
