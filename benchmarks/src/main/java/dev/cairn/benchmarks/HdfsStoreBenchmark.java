@@ -24,6 +24,7 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
 
 import dev.cairn.api.spi.ArtifactDraft;
 import dev.cairn.api.spi.ArtifactStore;
+import dev.cairn.api.spi.StoreContext;
 import dev.cairn.stores.hdfs.HdfsArtifactStoreProvider;
 
 /**
@@ -71,7 +72,7 @@ public final class HdfsStoreBenchmark {
             seconds.put(variant, new ArrayList<>());
         }
         try (FileSystem raw = FileSystem.newInstance(root, new Configuration());
-                ArtifactStore store = new HdfsArtifactStoreProvider().create(root, Map.of())) {
+                ArtifactStore store = new HdfsArtifactStoreProvider().create(root, StoreContext.defaults())) {
             org.apache.hadoop.fs.Path rawFile = new org.apache.hadoop.fs.Path(root.getPath() + "/raw/data.bin");
             for (int round = 0; round <= rounds; round++) {
                 boolean warmUp = round == 0;

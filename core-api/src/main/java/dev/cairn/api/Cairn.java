@@ -1,7 +1,6 @@
 package dev.cairn.api;
 
 import java.nio.file.Path;
-import java.util.ServiceLoader;
 
 import dev.cairn.api.pipeline.Pipeline;
 import dev.cairn.api.run.PipelineRun;
@@ -35,15 +34,11 @@ public interface Cairn extends AutoCloseable {
     }
 
     /**
-     * Opens an engine for an explicit configuration, using the first {@link EngineProvider} found on the
-     * class path (the {@code cairn-core-engine} module provides one).
+     * Opens an engine for an explicit configuration, using the one {@link EngineProvider} on the class path (the
+     * {@code cairn-core-engine} module provides it); none, or more than one, is a {@code CONFIGURATION} error.
      */
     static Cairn open(CairnConfiguration configuration) {
-        for (EngineProvider provider : ServiceLoader.load(EngineProvider.class, Cairn.class.getClassLoader())) {
-            return provider.open(configuration);
-        }
-        throw new CairnException(ErrorCode.CONFIGURATION,
-                "No Cairn engine found on the class path: add the dev.cairn:cairn-core-engine dependency (its version is managed by dev.cairn:cairn-bom)");
+        return EngineProvider.find(Cairn.class.getClassLoader()).open(configuration);
     }
 
     /** Runs a pipeline to completion and returns its run; a failed step makes the run {@code FAILED} rather than throwing. */

@@ -5,12 +5,17 @@ import static java.util.Objects.requireNonNull;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.api.spi.CairnPlugin;
+import dev.cairn.api.spi.MetricsReporter;
+import dev.cairn.api.spi.StoreContext;
 import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to open an engine: where artifacts and metadata live, extra plugins, and parallelism.
@@ -28,6 +33,8 @@ public final class CairnConfiguration {
     private final List<CairnPlugin> plugins;
     private final java.time.Duration cacheLeaseTimeout;
     private final java.time.Duration runHeartbeatTimeout;
+    private final Map<String, Map<String, String>> storeProperties;
+    private final MetricsReporter metrics;
 
     private CairnConfiguration(Builder builder) {
         this.home = builder.home == null ? defaultHome() : builder.home.toAbsolutePath().normalize();
@@ -38,6 +45,23 @@ public final class CairnConfiguration {
         this.plugins = List.copyOf(builder.plugins);
         this.cacheLeaseTimeout = builder.cacheLeaseTimeout;
         this.runHeartbeatTimeout = builder.runHeartbeatTimeout;
+        Map<String, Map<String, String>> properties = new LinkedHashMap<>();
+        builder.storeProperties.forEach((scheme, values) -> properties.put(scheme, Map.copyOf(values)));
+        this.storeProperties = Map.copyOf(properties);
+        this.metrics = builder.metrics;
+    }
+
+    /**
+     * Properties given to the artifact stores the engine opens for URIs of {@code scheme}
+     * ({@link StoreContext#properties()}); never {@code null}, empty when none were set.
+     */
+    public Map<String, String> storeProperties(String scheme) {
+        return storeProperties.getOrDefault(requireNonNull(scheme, "scheme is null").toLowerCase(java.util.Locale.ROOT), Map.of());
+    }
+
+    /** Where plugins report counters and timers ({@link StoreContext#metrics()}); discards everything by default. */
+    public MetricsReporter metrics() {
+        return metrics;
     }
 
     /**
@@ -100,16 +124,35 @@ public final class CairnConfiguration {
 
     /** Mutable builder; not thread-safe. */
     public static final class Builder {
-        private Path home;
-        private URI artifactStoreUri;
-        private MetadataStore metadataStore;
-        private Path metadataDatabase;
+        private @Nullable Path home;
+        private @Nullable URI artifactStoreUri;
+        private @Nullable MetadataStore metadataStore;
+        private @Nullable Path metadataDatabase;
         private int parallelism = Runtime.getRuntime().availableProcessors();
         private final List<CairnPlugin> plugins = new ArrayList<>();
         private java.time.Duration cacheLeaseTimeout = java.time.Duration.ofSeconds(30);
         private java.time.Duration runHeartbeatTimeout = java.time.Duration.ofSeconds(60);
+        private final Map<String, Map<String, String>> storeProperties = new LinkedHashMap<>();
+        private MetricsReporter metrics = MetricsReporter.noop();
 
         private Builder() {}
+
+        /**
+         * Sets a property given to the artifact stores opened for URIs of {@code scheme}, e.g. {@code ("hdfs",
+         * "dfs.replication", "2")}; each store documents the keys it reads (and may refuse unknown ones).
+         */
+        public Builder storeProperty(String scheme, String key, String value) {
+            requireNonNull(scheme, "scheme is null");
+            storeProperties.computeIfAbsent(scheme.toLowerCase(java.util.Locale.ROOT), s -> new LinkedHashMap<>())
+                    .put(requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
+            return this;
+        }
+
+        /** Where plugins report counters and timers; by default they are discarded. */
+        public Builder metrics(MetricsReporter metrics) {
+            this.metrics = requireNonNull(metrics, "metrics is null");
+            return this;
+        }
 
         public Builder runHeartbeatTimeout(java.time.Duration timeout) {
             requireNonNull(timeout, "timeout is null");

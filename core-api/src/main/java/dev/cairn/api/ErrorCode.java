@@ -2,9 +2,12 @@ package dev.cairn.api;
 
 import org.apiguardian.api.API;
 
-/** The kind of problem a {@link CairnException} reports; stable, so callers may branch on it. */
+/**
+ * Cairn's own kinds of problem a {@link CairnException} reports; stable, so callers may branch on it. Plugins with
+ * codes of their own supply them through {@link ErrorCodeSupplier}, each falling under one of these.
+ */
 @API(status = API.Status.STABLE, since = "0.1")
-public enum ErrorCode {
+public enum ErrorCode implements ErrorCodeSupplier {
     /** A pipeline definition is malformed (bad wiring, duplicate names, no steps). */
     INVALID_DEFINITION,
     /** A method used as a step is not a usable {@code @Step} method. */
@@ -50,5 +53,11 @@ public enum ErrorCode {
     /** A configuration value or a plugin is unusable. */
     CONFIGURATION,
     /** An argument to an API method is invalid. */
-    INVALID_ARGUMENT,
+    INVALID_ARGUMENT;
+
+    /** This code as a value: owner {@code cairn}, this constant's name, and itself as the category. */
+    @Override
+    public ErrorCodeValue code() {
+        return new ErrorCodeValue(ErrorCodeValue.CAIRN, name(), this);
+    }
 }

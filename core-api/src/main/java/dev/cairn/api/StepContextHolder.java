@@ -3,6 +3,7 @@ package dev.cairn.api;
 import static java.util.Objects.requireNonNull;
 
 import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 
 /** Binds a {@link StepContext} to the thread that runs a step. For engines only. */
 @API(status = API.Status.INTERNAL, since = "0.1")
@@ -12,7 +13,7 @@ public final class StepContextHolder {
     private StepContextHolder() {}
 
     static StepContext current() {
-        StepContext context = CURRENT.get();
+        @Nullable StepContext context = CURRENT.get();
         if (context == null) {
             throw new CairnException(ErrorCode.INVALID_ARGUMENT,
                     "StepContext.current() was called outside a running step: call it from inside a @Step method run by Cairn");
@@ -23,7 +24,7 @@ public final class StepContextHolder {
     /** Binds {@code context} to this thread until the returned scope is closed. */
     public static Scope bind(StepContext context) {
         requireNonNull(context, "context is null");
-        StepContext previous = CURRENT.get();
+        @Nullable StepContext previous = CURRENT.get();
         CURRENT.set(context);
         return () -> {
             if (previous == null) {

@@ -16,6 +16,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.cairn.api.CairnConfiguration;
 import dev.cairn.api.metadata.MetadataStore;
+import dev.cairn.api.spi.StoreContext;
 import dev.cairn.engine.json.JsonCodec;
 import dev.cairn.engine.materializers.MaterializerRegistry;
 import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
@@ -63,9 +64,10 @@ final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ArtifactStores artifactStores(Plugins plugins) {
+    ArtifactStores artifactStores(Plugins plugins, Clock clock) {
         URI root = configuration.artifactStoreUri().orElseGet(() -> configuration.home().resolve("store").toUri());
-        return new ArtifactStores(plugins.all(), root);
+        return new ArtifactStores(plugins.all(), root, scheme -> StoreContext.builder().cairnHome(configuration.home()).clock(clock)
+                .metrics(configuration.metrics()).properties(configuration.storeProperties(scheme)).build());
     }
 
     @Provides

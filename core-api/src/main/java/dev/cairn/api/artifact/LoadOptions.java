@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
 import org.apiguardian.api.API;
 
 /**
@@ -20,12 +22,13 @@ import org.apiguardian.api.API;
 public record LoadOptions(Optional<List<String>> columns, OptionalLong rowLimit, boolean verify) {
     public static final LoadOptions DEFAULT = new LoadOptions(Optional.empty(), OptionalLong.empty(), false);
 
+    /** @throws CairnException {@code INVALID_ARGUMENT} if {@code rowLimit} is negative */
     public LoadOptions {
         requireNonNull(columns, "columns is null");
         requireNonNull(rowLimit, "rowLimit is null");
         columns = columns.map(List::copyOf);
         if (rowLimit.isPresent() && rowLimit.getAsLong() < 0) {
-            throw new IllegalArgumentException("rowLimit must not be negative: " + rowLimit.getAsLong());
+            throw new CairnException(ErrorCode.INVALID_ARGUMENT, "The row limit of a load must not be negative, got " + rowLimit.getAsLong());
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 
 /** A rendering of an artifact produced by its materializer: a table, a chart, a summary. Immutable. */
 @API(status = API.Status.STABLE, since = "0.1")
@@ -23,10 +24,22 @@ public final class Visualization {
         }
     }
 
+    /**
+     * A text visualization (Markdown, CSV, JSON, HTML, SVG).
+     *
+     * @throws IllegalArgumentException if {@code name} does not match {@code [A-Za-z0-9_.-]{1,64}} (a materializer's
+     *     programming error)
+     */
     public static Visualization text(String name, VisualizationType type, String text) {
         return new Visualization(name, type, requireNonNull(text, "text is null").getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A binary visualization (PNG).
+     *
+     * @throws IllegalArgumentException if {@code name} does not match {@code [A-Za-z0-9_.-]{1,64}} (a materializer's
+     *     programming error)
+     */
     public static Visualization binary(String name, VisualizationType type, byte[] content) {
         return new Visualization(name, type, content);
     }
@@ -55,7 +68,7 @@ public final class Visualization {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof Visualization other && name.equals(other.name) && type == other.type && Arrays.equals(content, other.content);
     }
 

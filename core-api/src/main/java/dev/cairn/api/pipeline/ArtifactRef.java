@@ -13,6 +13,10 @@ import org.apiguardian.api.API;
  */
 @API(status = API.Status.STABLE, since = "0.1")
 public record ArtifactRef<T>(Optional<String> name, Optional<String> version, Optional<UUID> id) implements Ref<T> {
+    /**
+     * @throws IllegalArgumentException if neither a name nor an id is given (a programming error: the
+     *     {@code p.artifact(...)} methods always give one)
+     */
     public ArtifactRef {
         requireNonNull(name, "name is null");
         requireNonNull(version, "version is null");

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
 import org.apiguardian.api.API;
 
 /**
@@ -21,11 +23,13 @@ public record CachePolicy(boolean includeCode, boolean includeParameters, Set<St
     /** Everything in the key, no expiry. */
     public static final CachePolicy DEFAULT = new CachePolicy(true, true, Set.of(), Optional.empty());
 
+    /** @throws CairnException {@code INVALID_ARGUMENT} if {@code expireAfter} is zero or negative */
     public CachePolicy {
         excludedInputs = Set.copyOf(requireNonNull(excludedInputs, "excludedInputs is null"));
         requireNonNull(expireAfter, "expireAfter is null");
         if (expireAfter.isPresent() && (expireAfter.get().isNegative() || expireAfter.get().isZero())) {
-            throw new IllegalArgumentException("expireAfter must be positive: " + expireAfter.get());
+            throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Cache expiry must be positive, got " + expireAfter.get()
+                    + "; use CachePolicy.expiringAfter with a positive duration, or turn caching off with enableCache(false)");
         }
     }
 

@@ -259,9 +259,6 @@ final class DefinitionBuilder implements PipelineBuilder {
                                 + ": pick one, e.g. outputs.get(" + GenericTypes.rawClass(invocation.method().getGenericReturnType()).getSimpleName()
                                 + "::" + invocation.outputs().get(0).name() + ")");
             }
-            if (definition == null) {
-                throw new IllegalStateException();
-            }
             return new StepOutputRef<>(invocation, "output", invocation.outputs().get(0).type());
         }
 

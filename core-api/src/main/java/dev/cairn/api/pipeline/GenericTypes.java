@@ -10,13 +10,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 
 /** Reflection on generic types: raw classes and assignability of full generic types. */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class GenericTypes {
     private GenericTypes() {}
 
-    /** The raw class of a type (upper bound for variables and wildcards). */
+    /**
+     * The raw class of a type (upper bound for variables and wildcards).
+     *
+     * @throws IllegalArgumentException for a {@link Type} implementation other than the JDK's five kinds (a programming error)
+     */
     public static Class<?> rawClass(Type type) {
         if (type instanceof Class<?> c) {
             return c;
@@ -111,7 +116,7 @@ public final class GenericTypes {
     }
 
     /** The type arguments of {@code target} as seen from {@code type}, or null when they cannot be resolved. */
-    private static Type[] supertypeArguments(ParameterizedType type, Class<?> target) {
+    private static Type @Nullable [] supertypeArguments(ParameterizedType type, Class<?> target) {
         Class<?> raw = rawClass(type);
         Map<TypeVariable<?>, Type> bindings = new HashMap<>();
         TypeVariable<?>[] variables = raw.getTypeParameters();
@@ -122,7 +127,7 @@ public final class GenericTypes {
         return supertypeArguments(raw, bindings, target);
     }
 
-    private static Type[] supertypeArguments(Class<?> raw, Map<TypeVariable<?>, Type> bindings, Class<?> target) {
+    private static Type @Nullable [] supertypeArguments(Class<?> raw, Map<TypeVariable<?>, Type> bindings, Class<?> target) {
         if (raw == target) {
             TypeVariable<?>[] variables = raw.getTypeParameters();
             Type[] result = new Type[variables.length];

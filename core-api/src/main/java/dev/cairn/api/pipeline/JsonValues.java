@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether a value is a JSON value Cairn accepts as a parameter: {@code null}, strings, characters,
@@ -21,11 +22,11 @@ public final class JsonValues {
     private JsonValues() {}
 
     /** Empty when {@code value} is a JSON value; otherwise a description of the first part that is not. */
-    public static Optional<String> findProblem(Object value) {
+    public static Optional<String> findProblem(@Nullable Object value) {
         return findProblem(value, "value", 0);
     }
 
-    private static Optional<String> findProblem(Object value, String path, int depth) {
+    private static Optional<String> findProblem(@Nullable Object value, String path, int depth) {
         if (depth > MAX_DEPTH) {
             return Optional.of(path + " is nested more than " + MAX_DEPTH + " levels deep (a cycle?)");
         }

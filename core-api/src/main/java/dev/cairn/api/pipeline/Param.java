@@ -3,6 +3,7 @@ package dev.cairn.api.pipeline;
 import java.util.Objects;
 
 import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A literal parameter of a step call: a JSON value (number, string, boolean, enum, or lists, maps, arrays and
@@ -10,14 +11,15 @@ import org.apiguardian.api.API;
  * The value is checked when the step call is defined.
  */
 @API(status = API.Status.STABLE, since = "0.1")
-public final class Param<T> implements Input<T> {
+public final class Param<T extends @Nullable Object> implements Input<T> {
     private final T value;
 
     private Param(T value) {
         this.value = value;
     }
 
-    public static <T> Param<T> of(T value) {
+    /** A parameter with {@code value}, which may be {@code null} (JSON {@code null}) when the step's parameter allows it. */
+    public static <T extends @Nullable Object> Param<T> of(T value) {
         return new Param<>(value);
     }
 
@@ -26,7 +28,7 @@ public final class Param<T> implements Input<T> {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof Param<?> other && Objects.equals(value, other.value);
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 
 /** Options of a whole pipeline: name substitutions and caching; a step's own options win. Immutable. */
 @API(status = API.Status.STABLE, since = "0.1")
@@ -49,8 +50,8 @@ public final class PipelineOptions {
     /** Mutable builder; not thread-safe. */
     public static final class Builder {
         private final Map<String, String> substitutions = new LinkedHashMap<>();
-        private Boolean enableCache;
-        private CachePolicy cachePolicy;
+        private @Nullable Boolean enableCache;
+        private @Nullable CachePolicy cachePolicy;
 
         private Builder() {}
 

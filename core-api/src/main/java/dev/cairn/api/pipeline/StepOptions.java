@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Options of one step call: its name, name substitutions, caching, and per-output artifact name, explicit
@@ -100,14 +101,14 @@ public final class StepOptions {
 
     /** Mutable builder; not thread-safe. */
     public static final class Builder {
-        private String name;
+        private @Nullable String name;
         private final Map<String, String> substitutions = new LinkedHashMap<>();
-        private Boolean enableCache;
+        private @Nullable Boolean enableCache;
         private final Map<String, String> artifactNames = new LinkedHashMap<>();
         private final Map<String, String> artifactVersions = new LinkedHashMap<>();
         private final Map<String, String> materializers = new LinkedHashMap<>();
         private final Map<String, Map<String, String>> outputOptions = new LinkedHashMap<>();
-        private CachePolicy cachePolicy;
+        private @Nullable CachePolicy cachePolicy;
         private final Map<String, Object> cacheParameters = new LinkedHashMap<>();
 
         private Builder() {}

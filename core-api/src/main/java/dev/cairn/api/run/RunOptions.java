@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 import java.util.OptionalInt;
 
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
 import org.apiguardian.api.API;
 
 /**
@@ -17,11 +19,12 @@ import org.apiguardian.api.API;
 public record RunOptions(List<RunListener> listeners, OptionalInt parallelism) {
     public static final RunOptions DEFAULT = new RunOptions(List.of(), OptionalInt.empty());
 
+    /** @throws CairnException {@code INVALID_ARGUMENT} if {@code parallelism} is less than 1 */
     public RunOptions {
         listeners = List.copyOf(requireNonNull(listeners, "listeners is null"));
         requireNonNull(parallelism, "parallelism is null");
         if (parallelism.isPresent() && parallelism.getAsInt() < 1) {
-            throw new IllegalArgumentException("parallelism must be at least 1");
+            throw new CairnException(ErrorCode.INVALID_ARGUMENT, "The parallelism of a run must be at least 1, got " + parallelism.getAsInt());
         }
     }
 

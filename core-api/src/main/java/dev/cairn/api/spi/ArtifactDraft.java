@@ -12,7 +12,11 @@ import org.apiguardian.api.API;
  */
 @API(status = API.Status.STABLE, since = "0.1")
 public interface ArtifactDraft extends AutoCloseable {
-    /** Creates a file inside the draft (relative path with forward slashes; parents are created). */
+    /**
+     * Creates a new file inside the draft (a {@link RelativePaths} path; parents are created) and returns its stream,
+     * which the caller closes before {@link #commit}. A path outside the draft is {@code PATH_OUTSIDE_STORE}; a
+     * committed or closed draft refuses with {@code INVALID_ARGUMENT}.
+     */
     OutputStream create(String relativePath) throws IOException;
 
     /**
@@ -21,7 +25,7 @@ public interface ArtifactDraft extends AutoCloseable {
      */
     URI commit(String targetRelativeDirectory) throws IOException;
 
-    /** Deletes the draft unless it was committed. */
+    /** Deletes the draft unless it was committed; idempotent. */
     @Override
     void close();
 }

@@ -9,13 +9,18 @@ import java.util.List;
 import dev.cairn.api.artifact.LoadOptions;
 import org.apiguardian.api.API;
 
-/** Where a materializer reads an artifact's files. Not thread-safe; streams are closed by the caller. */
+/**
+ * Where a materializer reads an artifact's files. A missing file is a {@link java.nio.file.NoSuchFileException} naming
+ * it (the store's signal, which the engine reports as {@code INTEGRITY_VIOLATION}); a path that breaks
+ * {@link RelativePaths} is a {@code CairnException} with {@code PATH_OUTSIDE_STORE}. Not thread-safe; streams are
+ * closed by the caller.
+ */
 @API(status = API.Status.STABLE, since = "0.1")
 public interface ArtifactReader {
-    /** Opens a data file for sequential reading. */
+    /** Opens a data file for sequential reading; the caller closes the stream. */
     InputStream open(String relativePath) throws IOException;
 
-    /** Opens a data file for random access (columnar formats read footers and column chunks). */
+    /** Opens a data file for random access, read-only (columnar formats read footers and column chunks); the caller closes it. */
     SeekableByteChannel openRandomAccess(String relativePath) throws IOException;
 
     /** The data files of the artifact (relative paths, sorted), excluding Cairn's own {@code .cairn/} files. */

@@ -79,12 +79,15 @@ sealed interface ArtifactLayout permits ArtifactLayout.Materialized, ArtifactLay
             StoreArtifactReader reader = new StoreArtifactReader(store, uri, record.name() + ":" + record.version(), options);
             try {
                 return materializer.load(target, reader);
-            } catch (CairnException e) {
-                throw e;
-            } catch (NoSuchFileException e) {
-                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION,
-                        "Artifact " + described + " is missing file " + e.getFile() + " at " + uri + ": its data was deleted or moved outside Cairn", e);
             } catch (Exception | LinkageError e) {
+                NoSuchFileException missing = StoreFailures.missingFile(e);
+                if (missing != null) { // the one missing-file signal of every ArtifactStore, also when a materializer wrapped it
+                    throw new CairnException(ErrorCode.INTEGRITY_VIOLATION,
+                            "Artifact " + described + " is missing file " + missing.getFile() + " at " + uri + ": its data was deleted or moved outside Cairn", e);
+                }
+                if (e instanceof CairnException cairn) {
+                    throw cairn;
+                }
                 throw new CairnException(ErrorCode.MATERIALIZER_FAILED,
                         "Materializer " + materializer.id() + " failed to load artifact " + described + " (stored as " + record.dataType()
                                 + ") as " + target.getTypeName() + " from " + uri + ": " + e, e);

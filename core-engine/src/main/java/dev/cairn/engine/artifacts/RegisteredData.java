@@ -396,7 +396,7 @@ public final class RegisteredData {
                 URI source = store.checkInside(base.resolve(encode(entry.path())));
                 try (InputStream in = store.openRead(source)) {
                     Files.copy(in, destination, StandardCopyOption.REPLACE_EXISTING);
-                } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+                } catch (java.nio.file.NoSuchFileException e) {
                     throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Registered " + described + " is missing file " + source
                             + ": the data was moved or deleted after it was registered", e);
                 }

@@ -21,6 +21,8 @@ import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.LoadOptions;
 import dev.cairn.api.artifact.Visualization;
 import dev.cairn.api.artifact.VisualizationType;
+import dev.cairn.testkit.TestingArtifactWriter;
+import dev.cairn.testkit.TestingArtifactReader;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -114,7 +116,7 @@ class ArrowMaterializerTest {
         assertThat(writer.created()).containsExactly(format.equals("ipc") ? "data.arrow" : "data.parquet");
         assertThat(writer.open()).isEmpty();
 
-        TestingArtifactReader reader = new TestingArtifactReader(directory);
+        TestingArtifactReader reader = new TestingArtifactReader(directory, "test_table:1");
         @SuppressWarnings("unchecked")
         List<Rich> loaded = (List<Rich>) materializer.load(RICH_LIST, reader);
 
@@ -147,7 +149,7 @@ class ArrowMaterializerTest {
     @Test
     void savingARecordWithAnUnsupportedComponentNamesTheComponentAndType() {
         List<WithThread> rows = List.of(new WithThread(1, Thread.currentThread()));
-        TestingArtifactWriter writer = new TestingArtifactWriter(directory, new TypeLiteral<List<WithThread>>() {}.type());
+        TestingArtifactWriter writer = new TestingArtifactWriter(directory, "test_table", new TypeLiteral<List<WithThread>>() {}.type());
         assertThatThrownBy(() -> materializer.save(rows, writer))
                 .isInstanceOf(CairnException.class)
                 .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.MATERIALIZER_FAILED))
@@ -199,7 +201,7 @@ class ArrowMaterializerTest {
         @SuppressWarnings("unchecked")
         List<Row> head = (List<Row>) saveAndLoad(rows, ROW_LIST, Map.of("format", format), ROW_LIST, LoadOptions.DEFAULT.withRowLimit(70_000));
         assertThat(head).hasSize(70_000).isEqualTo(rows.subList(0, 70_000));
-        try (Table table = (Table) materializer.load(Table.class, new TestingArtifactReader(directory, LoadOptions.DEFAULT.withRowLimit(5)))) {
+        try (Table table = (Table) materializer.load(Table.class, new TestingArtifactReader(directory, "test_table:1", LoadOptions.DEFAULT.withRowLimit(5)))) {
             assertThat(table.getRowCount()).isEqualTo(5);
         }
     }
@@ -211,9 +213,9 @@ class ArrowMaterializerTest {
             rows.add(new Measurement("sensor-" + (i * 7919 % 100_003), Math.sin(i) * 1000, (long) i * 31));
         }
         materializer.save(rows, new TestingArtifactWriter(directory, new TypeLiteral<List<Measurement>>() {}.type()));
-        TestingArtifactReader full = new TestingArtifactReader(directory);
+        TestingArtifactReader full = new TestingArtifactReader(directory, "test_table:1");
         materializer.load(new TypeLiteral<List<Measurement>>() {}.type(), full);
-        TestingArtifactReader projected = new TestingArtifactReader(directory, LoadOptions.DEFAULT.withColumns(List.of("count")));
+        TestingArtifactReader projected = new TestingArtifactReader(directory, "test_table:1", LoadOptions.DEFAULT.withColumns(List.of("count")));
         try (Table table = (Table) materializer.load(Table.class, projected)) {
             assertThat(table.getSchema().getFields()).extracting(Field::getName).containsExactly("count");
             assertThat(table.getRowCount()).isEqualTo(100_000);
@@ -224,7 +226,7 @@ class ArrowMaterializerTest {
     @Test
     void tableLoadsWithChosenColumnsInTheRequestedOrder() throws IOException {
         materializer.save(rows(10), new TestingArtifactWriter(directory, ROW_LIST));
-        TestingArtifactReader reader = new TestingArtifactReader(directory, LoadOptions.DEFAULT.withColumns(List.of("target", "feature1")));
+        TestingArtifactReader reader = new TestingArtifactReader(directory, "test_table:1", LoadOptions.DEFAULT.withColumns(List.of("target", "feature1")));
         try (VectorSchemaRoot root = (VectorSchemaRoot) materializer.load(VectorSchemaRoot.class, reader)) {
             assertThat(root.getSchema().getFields()).extracting(Field::getName).containsExactly("target", "feature1");
             assertThat(((IntVector) root.getVector("feature1")).get(9)).isEqualTo(9);
@@ -236,7 +238,7 @@ class ArrowMaterializerTest {
     @ValueSource(strings = {"parquet", "ipc"})
     void aProjectedColumnThatDoesNotExistIsNamed(String format) throws IOException {
         materializer.save(rows(10), new TestingArtifactWriter(directory, ROW_LIST, Map.of("format", format)));
-        TestingArtifactReader reader = new TestingArtifactReader(directory, LoadOptions.DEFAULT.withColumns(List.of("feature1", "nope")));
+        TestingArtifactReader reader = new TestingArtifactReader(directory, "test_table:1", LoadOptions.DEFAULT.withColumns(List.of("feature1", "nope")));
         assertThatThrownBy(() -> materializer.load(Table.class, reader))
                 .isInstanceOf(CairnException.class)
                 .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
@@ -251,14 +253,14 @@ class ArrowMaterializerTest {
     @ValueSource(strings = {"parquet", "ipc"})
     void aRecordThatDoesNotMatchTheStoredSchemaIsATypeMismatch(String format) throws IOException {
         materializer.save(rows(10), new TestingArtifactWriter(directory, ROW_LIST, Map.of("format", format)));
-        assertThatThrownBy(() -> materializer.load(new TypeLiteral<List<WrongType>>() {}.type(), new TestingArtifactReader(directory)))
+        assertThatThrownBy(() -> materializer.load(new TypeLiteral<List<WrongType>>() {}.type(), new TestingArtifactReader(directory, "test_table:1")))
                 .isInstanceOf(CairnException.class)
                 .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH))
                 .hasMessageContaining("test_table:1")
                 .hasMessageContaining("WrongType.feature1")
                 .hasMessageContaining("utf8")
                 .hasMessageContaining("int32");
-        assertThatThrownBy(() -> materializer.load(new TypeLiteral<List<Missing>>() {}.type(), new TestingArtifactReader(directory)))
+        assertThatThrownBy(() -> materializer.load(new TypeLiteral<List<Missing>>() {}.type(), new TestingArtifactReader(directory, "test_table:1")))
                 .isInstanceOf(CairnException.class)
                 .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH))
                 .hasMessageContaining("Missing.nothere");
@@ -269,7 +271,7 @@ class ArrowMaterializerTest {
         record Nullable(Integer count) {}
         record Primitive(int count) {}
         materializer.save(List.of(new Nullable(1), new Nullable(null)), new TestingArtifactWriter(directory, new TypeLiteral<List<Nullable>>() {}.type()));
-        assertThatThrownBy(() -> materializer.load(new TypeLiteral<List<Primitive>>() {}.type(), new TestingArtifactReader(directory)))
+        assertThatThrownBy(() -> materializer.load(new TypeLiteral<List<Primitive>>() {}.type(), new TestingArtifactReader(directory, "test_table:1")))
                 .isInstanceOf(CairnException.class)
                 .hasMessageContaining("Primitive.count").hasMessageContaining("null").hasMessageContaining("boxed");
     }
@@ -281,7 +283,7 @@ class ArrowMaterializerTest {
             try (Table table = sampleTable(5)) {
                 materializer.save(table, new TestingArtifactWriter(dir, Table.class, Map.of("format", format)));
                 assertThat(table.getRowCount()).as("the saved table is left intact").isEqualTo(5);
-                try (Table loaded = (Table) materializer.load(Table.class, new TestingArtifactReader(dir))) {
+                try (Table loaded = (Table) materializer.load(Table.class, new TestingArtifactReader(dir, "test_table:1"))) {
                     assertThat(loaded.getSchema()).isEqualTo(table.getSchema());
                     assertThat(loaded.contentToTSVString()).isEqualTo(table.contentToTSVString());
                 }

@@ -14,6 +14,8 @@ import java.util.Map;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
+import dev.cairn.testkit.TestingArtifactWriter;
+import dev.cairn.testkit.TestingArtifactReader;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.table.Table;
 import org.junit.jupiter.api.AfterEach;
@@ -80,7 +82,7 @@ class DamagedFileTest {
             try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
                 raf.setLength(keep);
             }
-            assertLoadsFailClearly(new TestingArtifactReader(directory));
+            assertLoadsFailClearly(new TestingArtifactReader(directory, "test_table:1"));
         }
     }
 
@@ -96,7 +98,7 @@ class DamagedFileTest {
                 raf.write(b ^ 0x5a);
             }
         }
-        assertLoadsFailClearly(new TestingArtifactReader(directory));
+        assertLoadsFailClearly(new TestingArtifactReader(directory, "test_table:1"));
     }
 
     @Test
@@ -109,19 +111,19 @@ class DamagedFileTest {
                 raf.write(0xff);
             }
         }
-        assertLoadsFailClearly(new TestingArtifactReader(directory));
+        assertLoadsFailClearly(new TestingArtifactReader(directory, "test_table:1"));
     }
 
     @Test
     void aFileThatIsNotParquetFails() throws IOException {
         Files.writeString(directory.resolve(ParquetFormat.FILE_NAME), "id,value\n1,2\n");
-        assertLoadsFailClearly(new TestingArtifactReader(directory));
+        assertLoadsFailClearly(new TestingArtifactReader(directory, "test_table:1"));
     }
 
     @Test
     void anArtifactWithoutADataFileFails() throws IOException {
         Files.writeString(directory.resolve("other.txt"), "x");
-        assertThatThrownBy(() -> materializer.load(READINGS, new TestingArtifactReader(directory)))
+        assertThatThrownBy(() -> materializer.load(READINGS, new TestingArtifactReader(directory, "test_table:1")))
                 .isInstanceOf(CairnException.class)
                 .hasMessageContaining("neither data.parquet nor data.arrow")
                 .hasMessageContaining("[other.txt]");

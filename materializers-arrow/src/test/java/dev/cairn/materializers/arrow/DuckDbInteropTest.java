@@ -27,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.cairn.testkit.TestingArtifactWriter;
+import dev.cairn.testkit.TestingArtifactReader;
 
 /**
  * Readers nobody here wrote: DuckDB reads every kind of Parquet artifact with the same rows and types, and reads an
@@ -114,7 +116,7 @@ class DuckDbInteropTest {
     void duckDbReadsATableArtifactAndAManyRowGroupArtifact() throws Exception {
         List<ArrowMaterializerTest.Row> rows = ArrowMaterializerTest.rows(300_000);
         materializer.save(rows, new TestingArtifactWriter(directory, ArrowMaterializerTest.ROW_LIST));
-        try (Table table = (Table) materializer.load(Table.class, new TestingArtifactReader(directory))) {
+        try (Table table = (Table) materializer.load(Table.class, new TestingArtifactReader(directory, "test_table:1"))) {
             Path tableDir = directory.resolve("table");
             materializer.save(table, new TestingArtifactWriter(tableDir, Table.class));
             for (Path dir : List.of(directory, tableDir)) {

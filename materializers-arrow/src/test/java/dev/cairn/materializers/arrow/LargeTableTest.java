@@ -24,6 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
+import dev.cairn.testkit.TestingArtifactWriter;
+import dev.cairn.testkit.TestingArtifactReader;
 
 /**
  * A table larger than the heap saves and loads: surefire runs this class alone in a JVM with {@code -Xmx128m}
@@ -83,7 +85,7 @@ class LargeTableTest {
         }
         assertThat(allocator.getAllocatedMemory()).isZero();
         assertThat(Files.size(directory.resolve(format.equals("ipc") ? IpcFormat.FILE_NAME : ParquetFormat.FILE_NAME))).isPositive();
-        try (Table loaded = (Table) materializer.load(Table.class, new TestingArtifactReader(directory))) {
+        try (Table loaded = (Table) materializer.load(Table.class, new TestingArtifactReader(directory, "test_table:1"))) {
             assertThat(loaded.getRowCount()).isEqualTo(ROWS);
             assertThat(allocator.getAllocatedMemory()).as("the loaded table lives off-heap").isGreaterThanOrEqualTo(tableBytes);
             try (VectorSchemaRoot root = loaded.toVectorSchemaRoot()) {

@@ -20,6 +20,8 @@ import java.util.Map;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.LoadOptions;
+import dev.cairn.testkit.TestingArtifactWriter;
+import dev.cairn.testkit.TestingArtifactReader;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -175,7 +177,7 @@ class ParquetColumnReadTest {
         assertThat(encodings(groups.get(1), "score").hasDictionaryEncodedPages()).as("score is plain").isFalse();
 
         @SuppressWarnings("unchecked")
-        List<Mixed> loaded = (List<Mixed>) materializer.load(MIXED, new TestingArtifactReader(parquet));
+        List<Mixed> loaded = (List<Mixed>) materializer.load(MIXED, new TestingArtifactReader(parquet, "test_table:1"));
         assertThat(loaded).hasSize(ROWS);
         for (int i = 0; i < ROWS; i++) {
             if (!loaded.get(i).equals(rows.get(i))) {
@@ -189,7 +191,7 @@ class ParquetColumnReadTest {
             assertThat(root.getVector("price").getNullCount()).isEqualTo((ROWS + 3) / 7);
             assertThat(((BigIntVector) root.getVector("id")).get(ROWS - 1)).isEqualTo(ROWS - 1);
         }
-        try (Table table = (Table) materializer.load(Table.class, new TestingArtifactReader(parquet))) {
+        try (Table table = (Table) materializer.load(Table.class, new TestingArtifactReader(parquet, "test_table:1"))) {
             assertThat(table.getRowCount()).isEqualTo(ROWS);
         }
     }
@@ -208,7 +210,7 @@ class ParquetColumnReadTest {
             assertSameColumns(root, fromIpc);
         }
         @SuppressWarnings("unchecked")
-        List<Mixed> loaded = (List<Mixed>) materializer.load(MIXED, new TestingArtifactReader(parquet, LoadOptions.DEFAULT.withRowLimit(90_001)));
+        List<Mixed> loaded = (List<Mixed>) materializer.load(MIXED, new TestingArtifactReader(parquet, "test_table:1", LoadOptions.DEFAULT.withRowLimit(90_001)));
         assertThat(loaded).isEqualTo(rows.subList(0, 90_001));
     }
 
@@ -270,7 +272,7 @@ class ParquetColumnReadTest {
             }
         }
         @SuppressWarnings("unchecked")
-        List<Halves> loaded = (List<Halves>) materializer.load(HALVES, new TestingArtifactReader(parquet));
+        List<Halves> loaded = (List<Halves>) materializer.load(HALVES, new TestingArtifactReader(parquet, "test_table:1"));
         assertThat(loaded).isEqualTo(rows);
     }
 
@@ -301,7 +303,7 @@ class ParquetColumnReadTest {
             }
         }
         @SuppressWarnings("unchecked")
-        List<Pair> loaded = (List<Pair>) materializer.load(type, new TestingArtifactReader(parquet));
+        List<Pair> loaded = (List<Pair>) materializer.load(type, new TestingArtifactReader(parquet, "test_table:1"));
         assertThat(loaded).isEqualTo(rows);
     }
 
@@ -328,7 +330,7 @@ class ParquetColumnReadTest {
 
     private void assertLoadsFailClearly(String damage) {
         for (Type type : List.of(MIXED, Table.class)) {
-            TestingArtifactReader reader = new TestingArtifactReader(parquet);
+            TestingArtifactReader reader = new TestingArtifactReader(parquet, "test_table:1");
             assertThatThrownBy(() -> {
                 Object loaded = materializer.load(type, reader);
                 if (loaded instanceof AutoCloseable closeable) {

@@ -15,7 +15,7 @@ import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.Path;
 
 import dev.cairn.api.CairnException;
-import dev.cairn.api.spi.StagedArtifactDraft;
+import dev.cairn.api.spi.support.StagedArtifactDraft;
 
 /**
  * A draft of an {@link HdfsArtifactStore}: one directory in its staging area, renamed into place on commit.
@@ -80,6 +80,7 @@ final class HdfsArtifactDraft extends StagedArtifactDraft {
     @Override
     protected URI commitStaging(String targetRelativeDirectory) throws IOException {
         HdfsArtifactStore.Location target = store.locateCommitTarget(targetRelativeDirectory);
+        long start = System.nanoTime();
         try {
             store.commitDraft(directory, target);
         } catch (FileAlreadyExistsException e) {
@@ -87,6 +88,8 @@ final class HdfsArtifactDraft extends StagedArtifactDraft {
         } catch (FileNotFoundException e) {
             throw stagingGone(target.uri(), e);
         }
+        store.context().metrics().count("cairn.store.hdfs.commits", 1);
+        store.context().metrics().time("cairn.store.hdfs.commit", java.time.Duration.ofNanos(System.nanoTime() - start));
         return target.uri();
     }
 

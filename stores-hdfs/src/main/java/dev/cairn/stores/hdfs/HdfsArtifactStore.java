@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactDraft;
 import dev.cairn.api.spi.ArtifactStore;
 import dev.cairn.api.spi.RelativePaths;
+import dev.cairn.api.spi.StoreContext;
 
 /**
  * An {@link ArtifactStore} in a directory of a Hadoop {@link FileSystem}: HDFS ({@code hdfs://}, {@code webhdfs://},
@@ -75,9 +77,9 @@ import dev.cairn.api.spi.RelativePaths;
  * a DataNode lost during a write or read is handled by the HDFS client's own pipeline recovery and replica choice.
  * Permission denied, quota exceeded and a fault that outlasts the retries are {@link ErrorCode#STORE_FAILURE}s naming
  * the URI, the cause and what to do, also when they surface from a stream of a draft. Other failures of methods that
- * declare {@link IOException} are the file system's exceptions, unchanged ({@link FileNotFoundException} for a
- * missing file, {@link PathIsDirectoryException}, {@link PathIsNotDirectoryException}); methods that do not declare
- * it report them as {@link ErrorCode#STORE_FAILURE}s. A failed write leaves only its draft in the staging area, which
+ * declare {@link IOException} are the file system's exceptions, unchanged, except that a missing file or directory is
+ * a {@link NoSuchFileException} naming the URI, as in every store ({@link PathIsDirectoryException} and {@link PathIsNotDirectoryException} for the wrong kind); methods
+ * that do not declare it report them as {@link ErrorCode#STORE_FAILURE}s. A failed write leaves only its draft in the staging area, which
  * closing the draft (or {@link #deleteAbandonedDrafts(Duration)}) removes; nothing half-written is ever visible as an
  * artifact.
  *
@@ -110,6 +112,7 @@ public final class HdfsArtifactStore implements ArtifactStore {
     private final Path stagingPath;
     private final boolean atomicRename;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final StoreContext context;
 
     /**
      * Opens the store rooted at {@code root} on {@code fileSystem}, creating the root and its staging area if needed.
@@ -120,6 +123,12 @@ public final class HdfsArtifactStore implements ArtifactStore {
      * @throws CairnException {@code STORE_FAILURE} if the root is a file or cannot be created
      */
     HdfsArtifactStore(FileSystem fileSystem, URI root, FaultRetry retry) {
+        this(fileSystem, root, retry, StoreContext.defaults());
+    }
+
+    /** As {@link #HdfsArtifactStore(FileSystem, URI, FaultRetry)}, with the context's clock and metrics. */
+    HdfsArtifactStore(FileSystem fileSystem, URI root, FaultRetry retry, StoreContext context) {
+        this.context = requireNonNull(context, "context is null");
         this.fileSystem = requireNonNull(fileSystem, "fileSystem is null");
         this.retry = requireNonNull(retry, "retry is null");
         requireNonNull(root, "root is null");
@@ -191,15 +200,31 @@ public final class HdfsArtifactStore implements ArtifactStore {
         return new HdfsArtifactDraft(this, directory, uriOf(relative));
     }
 
+    /** The context the store was opened with. */
+    StoreContext context() {
+        return context;
+    }
+
     /** Opens a file for reading, buffered; the caller closes the stream. */
     @Override
     public InputStream openRead(URI file) throws IOException {
         requireNonNull(file, "file is null");
         Location location = locate(file);
         checkOpen();
-        FSDataInputStream in = call(subject("open", location.uri()),
-                attempt -> fileSystem.open(location.path(), BUFFER_SIZE));
-        return new BufferedInputStream(in, BUFFER_SIZE);
+        try {
+            FSDataInputStream in = call(subject("open", location.uri()),
+                    attempt -> fileSystem.open(location.path(), BUFFER_SIZE));
+            return new BufferedInputStream(in, BUFFER_SIZE);
+        } catch (FileNotFoundException e) {
+            throw missing(location.uri(), e);
+        }
+    }
+
+    /** The store's one missing-file signal (as every store's): a {@link NoSuchFileException} whose file is the URI. */
+    private static NoSuchFileException missing(URI uri, FileNotFoundException cause) {
+        NoSuchFileException missing = new NoSuchFileException(uri.toString(), null, "no such file or directory in the artifact store");
+        missing.initCause(cause);
+        return missing;
     }
 
     /**
@@ -212,12 +237,16 @@ public final class HdfsArtifactStore implements ArtifactStore {
         Location location = locate(file);
         checkOpen();
         FaultRetry.Subject subject = subject("open", location.uri());
-        FileStatus status = call(subject, attempt -> fileSystem.getFileStatus(location.path()));
-        if (status.isDirectory()) {
-            throw new PathIsDirectoryException(location.uri().toString());
+        try {
+            FileStatus status = call(subject, attempt -> fileSystem.getFileStatus(location.path()));
+            if (status.isDirectory()) {
+                throw new PathIsDirectoryException(location.uri().toString());
+            }
+            FSDataInputStream in = call(subject, attempt -> fileSystem.open(location.path(), BUFFER_SIZE));
+            return new HdfsReadChannel(in, status.getLen(), location.uri());
+        } catch (FileNotFoundException e) {
+            throw missing(location.uri(), e);
         }
-        FSDataInputStream in = call(subject, attempt -> fileSystem.open(location.path(), BUFFER_SIZE));
-        return new HdfsReadChannel(in, status.getLen(), location.uri());
     }
 
     @Override
@@ -238,8 +267,12 @@ public final class HdfsArtifactStore implements ArtifactStore {
         requireNonNull(file, "file is null");
         Location location = locate(file);
         checkOpen();
-        FileStatus status = call(subject("read the size of", location.uri()),
-                attempt -> fileSystem.getFileStatus(location.path()));
+        FileStatus status;
+        try {
+            status = call(subject("read the size of", location.uri()), attempt -> fileSystem.getFileStatus(location.path()));
+        } catch (FileNotFoundException e) {
+            throw missing(location.uri(), e);
+        }
         if (status.isDirectory()) {
             throw new PathIsDirectoryException(location.uri().toString());
         }
@@ -249,7 +282,7 @@ public final class HdfsArtifactStore implements ArtifactStore {
     /**
      * Files under a directory, recursively, as relative paths with {@code /} sorted by {@link String#compareTo}.
      * Symbolic links are not listed, and the staging area is skipped. A missing directory is a
-     * {@link FileNotFoundException}, a file a {@link PathIsNotDirectoryException}.
+     * {@link NoSuchFileException} naming the URI, a file a {@link PathIsNotDirectoryException}.
      */
     @Override
     public List<String> listFiles(URI directory) throws IOException {
@@ -257,7 +290,12 @@ public final class HdfsArtifactStore implements ArtifactStore {
         Location start = locate(directory);
         checkOpen();
         FaultRetry.Subject subject = subject("list", start.uri());
-        FileStatus status = call(subject, attempt -> fileSystem.getFileStatus(start.path()));
+        FileStatus status;
+        try {
+            status = call(subject, attempt -> fileSystem.getFileStatus(start.path()));
+        } catch (FileNotFoundException e) {
+            throw missing(start.uri(), e);
+        }
         if (!status.isDirectory()) {
             throw new PathIsNotDirectoryException(start.uri().toString());
         }
@@ -327,7 +365,7 @@ public final class HdfsArtifactStore implements ArtifactStore {
                     + "); pass Duration.ZERO to delete every draft in " + uriOf(STAGING_DIRECTORY_NAME));
         }
         checkOpen();
-        Instant now = Instant.now();
+        Instant now = context.clock().instant();
         if (age.compareTo(Duration.between(Instant.EPOCH, now)) > 0) {
             return 0;
         }

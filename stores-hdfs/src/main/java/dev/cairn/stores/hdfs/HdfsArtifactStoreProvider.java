@@ -30,6 +30,7 @@ import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactStore;
 import dev.cairn.api.spi.ArtifactStoreProvider;
 import dev.cairn.api.spi.RelativePaths;
+import dev.cairn.api.spi.StoreContext;
 
 /**
  * Creates {@link HdfsArtifactStore}s for Hadoop file-system URIs such as {@code hdfs://namenode:8020/cairn/store/}.
@@ -47,15 +48,15 @@ import dev.cairn.api.spi.RelativePaths;
  *   <li>{@code core-site.xml} and {@code hdfs-site.xml} in the directory named by {@value #HADOOP_CONF_DIR} or, when
  *       that key is absent, by the environment variable {@code HADOOP_CONF_DIR};</li>
  *   <li>the settings given to {@link #HdfsArtifactStoreProvider(Map) the constructor};</li>
- *   <li>the {@code configuration} passed to {@link #create(URI, Map)}.</li>
+ *   <li>the properties of the {@link StoreContext} passed to {@link #create(URI, StoreContext)}.</li>
  * </ol>
  * In the last two, keys starting with {@code cairn.} are this store's own ({@value #HADOOP_CONF_DIR},
  * {@value #RETRY_MAX_ATTEMPTS}, {@value #RETRY_INITIAL_BACKOFF_MS}, {@value #RETRY_MAX_BACKOFF_MS}; any other
  * {@code cairn.} key is refused, so that a misspelt one is not silently ignored), and every other key is a Hadoop
  * setting passed on as is (for example {@code dfs.replication} or {@code fs.s3a.endpoint}).
  *
- * <p>The engine opens stores with an empty configuration; to give an engine explicit settings, register a plugin
- * whose {@code artifactStoreProviders()} returns {@code new HdfsArtifactStoreProvider(settings)} (a third-party
+ * <p>The engine opens stores with the properties set by {@code CairnConfiguration.Builder.storeProperty(scheme, key,
+ * value)} for the root's scheme; to give every store of a provider settings, register a plugin whose {@code artifactStoreProviders()} returns {@code new HdfsArtifactStoreProvider(settings)} (a third-party
  * plugin replaces the built-in provider for its schemes), or use the class path or {@code HADOOP_CONF_DIR}.
  *
  * <p>Each store gets a {@link FileSystem} instance of its own ({@link FileSystem#newInstance}, never Hadoop's shared
@@ -126,9 +127,10 @@ public final class HdfsArtifactStoreProvider implements ArtifactStoreProvider {
      *     or the scheme's connector is missing; {@code STORE_FAILURE} if the root cannot be opened or created
      */
     @Override
-    public ArtifactStore create(URI rootUri, Map<String, String> configuration) {
+    public ArtifactStore create(URI rootUri, StoreContext context) {
         requireNonNull(rootUri, "rootUri is null");
-        requireNonNull(configuration, "configuration is null");
+        requireNonNull(context, "context is null");
+        Map<String, String> configuration = context.properties();
         URI root = checkRoot(rootUri);
         Map<String, String> settings = new LinkedHashMap<>(defaults);
         checkOwnKeys(configuration, "the configuration of " + rootUri);
@@ -137,7 +139,7 @@ public final class HdfsArtifactStoreProvider implements ArtifactStoreProvider {
         FaultRetry retry = retry(settings, rootUri);
         FileSystem fileSystem = fileSystem(root, hadoop);
         try {
-            return new HdfsArtifactStore(fileSystem, root, retry);
+            return new HdfsArtifactStore(fileSystem, root, retry, context);
         } catch (RuntimeException e) {
             try {
                 fileSystem.close();

@@ -11,14 +11,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 import dev.cairn.api.spi.ArtifactStore;
-import dev.cairn.api.testing.ArtifactStoreContractTest;
+import dev.cairn.testkit.ArtifactStoreContract;
+import dev.cairn.api.spi.StoreContext;
 import dev.cairn.stores.hdfs.testing.TestingHdfsCluster;
 
 /**
  * Runs the artifact store contract against {@link HdfsArtifactStore} on a real in-process HDFS, one cluster for the
  * class and a new root directory per test.
  */
-class HdfsArtifactStoreContractTest extends ArtifactStoreContractTest {
+class HdfsArtifactStoreContractTest extends ArtifactStoreContract {
     private static final AtomicInteger STORES = new AtomicInteger();
     private static TestingHdfsCluster cluster;
 
@@ -41,7 +42,7 @@ class HdfsArtifactStoreContractTest extends ArtifactStoreContractTest {
         try (OutputStream out = cluster.fileSystem().create(new Path(base + "/store_evil/a.txt"))) {
             out.write("not in the store".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        return new HdfsArtifactStoreProvider().create(cluster.uri(base + "/store"), TestingHdfsCluster.CLIENT_SETTINGS);
+        return new HdfsArtifactStoreProvider().create(cluster.uri(base + "/store"), StoreContext.of(TestingHdfsCluster.CLIENT_SETTINGS));
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.CairnPlugin;
+import dev.cairn.api.spi.StoreContext;
 
 /**
  * {@link HdfsArtifactStoreProvider} and its registration through {@link HdfsStorePlugin}, where no cluster is needed:
@@ -49,7 +50,7 @@ class HdfsArtifactStoreProviderTest {
         for (String uri : List.of("file:///tmp/store/", "http://namenode/store/", "store/relative",
                 "hdfs:relative/store", "hdfs://namenode:8020/store/?query", "hdfs://namenode:8020/store/#fragment",
                 "hdfs://namenode:8020/a/../store/", "hdfs://namenode:8020/a/./store/")) {
-            assertThatThrownBy(() -> provider.create(URI.create(uri), Map.of())).as(uri)
+            assertThatThrownBy(() -> provider.create(URI.create(uri), StoreContext.defaults())).as(uri)
                     .isInstanceOfSatisfying(CairnException.class, e -> {
                         assertThat(e.errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_URI);
                         assertThat(e.getMessage()).contains(uri);
@@ -60,7 +61,7 @@ class HdfsArtifactStoreProviderTest {
     @Test
     void refusesUnknownCairnSettingsButPassesHadoopKeysOn() {
         assertConfigurationError(() -> provider.create(URI.create("hdfs://namenode:8020/store/"),
-                Map.of("cairn.retry.max-atempts", "3", "dfs.replication", "1")), "cairn.retry.max-atempts");
+                StoreContext.of(Map.of("cairn.retry.max-atempts", "3", "dfs.replication", "1"))), "cairn.retry.max-atempts");
         assertConfigurationError(() -> new HdfsArtifactStoreProvider(Map.of("cairn.hadoop.confdir", "/etc/hadoop")),
                 "cairn.hadoop.confdir");
     }
@@ -69,7 +70,7 @@ class HdfsArtifactStoreProviderTest {
     @CsvSource({"cairn.retry.max-attempts, 0", "cairn.retry.max-attempts, many", "cairn.retry.initial-backoff-ms, -1",
             "cairn.retry.max-backoff-ms, 1"})
     void refusesUnusableRetrySettings(String key, String value) {
-        assertConfigurationError(() -> provider.create(URI.create("hdfs://namenode:8020/store/"), Map.of(key, value)),
+        assertConfigurationError(() -> provider.create(URI.create("hdfs://namenode:8020/store/"), StoreContext.of(Map.of(key, value))),
                 key);
     }
 
@@ -77,15 +78,15 @@ class HdfsArtifactStoreProviderTest {
     void aMissingOrEmptyConfigurationDirectoryIsAConfigurationError() throws Exception {
         Path missing = temp.resolve("missing");
         assertConfigurationError(() -> provider.create(URI.create("hdfs://namenode:8020/store/"),
-                Map.of(HdfsArtifactStoreProvider.HADOOP_CONF_DIR, missing.toString())), missing.toString());
+                StoreContext.of(Map.of(HdfsArtifactStoreProvider.HADOOP_CONF_DIR, missing.toString()))), missing.toString());
 
         Path empty = Files.createDirectories(temp.resolve("empty"));
         assertConfigurationError(() -> provider.create(URI.create("hdfs://namenode:8020/store/"),
-                Map.of(HdfsArtifactStoreProvider.HADOOP_CONF_DIR, empty.toString())), "neither core-site.xml");
+                StoreContext.of(Map.of(HdfsArtifactStoreProvider.HADOOP_CONF_DIR, empty.toString()))), "neither core-site.xml");
 
         HdfsArtifactStoreProvider fromEnvironment = new HdfsArtifactStoreProvider(Map.of(),
                 name -> name.equals("HADOOP_CONF_DIR") ? missing.toString() : null);
-        assertConfigurationError(() -> fromEnvironment.create(URI.create("hdfs://namenode:8020/store/"), Map.of()),
+        assertConfigurationError(() -> fromEnvironment.create(URI.create("hdfs://namenode:8020/store/"), StoreContext.defaults()),
                 "HADOOP_CONF_DIR");
     }
 
@@ -95,14 +96,14 @@ class HdfsArtifactStoreProviderTest {
         Files.writeString(directory.resolve("core-site.xml"), "<configuration><property><name>x</name>");
 
         assertConfigurationError(() -> provider.create(URI.create("hdfs://namenode:8020/store/"),
-                Map.of(HdfsArtifactStoreProvider.HADOOP_CONF_DIR, directory.toString())), "core-site.xml");
+                StoreContext.of(Map.of(HdfsArtifactStoreProvider.HADOOP_CONF_DIR, directory.toString()))), "core-site.xml");
     }
 
     @ParameterizedTest
     @CsvSource({"s3a://bucket/cairn/store/, hadoop-aws", "abfs://container@account.dfs.core.windows.net/store/, hadoop-azure",
             "abfss://container@account.dfs.core.windows.net/store/, hadoop-azure", "gs://bucket/store/, gcs-connector"})
     void aSchemeWhoseConnectorIsMissingIsAConfigurationErrorNamingTheConnector(String uri, String connector) {
-        assertThatThrownBy(() -> provider.create(URI.create(uri), Map.of()))
+        assertThatThrownBy(() -> provider.create(URI.create(uri), StoreContext.defaults()))
                 .isInstanceOfSatisfying(CairnException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIGURATION);
                     assertThat(e.getMessage()).contains(uri).contains(connector).contains("class path");
@@ -113,7 +114,7 @@ class HdfsArtifactStoreProviderTest {
     void aNameNodeHostThatDoesNotResolveIsAStoreFailureNamingTheUri() {
         URI uri = URI.create("hdfs://no-such-namenode.invalid:8020/store/");
 
-        assertThatThrownBy(() -> provider.create(uri, Map.of("cairn.retry.max-attempts", "1")))
+        assertThatThrownBy(() -> provider.create(uri, StoreContext.of(Map.of("cairn.retry.max-attempts", "1"))))
                 .isInstanceOfSatisfying(CairnException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_FAILURE);
                     assertThat(e.getMessage()).contains(uri.toString()).contains("no-such-namenode.invalid");

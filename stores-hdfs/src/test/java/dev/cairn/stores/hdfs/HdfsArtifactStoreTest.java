@@ -41,6 +41,7 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactDraft;
 import dev.cairn.api.spi.ArtifactStore;
+import dev.cairn.api.spi.StoreContext;
 import dev.cairn.stores.hdfs.testing.TestingHdfsCluster;
 
 /**
@@ -90,13 +91,13 @@ class HdfsArtifactStoreTest {
         URI withoutAuthority = URI.create("hdfs://" + base(test) + "/store");
 
         try (ArtifactStore store = provider.create(withoutAuthority,
-                settings(Map.of(HdfsArtifactStoreProvider.HADOOP_CONF_DIR, directory.toString())))) {
+                StoreContext.of(settings(Map.of(HdfsArtifactStoreProvider.HADOOP_CONF_DIR, directory.toString()))))) {
             assertThat(store.rootUri()).isEqualTo(cluster.uri(base(test) + "/store/"));
             commit(store, "artifacts/a/1", "from the site file".getBytes(UTF_8));
         }
         HdfsArtifactStoreProvider fromEnvironment = new HdfsArtifactStoreProvider(TestingHdfsCluster.CLIENT_SETTINGS,
                 name -> name.equals("HADOOP_CONF_DIR") ? directory.toString() : null);
-        try (ArtifactStore store = fromEnvironment.create(withoutAuthority, Map.of())) {
+        try (ArtifactStore store = fromEnvironment.create(withoutAuthority, StoreContext.defaults())) {
             assertThat(store.rootUri()).isEqualTo(cluster.uri(base(test) + "/store/"));
             assertThat(store.listFiles(store.rootUri())).containsExactly("artifacts/a/1/data.bin");
         }
@@ -108,14 +109,14 @@ class HdfsArtifactStoreTest {
         HdfsArtifactStoreProvider withDefaults = new HdfsArtifactStoreProvider(
                 settings(Map.of("dfs.blocksize", String.valueOf(2 << 20))), name -> null);
 
-        try (ArtifactStore store = withDefaults.create(cluster.uri(base(test) + "/a"), Map.of())) {
+        try (ArtifactStore store = withDefaults.create(cluster.uri(base(test) + "/a"), StoreContext.defaults())) {
             commit(store, "artifacts/x/1", new byte[10]);
         }
         try (ArtifactStore store = withDefaults.create(cluster.uri(base(test) + "/b"),
-                Map.of("dfs.blocksize", String.valueOf(1 << 20)))) {
+                StoreContext.of(Map.of("dfs.blocksize", String.valueOf(1 << 20))))) {
             commit(store, "artifacts/x/1", new byte[10]);
         }
-        try (ArtifactStore store = provider.create(cluster.uri(base(test) + "/c"), Map.of())) {
+        try (ArtifactStore store = provider.create(cluster.uri(base(test) + "/c"), StoreContext.defaults())) {
             commit(store, "artifacts/x/1", new byte[10]);
         }
 
@@ -133,7 +134,7 @@ class HdfsArtifactStoreTest {
     @Test
     void theRootIsNormalisedAndUrisAreComparedIgnoringCaseOfSchemeAndHost(TestInfo test) throws IOException {
         String upper = "HDFS://LOCALHOST:" + cluster.cluster().getNameNodePort() + base(test) + "//store";
-        try (ArtifactStore store = provider.create(URI.create(upper), settings(Map.of()))) {
+        try (ArtifactStore store = provider.create(URI.create(upper), StoreContext.of(settings(Map.of())))) {
             assertThat(store.rootUri()).isEqualTo(cluster.uri(base(test) + "/store/"));
             URI file = store.resolve("a/b.bin");
             assertThat(store.checkInside(URI.create(upper + "/a/./c/../b.bin"))).isEqualTo(file);
@@ -144,7 +145,7 @@ class HdfsArtifactStoreTest {
 
     @Test
     void urisOfAnotherFileSystemAreRefused(TestInfo test) throws IOException {
-        try (ArtifactStore store = provider.create(cluster.uri(base(test) + "/store"), settings(Map.of()))) {
+        try (ArtifactStore store = provider.create(cluster.uri(base(test) + "/store"), StoreContext.of(settings(Map.of())))) {
             String path = store.rootUri().getRawPath() + "a.bin";
             for (String other : List.of("hdfs://otherhost:" + cluster.cluster().getNameNodePort() + path,
                     "hdfs://localhost:1" + path, "hdfs://" + path, "hdfs:" + path, "s3a://bucket" + path,
@@ -160,7 +161,7 @@ class HdfsArtifactStoreTest {
 
     @Test
     void aNameHdfsRefusesIsAClearStoreFailureAndLeavesNothing(TestInfo test) throws IOException {
-        try (ArtifactStore store = provider.create(cluster.uri(base(test) + "/store"), settings(Map.of()))) {
+        try (ArtifactStore store = provider.create(cluster.uri(base(test) + "/store"), StoreContext.of(settings(Map.of())))) {
             try (ArtifactDraft draft = store.createDraft()) {
                 assertThatThrownBy(() -> draft.create("model:v1.bin")).isInstanceOfSatisfying(CairnException.class,
                         e -> {
@@ -178,7 +179,7 @@ class HdfsArtifactStoreTest {
     void aRootThatIsAFileIsAStoreFailure(TestInfo test) throws IOException {
         cluster.fileSystem().create(new Path(base(test) + "/file")).close();
 
-        assertThatThrownBy(() -> provider.create(cluster.uri(base(test) + "/file"), settings(Map.of())))
+        assertThatThrownBy(() -> provider.create(cluster.uri(base(test) + "/file"), StoreContext.of(settings(Map.of()))))
                 .isInstanceOfSatisfying(CairnException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_FAILURE);
                     assertThat(e.getMessage()).contains(cluster.uri(base(test) + "/file").toString())
@@ -188,7 +189,7 @@ class HdfsArtifactStoreTest {
 
     @Test
     void aClosedStoreRefusesToWork(TestInfo test) {
-        ArtifactStore store = provider.create(cluster.uri(base(test) + "/store"), settings(Map.of()));
+        ArtifactStore store = provider.create(cluster.uri(base(test) + "/store"), StoreContext.of(settings(Map.of())));
         store.close();
         store.close();
 
@@ -202,7 +203,7 @@ class HdfsArtifactStoreTest {
 
     @Test
     void aDraftWithAFileStillBeingWrittenIsNotAbandoned(TestInfo test) throws Exception {
-        try (ArtifactStore store = provider.create(cluster.uri(base(test) + "/store"), settings(Map.of()))) {
+        try (ArtifactStore store = provider.create(cluster.uri(base(test) + "/store"), StoreContext.of(settings(Map.of())))) {
             ArtifactDraft slow = store.createDraft();
             OutputStream out = slow.create("data.bin");
             out.write(new byte[1000]);
@@ -231,8 +232,8 @@ class HdfsArtifactStoreTest {
     @Test
     void aSecondClientSeesWhatTheFirstCommitted(TestInfo test) throws IOException {
         URI root = cluster.uri(base(test) + "/store");
-        try (ArtifactStore writer = provider.create(root, settings(Map.of()));
-                ArtifactStore reader = provider.create(root, settings(Map.of()))) {
+        try (ArtifactStore writer = provider.create(root, StoreContext.of(settings(Map.of())));
+                ArtifactStore reader = provider.create(root, StoreContext.of(settings(Map.of())))) {
             ArtifactDraft draft = writer.createDraft();
             write(draft, "data.bin", "shared".getBytes(UTF_8));
             assertThat(reader.listFiles(reader.rootUri())).isEmpty();
@@ -249,7 +250,7 @@ class HdfsArtifactStoreTest {
     @Test
     void randomAccessChannelsReadIntoDirectBuffersAndAreReadOnly(TestInfo test) throws IOException {
         byte[] data = bytes(3_000_000, 7);
-        try (ArtifactStore store = provider.create(cluster.uri(base(test) + "/store"), settings(Map.of()))) {
+        try (ArtifactStore store = provider.create(cluster.uri(base(test) + "/store"), StoreContext.of(settings(Map.of())))) {
             URI artifact = commit(store, "artifacts/table/1", data);
             SeekableByteChannel channel = store.openRandomAccess(store.resolve("artifacts/table/1/data.bin"));
             try (channel) {
@@ -283,7 +284,7 @@ class HdfsArtifactStoreTest {
     void webHdfsStoresUseTheSameAtomicCommit(TestInfo test) throws Exception {
         int httpPort = cluster.cluster().getNameNode().getHttpAddress().getPort();
         URI root = URI.create("webhdfs://localhost:" + httpPort + base(test) + "/store");
-        try (ArtifactStore store = provider.create(root, settings(Map.of()))) {
+        try (ArtifactStore store = provider.create(root, StoreContext.of(settings(Map.of())))) {
             assertThat(((HdfsArtifactStore) store).toString()).contains("webhdfs://");
             exactlyOneOfManyConcurrentCommitsWins(store);
             assertThat(cluster.fileSystem().exists(new Path(base(test) + "/store/artifacts/contested/1/thread.txt")))
@@ -295,7 +296,7 @@ class HdfsArtifactStoreTest {
     void viewFsStoresCommitThroughTheMountTableWithoutEnteringAnExistingTarget(TestInfo test) throws Exception {
         Map<String, String> mountTable = settings(Map.of("fs.viewfs.mounttable.cairn.link./data",
                 cluster.uri(base(test)).toString()));
-        try (ArtifactStore store = provider.create(URI.create("viewfs://cairn/data/store/"), mountTable)) {
+        try (ArtifactStore store = provider.create(URI.create("viewfs://cairn/data/store/"), StoreContext.of(mountTable))) {
             assertThat(store.rootUri()).isEqualTo(URI.create("viewfs://cairn/data/store/"));
             exactlyOneOfManyConcurrentCommitsWins(store);
             assertThat(cluster.fileSystem().exists(new Path(base(test) + "/store/artifacts/contested/1/thread.txt")))

@@ -36,6 +36,7 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactDraft;
 import dev.cairn.api.spi.ArtifactStore;
+import dev.cairn.api.spi.StoreContext;
 import dev.cairn.stores.hdfs.testing.TestingHdfsCluster;
 
 /**
@@ -96,7 +97,7 @@ class HdfsStoreFaultTest {
     void aDataNodeLostInTheMiddleOfAWriteDoesNotLoseTheArtifact() throws Exception {
         byte[] data = bytes(3 * BLOCK_SIZE + 12_345, 1);
         byte[] earlier = bytes(BLOCK_SIZE / 2, 2);
-        try (ArtifactStore store = provider.create(cluster.uri("/datanode-loss/store"), settings(5, 100))) {
+        try (ArtifactStore store = provider.create(cluster.uri("/datanode-loss/store"), StoreContext.of(settings(5, 100)))) {
             URI before = commit(store, "artifacts/earlier/1", earlier);
             URI artifact;
             try (ArtifactDraft draft = store.createDraft()) {
@@ -129,7 +130,7 @@ class HdfsStoreFaultTest {
         // Up to 60 attempts with 200..800 ms between them: about 45 s, far longer than a restart of the MiniDFSCluster
         // even on a loaded machine (12 attempts, about 8 s, were not always enough there); the store retries until the
         // NameNode is back however long that takes within the budget.
-        try (ArtifactStore store = provider.create(cluster.uri("/namenode-restart/store"), settings(60, 200))) {
+        try (ArtifactStore store = provider.create(cluster.uri("/namenode-restart/store"), StoreContext.of(settings(60, 200)))) {
             commit(store, "artifacts/first/1", "first".getBytes(UTF_8));
 
             mini.shutdownNameNode(0);
@@ -155,7 +156,7 @@ class HdfsStoreFaultTest {
 
     @Test
     void aNameNodeThatStaysDownIsAClearFailureAfterBoundedRetries() throws Exception {
-        try (ArtifactStore store = provider.create(cluster.uri("/namenode-down/store"), settings(3, 100))) {
+        try (ArtifactStore store = provider.create(cluster.uri("/namenode-down/store"), StoreContext.of(settings(3, 100)))) {
             commit(store, "artifacts/kept/1", "kept".getBytes(UTF_8));
             ArtifactDraft pending = store.createDraft();
             try (OutputStream out = pending.create("data.bin")) {
@@ -187,7 +188,7 @@ class HdfsStoreFaultTest {
         admin.mkdirs(new Path("/owned-by-root"), new FsPermission((short) 0755));
         // A store written by its owner (the superuser here), then opened by another user who may only read it.
         URI sharedRoot = cluster.uri("/owned-by-root/shared");
-        try (ArtifactStore owners = provider.create(sharedRoot, settings(3, 100))) {
+        try (ArtifactStore owners = provider.create(sharedRoot, StoreContext.of(settings(3, 100)))) {
             commit(owners, "artifacts/model/1", "weights".getBytes(UTF_8));
         }
         admin.setPermission(new Path("/owned-by-root/shared"), new FsPermission((short) 0755));
@@ -195,7 +196,7 @@ class HdfsStoreFaultTest {
 
         CairnException cannotCreate = as(alice, () -> {
             try {
-                provider.create(cluster.uri("/owned-by-root/alices-store"), settings(3, 100)).close();
+                provider.create(cluster.uri("/owned-by-root/alices-store"), StoreContext.of(settings(3, 100))).close();
                 return null;
             } catch (CairnException e) {
                 return e;
@@ -207,7 +208,7 @@ class HdfsStoreFaultTest {
                 .contains("permission denied").contains("alice");
         assertThat(admin.exists(new Path("/owned-by-root/alices-store"))).isFalse();
 
-        try (ArtifactStore readOnly = as(alice, () -> provider.create(sharedRoot, settings(3, 100)))) {
+        try (ArtifactStore readOnly = as(alice, () -> provider.create(sharedRoot, StoreContext.of(settings(3, 100))))) {
             assertThat(read(readOnly, readOnly.resolve("artifacts/model/1/data.bin"))).asString(UTF_8)
                     .isEqualTo("weights");
             assertThatThrownBy(readOnly::createDraft).isInstanceOfSatisfying(CairnException.class, e -> {
@@ -226,7 +227,7 @@ class HdfsStoreFaultTest {
     void anExhaustedSpaceQuotaFailsTheWriteClearlyAndLeavesNothing() throws Exception {
         DistributedFileSystem admin = cluster.fileSystem();
         URI root = cluster.uri("/quota/store");
-        try (ArtifactStore store = provider.create(root, settings(3, 100))) {
+        try (ArtifactStore store = provider.create(root, StoreContext.of(settings(3, 100)))) {
             // A new block reserves block size × replication = 2 MiB of quota: 1 MiB cannot hold even one.
             admin.setQuota(new Path("/quota/store"), HdfsConstants.QUOTA_DONT_SET, BLOCK_SIZE);
 

@@ -12,12 +12,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
-import dev.cairn.api.spi.StagedArtifactDraft;
+import dev.cairn.api.spi.MetricsReporter;
+import dev.cairn.api.spi.support.StagedArtifactDraft;
 
 /**
  * A draft of a {@link LocalArtifactStore}: one directory in its staging area, renamed into place on commit.
@@ -63,6 +65,7 @@ final class LocalArtifactDraft extends StagedArtifactDraft {
         }
         Path destination = target.path();
         Files.createDirectories(requireNonNull(destination.getParent(), "parent"));
+        long start = System.nanoTime();
         if (store.durable()) {
             forceTree(directory);
         }
@@ -87,6 +90,9 @@ final class LocalArtifactDraft extends StagedArtifactDraft {
             force(requireNonNull(destination.getParent(), "parent")); // the rename itself
             force(requireNonNull(directory.getParent(), "parent"));
         }
+        MetricsReporter metrics = store.context().metrics();
+        metrics.count("cairn.store.local.commits", 1);
+        metrics.time("cairn.store.local.commit", Duration.ofNanos(System.nanoTime() - start));
         return target.uri();
     }
 

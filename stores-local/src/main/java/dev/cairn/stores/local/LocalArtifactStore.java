@@ -41,6 +41,7 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactDraft;
 import dev.cairn.api.spi.ArtifactStore;
+import dev.cairn.api.spi.StoreContext;
 import dev.cairn.api.spi.RelativePaths;
 
 /**
@@ -109,6 +110,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     private final Path root;
     private final Path staging;
     private final URI rootUri;
+    private final StoreContext context;
     private final boolean durable;
 
     /**
@@ -119,7 +121,7 @@ public final class LocalArtifactStore implements ArtifactStore {
      * @throws CairnException {@code STORE_FAILURE} if the root is not a directory or cannot be created
      */
     public LocalArtifactStore(Path root) {
-        this(root, false);
+        this(root, StoreContext.defaults(), false);
     }
 
     /**
@@ -129,7 +131,26 @@ public final class LocalArtifactStore implements ArtifactStore {
      * @throws CairnException {@code STORE_FAILURE} if the root is not a directory or cannot be created
      */
     public LocalArtifactStore(Path root, boolean durable) {
+        this(root, StoreContext.defaults(), durable);
+    }
+
+    /**
+     * Opens the store rooted at {@code root} like {@link #LocalArtifactStore(Path)}; ages of drafts are measured with
+     * the context's clock, and commits are reported to its metrics as the counter {@code cairn.store.local.commits}
+     * and the timer {@code cairn.store.local.commit}.
+     */
+    public LocalArtifactStore(Path root, StoreContext context) {
+        this(root, context, false);
+    }
+
+    /**
+     * Opens the store rooted at {@code root} with a context (clock, metrics) and, with {@code durable}, in durable mode.
+     *
+     * @throws CairnException {@code STORE_FAILURE} if the root is not a directory or cannot be created
+     */
+    public LocalArtifactStore(Path root, StoreContext context, boolean durable) {
         requireNonNull(root, "root is null");
+        this.context = requireNonNull(context, "context is null");
         this.durable = durable;
         Path absolute = root.toAbsolutePath().normalize();
         Path realRoot;
@@ -147,6 +168,11 @@ public final class LocalArtifactStore implements ArtifactStore {
         this.staging = realRoot.resolve(STAGING_DIRECTORY_NAME);
         String uri = realRoot.toUri().toString();
         this.rootUri = URI.create(uri.endsWith("/") ? uri : uri + "/");
+    }
+
+    /** The context the store was opened with. */
+    StoreContext context() {
+        return context;
     }
 
     @Override
@@ -225,18 +251,33 @@ public final class LocalArtifactStore implements ArtifactStore {
         return true;
     }
 
-    /** Opens a file for reading, buffered; the caller closes the stream. */
+    /** Opens a file for reading, buffered; the caller closes the stream. A missing file is a {@link NoSuchFileException} naming the URI. */
     @Override
     public InputStream openRead(URI file) throws IOException {
         requireNonNull(file, "file is null");
-        return new BufferedInputStream(Files.newInputStream(realPathOf(file)), BUFFER_SIZE);
+        try {
+            return new BufferedInputStream(Files.newInputStream(realPathOf(file)), BUFFER_SIZE);
+        } catch (NoSuchFileException e) {
+            throw missing(file, e);
+        }
     }
 
-    /** Opens a file for reading at any position; the caller closes the channel. */
+    /** Opens a file for reading at any position; the caller closes the channel. A missing file is a {@link NoSuchFileException} naming the URI. */
     @Override
     public SeekableByteChannel openRandomAccess(URI file) throws IOException {
         requireNonNull(file, "file is null");
-        return Files.newByteChannel(realPathOf(file), StandardOpenOption.READ);
+        try {
+            return Files.newByteChannel(realPathOf(file), StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw missing(file, e);
+        }
+    }
+
+    /** The store's one missing-file signal: a {@link NoSuchFileException} whose file is the URI asked for. */
+    private static NoSuchFileException missing(URI uri, NoSuchFileException cause) {
+        NoSuchFileException missing = new NoSuchFileException(uri.toString(), null, "no such file or directory in the artifact store");
+        missing.initCause(cause);
+        return missing;
     }
 
     @Override
@@ -249,12 +290,18 @@ public final class LocalArtifactStore implements ArtifactStore {
         }
     }
 
-    /** Size in bytes of a file; a directory is refused with a {@link FileSystemException}. */
+    /** Size in bytes of a file; a directory is refused with a {@link FileSystemException}, a missing file is a {@link NoSuchFileException} naming the URI. */
     @Override
     public long size(URI file) throws IOException {
         requireNonNull(file, "file is null");
-        Path path = realPathOf(file);
-        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        Path path;
+        BasicFileAttributes attributes;
+        try {
+            path = realPathOf(file);
+            attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw missing(file, e);
+        }
         if (attributes.isDirectory()) {
             throw new FileSystemException(path.toString(), null, "Is a directory, not a file");
         }
@@ -264,13 +311,19 @@ public final class LocalArtifactStore implements ArtifactStore {
     /**
      * Regular files under a directory, recursively, as relative paths with {@code /} sorted by
      * {@link String#compareTo}. Symbolic links are neither followed nor listed, and the staging area is skipped.
-     * A missing directory is a {@link NoSuchFileException}, a file a {@link NotDirectoryException}.
+     * A missing directory is a {@link NoSuchFileException} naming the URI, a file a {@link NotDirectoryException}.
      */
     @Override
     public List<String> listFiles(URI directory) throws IOException {
         requireNonNull(directory, "directory is null");
         Path start = locate(directory).path();
-        if (!Files.readAttributes(start, BasicFileAttributes.class).isDirectory()) {
+        BasicFileAttributes startAttributes;
+        try {
+            startAttributes = Files.readAttributes(start, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw missing(directory, e);
+        }
+        if (!startAttributes.isDirectory()) {
             throw new NotDirectoryException(start.toString());
         }
         List<String> files = new ArrayList<>();
@@ -338,7 +391,7 @@ public final class LocalArtifactStore implements ArtifactStore {
             throw new CairnException(ErrorCode.INVALID_ARGUMENT,
                     "age is negative (" + age + "); pass Duration.ZERO to delete every draft in " + staging);
         }
-        Instant now = Instant.now();
+        Instant now = context.clock().instant();
         if (age.compareTo(Duration.between(Instant.EPOCH, now)) > 0) {
             return 0;
         }

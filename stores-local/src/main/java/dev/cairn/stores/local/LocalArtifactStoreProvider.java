@@ -15,6 +15,7 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactStore;
 import dev.cairn.api.spi.ArtifactStoreProvider;
+import dev.cairn.api.spi.StoreContext;
 
 /**
  * Creates {@link LocalArtifactStore}s for {@code file:} URIs such as {@code file:///var/cairn/store/}. The local
@@ -53,24 +54,24 @@ public final class LocalArtifactStoreProvider implements ArtifactStoreProvider {
     }
 
     /**
-     * Opens the store rooted at the directory of {@code rootUri}, creating it if needed.
+     * Opens the store rooted at the directory of {@code rootUri}, creating it if needed; it uses the context's clock
+     * and metrics.
      *
      * @throws CairnException {@code UNSUPPORTED_URI} if {@code rootUri} is not an absolute {@code file:} URI
-     *     without host, query or fragment; {@code CONFIGURATION} if {@code configuration} has a key other than
+     *     without host, query or fragment; {@code CONFIGURATION} if the context's properties have a key other than
      *     {@value LocalArtifactStore#DURABLE_SETTING} or a value other than {@code true}/{@code false};
      *     {@code STORE_FAILURE} if the directory cannot be created
      */
     @Override
-    public ArtifactStore create(URI rootUri, Map<String, String> configuration) {
+    public ArtifactStore create(URI rootUri, StoreContext context) {
         requireNonNull(rootUri, "rootUri is null");
-        requireNonNull(configuration, "configuration is null");
-        Boolean durable = durable(configuration, "the configuration of the local artifact store at " + rootUri);
+        requireNonNull(context, "context is null");
+        Boolean durable = durable(context.properties(), "the configuration of the local artifact store at " + rootUri);
         if (durable == null) {
             durable = durable(defaults, "the provider's settings");
         }
-        return new LocalArtifactStore(rootPath(rootUri), durable != null && durable);
+        return new LocalArtifactStore(rootPath(rootUri), context, durable != null && durable);
     }
-
     /** The durable setting in {@code settings}, or null when absent; refuses unknown keys and values. */
     private static Boolean durable(Map<String, String> settings, String where) {
         Set<String> unknown = new TreeSet<>(settings.keySet());

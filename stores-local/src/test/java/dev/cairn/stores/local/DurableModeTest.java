@@ -13,6 +13,7 @@ import java.util.Map;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactDraft;
+import dev.cairn.api.spi.StoreContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,7 @@ class DurableModeTest {
     @Test
     void durableModeCommitsLikeTheDefaultAndIsChosenByTheProviderSetting() throws IOException {
         LocalArtifactStore durable = (LocalArtifactStore) new LocalArtifactStoreProvider()
-                .create(temp.resolve("durable").toUri(), Map.of(LocalArtifactStore.DURABLE_SETTING, "true"));
+                .create(temp.resolve("durable").toUri(), StoreContext.of(Map.of(LocalArtifactStore.DURABLE_SETTING, "true")));
         assertThat(durable.durable()).isTrue();
         assertThat(store.durable()).isFalse();
         URI committed;
@@ -48,10 +49,10 @@ class DurableModeTest {
         }
 
         LocalArtifactStoreProvider everyStoreDurable = new LocalArtifactStoreProvider(Map.of(LocalArtifactStore.DURABLE_SETTING, "true"));
-        assertThat(((LocalArtifactStore) everyStoreDurable.create(temp.resolve("d2").toUri(), Map.of())).durable()).isTrue();
+        assertThat(((LocalArtifactStore) everyStoreDurable.create(temp.resolve("d2").toUri(), StoreContext.of(Map.of()))).durable()).isTrue();
         assertThat(((LocalArtifactStore) everyStoreDurable.create(temp.resolve("d3").toUri(),
-                Map.of(LocalArtifactStore.DURABLE_SETTING, "false"))).durable()).isFalse();
-        assertThatThrownBy(() -> new LocalArtifactStoreProvider().create(temp.toUri(), Map.of(LocalArtifactStore.DURABLE_SETTING, "yes")))
+                StoreContext.of(Map.of(LocalArtifactStore.DURABLE_SETTING, "false")))).durable()).isFalse();
+        assertThatThrownBy(() -> new LocalArtifactStoreProvider().create(temp.toUri(), StoreContext.of(Map.of(LocalArtifactStore.DURABLE_SETTING, "yes"))))
                 .isInstanceOfSatisfying(CairnException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIGURATION);
                     assertThat(e.getMessage()).contains("write true or false");

@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.cairn.api.spi.ArtifactStore;
-import dev.cairn.api.testing.ArtifactStoreContractTest;
+import dev.cairn.testkit.ArtifactStoreContract;
 
 /** Runs the artifact store contract against {@link LocalArtifactStore} in a real temporary directory. */
-class LocalArtifactStoreContractTest extends ArtifactStoreContractTest {
+class LocalArtifactStoreContractTest extends ArtifactStoreContract {
     @TempDir
     Path temp;
 

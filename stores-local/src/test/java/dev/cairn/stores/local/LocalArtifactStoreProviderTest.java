@@ -20,6 +20,7 @@ import dev.cairn.api.spi.ArtifactDraft;
 import dev.cairn.api.spi.ArtifactStore;
 import dev.cairn.api.spi.ArtifactStoreProvider;
 import dev.cairn.api.spi.CairnPlugin;
+import dev.cairn.api.spi.StoreContext;
 
 /** {@link LocalArtifactStoreProvider} and its registration through {@link LocalStorePlugin}. */
 class LocalArtifactStoreProviderTest {
@@ -46,7 +47,7 @@ class LocalArtifactStoreProviderTest {
     void createsAStoreAtAFileUriMakingMissingDirectories() throws IOException {
         Path root = temp.resolve("deep/new/store");
 
-        try (ArtifactStore store = provider.create(root.toUri(), Map.of())) {
+        try (ArtifactStore store = provider.create(root.toUri(), StoreContext.defaults())) {
             assertThat(root).isDirectory();
             assertThat(store.rootUri()).isEqualTo(root.toRealPath().toUri());
             assertThat(store.rootUri().toString()).endsWith("/");
@@ -57,7 +58,7 @@ class LocalArtifactStoreProviderTest {
                 draft.commit("artifacts/a/1");
             }
         }
-        try (ArtifactStore reopened = provider.create(URI.create("FILE://" + root.toUri().getRawPath()), Map.of())) {
+        try (ArtifactStore reopened = provider.create(URI.create("FILE://" + root.toUri().getRawPath()), StoreContext.defaults())) {
             assertThat(reopened.listFiles(reopened.rootUri())).containsExactly("artifacts/a/1/data.bin");
         }
     }
@@ -66,7 +67,7 @@ class LocalArtifactStoreProviderTest {
     void refusesOtherSchemesAndUnusableFileUris() {
         for (String uri : List.of("hdfs://namenode:8020/store/", "store/relative", "file:relative/store",
                 "file://somehost/store/", "file:///store/?query")) {
-            assertThatThrownBy(() -> provider.create(URI.create(uri), Map.of())).as(uri)
+            assertThatThrownBy(() -> provider.create(URI.create(uri), StoreContext.defaults())).as(uri)
                     .isInstanceOfSatisfying(CairnException.class, e -> {
                         assertThat(e.errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_URI);
                         assertThat(e.getMessage()).contains(uri);
@@ -76,7 +77,7 @@ class LocalArtifactStoreProviderTest {
 
     @Test
     void refusesSettingsItDoesNotKnow() {
-        assertThatThrownBy(() -> provider.create(temp.toUri(), Map.of("sync", "true")))
+        assertThatThrownBy(() -> provider.create(temp.toUri(), StoreContext.of(Map.of("sync", "true"))))
                 .isInstanceOfSatisfying(CairnException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIGURATION);
                     assertThat(e.getMessage()).contains("sync");

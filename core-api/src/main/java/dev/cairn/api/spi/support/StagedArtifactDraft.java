@@ -1,4 +1,4 @@
-package dev.cairn.api.spi;
+package dev.cairn.api.spi.support;
 
 import static java.util.Objects.requireNonNull;
 
@@ -12,6 +12,9 @@ import java.util.stream.Collectors;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
+import dev.cairn.api.spi.ArtifactDraft;
+import dev.cairn.api.spi.ArtifactStore;
+import dev.cairn.api.spi.RelativePaths;
 import org.apiguardian.api.API;
 import org.jspecify.annotations.Nullable;
 

@@ -1,4 +1,4 @@
-package dev.cairn.api.testing;
+package dev.cairn.testkit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -42,6 +43,8 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactDraft;
 import dev.cairn.api.spi.ArtifactStore;
+import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The behaviour every {@link ArtifactStore} must have. A store's module extends this class, implements
@@ -52,8 +55,9 @@ import dev.cairn.api.spi.ArtifactStore;
  * <p>Each test gets a new, empty store from {@link #createStore(String)} and closes it afterwards.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-public abstract class ArtifactStoreContractTest {
-    private ArtifactStore store;
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public abstract class ArtifactStoreContract {
+    private @Nullable ArtifactStore store;
 
     /**
      * Creates a new, empty store with a root of its own. Called once before every test, with the test's method
@@ -76,14 +80,14 @@ public abstract class ArtifactStoreContractTest {
      * it in.
      */
     protected URI siblingPrefixUri(ArtifactStore store) {
-        String root = store.rootUri().toString();
+        String root = store().rootUri().toString();
         return URI.create(root.substring(0, root.length() - 1) + "_evil/a.txt");
     }
 
     /** A URI with the root's path but a scheme the store does not handle. */
     protected URI otherSchemeUri(ArtifactStore store) {
-        String scheme = "http".equalsIgnoreCase(store.rootUri().getScheme()) ? "ftp" : "http";
-        return URI.create(scheme + "://example.com" + store.rootUri().getRawPath() + "a.txt");
+        String scheme = "http".equalsIgnoreCase(store().rootUri().getScheme()) ? "ftp" : "http";
+        return URI.create(scheme + "://example.com" + store().rootUri().getRawPath() + "a.txt");
     }
 
     /**
@@ -96,7 +100,7 @@ public abstract class ArtifactStoreContractTest {
 
     /** The store of the running test. */
     protected final ArtifactStore store() {
-        return store;
+        return Objects.requireNonNull(store, "no store: called outside a test");
     }
 
     @BeforeEach
@@ -108,7 +112,7 @@ public abstract class ArtifactStoreContractTest {
     @AfterEach
     final void closeStore() {
         if (store != null) {
-            store.close();
+            store().close();
         }
     }
 
@@ -117,27 +121,27 @@ public abstract class ArtifactStoreContractTest {
 
     @Test
     void rootUriIsAnAbsoluteDirectoryUri() {
-        URI root = store.rootUri();
+        URI root = store().rootUri();
 
         assertThat(root.isAbsolute()).isTrue();
         assertThat(root.toString()).endsWith("/");
-        assertThat(store.checkInside(root)).isEqualTo(root);
-        assertThat(store.exists(root)).isTrue();
+        assertThat(store().checkInside(root)).isEqualTo(root);
+        assertThat(store().exists(root)).isTrue();
     }
 
     @Test
     void resolveAppendsTheRelativePathToTheRoot() {
-        URI uri = store.resolve("artifacts/model/1-abc/data.bin");
+        URI uri = store().resolve("artifacts/model/1-abc/data.bin");
 
-        assertThat(uri.toString()).isEqualTo(store.rootUri() + "artifacts/model/1-abc/data.bin");
-        assertThat(store.checkInside(uri)).isEqualTo(uri);
+        assertThat(uri.toString()).isEqualTo(store().rootUri() + "artifacts/model/1-abc/data.bin");
+        assertThat(store().checkInside(uri)).isEqualTo(uri);
     }
 
     @Test
     void checkInsideNormalisesTheUri() {
-        URI messy = URI.create(store.rootUri() + "artifacts/./model/../other/data.bin");
+        URI messy = URI.create(store().rootUri() + "artifacts/./model/../other/data.bin");
 
-        assertThat(store.checkInside(messy)).isEqualTo(store.resolve("artifacts/other/data.bin"));
+        assertThat(store().checkInside(messy)).isEqualTo(store().resolve("artifacts/other/data.bin"));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -145,18 +149,18 @@ public abstract class ArtifactStoreContractTest {
 
     @Test
     void draftIsInvisibleBeforeCommit() throws IOException {
-        URI target = store.resolve("artifacts/model/1");
-        try (ArtifactDraft draft = store.createDraft()) {
+        URI target = store().resolve("artifacts/model/1");
+        try (ArtifactDraft draft = store().createDraft()) {
             write(draft, "data.bin", bytes(1000, 1));
             write(draft, "nested/more.bin", bytes(10, 2));
 
-            assertThat(store.listFiles(store.rootUri())).isEmpty();
-            assertThat(store.exists(target)).isFalse();
+            assertThat(store().listFiles(store().rootUri())).isEmpty();
+            assertThat(store().exists(target)).isFalse();
 
             assertThat(draft.commit("artifacts/model/1")).isEqualTo(target);
         }
-        assertThat(store.exists(target)).isTrue();
-        assertThat(store.listFiles(store.rootUri()))
+        assertThat(store().exists(target)).isTrue();
+        assertThat(store().listFiles(store().rootUri()))
                 .containsExactly("artifacts/model/1/data.bin", "artifacts/model/1/nested/more.bin");
     }
 
@@ -169,7 +173,7 @@ public abstract class ArtifactStoreContractTest {
         files.put("nested/deeper/part-0001.bin", bytes(1, 4));
 
         URI artifact;
-        try (ArtifactDraft draft = store.createDraft()) {
+        try (ArtifactDraft draft = store().createDraft()) {
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
                 try (OutputStream out = draft.create(file.getKey())) {
                     writeInUnevenChunks(out, file.getValue());
@@ -178,13 +182,13 @@ public abstract class ArtifactStoreContractTest {
             artifact = draft.commit("artifacts/model/1");
         }
 
-        assertThat(artifact).isEqualTo(store.resolve("artifacts/model/1"));
-        assertThat(store.listFiles(artifact))
+        assertThat(artifact).isEqualTo(store().resolve("artifacts/model/1"));
+        assertThat(store().listFiles(artifact))
                 .containsExactly(".cairn/manifest.json", "data.bin", "empty.bin", "nested/deeper/part-0001.bin");
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
-            URI uri = store.resolve("artifacts/model/1/" + file.getKey());
+            URI uri = store().resolve("artifacts/model/1/" + file.getKey());
             assertThat(read(uri)).as(file.getKey()).isEqualTo(file.getValue());
-            assertThat(store.size(uri)).as(file.getKey()).isEqualTo(file.getValue().length);
+            assertThat(store().size(uri)).as(file.getKey()).isEqualTo(file.getValue().length);
         }
     }
 
@@ -202,11 +206,11 @@ public abstract class ArtifactStoreContractTest {
                     lastPass = !writing.get();
                     int seen = 0;
                     for (int i = 0; i < artifacts; i++) {
-                        URI uri = store.resolve("artifacts/r/" + i);
-                        if (store.exists(uri)) {
-                            assertThat(store.listFiles(uri)).as("files of artifact %s", i).isEqualTo(names);
+                        URI uri = store().resolve("artifacts/r/" + i);
+                        if (store().exists(uri)) {
+                            assertThat(store().listFiles(uri)).as("files of artifact %s", i).isEqualTo(names);
                             for (String name : names) {
-                                assertThat(store.size(store.resolve("artifacts/r/" + i + "/" + name)))
+                                assertThat(store().size(store().resolve("artifacts/r/" + i + "/" + name)))
                                         .as("size of %s in artifact %s", name, i).isEqualTo(4096);
                             }
                             seen++;
@@ -219,7 +223,7 @@ public abstract class ArtifactStoreContractTest {
             Future<?> writer = executor.submit(() -> {
                 try {
                     for (int i = 0; i < artifacts; i++) {
-                        try (ArtifactDraft draft = store.createDraft()) {
+                        try (ArtifactDraft draft = store().createDraft()) {
                             for (String name : names) {
                                 write(draft, name, bytes(4096, i));
                             }
@@ -243,7 +247,7 @@ public abstract class ArtifactStoreContractTest {
     void commitOntoAnExistingTargetFailsAndKeepsTheExistingArtifact() throws IOException {
         URI existing = commit("artifacts/model/1", Map.of("data.bin", bytes(100, 5)));
 
-        try (ArtifactDraft draft = store.createDraft()) {
+        try (ArtifactDraft draft = store().createDraft()) {
             write(draft, "data.bin", bytes(200, 6));
             write(draft, "extra.bin", bytes(10, 7));
 
@@ -254,51 +258,51 @@ public abstract class ArtifactStoreContractTest {
                     });
         }
 
-        assertThat(store.listFiles(existing)).containsExactly("data.bin");
-        assertThat(read(store.resolve("artifacts/model/1/data.bin"))).isEqualTo(bytes(100, 5));
-        assertThat(store.listFiles(store.rootUri())).containsExactly("artifacts/model/1/data.bin");
-        assertThat(store.deleteAbandonedDrafts(Duration.ZERO)).as("drafts left behind").isZero();
+        assertThat(store().listFiles(existing)).containsExactly("data.bin");
+        assertThat(read(store().resolve("artifacts/model/1/data.bin"))).isEqualTo(bytes(100, 5));
+        assertThat(store().listFiles(store().rootUri())).containsExactly("artifacts/model/1/data.bin");
+        assertThat(store().deleteAbandonedDrafts(Duration.ZERO)).as("drafts left behind").isZero();
     }
 
     @Test
     void commitOntoAnExistingEmptyArtifactFails() throws IOException {
         URI existing = commit("artifacts/empty/1", Map.of());
-        assertThat(store.exists(existing)).isTrue();
+        assertThat(store().exists(existing)).isTrue();
 
-        try (ArtifactDraft draft = store.createDraft()) {
+        try (ArtifactDraft draft = store().createDraft()) {
             write(draft, "data.bin", bytes(10, 8));
 
             assertThatThrownBy(() -> draft.commit("artifacts/empty/1"))
                     .isInstanceOfSatisfying(CairnException.class,
                             e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.STORE_FAILURE));
         }
-        assertThat(store.listFiles(existing)).isEmpty();
+        assertThat(store().listFiles(existing)).isEmpty();
     }
 
     @Test
     void closingAnUncommittedDraftLeavesNothing() throws IOException {
-        ArtifactDraft draft = store.createDraft();
+        ArtifactDraft draft = store().createDraft();
         write(draft, "data.bin", bytes(5000, 9));
         write(draft, "nested/more.bin", bytes(50, 10));
 
         draft.close();
         assertThatCode(draft::close).as("second close").doesNotThrowAnyException();
 
-        assertThat(store.listFiles(store.rootUri())).isEmpty();
-        assertThat(store.deleteAbandonedDrafts(Duration.ZERO)).as("drafts left behind").isZero();
+        assertThat(store().listFiles(store().rootUri())).isEmpty();
+        assertThat(store().deleteAbandonedDrafts(Duration.ZERO)).as("drafts left behind").isZero();
     }
 
     @Test
     void closingACommittedDraftKeepsTheArtifact() throws IOException {
-        ArtifactDraft draft = store.createDraft();
+        ArtifactDraft draft = store().createDraft();
         write(draft, "data.bin", bytes(10, 11));
         URI artifact = draft.commit("artifacts/model/1");
 
         draft.close();
 
-        assertThat(store.listFiles(artifact)).containsExactly("data.bin");
-        assertThat(store.deleteAbandonedDrafts(Duration.ZERO)).isZero();
-        assertThat(store.listFiles(artifact)).containsExactly("data.bin");
+        assertThat(store().listFiles(artifact)).containsExactly("data.bin");
+        assertThat(store().deleteAbandonedDrafts(Duration.ZERO)).isZero();
+        assertThat(store().listFiles(artifact)).containsExactly("data.bin");
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -308,72 +312,72 @@ public abstract class ArtifactStoreContractTest {
     @ValueSource(strings = {"..", "../escape.bin", "artifacts/../../escape.bin", "a/b/../../../escape.bin",
             "/absolute/escape.bin"})
     void resolveRefusesPathsOutsideTheRoot(String path) {
-        assertRefused(() -> store.resolve(path), path);
+        assertRefused(() -> store().resolve(path), path);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"../escape.bin", "a/../../escape.bin", "../../../../escape.bin", "/absolute/escape.bin"})
     void draftRefusesFilesOutsideTheRoot(String path) throws IOException {
-        try (ArtifactDraft draft = store.createDraft()) {
+        try (ArtifactDraft draft = store().createDraft()) {
             assertRefused(() -> draft.create(path), path);
 
             write(draft, "data.bin", bytes(10, 12));
             draft.commit("artifacts/model/1");
         }
-        assertThat(store.listFiles(store.rootUri())).containsExactly("artifacts/model/1/data.bin");
+        assertThat(store().listFiles(store().rootUri())).containsExactly("artifacts/model/1/data.bin");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"..", "../escape", "artifacts/../../escape", "/absolute/escape"})
     void commitRefusesTargetsOutsideTheRoot(String target) throws IOException {
-        try (ArtifactDraft draft = store.createDraft()) {
+        try (ArtifactDraft draft = store().createDraft()) {
             write(draft, "data.bin", bytes(10, 13));
 
             assertRefused(() -> draft.commit(target), target);
         }
-        assertThat(store.listFiles(store.rootUri())).isEmpty();
-        assertThat(store.deleteAbandonedDrafts(Duration.ZERO)).as("drafts left behind").isZero();
+        assertThat(store().listFiles(store().rootUri())).isEmpty();
+        assertThat(store().deleteAbandonedDrafts(Duration.ZERO)).as("drafts left behind").isZero();
     }
 
     @Test
     void everyMethodTakingAUriRefusesUrisOutsideTheRoot() {
-        String root = store.rootUri().toString();
+        String root = store().rootUri().toString();
         List<URI> outside = List.of(
                 URI.create(root + "../escape.txt"),
                 URI.create(root + "artifacts/../../escape.txt"),
                 URI.create(root + "%2E%2E/escape.txt"),
-                siblingPrefixUri(store),
-                otherSchemeUri(store));
+                siblingPrefixUri(store()),
+                otherSchemeUri(store()));
         for (URI uri : outside) {
             Map<String, ThrowingCallable> calls = new LinkedHashMap<>();
-            calls.put("checkInside", () -> store.checkInside(uri));
-            calls.put("exists", () -> store.exists(uri));
-            calls.put("openRead", () -> store.openRead(uri).close());
-            calls.put("openRandomAccess", () -> store.openRandomAccess(uri).close());
-            calls.put("size", () -> store.size(uri));
-            calls.put("listFiles", () -> store.listFiles(uri));
-            calls.put("delete", () -> store.delete(uri));
+            calls.put("checkInside", () -> store().checkInside(uri));
+            calls.put("exists", () -> store().exists(uri));
+            calls.put("openRead", () -> store().openRead(uri).close());
+            calls.put("openRandomAccess", () -> store().openRandomAccess(uri).close());
+            calls.put("size", () -> store().size(uri));
+            calls.put("listFiles", () -> store().listFiles(uri));
+            calls.put("delete", () -> store().delete(uri));
             calls.forEach((method, call) -> assertRefused(call, uri.toString(), method + "(" + uri + ")"));
         }
     }
 
     @Test
     void symbolicLinksToOutsideTheRootAreRefused() throws Exception {
-        assumeTrue(createLinkToOutsideDirectory(store, "link"), "the store has no symbolic links");
-        URI secret = URI.create(store.rootUri() + "link/secret.txt");
+        assumeTrue(createLinkToOutsideDirectory(store(), "link"), "the store has no symbolic links");
+        URI secret = URI.create(store().rootUri() + "link/secret.txt");
 
-        assertRefused(() -> store.resolve("link/secret.txt"), "link/secret.txt");
-        assertRefused(() -> store.resolve("link/new/file.bin"), "link/new/file.bin");
-        assertRefused(() -> store.checkInside(secret), secret.toString());
-        assertRefused(() -> store.openRead(secret).close(), secret.toString());
-        assertRefused(() -> store.exists(secret), secret.toString());
-        assertRefused(() -> store.listFiles(URI.create(store.rootUri() + "link")), "link");
-        try (ArtifactDraft draft = store.createDraft()) {
+        assertRefused(() -> store().resolve("link/secret.txt"), "link/secret.txt");
+        assertRefused(() -> store().resolve("link/new/file.bin"), "link/new/file.bin");
+        assertRefused(() -> store().checkInside(secret), secret.toString());
+        assertRefused(() -> store().openRead(secret).close(), secret.toString());
+        assertRefused(() -> store().exists(secret), secret.toString());
+        assertRefused(() -> store().listFiles(URI.create(store().rootUri() + "link")), "link");
+        try (ArtifactDraft draft = store().createDraft()) {
             write(draft, "data.bin", bytes(10, 14));
 
             assertRefused(() -> draft.commit("link/artifact"), "link/artifact");
         }
-        assertThat(store.listFiles(store.rootUri())).doesNotContain("link/secret.txt");
+        assertThat(store().listFiles(store().rootUri())).doesNotContain("link/secret.txt");
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -384,7 +388,7 @@ public abstract class ArtifactStoreContractTest {
         byte[] data = bytes(100_000, 15);
         commit("artifacts/model/1", Map.of("data.bin", data));
 
-        try (SeekableByteChannel channel = store.openRandomAccess(store.resolve("artifacts/model/1/data.bin"))) {
+        try (SeekableByteChannel channel = store().openRandomAccess(store().resolve("artifacts/model/1/data.bin"))) {
             assertThat(channel.size()).isEqualTo(data.length);
 
             assertThat(readAt(channel, 12_345, 100)).isEqualTo(Arrays.copyOfRange(data, 12_345, 12_445));
@@ -398,11 +402,36 @@ public abstract class ArtifactStoreContractTest {
     }
 
     @Test
-    void openReadOfAMissingFileFails() {
-        URI missing = store.resolve("artifacts/missing.bin");
+    void aMissingFileIsANoSuchFileExceptionNamingTheUri() throws IOException {
+        commit("artifacts/model/1", Map.of("data.bin", bytes(3, 40)));
+        URI missing = store().resolve("artifacts/model/1/missing.bin");
+        URI missingDirectory = store().resolve("artifacts/model/2");
 
-        assertThatThrownBy(() -> store.openRead(missing).close()).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> store.openRandomAccess(missing).close()).isInstanceOf(IOException.class);
+        assertMissing(() -> store().openRead(missing).close(), missing);
+        assertMissing(() -> store().openRandomAccess(missing).close(), missing);
+        assertMissing(() -> store().size(missing), missing);
+        assertMissing(() -> store().listFiles(missingDirectory), missingDirectory);
+        assertMissing(() -> store().openRead(store().resolve("never/was/here.bin")).close(), store().resolve("never/was/here.bin"));
+    }
+
+    @Test
+    void aFileDeletedAfterCommitIsMissing() throws IOException {
+        URI artifact = commit("artifacts/model/1", Map.of("data.bin", bytes(3, 41), "other.bin", bytes(3, 42)));
+        URI data = store().resolve("artifacts/model/1/data.bin");
+        store().delete(data);
+
+        assertMissing(() -> store().openRead(data).close(), data);
+        assertThat(store().listFiles(artifact)).containsExactly("other.bin");
+    }
+
+    @Test
+    void readingADirectoryAsAFileFails() throws IOException {
+        URI artifact = commit("artifacts/model/1", Map.of("nested/data.bin", bytes(3, 43)));
+
+        assertThatThrownBy(() -> store().size(artifact)).isInstanceOf(IOException.class)
+                .isNotInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThatThrownBy(() -> store().listFiles(store().resolve("artifacts/model/1/nested/data.bin")))
+                .isInstanceOf(IOException.class).isNotInstanceOf(java.nio.file.NoSuchFileException.class);
     }
 
     @Test
@@ -410,22 +439,21 @@ public abstract class ArtifactStoreContractTest {
         commit("artifacts/model/1", Map.of("empty.bin", new byte[0], "one.bin", bytes(1, 16),
                 "big.bin", bytes(70_000, 17)));
 
-        assertThat(store.size(store.resolve("artifacts/model/1/empty.bin"))).isZero();
-        assertThat(store.size(store.resolve("artifacts/model/1/one.bin"))).isEqualTo(1);
-        assertThat(store.size(store.resolve("artifacts/model/1/big.bin"))).isEqualTo(70_000);
-        assertThatThrownBy(() -> store.size(store.resolve("artifacts/model/1/missing.bin")))
-                .isInstanceOf(IOException.class);
+        assertThat(store().size(store().resolve("artifacts/model/1/empty.bin"))).isZero();
+        assertThat(store().size(store().resolve("artifacts/model/1/one.bin"))).isEqualTo(1);
+        assertThat(store().size(store().resolve("artifacts/model/1/big.bin"))).isEqualTo(70_000);
+        assertMissing(() -> store().size(store().resolve("artifacts/model/1/missing.bin")), store().resolve("artifacts/model/1/missing.bin"));
     }
 
     @Test
     void existsSeesFilesAndDirectories() throws IOException {
         commit("artifacts/model/1", Map.of("data.bin", bytes(3, 18)));
 
-        assertThat(store.exists(store.resolve("artifacts/model/1/data.bin"))).isTrue();
-        assertThat(store.exists(store.resolve("artifacts/model/1"))).isTrue();
-        assertThat(store.exists(store.resolve("artifacts"))).isTrue();
-        assertThat(store.exists(store.resolve("artifacts/model/2"))).isFalse();
-        assertThat(store.exists(store.resolve("artifacts/model/1/data.bin/below"))).isFalse();
+        assertThat(store().exists(store().resolve("artifacts/model/1/data.bin"))).isTrue();
+        assertThat(store().exists(store().resolve("artifacts/model/1"))).isTrue();
+        assertThat(store().exists(store().resolve("artifacts"))).isTrue();
+        assertThat(store().exists(store().resolve("artifacts/model/2"))).isFalse();
+        assertThat(store().exists(store().resolve("artifacts/model/1/data.bin/below"))).isFalse();
     }
 
     @Test
@@ -434,17 +462,86 @@ public abstract class ArtifactStoreContractTest {
                 "A.txt", bytes(1, 22), "a.txt", bytes(1, 23)));
         commit("artifacts/a", Map.of("only.txt", bytes(1, 24)));
 
-        assertThat(store.listFiles(store.resolve("artifacts/b")))
+        assertThat(store().listFiles(store().resolve("artifacts/b")))
                 .containsExactly("A.txt", "a.txt", "a/b/c.txt", "a/z.txt", "b.txt");
-        assertThat(store.listFiles(store.resolve("artifacts/b/a"))).containsExactly("b/c.txt", "z.txt");
-        assertThat(store.listFiles(store.rootUri())).containsExactly("artifacts/a/only.txt", "artifacts/b/A.txt",
+        assertThat(store().listFiles(store().resolve("artifacts/b/a"))).containsExactly("b/c.txt", "z.txt");
+        assertThat(store().listFiles(store().rootUri())).containsExactly("artifacts/a/only.txt", "artifacts/b/A.txt",
                 "artifacts/b/a.txt", "artifacts/b/a/b/c.txt", "artifacts/b/a/z.txt", "artifacts/b/b.txt");
     }
 
     @Test
-    void listFilesOfAMissingDirectoryFails() {
-        assertThatThrownBy(() -> store.listFiles(store.resolve("artifacts/missing")))
-                .isInstanceOf(IOException.class);
+    void listFilesNeverListsTheStagingAreaOrUncommittedDrafts() throws IOException {
+        commit("artifacts/a", Map.of("only.txt", bytes(1, 44)));
+        try (ArtifactDraft draft = store().createDraft()) {
+            write(draft, "pending.txt", bytes(5, 45));
+
+            assertThat(store().listFiles(store().rootUri())).containsExactly("artifacts/a/only.txt");
+        }
+    }
+
+    @Test
+    void theUrisAStoreProducesAreNormalisedAndStable() throws IOException {
+        URI artifact = commit("artifacts/model/1", Map.of("data.bin", bytes(3, 46)));
+        URI file = store().resolve("artifacts/model/1/data.bin");
+
+        assertThat(artifact.toString()).doesNotEndWith("/");
+        assertThat(artifact).isEqualTo(store().resolve("artifacts/model/1"));
+        assertThat(store().checkInside(artifact)).isEqualTo(artifact);
+        assertThat(store().checkInside(file)).isEqualTo(file);
+        assertThat(store().checkInside(store().rootUri())).isEqualTo(store().rootUri());
+        assertThat(URI.create(store().rootUri() + "artifacts/./model/1/../1/data.bin")).satisfies(
+                messy -> assertThat(store().checkInside(messy)).isEqualTo(file));
+        assertThat(store().resolve("artifacts/a name with spaces & ü").toString())
+                .startsWith(store().rootUri().toString()).doesNotContain(" ");
+        assertThat(read(file)).isEqualTo(bytes(3, 46));
+    }
+
+    @Test
+    void aRandomAccessChannelIsReadOnly() throws IOException {
+        commit("artifacts/model/1", Map.of("data.bin", bytes(10, 47)));
+        try (SeekableByteChannel channel = store().openRandomAccess(store().resolve("artifacts/model/1/data.bin"))) {
+            assertThat(channel.size()).isEqualTo(10);
+            assertThatThrownBy(() -> channel.write(ByteBuffer.wrap(new byte[] {1})))
+                    .isInstanceOfAny(java.nio.channels.NonWritableChannelException.class, IOException.class);
+            assertThat(readAt(channel, 7, 10)).isEqualTo(Arrays.copyOfRange(bytes(10, 47), 7, 10));
+            assertThat(readAt(channel, 0, 3)).as("moving backwards").isEqualTo(Arrays.copyOfRange(bytes(10, 47), 0, 3));
+        }
+    }
+
+    @Test
+    void deletingTheRootIsRefused() throws IOException {
+        commit("artifacts/a", Map.of("only.txt", bytes(1, 48)));
+
+        assertThatThrownBy(() -> store().delete(store().rootUri())).isInstanceOfSatisfying(CairnException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+        assertThat(store().listFiles(store().rootUri())).containsExactly("artifacts/a/only.txt");
+    }
+
+    @Test
+    void aNegativeAbandonedAgeIsAnInvalidArgument() {
+        assertThatThrownBy(() -> store().deleteAbandonedDrafts(Duration.ofSeconds(-1))).isInstanceOfSatisfying(CairnException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void aDraftIsUnusableOnceCommitted() throws IOException {
+        try (ArtifactDraft draft = store().createDraft()) {
+            write(draft, "a.bin", bytes(2, 49));
+            draft.commit("artifacts/model/1");
+
+            assertThatThrownBy(() -> draft.create("b.bin")).isInstanceOfSatisfying(CairnException.class,
+                    e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+            assertThatThrownBy(() -> draft.commit("artifacts/model/2")).isInstanceOfSatisfying(CairnException.class,
+                    e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+        }
+        assertThat(store().exists(store().resolve("artifacts/model/2"))).isFalse();
+        assertThat(store().listFiles(store().resolve("artifacts/model/1"))).containsExactly("a.bin");
+    }
+
+    @Test
+    void closeIsIdempotent() {
+        store().close();
+        assertThatCode(() -> store().close()).doesNotThrowAnyException();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -455,41 +552,41 @@ public abstract class ArtifactStoreContractTest {
         URI first = commit("artifacts/model/1", Map.of("a.bin", bytes(10, 25), "nested/b.bin", bytes(10, 26)));
         URI tenth = commit("artifacts/model/10", Map.of("a.bin", bytes(10, 27), "b.bin", bytes(10, 28)));
 
-        store.delete(first);
+        store().delete(first);
 
-        assertThat(store.exists(first)).isFalse();
-        assertThat(store.listFiles(store.rootUri()))
+        assertThat(store().exists(first)).isFalse();
+        assertThat(store().listFiles(store().rootUri()))
                 .containsExactly("artifacts/model/10/a.bin", "artifacts/model/10/b.bin");
 
-        assertThatCode(() -> store.delete(first)).as("deleting again").doesNotThrowAnyException();
-        assertThatCode(() -> store.delete(store.resolve("never/was/here"))).doesNotThrowAnyException();
+        assertThatCode(() -> store().delete(first)).as("deleting again").doesNotThrowAnyException();
+        assertThatCode(() -> store().delete(store().resolve("never/was/here"))).doesNotThrowAnyException();
 
-        store.delete(store.resolve("artifacts/model/10/b.bin"));
-        assertThat(store.listFiles(tenth)).containsExactly("a.bin");
-        assertThat(read(store.resolve("artifacts/model/10/a.bin"))).isEqualTo(bytes(10, 27));
+        store().delete(store().resolve("artifacts/model/10/b.bin"));
+        assertThat(store().listFiles(tenth)).containsExactly("a.bin");
+        assertThat(read(store().resolve("artifacts/model/10/a.bin"))).isEqualTo(bytes(10, 27));
     }
 
     @Test
     void deleteAbandonedDraftsRemovesOnlyDraftsOlderThanTheAge() throws Exception {
         Duration gap = Duration.ofMillis(2000).plus(modificationTimeResolution().multipliedBy(2)); // tolerates a 1 s stall
-        ArtifactDraft old = store.createDraft();
+        ArtifactDraft old = store().createDraft();
         ArtifactDraft recent = null;
         try {
             write(old, "data.bin", bytes(10, 29));
             Thread.sleep(gap.toMillis());
-            recent = store.createDraft();
+            recent = store().createDraft();
             write(recent, "data.bin", bytes(10, 30));
 
-            assertThat(store.deleteAbandonedDrafts(gap.dividedBy(2))).isEqualTo(1);
+            assertThat(store().deleteAbandonedDrafts(gap.dividedBy(2))).isEqualTo(1);
 
             URI committed = recent.commit("artifacts/recent/1");
-            assertThat(read(store.resolve("artifacts/recent/1/data.bin"))).isEqualTo(bytes(10, 30));
+            assertThat(read(store().resolve("artifacts/recent/1/data.bin"))).isEqualTo(bytes(10, 30));
             assertThatThrownBy(() -> old.commit("artifacts/old/1")).as("commit of a deleted draft")
                     .isInstanceOf(Exception.class);
-            assertThat(store.exists(store.resolve("artifacts/old/1"))).isFalse();
-            assertThat(store.listFiles(store.rootUri())).containsExactly("artifacts/recent/1/data.bin");
-            assertThat(store.deleteAbandonedDrafts(Duration.ZERO)).as("committed artifacts are not drafts").isZero();
-            assertThat(store.exists(committed)).isTrue();
+            assertThat(store().exists(store().resolve("artifacts/old/1"))).isFalse();
+            assertThat(store().listFiles(store().rootUri())).containsExactly("artifacts/recent/1/data.bin");
+            assertThat(store().deleteAbandonedDrafts(Duration.ZERO)).as("committed artifacts are not drafts").isZero();
+            assertThat(store().exists(committed)).isTrue();
         } finally {
             old.close();
             if (recent != null) {
@@ -500,14 +597,14 @@ public abstract class ArtifactStoreContractTest {
 
     @Test
     void deleteAbandonedDraftsKeepsRecentDrafts() throws IOException {
-        try (ArtifactDraft draft = store.createDraft()) {
+        try (ArtifactDraft draft = store().createDraft()) {
             write(draft, "data.bin", bytes(10, 31));
 
-            assertThat(store.deleteAbandonedDrafts(Duration.ofHours(1))).isZero();
+            assertThat(store().deleteAbandonedDrafts(Duration.ofHours(1))).isZero();
 
             draft.commit("artifacts/model/1");
         }
-        assertThat(store.listFiles(store.rootUri())).containsExactly("artifacts/model/1/data.bin");
+        assertThat(store().listFiles(store().rootUri())).containsExactly("artifacts/model/1/data.bin");
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -525,7 +622,7 @@ public abstract class ArtifactStoreContractTest {
                 start.await(10, TimeUnit.SECONDS);
                 List<URI> committed = new ArrayList<>();
                 for (int i = 0; i < perThread; i++) {
-                    try (ArtifactDraft draft = store.createDraft()) {
+                    try (ArtifactDraft draft = store().createDraft()) {
                         write(draft, "data.bin", bytes(100 + i, thread * 1000L + i));
                         write(draft, ".cairn/manifest.json", ("{\"i\":" + i + "}").getBytes(UTF_8));
                         committed.add(draft.commit("artifacts/t" + thread + "/" + i));
@@ -540,14 +637,14 @@ public abstract class ArtifactStoreContractTest {
         }
 
         assertThat(committed).hasSize(threads * perThread).doesNotHaveDuplicates();
-        assertThat(store.listFiles(store.resolve("artifacts"))).hasSize(threads * perThread * 2);
+        assertThat(store().listFiles(store().resolve("artifacts"))).hasSize(threads * perThread * 2);
         for (int t = 0; t < threads; t++) {
             for (int i = 0; i < perThread; i++) {
-                assertThat(read(store.resolve("artifacts/t" + t + "/" + i + "/data.bin")))
+                assertThat(read(store().resolve("artifacts/t" + t + "/" + i + "/data.bin")))
                         .isEqualTo(bytes(100 + i, t * 1000L + i));
             }
         }
-        assertThat(store.deleteAbandonedDrafts(Duration.ZERO)).as("drafts left behind").isZero();
+        assertThat(store().deleteAbandonedDrafts(Duration.ZERO)).as("drafts left behind").isZero();
     }
 
     @Test
@@ -558,7 +655,7 @@ public abstract class ArtifactStoreContractTest {
         for (int t = 0; t < threads; t++) {
             int thread = t;
             tasks.add(() -> {
-                try (ArtifactDraft draft = store.createDraft()) {
+                try (ArtifactDraft draft = store().createDraft()) {
                     write(draft, "data.bin", bytes(1000, 100 + thread));
                     write(draft, "thread.txt", String.valueOf(thread).getBytes(UTF_8));
                     start.await(10, TimeUnit.SECONDS);
@@ -581,12 +678,12 @@ public abstract class ArtifactStoreContractTest {
 
         assertThat(winners).hasSize(1);
         int winner = winners.get(0);
-        assertThat(read(store.resolve("artifacts/contested/1/thread.txt"))).asString(UTF_8)
+        assertThat(read(store().resolve("artifacts/contested/1/thread.txt"))).asString(UTF_8)
                 .isEqualTo(String.valueOf(winner));
-        assertThat(read(store.resolve("artifacts/contested/1/data.bin"))).isEqualTo(bytes(1000, 100 + winner));
-        assertThat(store.listFiles(store.rootUri()))
+        assertThat(read(store().resolve("artifacts/contested/1/data.bin"))).isEqualTo(bytes(1000, 100 + winner));
+        assertThat(store().listFiles(store().rootUri()))
                 .containsExactly("artifacts/contested/1/data.bin", "artifacts/contested/1/thread.txt");
-        assertThat(store.deleteAbandonedDrafts(Duration.ZERO)).as("drafts left behind").isZero();
+        assertThat(store().deleteAbandonedDrafts(Duration.ZERO)).as("drafts left behind").isZero();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -594,7 +691,7 @@ public abstract class ArtifactStoreContractTest {
 
     /** Commits a new artifact with {@code files} (relative path to bytes) to {@code target}; returns its URI. */
     protected final URI commit(String target, Map<String, byte[]> files) throws IOException {
-        try (ArtifactDraft draft = store.createDraft()) {
+        try (ArtifactDraft draft = store().createDraft()) {
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
                 write(draft, file.getKey(), file.getValue());
             }
@@ -611,7 +708,7 @@ public abstract class ArtifactStoreContractTest {
 
     /** All bytes of a file of the store. */
     protected final byte[] read(URI file) throws IOException {
-        try (InputStream in = store.openRead(file)) {
+        try (InputStream in = store().openRead(file)) {
             return in.readAllBytes();
         }
     }
@@ -636,8 +733,18 @@ public abstract class ArtifactStoreContractTest {
             assertThat(e.errorCode()).as("error code of %s", description).isEqualTo(ErrorCode.PATH_OUTSIDE_STORE);
             assertThat(e.getMessage()).as("message of %s", description)
                     .contains(offending)
-                    .contains(store.rootUri().toString());
+                    .contains(store().rootUri().toString());
         });
+    }
+
+    /**
+     * Asserts the one missing-file signal of every store: a {@link java.nio.file.NoSuchFileException} whose file is
+     * {@code uri} (as text).
+     */
+    protected static void assertMissing(ThrowingCallable call, URI uri) {
+        assertThatThrownBy(call).as("reading missing %s", uri)
+                .isInstanceOfSatisfying(java.nio.file.NoSuchFileException.class,
+                        e -> assertThat(e.getFile()).as("NoSuchFileException.getFile()").isEqualTo(uri.toString()));
     }
 
     private static void writeInUnevenChunks(OutputStream out, byte[] content) throws IOException {

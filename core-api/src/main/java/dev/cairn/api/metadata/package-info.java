@@ -1,0 +1,5 @@
+/** Null contract: every type in this package is non-null unless annotated {@code @Nullable}. */
+@NullMarked
+package dev.cairn.api.metadata;
+
+import org.jspecify.annotations.NullMarked;
