@@ -17,6 +17,8 @@ import java.util.Map;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
+import dev.cairn.testkit.TestingArtifactReader;
+import dev.cairn.testkit.TestingArtifactWriter;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
@@ -66,7 +68,7 @@ class TamperedIpcFooterTest {
         }
         claimBodyLength(file, block, 1L << 40);
 
-        assertThatThrownBy(() -> materializer.load(READINGS, new TestingArtifactReader(directory)))
+        assertThatThrownBy(() -> materializer.load(READINGS, new TestingArtifactReader(directory, "test_table:1")))
                 .isInstanceOfSatisfying(CairnException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.INTEGRITY_VIOLATION);
                     assertThat(e.getMessage()).contains("artifact 'test_table:1'").contains("1099511627776 body bytes")
