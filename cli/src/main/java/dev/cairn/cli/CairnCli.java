@@ -25,30 +25,48 @@ public final class CairnCli implements Callable<Integer> {
     /** Where confirmations are read from (standard input unless a caller gives another). */
     java.io.BufferedReader input;
 
+    /** Whether {@link #input} can answer a question: false when it is standard input and that is not a terminal. */
+    boolean inputAnswers = true;
+
     public static void main(String[] args) {
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     /** Runs the command line with the given output streams and returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        return execute(args, out, err, new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.Charset.defaultCharset())));
+        return execute(args, out, err, new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.Charset.defaultCharset())),
+                Terminals.standardInputIsTerminal());
     }
 
     /** Runs the command line reading confirmations from {@code in}, and returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err, java.io.BufferedReader in) {
+        return execute(args, out, err, in, true);
+    }
+
+    private static int execute(String[] args, PrintWriter out, PrintWriter err, java.io.BufferedReader in, boolean inputAnswers) {
         CairnCli cli = new CairnCli();
         cli.input = in;
+        cli.inputAnswers = inputAnswers;
+        // Everything printed goes through one escaping writer: stored text cannot send control sequences to the terminal.
+        PrintWriter output = new PrintWriter(new TerminalText.EscapingWriter(out), true);
+        PrintWriter errors = new PrintWriter(new TerminalText.EscapingWriter(err), true);
         CommandLine commandLine = new CommandLine(cli);
-        commandLine.setOut(out);
-        commandLine.setErr(err);
+        commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF)); // no colour codes to escape
+        commandLine.setOut(output);
+        commandLine.setErr(errors);
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             if (exception instanceof CairnException cairn) {
-                err.println("error [" + cairn.errorCode() + "]: " + cairn.getMessage());
+                errors.println("error [" + cairn.errorCode() + "]: " + TerminalText.escape(String.valueOf(cairn.getMessage())));
                 return 2;
             }
             throw exception;
         });
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } finally {
+            output.flush();
+            errors.flush();
+        }
     }
 
     @Override

@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.artifact.Visualization;
@@ -19,11 +17,6 @@ import dev.cairn.api.artifact.Visualization;
  * {@code sandbox} (no scripts, no navigation, no same-origin access) whose {@code srcdoc} is escaped.
  */
 final class HtmlPage {
-    private static final Pattern LINK = Pattern.compile("\\[([^\\]]*)]\\(([^)\\s]*)\\)");
-    private static final Pattern BOLD = Pattern.compile("\\*\\*(.+?)\\*\\*");
-    private static final Pattern ITALIC = Pattern.compile("(?<![*\\w])[*_](?![*\\s])(.+?)(?<![\\s*])[*_](?![*\\w])");
-    private static final Pattern CODE = Pattern.compile("`([^`]+)`");
-
     private HtmlPage() {}
 
     static String render(ArtifactVersion version) {
@@ -96,17 +89,18 @@ final class HtmlPage {
         return out.toString();
     }
 
-    /** A CSV visualization as a table; the first line is the header. Quoted fields with commas are honoured. */
+    /**
+     * A CSV visualization (RFC 4180) as a table; the first record is the header. Quoted fields may hold commas, quotes
+     * ({@code ""}) and line breaks, which show as {@code <br>}. Linear in the input.
+     */
     static String csvTable(String csv) {
         StringBuilder html = new StringBuilder("<table>");
         boolean header = true;
-        for (String line : csv.split("\r?\n")) {
-            if (line.isEmpty()) {
-                continue;
-            }
+        for (List<String> record : csvRecords(csv)) {
             html.append("<tr>");
-            for (String cell : csvCells(line)) {
-                html.append(header ? "<th>" : "<td>").append(escape(cell)).append(header ? "</th>" : "</td>");
+            for (String cell : record) {
+                String escaped = escape(cell).replace("\r\n", "\n").replace('\r', '\n').replace("\n", "<br>");
+                html.append(header ? "<th>" : "<td>").append(escaped).append(header ? "</th>" : "</td>");
             }
             html.append("</tr>");
             header = false;
@@ -114,155 +108,57 @@ final class HtmlPage {
         return html.append("</table>\n").toString();
     }
 
-    private static List<String> csvCells(String line) {
-        List<String> cells = new ArrayList<>();
+    /** The records of a CSV text; empty lines between records are skipped. */
+    static List<List<String>> csvRecords(String csv) {
+        List<List<String>> records = new ArrayList<>();
+        List<String> record = new ArrayList<>();
         StringBuilder cell = new StringBuilder();
         boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                cell.append('"');
-                i++;
+        boolean empty = true; // nothing of the current record seen yet
+        for (int i = 0; i < csv.length(); i++) {
+            char c = csv.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < csv.length() && csv.charAt(i + 1) == '"') {
+                    cell.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    cell.append(c);
+                }
             } else if (c == '"') {
-                quoted = !quoted;
-            } else if (c == ',' && !quoted) {
-                cells.add(cell.toString());
+                quoted = true;
+                empty = false;
+            } else if (c == ',') {
+                record.add(cell.toString());
                 cell.setLength(0);
+                empty = false;
+            } else if (c == '\n' || c == '\r') {
+                if (c == '\r' && i + 1 < csv.length() && csv.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                if (!empty) {
+                    record.add(cell.toString());
+                    records.add(record);
+                    record = new ArrayList<>();
+                }
+                cell.setLength(0);
+                empty = true;
             } else {
                 cell.append(c);
+                empty = false;
             }
         }
-        cells.add(cell.toString());
-        return cells;
+        if (!empty) {
+            record.add(cell.toString());
+            records.add(record);
+        }
+        return records;
     }
 
-    /**
-     * A small, safe Markdown renderer: headings, paragraphs, bullet and numbered lists, fenced code, pipe tables,
-     * inline code, bold, italic and links (http, https and mailto only; other targets stay text). The source is
-     * escaped before any markup is added, so raw HTML in it shows as text.
-     */
+    /** Renders Markdown safely and in linear time: see {@link Markdown}. */
     static String markdown(String source) {
-        StringBuilder html = new StringBuilder();
-        String[] lines = source.split("\r?\n", -1);
-        List<String> paragraph = new ArrayList<>();
-        String list = null;
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            String trimmed = line.strip();
-            if (trimmed.startsWith("```")) {
-                flush(html, paragraph);
-                list = closeList(html, list);
-                StringBuilder code = new StringBuilder();
-                for (i++; i < lines.length && !lines[i].strip().startsWith("```"); i++) {
-                    code.append(lines[i]).append('\n');
-                }
-                html.append("<pre><code>").append(escape(code.toString())).append("</code></pre>\n");
-                continue;
-            }
-            if (trimmed.startsWith("|") && i + 1 < lines.length && lines[i + 1].strip().matches("\\|?\\s*:?-{2,}.*")) {
-                flush(html, paragraph);
-                list = closeList(html, list);
-                html.append("<table><tr>");
-                for (String cell : tableCells(trimmed)) {
-                    html.append("<th>").append(inline(cell)).append("</th>");
-                }
-                html.append("</tr>");
-                for (i += 2; i < lines.length && lines[i].strip().startsWith("|"); i++) {
-                    html.append("<tr>");
-                    for (String cell : tableCells(lines[i].strip())) {
-                        html.append("<td>").append(inline(cell)).append("</td>");
-                    }
-                    html.append("</tr>");
-                }
-                i--;
-                html.append("</table>\n");
-                continue;
-            }
-            Matcher heading = Pattern.compile("^(#{1,6})\\s+(.*)$").matcher(trimmed);
-            if (heading.matches()) {
-                flush(html, paragraph);
-                list = closeList(html, list);
-                int level = heading.group(1).length();
-                html.append("<h").append(level).append('>').append(inline(heading.group(2))).append("</h").append(level).append(">\n");
-                continue;
-            }
-            Matcher bullet = Pattern.compile("^([-*+]|\\d+[.)])\\s+(.*)$").matcher(trimmed);
-            if (bullet.matches()) {
-                flush(html, paragraph);
-                String kind = Character.isDigit(bullet.group(1).charAt(0)) ? "ol" : "ul";
-                if (!kind.equals(list)) {
-                    closeList(html, list);
-                    html.append('<').append(kind).append(">\n");
-                    list = kind;
-                }
-                html.append("<li>").append(inline(bullet.group(2))).append("</li>\n");
-                continue;
-            }
-            if (trimmed.isEmpty()) {
-                flush(html, paragraph);
-                list = closeList(html, list);
-                continue;
-            }
-            list = closeList(html, list);
-            paragraph.add(trimmed);
-        }
-        flush(html, paragraph);
-        closeList(html, list);
-        return html.toString();
-    }
-
-    private static List<String> tableCells(String row) {
-        String inner = row.startsWith("|") ? row.substring(1) : row;
-        inner = inner.endsWith("|") ? inner.substring(0, inner.length() - 1) : inner;
-        List<String> cells = new ArrayList<>();
-        for (String cell : inner.split("\\|", -1)) {
-            cells.add(cell.strip());
-        }
-        return cells;
-    }
-
-    private static void flush(StringBuilder html, List<String> paragraph) {
-        if (!paragraph.isEmpty()) {
-            html.append("<p>").append(inline(String.join(" ", paragraph))).append("</p>\n");
-            paragraph.clear();
-        }
-    }
-
-    private static String closeList(StringBuilder html, String list) {
-        if (list != null) {
-            html.append("</").append(list).append(">\n");
-        }
-        return null;
-    }
-
-    /** Inline markup over escaped text; code spans are protected from the other rules. */
-    static String inline(String text) {
-        List<String> codes = new ArrayList<>();
-        Matcher code = CODE.matcher(text);
-        StringBuilder protectedText = new StringBuilder();
-        while (code.find()) {
-            codes.add(code.group(1));
-            code.appendReplacement(protectedText, Matcher.quoteReplacement("\u0000" + (codes.size() - 1) + "\u0000"));
-        }
-        code.appendTail(protectedText);
-        String escaped = escape(protectedText.toString());
-        Matcher link = LINK.matcher(escaped);
-        StringBuilder linked = new StringBuilder();
-        while (link.find()) {
-            String target = link.group(2);
-            String lower = target.toLowerCase(java.util.Locale.ROOT);
-            String replacement = lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("mailto:")
-                    ? "<a href=\"" + target + "\" rel=\"noopener noreferrer\">" + link.group(1) + "</a>"
-                    : link.group(1) + " (" + target + ")";
-            link.appendReplacement(linked, Matcher.quoteReplacement(replacement));
-        }
-        link.appendTail(linked);
-        String result = BOLD.matcher(linked.toString()).replaceAll("<strong>$1</strong>");
-        result = ITALIC.matcher(result).replaceAll("<em>$1</em>");
-        for (int i = 0; i < codes.size(); i++) {
-            result = result.replace("\u0000" + i + "\u0000", "<code>" + escape(codes.get(i)) + "</code>");
-        }
-        return result;
+        return Markdown.toHtml(source);
     }
 
     static byte[] bytes(ArtifactVersion version) {

@@ -68,17 +68,28 @@ final class PruneCommand implements Callable<Integer> {
                 if (plan.versions().isEmpty() && plan.pendingVersions() == 0) {
                     out.println("Nothing to prune among artifact versions; removing old staging drafts only.");
                 } else {
+                    CairnCli cli = (CairnCli) spec.root().userObject();
+                    if (!cli.inputAnswers) {
+                        throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Prune needs a confirmation, but standard input is not a terminal;"
+                                + " nothing was deleted. Run it in a terminal, or give --yes to delete without asking (--dry-run lists what would go)");
+                    }
                     out.printf("Delete %s of %d artifact version%s? [y/N] ", what(checked), plan.versions().size(), plan.versions().size() == 1 ? "" : "s");
                     out.flush();
-                    String answer = ((CairnCli) spec.root().userObject()).input.readLine();
+                    String answer = cli.input.readLine();
                     if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).matches("y|yes")) {
                         out.println("Prune cancelled; nothing was deleted.");
                         return 1;
                     }
                 }
+                // Delete exactly what was listed and confirmed: versions that became unused meanwhile are left for the next prune.
+                builder.onlyVersions(plan.versions().stream().map(PruneReport.PrunedVersion::id).toList());
             }
             PruneReport report = cairn.client().prune(builder.dryRun(false).progress(new StderrProgress(err)).build());
             print(out, report, "Deleted");
+            if (!yes && report.errors().isEmpty() && report.versions().size() < checked(builder)) {
+                out.printf("Kept %d listed version%s that came into use after the list was made.%n", checked(builder) - report.versions().size(),
+                        checked(builder) - report.versions().size() == 1 ? "" : "s");
+            }
             out.printf("Removed %d reserved version%s and %d abandoned staging draft%s; finished %d deletion%s left by an earlier prune.%n",
                     report.pendingVersions(), report.pendingVersions() == 1 ? "" : "s", report.abandonedDrafts(), report.abandonedDrafts() == 1 ? "" : "s",
                     report.resumedDeletions(), report.resumedDeletions() == 1 ? "" : "s");
@@ -87,6 +98,10 @@ final class PruneCommand implements Callable<Integer> {
             }
             return report.errors().isEmpty() ? 0 : 3;
         }
+    }
+
+    private static int checked(PruneOptions.Builder builder) {
+        return builder.build().onlyVersions().map(java.util.Set::size).orElse(0);
     }
 
     private static String what(PruneOptions options) {

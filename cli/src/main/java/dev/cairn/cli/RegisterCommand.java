@@ -40,9 +40,20 @@ final class RegisterCommand implements Callable<Integer> {
     }
 
     static URI toUri(String location) {
+        if (location.indexOf(':') > 0 && !location.contains("://") && existsAsPath(location)) {
+            return Path.of(location).toAbsolutePath().normalize().toUri(); // "12:30.csv" is a file here, not a URI
+        }
         if (location.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") && !location.matches("^[A-Za-z]:[\\\\/].*")) {
             return URI.create(location);
         }
         return Path.of(location).toAbsolutePath().normalize().toUri();
+    }
+
+    private static boolean existsAsPath(String location) {
+        try {
+            return java.nio.file.Files.exists(Path.of(location), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 }

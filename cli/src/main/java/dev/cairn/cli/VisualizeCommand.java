@@ -47,7 +47,7 @@ final class VisualizeCommand implements Callable<Integer> {
         try (Cairn cairn = home.open()) {
             ArtifactVersion version = ArtifactCommand.find(cairn.client(), reference);
             page = output != null ? output.toAbsolutePath() : home.home().resolve("visualizations")
-                    .resolve(safeFileName(version.name() + "-" + version.version()) + ".html");
+                    .resolve(pageFileName(version.name(), version.version()));
             Files.createDirectories(page.getParent());
             Files.write(page, HtmlPage.bytes(version));
         }
@@ -69,8 +69,24 @@ final class VisualizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    static String safeFileName(String name) {
-        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    /**
+     * The default page file of a version: {@code <name>@<version>.html} with every byte other than {@code A-Z a-z 0-9 . _ -}
+     * written as {@code ~XX} (so {@code @} never occurs inside either part, and two versions never share a page);
+     * a name too long for a file name is cut and followed by a hash of the whole.
+     */
+    static String pageFileName(String name, String version) {
+        String base = dev.cairn.engine.artifacts.ArtifactNames.encodeForPath(name) + "@"
+                + dev.cairn.engine.artifacts.ArtifactNames.encodeForPath(version);
+        if (base.length() > 200) {
+            try {
+                byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                        .digest((name + "\u0000" + version).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                base = base.substring(0, 150) + "@" + java.util.HexFormat.of().formatHex(digest, 0, 12);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            }
+        }
+        return base + ".html";
     }
 
     static Optional<String> opener() {

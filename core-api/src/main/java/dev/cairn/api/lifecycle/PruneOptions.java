@@ -3,6 +3,10 @@ package dev.cairn.api.lifecycle;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
@@ -28,6 +32,7 @@ public final class PruneOptions {
     private final int threads;
     private final Duration abandonedAge;
     private final ProgressListener progress;
+    private final Optional<Set<UUID>> onlyVersions;
 
     private PruneOptions(Builder builder) {
         this.onlyArtifact = builder.onlyArtifact;
@@ -38,6 +43,7 @@ public final class PruneOptions {
         this.threads = builder.threads;
         this.abandonedAge = builder.abandonedAge;
         this.progress = builder.progress;
+        this.onlyVersions = builder.onlyVersions;
     }
 
     public static Builder builder() {
@@ -72,10 +78,19 @@ public final class PruneOptions {
 
     public ProgressListener progress() { return progress; }
 
+    /**
+     * When present, the only unused versions this prune may delete: typically the ids a dry run listed and a user
+     * confirmed. A version outside the set is kept even if it is unused now, and a version in the set is still
+     * deleted only if it is unused when the prune deletes it. Reserved ({@code PENDING}) versions and staging drafts
+     * are not restricted by it (they are chosen by {@link #abandonedAge()}). Empty: no restriction.
+     */
+    public Optional<Set<UUID>> onlyVersions() { return onlyVersions; }
+
     @Override
     public String toString() {
         return "PruneOptions[onlyArtifact=" + onlyArtifact + ", onlyMetadata=" + onlyMetadata + ", ignoreErrors=" + ignoreErrors
-                + ", dryRun=" + dryRun + ", includeRegistered=" + includeRegistered + ", threads=" + threads + ", abandonedAge=" + abandonedAge + "]";
+                + ", dryRun=" + dryRun + ", includeRegistered=" + includeRegistered + ", threads=" + threads + ", abandonedAge=" + abandonedAge
+                + onlyVersions.map(ids -> ", onlyVersions=" + ids.size() + " ids").orElse("") + "]";
     }
 
     /** Builds {@link PruneOptions}; {@link #build()} refuses contradictory settings. */
@@ -89,6 +104,7 @@ public final class PruneOptions {
         private int threads = 1;
         private Duration abandonedAge = DEFAULT_ABANDONED_AGE;
         private ProgressListener progress = ProgressListener.NONE;
+        private Optional<Set<UUID>> onlyVersions = Optional.empty();
 
         private Builder() {}
 
@@ -107,6 +123,12 @@ public final class PruneOptions {
         public Builder abandonedAge(Duration abandonedAge) { this.abandonedAge = requireNonNull(abandonedAge, "abandonedAge is null"); return this; }
 
         public Builder progress(ProgressListener progress) { this.progress = requireNonNull(progress, "progress is null"); return this; }
+
+        /** Restricts the unused versions this prune may delete to {@code ids} (see {@link PruneOptions#onlyVersions()}). */
+        public Builder onlyVersions(Collection<UUID> ids) {
+            this.onlyVersions = Optional.of(Set.copyOf(requireNonNull(ids, "ids is null")));
+            return this;
+        }
 
         /**
          * @throws CairnException {@code INVALID_ARGUMENT} when both {@code onlyArtifact} and {@code onlyMetadata} are

@@ -16,6 +16,13 @@ import org.apiguardian.api.API;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class ArtifactNames {
     public static final int MAX_LENGTH = 255;
+    /**
+     * The longest directory name a store accepts ({@code NAME_MAX} of Linux, macOS and HDFS's default component
+     * limit): a name's {@link #encodeForPath encoded} form must fit, and a version's with the {@code -<short id>}
+     * suffix (9 characters).
+     */
+    public static final int MAX_ENCODED_LENGTH = 255;
+    private static final int VERSION_SUFFIX_LENGTH = 9;
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy_MM_dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH_mm_ss_SSSSSS").withZone(ZoneOffset.UTC);
@@ -59,6 +66,9 @@ public final class ArtifactNames {
     /** Checks a final artifact name (after substitution). */
     public static String validateName(String name, String where) {
         String problem = problem(name);
+        if (problem == null) {
+            problem = encodedLengthProblem(name, MAX_ENCODED_LENGTH);
+        }
         if (problem != null) {
             throw new CairnException(ErrorCode.INVALID_ARTIFACT_NAME,
                     "Artifact name '" + printable(name) + "' of " + where + " is invalid: " + problem
@@ -70,10 +80,29 @@ public final class ArtifactNames {
     /** Checks an explicit version string. */
     public static String validateVersion(String version, String where) {
         String problem = problem(version);
+        if (problem == null) {
+            problem = encodedLengthProblem(version, MAX_ENCODED_LENGTH - VERSION_SUFFIX_LENGTH);
+        }
         if (problem != null) {
             throw new CairnException(ErrorCode.INVALID_ARTIFACT_NAME, "Version '" + printable(version) + "' of " + where + " is invalid: " + problem);
         }
         return version;
+    }
+
+    /**
+     * Why the directory name of {@code name} would be too long for the file system, or null. Each UTF-8 byte other than
+     * {@code A-Z a-z 0-9 . _ -} takes 3 characters, so the limit of 255 allows 255 such plain characters but only 85
+     * one-byte others (such as {@code :}), 42 two-byte characters (such as {@code é}) or 28 three-byte ones (such as
+     * {@code 雪}).
+     */
+    private static String encodedLengthProblem(String name, int limit) {
+        int length = encodeForPath(name).length();
+        if (length <= limit) {
+            return null;
+        }
+        return "it is stored as a directory name of " + length + " characters, more than the " + limit + " file systems allow"
+                + " (each UTF-8 byte other than A-Z a-z 0-9 . _ - takes 3 characters: at most " + limit / 3
+                + " such bytes, e.g. " + limit / 6 + " characters like 'é' or " + limit / 9 + " like '雪'); shorten it";
     }
 
     private static String problem(String name) {

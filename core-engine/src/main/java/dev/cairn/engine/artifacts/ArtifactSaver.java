@@ -66,7 +66,10 @@ final class ArtifactSaver {
             try {
                 materializer.save(request.value(), writer);
             } catch (CairnException e) {
-                throw e;
+                if (e.getMessage() != null && e.getMessage().contains(request.where())) {
+                    throw e;
+                }
+                throw new CairnException(e.errorCode(), "For " + request.where() + ": " + e.getMessage(), e);
             } catch (Exception | LinkageError e) {
                 throw new CairnException(ErrorCode.MATERIALIZER_FAILED,
                         "Materializer " + materializer.id() + " failed to save " + request.where() + " (type " + request.type().getTypeName()

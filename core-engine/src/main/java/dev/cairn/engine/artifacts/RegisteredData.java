@@ -107,7 +107,15 @@ public final class RegisteredData {
         String where = "registering " + uri;
         ArtifactNames.validateName(name, where);
         ArtifactStore store = storeContaining(uri);
-        URI normalised = store.checkInside(uri);
+        URI checked = store.checkInside(uri);
+        Path local = localPath(checked);
+        if (local != null) {
+            // One registration per real path: a folder reached through a link is recorded, and compared, as its real path.
+            Path real = realPath(local, uri);
+            checked = store.checkInside(real.toUri());
+            checkLocalEntries(real);
+        }
+        URI normalised = checked;
         String relative = relativePath(store, normalised);
         if (relative.isEmpty()) {
             throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Cannot register " + uri + ": it is the root of the artifact store "
@@ -192,6 +200,90 @@ public final class RegisteredData {
         return metadata.findArtifactVersion(id).orElseThrow();
     }
 
+    /** The local path of a {@code file:} URI, or null for another scheme. */
+    private static Path localPath(URI uri) {
+        if (!"file".equalsIgnoreCase(uri.getScheme())) {
+            return null;
+        }
+        try {
+            return Path.of(uri);
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return null;
+        }
+    }
+
+    private static Path realPath(Path local, URI given) {
+        try {
+            return local.toRealPath();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Cannot register " + given + ": no such file or folder");
+        } catch (IOException e) {
+            throw new CairnException(ErrorCode.STORE_FAILURE, "Cannot register " + given + ": its real path cannot be resolved: " + e, e);
+        }
+    }
+
+    /**
+     * Refuses what a registration could not store faithfully, before anything is read: symbolic links inside the data
+     * (they would be dropped, or lead elsewhere), files that are not regular files (a named pipe would block the
+     * hashing forever; sockets and devices have no content), and names with a backslash or a control character
+     * (store paths cannot hold them). Links are not followed.
+     */
+    private static void checkLocalEntries(Path real) {
+        try {
+            java.nio.file.Files.walkFileTree(real, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes attributes) {
+                    checkName(dir, real);
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attributes) throws IOException {
+                    checkName(file, real);
+                    if (attributes.isSymbolicLink()) {
+                        throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Cannot register " + real + ": " + printable(file)
+                                + " is a symbolic link (to " + printable(java.nio.file.Files.readSymbolicLink(file)) + "). Registered data must"
+                                + " hold its files itself: Cairn neither follows links (the target may change or lie outside the store)"
+                                + " nor drops them silently. Replace the link with a copy of the file, or register the target");
+                    }
+                    if (!attributes.isRegularFile()) {
+                        throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Cannot register " + real + ": " + printable(file)
+                                + " is not a regular file (a named pipe, socket or device), whose content cannot be hashed or copied;"
+                                + " remove it from the folder, or register the files beside it");
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    throw e;
+                }
+            });
+        } catch (IOException e) {
+            throw new CairnException(ErrorCode.STORE_FAILURE, "Cannot read " + real + " to register it: " + e, e);
+        }
+    }
+
+    private static void checkName(Path path, Path real) {
+        if (path.equals(real)) {
+            return;
+        }
+        String name = String.valueOf(path.getFileName());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            String problem = c == '\\' ? "contains a backslash" : Character.isISOControl(c) ? "contains the control character "
+                    + dev.cairn.api.spi.RelativePaths.codePoint(c) : null;
+            if (problem != null) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Cannot register " + real + ": the name of " + printable(path) + " "
+                        + problem + ", which artifact store paths cannot hold; rename it");
+            }
+        }
+    }
+
+    private static String printable(Object path) {
+        return dev.cairn.api.spi.RelativePaths.printable(String.valueOf(path));
+    }
+
     private static CairnException alreadyRegistered(URI uri, ArtifactVersionRecord existing) {
         return new CairnException(ErrorCode.INVALID_ARGUMENT, "Cannot register " + uri + ": it is already registered as artifact '"
                 + existing.name() + "' version " + existing.version() + " (id " + existing.id() + "); load that version instead");
@@ -269,7 +361,8 @@ public final class RegisteredData {
                 encoded.append('/');
             }
             try {
-                encoded.append(new URI(null, null, name, null).getRawPath().replace(":", "%3A"));
+                // Encoded as an absolute path, so that a name with ':' ("12:30.csv") is not taken for a scheme.
+                encoded.append(new URI(null, null, "/" + name, null).getRawPath().substring(1).replace(":", "%3A"));
             } catch (java.net.URISyntaxException e) {
                 throw new CairnException(ErrorCode.INVALID_ARGUMENT, "File name '" + name + "' cannot be put in a URI: " + e.getMessage(), e);
             }

@@ -40,7 +40,8 @@ import org.apiguardian.api.API;
  * coordinates processes through leases so that one step with one key is computed once.
  *
  * <p>The key is SHA-256 over canonical JSON of: the step method's identity; its code fingerprint
- * ({@link CodeFingerprints}); its parameters; each input artifact's content hash; each output's name,
+ * ({@link CodeFingerprints}); its parameters, with their Java types where the declared type leaves them open
+ * ({@link ParameterKeys}); each input artifact's content hash; each output's name,
  * artifact name, materializer id and version; the cache policy; and custom cache parameters. Inputs enter by
  * content, so an upstream step that recomputes identical bytes leaves the steps below it cached (early cut-off).
  */
@@ -56,6 +57,7 @@ public final class StepCache {
     private final Clock clock;
     private final ScheduledExecutorService timers;
     private final Duration leaseTimeout;
+    private final ParameterKeys parameterKeys;
 
     @Inject
     public StepCache(MetadataStore metadata, ArtifactService artifacts, CodeFingerprints fingerprints, ObjectMapper json, Clock clock,
@@ -67,6 +69,7 @@ public final class StepCache {
         this.clock = requireNonNull(clock, "clock is null");
         this.timers = requireNonNull(timers, "timers is null");
         this.leaseTimeout = configuration.cacheLeaseTimeout();
+        this.parameterKeys = new ParameterKeys(json);
     }
 
     /** The cache key of a step with the given input artifacts (by argument name). */
@@ -101,7 +104,7 @@ public final class StepCache {
         key.put("keyFormat", 1);
         key.put("step", step.invocation().methodDescription() + org.objectweb.asm.Type.getMethodDescriptor(step.method()));
         key.put("code", policy.includeCode() ? fingerprints.of(step.method()) : null);
-        key.put("parameters", policy.includeParameters() ? step.parameters() : null);
+        key.put("parameters", policy.includeParameters() ? parameterKeys.of(step.invocation().arguments(), step.parameters()) : null);
         key.put("inputs", inputs);
         List<Map<String, Object>> outputs = new ArrayList<>();
         for (CompiledOutput output : step.outputs()) {

@@ -123,6 +123,10 @@ final class StepInvocation {
         if (e instanceof CairnException cairn) {
             return "[" + cairn.errorCode() + "] " + cairn.getMessage();
         }
+        if (e instanceof OutOfMemoryError) {
+            return where + " failed: " + e + " while loading its inputs or saving its outputs: the JVM ran out of memory."
+                    + " Give it more heap (-Xmx), or load less at once (LoadOptions row limits and columns, smaller artifacts)";
+        }
         return where + " failed: " + e;
     }
 

@@ -112,7 +112,7 @@ public final class StepRunner {
                         "output '" + output.name() + "' of " + where))));
             }
             return recording.completed(state, step.index(), running, saved, inputs);
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+        } catch (RuntimeException | Error e) { // an Error too (OutOfMemoryError loading a huge input): the step and run end FAILED
             discard(saved.values());
             LOG.warn("{} failed: {}", where, e.toString());
             return recording.failed(state, step.index(), running, StepInvocation.describeFailure(where, e), StepInvocation.stackTrace(e), inputs);

@@ -99,7 +99,12 @@ public final class Pruner {
                 }
             }
 
-            List<ArtifactVersionRecord> candidates = withoutOverlaps(metadata.listUnusedArtifactVersions(options.includeRegistered()));
+            List<ArtifactVersionRecord> unused = metadata.listUnusedArtifactVersions(options.includeRegistered());
+            if (options.onlyVersions().isPresent()) { // only what the caller listed and confirmed; overlaps judged on that
+                Set<UUID> allowed = options.onlyVersions().get();
+                unused = unused.stream().filter(record -> allowed.contains(record.id())).toList();
+            }
+            List<ArtifactVersionRecord> candidates = withoutOverlaps(unused);
             List<PruneReport.PrunedVersion> pruned = new ArrayList<>();
             AtomicLong done = new AtomicLong();
             options.progress().progress("deleting", 0, candidates.size(), 0);

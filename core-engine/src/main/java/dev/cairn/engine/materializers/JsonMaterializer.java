@@ -55,11 +55,14 @@ import org.apiguardian.api.API;
  * {@code Instant}, {@code LocalDate}, {@code LocalDateTime}, {@code UUID}, records of savable types, and
  * {@code List}, {@code Set}, {@code Collection}, {@code Map} (keys: strings, enums, numbers), {@code Optional}
  * and arrays of savable types, checked over the type arguments: {@code List<Row>} is savable,
- * {@code List<Thread>} is not; raw containers and {@code Object} type arguments hold any JSON values. Classes of
+ * {@code List<Thread>} is not; raw containers and {@code Object} type arguments hold JSON's own values (strings,
+ * booleans, {@code Integer}, finite {@code Double}, lists, string-keyed maps; a {@code Long} or {@code BigInteger}
+ * too large for the smaller type): any other value there, which JSON would not give back equal (a {@code Thread}, a
+ * bean, a record, a {@code Long 5}, a {@code Float}), fails the save with {@code MATERIALIZER_FAILED} naming where it
+ * sits and its type, before anything is written ({@link JsonRoundTrip}). Classes of
  * the user's own are savable when concrete and either annotated for Jackson or a bean with a public no-argument
  * constructor and a public getter/setter pair. A double NaN or infinity is stored as the string
- * {@code "NaN"}/{@code "Infinity"} and read back as the double; under an {@code Object} type argument it comes back
- * as that string.
+ * {@code "NaN"}/{@code "Infinity"} and read back as the double; under an {@code Object} type argument it is refused.
  *
  * <p>Thread-safe and stateless.
  */
@@ -85,6 +88,7 @@ public final class JsonMaterializer implements Materializer<Object> {
     private final ObjectMapper mapper;
     private final ObjectWriter prettyWriter;
     private final JsonSavableTypes savableTypes;
+    private final JsonRoundTrip roundTrip;
 
     public JsonMaterializer() {
         this.mapper = ((JsonMapper) JsonCodec.newCanonicalMapper()).rebuild()
@@ -94,6 +98,7 @@ public final class JsonMaterializer implements Materializer<Object> {
                 .build();
         this.prettyWriter = mapper.writerWithDefaultPrettyPrinter();
         this.savableTypes = new JsonSavableTypes(mapper.getTypeFactory());
+        this.roundTrip = new JsonRoundTrip(mapper.getTypeFactory());
     }
 
     @Override
@@ -122,6 +127,10 @@ public final class JsonMaterializer implements Materializer<Object> {
     public void save(Object value, ArtifactWriter writer) throws IOException {
         requireNonNull(value, "value is null");
         requireNonNull(writer, "writer is null");
+        Optional<String> lossy = roundTrip.problem(value, mapper.constructType(writer.type()));
+        if (lossy.isPresent()) {
+            throw MaterializerFailure.saving(ID, writer.artifactName(), writer.type(), lossy.get());
+        }
         try (OutputStream out = writer.create(FILE_NAME)) {
             mapper.writeValue(out, value);
         } catch (JsonProcessingException e) {

@@ -270,6 +270,14 @@ public final class NpyMaterializer implements Materializer<Object> {
                     + header.shapeText() + " of " + dtype.numpyName() + " needs " + dataBytes + " data bytes, but the file has only "
                     + fileBytes + " bytes");
         }
+        long heapBytes = heapBytes(shape, dtype, header.fortranOrder());
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        if (heapBytes > maxHeap) {
+            throw MaterializerFailure.loading(ID, reader.artifactName(), type, "file " + FILE_NAME + " has shape " + header.shapeText()
+                    + " of " + dtype.numpyName() + ", which needs about " + heapBytes + " bytes of Java heap (" + shape.get(0)
+                    + " row arrays and " + dataBytes + " data bytes), more than the JVM's maximum heap of " + maxHeap
+                    + " bytes; give the JVM more heap (-Xmx), or check the file (a damaged header can claim a huge shape)");
+        }
         ChunkedReader chunks = new ChunkedReader(in, order, header, dtype, dataBytes, reader, type);
         if (kind.rank() == 1) {
             Object array = Array.newInstance(dtype.javaType(), shape.get(0).intValue());
@@ -298,6 +306,23 @@ public final class NpyMaterializer implements Materializer<Object> {
             }
         }
         return matrix;
+    }
+
+    /** Heap bytes the Java arrays of {@code shape} take, at least (16-byte array headers, 4-byte references), saturating. */
+    private static long heapBytes(List<Long> shape, NpyDtype dtype, boolean fortranOrder) {
+        final long arrayHeader = 16;
+        try {
+            if (shape.size() == 1) {
+                return Math.addExact(arrayHeader, Math.multiplyExact(shape.get(0), (long) dtype.itemSize()));
+            }
+            long rows = shape.get(0);
+            long columns = shape.get(1);
+            long row = Math.addExact(arrayHeader, Math.multiplyExact(columns, (long) dtype.itemSize()));
+            long total = Math.addExact(Math.addExact(arrayHeader, Math.multiplyExact(rows, 4L)), Math.multiplyExact(rows, row));
+            return fortranOrder ? Math.addExact(total, Math.multiplyExact(Math.multiplyExact(rows, columns), (long) dtype.itemSize())) : total;
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** The number of data bytes the header announces, saturating at {@code Long.MAX_VALUE}. */

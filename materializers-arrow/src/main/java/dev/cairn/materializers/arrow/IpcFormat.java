@@ -124,12 +124,15 @@ final class IpcFormat {
             try {
                 Schema stored;
                 List<ArrowBlock> blocks;
+                long fileSize;
                 try {
+                    fileSize = channel.size();
                     stored = file.getVectorSchemaRoot().getSchema();
                     blocks = List.copyOf(file.getRecordBlocks());
                 } catch (IOException | RuntimeException e) {
                     throw Failures.corrupted(described, e);
                 }
+                checkBlocks(blocks, fileSize, described);
                 Schema projected = projection.apply(stored);
                 return new Reader(file, projected, blocks, described);
             } catch (RuntimeException e) {
@@ -139,6 +142,27 @@ final class IpcFormat {
                     e.addSuppressed(suppressed);
                 }
                 throw e;
+            }
+        }
+
+        /**
+         * Refuses record batches that the footer places outside the file: a damaged or hostile footer could otherwise
+         * make the reader allocate gigabytes for a batch body before reading a byte of it.
+         */
+        private static void checkBlocks(List<ArrowBlock> blocks, long fileSize, String described) {
+            for (int i = 0; i < blocks.size(); i++) {
+                ArrowBlock block = blocks.get(i);
+                long end;
+                try {
+                    end = Math.addExact(Math.addExact(block.getOffset(), block.getMetadataLength()), block.getBodyLength());
+                } catch (ArithmeticException e) {
+                    end = Long.MAX_VALUE;
+                }
+                if (block.getOffset() < 0 || block.getMetadataLength() < 0 || block.getBodyLength() < 0 || end > fileSize) {
+                    throw Failures.corrupted(described, new IOException("the footer places record batch " + i + " at offset "
+                            + block.getOffset() + " with " + block.getMetadataLength() + " metadata bytes and " + block.getBodyLength()
+                            + " body bytes, beyond the end of the " + fileSize + "-byte file"));
+                }
             }
         }
 

@@ -25,7 +25,8 @@ import dev.cairn.api.spi.support.StagedArtifactDraft;
  * A draft of a {@link LocalArtifactStore}: one directory in its staging area, renamed into place on commit.
  *
  * <p>Each file can be created once ({@link StandardOpenOption#CREATE_NEW}); its stream is buffered and forces
- * nothing to disk. {@link #commit(String)} refuses while a stream of the draft is still open, so no byte can reach
+ * nothing to disk; in the store's durable mode the commit forces the files and directories before and after the
+ * rename. {@link #commit(String)} refuses while a stream of the draft is still open, so no byte can reach
  * an artifact after it became visible. A draft never re-creates its own directory: once
  * {@link LocalArtifactStore#deleteAbandonedDrafts} has removed it, creating files and committing fail. Not
  * thread-safe.
@@ -65,6 +66,9 @@ final class LocalArtifactDraft extends StagedArtifactDraft {
         Path destination = target.path();
         Files.createDirectories(requireNonNull(destination.getParent(), "parent"));
         long start = System.nanoTime();
+        if (store.durable()) {
+            forceTree(directory);
+        }
         try {
             Files.move(directory, destination, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -82,10 +86,43 @@ final class LocalArtifactDraft extends StagedArtifactDraft {
             }
             throw e;
         }
+        if (store.durable()) {
+            force(requireNonNull(destination.getParent(), "parent")); // the rename itself
+            force(requireNonNull(directory.getParent(), "parent"));
+        }
         MetricsReporter metrics = store.context().metrics();
         metrics.count("cairn.store.local.commits", 1);
         metrics.time("cairn.store.local.commit", Duration.ofNanos(System.nanoTime() - start));
         return target.uri();
+    }
+
+    /** Forces every file and directory of the draft (its data and its directory entries) to the disk. */
+    private static void forceTree(Path tree) throws IOException {
+        Files.walkFileTree(tree, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attributes) throws IOException {
+                if (attributes.isRegularFile()) {
+                    force(file);
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path dir, java.io.IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                force(dir);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** {@code fsync} of one file or directory (opening a directory for reading is how Linux and macOS allow it). */
+    private static void force(Path path) throws IOException {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
     }
 
     @Override

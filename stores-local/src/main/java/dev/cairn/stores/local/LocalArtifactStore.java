@@ -73,11 +73,22 @@ import dev.cairn.api.spi.RelativePaths;
  * declare it ({@link #resolve}, {@link #checkInside}, {@link #exists}, {@link #createDraft()}, the constructor and
  * {@link ArtifactDraft#close()}) report I/O failures as {@link ErrorCode#STORE_FAILURE} naming the path or URI.
  *
- * <p><b>Durability.</b> Nothing is forced to the disk: neither files ({@code FileChannel.force}) nor directories
- * are synchronised, so writing a small artifact costs a handful of system calls and no disk flush. A committed
- * artifact survives the end of the JVM, but after an operating-system crash or a power loss it may be missing or
- * have truncated files. Artifact manifests record each file's size and SHA-256, which are checked before a cached
- * artifact is trusted, so such damage is detected rather than used.
+ * <p><b>Reserved areas.</b> The staging area {@code <root>/.staging} must be a real directory: when it is a symbolic
+ * link (to anywhere), {@link #createDraft()} and {@link #deleteAbandonedDrafts} refuse with
+ * {@link ErrorCode#PATH_OUTSIDE_STORE} naming the link and its target, so no draft is written, and no entry deleted,
+ * through it. Any other path whose resolution leaves the root through a symbolic link (for example an
+ * {@code artifacts} directory replaced by a link to a folder outside the store) is refused by the path checks,
+ * and the refusal names the link.
+ *
+ * <p><b>Durability.</b> By default nothing is forced to the disk: neither files ({@code FileChannel.force}) nor
+ * directories are synchronised, so writing a small artifact costs a handful of system calls and no disk flush. A
+ * committed artifact survives the end of the JVM, but after an operating-system crash or a power loss it may be
+ * missing or have truncated files. Artifact manifests record each file's size and SHA-256, which are checked before a
+ * cached artifact is trusted, so such damage is detected rather than used. In <em>durable</em> mode
+ * ({@link #LocalArtifactStore(Path, boolean)}, or the setting {@value #DURABLE_SETTING}{@code =true} of
+ * {@link LocalArtifactStoreProvider}) a commit first forces every file of the draft and every directory in it to the
+ * disk, then renames, then forces the target's parent directory: once {@link ArtifactDraft#commit(String)} returns,
+ * the artifact survives a power loss (on file systems that honour {@code fsync}). BENCHMARKS.md has its cost.
  *
  * <p>Thread-safe. The store holds no open resources; {@link #close()} does nothing.
  */
@@ -85,6 +96,9 @@ import dev.cairn.api.spi.RelativePaths;
 public final class LocalArtifactStore implements ArtifactStore {
     /** Name of the staging directory directly under the root. */
     static final String STAGING_DIRECTORY_NAME = ".staging";
+
+    /** The configuration key of {@link LocalArtifactStoreProvider} that turns durable mode on ({@code true}) or off. */
+    public static final String DURABLE_SETTING = "cairn.durable";
 
     /** Buffer size of the streams returned by {@link #openRead} and {@link ArtifactDraft#create}. */
     static final int BUFFER_SIZE = 32 * 1024;
@@ -97,15 +111,27 @@ public final class LocalArtifactStore implements ArtifactStore {
     private final Path staging;
     private final URI rootUri;
     private final StoreContext context;
+    private final boolean durable;
 
     /**
-     * Opens the store rooted at {@code root}, creating the directory and its staging area if needed. The root is
-     * kept as its real path (symbolic links resolved), which is what {@link #rootUri()} shows.
+     * Opens the store rooted at {@code root}, creating the directory and its staging area if needed, in the default
+     * (not durable) mode. The root is kept as its real path (symbolic links resolved), which is what
+     * {@link #rootUri()} shows.
      *
      * @throws CairnException {@code STORE_FAILURE} if the root is not a directory or cannot be created
      */
     public LocalArtifactStore(Path root) {
-        this(root, StoreContext.defaults());
+        this(root, StoreContext.defaults(), false);
+    }
+
+    /**
+     * Opens the store rooted at {@code root} like {@link #LocalArtifactStore(Path)}; with {@code durable}, commits
+     * force the artifact's files and directories to the disk (see the class description).
+     *
+     * @throws CairnException {@code STORE_FAILURE} if the root is not a directory or cannot be created
+     */
+    public LocalArtifactStore(Path root, boolean durable) {
+        this(root, StoreContext.defaults(), durable);
     }
 
     /**
@@ -114,8 +140,18 @@ public final class LocalArtifactStore implements ArtifactStore {
      * and the timer {@code cairn.store.local.commit}.
      */
     public LocalArtifactStore(Path root, StoreContext context) {
+        this(root, context, false);
+    }
+
+    /**
+     * Opens the store rooted at {@code root} with a context (clock, metrics) and, with {@code durable}, in durable mode.
+     *
+     * @throws CairnException {@code STORE_FAILURE} if the root is not a directory or cannot be created
+     */
+    public LocalArtifactStore(Path root, StoreContext context, boolean durable) {
         requireNonNull(root, "root is null");
         this.context = requireNonNull(context, "context is null");
+        this.durable = durable;
         Path absolute = root.toAbsolutePath().normalize();
         Path realRoot;
         try {
@@ -164,20 +200,55 @@ public final class LocalArtifactStore implements ArtifactStore {
         }
     }
 
+    /** Whether commits force the artifact to the disk (see the class description). */
+    public boolean durable() {
+        return durable;
+    }
+
+    /**
+     * Creates a draft directory in the staging area.
+     *
+     * @throws CairnException {@code PATH_OUTSIDE_STORE} if the staging area is a symbolic link; {@code STORE_FAILURE}
+     *     if it is not a directory or the draft directory cannot be created
+     */
     @Override
     public ArtifactDraft createDraft() {
         Path directory = staging.resolve(UUID.randomUUID().toString());
         try {
-            try {
-                Files.createDirectory(directory);
-            } catch (NoSuchFileException e) {
-                Files.createDirectories(staging);
-                Files.createDirectory(directory);
+            if (!checkStagingArea("create a draft")) {
+                Files.createDirectory(staging);
             }
+            Files.createDirectory(directory);
         } catch (IOException e) {
             throw failure("create a draft in", staging.toString(), e);
         }
         return new LocalArtifactDraft(this, directory);
+    }
+
+    /**
+     * Checks that the staging area is a real directory and not a symbolic link; returns false if it does not exist.
+     *
+     * @throws CairnException {@code PATH_OUTSIDE_STORE} for a link, {@code STORE_FAILURE} for a file
+     */
+    private boolean checkStagingArea(String action) throws IOException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(staging, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        if (attributes.isSymbolicLink()) {
+            Path target = Files.readSymbolicLink(staging);
+            throw new CairnException(ErrorCode.PATH_OUTSIDE_STORE, "Cannot " + action + ": the staging area " + staging
+                    + " of the artifact store " + rootUri + " is a symbolic link to " + target + ". Cairn never follows links for"
+                    + " its reserved areas (drafts would be written, and pruned, outside the store): remove the link ('rm "
+                    + staging + "'), and Cairn recreates the directory");
+        }
+        if (!attributes.isDirectory()) {
+            throw new CairnException(ErrorCode.STORE_FAILURE, "Cannot " + action + ": the staging area " + staging
+                    + " of the artifact store " + rootUri + " is not a directory; move that file away, and Cairn recreates the directory");
+        }
+        return true;
     }
 
     /** Opens a file for reading, buffered; the caller closes the stream. A missing file is a {@link NoSuchFileException} naming the URI. */
@@ -325,6 +396,9 @@ public final class LocalArtifactStore implements ArtifactStore {
             return 0;
         }
         FileTime cutoff = FileTime.from(now.minus(age));
+        if (!checkStagingArea("delete abandoned drafts")) {
+            return 0;
+        }
         List<Path> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(staging)) {
             stream.forEach(entries::add);
@@ -433,8 +507,15 @@ public final class LocalArtifactStore implements ArtifactStore {
     /** A checked place in the store: its canonical URI, its normalised path as given, and its real path. */
     record Location(URI uri, Path lexical, Path path, boolean exists) {}
 
-    /** The real path of a path, and whether it exists (following links). */
-    private record Resolution(Path path, boolean exists) {}
+    /**
+     * The real path of a path, whether it exists (following links), and the first symbolic link that led out of the
+     * store root on the way, if any.
+     */
+    private record Resolution(Path path, boolean exists, @Nullable String escapingLink) {
+        Resolution(Path path, boolean exists) {
+            this(path, exists, null);
+        }
+    }
 
     private Location locate(String relativePath, String what) throws IOException {
         checkRelativePath(relativePath, what);
@@ -487,8 +568,26 @@ public final class LocalArtifactStore implements ArtifactStore {
 
     private void checkResolvedInside(String what, String offending, Resolution resolution) {
         if (!resolution.path().startsWith(root)) {
-            throw refused(what, offending, "it resolves to " + resolution.path() + ", outside the store");
+            Resolution explained = resolution;
+            if (explained.escapingLink() == null) {
+                try {
+                    explained = resolveLinks(root, names(root.relativize(root.resolve(offendingPath(offending)))));
+                } catch (IOException | RuntimeException e) {
+                    explained = resolution; // the plain message below is still right
+                }
+            }
+            String link = explained.escapingLink() != null ? " through the symbolic link " + explained.escapingLink() : "";
+            throw refused(what, offending, "it resolves to " + resolution.path() + link + ", outside the store");
         }
+    }
+
+    /** The path part of an offending relative path or {@code file:} URI, for explaining a refusal. */
+    private Path offendingPath(String offending) {
+        if (offending.startsWith("file:") || offending.startsWith("FILE:")) {
+            Path lexical = pathOf(URI.create(offending));
+            return lexical.startsWith(root) ? root.relativize(lexical) : Path.of("");
+        }
+        return Path.of(offending);
     }
 
     /** The normalised absolute path of a {@code file:} URI, refusing any other kind of URI. */
@@ -547,6 +646,7 @@ public final class LocalArtifactStore implements ArtifactStore {
         Path current = base;
         boolean missing = false;
         int links = 0;
+        String escapingLink = null;
         while (!pending.isEmpty()) {
             String name = pending.removeFirst();
             if (name.isEmpty() || name.equals(".")) {
@@ -574,6 +674,12 @@ public final class LocalArtifactStore implements ArtifactStore {
                         throw new FileSystemException(next.toString(), null, "Too many levels of symbolic links");
                     }
                     Path target = Files.readSymbolicLink(next);
+                    if (escapingLink == null) {
+                        Path resolvedTarget = next.resolveSibling(target).normalize();
+                        if (!resolvedTarget.startsWith(base)) {
+                            escapingLink = next + " -> " + target;
+                        }
+                    }
                     List<String> targetNames = names(target);
                     for (int i = targetNames.size() - 1; i >= 0; i--) {
                         pending.addFirst(targetNames.get(i));
@@ -589,7 +695,7 @@ public final class LocalArtifactStore implements ArtifactStore {
             }
             current = next;
         }
-        return new Resolution(current, !missing);
+        return new Resolution(current, !missing, escapingLink);
     }
 
     private static List<String> names(Path path) {

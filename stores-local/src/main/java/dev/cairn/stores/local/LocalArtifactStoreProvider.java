@@ -19,13 +19,34 @@ import dev.cairn.api.spi.StoreContext;
 
 /**
  * Creates {@link LocalArtifactStore}s for {@code file:} URIs such as {@code file:///var/cairn/store/}. The local
- * store takes no settings: a context with properties is refused, so that a misspelt setting is not silently
- * ignored. Thread-safe and stateless.
+ * store takes one setting, {@value LocalArtifactStore#DURABLE_SETTING} ({@code true} or {@code false}, default
+ * {@code false}: see the durability paragraph of {@link LocalArtifactStore}); any other key, or another value, is
+ * refused, so that a misspelt setting is not silently ignored. Settings given to
+ * {@link #LocalArtifactStoreProvider(Map)} apply to every store it creates; the per-store map wins. Thread-safe.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class LocalArtifactStoreProvider implements ArtifactStoreProvider {
     /** The one URI scheme this provider handles. */
     public static final String SCHEME = "file";
+
+    private final Map<String, String> defaults;
+
+    /** A provider without settings of its own. */
+    public LocalArtifactStoreProvider() {
+        this(Map.of());
+    }
+
+    /**
+     * A provider whose stores get {@code defaults} unless their own configuration says otherwise (a plugin of the
+     * application's can return such a provider to make every local store durable).
+     *
+     * @throws CairnException {@code CONFIGURATION} for an unknown key or a value that is not {@code true}/{@code false}
+     */
+    public LocalArtifactStoreProvider(Map<String, String> defaults) {
+        requireNonNull(defaults, "defaults is null");
+        durable(defaults, "the provider's settings");
+        this.defaults = Map.copyOf(defaults);
+    }
 
     @Override
     public Set<String> schemes() {
@@ -37,20 +58,38 @@ public final class LocalArtifactStoreProvider implements ArtifactStoreProvider {
      * and metrics.
      *
      * @throws CairnException {@code UNSUPPORTED_URI} if {@code rootUri} is not an absolute {@code file:} URI
-     *     without host, query or fragment; {@code CONFIGURATION} if the context has properties;
+     *     without host, query or fragment; {@code CONFIGURATION} if the context's properties have a key other than
+     *     {@value LocalArtifactStore#DURABLE_SETTING} or a value other than {@code true}/{@code false};
      *     {@code STORE_FAILURE} if the directory cannot be created
      */
     @Override
     public ArtifactStore create(URI rootUri, StoreContext context) {
         requireNonNull(rootUri, "rootUri is null");
         requireNonNull(context, "context is null");
-        Map<String, String> configuration = context.properties();
-        if (!configuration.isEmpty()) {
-            throw new CairnException(ErrorCode.CONFIGURATION, "The local artifact store at " + rootUri
-                    + " takes no settings, but was given " + new TreeSet<>(configuration.keySet())
-                    + "; remove them from its configuration");
+        Boolean durable = durable(context.properties(), "the configuration of the local artifact store at " + rootUri);
+        if (durable == null) {
+            durable = durable(defaults, "the provider's settings");
         }
-        return new LocalArtifactStore(rootPath(rootUri), context);
+        return new LocalArtifactStore(rootPath(rootUri), context, durable != null && durable);
+    }
+    /** The durable setting in {@code settings}, or null when absent; refuses unknown keys and values. */
+    private static Boolean durable(Map<String, String> settings, String where) {
+        Set<String> unknown = new TreeSet<>(settings.keySet());
+        unknown.remove(LocalArtifactStore.DURABLE_SETTING);
+        if (!unknown.isEmpty()) {
+            throw new CairnException(ErrorCode.CONFIGURATION, "The local artifact store takes only the setting '"
+                    + LocalArtifactStore.DURABLE_SETTING + "', but " + where + " has " + unknown + "; remove them");
+        }
+        String value = settings.get(LocalArtifactStore.DURABLE_SETTING);
+        if (value == null) {
+            return null;
+        }
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw new CairnException(ErrorCode.CONFIGURATION, "The setting '" + LocalArtifactStore.DURABLE_SETTING + "' in " + where
+                    + " is '" + value + "'; write true or false");
+        };
     }
 
     private static Path rootPath(URI rootUri) {
