@@ -51,6 +51,59 @@ public interface Client {
     dev.cairn.api.lineage.Lineage runGraph(UUID runId);
 
     /**
+     * Stores {@code value} as the next version of {@code name}, outside any pipeline: the materializer is the one a
+     * step output of the value's class would get. Numbering continues from the highest numeric version of the name
+     * and is safe across threads and processes sharing the metadata store. Saved through the client of a running step
+     * ({@link StepContext#client()}), the version is recorded as produced by that step run (a "manual save" in its
+     * lineage); through any other client it has no producer.
+     *
+     * @throws CairnException {@code NO_MATERIALIZER} when no materializer can store the value's type,
+     *     {@code INVALID_ARTIFACT_NAME} for a bad name
+     */
+    default ArtifactVersion save(Object value, String name) {
+        return save(value, dev.cairn.api.artifact.SaveOptions.named(name));
+    }
+
+    /**
+     * Stores {@code value} as a new version, as {@code options} say (explicit version, metadata, artifact type, type,
+     * materializer); see {@link #save(Object, String)}.
+     *
+     * @throws CairnException {@code DUPLICATE_VERSION} when the explicit version exists, {@code NO_MATERIALIZER},
+     *     {@code TYPE_MISMATCH} when the explicit materializer cannot store the type, {@code INVALID_ARTIFACT_NAME}
+     */
+    default ArtifactVersion save(Object value, dev.cairn.api.artifact.SaveOptions options) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot save artifacts");
+    }
+
+    /** Loads the latest version of {@code name} as its stored type. @throws CairnException {@code ARTIFACT_NOT_FOUND} */
+    default <T> T load(String name) {
+        return getArtifactVersion(name).load();
+    }
+
+    /** Loads version {@code version} of {@code name} as its stored type. @throws CairnException {@code ARTIFACT_NOT_FOUND} */
+    default <T> T load(String name, String version) {
+        return getArtifactVersion(name, version).load();
+    }
+
+    /**
+     * Loads the latest version of {@code name} as {@code type}, checked.
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND}, or {@code TYPE_MISMATCH} when the stored type is not assignable
+     */
+    default <T> T load(String name, Class<T> type) {
+        return getArtifactVersion(name).load(type);
+    }
+
+    /**
+     * Loads the latest version of {@code name} as the captured generic type, checked.
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND}, or {@code TYPE_MISMATCH} when the stored type is not assignable
+     */
+    default <T> T load(String name, dev.cairn.api.artifact.TypeRef<T> type) {
+        return getArtifactVersion(name).load(type);
+    }
+
+    /**
      * Registers an existing file or folder as the next version of {@code name}, without copying it.
      *
      * <p>{@code uri} must lie inside an artifact store this engine knows (its default store, or a store an artifact

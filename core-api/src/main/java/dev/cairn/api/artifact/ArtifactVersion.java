@@ -65,6 +65,46 @@ public interface ArtifactVersion {
     <T> T load(Type type, LoadOptions options);
 
     /**
+     * Loads the value as {@code type}, checked: {@code String s = version.load(String.class)} needs no cast. A
+     * primitive class loads its wrapper.
+     *
+     * @throws dev.cairn.api.CairnException {@code TYPE_MISMATCH} naming the artifact, the stored type and {@code type}
+     *     when the stored value is not assignable to {@code type}
+     */
+    default <T> T load(Class<T> type) {
+        java.util.Objects.requireNonNull(type, "type is null");
+        return checked(this, type, load((Type) type));
+    }
+
+    /**
+     * Loads the value as the captured generic type, checked against its raw class:
+     * {@code List<Row> rows = version.load(new TypeRef<List<Row>>() {})}.
+     *
+     * @throws dev.cairn.api.CairnException {@code TYPE_MISMATCH} when the stored value is not assignable to it
+     */
+    default <T> T load(TypeRef<T> type) {
+        java.util.Objects.requireNonNull(type, "type is null");
+        return checked(this, type.type(), load(type.type()));
+    }
+
+    /** {@code value} as {@code T} after checking it is an instance of {@code type}'s (boxed) raw class. */
+    @SuppressWarnings("unchecked")
+    private static <T> T checked(ArtifactVersion version, Type type, Object value) {
+        Class<?> raw = dev.cairn.api.pipeline.GenericTypes.box(dev.cairn.api.pipeline.GenericTypes.rawClass(type));
+        if (!raw.isInstance(value)) {
+            throw typeMismatch(version, type);
+        }
+        return (T) value;
+    }
+
+    /** The {@code TYPE_MISMATCH} error of loading {@code version} as {@code type}. */
+    private static dev.cairn.api.CairnException typeMismatch(ArtifactVersion version, Type type) {
+        return new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.TYPE_MISMATCH, "Artifact '" + version.name() + "' version "
+                + version.version() + " is stored as " + version.dataType() + ", which is not assignable to " + type.getTypeName()
+                + ": load it as " + version.dataType() + " (or a supertype), or call load() for the stored type");
+    }
+
+    /**
      * Re-reads every file and checks its size and SHA-256 against the manifest and the recorded content hash.
      *
      * @throws dev.cairn.api.CairnException with {@code INTEGRITY_VIOLATION} naming the first file that differs

@@ -72,7 +72,16 @@ public final class ArtifactService {
             Optional<String> explicitVersion,
             Map<String, String> options,
             Optional<UUID> producerStepRunId,
-            String where) {}
+            String where,
+            Optional<dev.cairn.api.artifact.ArtifactType> artifactType,
+            Map<String, Object> extraMetadata) {
+
+        /** A request with the materializer's artifact type and no extra metadata. */
+        public SaveRequest(Object value, Type type, Materializer<?> materializer, String name, Optional<String> explicitVersion,
+                Map<String, String> options, Optional<UUID> producerStepRunId, String where) {
+            this(value, type, materializer, name, explicitVersion, options, producerStepRunId, where, Optional.empty(), Map.of());
+        }
+    }
 
     /** A saved artifact: its record (still {@code PENDING} in the metadata store) and its visualizations. */
     public record SavedArtifact(ArtifactVersionRecord record, URI uri, List<Visualization> visualizations) {}

@@ -2,6 +2,7 @@ package dev.cairn.engine.client;
 
 import static java.util.Objects.requireNonNull;
 
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,21 +17,26 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.Client;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.ArtifactVersion;
+import dev.cairn.api.artifact.SaveOptions;
+import dev.cairn.api.lifecycle.ProgressListener;
+import dev.cairn.api.lifecycle.PruneOptions;
+import dev.cairn.api.lifecycle.PruneReport;
+import dev.cairn.api.lineage.Lineage;
 import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.api.metadata.PipelineRunRecord;
 import dev.cairn.api.metadata.StepInputRecord;
 import dev.cairn.api.metadata.StepOutputRecord;
 import dev.cairn.api.metadata.StepRunRecord;
+import dev.cairn.api.pipeline.GenericTypes;
 import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.StepRun;
-import dev.cairn.api.lineage.Lineage;
-import dev.cairn.api.lifecycle.ProgressListener;
-import dev.cairn.api.lifecycle.PruneOptions;
-import dev.cairn.api.lifecycle.PruneReport;
+import dev.cairn.api.spi.Materializer;
+import dev.cairn.engine.artifacts.ArtifactNames;
 import dev.cairn.engine.artifacts.ArtifactService;
 import dev.cairn.engine.lifecycle.Pruner;
 import dev.cairn.engine.lineage.LineageBuilder;
+import dev.cairn.engine.materializers.MaterializerRegistry;
 import jakarta.inject.Inject;
 import org.apiguardian.api.API;
 
@@ -42,23 +48,71 @@ public class EngineClient implements Client {
     private final Consumer<ArtifactVersionRecord> onLoad;
     private final LineageBuilder lineage;
     private final Pruner pruner;
+    private final MaterializerRegistry materializers;
+    private final Optional<UUID> stepRunId;
 
     @Inject
-    public EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner) {
-        this(metadata, artifacts, lineage, pruner, record -> {});
+    public EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner, MaterializerRegistry materializers) {
+        this(metadata, artifacts, lineage, pruner, materializers, record -> {}, Optional.empty());
     }
 
-    private EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner, Consumer<ArtifactVersionRecord> onLoad) {
+    private EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner, MaterializerRegistry materializers,
+            Consumer<ArtifactVersionRecord> onLoad, Optional<UUID> stepRunId) {
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.lineage = requireNonNull(lineage, "lineage is null");
         this.pruner = requireNonNull(pruner, "pruner is null");
+        this.materializers = requireNonNull(materializers, "materializers is null");
         this.onLoad = onLoad;
+        this.stepRunId = stepRunId;
     }
 
     /** A client whose artifact loads are reported to {@code onLoad} (used inside steps to record lineage). */
     public EngineClient recordingLoads(Consumer<ArtifactVersionRecord> onLoad) {
-        return new EngineClient(metadata, artifacts, lineage, pruner, requireNonNull(onLoad, "onLoad is null"));
+        return new EngineClient(metadata, artifacts, lineage, pruner, materializers, requireNonNull(onLoad, "onLoad is null"), stepRunId);
+    }
+
+    /** The client of a running step: its loads go to {@code onLoad}, its saves are produced by {@code stepRunId}. */
+    public EngineClient ofStep(UUID stepRunId, Consumer<ArtifactVersionRecord> onLoad) {
+        return new EngineClient(metadata, artifacts, lineage, pruner, materializers, requireNonNull(onLoad, "onLoad is null"),
+                Optional.of(requireNonNull(stepRunId, "stepRunId is null")));
+    }
+
+    @Override
+    public ArtifactVersion save(Object value, SaveOptions options) {
+        requireNonNull(value, "value is null");
+        requireNonNull(options, "options is null");
+        String where = "a value saved through the client";
+        String name = ArtifactNames.validateName(options.name(), where);
+        options.version().ifPresent(version -> ArtifactNames.validateVersion(version, where + " as '" + name + "'"));
+        Type type = options.type().orElse(value.getClass());
+        if (!GenericTypes.box(GenericTypes.rawClass(type)).isInstance(value)) {
+            throw new CairnException(ErrorCode.TYPE_MISMATCH, "The value saved as '" + name + "' is a " + value.getClass().getName()
+                    + ", not a " + type.getTypeName() + ": pass its real type to SaveOptions.withType");
+        }
+        Materializer<?> materializer;
+        if (options.materializer().isPresent()) {
+            materializer = materializers.byId(options.materializer().get());
+            if (!materializer.canSave(type)) {
+                throw new CairnException(ErrorCode.TYPE_MISMATCH, "Materializer " + materializer.id() + " cannot save " + type.getTypeName()
+                        + " (artifact '" + name + "'): pick a materializer for that type, or omit it to use the registered one");
+            }
+        } else {
+            materializer = materializers.resolve(type);
+        }
+        ArtifactService.SavedArtifact saved = artifacts.save(new ArtifactService.SaveRequest(value, type, materializer, name, options.version(),
+                Map.of(), stepRunId, where, options.artifactType(), options.metadata()));
+        try {
+            metadata.commitArtifactVersion(new MetadataStore.CommittedArtifact(saved.record().id(), saved.uri(), saved.visualizations()));
+        } catch (RuntimeException e) {
+            try {
+                artifacts.delete(saved);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        return getArtifactVersion(saved.record().id());
     }
 
     @Override

@@ -11,13 +11,18 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.ArtifactType;
 import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.artifact.LoadOptions;
+import dev.cairn.api.artifact.TypeRef;
 import dev.cairn.api.artifact.Visualization;
 import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.MetadataStore;
+import dev.cairn.api.pipeline.GenericTypes;
 import dev.cairn.engine.artifacts.ArtifactService;
+import dev.cairn.engine.types.TypeNames;
 import org.apiguardian.api.API;
 
 /** An {@link ArtifactVersion} backed by its metadata record; loads through the store recorded with it. */
@@ -75,6 +80,37 @@ public final class StoredArtifactVersion implements ArtifactVersion {
         T value = (T) artifacts.load(record, type, requireNonNull(options, "options is null"));
         onLoad.accept(record);
         return value;
+    }
+
+    @Override
+    public <T> T load(Class<T> type) {
+        checkAssignable(requireNonNull(type, "type is null"));
+        return ArtifactVersion.super.load(type);
+    }
+
+    @Override
+    public <T> T load(TypeRef<T> type) {
+        checkAssignable(requireNonNull(type, "type is null").type());
+        return ArtifactVersion.super.load(type);
+    }
+
+    /**
+     * Fails with {@code TYPE_MISMATCH} before reading any data when the recorded type is not assignable to
+     * {@code requested}; a recorded type whose classes are not on this class path is left to the check after loading.
+     */
+    private void checkAssignable(Type requested) {
+        Type stored;
+        try {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            stored = TypeNames.parse(record.dataType(), context != null ? context : StoredArtifactVersion.class.getClassLoader());
+        } catch (RuntimeException unknown) {
+            return;
+        }
+        if (!GenericTypes.isAssignable(stored, requested)) {
+            throw new CairnException(ErrorCode.TYPE_MISMATCH, "Artifact '" + record.name() + "' version " + record.version() + " is stored as "
+                    + record.dataType() + ", which is not assignable to " + requested.getTypeName() + ": load it as " + record.dataType()
+                    + " (or a supertype), or call load() for the stored type");
+        }
     }
 
     @Override

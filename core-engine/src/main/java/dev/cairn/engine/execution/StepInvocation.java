@@ -57,7 +57,7 @@ final class StepInvocation {
     Object call(RunState state, CompiledStep step, Map<String, ArtifactVersionRecord> inputArtifacts, String where) {
         Object[] arguments = arguments(step, inputArtifacts);
         StepRunRecord record = state.stepRun(step.index());
-        EngineClient recording = client.recordingLoads(loaded -> {
+        EngineClient recording = client.ofStep(record.id(), loaded -> {
             List<StepInputRecord> input = List.of(new StepInputRecord(record.id(), loaded.name() + ":" + loaded.version(), loaded.id(), InputKind.CLIENT_LOAD));
             metadata.recordStepInputs(input);
             state.consumed(input, List.of(loaded));

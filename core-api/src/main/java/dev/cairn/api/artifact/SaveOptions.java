@@ -1,0 +1,100 @@
+package dev.cairn.api.artifact;
+
+import static java.util.Objects.requireNonNull;
+
+import java.lang.reflect.Type;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.pipeline.JsonValues;
+import org.apiguardian.api.API;
+
+/**
+ * How {@link dev.cairn.api.Client#save(Object, SaveOptions)} stores a value outside a pipeline: the artifact name, and
+ * optionally an explicit version, extra metadata, an artifact type, the value's full generic type and an explicit
+ * materializer. Immutable; build with {@link #named(String)} and the {@code with…} methods.
+ *
+ * @param name the artifact name
+ * @param version an explicit version; empty means the next number after the highest numeric version
+ * @param metadata extra metadata (JSON values) stored with the version next to what the materializer extracts; on a
+ *     clash of keys these win
+ * @param artifactType overrides the materializer's {@link ArtifactType}
+ * @param type the value's full generic type (e.g. {@code List<Row>}); empty means the value's class
+ * @param materializer the id of a registered materializer to use instead of the one resolved for the type
+ */
+@API(status = API.Status.STABLE, since = "0.1")
+public record SaveOptions(
+        String name,
+        Optional<String> version,
+        Map<String, Object> metadata,
+        Optional<ArtifactType> artifactType,
+        Optional<Type> type,
+        Optional<String> materializer) {
+
+    /** @throws CairnException {@code INVALID_ARGUMENT} for a blank version or a metadata value that is not JSON */
+    public SaveOptions {
+        requireNonNull(name, "name is null");
+        requireNonNull(version, "version is null");
+        requireNonNull(metadata, "metadata is null");
+        requireNonNull(artifactType, "artifactType is null");
+        requireNonNull(type, "type is null");
+        requireNonNull(materializer, "materializer is null");
+        if (version.isPresent() && version.get().isBlank()) {
+            throw new CairnException(ErrorCode.INVALID_ARGUMENT, "The explicit version of artifact '" + name
+                    + "' is blank; give a non-blank version, or omit it to get the next number");
+        }
+        for (Map.Entry<String, Object> entry : metadata.entrySet()) {
+            Optional<String> problem = JsonValues.findProblem(entry.getValue());
+            if (problem.isPresent()) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Metadata '" + entry.getKey() + "' of artifact '" + name
+                        + "' is not a JSON value (" + problem.get() + "): use strings, numbers, booleans, lists and maps");
+            }
+        }
+        metadata = Map.copyOf(metadata);
+    }
+
+    /** Options that save under {@code name} with the next version number. */
+    public static SaveOptions named(String name) {
+        return new SaveOptions(name, Optional.empty(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** These options with an explicit version; saving fails with {@code DUPLICATE_VERSION} if it exists. */
+    public SaveOptions withVersion(String version) {
+        return new SaveOptions(name, Optional.of(requireNonNull(version, "version is null")), metadata, artifactType, type, materializer);
+    }
+
+    /** These options with one more metadata entry. */
+    public SaveOptions withMetadata(String key, Object value) {
+        requireNonNull(key, "key is null");
+        requireNonNull(value, "value is null");
+        Map<String, Object> more = new LinkedHashMap<>(metadata);
+        more.put(key, value);
+        return new SaveOptions(name, version, more, artifactType, type, materializer);
+    }
+
+    /** These options with an artifact type that overrides the materializer's. */
+    public SaveOptions withArtifactType(ArtifactType artifactType) {
+        return new SaveOptions(name, version, metadata, Optional.of(requireNonNull(artifactType, "artifactType is null")), type, materializer);
+    }
+
+    /** These options with the value's full generic type, used to pick the materializer and recorded as the data type. */
+    public SaveOptions withType(Type type) {
+        return new SaveOptions(name, version, metadata, artifactType, Optional.of(requireNonNull(type, "type is null")), materializer);
+    }
+
+    /** {@link #withType(Type)} from a captured type. */
+    public SaveOptions withType(TypeRef<?> type) {
+        return withType(requireNonNull(type, "type is null").type());
+    }
+
+    /**
+     * These options with an explicit materializer by its {@link dev.cairn.api.spi.Materializer#id()}; it must be registered
+     * (so the version can be loaded again) and able to save the value's type.
+     */
+    public SaveOptions withMaterializer(String materializer) {
+        return new SaveOptions(name, version, metadata, artifactType, type, Optional.of(requireNonNull(materializer, "materializer is null")));
+    }
+}
