@@ -22,10 +22,20 @@ public interface Client {
     /** All runs, newest first. */
     List<PipelineRun> listRuns();
 
-    /** The latest version of {@code name}. @throws CairnException {@code ARTIFACT_NOT_FOUND} */
+    /**
+     * The latest version of {@code name}, or, for {@code name@alias}, the version the alias points to (when the name
+     * before the last {@code @} has that alias; otherwise the whole text is read as a name).
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND}
+     */
     ArtifactVersion getArtifactVersion(String name);
 
-    /** Version {@code version} of {@code name}. @throws CairnException {@code ARTIFACT_NOT_FOUND} */
+    /**
+     * Version {@code version} of {@code name}; a version that starts with {@code @} names an alias
+     * ({@code getArtifactVersion("model", "@champion")}).
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND}
+     */
     ArtifactVersion getArtifactVersion(String name, String version);
 
     /** The artifact version with this id. @throws CairnException {@code ARTIFACT_NOT_FOUND} */
@@ -101,6 +111,71 @@ public interface Client {
      */
     default <T> T load(String name, dev.cairn.api.artifact.TypeRef<T> type) {
         return getArtifactVersion(name).load(type);
+    }
+
+    /**
+     * Adds {@code tags} to the artifact {@code name}: they apply to all its versions, present and future.
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND} when the name has no version, {@code INVALID_ARGUMENT} for a blank tag
+     */
+    default void tagArtifact(String name, String... tags) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot tag artifacts");
+    }
+
+    /** Removes {@code tags} from the artifact {@code name} (not from its versions' own tags). */
+    default void untagArtifact(String name, String... tags) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot untag artifacts");
+    }
+
+    /**
+     * Adds {@code tags} to one version; {@code version} is as in {@link #getArtifactVersion(String, String)} (an
+     * {@code @alias} works). Returns that version.
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND}, {@code INVALID_ARGUMENT} for a blank tag
+     */
+    default ArtifactVersion tagVersion(String name, String version, String... tags) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot tag artifact versions");
+    }
+
+    /**
+     * Moves exclusive {@code tags} (such as {@code production}) to one version: in one transaction each tag is removed
+     * from every other version of {@code name} and added to this one, so no reader sees two versions carrying it.
+     */
+    default ArtifactVersion tagVersionExclusively(String name, String version, String... tags) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot tag artifact versions");
+    }
+
+    /** Removes {@code tags} from one version. Returns that version. */
+    default ArtifactVersion untagVersion(String name, String version, String... tags) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot untag artifact versions");
+    }
+
+    /** Versions that carry {@code tag}, on themselves or through their artifact, newest first. */
+    default List<ArtifactVersion> listArtifactVersionsWithTag(String tag) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot list versions by tag");
+    }
+
+    /**
+     * Points the alias {@code alias} of {@code name} at {@code version} (MLflow-style: {@code setAlias("model",
+     * "champion", "7")}); from then on {@code "model@champion"} is accepted wherever a name with a version is:
+     * {@link #getArtifactVersion(String)}, {@link #load(String)}, {@code p.artifact("model@champion")}, the CLI. The move
+     * is atomic (a reader sees the old or the new target) and is kept in {@link #aliasHistory}. Returns the version.
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND} when the version does not exist, {@code INVALID_ARGUMENT} for an
+     *     alias that is blank or contains {@code @ : / \}
+     */
+    default ArtifactVersion setAlias(String name, String alias, String version) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot set aliases");
+    }
+
+    /** Removes the alias (its history is kept). @throws CairnException {@code ARTIFACT_NOT_FOUND} when it does not exist */
+    default void removeAlias(String name, String alias) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot remove aliases");
+    }
+
+    /** Every move of an alias, oldest first; empty when it never existed. */
+    default List<dev.cairn.api.artifact.AliasMove> aliasHistory(String name, String alias) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot list alias history");
     }
 
     /**

@@ -55,6 +55,12 @@ public interface ArtifactVersion {
 
     Instant createdAt();
 
+    /** The tags of this version and of its artifact (which apply to all versions), sorted, read when called. */
+    List<String> tags();
+
+    /** The aliases that point to this version now, sorted, read when called. */
+    List<String> aliases();
+
     /** Loads the value as the type it was stored with. */
     <T> T load();
 

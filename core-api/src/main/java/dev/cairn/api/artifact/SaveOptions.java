@@ -3,7 +3,9 @@ package dev.cairn.api.artifact;
 import static java.util.Objects.requireNonNull;
 
 import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,6 +26,7 @@ import org.apiguardian.api.API;
  * @param artifactType overrides the materializer's {@link ArtifactType}
  * @param type the value's full generic type (e.g. {@code List<Row>}); empty means the value's class
  * @param materializer the id of a registered materializer to use instead of the one resolved for the type
+ * @param tags tags of the new version
  */
 @API(status = API.Status.STABLE, since = "0.1")
 public record SaveOptions(
@@ -32,7 +35,8 @@ public record SaveOptions(
         Map<String, Object> metadata,
         Optional<ArtifactType> artifactType,
         Optional<Type> type,
-        Optional<String> materializer) {
+        Optional<String> materializer,
+        List<String> tags) {
 
     /** @throws CairnException {@code INVALID_ARGUMENT} for a blank version or a metadata value that is not JSON */
     public SaveOptions {
@@ -42,6 +46,7 @@ public record SaveOptions(
         requireNonNull(artifactType, "artifactType is null");
         requireNonNull(type, "type is null");
         requireNonNull(materializer, "materializer is null");
+        tags = List.copyOf(requireNonNull(tags, "tags is null"));
         if (version.isPresent() && version.get().isBlank()) {
             throw new CairnException(ErrorCode.INVALID_ARGUMENT, "The explicit version of artifact '" + name
                     + "' is blank; give a non-blank version, or omit it to get the next number");
@@ -58,12 +63,19 @@ public record SaveOptions(
 
     /** Options that save under {@code name} with the next version number. */
     public static SaveOptions named(String name) {
-        return new SaveOptions(name, Optional.empty(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty());
+        return new SaveOptions(name, Optional.empty(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+    }
+
+    /** These options with more tags on the new version. */
+    public SaveOptions withTags(String... tags) {
+        List<String> more = new ArrayList<>(this.tags);
+        more.addAll(List.of(requireNonNull(tags, "tags is null")));
+        return new SaveOptions(name, version, metadata, artifactType, type, materializer, more);
     }
 
     /** These options with an explicit version; saving fails with {@code DUPLICATE_VERSION} if it exists. */
     public SaveOptions withVersion(String version) {
-        return new SaveOptions(name, Optional.of(requireNonNull(version, "version is null")), metadata, artifactType, type, materializer);
+        return new SaveOptions(name, Optional.of(requireNonNull(version, "version is null")), metadata, artifactType, type, materializer, tags);
     }
 
     /** These options with one more metadata entry. */
@@ -72,17 +84,17 @@ public record SaveOptions(
         requireNonNull(value, "value is null");
         Map<String, Object> more = new LinkedHashMap<>(metadata);
         more.put(key, value);
-        return new SaveOptions(name, version, more, artifactType, type, materializer);
+        return new SaveOptions(name, version, more, artifactType, type, materializer, tags);
     }
 
     /** These options with an artifact type that overrides the materializer's. */
     public SaveOptions withArtifactType(ArtifactType artifactType) {
-        return new SaveOptions(name, version, metadata, Optional.of(requireNonNull(artifactType, "artifactType is null")), type, materializer);
+        return new SaveOptions(name, version, metadata, Optional.of(requireNonNull(artifactType, "artifactType is null")), type, materializer, tags);
     }
 
     /** These options with the value's full generic type, used to pick the materializer and recorded as the data type. */
     public SaveOptions withType(Type type) {
-        return new SaveOptions(name, version, metadata, artifactType, Optional.of(requireNonNull(type, "type is null")), materializer);
+        return new SaveOptions(name, version, metadata, artifactType, Optional.of(requireNonNull(type, "type is null")), materializer, tags);
     }
 
     /** {@link #withType(Type)} from a captured type. */
@@ -95,6 +107,6 @@ public record SaveOptions(
      * (so the version can be loaded again) and able to save the value's type.
      */
     public SaveOptions withMaterializer(String materializer) {
-        return new SaveOptions(name, version, metadata, artifactType, type, Optional.of(requireNonNull(materializer, "materializer is null")));
+        return new SaveOptions(name, version, metadata, artifactType, type, Optional.of(requireNonNull(materializer, "materializer is null")), tags);
     }
 }

@@ -3,6 +3,7 @@ package dev.cairn.engine.client;
 import static java.util.Objects.requireNonNull;
 
 import java.lang.reflect.Type;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.function.Function;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.Client;
 import dev.cairn.api.ErrorCode;
+import dev.cairn.api.artifact.AliasMove;
 import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.artifact.SaveOptions;
 import dev.cairn.api.lifecycle.ProgressListener;
@@ -34,6 +36,7 @@ import dev.cairn.api.run.StepRun;
 import dev.cairn.api.spi.Materializer;
 import dev.cairn.engine.artifacts.ArtifactNames;
 import dev.cairn.engine.artifacts.ArtifactService;
+import dev.cairn.engine.artifacts.VersionReferences;
 import dev.cairn.engine.lifecycle.Pruner;
 import dev.cairn.engine.lineage.LineageBuilder;
 import dev.cairn.engine.materializers.MaterializerRegistry;
@@ -50,14 +53,17 @@ public class EngineClient implements Client {
     private final Pruner pruner;
     private final MaterializerRegistry materializers;
     private final Optional<UUID> stepRunId;
+    private final Clock clock;
 
     @Inject
-    public EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner, MaterializerRegistry materializers) {
-        this(metadata, artifacts, lineage, pruner, materializers, record -> {}, Optional.empty());
+    public EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner, MaterializerRegistry materializers,
+            Clock clock) {
+        this(metadata, artifacts, lineage, pruner, materializers, clock, record -> {}, Optional.empty());
     }
 
     private EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner, MaterializerRegistry materializers,
-            Consumer<ArtifactVersionRecord> onLoad, Optional<UUID> stepRunId) {
+            Clock clock, Consumer<ArtifactVersionRecord> onLoad, Optional<UUID> stepRunId) {
+        this.clock = requireNonNull(clock, "clock is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.lineage = requireNonNull(lineage, "lineage is null");
@@ -69,12 +75,12 @@ public class EngineClient implements Client {
 
     /** A client whose artifact loads are reported to {@code onLoad} (used inside steps to record lineage). */
     public EngineClient recordingLoads(Consumer<ArtifactVersionRecord> onLoad) {
-        return new EngineClient(metadata, artifacts, lineage, pruner, materializers, requireNonNull(onLoad, "onLoad is null"), stepRunId);
+        return new EngineClient(metadata, artifacts, lineage, pruner, materializers, clock, requireNonNull(onLoad, "onLoad is null"), stepRunId);
     }
 
     /** The client of a running step: its loads go to {@code onLoad}, its saves are produced by {@code stepRunId}. */
     public EngineClient ofStep(UUID stepRunId, Consumer<ArtifactVersionRecord> onLoad) {
-        return new EngineClient(metadata, artifacts, lineage, pruner, materializers, requireNonNull(onLoad, "onLoad is null"),
+        return new EngineClient(metadata, artifacts, lineage, pruner, materializers, clock, requireNonNull(onLoad, "onLoad is null"),
                 Optional.of(requireNonNull(stepRunId, "stepRunId is null")));
     }
 
@@ -112,7 +118,75 @@ public class EngineClient implements Client {
             }
             throw e;
         }
-        return getArtifactVersion(saved.record().id());
+        ArtifactVersion version = getArtifactVersion(saved.record().id());
+        if (!options.tags().isEmpty()) {
+            metadata.tagArtifactVersion(version.id(), options.tags(), false);
+        }
+        return version;
+    }
+
+    @Override
+    public void tagArtifact(String name, String... tags) {
+        requireNonNull(name, "name is null");
+        latestVersionOf(name); // only an existing artifact is tagged
+        metadata.tagArtifact(name, List.of(requireNonNull(tags, "tags is null")));
+    }
+
+    private String latestVersionOf(String name) {
+        return metadata.findLatestArtifactVersion(name).map(ArtifactVersionRecord::version)
+                .orElseThrow(() -> notFound("No artifact named '" + name + "'"));
+    }
+
+    @Override
+    public void untagArtifact(String name, String... tags) {
+        metadata.untagArtifact(requireNonNull(name, "name is null"), List.of(requireNonNull(tags, "tags is null")));
+    }
+
+    @Override
+    public ArtifactVersion tagVersion(String name, String version, String... tags) {
+        ArtifactVersion target = getArtifactVersion(name, version);
+        metadata.tagArtifactVersion(target.id(), List.of(requireNonNull(tags, "tags is null")), false);
+        return target;
+    }
+
+    @Override
+    public ArtifactVersion tagVersionExclusively(String name, String version, String... tags) {
+        ArtifactVersion target = getArtifactVersion(name, version);
+        metadata.tagArtifactVersion(target.id(), List.of(requireNonNull(tags, "tags is null")), true);
+        return target;
+    }
+
+    @Override
+    public ArtifactVersion untagVersion(String name, String version, String... tags) {
+        ArtifactVersion target = getArtifactVersion(name, version);
+        metadata.untagArtifactVersion(target.id(), List.of(requireNonNull(tags, "tags is null")));
+        return target;
+    }
+
+    @Override
+    public List<ArtifactVersion> listArtifactVersionsWithTag(String tag) {
+        return metadata.listArtifactVersionsWithTag(requireNonNull(tag, "tag is null")).stream().map(this::artifactVersion).toList();
+    }
+
+    @Override
+    public ArtifactVersion setAlias(String name, String alias, String version) {
+        requireNonNull(name, "name is null");
+        VersionReferences.validateAlias(alias);
+        ArtifactVersion target = getArtifactVersion(name, version);
+        metadata.moveAlias(name, alias, Optional.of(target.id()), clock.instant());
+        return target;
+    }
+
+    @Override
+    public void removeAlias(String name, String alias) {
+        requireNonNull(name, "name is null");
+        VersionReferences.validateAlias(alias);
+        metadata.moveAlias(name, alias, Optional.empty(), clock.instant());
+    }
+
+    @Override
+    public List<AliasMove> aliasHistory(String name, String alias) {
+        return metadata.listAliasMoves(requireNonNull(name, "name is null"), requireNonNull(alias, "alias is null"));
     }
 
     @Override
@@ -184,15 +258,18 @@ public class EngineClient implements Client {
     @Override
     public ArtifactVersion getArtifactVersion(String name) {
         requireNonNull(name, "name is null");
-        return metadata.findLatestArtifactVersion(name).map(this::artifactVersion)
-                .orElseThrow(() -> notFound("No artifact named '" + name + "'"));
+        return VersionReferences.find(metadata, name).map(this::artifactVersion).orElseThrow(() -> {
+            int at = name.lastIndexOf('@');
+            return notFound(at > 0 ? "No artifact named '" + name + "', and '" + name.substring(0, at) + "' has no alias '" + name.substring(at + 1) + "'"
+                    : "No artifact named '" + name + "'");
+        });
     }
 
     @Override
     public ArtifactVersion getArtifactVersion(String name, String version) {
         requireNonNull(name, "name is null");
         requireNonNull(version, "version is null");
-        return metadata.findArtifactVersion(name, version).map(this::artifactVersion).orElseThrow(() -> {
+        return VersionReferences.find(metadata, name, version).map(this::artifactVersion).orElseThrow(() -> {
             List<String> versions = metadata.listArtifactVersions(name).stream().map(ArtifactVersionRecord::version).toList();
             return notFound(versions.isEmpty() ? "No artifact named '" + name + "'"
                     : "Artifact '" + name + "' has no version '" + version + "'; its versions are " + versions);

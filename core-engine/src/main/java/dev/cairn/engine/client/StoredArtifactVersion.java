@@ -60,6 +60,18 @@ public final class StoredArtifactVersion implements ArtifactVersion {
     @Override public Instant createdAt() { return record.createdAt(); }
 
     @Override
+    public List<String> tags() {
+        java.util.TreeSet<String> tags = new java.util.TreeSet<>(metadata.listVersionTags(record.id()));
+        tags.addAll(metadata.listArtifactTags(record.name()));
+        return List.copyOf(tags);
+    }
+
+    @Override
+    public List<String> aliases() {
+        return metadata.listAliases(record.id());
+    }
+
+    @Override
     public List<Visualization> visualizations() {
         return metadata.listVisualizations(record.id());
     }

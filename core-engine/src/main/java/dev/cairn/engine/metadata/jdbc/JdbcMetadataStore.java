@@ -47,6 +47,8 @@ public class JdbcMetadataStore implements MetadataStore {
     private final LineageRepository lineage;
     private final CacheRepository cache;
     private final DeletionRepository deletions;
+    private final TagRepository tags;
+    private final AliasRepository aliases;
 
     /** A store over {@code database}, whose schema is already up to date; closing the store closes the database. */
     protected JdbcMetadataStore(SqlDatabase database) {
@@ -58,6 +60,8 @@ public class JdbcMetadataStore implements MetadataStore {
         this.lineage = new LineageRepository(dialect);
         this.cache = new CacheRepository(dialect, stepRuns, artifacts);
         this.deletions = new DeletionRepository(dialect, artifacts);
+        this.tags = new TagRepository(dialect, artifacts);
+        this.aliases = new AliasRepository(dialect, artifacts);
     }
 
     /** The database this store runs on. */
@@ -305,6 +309,127 @@ public class JdbcMetadataStore implements MetadataStore {
         return database.read("find the registered artifact version at " + uri, session -> artifacts.findRegisteredByUri(session, uri));
     }
 
+    // --- tags and aliases ---
+
+    @Override
+    public void tagArtifact(String name, List<String> tags) {
+        requireNonNull(name, "name is null");
+        List<String> checked = checkTags(tags);
+        database.write("tag artifact '" + name + "' with " + checked, session -> {
+            this.tags.tagArtifact(session, name, checked);
+            return null;
+        });
+    }
+
+    @Override
+    public void untagArtifact(String name, List<String> tags) {
+        requireNonNull(name, "name is null");
+        List<String> checked = checkTags(tags);
+        database.write("untag artifact '" + name + "'", session -> {
+            this.tags.untagArtifact(session, name, checked);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> listArtifactTags(String name) {
+        requireNonNull(name, "name is null");
+        return database.read("list tags of artifact '" + name + "'", session -> tags.listArtifactTags(session, name));
+    }
+
+    @Override
+    public void tagArtifactVersion(UUID artifactId, List<String> tags, boolean exclusive) {
+        requireNonNull(artifactId, "artifactId is null");
+        List<String> checked = checkTags(tags);
+        database.write("tag artifact version " + artifactId + " with " + checked, session -> {
+            ArtifactVersionRecord version = artifacts.findReady(session, artifactId).orElseThrow(() -> versionNotFound(artifactId));
+            if (exclusive) {
+                database.dialect().lockArtifactName(session, version.name());
+            }
+            this.tags.tagVersion(session, version, checked, exclusive);
+            return null;
+        });
+    }
+
+    @Override
+    public void untagArtifactVersion(UUID artifactId, List<String> tags) {
+        requireNonNull(artifactId, "artifactId is null");
+        List<String> checked = checkTags(tags);
+        database.write("untag artifact version " + artifactId, session -> {
+            this.tags.untagVersion(session, artifactId, checked);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> listVersionTags(UUID artifactId) {
+        requireNonNull(artifactId, "artifactId is null");
+        return database.read("list tags of artifact version " + artifactId, session -> tags.listVersionTags(session, artifactId));
+    }
+
+    @Override
+    public List<ArtifactVersionRecord> listArtifactVersionsWithTag(String tag) {
+        requireNonNull(tag, "tag is null");
+        return database.read("list artifact versions tagged '" + tag + "'", session -> tags.listWithTag(session, tag));
+    }
+
+    @Override
+    public dev.cairn.api.artifact.AliasMove moveAlias(String name, String alias, Optional<UUID> artifactId, Instant at) {
+        requireNonNull(name, "name is null");
+        requireNonNull(alias, "alias is null");
+        requireNonNull(artifactId, "artifactId is null");
+        long when = epochNanos(requireNonNull(at, "at is null"), "time of alias move", name + "@" + alias);
+        return database.write("move alias '" + name + "@" + alias + "'", session -> {
+            Optional<ArtifactVersionRecord> target = Optional.empty();
+            if (artifactId.isPresent()) {
+                ArtifactVersionRecord version = artifacts.findReady(session, artifactId.get()).orElseThrow(() -> versionNotFound(artifactId.get()));
+                if (!version.name().equals(name)) {
+                    throw new CairnException(ErrorCode.ARTIFACT_NOT_FOUND, "Artifact version " + artifactId.get() + " is '" + version.name() + "' version "
+                            + version.version() + ", not a version of '" + name + "': an alias of '" + name + "' can only point to one of its versions");
+                }
+                target = Optional.of(version);
+            } else if (aliases.current(session, name, alias).isEmpty()) {
+                throw new CairnException(ErrorCode.ARTIFACT_NOT_FOUND, "Artifact '" + name + "' has no alias '" + alias + "' to remove");
+            }
+            return aliases.move(session, name, alias, target, when);
+        });
+    }
+
+    @Override
+    public Optional<ArtifactVersionRecord> findArtifactVersionByAlias(String name, String alias) {
+        requireNonNull(name, "name is null");
+        requireNonNull(alias, "alias is null");
+        return database.read("find '" + name + "@" + alias + "'", session -> aliases.find(session, name, alias));
+    }
+
+    @Override
+    public List<String> listAliases(UUID artifactId) {
+        requireNonNull(artifactId, "artifactId is null");
+        return database.read("list aliases of artifact version " + artifactId, session -> aliases.aliasesOf(session, artifactId));
+    }
+
+    @Override
+    public List<dev.cairn.api.artifact.AliasMove> listAliasMoves(String name, String alias) {
+        requireNonNull(name, "name is null");
+        requireNonNull(alias, "alias is null");
+        return database.read("list moves of '" + name + "@" + alias + "'", session -> aliases.moves(session, name, alias));
+    }
+
+    private static List<String> checkTags(List<String> tags) {
+        requireNonNull(tags, "tags is null");
+        for (String tag : tags) {
+            requireNonNull(tag, "tags contains null");
+            if (tag.isBlank()) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "A tag is blank: give tags with at least one visible character");
+            }
+        }
+        return List.copyOf(new java.util.LinkedHashSet<>(tags));
+    }
+
+    private static CairnException versionNotFound(UUID artifactId) {
+        return new CairnException(ErrorCode.ARTIFACT_NOT_FOUND, "No artifact version with id " + artifactId + ": list artifacts with 'cairn artifacts list'");
+    }
+
     // --- prune ---
 
     @Override
@@ -339,6 +464,8 @@ public class JdbcMetadataStore implements MetadataStore {
             }
             List<UUID> deletedIds = deleted.stream().map(ArtifactDeletion::id).toList();
             lineage.deleteOutputsNaming(session, deletedIds);
+            tags.deleteOfVersions(session, deletedIds);
+            aliases.deleteOfVersions(session, deletedIds);
             artifacts.deleteAll(session, deletedIds);
             return deleted;
         });

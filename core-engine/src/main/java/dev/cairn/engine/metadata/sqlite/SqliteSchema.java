@@ -153,5 +153,47 @@ final class SqliteSchema {
             "ALTER TABLE pipeline_runs ADD COLUMN alive_until INTEGER",
             "CREATE INDEX pipeline_runs_running ON pipeline_runs (alive_until) WHERE status = 'RUNNING' AND alive_until IS NOT NULL"));
 
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5);
+    /**
+     * Tags and aliases. {@code artifact_tags} tags a name (all its versions); {@code version_tags} tags one version, with
+     * an index by tag for {@code artifacts list --tag}; {@code artifact_aliases} holds where each alias of a name points
+     * now (one row, replaced atomically), and {@code artifact_alias_moves} every move, in order, for the history.
+     */
+    static final SchemaMigration V6 = new SchemaMigration(6, "artifact and version tags, aliases with history", List.of(
+            """
+            CREATE TABLE artifact_tags (
+                name TEXT NOT NULL,
+                tag TEXT NOT NULL,
+                PRIMARY KEY (name, tag)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX artifact_tags_by_tag ON artifact_tags (tag, name)",
+            """
+            CREATE TABLE version_tags (
+                artifact_id TEXT NOT NULL REFERENCES artifact_versions (id),
+                name TEXT NOT NULL,
+                tag TEXT NOT NULL,
+                PRIMARY KEY (artifact_id, tag)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX version_tags_by_tag ON version_tags (tag, name)",
+            """
+            CREATE TABLE artifact_aliases (
+                name TEXT NOT NULL,
+                alias TEXT NOT NULL,
+                artifact_id TEXT NOT NULL REFERENCES artifact_versions (id),
+                moved_at INTEGER NOT NULL,
+                PRIMARY KEY (name, alias)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX artifact_aliases_by_artifact ON artifact_aliases (artifact_id)",
+            """
+            CREATE TABLE artifact_alias_moves (
+                seq INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                alias TEXT NOT NULL,
+                artifact_id TEXT,
+                version TEXT,
+                previous_artifact_id TEXT,
+                moved_at INTEGER NOT NULL
+            )""",
+            "CREATE INDEX artifact_alias_moves_by_alias ON artifact_alias_moves (name, alias, seq)"));
+
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6);
 }
