@@ -26,6 +26,9 @@ final class ArtifactsCommand extends GroupCommand {
         @Option(names = "--type", description = "Only data types containing this text (e.g. List, java.nio.file.Path), or this artifact type (DATA, MODEL, …)")
         String type;
 
+        @Option(names = "--tag", description = "Only versions that carry this tag, on the version or on its artifact")
+        String tag;
+
         @Option(names = "--since", description = "Only versions created at or after this date (2026-11-30) or instant (2026-11-30T10:15:00Z)")
         String since;
 
@@ -42,10 +45,11 @@ final class ArtifactsCommand extends GroupCommand {
         public Integer call() {
             ArtifactFilter filter = new ArtifactFilter(name, type, since, until, sort, reverse);
             try (Cairn cairn = home.open()) {
-                List<ArtifactVersion> versions = filter.apply(cairn.client().listArtifactVersions());
+                List<ArtifactVersion> versions = filter.apply(tag == null ? cairn.client().listArtifactVersions()
+                        : cairn.client().listArtifactVersionsWithTag(tag));
                 output.print(() -> Json.artifacts(versions), out -> {
                     if (versions.isEmpty()) {
-                        out.println(filter.isEmpty() ? "No artifacts yet: try ./cairn quickstart" : "No artifact versions match");
+                        out.println(filter.isEmpty() && tag == null ? "No artifacts yet: try ./cairn quickstart" : "No artifact versions match");
                     }
                     for (ArtifactVersion version : versions) {
                         out.printf("%-48s %-6s %-12s %8d B  %s%n", version.name(), version.version(), version.materializerId(), version.size(),
