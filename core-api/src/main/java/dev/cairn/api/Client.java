@@ -179,6 +179,32 @@ public interface Client {
     }
 
     /**
+     * Logs typed metadata onto a version ({@code version} as in {@link #getArtifactVersion(String, String)}); each value
+     * goes through {@link dev.cairn.api.artifact.MetadataValue#of(Object)} and is stored with its type. A key logged
+     * again reads back at its latest value. Read it with {@link ArtifactVersion#loggedMetadata()}.
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND}, {@code INVALID_ARGUMENT} for an unsupported value
+     */
+    default void logMetadata(String name, String version, java.util.Map<String, ?> values) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot log metadata");
+    }
+
+    /** {@link #logMetadata(String, String, java.util.Map)} onto the version with this id. */
+    default void logMetadata(UUID artifactId, java.util.Map<String, ?> values) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot log metadata");
+    }
+
+    /** Logs typed metadata onto a pipeline run. @throws CairnException {@code RUN_NOT_FOUND} */
+    default void logRunMetadata(UUID runId, java.util.Map<String, ?> values) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot log metadata");
+    }
+
+    /** The typed metadata logged onto a run, each key at its latest value. */
+    default java.util.Map<String, dev.cairn.api.artifact.MetadataValue> getRunMetadata(UUID runId) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot read run metadata");
+    }
+
+    /**
      * Registers an existing file or folder as the next version of {@code name}, without copying it.
      *
      * <p>{@code uri} must lie inside an artifact store this engine knows (its default store, or a store an artifact

@@ -970,6 +970,36 @@ public abstract class MetadataStoreContract {
         assertThat(store.listAliasMoves("gone", "best")).hasSize(1);
     }
 
+    // --- logged metadata ---
+
+    @Test
+    void loggedMetadataKeepsTypesAndTheLatestValuePerKey() {
+        ArtifactVersionRecord version = reserveAndCommit("logged");
+        PipelineRunRecord run = run("p", T0);
+        store.insertRun(run, List.of());
+        Map<String, dev.cairn.api.artifact.MetadataValue> first = new LinkedHashMap<>();
+        first.put("accuracy", new dev.cairn.api.artifact.MetadataValue.NumberValue(0.5));
+        first.put("size", new dev.cairn.api.artifact.MetadataValue.StorageSize(10));
+        first.put("at", new dev.cairn.api.artifact.MetadataValue.TimestampValue(T0));
+
+        store.logMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, version.id(), first, T0);
+        store.logMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, version.id(),
+                Map.of("accuracy", new dev.cairn.api.artifact.MetadataValue.NumberValue(0.75)), T0);
+        store.logMetadata(dev.cairn.api.metadata.MetadataTarget.PIPELINE_RUN, run.id(),
+                Map.of("who", new dev.cairn.api.artifact.MetadataValue.StringValue("ci")), T0);
+
+        assertThat(store.listLoggedMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, version.id())).containsExactly(
+                Map.entry("accuracy", new dev.cairn.api.artifact.MetadataValue.NumberValue(0.75)),
+                Map.entry("size", new dev.cairn.api.artifact.MetadataValue.StorageSize(10)),
+                Map.entry("at", new dev.cairn.api.artifact.MetadataValue.TimestampValue(T0)));
+        assertThat(store.listLoggedMetadata(dev.cairn.api.metadata.MetadataTarget.PIPELINE_RUN, run.id()))
+                .containsExactly(Map.entry("who", new dev.cairn.api.artifact.MetadataValue.StringValue("ci")));
+        assertThat(store.listLoggedMetadata(dev.cairn.api.metadata.MetadataTarget.PIPELINE_RUN, version.id())).isEmpty();
+        assertThatThrownBy(() -> store.logMetadata(dev.cairn.api.metadata.MetadataTarget.PIPELINE_RUN, UUID.randomUUID(),
+                Map.of("x", new dev.cairn.api.artifact.MetadataValue.BooleanValue(true)), T0))
+                .satisfies(e -> assertCode(e, ErrorCode.RUN_NOT_FOUND));
+    }
+
     // --- closing ---
 
     @Test

@@ -55,6 +55,12 @@ public interface ArtifactVersion {
 
     Instant createdAt();
 
+    /**
+     * The typed metadata logged onto this version (by a step, {@code client.logMetadata} or {@code SaveOptions}), each
+     * key at its latest value, read when called; {@link #metadata()} holds what the materializer extracted.
+     */
+    Map<String, MetadataValue> loggedMetadata();
+
     /** The tags of this version and of its artifact (which apply to all versions), sorted, read when called. */
     List<String> tags();
 

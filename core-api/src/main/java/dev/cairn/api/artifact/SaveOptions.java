@@ -11,7 +11,6 @@ import java.util.Optional;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
-import dev.cairn.api.pipeline.JsonValues;
 import org.apiguardian.api.API;
 
 /**
@@ -21,8 +20,7 @@ import org.apiguardian.api.API;
  *
  * @param name the artifact name
  * @param version an explicit version; empty means the next number after the highest numeric version
- * @param metadata extra metadata (JSON values) stored with the version next to what the materializer extracts; on a
- *     clash of keys these win
+ * @param metadata typed metadata logged onto the new version (read with {@link ArtifactVersion#loggedMetadata()})
  * @param artifactType overrides the materializer's {@link ArtifactType}
  * @param type the value's full generic type (e.g. {@code List<Row>}); empty means the value's class
  * @param materializer the id of a registered materializer to use instead of the one resolved for the type
@@ -32,13 +30,13 @@ import org.apiguardian.api.API;
 public record SaveOptions(
         String name,
         Optional<String> version,
-        Map<String, Object> metadata,
+        Map<String, MetadataValue> metadata,
         Optional<ArtifactType> artifactType,
         Optional<Type> type,
         Optional<String> materializer,
         List<String> tags) {
 
-    /** @throws CairnException {@code INVALID_ARGUMENT} for a blank version or a metadata value that is not JSON */
+    /** @throws CairnException {@code INVALID_ARGUMENT} for a blank version */
     public SaveOptions {
         requireNonNull(name, "name is null");
         requireNonNull(version, "version is null");
@@ -51,14 +49,7 @@ public record SaveOptions(
             throw new CairnException(ErrorCode.INVALID_ARGUMENT, "The explicit version of artifact '" + name
                     + "' is blank; give a non-blank version, or omit it to get the next number");
         }
-        for (Map.Entry<String, Object> entry : metadata.entrySet()) {
-            Optional<String> problem = JsonValues.findProblem(entry.getValue());
-            if (problem.isPresent()) {
-                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Metadata '" + entry.getKey() + "' of artifact '" + name
-                        + "' is not a JSON value (" + problem.get() + "): use strings, numbers, booleans, lists and maps");
-            }
-        }
-        metadata = Map.copyOf(metadata);
+        metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
     /** Options that save under {@code name} with the next version number. */
@@ -78,12 +69,16 @@ public record SaveOptions(
         return new SaveOptions(name, Optional.of(requireNonNull(version, "version is null")), metadata, artifactType, type, materializer, tags);
     }
 
-    /** These options with one more metadata entry. */
+    /**
+     * These options with one more typed metadata entry ({@link MetadataValue#of(Object)}).
+     *
+     * @throws CairnException {@code INVALID_ARGUMENT} for an unsupported value
+     */
     public SaveOptions withMetadata(String key, Object value) {
         requireNonNull(key, "key is null");
         requireNonNull(value, "value is null");
-        Map<String, Object> more = new LinkedHashMap<>(metadata);
-        more.put(key, value);
+        Map<String, MetadataValue> more = new LinkedHashMap<>(metadata);
+        more.put(key, MetadataValue.of(value));
         return new SaveOptions(name, version, more, artifactType, type, materializer, tags);
     }
 

@@ -183,6 +183,21 @@ public interface MetadataStore extends AutoCloseable {
         throw unsupportedTags("list alias moves");
     }
 
+    /**
+     * Appends typed metadata to an artifact version or a run, in one transaction; a key logged again reads back as its
+     * latest value (earlier values stay in the log).
+     *
+     * @throws dev.cairn.api.CairnException {@code ARTIFACT_NOT_FOUND} / {@code RUN_NOT_FOUND} when the target does not exist
+     */
+    default void logMetadata(MetadataTarget target, UUID id, java.util.Map<String, dev.cairn.api.artifact.MetadataValue> values, Instant at) {
+        throw unsupportedTags("log metadata");
+    }
+
+    /** The logged metadata of a target, each key at its latest value, in the order keys were first logged. */
+    default java.util.Map<String, dev.cairn.api.artifact.MetadataValue> listLoggedMetadata(MetadataTarget target, UUID id) {
+        throw unsupportedTags("list logged metadata");
+    }
+
     private dev.cairn.api.CairnException unsupportedTags(String what) {
         return new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.CONFIGURATION,
                 "The metadata store " + getClass().getName() + " cannot " + what + ": use a store that implements tags and aliases (the SQLite store does)");

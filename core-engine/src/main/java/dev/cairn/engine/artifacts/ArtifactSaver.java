@@ -75,10 +75,6 @@ final class ArtifactSaver {
             }
             List<Manifest.FileEntry> files = writer.finish();
             Map<String, Object> extracted = metadataOf(materializer, request);
-            if (!request.extraMetadata().isEmpty()) {
-                extracted = new LinkedHashMap<>(extracted);
-                extracted.putAll(request.extraMetadata());
-            }
             ArtifactType artifactType = request.artifactType().orElse(materializer.artifactType());
             List<Visualization> visualizations = visualizationsOf(materializer, request);
             long size = files.stream().mapToLong(Manifest.FileEntry::size).sum();

@@ -73,13 +73,12 @@ public final class ArtifactService {
             Map<String, String> options,
             Optional<UUID> producerStepRunId,
             String where,
-            Optional<dev.cairn.api.artifact.ArtifactType> artifactType,
-            Map<String, Object> extraMetadata) {
+            Optional<dev.cairn.api.artifact.ArtifactType> artifactType) {
 
-        /** A request with the materializer's artifact type and no extra metadata. */
+        /** A request with the materializer's artifact type. */
         public SaveRequest(Object value, Type type, Materializer<?> materializer, String name, Optional<String> explicitVersion,
                 Map<String, String> options, Optional<UUID> producerStepRunId, String where) {
-            this(value, type, materializer, name, explicitVersion, options, producerStepRunId, where, Optional.empty(), Map.of());
+            this(value, type, materializer, name, explicitVersion, options, producerStepRunId, where, Optional.empty());
         }
     }
 

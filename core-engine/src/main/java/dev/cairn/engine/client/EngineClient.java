@@ -19,6 +19,7 @@ import dev.cairn.api.Client;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.AliasMove;
 import dev.cairn.api.artifact.ArtifactVersion;
+import dev.cairn.api.artifact.MetadataValue;
 import dev.cairn.api.artifact.SaveOptions;
 import dev.cairn.api.lifecycle.ProgressListener;
 import dev.cairn.api.lifecycle.PruneOptions;
@@ -26,6 +27,7 @@ import dev.cairn.api.lifecycle.PruneReport;
 import dev.cairn.api.lineage.Lineage;
 import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.MetadataStore;
+import dev.cairn.api.metadata.MetadataTarget;
 import dev.cairn.api.metadata.PipelineRunRecord;
 import dev.cairn.api.metadata.StepInputRecord;
 import dev.cairn.api.metadata.StepOutputRecord;
@@ -107,7 +109,7 @@ public class EngineClient implements Client {
             materializer = materializers.resolve(type);
         }
         ArtifactService.SavedArtifact saved = artifacts.save(new ArtifactService.SaveRequest(value, type, materializer, name, options.version(),
-                Map.of(), stepRunId, where, options.artifactType(), options.metadata()));
+                Map.of(), stepRunId, where, options.artifactType()));
         try {
             metadata.commitArtifactVersion(new MetadataStore.CommittedArtifact(saved.record().id(), saved.uri(), saved.visualizations()));
         } catch (RuntimeException e) {
@@ -119,10 +121,35 @@ public class EngineClient implements Client {
             throw e;
         }
         ArtifactVersion version = getArtifactVersion(saved.record().id());
+        if (!options.metadata().isEmpty()) {
+            metadata.logMetadata(MetadataTarget.ARTIFACT_VERSION, version.id(), options.metadata(), clock.instant());
+        }
         if (!options.tags().isEmpty()) {
             metadata.tagArtifactVersion(version.id(), options.tags(), false);
         }
         return version;
+    }
+
+    @Override
+    public void logMetadata(String name, String version, Map<String, ?> values) {
+        logMetadata(getArtifactVersion(name, version).id(), values);
+    }
+
+    @Override
+    public void logMetadata(UUID artifactId, Map<String, ?> values) {
+        requireNonNull(artifactId, "artifactId is null");
+        metadata.logMetadata(MetadataTarget.ARTIFACT_VERSION, artifactId, MetadataValue.ofAll(values), clock.instant());
+    }
+
+    @Override
+    public void logRunMetadata(UUID runId, Map<String, ?> values) {
+        requireNonNull(runId, "runId is null");
+        metadata.logMetadata(MetadataTarget.PIPELINE_RUN, runId, MetadataValue.ofAll(values), clock.instant());
+    }
+
+    @Override
+    public Map<String, MetadataValue> getRunMetadata(UUID runId) {
+        return metadata.listLoggedMetadata(MetadataTarget.PIPELINE_RUN, requireNonNull(runId, "runId is null"));
     }
 
     @Override

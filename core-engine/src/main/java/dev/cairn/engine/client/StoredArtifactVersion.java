@@ -60,6 +60,11 @@ public final class StoredArtifactVersion implements ArtifactVersion {
     @Override public Instant createdAt() { return record.createdAt(); }
 
     @Override
+    public Map<String, dev.cairn.api.artifact.MetadataValue> loggedMetadata() {
+        return metadata.listLoggedMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, record.id());
+    }
+
+    @Override
     public List<String> tags() {
         java.util.TreeSet<String> tags = new java.util.TreeSet<>(metadata.listVersionTags(record.id()));
         tags.addAll(metadata.listArtifactTags(record.name()));

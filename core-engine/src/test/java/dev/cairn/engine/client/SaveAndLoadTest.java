@@ -120,7 +120,7 @@ class SaveAndLoadTest {
         assertThat(saved.dataType()).isEqualTo("java.util.List<java.lang.String>");
         assertThat(saved.materializerId()).isEqualTo(JsonMaterializer.ID);
         assertThat(saved.artifactType()).isEqualTo(ArtifactType.DATA_ANALYSIS);
-        assertThat(saved.metadata()).containsEntry("source", "unit test");
+        assertThat(saved.loggedMetadata()).containsEntry("source", new dev.cairn.api.artifact.MetadataValue.StringValue("unit test"));
         List<String> words = cairn.client().load("words", new TypeRef<List<String>>() {});
         assertThat(words).containsExactly("a", "b");
 

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,6 +50,7 @@ public class JdbcMetadataStore implements MetadataStore {
     private final DeletionRepository deletions;
     private final TagRepository tags;
     private final AliasRepository aliases;
+    private final LoggedMetadataRepository logged;
 
     /** A store over {@code database}, whose schema is already up to date; closing the store closes the database. */
     protected JdbcMetadataStore(SqlDatabase database) {
@@ -62,6 +64,7 @@ public class JdbcMetadataStore implements MetadataStore {
         this.deletions = new DeletionRepository(dialect, artifacts);
         this.tags = new TagRepository(dialect, artifacts);
         this.aliases = new AliasRepository(dialect, artifacts);
+        this.logged = new LoggedMetadataRepository(codec);
     }
 
     /** The database this store runs on. */
@@ -413,6 +416,40 @@ public class JdbcMetadataStore implements MetadataStore {
         requireNonNull(name, "name is null");
         requireNonNull(alias, "alias is null");
         return database.read("list moves of '" + name + "@" + alias + "'", session -> aliases.moves(session, name, alias));
+    }
+
+    @Override
+    public void logMetadata(dev.cairn.api.metadata.MetadataTarget target, UUID id, Map<String, dev.cairn.api.artifact.MetadataValue> values,
+            Instant at) {
+        requireNonNull(target, "target is null");
+        requireNonNull(id, "id is null");
+        Map<String, dev.cairn.api.artifact.MetadataValue> checked = new java.util.LinkedHashMap<>();
+        requireNonNull(values, "values is null").forEach((key, value) -> {
+            requireNonNull(key, "metadata key is null");
+            if (key.isBlank()) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "A metadata key is blank: give keys with at least one visible character");
+            }
+            checked.put(key, requireNonNull(value, "metadata '" + key + "' is null"));
+        });
+        long when = epochNanos(requireNonNull(at, "at is null"), "time of metadata", id);
+        database.write("log metadata " + checked.keySet() + " onto " + target + " " + id, session -> {
+            boolean exists = target == dev.cairn.api.metadata.MetadataTarget.PIPELINE_RUN ? runs.find(session, id).isPresent()
+                    : artifacts.findReady(session, id).isPresent();
+            if (!exists) {
+                throw target == dev.cairn.api.metadata.MetadataTarget.PIPELINE_RUN
+                        ? new CairnException(ErrorCode.RUN_NOT_FOUND, "No pipeline run with id " + id + ": list runs with 'cairn runs list'")
+                        : versionNotFound(id);
+            }
+            logged.log(session, target, id, checked, when);
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, dev.cairn.api.artifact.MetadataValue> listLoggedMetadata(dev.cairn.api.metadata.MetadataTarget target, UUID id) {
+        requireNonNull(target, "target is null");
+        requireNonNull(id, "id is null");
+        return database.read("list metadata of " + target + " " + id, session -> logged.list(session, target, id));
     }
 
     private static List<String> checkTags(List<String> tags) {

@@ -195,5 +195,24 @@ final class SqliteSchema {
             )""",
             "CREATE INDEX artifact_alias_moves_by_alias ON artifact_alias_moves (name, alias, seq)"));
 
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6);
+    /**
+     * Typed metadata logged onto versions and runs: one row per logged key and value (the latest row of a key wins),
+     * with the value's type, its JSON, and its number when it has one, so that {@code accuracy > 0.85} is an index range.
+     */
+    static final SchemaMigration V7 = new SchemaMigration(7, "typed metadata logged onto versions and runs", List.of(
+            """
+            CREATE TABLE logged_metadata (
+                seq INTEGER PRIMARY KEY,
+                target_kind TEXT NOT NULL,
+                target_id TEXT NOT NULL,
+                key TEXT NOT NULL,
+                type TEXT NOT NULL,
+                value TEXT NOT NULL,
+                number_value REAL,
+                logged_at INTEGER NOT NULL
+            )""",
+            "CREATE INDEX logged_metadata_by_target ON logged_metadata (target_kind, target_id, key, seq)",
+            "CREATE INDEX logged_metadata_by_number ON logged_metadata (key, number_value) WHERE number_value IS NOT NULL"));
+
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7);
 }
