@@ -1,6 +1,8 @@
 package dev.cairn.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.cairn.api.Cairn;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
-@Command(name = "quickstart", description = "Run the example pipelines (simple, training, dynamic naming, inference) on the embedded defaults.")
+@Command(name = "quickstart", description = "Run the example pipelines (simple, training, dynamic naming, inference, XGBoost and Tribuo→ONNX model training and inference) on the embedded defaults.")
 final class QuickstartCommand implements Callable<Integer> {
     @Mixin(name = "home")
     HomeOption home;
@@ -26,7 +28,9 @@ final class QuickstartCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("Cairn home: " + home.home());
         try (Cairn cairn = home.open()) {
-            for (Pipeline pipeline : ExamplePipelines.quickstart()) {
+            List<Pipeline> pipelines = new ArrayList<>(ExamplePipelines.quickstart());
+            pipelines.addAll(ExamplePipelines.models());
+            for (Pipeline pipeline : pipelines) {
                 PipelineRun run = cairn.run(pipeline, RunOptions.withListener(new ProgressPrinter(out)));
                 if (run.status() != RunStatus.COMPLETED) {
                     return 1;

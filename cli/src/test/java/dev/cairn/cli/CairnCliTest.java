@@ -37,7 +37,8 @@ class CairnCliTest {
     void quickstart() {
         Result result = cli("quickstart");
         assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
-        assertThat(result.out()).contains("> createData started").containsPattern("\\+ createData completed in [0-9.]+ ms").contains("trained_model:1");
+        assertThat(result.out()).contains("> createData started").containsPattern("\\+ createData completed in [0-9.]+ ms").contains("trained_model:1")
+                .contains("xgboost_model:1").contains("cairn.ml.xgboost");
     }
 
     @Test
@@ -45,13 +46,14 @@ class CairnCliTest {
         Result result = cli("runs", "list", "--json");
         assertThat(result.exitCode()).isZero();
         List<Map<String, Object>> runs = JSON.readValue(result.out(), new TypeReference<>() {});
-        assertThat(runs).extracting(r -> r.get("pipeline")).containsExactly("inference_pipeline", "data_pipeline", "training_pipeline", "simple_pipeline");
+        assertThat(runs).extracting(r -> r.get("pipeline")).containsExactly("model_inference_pipeline", "model_training_pipeline",
+                "inference_pipeline", "data_pipeline", "training_pipeline", "simple_pipeline");
         assertThat(runs).allSatisfy(run -> {
             assertThat(run.get("status")).isEqualTo("COMPLETED");
             assertThat((String) run.get("id")).hasSize(36);
         });
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> steps = (List<Map<String, Object>>) runs.get(2).get("steps");
+        List<Map<String, Object>> steps = (List<Map<String, Object>>) runs.get(4).get("steps");
         assertThat(steps).extracting(s -> s.get("name")).containsExactly("createData", "processData", "splitDataset", "trainModel", "evaluate");
         assertThat(steps).extracting(s -> s.get("status")).containsOnly("COMPLETED");
     }
@@ -59,7 +61,7 @@ class CairnCliTest {
     @Test
     void runsShowByPrefixAndJson() throws Exception {
         List<Map<String, Object>> runs = JSON.readValue(cli("runs", "list", "--json").out(), new TypeReference<>() {});
-        String id = (String) runs.get(2).get("id");
+        String id = (String) runs.get(4).get("id");
         Result text = cli("runs", "show", id.substring(0, 8));
         assertThat(text.exitCode()).isZero();
         assertThat(text.out()).contains("training_pipeline").contains("out trainData").contains("trained_model:1");
@@ -154,7 +156,7 @@ class CairnCliTest {
                 new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
         assertThat(code).isZero();
         List<Map<String, Object>> runs = JSON.readValue(out.toString(), new TypeReference<>() {});
-        assertThat(runs).as("the quickstart's runs, in the home given after the command").hasSize(4);
+        assertThat(runs).as("the quickstart's runs (4 examples + 2 model pipelines), in the home given after the command").hasSize(6);
 
         StringWriter empty = new StringWriter();
         code = CairnCli.execute(new String[] {"--home", elsewhere.toString(), "artifacts", "list", "--json"}, new PrintWriter(empty, true),

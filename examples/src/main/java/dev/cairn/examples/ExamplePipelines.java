@@ -13,6 +13,10 @@ import dev.cairn.examples.QuickstartSteps.Enriched;
 import dev.cairn.examples.QuickstartSteps.Row;
 import dev.cairn.examples.QuickstartSteps.Split;
 import dev.cairn.examples.TrainingSteps.LinearModel;
+import dev.cairn.materializers.ml.onnx.OnnxModel;
+import dev.cairn.materializers.ml.xgboost.XGBoostModel;
+import org.tribuo.Model;
+import org.tribuo.classification.Label;
 
 /** The seed's example pipelines, in Java. */
 public final class ExamplePipelines {
@@ -55,6 +59,39 @@ public final class ExamplePipelines {
             p.with(StepOptions.substitutions(Map.of("dataset_type", "train"))).call(QuickstartSteps::extractData, Param.of("train_source"));
             p.with(StepOptions.substitutions(Map.of("dataset_type", "test"))).call(QuickstartSteps::extractData, Param.of("test_source"));
         });
+    }
+
+    /**
+     * Models: train XGBoost on the quickstart data and evaluate it (stored as {@code xgboost_model}); train a Tribuo
+     * classifier ({@code tribuo_model}) and export it to ONNX ({@code onnx_model}).
+     */
+    public static Pipeline modelTraining() {
+        return Pipeline.define("model_training_pipeline", p -> {
+            Ref<List<Row>> data = p.call(QuickstartSteps::createData);
+            Ref<List<Enriched>> processed = p.call(QuickstartSteps::processData, data);
+            Outputs<Split> split = p.call(QuickstartSteps::splitDataset, processed);
+            Ref<XGBoostModel> model = p.call(ModelSteps::trainXGBoost, split.get(Split::trainData), Param.of(20));
+            p.call(ModelSteps::evaluateXGBoost, model, split.get(Split::testData));
+            Ref<Model<Label>> classifier = p.call(ModelSteps::trainTribuo, split.get(Split::trainData));
+            p.call(ModelSteps::exportOnnx, classifier);
+        });
+    }
+
+    /** Models: predictions with the latest {@code xgboost_model} and {@code onnx_model}, stored by {@link #modelTraining()}. */
+    public static Pipeline modelInference() {
+        return Pipeline.define("model_inference_pipeline", p -> {
+            Ref<List<Row>> data = p.call(QuickstartSteps::createData);
+            Ref<List<Enriched>> processed = p.call(QuickstartSteps::processData, data);
+            Ref<XGBoostModel> model = p.artifact("xgboost_model");
+            p.call(ModelSteps::predictXGBoost, processed, model);
+            Ref<OnnxModel> onnx = p.artifact("onnx_model");
+            p.call(ModelSteps::predictOnnx, processed, onnx);
+        });
+    }
+
+    /** The model examples, run by {@code ./cairn quickstart} after {@link #quickstart()}: training, then inference in another pipeline. */
+    public static List<Pipeline> models() {
+        return List.of(modelTraining(), modelInference());
     }
 
     /** The quickstart of the README: every example in one pipeline-per-section sequence is run by {@link Quickstart}. */

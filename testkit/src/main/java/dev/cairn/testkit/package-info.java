@@ -1,7 +1,8 @@
 /**
- * Contract test kits for plugin authors: extend {@link dev.cairn.testkit.ArtifactStoreContract} or
- * {@link dev.cairn.testkit.MaterializerContract} in a test class and the whole SPI contract is checked. Every type here
- * is non-null unless annotated {@code @Nullable}.
+ * Contract test kits for plugin authors: abstract JUnit 5 classes that check an implementation of a Cairn SPI against
+ * the whole contract ({@link dev.cairn.testkit.ArtifactStoreContract}, {@link dev.cairn.testkit.MaterializerContract},
+ * {@link dev.cairn.testkit.MetadataStoreContract}). Depend on {@code cairn-testkit} in test scope and extend one class.
+ * Every type here is non-null unless annotated {@code @Nullable}.
  */
 @NullMarked
 package dev.cairn.testkit;

@@ -1,0 +1,540 @@
+package dev.cairn.benchmarks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Type;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.cairn.api.artifact.LoadOptions;
+import dev.cairn.api.spi.ArtifactDraft;
+import dev.cairn.api.spi.ArtifactReader;
+import dev.cairn.api.spi.ArtifactWriter;
+import dev.cairn.api.spi.Materializer;
+import dev.cairn.materializers.ml.DType;
+import dev.cairn.materializers.ml.JsonText;
+import dev.cairn.materializers.ml.Tensor;
+import dev.cairn.materializers.ml.TensorMap;
+import dev.cairn.materializers.ml.TensorMapMaterializer;
+import dev.cairn.materializers.ml.onnx.OnnxMaterializer;
+import dev.cairn.materializers.ml.onnx.OnnxModel;
+import dev.cairn.materializers.ml.xgboost.XGBoostMaterializer;
+import dev.cairn.materializers.ml.xgboost.XGBoostModel;
+import dev.cairn.stores.local.LocalArtifactStore;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+
+/**
+ * Save and load through Cairn's ML materializers vs the library's own save and load, in the same run:
+ * <ul>
+ *   <li>a TensorMap of {@code tensorMegabytes} MB (64 MB F32 tensors) stored as safetensors vs writing and reading the
+ *       same bytes with a {@code FileChannel}; both loads then read every value (a sum), since Cairn's load maps the
+ *       file; and {@code safetensors.numpy.load_file} in Python on the Cairn-written file (when a Python is given);</li>
+ *   <li>an XGBoost booster of about {@code xgboostMegabytes} MB (UBJSON) vs {@code Booster.saveModel(path)} /
+ *       {@code XGBoost.loadModel(path)};</li>
+ *   <li>an ONNX model with one {@code onnxMegabytes} MB initializer vs writing its bytes and creating an onnxruntime
+ *       session from the file (Cairn's load includes creating the session).</li>
+ * </ul>
+ * "Through Cairn" means the materializer writing into a draft of the local artifact store with SHA-256 over every byte
+ * while it streams (as the engine's writer does), metadata extraction and visualizations, then the atomic commit; and
+ * loading through the store. Median of {@code runs} runs after one warm-up.
+ *
+ * <p>Arguments: {@code workDir tensorMegabytes xgboostMegabytes onnxMegabytes runs [python]}.
+ */
+public final class MlModelBenchmark {
+    private MlModelBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        Path work = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "/tmp/cairn-ml-bench"));
+        int tensorMegabytes = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
+        int xgboostMegabytes = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+        int onnxMegabytes = args.length > 3 ? Integer.parseInt(args[3]) : 100;
+        int runs = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        String python = args.length > 5 ? args[5] : null;
+        LocalArtifactStore store = new LocalArtifactStore(Files.createTempDirectory(work, "store-"));
+        List<String> table = new ArrayList<>();
+
+        // ----- TensorMap / safetensors -----
+        TensorMap tensors = randomTensors(tensorMegabytes);
+        TensorMapMaterializer tensorMaterializer = new TensorMapMaterializer();
+        Path rawFile = work.resolve("raw.bin");
+        URI[] tensorArtifact = new URI[1];
+        double cairnTensorSave = median(runs, () -> {
+            tensorArtifact[0] = cairnSave(tensorMaterializer, store, tensors, TensorMap.class, Map.of());
+            return null;
+        });
+        double rawTensorSave = median(runs, () -> {
+            rawWrite(tensors, rawFile);
+            return null;
+        });
+        double hashOnly = median(runs, () -> {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (Tensor tensor : tensors.tensors().values()) {
+                digest.update(tensor.data());
+            }
+            return digest.digest();
+        });
+        double[] sums = new double[2];
+        double cairnTensorLoad = median(runs, () -> {
+            TensorMap loaded = (TensorMap) tensorMaterializer.load(TensorMap.class, new StoreReader(store, tensorArtifact[0]));
+            sums[0] = sum(loaded);
+            return null;
+        });
+        double rawTensorLoad = median(runs, () -> {
+            sums[1] = rawReadAndSum(rawFile, tensors);
+            return null;
+        });
+        if (sums[0] != sums[1]) {
+            throw new IllegalStateException("the loads disagree: " + sums[0] + " vs " + sums[1]);
+        }
+        long tensorFileSize = Files.size(Path.of(file(tensorArtifact[0], TensorMapMaterializer.FILE)));
+        table.add(row("TensorMap " + mib(tensorFileSize) + " save", cairnTensorSave, "FileChannel write of the same bytes", rawTensorSave));
+        table.add(row("(SHA-256 of the same bytes, part of every Cairn save)", hashOnly, "FileChannel write of the same bytes", rawTensorSave));
+        table.add(row("TensorMap " + mib(tensorFileSize) + " load + read all", cairnTensorLoad, "FileChannel read + read all", rawTensorLoad));
+        if (python != null) {
+            Path safetensors = Path.of(file(tensorArtifact[0], TensorMapMaterializer.FILE));
+            double[] pythonTimes = pythonLoad(python, safetensors, runs, work);
+            long start = System.nanoTime();
+            for (int i = 0; i < runs; i++) {
+                try (SeekableByteChannel channel = Files.newByteChannel(safetensors)) {
+                    sum(dev.cairn.materializers.ml.SafeTensors.read(channel, safetensors.toString()));
+                }
+            }
+            double javaRead = (System.nanoTime() - start) / 1e9 / runs;
+            table.add(row("SafeTensors.read + read all (Java)", javaRead, "safetensors.numpy.load_file + np.sum (Python)", pythonTimes[1]));
+            table.add(String.format(Locale.ROOT, "| (Python load_file alone) | | | %.3f s | |", pythonTimes[0]));
+        }
+        System.gc();
+
+        // ----- XGBoost -----
+        Booster booster = trainToSize(xgboostMegabytes);
+        XGBoostModel xgboostModel = new XGBoostModel(booster, XGBOOST_PARAMS);
+        XGBoostMaterializer xgboostMaterializer = new XGBoostMaterializer();
+        Path nativeUbj = work.resolve("native.ubj");
+        URI[] xgboostArtifact = new URI[1];
+        double cairnXgboostSave = median(runs, () -> {
+            xgboostArtifact[0] = cairnSave(xgboostMaterializer, store, xgboostModel, XGBoostModel.class, Map.of());
+            return null;
+        });
+        double nativeXgboostSave = median(runs, () -> {
+            booster.saveModel(nativeUbj.toString());
+            return null;
+        });
+        double cairnXgboostLoad = median(runs, () -> {
+            ((XGBoostModel) xgboostMaterializer.load(XGBoostModel.class, new StoreReader(store, xgboostArtifact[0]))).booster().dispose();
+            return null;
+        });
+        double nativeXgboostLoad = median(runs, () -> {
+            XGBoost.loadModel(nativeUbj.toString()).dispose();
+            return null;
+        });
+        long ubjSize = Files.size(Path.of(file(xgboostArtifact[0], "model.ubj")));
+        table.add(row("XGBoost " + mib(ubjSize) + " (" + booster.getNumBoostedRound() + " trees) save", cairnXgboostSave, "Booster.saveModel(path)", nativeXgboostSave));
+        table.add(row("XGBoost " + mib(ubjSize) + " load", cairnXgboostLoad, "XGBoost.loadModel(path)", nativeXgboostLoad));
+        booster.dispose();
+
+        // ----- ONNX -----
+        byte[] onnxBytes = onnxModel(onnxMegabytes);
+        OnnxModel onnxModel = OnnxModel.fromBytes(onnxBytes);
+        OnnxMaterializer onnxMaterializer = new OnnxMaterializer();
+        Path nativeOnnx = work.resolve("native.onnx");
+        URI[] onnxArtifact = new URI[1];
+        double cairnOnnxSave = median(runs, () -> {
+            onnxArtifact[0] = cairnSave(onnxMaterializer, store, onnxModel, OnnxModel.class, Map.of());
+            return null;
+        });
+        double nativeOnnxSave = median(runs, () -> {
+            Files.write(nativeOnnx, onnxBytes);
+            return null;
+        });
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        double cairnOnnxLoad = median(runs, () -> {
+            try (OnnxModel loaded = onnxMaterializer.load(OnnxModel.class, new StoreReader(store, onnxArtifact[0]))) {
+                loaded.session();
+            }
+            return null;
+        });
+        double nativeOnnxLoad = median(runs, () -> {
+            try (OrtSession session = environment.createSession(nativeOnnx.toString())) {
+                session.getNumInputs();
+            }
+            return null;
+        });
+        table.add(row("ONNX " + mib(onnxBytes.length) + " save", cairnOnnxSave, "Files.write of the model bytes", nativeOnnxSave));
+        table.add(row("ONNX " + mib(onnxBytes.length) + " load + session", cairnOnnxLoad, "OrtEnvironment.createSession(path)", nativeOnnxLoad));
+
+        System.out.println();
+        System.out.println("| operation | Cairn | baseline | baseline time | Cairn / baseline |");
+        System.out.println("|---|---:|---|---:|---:|");
+        table.forEach(System.out::println);
+    }
+
+    static final Map<String, Object> XGBOOST_PARAMS = Map.of("objective", "reg:squarederror", "max_depth", 12L, "min_child_weight", 0.0,
+            "lambda", 0.0, "tree_method", "hist", "nthread", 2L, "seed", 1L);
+
+    private static String row(String operation, double cairn, String baseline, double baselineTime) {
+        return String.format(Locale.ROOT, "| %s | %.3f s | %s | %.3f s | %.2f× |", operation, cairn, baseline, baselineTime, cairn / baselineTime);
+    }
+
+    private static URI file(URI directory, String name) {
+        return URI.create(directory.toString().endsWith("/") ? directory + name : directory + "/" + name);
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.0f MiB", bytes / 1048576.0);
+    }
+
+    private static double median(int runs, Callable<?> action) throws Exception {
+        action.call(); // warm-up
+        double[] times = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            action.call();
+            times[i] = (System.nanoTime() - start) / 1e9;
+        }
+        System.out.println("  runs: " + Arrays.toString(times));
+        Arrays.sort(times);
+        return times[runs / 2];
+    }
+
+    // ----- tensors -----
+
+    static TensorMap randomTensors(int megabytes) {
+        SplittableRandom random = new SplittableRandom(7);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        int perTensor = 64 << 20;
+        long remaining = (long) megabytes << 20;
+        for (int i = 0; remaining > 0; i++) {
+            int bytes = (int) Math.min(perTensor, remaining);
+            ByteBuffer buffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            FloatBuffer floats = buffer.asFloatBuffer();
+            while (floats.hasRemaining()) {
+                floats.put((float) random.nextDouble());
+            }
+            tensors.put(String.format(Locale.ROOT, "layer.%03d.weight", i), Tensor.of(DType.F32, buffer, bytes / 4));
+            remaining -= bytes;
+        }
+        return TensorMap.of(tensors, Map.of("source", "MlModelBenchmark"));
+    }
+
+    static double sum(TensorMap tensors) {
+        double total = 0;
+        for (Tensor tensor : tensors.tensors().values()) {
+            FloatBuffer floats = tensor.data().asFloatBuffer();
+            for (int i = 0, n = floats.limit(); i < n; i++) {
+                total += floats.get(i);
+            }
+        }
+        return total;
+    }
+
+    /** The baseline save: the same tensors' bytes, written in order through a FileChannel (no header, no hashing). */
+    static void rawWrite(TensorMap tensors, Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            for (Tensor tensor : tensors.tensors().values()) {
+                ByteBuffer data = tensor.data();
+                while (data.hasRemaining()) {
+                    channel.write(data);
+                }
+            }
+        }
+    }
+
+    /** The baseline load: read the bytes back into direct buffers, one per tensor, and sum them as floats. */
+    static double rawReadAndSum(Path file, TensorMap shapes) throws IOException {
+        double total = 0;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (Tensor tensor : shapes.tensors().values()) {
+                ByteBuffer buffer = ByteBuffer.allocateDirect((int) tensor.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+                while (buffer.hasRemaining()) {
+                    if (channel.read(buffer) < 0) {
+                        throw new IOException("short file");
+                    }
+                }
+                FloatBuffer floats = buffer.flip().asFloatBuffer();
+                for (int i = 0, n = floats.limit(); i < n; i++) {
+                    total += floats.get(i);
+                }
+            }
+        }
+        return total;
+    }
+
+    /** Times safetensors.numpy.load_file in Python: [load alone, load + np.sum of every tensor], medians. */
+    static double[] pythonLoad(String python, Path file, int runs, Path work) throws IOException, InterruptedException {
+        Path script = work.resolve("load.py");
+        Files.writeString(script, """
+                import sys, time, statistics
+                import numpy as np
+                from safetensors.numpy import load_file
+                runs = int(sys.argv[2])
+                load_file(sys.argv[1])
+                alone, summed = [], []
+                for _ in range(runs):
+                    t = time.perf_counter(); d = load_file(sys.argv[1]); alone.append(time.perf_counter() - t); del d
+                for _ in range(runs):
+                    t = time.perf_counter(); d = load_file(sys.argv[1]); s = sum(float(np.sum(v, dtype=np.float64)) for v in d.values())
+                    summed.append(time.perf_counter() - t); del d
+                print(alone, summed)
+                print(statistics.median(alone), statistics.median(summed))
+                """);
+        Process process = new ProcessBuilder(python, script.toString(), file.toString(), Integer.toString(runs)).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException("python failed: " + output);
+        }
+        System.out.println("  python runs: " + output.lines().findFirst().orElse(""));
+        String[] last = output.strip().lines().reduce((a, b) -> b).orElseThrow().split(" ");
+        return new double[] {Double.parseDouble(last[0]), Double.parseDouble(last[1])};
+    }
+
+    // ----- XGBoost -----
+
+    /**
+     * Trains 10 deep trees on noise (each nearly full), then repeats them in the model's JSON until it reaches about
+     * {@code megabytes} as UBJSON, and loads that JSON as the booster: training 100 MB of trees on 2 shared cores takes
+     * tens of minutes, and what is measured (saving and loading) depends on the model's size, not on what the trees learnt.
+     */
+    @SuppressWarnings("unchecked")
+    static Booster trainToSize(int megabytes) throws Exception {
+        int rows = 20_000;
+        int features = 20;
+        SplittableRandom random = new SplittableRandom(3);
+        float[] x = new float[rows * features];
+        float[] y = new float[rows];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        for (int i = 0; i < rows; i++) {
+            y[i] = (float) random.nextDouble();
+        }
+        DMatrix matrix = new DMatrix(x, rows, features, Float.NaN);
+        matrix.setLabel(y);
+        long start = System.nanoTime();
+        Booster seed = XGBoost.train(matrix, XGBOOST_PARAMS, 10, Map.of(), null, null);
+        matrix.dispose();
+        long seedSize = seed.toByteArray("ubj").length;
+        Map<String, Object> json = (Map<String, Object>) JsonText.parse(new String(seed.toByteArray("json"), StandardCharsets.UTF_8));
+        seed.dispose();
+        Map<String, Object> gbtree = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) json.get("learner")).get("gradient_booster")).get("model");
+        List<Object> trees = (List<Object>) gbtree.get("trees");
+        int count = (int) Math.max(trees.size(), Math.round(trees.size() * (((long) megabytes << 20) / (double) seedSize)));
+        List<Object> repeated = new ArrayList<>(count);
+        List<Object> indptr = new ArrayList<>(count + 1);
+        List<Object> info = new ArrayList<>(count);
+        indptr.add(0L);
+        for (int i = 0; i < count; i++) {
+            Map<String, Object> tree = new LinkedHashMap<>((Map<String, Object>) trees.get(i % trees.size()));
+            tree.put("id", (long) i);
+            repeated.add(tree);
+            indptr.add((long) i + 1);
+            info.add(0L);
+        }
+        gbtree.put("trees", repeated);
+        gbtree.put("iteration_indptr", indptr);
+        gbtree.put("tree_info", info);
+        ((Map<String, Object>) gbtree.get("gbtree_model_param")).put("num_trees", Integer.toString(count));
+        Booster booster = XGBoost.loadModel(JsonText.write(json).getBytes(StandardCharsets.UTF_8));
+        System.out.printf(Locale.ROOT, "built %d trees (%.1f MiB UBJSON) in %.1f s%n", booster.getNumBoostedRound(),
+                booster.toByteArray("ubj").length / 1048576.0, (System.nanoTime() - start) / 1e9);
+        return booster;
+    }
+
+    // ----- ONNX -----
+
+    /** Y = X · W + B with W of about {@code megabytes} MB (F32, square), written with a small protobuf encoder. */
+    static byte[] onnxModel(int megabytes) {
+        int side = (int) Math.sqrt(((long) megabytes << 20) / 4.0);
+        ByteBuffer weights = ByteBuffer.allocate(side * side * 4).order(ByteOrder.LITTLE_ENDIAN);
+        SplittableRandom random = new SplittableRandom(5);
+        while (weights.hasRemaining()) {
+            weights.putFloat((float) random.nextGaussian());
+        }
+        ByteBuffer bias = ByteBuffer.allocate(side * 4).order(ByteOrder.LITTLE_ENDIAN);
+        Proto graph = new Proto()
+                .message(1, new Proto().string(1, "X").string(1, "W").string(2, "H").string(4, "MatMul"))
+                .message(1, new Proto().string(1, "H").string(1, "B").string(2, "Y").string(4, "Add"))
+                .string(2, "benchmark")
+                .message(5, new Proto().varint(1, side).varint(1, side).varint(2, 1).string(8, "W").raw(9, weights.array()))
+                .message(5, new Proto().varint(1, side).varint(2, 1).string(8, "B").raw(9, bias.array()))
+                .message(11, valueInfo("X", side))
+                .message(12, valueInfo("Y", side));
+        return new Proto().varint(1, 8).string(2, "cairn-benchmark").message(7, graph).message(8, new Proto().string(1, "").varint(2, 13)).bytes();
+    }
+
+    private static Proto valueInfo(String name, long width) {
+        Proto shape = new Proto().message(1, new Proto().string(2, "N")).message(1, new Proto().varint(1, width));
+        return new Proto().string(1, name).message(2, new Proto().message(1, new Proto().varint(1, 1).message(2, shape)));
+    }
+
+    private static final class Proto {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        Proto varint(int field, long value) {
+            writeVarint((long) field << 3);
+            writeVarint(value);
+            return this;
+        }
+
+        Proto string(int field, String value) {
+            return raw(field, value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Proto message(int field, Proto message) {
+            return raw(field, message.bytes());
+        }
+
+        Proto raw(int field, byte[] bytes) {
+            writeVarint(((long) field << 3) | 2);
+            writeVarint(bytes.length);
+            out.writeBytes(bytes);
+            return this;
+        }
+
+        byte[] bytes() {
+            return out.toByteArray();
+        }
+
+        private void writeVarint(long value) {
+            while ((value & ~0x7FL) != 0) {
+                out.write((int) ((value & 0x7F) | 0x80));
+                value >>>= 7;
+            }
+            out.write((int) value);
+        }
+    }
+
+    // ----- Cairn through the local store -----
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static URI cairnSave(Materializer materializer, LocalArtifactStore store, Object value, Type type, Map<String, String> options) throws IOException {
+        try (ArtifactDraft draft = store.createDraft()) {
+            HashingWriter writer = new HashingWriter(draft, type, options);
+            materializer.save(value, writer);
+            materializer.extractMetadata(value);
+            materializer.visualizations(value);
+            return draft.commit("artifacts/bench/" + java.util.UUID.randomUUID());
+        }
+    }
+
+    /** Hashes every file with SHA-256 while it streams, like the engine's artifact writer. */
+    private static final class HashingWriter implements ArtifactWriter {
+        private final ArtifactDraft draft;
+        private final Type type;
+        private final Map<String, String> options;
+
+        HashingWriter(ArtifactDraft draft, Type type, Map<String, String> options) {
+            this.draft = draft;
+            this.type = type;
+            this.options = options;
+        }
+
+        @Override
+        public OutputStream create(String relativePath) throws IOException {
+            MessageDigest digest;
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            return new DigestOutputStream(new java.io.BufferedOutputStream(draft.create(relativePath), 1 << 16), digest) {
+                @Override
+                public void close() throws IOException {
+                    super.close();
+                    HexFormat.of().formatHex(digest.digest());
+                }
+            };
+        }
+
+        @Override
+        public String artifactName() {
+            return "bench";
+        }
+
+        @Override
+        public Type type() {
+            return type;
+        }
+
+        @Override
+        public Map<String, String> options() {
+            return options;
+        }
+    }
+
+    private static final class StoreReader implements ArtifactReader {
+        private final LocalArtifactStore store;
+        private final URI directory;
+
+        StoreReader(LocalArtifactStore store, URI directory) {
+            this.store = store;
+            this.directory = directory.toString().endsWith("/") ? directory : URI.create(directory + "/");
+        }
+
+        @Override
+        public InputStream open(String relativePath) throws IOException {
+            return store.openRead(directory.resolve(relativePath));
+        }
+
+        @Override
+        public SeekableByteChannel openRandomAccess(String relativePath) throws IOException {
+            return store.openRandomAccess(directory.resolve(relativePath));
+        }
+
+        @Override
+        public List<String> files() {
+            try {
+                return store.listFiles(directory);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public long size(String relativePath) throws IOException {
+            return store.size(directory.resolve(relativePath));
+        }
+
+        @Override
+        public URI uri() {
+            return directory;
+        }
+
+        @Override
+        public String artifactName() {
+            return "bench:1";
+        }
+
+        @Override
+        public LoadOptions options() {
+            return LoadOptions.DEFAULT;
+        }
+    }
+}

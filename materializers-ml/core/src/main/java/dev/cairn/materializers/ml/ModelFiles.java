@@ -1,0 +1,123 @@
+package dev.cairn.materializers.ml;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Type;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.spi.ArtifactReader;
+import dev.cairn.api.spi.ArtifactWriter;
+import org.apiguardian.api.API;
+
+/**
+ * What every model materializer of {@code materializers-ml} does the same way: the sidecar, the example input, reading
+ * a model file whole after checking its size, the metadata map and the failures. For the jars of this project.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class ModelFiles {
+    /** The example input's file name inside a model artifact. */
+    public static final String EXAMPLE_INPUT_FILE = "example-input.safetensors";
+
+    private ModelFiles() {}
+
+    /** Writes {@code sidecar} as {@code cairn-model.json}, and the example input beside it when given. */
+    public static void writeSidecar(ArtifactWriter writer, ModelSidecar sidecar, Optional<TensorMap> exampleInput) throws IOException {
+        requireNonNull(writer, "writer is null");
+        if (exampleInput.isPresent()) {
+            try (OutputStream out = writer.create(EXAMPLE_INPUT_FILE)) {
+                SafeTensors.write(exampleInput.get(), out);
+            }
+        }
+        try (OutputStream out = writer.create(ModelSidecar.FILE_NAME)) {
+            out.write(sidecar.toJson().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Reads the sidecar of the artifact {@code reader} reads, checking that this reader can load the model (see
+     * {@link ModelSidecar#requireReadable}).
+     */
+    public static ModelSidecar readSidecar(ArtifactReader reader, String framework, String runtimeFrameworkVersion, int supportedFormatVersion) throws IOException {
+        String described = ModelSidecar.FILE_NAME + " of artifact " + reader.artifactName();
+        if (!reader.files().contains(ModelSidecar.FILE_NAME)) {
+            throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Artifact " + reader.artifactName() + " at " + reader.uri() + " has no "
+                    + ModelSidecar.FILE_NAME + " (files: " + reader.files() + "); it was not written by a Cairn model materializer or is damaged. "
+                    + "Re-run the step that produced it.");
+        }
+        byte[] bytes = readAll(reader, ModelSidecar.FILE_NAME, 64L << 20);
+        ModelSidecar sidecar = ModelSidecar.parse(new String(bytes, StandardCharsets.UTF_8), described);
+        sidecar.requireReadable("artifact " + reader.artifactName(), framework, runtimeFrameworkVersion, supportedFormatVersion);
+        if (!reader.files().contains(sidecar.modelFile())) {
+            throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Artifact " + reader.artifactName() + " names model file '" + sidecar.modelFile()
+                    + "' in its sidecar, but the artifact has only " + reader.files() + ". Re-run the step that produced it.");
+        }
+        return sidecar;
+    }
+
+    /** The example input named by {@code sidecar}, if any. */
+    public static Optional<TensorMap> readExampleInput(ArtifactReader reader, ModelSidecar sidecar) throws IOException {
+        if (sidecar.exampleInputFile().isEmpty()) {
+            return Optional.empty();
+        }
+        String file = sidecar.exampleInputFile().get();
+        try (SeekableByteChannel channel = reader.openRandomAccess(file)) {
+            return Optional.of(SafeTensors.read(channel, file + " of artifact " + reader.artifactName()));
+        }
+    }
+
+    /** The whole of a data file, after checking that it is no larger than {@code maxBytes}. */
+    public static byte[] readAll(ArtifactReader reader, String file, long maxBytes) throws IOException {
+        long size = reader.size(file);
+        if (size > maxBytes || size > Integer.MAX_VALUE - 8) {
+            throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "File " + file + " of artifact " + reader.artifactName() + " has " + size
+                    + " bytes, more than the " + Math.min(maxBytes, Integer.MAX_VALUE - 8) + " this materializer reads into memory.");
+        }
+        byte[] bytes = new byte[(int) size];
+        try (InputStream in = reader.open(file)) {
+            int read = in.readNBytes(bytes, 0, bytes.length);
+            if (read != bytes.length || in.read() != -1) {
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "File " + file + " of artifact " + reader.artifactName()
+                        + " changed size while it was read (expected " + size + " bytes); check the artifact with ArtifactVersion.verify().");
+            }
+        }
+        return bytes;
+    }
+
+    /** The metadata every model artifact records: framework, format, signature, file size, plus {@code extra}. */
+    public static Map<String, Object> metadata(ModelSidecar sidecar, long modelFileSize, Map<String, Object> extra) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("framework", sidecar.framework());
+        metadata.put("framework_version", sidecar.frameworkVersion());
+        metadata.put("format", sidecar.modelFormat());
+        metadata.put("file_size", modelFileSize);
+        metadata.put("signature", sidecar.signature().toJson());
+        metadata.putAll(extra);
+        return metadata;
+    }
+
+    /** A save failure naming the artifact, the type and what to do. */
+    public static CairnException savingFailed(String materializerId, ArtifactWriter writer, String problem, Throwable cause) {
+        Type type = writer.type();
+        return new CairnException(ErrorCode.MATERIALIZER_FAILED, "Cannot save artifact '" + writer.artifactName() + "' of type " + type.getTypeName()
+                + " with materializer " + materializerId + ": " + problem, cause);
+    }
+
+    /** A model file that its library cannot read back: truncated or corrupted. */
+    public static CairnException corrupted(ArtifactReader reader, String file, Throwable cause) {
+        if (cause instanceof CairnException cairn) {
+            return cairn;
+        }
+        return new CairnException(ErrorCode.INTEGRITY_VIOLATION, "The model file " + file + " of artifact " + reader.artifactName() + " at "
+                + reader.uri() + " is truncated or corrupted and cannot be loaded (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
+                + "). Check it with ArtifactVersion.verify(); re-run the step that produced it to store a good copy.", cause);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.cairn.materializers.ml.onnx;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.reflect.Type;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import ai.onnxruntime.OrtEnvironment;
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.artifact.ArtifactType;
+import dev.cairn.api.artifact.Visualization;
+import dev.cairn.api.spi.ArtifactReader;
+import dev.cairn.api.spi.ArtifactWriter;
+import dev.cairn.api.spi.Materializer;
+import dev.cairn.materializers.ml.JsonText;
+import dev.cairn.materializers.ml.ModelFiles;
+import dev.cairn.materializers.ml.ModelSidecar;
+import dev.cairn.materializers.ml.ModelSummaryHtml;
+import org.apiguardian.api.API;
+
+/**
+ * Stores an {@link OnnxModel} as {@code model.onnx}, its external-data files beside it under the locations the model
+ * names (always inside the artifact: escaping locations are refused), and {@code cairn-model.json} with the signature
+ * read from the graph. The stored files are the model's own bytes: Python's {@code onnxruntime.InferenceSession} opens
+ * {@code model.onnx} in place. Loading reads the bytes; the onnxruntime session is created on demand.
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public final class OnnxMaterializer implements Materializer<OnnxModel> {
+    public static final String ID = "cairn.ml.onnx";
+    public static final String FRAMEWORK = "onnx";
+    public static final String MODEL_FILE = "model.onnx";
+    /** The newest ONNX IR version this jar accepts: the newest onnxruntime 1.29 loads (IR 14 fails there; checked by OnnxMaterializerTest). */
+    public static final int MAX_IR_VERSION = 13;
+    private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String version() {
+        return "1";
+    }
+
+    @Override
+    public List<Class<?>> handledTypes() {
+        return List.of(OnnxModel.class);
+    }
+
+    @Override
+    public ArtifactType artifactType() {
+        return ArtifactType.MODEL;
+    }
+
+    @Override
+    public void save(OnnxModel model, ArtifactWriter writer) throws IOException {
+        try {
+            JsonText.write(model.hyperParameters());
+        } catch (IllegalArgumentException e) {
+            throw ModelFiles.savingFailed(ID, writer, "the hyper-parameters are not JSON values (" + e.getMessage() + ")", e);
+        }
+        try (OutputStream out = writer.create(MODEL_FILE)) {
+            out.write(model.modelBytesShared());
+        }
+        for (Map.Entry<String, byte[]> entry : model.externalData().entrySet()) {
+            try (OutputStream out = writer.create(entry.getKey())) {
+                out.write(entry.getValue());
+            }
+        }
+        ModelFiles.writeSidecar(writer, sidecar(model), model.exampleInput());
+    }
+
+    @Override
+    public OnnxModel load(Type type, ArtifactReader reader) throws IOException {
+        ModelSidecar sidecar = ModelFiles.readSidecar(reader, FRAMEWORK, Integer.toString(MAX_IR_VERSION), MAX_IR_VERSION);
+        byte[] bytes = ModelFiles.readAll(reader, sidecar.modelFile(), MAX_FILE_BYTES);
+        OnnxGraphInfo info;
+        try {
+            info = OnnxGraphInfo.parse(bytes);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw ModelFiles.corrupted(reader, sidecar.modelFile(), e);
+        }
+        if (info.irVersion() > MAX_IR_VERSION) {
+            throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "The ONNX model of artifact " + reader.artifactName() + " has IR version "
+                    + info.irVersion() + "; this reader (onnxruntime " + OrtEnvironment.getEnvironment().getVersion() + ") supports up to "
+                    + MAX_IR_VERSION + ". Upgrade cairn-materializers-ml-onnx and onnxruntime.");
+        }
+        Map<String, byte[]> external = new LinkedHashMap<>();
+        for (String location : info.sortedExternalDataLocations()) {
+            OnnxModel.checkLocation(location, "of artifact " + reader.artifactName());
+            if (!reader.files().contains(location)) {
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "The ONNX model of artifact " + reader.artifactName() + " keeps tensor data in '"
+                        + location + "', which the artifact does not hold (files: " + reader.files() + "). Re-run the step that produced it.");
+            }
+            external.put(location, ModelFiles.readAll(reader, location, MAX_FILE_BYTES));
+        }
+        OnnxModel model;
+        try {
+            model = OnnxModel.of(bytes, external, "of artifact " + reader.artifactName());
+        } catch (CairnException e) {
+            throw e.errorCode() == ErrorCode.INVALID_ARGUMENT ? ModelFiles.corrupted(reader, sidecar.modelFile(), new IllegalStateException(e.getMessage(), e)) : e;
+        }
+        model = model.withHyperParameters(sidecar.hyperParameters());
+        Optional<dev.cairn.materializers.ml.TensorMap> example = ModelFiles.readExampleInput(reader, sidecar);
+        return example.isPresent() ? model.withExampleInput(example.get()) : model;
+    }
+
+    @Override
+    public Map<String, Object> extractMetadata(OnnxModel model) {
+        ModelSidecar sidecar = sidecar(model);
+        long size = model.modelSize();
+        for (byte[] data : model.externalData().values()) {
+            size += data.length;
+        }
+        Map<String, Object> extra = new LinkedHashMap<>(sidecar.properties());
+        extra.put("ir_version", model.info().irVersion());
+        return ModelFiles.metadata(sidecar, size, extra);
+    }
+
+    @Override
+    public List<Visualization> visualizations(OnnxModel model) {
+        return List.of(ModelSummaryHtml.render(sidecar(model), "", Map.of()));
+    }
+
+    private static ModelSidecar sidecar(OnnxModel model) {
+        OnnxGraphInfo info = model.info();
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("producer_name", info.producerName());
+        properties.put("producer_version", info.producerVersion());
+        properties.put("opsets", new LinkedHashMap<>(info.opsets()));
+        properties.put("parameter_count", info.parameterCount());
+        properties.put("initializer_count", info.initializerCount());
+        properties.put("external_data", info.sortedExternalDataLocations());
+        if (!info.metadataProps().isEmpty()) {
+            properties.put("metadata_props", new LinkedHashMap<>(info.metadataProps()));
+        }
+        return ModelSidecar.create(FRAMEWORK, Long.toString(info.irVersion()), "onnx", Long.toString(info.irVersion()), MODEL_FILE, info.signature(),
+                model.hyperParameters(), properties, model.exampleInput().map(example -> ModelFiles.EXAMPLE_INPUT_FILE), "cairn-materializers-ml-onnx");
+    }
+}

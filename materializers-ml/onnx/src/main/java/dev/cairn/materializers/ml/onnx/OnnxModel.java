@@ -1,0 +1,255 @@
+package dev.cairn.materializers.ml.onnx;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.spi.RelativePaths;
+import dev.cairn.materializers.ml.TensorMap;
+import org.apiguardian.api.API;
+
+/**
+ * An ONNX model: its bytes, the files holding its external data (by the relative location the model names), its
+ * {@link OnnxGraphInfo} (signature, opsets, parameter count) and optional hyper-parameters and example input. An
+ * onnxruntime {@link OrtSession} is created on the first call to {@link #session()} and closed by {@link #close()}.
+ *
+ * <p>External-data locations must be relative paths inside the model's folder ({@link RelativePaths#RULE}); a location
+ * such as {@code ../../x} or {@code /etc/passwd} is refused when the model is created, so such a model can neither be
+ * stored nor loaded. Thread-safe.
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public final class OnnxModel implements AutoCloseable {
+    private final byte[] model;
+    private final SortedMap<String, byte[]> externalData;
+    private final OnnxGraphInfo info;
+    private final Map<String, Object> hyperParameters;
+    private final Optional<TensorMap> exampleInput;
+    private final String source;
+    private OrtSession session;
+    private boolean closed;
+
+    private OnnxModel(byte[] model, SortedMap<String, byte[]> externalData, OnnxGraphInfo info, Map<String, Object> hyperParameters,
+                      Optional<TensorMap> exampleInput, String source) {
+        this.model = model;
+        this.externalData = externalData;
+        this.info = info;
+        this.hyperParameters = hyperParameters;
+        this.exampleInput = exampleInput;
+        this.source = source;
+    }
+
+    /** A model with all its data inside {@code model}; one that references external data is refused (use {@link #fromFile}). */
+    public static OnnxModel fromBytes(byte[] model) {
+        return of(model, Map.of(), "ONNX model bytes");
+    }
+
+    /**
+     * Reads the model at {@code modelFile} and the external-data files it references, resolved against its folder.
+     *
+     * @throws CairnException ({@link ErrorCode#PATH_OUTSIDE_STORE}) for a location that escapes the folder,
+     *     ({@link ErrorCode#INVALID_ARGUMENT}) for a missing file or bytes that are not an ONNX model
+     */
+    public static OnnxModel fromFile(Path modelFile) throws IOException {
+        requireNonNull(modelFile, "modelFile is null");
+        byte[] bytes = Files.readAllBytes(modelFile);
+        OnnxGraphInfo info = parse(bytes, modelFile.toString());
+        Path folder = modelFile.toAbsolutePath().getParent().toRealPath();
+        Map<String, byte[]> external = new LinkedHashMap<>();
+        for (String location : info.sortedExternalDataLocations()) {
+            checkLocation(location, modelFile.toString());
+            Path file = folder.resolve(location);
+            if (!Files.isRegularFile(file)) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "The ONNX model " + modelFile + " keeps tensor data in '" + location
+                        + "', but " + file + " does not exist; put the external-data file beside the model.");
+            }
+            if (!file.toRealPath().startsWith(folder)) {
+                throw new CairnException(ErrorCode.PATH_OUTSIDE_STORE, "The ONNX model " + modelFile + " keeps tensor data in '" + location
+                        + "', which resolves (through a link) to " + file.toRealPath() + ", outside the model's folder " + folder + "; refused.");
+            }
+            external.put(location, Files.readAllBytes(file));
+        }
+        return of(bytes, external, modelFile.toString());
+    }
+
+    /**
+     * A model from its bytes and its external-data files by location. {@code source} names it in messages (a file, an
+     * artifact). Every location the model names must be given, and nothing else.
+     */
+    public static OnnxModel of(byte[] model, Map<String, byte[]> externalData, String source) {
+        requireNonNull(model, "model is null");
+        requireNonNull(externalData, "externalData is null");
+        requireNonNull(source, "source is null");
+        OnnxGraphInfo info = parse(model, source);
+        for (String location : info.externalDataLocations()) {
+            checkLocation(location, source);
+            if (!externalData.containsKey(location)) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "The ONNX model " + source + " keeps tensor data in '" + location
+                        + "', which was not given (given: " + externalData.keySet() + ").");
+            }
+        }
+        SortedMap<String, byte[]> copies = new TreeMap<>();
+        externalData.forEach((location, bytes) -> {
+            if (!info.externalDataLocations().contains(location)) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "External-data file '" + location + "' is not referenced by the ONNX model "
+                        + source + " (it references " + info.sortedExternalDataLocations() + ").");
+            }
+            copies.put(location, bytes.clone());
+        });
+        return new OnnxModel(model.clone(), Collections.unmodifiableSortedMap(copies), info, Map.of(), Optional.empty(), source);
+    }
+
+    static void checkLocation(String location, String source) {
+        Optional<String> problem = RelativePaths.problem(location);
+        if (problem.isPresent()) {
+            throw new CairnException(ErrorCode.PATH_OUTSIDE_STORE, "The ONNX model " + source + " keeps tensor data in '"
+                    + RelativePaths.printable(location) + "', which is refused: " + problem.get() + ". External data must stay inside the model's "
+                    + "folder: " + RelativePaths.RULE + ".");
+        }
+        if (location.equals(OnnxMaterializer.MODEL_FILE) || location.equals(dev.cairn.materializers.ml.ModelSidecar.FILE_NAME)
+                || location.equals(dev.cairn.materializers.ml.ModelFiles.EXAMPLE_INPUT_FILE)) {
+            throw new CairnException(ErrorCode.INVALID_ARGUMENT, "The ONNX model " + source + " keeps tensor data in '" + location
+                    + "', a name Cairn's model artifact uses for its own files; save the external data under another name.");
+        }
+    }
+
+    private static OnnxGraphInfo parse(byte[] model, String source) {
+        try {
+            return OnnxGraphInfo.parse(model);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new CairnException(ErrorCode.INVALID_ARGUMENT, "The ONNX model " + source + " cannot be read: it is not a well-formed ONNX "
+                    + "ModelProto (" + e.getMessage() + "). Export it again.", e);
+        }
+    }
+
+    /** This model with training {@code hyperParameters} (JSON values) to record in its sidecar. */
+    public OnnxModel withHyperParameters(Map<String, Object> hyperParameters) {
+        return new OnnxModel(model, externalData, info, Collections.unmodifiableMap(new LinkedHashMap<>(hyperParameters)), exampleInput, source);
+    }
+
+    /** This model with an example input stored beside it. */
+    public OnnxModel withExampleInput(TensorMap example) {
+        return new OnnxModel(model, externalData, info, hyperParameters, Optional.of(requireNonNull(example, "example is null")), source);
+    }
+
+    /** A copy of the model's bytes. */
+    public byte[] modelBytes() {
+        return model.clone();
+    }
+
+    int modelSize() {
+        return model.length;
+    }
+
+    byte[] modelBytesShared() {
+        return model;
+    }
+
+    /** The external-data files by location (shared arrays: do not modify). */
+    public SortedMap<String, byte[]> externalData() {
+        return externalData;
+    }
+
+    public OnnxGraphInfo info() {
+        return info;
+    }
+
+    public Map<String, Object> hyperParameters() {
+        return hyperParameters;
+    }
+
+    public Optional<TensorMap> exampleInput() {
+        return exampleInput;
+    }
+
+    /** Where the model came from, for messages. */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * The onnxruntime session, created on the first call with default options and kept until {@link #close()}.
+     *
+     * @throws CairnException ({@link ErrorCode#MATERIALIZER_FAILED}) when onnxruntime refuses the model (an opset or
+     *     IR version it does not support, an unknown operator), with onnxruntime's reason
+     */
+    public synchronized OrtSession session() {
+        if (closed) {
+            throw new IllegalStateException("the ONNX model " + source + " is closed");
+        }
+        if (session == null) {
+            session = createSession(new OrtSession.SessionOptions());
+        }
+        return session;
+    }
+
+    /** A new session with {@code options}, owned (and closed) by the caller. */
+    public OrtSession createSession(OrtSession.SessionOptions options) {
+        requireNonNull(options, "options is null");
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try {
+            if (externalData.isEmpty()) {
+                return environment.createSession(model, options);
+            }
+            Path folder = Files.createTempDirectory("cairn-onnx");
+            try {
+                Path modelFile = folder.resolve(OnnxMaterializer.MODEL_FILE);
+                Files.write(modelFile, model);
+                for (Map.Entry<String, byte[]> entry : externalData.entrySet()) {
+                    Path file = folder.resolve(entry.getKey());
+                    Files.createDirectories(file.getParent());
+                    Files.write(file, entry.getValue());
+                }
+                return environment.createSession(modelFile.toString(), options);
+            } finally {
+                try (Stream<Path> files = Files.walk(folder)) {
+                    for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            }
+        } catch (OrtException e) {
+            throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "onnxruntime " + environment.getVersion() + " cannot load the ONNX model " + source
+                    + " (IR version " + info.irVersion() + ", opsets " + info.opsets() + "): " + e.getMessage()
+                    + ". Export the model for an opset this onnxruntime supports, or upgrade onnxruntime.", e);
+        } catch (IOException e) {
+            throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "Cannot stage the ONNX model " + source + " with its external data in a temporary folder: " + e, e);
+        }
+    }
+
+    /** Closes the session, if one was created. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "Closing the onnxruntime session of " + source + " failed: " + e.getMessage(), e);
+            } finally {
+                session = null;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxModel[" + source + ", IR " + info.irVersion() + ", " + info.parameterCount() + " parameters, external data "
+                + externalData.keySet() + "]";
+    }
+
+}

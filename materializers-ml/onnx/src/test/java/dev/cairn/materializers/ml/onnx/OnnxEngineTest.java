@@ -1,0 +1,65 @@
+package dev.cairn.materializers.ml.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import dev.cairn.api.Cairn;
+import dev.cairn.api.artifact.ArtifactType;
+import dev.cairn.api.artifact.ArtifactVersion;
+import dev.cairn.api.pipeline.ArtifactName;
+import dev.cairn.api.pipeline.Pipeline;
+import dev.cairn.api.pipeline.Ref;
+import dev.cairn.api.pipeline.Step;
+import dev.cairn.api.run.PipelineRun;
+import dev.cairn.api.run.RunStatus;
+import dev.cairn.api.run.StepStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An ONNX model through the real engine: stored, cached, and used for inference by another pipeline. */
+class OnnxEngineTest {
+    public static final class Steps {
+        private Steps() {}
+
+        @Step
+        @ArtifactName("linear_onnx")
+        public static OnnxModel export() {
+            return OnnxModel.fromBytes(TestingOnnxModels.linear(8, null));
+        }
+
+        @Step
+        public static float[] infer(OnnxModel model) throws Exception {
+            try (model) {
+                return OnnxMaterializerTest.run(model, OnnxMaterializerTest.ROWS)[1];
+            }
+        }
+    }
+
+    @TempDir
+    Path home;
+
+    @Test
+    void aModelStoredByOnePipelineServesInferenceInAnother() throws Exception {
+        Pipeline training = Pipeline.define("onnx_training", p -> p.call(Steps::export));
+        Pipeline inference = Pipeline.define("onnx_inference", p -> {
+            Ref<OnnxModel> model = p.artifact("linear_onnx");
+            p.call(Steps::infer, model);
+        });
+        try (Cairn cairn = Cairn.open(home)) {
+            PipelineRun run = cairn.run(training);
+            assertThat(run.status()).as(run.error().orElse("")).isEqualTo(RunStatus.COMPLETED);
+            ArtifactVersion model = run.step("export").output("output");
+            assertThat(model.artifactType()).isEqualTo(ArtifactType.MODEL);
+            assertThat(model.materializerId()).isEqualTo(OnnxMaterializer.ID);
+            assertThat(model.metadata()).containsEntry("parameter_count", 8L).containsKey("signature");
+            assertThat(cairn.run(training).step("export").status()).isEqualTo(StepStatus.CACHED);
+
+            PipelineRun inferred = cairn.run(inference);
+            assertThat(inferred.status()).as(inferred.error().orElse("")).isEqualTo(RunStatus.COMPLETED);
+            float[] y = inferred.step("infer").output("output").load();
+            assertThat(y).containsExactly(TestingOnnxModels.expected(OnnxMaterializerTest.ROWS[1]));
+            model.verify();
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.cairn.materializers.ml.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.materializers.ml.ModelSidecar;
+import dev.cairn.materializers.ml.TensorSpec;
+import dev.cairn.materializers.ml.TestingArtifactReader;
+import dev.cairn.materializers.ml.TestingArtifactWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OnnxMaterializerTest {
+    static final float[][] ROWS = {{1, 2, 3}, {-1, 0.5f, 4}};
+
+    private final OnnxMaterializer materializer = new OnnxMaterializer();
+
+    @TempDir
+    Path directory;
+
+    static float[][] run(OnnxModel model, float[][] rows) throws Exception {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        float[] flat = new float[rows.length * 3];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, flat, i * 3, 3);
+        }
+        try (OnnxTensor x = OnnxTensor.createTensor(environment, FloatBuffer.wrap(flat), new long[] {rows.length, 3});
+             OrtSession.Result result = model.session().run(Map.of("X", x))) {
+            return (float[][]) result.get(0).getValue();
+        }
+    }
+
+    private Path save(OnnxModel model, String name) throws Exception {
+        Path dir = Files.createDirectories(directory.resolve(name));
+        materializer.save(model, new TestingArtifactWriter(dir, OnnxModel.class));
+        return dir;
+    }
+
+    @Test
+    void anInlineModelIsStoredAsItsOwnBytesWithTheSignatureReadFromTheGraphAndRunsAfterLoading() throws Exception {
+        byte[] bytes = TestingOnnxModels.linear(8, null);
+        try (OnnxModel model = OnnxModel.fromBytes(bytes).withHyperParameters(Map.of("epochs", 3L))) {
+            assertThat(model.info().signature().inputs()).containsExactly(new TensorSpec("X", "F32", List.of(-1L, 3L)));
+            assertThat(model.info().signature().outputs()).containsExactly(new TensorSpec("Y", "F32", List.of(-1L, 2L)));
+            assertThat(model.info().parameterCount()).isEqualTo(8);
+            assertThat(model.info().opsets()).containsEntry("", 13L);
+            Path dir = save(model, "inline");
+            assertThat(new TestingArtifactReader(dir).files()).containsExactly("cairn-model.json", "model.onnx");
+            assertThat(Files.readAllBytes(dir.resolve("model.onnx"))).isEqualTo(bytes);
+            ModelSidecar sidecar = ModelSidecar.parse(Files.readString(dir.resolve("cairn-model.json")), "s");
+            assertThat(sidecar.properties()).containsEntry("parameter_count", 8L).containsEntry("producer_name", "cairn-tests");
+            assertThat(sidecar.hyperParameters()).containsEntry("epochs", 3L);
+
+            try (OnnxModel loaded = materializer.load(OnnxModel.class, new TestingArtifactReader(dir))) {
+                float[][] y = run(loaded, ROWS);
+                assertThat(y[0]).containsExactly(TestingOnnxModels.expected(ROWS[0]));
+                assertThat(y[1]).containsExactly(TestingOnnxModels.expected(ROWS[1]));
+                assertThat(loaded.hyperParameters()).containsEntry("epochs", 3L);
+                assertThat(loaded.session()).as("one session, created on demand").isSameAs(loaded.session());
+            }
+            Map<String, Object> metadata = materializer.extractMetadata(model);
+            assertThat(metadata).containsEntry("framework", "onnx").containsEntry("parameter_count", 8L).containsEntry("file_size", (long) bytes.length);
+            assertThat(materializer.visualizations(model).get(0).text()).contains("<td>X</td><td>F32</td><td>[?, 3]</td>").contains("&lt;test&gt;");
+        }
+    }
+
+    @Test
+    void externalDataIsStoredInsideTheArtifactAndFoundAgainOnLoad() throws Exception {
+        Path source = Files.createDirectories(directory.resolve("source/weights"));
+        Files.write(directory.resolve("source/model.onnx"), TestingOnnxModels.linear(8, "weights/w.bin"));
+        Files.write(source.resolve("w.bin"), TestingOnnxModels.weightBytes());
+        try (OnnxModel model = OnnxModel.fromFile(directory.resolve("source/model.onnx"))) {
+            assertThat(model.externalData()).containsOnlyKeys("weights/w.bin");
+            assertThat(run(model, ROWS)[0]).containsExactly(TestingOnnxModels.expected(ROWS[0]));
+            Path dir = save(model, "external");
+            assertThat(new TestingArtifactReader(dir).files()).containsExactly("cairn-model.json", "model.onnx", "weights/w.bin");
+            try (OnnxModel loaded = materializer.load(OnnxModel.class, new TestingArtifactReader(dir))) {
+                assertThat(run(loaded, ROWS)[1]).containsExactly(TestingOnnxModels.expected(ROWS[1]));
+            }
+            Files.delete(dir.resolve("weights/w.bin"));
+            assertThatThrownBy(() -> materializer.load(OnnxModel.class, new TestingArtifactReader(dir)))
+                    .isInstanceOf(CairnException.class)
+                    .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.INTEGRITY_VIOLATION))
+                    .hasMessageContaining("test_model:1").hasMessageContaining("weights/w.bin");
+        }
+        assertThatThrownBy(() -> OnnxModel.fromBytes(TestingOnnxModels.linear(8, "weights/w.bin")))
+                .isInstanceOf(CairnException.class).hasMessageContaining("weights/w.bin").hasMessageContaining("not given");
+    }
+
+    @Test
+    void externalDataPathsThatEscapeAreRefusedWhenCreatingStoringOrLoading() throws Exception {
+        Files.createDirectories(directory.resolve("a/b"));
+        Files.write(directory.resolve("x"), TestingOnnxModels.weightBytes());
+        for (String location : List.of("../../x", "/etc/passwd", "weights/../../x", "..\\x")) {
+            Files.write(directory.resolve("a/b/model.onnx"), TestingOnnxModels.linear(8, location));
+            assertThatThrownBy(() -> OnnxModel.fromFile(directory.resolve("a/b/model.onnx")))
+                    .as(location)
+                    .isInstanceOf(CairnException.class)
+                    .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.PATH_OUTSIDE_STORE))
+                    .hasMessageContaining("a/b/model.onnx").hasMessageContaining("refused");
+            assertThatThrownBy(() -> OnnxModel.of(TestingOnnxModels.linear(8, location), Map.of(location, new byte[24]), "upload"))
+                    .isInstanceOf(CairnException.class).hasMessageContaining("refused");
+        }
+        // A link inside the folder that points outside it.
+        Files.write(directory.resolve("a/b/model.onnx"), TestingOnnxModels.linear(8, "w.bin"));
+        Files.createSymbolicLink(directory.resolve("a/b/w.bin"), directory.resolve("x"));
+        assertThatThrownBy(() -> OnnxModel.fromFile(directory.resolve("a/b/model.onnx")))
+                .isInstanceOf(CairnException.class).hasMessageContaining("through a link").hasMessageContaining("refused");
+
+        // A crafted artifact whose model points outside it: refused on load, nothing read from outside.
+        Path artifact = save(OnnxModel.fromBytes(TestingOnnxModels.linear(8, null)), "crafted");
+        Files.write(artifact.resolve("model.onnx"), TestingOnnxModels.linear(8, "../../x"));
+        assertThatThrownBy(() -> materializer.load(OnnxModel.class, new TestingArtifactReader(artifact)))
+                .isInstanceOf(CairnException.class)
+                .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.PATH_OUTSIDE_STORE))
+                .hasMessageContaining("artifact test_model:1").hasMessageContaining("../../x");
+    }
+
+    @Test
+    void corruptedOrTruncatedModelFilesFailNamingTheArtifact() throws Exception {
+        byte[] bytes = TestingOnnxModels.linear(8, null);
+        Path dir = save(OnnxModel.fromBytes(bytes), "corrupt");
+        Files.write(dir.resolve("model.onnx"), java.util.Arrays.copyOf(bytes, bytes.length - 7));
+        assertThatThrownBy(() -> materializer.load(OnnxModel.class, new TestingArtifactReader(dir)))
+                .isInstanceOf(CairnException.class)
+                .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.INTEGRITY_VIOLATION))
+                .hasMessageContaining("model.onnx of artifact test_model:1");
+        Files.write(dir.resolve("model.onnx"), new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+        assertThatThrownBy(() -> materializer.load(OnnxModel.class, new TestingArtifactReader(dir)))
+                .isInstanceOf(CairnException.class).hasMessageContaining("model.onnx of artifact test_model:1");
+        assertThatThrownBy(() -> OnnxModel.fromBytes("not onnx".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isInstanceOf(CairnException.class).hasMessageContaining("not a well-formed ONNX");
+    }
+
+    @Test
+    void theNewestSupportedIrVersionRunsAndANewerOneIsRefusedOnLoad() throws Exception {
+        try (OnnxModel newest = OnnxModel.fromBytes(TestingOnnxModels.linear(OnnxMaterializer.MAX_IR_VERSION, null))) {
+            assertThat(run(newest, ROWS)[0]).containsExactly(TestingOnnxModels.expected(ROWS[0]));
+        }
+        Path dir = save(OnnxModel.fromBytes(TestingOnnxModels.linear(OnnxMaterializer.MAX_IR_VERSION + 1, null)), "newer");
+        assertThatThrownBy(() -> materializer.load(OnnxModel.class, new TestingArtifactReader(dir)))
+                .isInstanceOf(CairnException.class)
+                .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.MATERIALIZER_FAILED))
+                .hasMessageContaining("artifact test_model:1").hasMessageContaining(Integer.toString(OnnxMaterializer.MAX_IR_VERSION + 1))
+                .hasMessageContaining("Upgrade");
+    }
+}

@@ -1,0 +1,190 @@
+package dev.cairn.materializers.ml.xgboost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.artifact.Visualization;
+import dev.cairn.materializers.ml.ModelSidecar;
+import dev.cairn.materializers.ml.Tensor;
+import dev.cairn.materializers.ml.TensorMap;
+import dev.cairn.materializers.ml.TestingArtifactReader;
+import dev.cairn.materializers.ml.TestingArtifactWriter;
+import dev.cairn.materializers.ml.TestingPython;
+import ml.dmlc.xgboost4j.java.Booster;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class XGBoostMaterializerTest {
+    private static Booster booster;
+    private final XGBoostMaterializer materializer = new XGBoostMaterializer();
+
+    @TempDir
+    Path directory;
+
+    @BeforeAll
+    static void train() throws Exception {
+        booster = XGBoostTraining.train(12);
+    }
+
+    private Path save(Object model, String name, Map<String, String> options) throws Exception {
+        Path dir = Files.createDirectories(directory.resolve(name));
+        materializer.save(model, new TestingArtifactWriter(dir, XGBoostModel.class, options));
+        return dir;
+    }
+
+    @Test
+    void ubjRoundTripGivesIdenticalPredictionsParamsAndDeterministicBytes() throws Exception {
+        XGBoostModel model = new XGBoostModel(booster, XGBoostTraining.params())
+                .withExampleInput(TensorMap.of(Map.of("features", Tensor.ofFloats(new float[] {1, 2, 3, 4}, 1, 4))));
+        Path first = save(model, "first", Map.of());
+        assertThat(new TestingArtifactReader(first).files()).containsExactly("cairn-model.json", "example-input.safetensors", "model.ubj");
+
+        XGBoostModel loaded = (XGBoostModel) materializer.load(XGBoostModel.class, new TestingArtifactReader(first));
+        assertThat(XGBoostTraining.predict(loaded.booster())).isDeepEqualTo(XGBoostTraining.predict(booster));
+        assertThat(loaded.params()).isEqualTo(XGBoostTraining.params());
+        assertThat(loaded.exampleInput()).contains(model.exampleInput().orElseThrow());
+
+        Path second = save(model, "second", Map.of());
+        Path reloaded = save(loaded, "reloaded", Map.of());
+        byte[] bytes = Files.readAllBytes(first.resolve("model.ubj"));
+        assertThat(Files.readAllBytes(second.resolve("model.ubj"))).isEqualTo(bytes);
+        assertThat(Files.readAllBytes(reloaded.resolve("model.ubj"))).as("save(load(x)) has the bytes of x").isEqualTo(bytes);
+        assertThat(Files.readAllBytes(second.resolve("cairn-model.json"))).isEqualTo(Files.readAllBytes(first.resolve("cairn-model.json")));
+
+        ModelSidecar sidecar = ModelSidecar.parse(Files.readString(first.resolve("cairn-model.json")), "s");
+        assertThat(sidecar.framework()).isEqualTo("xgboost");
+        assertThat(sidecar.frameworkVersion()).isEqualTo("3.4.0");
+        assertThat(sidecar.signature().inputs().get(0).shape()).containsExactly(-1L, 4L);
+        assertThat(sidecar.properties()).containsEntry("boosted_rounds", 12L);
+        loaded.booster().dispose();
+    }
+
+    @Test
+    void aBareBoosterIsStoredWithoutParamsAndLoadsAsABooster() throws Exception {
+        Path dir = save(booster, "bare", Map.of("format", "json"));
+        assertThat(dir.resolve("model.json")).isRegularFile();
+        Booster loaded = (Booster) materializer.load(Booster.class, new TestingArtifactReader(dir));
+        assertThat(XGBoostTraining.predict(loaded)).isDeepEqualTo(XGBoostTraining.predict(booster));
+        loaded.dispose();
+    }
+
+    @Test
+    void metadataAndSummaryDescribeTheModel() {
+        XGBoostModel model = new XGBoostModel(booster, XGBoostTraining.params());
+        Map<String, Object> metadata = materializer.extractMetadata(model);
+        assertThat(metadata).containsEntry("framework", "xgboost").containsEntry("format", "ubj").containsEntry("boosted_rounds", 12L)
+                .containsEntry("feature_count", 4L).containsKeys("file_size", "signature", "hyper_parameters");
+        assertThat((Long) metadata.get("file_size")).isPositive();
+        List<Visualization> visualizations = materializer.visualizations(model);
+        assertThat(visualizations).extracting(Visualization::fileName).containsExactly("model.html");
+        assertThat(visualizations.get(0).text()).contains("Feature importance (total gain)").contains("<td>f0</td>").contains("reg:squarederror")
+                .contains("<td>features</td><td>F32</td><td>[?, 4]</td>");
+    }
+
+    @Test
+    void treeCountAndTotalGainReadFromTheSavedBytesMatchXGBoostsOwnFigures() throws Exception {
+        String[] names = {"f0", "f1", "f2", "f3"};
+        Map<String, Double> expected = booster.getScore(names, "total_gain");
+        for (String format : List.of("ubj", "json")) {
+            TreeStatistics statistics = TreeStatistics.of(booster.toByteArray(format), format, 4);
+            assertThat(statistics.treeCount()).as(format).isEqualTo(12);
+            for (int i = 0; i < 4; i++) {
+                assertThat(statistics.totalGain()[i]).as("%s %s", format, names[i])
+                        .isCloseTo(expected.getOrDefault(names[i], 0.0), org.assertj.core.data.Percentage.withPercentage(1e-3));
+            }
+        }
+        assertThat(materializer.extractMetadata(new XGBoostModel(booster, Map.of()))).containsEntry("tree_count", 12L);
+    }
+
+    @Test
+    void corruptedTruncatedOrNewerModelsFailClearlyNamingTheArtifact() throws Exception {
+        Path dir = save(new XGBoostModel(booster, XGBoostTraining.params()), "bad", Map.of());
+        byte[] bytes = Files.readAllBytes(dir.resolve("model.ubj"));
+        Files.write(dir.resolve("model.ubj"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertThatThrownBy(() -> materializer.load(XGBoostModel.class, new TestingArtifactReader(dir)))
+                .isInstanceOf(CairnException.class)
+                .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.INTEGRITY_VIOLATION))
+                .hasMessageContaining("model.ubj of artifact test_model:1").hasMessageContaining("truncated or corrupted");
+        Files.write(dir.resolve("model.ubj"), "{not a model".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> materializer.load(XGBoostModel.class, new TestingArtifactReader(dir)))
+                .isInstanceOf(CairnException.class).hasMessageContaining("model.ubj of artifact test_model:1");
+
+        Files.write(dir.resolve("model.ubj"), bytes);
+        String sidecar = Files.readString(dir.resolve("cairn-model.json"));
+        Files.writeString(dir.resolve("cairn-model.json"), sidecar.replace("\"framework_version\": \"3.4.0\"", "\"framework_version\": \"4.1.0\""));
+        assertThatThrownBy(() -> materializer.load(XGBoostModel.class, new TestingArtifactReader(dir)))
+                .isInstanceOf(CairnException.class)
+                .hasMessageContaining("artifact test_model:1").hasMessageContaining("xgboost 4.1.0").hasMessageContaining("Upgrade xgboost");
+        Files.delete(dir.resolve("cairn-model.json"));
+        assertThatThrownBy(() -> materializer.load(XGBoostModel.class, new TestingArtifactReader(dir)))
+                .isInstanceOf(CairnException.class).hasMessageContaining("has no cairn-model.json");
+    }
+
+    @Test
+    void paramsThatAreNotJsonOrAnUnknownFormatAreRefusedBeforeAnyFileIsWritten() throws Exception {
+        Path dir = Files.createDirectories(directory.resolve("refused"));
+        TestingArtifactWriter writer = new TestingArtifactWriter(dir, XGBoostModel.class);
+        assertThatThrownBy(() -> materializer.save(new XGBoostModel(booster, Map.of("callback", new Object())), writer))
+                .isInstanceOf(CairnException.class).hasMessageContaining("test_model").hasMessageContaining("not JSON values");
+        TestingArtifactWriter pickle = new TestingArtifactWriter(dir, XGBoostModel.class, Map.of("format", "pickle"));
+        assertThatThrownBy(() -> materializer.save(booster, pickle)).isInstanceOf(CairnException.class).hasMessageContaining("format=pickle");
+        assertThat(writer.created()).isEmpty();
+        assertThat(pickle.created()).isEmpty();
+    }
+
+    @Test
+    void pythonWalksTheJsonModelAndGetsTheSamePredictions() throws Exception {
+        TestingPython.interpreter();
+        Path dir = save(new XGBoostModel(booster, XGBoostTraining.params()), "json", Map.of("format", "json"));
+        float[] x = XGBoostTraining.features();
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < XGBoostTraining.ROWS; i++) {
+            for (int j = 0; j < XGBoostTraining.FEATURES; j++) {
+                rows.append(j == 0 ? "" : ",").append(Float.toString(x[i * XGBoostTraining.FEATURES + j]));
+            }
+            rows.append('\n');
+        }
+        Files.writeString(directory.resolve("x.csv"), rows);
+        // An independent reader: plain json + numpy, walking XGBoost's documented JSON model schema (no xgboost wheel here).
+        String output = TestingPython.run(directory, """
+                import json, sys
+                import numpy as np
+                model = json.load(open(sys.argv[1]))
+                learner = model['learner']
+                base = float(str(learner['learner_model_param']['base_score']).strip('[]'))
+                trees = learner['gradient_booster']['model']['trees']
+                assert int(learner['gradient_booster']['model']['gbtree_model_param']['num_trees']) == len(trees)
+                X = np.loadtxt(sys.argv[2], delimiter=',', dtype=np.float32, ndmin=2)
+                def leaf(tree, row):
+                    node = 0
+                    while tree['left_children'][node] != -1:
+                        f = tree['split_indices'][node]
+                        v = row[f]
+                        if np.isnan(v):
+                            node = tree['left_children'][node] if tree['default_left'][node] else tree['right_children'][node]
+                        elif v < np.float32(tree['split_conditions'][node]):
+                            node = tree['left_children'][node]
+                        else:
+                            node = tree['right_children'][node]
+                    return tree['base_weights'][node] if False else tree['split_conditions'][node]
+                for row in X:
+                    print(repr(float(np.float32(base + sum(np.float32(leaf(t, row)) for t in trees)))))
+                print('trees', len(trees))
+                """, dir.resolve("model.json").toString(), directory.resolve("x.csv").toString());
+        List<String> lines = output.lines().toList();
+        float[][] java = XGBoostTraining.predict(booster);
+        assertThat(lines).contains("trees 12");
+        for (int i = 0; i < XGBoostTraining.ROWS; i++) {
+            assertThat(Float.parseFloat(lines.get(i))).as("row %d", i).isCloseTo(java[i][0], org.assertj.core.data.Offset.offset(1e-4f));
+        }
+    }
+}
