@@ -47,6 +47,19 @@ public interface Client {
     /** Every artifact version, newest first. */
     List<ArtifactVersion> listArtifactVersions();
 
+    /**
+     * One page of the {@code READY} versions that match every filter, newest first:
+     * {@code listArtifactVersions(ArtifactFilter.tag("production"), ArtifactFilter.metadata("accuracy").gt(0.85), ArtifactFilter.limit(20))};
+     * pass the page's {@link dev.cairn.api.artifact.ArtifactPage#nextCursor()} to {@link dev.cairn.api.artifact.ArtifactFilter#after(String)}
+     * for the next one. Answered from indexes, so it stays fast on large stores.
+     *
+     * @throws CairnException {@code INVALID_ARGUMENT} for a malformed cursor
+     */
+    default dev.cairn.api.artifact.ArtifactPage listArtifactVersions(dev.cairn.api.artifact.ArtifactFilter filter,
+            dev.cairn.api.artifact.ArtifactFilter... more) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot query artifact versions");
+    }
+
     /** Distinct artifact names, sorted. */
     List<String> listArtifactNames();
 

@@ -198,6 +198,25 @@ public interface MetadataStore extends AutoCloseable {
         throw unsupportedTags("list logged metadata");
     }
 
+    /** One page of {@link #queryArtifactVersions}: the records, newest first, and the cursor after the last one. */
+    record VersionPage(List<ArtifactVersionRecord> versions, Optional<String> nextCursor) {
+        public VersionPage {
+            versions = List.copyOf(versions);
+            java.util.Objects.requireNonNull(nextCursor, "nextCursor is null");
+        }
+    }
+
+    /**
+     * {@code READY} versions matching every filter, newest first (creation time, then id), one page: the filters'
+     * {@code Limit} (default {@link dev.cairn.api.artifact.ArtifactFilter#DEFAULT_LIMIT}) and {@code After} cursor set
+     * the page. Implementations answer from indexes, not by scanning every version.
+     *
+     * @throws dev.cairn.api.CairnException {@code INVALID_ARGUMENT} for a malformed cursor
+     */
+    default VersionPage queryArtifactVersions(List<dev.cairn.api.artifact.ArtifactFilter> filters) {
+        throw unsupportedTags("query artifact versions");
+    }
+
     private dev.cairn.api.CairnException unsupportedTags(String what) {
         return new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.CONFIGURATION,
                 "The metadata store " + getClass().getName() + " cannot " + what + ": use a store that implements tags and aliases (the SQLite store does)");

@@ -18,6 +18,8 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.Client;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.AliasMove;
+import dev.cairn.api.artifact.ArtifactFilter;
+import dev.cairn.api.artifact.ArtifactPage;
 import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.artifact.MetadataValue;
 import dev.cairn.api.artifact.SaveOptions;
@@ -150,6 +152,15 @@ public class EngineClient implements Client {
     @Override
     public Map<String, MetadataValue> getRunMetadata(UUID runId) {
         return metadata.listLoggedMetadata(MetadataTarget.PIPELINE_RUN, requireNonNull(runId, "runId is null"));
+    }
+
+    @Override
+    public ArtifactPage listArtifactVersions(ArtifactFilter filter, ArtifactFilter... more) {
+        List<ArtifactFilter> filters = new ArrayList<>();
+        filters.add(requireNonNull(filter, "filter is null"));
+        filters.addAll(List.of(requireNonNull(more, "more is null")));
+        MetadataStore.VersionPage page = metadata.queryArtifactVersions(filters);
+        return new ArtifactPage(page.versions().stream().map(this::artifactVersion).toList(), page.nextCursor());
     }
 
     @Override

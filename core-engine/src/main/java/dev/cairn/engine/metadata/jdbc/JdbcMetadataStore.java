@@ -51,6 +51,7 @@ public class JdbcMetadataStore implements MetadataStore {
     private final TagRepository tags;
     private final AliasRepository aliases;
     private final LoggedMetadataRepository logged;
+    private final ArtifactQueryRepository queries;
 
     /** A store over {@code database}, whose schema is already up to date; closing the store closes the database. */
     protected JdbcMetadataStore(SqlDatabase database) {
@@ -65,6 +66,7 @@ public class JdbcMetadataStore implements MetadataStore {
         this.tags = new TagRepository(dialect, artifacts);
         this.aliases = new AliasRepository(dialect, artifacts);
         this.logged = new LoggedMetadataRepository(codec);
+        this.queries = new ArtifactQueryRepository(artifacts, codec);
     }
 
     /** The database this store runs on. */
@@ -450,6 +452,12 @@ public class JdbcMetadataStore implements MetadataStore {
         requireNonNull(target, "target is null");
         requireNonNull(id, "id is null");
         return database.read("list metadata of " + target + " " + id, session -> logged.list(session, target, id));
+    }
+
+    @Override
+    public VersionPage queryArtifactVersions(List<dev.cairn.api.artifact.ArtifactFilter> filters) {
+        List<dev.cairn.api.artifact.ArtifactFilter> checked = List.copyOf(requireNonNull(filters, "filters is null"));
+        return database.read("query artifact versions", session -> queries.run(session, checked));
     }
 
     private static List<String> checkTags(List<String> tags) {

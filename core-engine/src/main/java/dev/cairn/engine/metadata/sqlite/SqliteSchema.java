@@ -214,5 +214,9 @@ final class SqliteSchema {
             "CREATE INDEX logged_metadata_by_target ON logged_metadata (target_kind, target_id, key, seq)",
             "CREATE INDEX logged_metadata_by_number ON logged_metadata (key, number_value) WHERE number_value IS NOT NULL"));
 
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7);
+    /** Queries page through {@code READY} versions newest first; this index gives that order without a sort. */
+    static final SchemaMigration V8 = new SchemaMigration(8, "artifact versions by creation time", List.of(
+            "CREATE INDEX artifact_versions_by_creation ON artifact_versions (created_at, id) WHERE state = 'READY'"));
+
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8);
 }
