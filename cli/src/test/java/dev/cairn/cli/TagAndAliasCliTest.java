@@ -94,4 +94,29 @@ class TagAndAliasCliTest {
         assertThat(gone.exitCode()).isNotZero();
         assertThat(gone.err()).contains("no alias 'champion'");
     }
+
+    @Test
+    void listFiltersByMetadataAndPagesWithACursor() throws IOException {
+        try (Cairn cairn = Cairn.open(home)) {
+            cairn.client().logMetadata("model", "1", Map.of("accuracy", 0.80, "framework", "xgboost"));
+            cairn.client().logMetadata("model", "2", Map.of("accuracy", 0.90, "framework", "lightgbm"));
+        }
+
+        assertThat(listJson("--where", "accuracy>0.85")).extracting(a -> a.get("name") + ":" + a.get("version")).containsExactly("model:2");
+        assertThat(listJson("--where", "accuracy>=0.8", "--where", "framework=xgboost")).extracting(a -> a.get("version")).containsExactly("1");
+        assertThat(listJson("--where", "framework~gbm")).extracting(a -> a.get("version")).containsExactly("2");
+
+        Result first = ok("artifacts", "list", "--json", "--limit", "2");
+        List<Map<String, Object>> page = JSON.readValue(first.out(), new TypeReference<>() {});
+        assertThat(page).extracting(a -> a.get("name") + ":" + a.get("version")).containsExactly("dataset:1", "model:2");
+        assertThat(first.err()).contains("next page: --cursor ");
+        String cursor = first.err().substring(first.err().indexOf("--cursor ") + "--cursor ".length()).trim();
+        Result second = ok("artifacts", "list", "--json", "--limit", "2", "--cursor", cursor);
+        List<Map<String, Object>> rest = JSON.readValue(second.out(), new TypeReference<>() {});
+        assertThat(rest).extracting(a -> a.get("name") + ":" + a.get("version")).containsExactly("model:1");
+        assertThat(second.err()).doesNotContain("next page");
+
+        assertThat(cli("artifacts", "list", "--where", "accuracy>high").err()).contains("needs a number");
+        assertThat(cli("artifacts", "list", "--where", "accuracy").err()).contains("KEY OP VALUE");
+    }
 }
