@@ -23,8 +23,28 @@ public interface ArtifactVersion {
     /** {@code "1"}, {@code "2"}, … when assigned automatically, or the explicit version string. */
     String version();
 
-    /** Where the artifact's directory lives in its store. */
+    /**
+     * Where the artifact's directory lives in its store (for registered data: the registered file or folder), for code
+     * that must read or place files itself.
+     */
     URI uri();
+
+    /**
+     * The data files, as the manifest records them (relative path, size, SHA-256), in manifest order; nothing is
+     * loaded or deserialized (ZenML's unmaterialized artifact).
+     *
+     * @throws dev.cairn.api.CairnException {@code INTEGRITY_VIOLATION} when the manifest is missing or unreadable
+     */
+    List<ArtifactFile> files();
+
+    /**
+     * Opens one data file (a {@link ArtifactFile#path()} of {@link #files()}) for streaming, without a materializer; the
+     * caller closes the stream.
+     *
+     * @throws dev.cairn.api.CairnException {@code ARTIFACT_NOT_FOUND} when {@code path} is not one of the files (the
+     *     message lists them), {@code STORE_FAILURE} when the store cannot open it
+     */
+    java.io.InputStream open(String path);
 
     /** The root URI of the artifact store that holds it. */
     URI storeUri();

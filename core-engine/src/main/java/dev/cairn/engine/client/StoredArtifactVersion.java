@@ -65,6 +65,16 @@ public final class StoredArtifactVersion implements ArtifactVersion {
     }
 
     @Override
+    public List<dev.cairn.api.artifact.ArtifactFile> files() {
+        return artifacts.files(record);
+    }
+
+    @Override
+    public java.io.InputStream open(String path) {
+        return artifacts.open(record, path);
+    }
+
+    @Override
     public List<String> tags() {
         java.util.TreeSet<String> tags = new java.util.TreeSet<>(metadata.listVersionTags(record.id()));
         tags.addAll(metadata.listArtifactTags(record.name()));
