@@ -12,7 +12,8 @@ import org.apiguardian.api.API;
 /** The {@code cairn} command line. */
 @Command(name = "cairn", mixinStandardHelpOptions = true, versionProvider = CairnVersion.class,
         description = "Run pipelines and inspect the runs and artifacts Cairn stored.",
-        subcommands = {QuickstartCommand.class, RunCommand.class, RunsCommand.class, ArtifactsCommand.class, ArtifactCommand.class, LineageCommand.class})
+        subcommands = {QuickstartCommand.class, RunCommand.class, RunsCommand.class, ArtifactsCommand.class, ArtifactCommand.class, LineageCommand.class,
+                DashboardCommand.class})
 @API(status = API.Status.STABLE, since = "0.1")
 public final class CairnCli implements Callable<Integer> {
     @Mixin(name = "home")

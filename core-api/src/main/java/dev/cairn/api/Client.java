@@ -23,6 +23,60 @@ public interface Client {
     List<PipelineRun> listRuns();
 
     /**
+     * A page of runs, newest first, of one pipeline and status when the query says so; pass {@link
+     * dev.cairn.api.run.RunPage#next()} back in the next query for the following page. Runs come as records (no
+     * step runs), so a page costs one query however large the runs are. The default filters {@link #listRuns()}.
+     */
+    default dev.cairn.api.run.RunPage listRuns(dev.cairn.api.run.RunQuery query) {
+        java.util.Objects.requireNonNull(query, "query is null");
+        List<dev.cairn.api.metadata.PipelineRunRecord> matching = listRuns().stream()
+                .map(Client::record)
+                .filter(run -> query.matches(run.pipelineName(), run.status(), run.startedAt(), run.id()))
+                .sorted(java.util.Comparator.comparing(dev.cairn.api.metadata.PipelineRunRecord::startedAt)
+                        .thenComparing(run -> run.id().toString()).reversed())
+                .limit(query.limit() + 1L)
+                .toList();
+        return dev.cairn.api.run.RunPage.of(matching, query.limit());
+    }
+
+    /**
+     * The run's own record, without its step runs (cheap to poll for a run's status). The default reads the whole run.
+     *
+     * @throws CairnException {@code RUN_NOT_FOUND}
+     */
+    default dev.cairn.api.metadata.PipelineRunRecord getRunRecord(UUID runId) {
+        return record(getPipelineRun(java.util.Objects.requireNonNull(runId, "runId is null")));
+    }
+
+    /**
+     * The step runs of a run in topological order, as records: status, times, parameters, cache fields and the names
+     * of the steps each one depends on (the run's DAG), without their artifacts. Empty for an unknown run.
+     *
+     * @throws CairnException {@code CONFIGURATION} when this client cannot list step runs (the engine's client can)
+     */
+    default List<dev.cairn.api.metadata.StepRunRecord> listStepRuns(UUID runId) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot list the step runs of a run");
+    }
+
+    /**
+     * One step run of a run, with its input and output artifacts. The default reads the whole run.
+     *
+     * @throws CairnException {@code RUN_NOT_FOUND}, or {@code STEP_NOT_FOUND} when the run has no step run with that id
+     */
+    default dev.cairn.api.run.StepRun getStepRun(UUID runId, UUID stepRunId) {
+        java.util.Objects.requireNonNull(stepRunId, "stepRunId is null");
+        PipelineRun run = getPipelineRun(java.util.Objects.requireNonNull(runId, "runId is null"));
+        return run.steps().stream().filter(step -> step.id().equals(stepRunId)).findFirst()
+                .orElseThrow(() -> new CairnException(ErrorCode.STEP_NOT_FOUND,
+                        "Run " + runId + " of pipeline '" + run.pipelineName() + "' has no step run " + stepRunId + ": list its steps with 'cairn runs show " + runId + "'"));
+    }
+
+    private static dev.cairn.api.metadata.PipelineRunRecord record(PipelineRun run) {
+        return new dev.cairn.api.metadata.PipelineRunRecord(run.id(), run.pipelineName(), run.status(), run.startedAt(), run.endedAt(),
+                run.parameters(), run.error());
+    }
+
+    /**
      * The latest version of {@code name}, or, for {@code name@alias}, the version the alias points to (when the name
      * before the last {@code @} has that alias; otherwise the whole text is read as a name).
      *

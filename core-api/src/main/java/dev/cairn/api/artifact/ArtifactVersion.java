@@ -137,6 +137,29 @@ public interface ArtifactVersion {
     }
 
     /**
+     * A MIME bundle for notebooks: representations of this version keyed by MIME type, in the form Jupyter's
+     * {@code display_data} message carries (text values; binary ones such as {@code image/png} in base64).
+     *
+     * <p>Always holds {@code text/plain} (name, version, type, size); {@code image/png} and {@code image/svg+xml}
+     * hold the first visualization of that format, if any. The engine's implementation adds {@code text/html}: the
+     * facts, the metadata and every visualization, with every stored string escaped and HTML visualizations in a
+     * sandboxed iframe. Java kernels render it inline, e.g. in JJava {@code display(bundle.get("text/html"),
+     * "text/html")}. The map keeps its order (richest first) and is unmodifiable.
+     */
+    default Map<String, String> visualize() {
+        Map<String, String> bundle = new java.util.LinkedHashMap<>();
+        for (Visualization visualization : visualizations()) {
+            if (visualization.type() == VisualizationType.PNG) {
+                bundle.putIfAbsent("image/png", java.util.Base64.getEncoder().encodeToString(visualization.content()));
+            } else if (visualization.type() == VisualizationType.SVG) {
+                bundle.putIfAbsent("image/svg+xml", visualization.text());
+            }
+        }
+        bundle.put("text/plain", name() + ":" + version() + " (" + dataType() + ", " + size() + " bytes)");
+        return java.util.Collections.unmodifiableMap(bundle);
+    }
+
+    /**
      * Re-reads every file and checks its size and SHA-256 against the manifest and the recorded content hash.
      *
      * @throws dev.cairn.api.CairnException with {@code INTEGRITY_VIOLATION} naming the first file that differs

@@ -65,6 +65,20 @@ public interface MetadataStore extends AutoCloseable {
     /** Runs newest first, of one pipeline when {@code pipelineName} is present. */
     List<PipelineRunRecord> listRuns(Optional<String> pipelineName);
 
+    /**
+     * A page of runs, newest first (start time, then id, both descending), filtered and positioned by {@code query}.
+     * The default filters and sorts {@link #listRuns(Optional)}; a store should answer with one indexed query.
+     */
+    default dev.cairn.api.run.RunPage listRuns(dev.cairn.api.run.RunQuery query) {
+        java.util.Objects.requireNonNull(query, "query is null");
+        List<PipelineRunRecord> matching = listRuns(query.pipelineName()).stream()
+                .filter(run -> query.matches(run.pipelineName(), run.status(), run.startedAt(), run.id()))
+                .sorted(java.util.Comparator.comparing(PipelineRunRecord::startedAt).thenComparing(run -> run.id().toString()).reversed())
+                .limit(query.limit() + 1L)
+                .toList();
+        return dev.cairn.api.run.RunPage.of(matching, query.limit());
+    }
+
     /** Step runs of a run, by position. */
     List<StepRunRecord> listStepRuns(UUID runId);
 

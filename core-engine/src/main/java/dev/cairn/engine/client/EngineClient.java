@@ -294,6 +294,42 @@ public class EngineClient implements Client {
     }
 
     @Override
+    public dev.cairn.api.run.RunPage listRuns(dev.cairn.api.run.RunQuery query) {
+        return metadata.listRuns(requireNonNull(query, "query is null"));
+    }
+
+    @Override
+    public PipelineRunRecord getRunRecord(UUID runId) {
+        requireNonNull(runId, "runId is null");
+        return metadata.findRun(runId).orElseThrow(() -> new CairnException(ErrorCode.RUN_NOT_FOUND,
+                "No pipeline run with id " + runId + ": list runs with 'cairn runs list'"));
+    }
+
+    @Override
+    public List<StepRunRecord> listStepRuns(UUID runId) {
+        return metadata.listStepRuns(requireNonNull(runId, "runId is null"));
+    }
+
+    @Override
+    public StepRun getStepRun(UUID runId, UUID stepRunId) {
+        requireNonNull(runId, "runId is null");
+        requireNonNull(stepRunId, "stepRunId is null");
+        PipelineRunRecord run = getRunRecord(runId);
+        StepRunRecord step = metadata.findStepRun(stepRunId).filter(found -> found.runId().equals(runId))
+                .orElseThrow(() -> new CairnException(ErrorCode.STEP_NOT_FOUND, "Run " + runId + " of pipeline '" + run.pipelineName()
+                        + "' has no step run " + stepRunId + ": list its steps with 'cairn runs show " + runId + "'"));
+        Map<String, ArtifactVersion> inputs = new LinkedHashMap<>();
+        for (StepInputRecord input : metadata.listStepInputs(stepRunId)) {
+            metadata.findArtifactVersion(input.artifactId()).ifPresent(record -> inputs.put(input.name(), artifactVersion(record)));
+        }
+        Map<String, ArtifactVersion> outputs = new LinkedHashMap<>();
+        for (StepOutputRecord output : metadata.listStepOutputs(stepRunId)) {
+            metadata.findArtifactVersion(output.artifactId()).ifPresent(record -> outputs.put(output.name(), artifactVersion(record)));
+        }
+        return new RecordedStepRun(step, inputs, outputs);
+    }
+
+    @Override
     public ArtifactVersion getArtifactVersion(String name) {
         requireNonNull(name, "name is null");
         return VersionReferences.find(metadata, name).map(this::artifactVersion).orElseThrow(() -> {

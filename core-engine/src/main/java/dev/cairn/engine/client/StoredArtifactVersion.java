@@ -141,6 +141,14 @@ public final class StoredArtifactVersion implements ArtifactVersion {
     }
 
     @Override
+    public Map<String, String> visualize() {
+        Map<String, String> bundle = new java.util.LinkedHashMap<>();
+        bundle.put("text/html", NotebookHtml.render(this));
+        bundle.putAll(ArtifactVersion.super.visualize());
+        return java.util.Collections.unmodifiableMap(bundle);
+    }
+
+    @Override
     public void verify() {
         artifacts.verify(record);
     }

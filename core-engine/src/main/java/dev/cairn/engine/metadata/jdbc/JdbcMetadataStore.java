@@ -221,6 +221,12 @@ public class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
+    public dev.cairn.api.run.RunPage listRuns(dev.cairn.api.run.RunQuery query) {
+        requireNonNull(query, "query is null");
+        return dev.cairn.api.run.RunPage.of(database.read("list a page of runs", session -> runs.page(session, query)), query.limit());
+    }
+
+    @Override
     public List<StepRunRecord> listStepRuns(UUID runId) {
         requireNonNull(runId, "runId is null");
         return database.read("list step runs of run " + runId, session -> stepRuns.listOfRun(session, runId));

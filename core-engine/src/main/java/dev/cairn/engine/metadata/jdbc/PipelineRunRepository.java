@@ -116,6 +116,36 @@ public final class PipelineRunRepository {
         return session.list(select + " WHERE p.name = ?" + order, statement -> statement.setString(1, pipelineName), this::map);
     }
 
+    /**
+     * Up to {@code query.limit() + 1} runs of a {@link dev.cairn.api.run.RunQuery} page, newest first by start time
+     * then id (the extra one tells that a next page exists). The position's range on {@code started_at} is written as
+     * {@code started_at <= t AND (started_at < t OR id < i)} so the start-time index serves it.
+     */
+    public List<PipelineRunRecord> page(SqlSession session, dev.cairn.api.run.RunQuery query) throws SQLException {
+        StringBuilder sql = new StringBuilder(select).append(" WHERE 1 = 1");
+        query.pipelineName().ifPresent(name -> sql.append(" AND p.name = ?"));
+        query.status().ifPresent(status -> sql.append(" AND r.status = ?"));
+        query.after().ifPresent(position -> sql.append(" AND r.started_at <= ? AND (r.started_at < ? OR r.id < ?)"));
+        sql.append(" ORDER BY r.started_at DESC, r.id DESC LIMIT ?");
+        return session.list(sql.toString(), statement -> {
+            int index = 1;
+            if (query.pipelineName().isPresent()) {
+                statement.setString(index++, query.pipelineName().get());
+            }
+            if (query.status().isPresent()) {
+                statement.setString(index++, query.status().get().name());
+            }
+            if (query.after().isPresent()) {
+                dev.cairn.api.run.RunQuery.Position position = query.after().get();
+                long startedAt = ColumnCodec.epochNanos(position.startedAt(), "cursor start time", "of the run page");
+                statement.setLong(index++, startedAt);
+                statement.setLong(index++, startedAt);
+                statement.setString(index++, position.id().toString());
+            }
+            statement.setInt(index, query.limit() + 1);
+        }, this::map);
+    }
+
     private PipelineRunRecord map(ResultSet row) throws SQLException {
         return new PipelineRunRecord(
                 uuid(row, 1),

@@ -1,0 +1,100 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cairn dashboard} in a child JVM: prints its URL, serves read-only, stops cleanly on a TERM signal. */
+class DashboardCommandTest {
+    private static final Pattern URL = Pattern.compile("Cairn dashboard: (http://\\S+)");
+
+    @TempDir
+    Path home;
+
+    private Process start(String... arguments) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                CairnCli.class.getName(), "--home", home.toString(), "dashboard"));
+        command.addAll(List.of(arguments));
+        return new ProcessBuilder(command).redirectError(home.resolve("stderr.txt").toFile()).start();
+    }
+
+    private static URI url(Process process) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        assertThat(line).as("first line of the dashboard's output").isNotNull();
+        Matcher matcher = URL.matcher(line);
+        assertThat(matcher.find()).as(line).isTrue();
+        return URI.create(matcher.group(1));
+    }
+
+    @Test
+    void servesOnLoopbackPrintsItsUrlAndStopsOnTerm() throws Exception {
+        Process process = start("--port", "0");
+        try {
+            URI uri = url(process);
+            assertThat(uri.getHost()).isEqualTo("127.0.0.1");
+            HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<String> runs = client.send(HttpRequest.newBuilder(uri.resolve("/runs")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(runs.statusCode()).isEqualTo(200);
+            assertThat(runs.body()).contains("No runs yet");
+            HttpResponse<String> post = client.send(HttpRequest.newBuilder(uri.resolve("/runs")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+            process.destroy(); // SIGTERM, as Ctrl-C's SIGINT, runs the shutdown hooks
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(home.resolve("stderr.txt"))).contains("Cairn dashboard stopped.").doesNotContain("warning:");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void anExplicitNonLoopbackBindWarns() throws Exception {
+        Process process = start("--port", "0", "--bind", "0.0.0.0");
+        try {
+            URI uri = url(process);
+            assertThat(uri.getHost()).isEqualTo("0.0.0.0");
+            HttpResponse<String> runs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress()
+                    + ":" + uri.getPort() + "/runs")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(runs.statusCode()).isEqualTo(200);
+            assertThat(Files.readString(home.resolve("stderr.txt"))).contains("warning: the dashboard listens on 0.0.0.0");
+        } finally {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPortInUseIsAClearError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = CairnCli.execute(new String[] {"--home", home.toString(), "dashboard", "--port", String.valueOf(taken.getLocalPort())},
+                    new PrintWriter(out, true), new PrintWriter(err, true));
+            assertThat(code).isEqualTo(2);
+            assertThat(err.toString()).contains("error [CONFIGURATION]").contains("Cannot listen on 127.0.0.1:" + taken.getLocalPort()).contains("--port");
+        }
+    }
+}
