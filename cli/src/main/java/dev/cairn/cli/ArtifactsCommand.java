@@ -26,6 +26,19 @@ final class ArtifactsCommand extends GroupCommand {
         @Option(names = "--type", description = "Only data types containing this text (e.g. List, java.nio.file.Path), or this artifact type (DATA, MODEL, …)")
         String type;
 
+        @Option(names = "--tag", description = "Only versions that carry this tag, on the version or on its artifact")
+        String tag;
+
+        @Option(names = "--where", description = "Only versions whose logged metadata matches, e.g. 'accuracy>0.85', 'framework=xgboost', "
+                + "'notes~draft' (contains); operators > >= < <= = ~; repeatable")
+        List<String> where;
+
+        @Option(names = "--limit", description = "At most this many versions (one page; the next page's --cursor is printed on stderr)")
+        Integer limit;
+
+        @Option(names = "--cursor", description = "Continue after this cursor, printed by a previous --limit listing")
+        String cursor;
+
         @Option(names = "--since", description = "Only versions created at or after this date (2026-11-30) or instant (2026-11-30T10:15:00Z)")
         String since;
 
@@ -38,14 +51,76 @@ final class ArtifactsCommand extends GroupCommand {
         @Option(names = "--reverse", description = "Reverse the order")
         boolean reverse;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        /** {@code key>number}, {@code key>=number}, {@code key<number}, {@code key<=number}, {@code key=value}, {@code key~text}. */
+        static dev.cairn.api.artifact.ArtifactFilter parseWhere(String condition) {
+            java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("^\\s*([^<>=~\\s]+)\\s*(>=|<=|>|<|=|~)\\s*(.*?)\\s*$").matcher(condition);
+            if (!matcher.matches() || matcher.group(3).isEmpty()) {
+                throw new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.INVALID_ARGUMENT, "--where '" + condition
+                        + "' is not KEY OP VALUE with OP one of > >= < <= = ~ (e.g. 'accuracy>0.85')");
+            }
+            dev.cairn.api.artifact.ArtifactFilter.MetadataKey key = dev.cairn.api.artifact.ArtifactFilter.metadata(matcher.group(1));
+            String text = matcher.group(3);
+            java.util.Optional<Number> number = parseNumber(text);
+            String operator = matcher.group(2);
+            if (operator.equals("~")) {
+                return key.contains(text);
+            }
+            if (operator.equals("=")) {
+                return number.isPresent() ? key.eq(number.get()) : text.equals("true") || text.equals("false") ? key.eq(Boolean.parseBoolean(text)) : key.eq(text);
+            }
+            Number value = number.orElseThrow(() -> new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.INVALID_ARGUMENT,
+                    "--where '" + condition + "' compares with " + operator + ", which needs a number, not '" + text + "'"));
+            return switch (operator) {
+                case ">" -> key.gt(value);
+                case ">=" -> key.ge(value);
+                case "<" -> key.lt(value);
+                default -> key.le(value);
+            };
+        }
+
+        private static java.util.Optional<Number> parseNumber(String text) {
+            try {
+                return java.util.Optional.of(Long.parseLong(text));
+            } catch (NumberFormatException notLong) {
+                try {
+                    double value = Double.parseDouble(text);
+                    return Double.isFinite(value) ? java.util.Optional.of(value) : java.util.Optional.empty();
+                } catch (NumberFormatException notNumber) {
+                    return java.util.Optional.empty();
+                }
+            }
+        }
+
         @Override
         public Integer call() {
             ArtifactFilter filter = new ArtifactFilter(name, type, since, until, sort, reverse);
             try (Cairn cairn = home.open()) {
-                List<ArtifactVersion> versions = filter.apply(cairn.client().listArtifactVersions());
+                List<ArtifactVersion> versions;
+                if (where != null || limit != null || cursor != null) {
+                    List<dev.cairn.api.artifact.ArtifactFilter> filters = new java.util.ArrayList<>();
+                    if (tag != null) {
+                        filters.add(dev.cairn.api.artifact.ArtifactFilter.tag(tag));
+                    }
+                    for (String condition : where == null ? List.<String>of() : where) {
+                        filters.add(parseWhere(condition));
+                    }
+                    filters.add(dev.cairn.api.artifact.ArtifactFilter.limit(limit == null ? dev.cairn.api.artifact.ArtifactFilter.DEFAULT_LIMIT : limit));
+                    if (cursor != null) {
+                        filters.add(dev.cairn.api.artifact.ArtifactFilter.after(cursor));
+                    }
+                    dev.cairn.api.artifact.ArtifactPage page = cairn.client().listArtifactVersions(filters.get(0),
+                            filters.subList(1, filters.size()).toArray(dev.cairn.api.artifact.ArtifactFilter[]::new));
+                    versions = filter.apply(page.versions());
+                    page.nextCursor().ifPresent(next -> spec.commandLine().getErr().println("next page: --cursor " + next));
+                } else {
+                    versions = filter.apply(tag == null ? cairn.client().listArtifactVersions() : cairn.client().listArtifactVersionsWithTag(tag));
+                }
                 output.print(() -> Json.artifacts(versions), out -> {
                     if (versions.isEmpty()) {
-                        out.println(filter.isEmpty() ? "No artifacts yet: try ./cairn quickstart" : "No artifact versions match");
+                        out.println(filter.isEmpty() && tag == null && where == null ? "No artifacts yet: try ./cairn quickstart" : "No artifact versions match");
                     }
                     for (ArtifactVersion version : versions) {
                         out.printf("%-48s %-6s %-12s %8d B  %s%n", version.name(), version.version(), version.materializerId(), version.size(),

@@ -85,6 +85,8 @@ final class Json {
         out.put("producerStepRunId", artifact.producerStepRunId().map(Object::toString).orElse(null));
         if (detailed) {
             out.put("metadata", artifact.metadata());
+            out.put("tags", artifact.tags());
+            out.put("aliases", artifact.aliases());
             out.put("visualizations", artifact.visualizations().stream().map(v -> Map.of("name", v.name(), "type", v.type().name())).toList());
         }
         return out;

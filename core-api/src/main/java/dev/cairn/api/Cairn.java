@@ -53,6 +53,12 @@ public interface Cairn extends AutoCloseable {
      */
     void validate(Pipeline pipeline);
 
+    /**
+     * The root URI of this engine's default artifact store, for code that must place files there before
+     * {@link Client#registerArtifact(java.net.URI, String)}.
+     */
+    java.net.URI storeRoot();
+
     /** The client for reading runs and artifacts of this engine's stores. */
     Client client();
 

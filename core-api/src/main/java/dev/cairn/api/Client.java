@@ -76,10 +76,20 @@ public interface Client {
                 run.parameters(), run.error());
     }
 
-    /** The latest version of {@code name}. @throws CairnException {@code ARTIFACT_NOT_FOUND} */
+    /**
+     * The latest version of {@code name}, or, for {@code name@alias}, the version the alias points to (when the name
+     * before the last {@code @} has that alias; otherwise the whole text is read as a name).
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND}
+     */
     ArtifactVersion getArtifactVersion(String name);
 
-    /** Version {@code version} of {@code name}. @throws CairnException {@code ARTIFACT_NOT_FOUND} */
+    /**
+     * Version {@code version} of {@code name}; a version that starts with {@code @} names an alias
+     * ({@code getArtifactVersion("model", "@champion")}).
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND}
+     */
     ArtifactVersion getArtifactVersion(String name, String version);
 
     /** The artifact version with this id. @throws CairnException {@code ARTIFACT_NOT_FOUND} */
@@ -90,6 +100,19 @@ public interface Client {
 
     /** Every artifact version, newest first. */
     List<ArtifactVersion> listArtifactVersions();
+
+    /**
+     * One page of the {@code READY} versions that match every filter, newest first:
+     * {@code listArtifactVersions(ArtifactFilter.tag("production"), ArtifactFilter.metadata("accuracy").gt(0.85), ArtifactFilter.limit(20))};
+     * pass the page's {@link dev.cairn.api.artifact.ArtifactPage#nextCursor()} to {@link dev.cairn.api.artifact.ArtifactFilter#after(String)}
+     * for the next one. Answered from indexes, so it stays fast on large stores.
+     *
+     * @throws CairnException {@code INVALID_ARGUMENT} for a malformed cursor
+     */
+    default dev.cairn.api.artifact.ArtifactPage listArtifactVersions(dev.cairn.api.artifact.ArtifactFilter filter,
+            dev.cairn.api.artifact.ArtifactFilter... more) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot query artifact versions");
+    }
 
     /** Distinct artifact names, sorted. */
     List<String> listArtifactNames();
@@ -103,6 +126,150 @@ public interface Client {
 
     /** The DAG of a run's step runs (edges between steps, statuses on the nodes). */
     dev.cairn.api.lineage.Lineage runGraph(UUID runId);
+
+    /**
+     * Stores {@code value} as the next version of {@code name}, outside any pipeline: the materializer is the one a
+     * step output of the value's class would get. Numbering continues from the highest numeric version of the name
+     * and is safe across threads and processes sharing the metadata store. Saved through the client of a running step
+     * ({@link StepContext#client()}), the version is recorded as produced by that step run (a "manual save" in its
+     * lineage); through any other client it has no producer.
+     *
+     * @throws CairnException {@code NO_MATERIALIZER} when no materializer can store the value's type,
+     *     {@code INVALID_ARTIFACT_NAME} for a bad name
+     */
+    default ArtifactVersion save(Object value, String name) {
+        return save(value, dev.cairn.api.artifact.SaveOptions.named(name));
+    }
+
+    /**
+     * Stores {@code value} as a new version, as {@code options} say (explicit version, metadata, artifact type, type,
+     * materializer); see {@link #save(Object, String)}.
+     *
+     * @throws CairnException {@code DUPLICATE_VERSION} when the explicit version exists, {@code NO_MATERIALIZER},
+     *     {@code TYPE_MISMATCH} when the explicit materializer cannot store the type, {@code INVALID_ARTIFACT_NAME}
+     */
+    default ArtifactVersion save(Object value, dev.cairn.api.artifact.SaveOptions options) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot save artifacts");
+    }
+
+    /** Loads the latest version of {@code name} as its stored type. @throws CairnException {@code ARTIFACT_NOT_FOUND} */
+    default <T> T load(String name) {
+        return getArtifactVersion(name).load();
+    }
+
+    /** Loads version {@code version} of {@code name} as its stored type. @throws CairnException {@code ARTIFACT_NOT_FOUND} */
+    default <T> T load(String name, String version) {
+        return getArtifactVersion(name, version).load();
+    }
+
+    /**
+     * Loads the latest version of {@code name} as {@code type}, checked.
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND}, or {@code TYPE_MISMATCH} when the stored type is not assignable
+     */
+    default <T> T load(String name, Class<T> type) {
+        return getArtifactVersion(name).load(type);
+    }
+
+    /**
+     * Loads the latest version of {@code name} as the captured generic type, checked.
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND}, or {@code TYPE_MISMATCH} when the stored type is not assignable
+     */
+    default <T> T load(String name, dev.cairn.api.artifact.TypeRef<T> type) {
+        return getArtifactVersion(name).load(type);
+    }
+
+    /**
+     * Adds {@code tags} to the artifact {@code name}: they apply to all its versions, present and future.
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND} when the name has no version, {@code INVALID_ARGUMENT} for a blank tag
+     */
+    default void tagArtifact(String name, String... tags) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot tag artifacts");
+    }
+
+    /** Removes {@code tags} from the artifact {@code name} (not from its versions' own tags). */
+    default void untagArtifact(String name, String... tags) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot untag artifacts");
+    }
+
+    /**
+     * Adds {@code tags} to one version; {@code version} is as in {@link #getArtifactVersion(String, String)} (an
+     * {@code @alias} works). Returns that version.
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND}, {@code INVALID_ARGUMENT} for a blank tag
+     */
+    default ArtifactVersion tagVersion(String name, String version, String... tags) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot tag artifact versions");
+    }
+
+    /**
+     * Moves exclusive {@code tags} (such as {@code production}) to one version: in one transaction each tag is removed
+     * from every other version of {@code name} and added to this one, so no reader sees two versions carrying it.
+     */
+    default ArtifactVersion tagVersionExclusively(String name, String version, String... tags) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot tag artifact versions");
+    }
+
+    /** Removes {@code tags} from one version. Returns that version. */
+    default ArtifactVersion untagVersion(String name, String version, String... tags) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot untag artifact versions");
+    }
+
+    /** Versions that carry {@code tag}, on themselves or through their artifact, newest first. */
+    default List<ArtifactVersion> listArtifactVersionsWithTag(String tag) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot list versions by tag");
+    }
+
+    /**
+     * Points the alias {@code alias} of {@code name} at {@code version} (MLflow-style: {@code setAlias("model",
+     * "champion", "7")}); from then on {@code "model@champion"} is accepted wherever a name with a version is:
+     * {@link #getArtifactVersion(String)}, {@link #load(String)}, {@code p.artifact("model@champion")}, the CLI. The move
+     * is atomic (a reader sees the old or the new target) and is kept in {@link #aliasHistory}. Returns the version.
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND} when the version does not exist, {@code INVALID_ARGUMENT} for an
+     *     alias that is blank or contains {@code @ : / \}
+     */
+    default ArtifactVersion setAlias(String name, String alias, String version) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot set aliases");
+    }
+
+    /** Removes the alias (its history is kept). @throws CairnException {@code ARTIFACT_NOT_FOUND} when it does not exist */
+    default void removeAlias(String name, String alias) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot remove aliases");
+    }
+
+    /** Every move of an alias, oldest first; empty when it never existed. */
+    default List<dev.cairn.api.artifact.AliasMove> aliasHistory(String name, String alias) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot list alias history");
+    }
+
+    /**
+     * Logs typed metadata onto a version ({@code version} as in {@link #getArtifactVersion(String, String)}); each value
+     * goes through {@link dev.cairn.api.artifact.MetadataValue#of(Object)} and is stored with its type. A key logged
+     * again reads back at its latest value. Read it with {@link ArtifactVersion#loggedMetadata()}.
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND}, {@code INVALID_ARGUMENT} for an unsupported value
+     */
+    default void logMetadata(String name, String version, java.util.Map<String, ?> values) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot log metadata");
+    }
+
+    /** {@link #logMetadata(String, String, java.util.Map)} onto the version with this id. */
+    default void logMetadata(UUID artifactId, java.util.Map<String, ?> values) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot log metadata");
+    }
+
+    /** Logs typed metadata onto a pipeline run. @throws CairnException {@code RUN_NOT_FOUND} */
+    default void logRunMetadata(UUID runId, java.util.Map<String, ?> values) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot log metadata");
+    }
+
+    /** The typed metadata logged onto a run, each key at its latest value. */
+    default java.util.Map<String, dev.cairn.api.artifact.MetadataValue> getRunMetadata(UUID runId) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot read run metadata");
+    }
 
     /**
      * Registers an existing file or folder as the next version of {@code name}, without copying it.

@@ -33,4 +33,22 @@ public interface StepContext {
 
     /** A client whose artifact loads are recorded on this step run. */
     Client client();
+
+    /**
+     * Logs typed metadata onto every output of this step, stored with the outputs when the step returns (see
+     * {@link dev.cairn.api.artifact.MetadataValue#of(Object)} for the accepted values).
+     *
+     * @throws CairnException {@code INVALID_ARGUMENT} for an unsupported value
+     */
+    void logMetadata(java.util.Map<String, ?> values);
+
+    /**
+     * Logs typed metadata onto the output {@code output} of this step, stored with it when the step returns.
+     *
+     * @throws CairnException {@code STEP_NOT_FOUND} when the step has no such output
+     */
+    void logMetadata(String output, java.util.Map<String, ?> values);
+
+    /** Logs typed metadata onto this step's pipeline run, now. */
+    void logRunMetadata(java.util.Map<String, ?> values);
 }

@@ -90,6 +90,11 @@ final class CairnEngine implements Cairn {
     }
 
     @Override
+    public java.net.URI storeRoot() {
+        return stores.defaultStore().rootUri();
+    }
+
+    @Override
     public Client client() {
         checkOpen();
         return client;

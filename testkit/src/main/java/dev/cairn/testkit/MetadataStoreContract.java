@@ -847,6 +847,159 @@ public abstract class MetadataStoreContract {
         assertThat(store.deleteArtifactVersions(List.of(), false, T0, true)).isEmpty();
     }
 
+    // --- tags and aliases ---
+
+    @Test
+    void tagsOnArtifactsAndVersionsAreListedAndFoundByTag() {
+        ArtifactVersionRecord v1 = reserveAndCommit("tagged");
+        ArtifactVersionRecord v2 = reserveAndCommit("tagged");
+        ArtifactVersionRecord other = reserveAndCommit("other");
+
+        store.tagArtifact("tagged", List.of("team-a", "team-a"));
+        store.tagArtifactVersion(v1.id(), List.of("validated", "reviewed"), false);
+        store.tagArtifactVersion(other.id(), List.of("validated"), false);
+
+        assertThat(store.listArtifactTags("tagged")).containsExactly("team-a");
+        assertThat(store.listVersionTags(v1.id())).containsExactly("reviewed", "validated");
+        assertThat(store.listVersionTags(v2.id())).isEmpty();
+        assertThat(store.listArtifactVersionsWithTag("team-a")).extracting(ArtifactVersionRecord::id).containsExactlyInAnyOrder(v1.id(), v2.id());
+        assertThat(store.listArtifactVersionsWithTag("validated")).extracting(ArtifactVersionRecord::id).containsExactlyInAnyOrder(v1.id(), other.id());
+        assertThat(store.listArtifactVersionsWithTag("nobody")).isEmpty();
+
+        store.untagArtifactVersion(v1.id(), List.of("validated", "absent"));
+        store.untagArtifact("tagged", List.of("team-a"));
+        assertThat(store.listVersionTags(v1.id())).containsExactly("reviewed");
+        assertThat(store.listArtifactVersionsWithTag("team-a")).isEmpty();
+        assertThatThrownBy(() -> store.tagArtifactVersion(UUID.randomUUID(), List.of("x"), false))
+                .satisfies(e -> assertCode(e, ErrorCode.ARTIFACT_NOT_FOUND));
+        assertThatThrownBy(() -> store.tagArtifact("tagged", List.of(" ")))
+                .satisfies(e -> assertCode(e, ErrorCode.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void anExclusiveTagMovesToTheNewVersionAndStaysOnOtherNames() {
+        ArtifactVersionRecord v1 = reserveAndCommit("model");
+        ArtifactVersionRecord v2 = reserveAndCommit("model");
+        ArtifactVersionRecord other = reserveAndCommit("other-model");
+        store.tagArtifactVersion(v1.id(), List.of("production"), true);
+        store.tagArtifactVersion(other.id(), List.of("production"), true);
+
+        store.tagArtifactVersion(v2.id(), List.of("production"), true);
+
+        assertThat(store.listVersionTags(v1.id())).isEmpty();
+        assertThat(store.listVersionTags(v2.id())).containsExactly("production");
+        assertThat(store.listVersionTags(other.id())).containsExactly("production");
+    }
+
+    @Test
+    void aliasesMoveAtomicallyAndKeepTheirHistory() {
+        ArtifactVersionRecord v1 = reserveAndCommit("model");
+        ArtifactVersionRecord v2 = reserveAndCommit("model");
+        ArtifactVersionRecord other = reserveAndCommit("other");
+
+        dev.cairn.api.artifact.AliasMove first = store.moveAlias("model", "champion", Optional.of(v1.id()), T0);
+        assertThat(first.previousArtifactId()).isEmpty();
+        assertThat(store.findArtifactVersionByAlias("model", "champion")).map(ArtifactVersionRecord::id).contains(v1.id());
+        store.moveAlias("model", "champion", Optional.of(v2.id()), T0.plusSeconds(1));
+        assertThat(store.findArtifactVersionByAlias("model", "champion")).map(ArtifactVersionRecord::id).contains(v2.id());
+        assertThat(store.listAliases(v2.id())).containsExactly("champion");
+        assertThat(store.listAliases(v1.id())).isEmpty();
+        assertThatThrownBy(() -> store.moveAlias("model", "champion", Optional.of(other.id()), T0))
+                .satisfies(e -> assertCode(e, ErrorCode.ARTIFACT_NOT_FOUND)).hasMessageContaining("'other'");
+        store.moveAlias("model", "champion", Optional.empty(), T0.plusSeconds(2));
+        assertThat(store.findArtifactVersionByAlias("model", "champion")).isEmpty();
+        assertThatThrownBy(() -> store.moveAlias("model", "champion", Optional.empty(), T0))
+                .satisfies(e -> assertCode(e, ErrorCode.ARTIFACT_NOT_FOUND));
+
+        List<dev.cairn.api.artifact.AliasMove> history = store.listAliasMoves("model", "champion");
+        assertThat(history).extracting(dev.cairn.api.artifact.AliasMove::artifactId)
+                .containsExactly(Optional.of(v1.id()), Optional.of(v2.id()), Optional.empty());
+        assertThat(history).extracting(dev.cairn.api.artifact.AliasMove::previousArtifactId)
+                .containsExactly(Optional.empty(), Optional.of(v1.id()), Optional.of(v2.id()));
+        assertThat(history.get(1).version()).contains(v2.version());
+        assertThat(history.get(1).movedAt()).isEqualTo(T0.plusSeconds(1));
+    }
+
+    @Test
+    void concurrentAliasMovesFormOneConsistentHistory() throws Exception {
+        List<ArtifactVersionRecord> versions = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            versions.add(reserveAndCommit("model"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Void>> futures = new ArrayList<>();
+            for (ArtifactVersionRecord version : versions) {
+                Callable<Void> mover = () -> {
+                    start.await();
+                    for (int i = 0; i < 10; i++) {
+                        store.moveAlias("model", "champion", Optional.of(version.id()), T0);
+                    }
+                    return null;
+                };
+                futures.add(pool.submit(mover));
+            }
+            start.countDown();
+            for (Future<Void> future : futures) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<dev.cairn.api.artifact.AliasMove> history = store.listAliasMoves("model", "champion");
+        assertThat(history).hasSize(40);
+        for (int i = 1; i < history.size(); i++) {
+            assertThat(history.get(i).previousArtifactId()).as("move " + i).isEqualTo(history.get(i - 1).artifactId());
+        }
+        assertThat(store.findArtifactVersionByAlias("model", "champion").map(ArtifactVersionRecord::id))
+                .isEqualTo(history.get(history.size() - 1).artifactId());
+    }
+
+    @Test
+    void deletingAVersionRemovesItsTagsAndAliasesButNotTheAliasHistory() {
+        ArtifactVersionRecord version = reserveAndCommit("gone");
+        store.tagArtifactVersion(version.id(), List.of("t"), false);
+        store.moveAlias("gone", "best", Optional.of(version.id()), T0);
+
+        assertThat(store.deleteArtifactVersions(List.of(version.id()), false, T0, false)).hasSize(1);
+
+        assertThat(store.listArtifactVersionsWithTag("t")).isEmpty();
+        assertThat(store.listVersionTags(version.id())).isEmpty();
+        assertThat(store.findArtifactVersionByAlias("gone", "best")).isEmpty();
+        assertThat(store.listAliasMoves("gone", "best")).hasSize(1);
+    }
+
+    // --- logged metadata ---
+
+    @Test
+    void loggedMetadataKeepsTypesAndTheLatestValuePerKey() {
+        ArtifactVersionRecord version = reserveAndCommit("logged");
+        PipelineRunRecord run = run("p", T0);
+        store.insertRun(run, List.of());
+        Map<String, dev.cairn.api.artifact.MetadataValue> first = new LinkedHashMap<>();
+        first.put("accuracy", new dev.cairn.api.artifact.MetadataValue.NumberValue(0.5));
+        first.put("size", new dev.cairn.api.artifact.MetadataValue.StorageSize(10));
+        first.put("at", new dev.cairn.api.artifact.MetadataValue.TimestampValue(T0));
+
+        store.logMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, version.id(), first, T0);
+        store.logMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, version.id(),
+                Map.of("accuracy", new dev.cairn.api.artifact.MetadataValue.NumberValue(0.75)), T0);
+        store.logMetadata(dev.cairn.api.metadata.MetadataTarget.PIPELINE_RUN, run.id(),
+                Map.of("who", new dev.cairn.api.artifact.MetadataValue.StringValue("ci")), T0);
+
+        assertThat(store.listLoggedMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, version.id())).containsExactly(
+                Map.entry("accuracy", new dev.cairn.api.artifact.MetadataValue.NumberValue(0.75)),
+                Map.entry("size", new dev.cairn.api.artifact.MetadataValue.StorageSize(10)),
+                Map.entry("at", new dev.cairn.api.artifact.MetadataValue.TimestampValue(T0)));
+        assertThat(store.listLoggedMetadata(dev.cairn.api.metadata.MetadataTarget.PIPELINE_RUN, run.id()))
+                .containsExactly(Map.entry("who", new dev.cairn.api.artifact.MetadataValue.StringValue("ci")));
+        assertThat(store.listLoggedMetadata(dev.cairn.api.metadata.MetadataTarget.PIPELINE_RUN, version.id())).isEmpty();
+        assertThatThrownBy(() -> store.logMetadata(dev.cairn.api.metadata.MetadataTarget.PIPELINE_RUN, UUID.randomUUID(),
+                Map.of("x", new dev.cairn.api.artifact.MetadataValue.BooleanValue(true)), T0))
+                .satisfies(e -> assertCode(e, ErrorCode.RUN_NOT_FOUND));
+    }
+
     // --- closing ---
 
     @Test

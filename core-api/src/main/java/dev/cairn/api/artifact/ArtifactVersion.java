@@ -23,8 +23,28 @@ public interface ArtifactVersion {
     /** {@code "1"}, {@code "2"}, … when assigned automatically, or the explicit version string. */
     String version();
 
-    /** Where the artifact's directory lives in its store. */
+    /**
+     * Where the artifact's directory lives in its store (for registered data: the registered file or folder), for code
+     * that must read or place files itself.
+     */
     URI uri();
+
+    /**
+     * The data files, as the manifest records them (relative path, size, SHA-256), in manifest order; nothing is
+     * loaded or deserialized (ZenML's unmaterialized artifact).
+     *
+     * @throws dev.cairn.api.CairnException {@code INTEGRITY_VIOLATION} when the manifest is missing or unreadable
+     */
+    List<ArtifactFile> files();
+
+    /**
+     * Opens one data file (a {@link ArtifactFile#path()} of {@link #files()}) for streaming, without a materializer; the
+     * caller closes the stream.
+     *
+     * @throws dev.cairn.api.CairnException {@code ARTIFACT_NOT_FOUND} when {@code path} is not one of the files (the
+     *     message lists them), {@code STORE_FAILURE} when the store cannot open it
+     */
+    java.io.InputStream open(String path);
 
     /** The root URI of the artifact store that holds it. */
     URI storeUri();
@@ -55,6 +75,18 @@ public interface ArtifactVersion {
 
     Instant createdAt();
 
+    /**
+     * The typed metadata logged onto this version (by a step, {@code client.logMetadata} or {@code SaveOptions}), each
+     * key at its latest value, read when called; {@link #metadata()} holds what the materializer extracted.
+     */
+    Map<String, MetadataValue> loggedMetadata();
+
+    /** The tags of this version and of its artifact (which apply to all versions), sorted, read when called. */
+    List<String> tags();
+
+    /** The aliases that point to this version now, sorted, read when called. */
+    List<String> aliases();
+
     /** Loads the value as the type it was stored with. */
     <T> T load();
 
@@ -63,6 +95,46 @@ public interface ArtifactVersion {
 
     /** Loads (part of) the value as {@code type} with options. */
     <T> T load(Type type, LoadOptions options);
+
+    /**
+     * Loads the value as {@code type}, checked: {@code String s = version.load(String.class)} needs no cast. A
+     * primitive class loads its wrapper.
+     *
+     * @throws dev.cairn.api.CairnException {@code TYPE_MISMATCH} naming the artifact, the stored type and {@code type}
+     *     when the stored value is not assignable to {@code type}
+     */
+    default <T> T load(Class<T> type) {
+        java.util.Objects.requireNonNull(type, "type is null");
+        return checked(this, type, load((Type) type));
+    }
+
+    /**
+     * Loads the value as the captured generic type, checked against its raw class:
+     * {@code List<Row> rows = version.load(new TypeRef<List<Row>>() {})}.
+     *
+     * @throws dev.cairn.api.CairnException {@code TYPE_MISMATCH} when the stored value is not assignable to it
+     */
+    default <T> T load(TypeRef<T> type) {
+        java.util.Objects.requireNonNull(type, "type is null");
+        return checked(this, type.type(), load(type.type()));
+    }
+
+    /** {@code value} as {@code T} after checking it is an instance of {@code type}'s (boxed) raw class. */
+    @SuppressWarnings("unchecked")
+    private static <T> T checked(ArtifactVersion version, Type type, Object value) {
+        Class<?> raw = dev.cairn.api.pipeline.GenericTypes.box(dev.cairn.api.pipeline.GenericTypes.rawClass(type));
+        if (!raw.isInstance(value)) {
+            throw typeMismatch(version, type);
+        }
+        return (T) value;
+    }
+
+    /** The {@code TYPE_MISMATCH} error of loading {@code version} as {@code type}. */
+    private static dev.cairn.api.CairnException typeMismatch(ArtifactVersion version, Type type) {
+        return new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.TYPE_MISMATCH, "Artifact '" + version.name() + "' version "
+                + version.version() + " is stored as " + version.dataType() + ", which is not assignable to " + type.getTypeName()
+                + ": load it as " + version.dataType() + " (or a supertype), or call load() for the stored type");
+    }
 
     /**
      * A MIME bundle for notebooks: representations of this version keyed by MIME type, in the form Jupyter's

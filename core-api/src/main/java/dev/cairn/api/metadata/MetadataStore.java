@@ -128,6 +128,114 @@ public interface MetadataStore extends AutoCloseable {
         return listArtifactVersions().stream().filter(record -> record.registered() && record.uri().filter(uri::equals).isPresent()).findFirst();
     }
 
+    // --- tags and aliases ---
+
+    /** Adds {@code tags} to the artifact {@code name} (they apply to all its versions); tags it already has are kept once. */
+    default void tagArtifact(String name, List<String> tags) {
+        throw unsupportedTags("tag artifacts");
+    }
+
+    /** Removes {@code tags} from the artifact {@code name}; absent tags are ignored. */
+    default void untagArtifact(String name, List<String> tags) {
+        throw unsupportedTags("untag artifacts");
+    }
+
+    /** The tags of the artifact {@code name} itself (not of its versions), sorted. */
+    default List<String> listArtifactTags(String name) {
+        throw unsupportedTags("list artifact tags");
+    }
+
+    /**
+     * Adds {@code tags} to the {@code READY} version {@code artifactId}. When {@code exclusive}, the same transaction
+     * first removes each tag from every other version of the same name, so that at any moment at most one version of
+     * the name carries it.
+     *
+     * @throws dev.cairn.api.CairnException {@code ARTIFACT_NOT_FOUND} when no {@code READY} version has that id
+     */
+    default void tagArtifactVersion(UUID artifactId, List<String> tags, boolean exclusive) {
+        throw unsupportedTags("tag artifact versions");
+    }
+
+    /** Removes {@code tags} from the version {@code artifactId}; absent tags are ignored. */
+    default void untagArtifactVersion(UUID artifactId, List<String> tags) {
+        throw unsupportedTags("untag artifact versions");
+    }
+
+    /** The tags of the version {@code artifactId} itself (without its artifact's tags), sorted. */
+    default List<String> listVersionTags(UUID artifactId) {
+        throw unsupportedTags("list version tags");
+    }
+
+    /** {@code READY} versions that carry {@code tag} themselves or through their artifact's tags, newest first. */
+    default List<ArtifactVersionRecord> listArtifactVersionsWithTag(String tag) {
+        throw unsupportedTags("list versions by tag");
+    }
+
+    /**
+     * Points {@code alias} of {@code name} at the {@code READY} version {@code artifactId}, or removes it when empty, and
+     * records the move in the alias's history, in one transaction. Returns the move.
+     *
+     * @throws dev.cairn.api.CairnException {@code ARTIFACT_NOT_FOUND} when the version does not exist or has another name,
+     *     or when removing an alias that does not exist
+     */
+    default dev.cairn.api.artifact.AliasMove moveAlias(String name, String alias, Optional<UUID> artifactId, java.time.Instant at) {
+        throw unsupportedTags("move aliases");
+    }
+
+    /** The version {@code alias} of {@code name} points to now, if any. */
+    default Optional<ArtifactVersionRecord> findArtifactVersionByAlias(String name, String alias) {
+        throw unsupportedTags("find versions by alias");
+    }
+
+    /** The aliases that point to the version {@code artifactId} now, sorted. */
+    default List<String> listAliases(UUID artifactId) {
+        throw unsupportedTags("list aliases");
+    }
+
+    /** Every move of {@code alias} of {@code name}, oldest first. */
+    default List<dev.cairn.api.artifact.AliasMove> listAliasMoves(String name, String alias) {
+        throw unsupportedTags("list alias moves");
+    }
+
+    /**
+     * Appends typed metadata to an artifact version or a run, in one transaction; a key logged again reads back as its
+     * latest value (earlier values stay in the log).
+     *
+     * @throws dev.cairn.api.CairnException {@code ARTIFACT_NOT_FOUND} / {@code RUN_NOT_FOUND} when the target does not exist
+     */
+    default void logMetadata(MetadataTarget target, UUID id, java.util.Map<String, dev.cairn.api.artifact.MetadataValue> values, Instant at) {
+        throw unsupportedTags("log metadata");
+    }
+
+    /** The logged metadata of a target, each key at its latest value, in the order keys were first logged. */
+    default java.util.Map<String, dev.cairn.api.artifact.MetadataValue> listLoggedMetadata(MetadataTarget target, UUID id) {
+        throw unsupportedTags("list logged metadata");
+    }
+
+    /** One page of {@link #queryArtifactVersions}: the records, newest first, and the cursor after the last one. */
+    record VersionPage(List<ArtifactVersionRecord> versions, Optional<String> nextCursor) {
+        public VersionPage {
+            versions = List.copyOf(versions);
+            java.util.Objects.requireNonNull(nextCursor, "nextCursor is null");
+        }
+    }
+
+    /**
+     * {@code READY} versions matching every filter, newest first (creation time, then id), one page: the filters'
+     * {@code Limit} (default {@link dev.cairn.api.artifact.ArtifactFilter#DEFAULT_LIMIT}) and {@code After} cursor set
+     * the page. Implementations answer from indexes, not by scanning every version.
+     *
+     * @throws dev.cairn.api.CairnException {@code INVALID_ARGUMENT} for a malformed cursor
+     */
+    default VersionPage queryArtifactVersions(List<dev.cairn.api.artifact.ArtifactFilter> filters) {
+        throw unsupportedTags("query artifact versions");
+    }
+
+    private dev.cairn.api.CairnException unsupportedTags(String what) {
+        return new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.CONFIGURATION,
+                "The metadata store " + getClass().getName() + " cannot " + what + ": use a store that implements tags and aliases (the SQLite store does)");
+    }
+
     // --- prune ---
 
     /**

@@ -35,6 +35,11 @@ class VisualizeBundleTest {
         @Override public <T> T load(Type type) { throw new UnsupportedOperationException(); }
         @Override public <T> T load(Type type, LoadOptions options) { throw new UnsupportedOperationException(); }
         @Override public void verify() {}
+        @Override public List<ArtifactFile> files() { return List.of(); }
+        @Override public java.io.InputStream open(String path) { throw new UnsupportedOperationException(); }
+        @Override public Map<String, MetadataValue> loggedMetadata() { return Map.of(); }
+        @Override public List<String> tags() { return List.of(); }
+        @Override public List<String> aliases() { return List.of(); }
     }
 
     @Test

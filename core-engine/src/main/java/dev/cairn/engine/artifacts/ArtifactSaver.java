@@ -18,6 +18,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
+import dev.cairn.api.artifact.ArtifactType;
 import dev.cairn.api.artifact.Visualization;
 import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.MetadataStore;
@@ -77,6 +78,7 @@ final class ArtifactSaver {
             }
             List<Manifest.FileEntry> files = writer.finish();
             Map<String, Object> extracted = metadataOf(materializer, request);
+            ArtifactType artifactType = request.artifactType().orElse(materializer.artifactType());
             List<Visualization> visualizations = visualizationsOf(materializer, request);
             long size = files.stream().mapToLong(Manifest.FileEntry::size).sum();
             String contentHash = ContentHash.of(files);
@@ -89,7 +91,7 @@ final class ArtifactSaver {
                     .dataType(request.type().getTypeName())
                     .materializerId(materializer.id())
                     .materializerVersion(materializer.version())
-                    .artifactType(materializer.artifactType())
+                    .artifactType(artifactType)
                     .contentHash(contentHash)
                     .size(size)
                     .metadata(extracted)
@@ -99,7 +101,7 @@ final class ArtifactSaver {
             try {
                 List<Manifest.VisualizationEntry> visualizationEntries = writeVisualizations(draft, visualizations);
                 Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id.toString(), request.name(), reserved.version(),
-                        reserved.dataType(), materializer.id(), materializer.version(), materializer.artifactType().name(), contentHash, size,
+                        reserved.dataType(), materializer.id(), materializer.version(), artifactType.name(), contentHash, size,
                         files, visualizationEntries, extracted, now, request.producerStepRunId().map(UUID::toString).orElse(null));
                 try (OutputStream out = draft.create(Manifest.PATH)) {
                     json.writerWithDefaultPrettyPrinter().writeValue(out, manifest);

@@ -72,7 +72,15 @@ public final class ArtifactService {
             Optional<String> explicitVersion,
             Map<String, String> options,
             Optional<UUID> producerStepRunId,
-            String where) {}
+            String where,
+            Optional<dev.cairn.api.artifact.ArtifactType> artifactType) {
+
+        /** A request with the materializer's artifact type. */
+        public SaveRequest(Object value, Type type, Materializer<?> materializer, String name, Optional<String> explicitVersion,
+                Map<String, String> options, Optional<UUID> producerStepRunId, String where) {
+            this(value, type, materializer, name, explicitVersion, options, producerStepRunId, where, Optional.empty());
+        }
+    }
 
     /** A saved artifact: its record (still {@code PENDING} in the metadata store) and its visualizations. */
     public record SavedArtifact(ArtifactVersionRecord record, URI uri, List<Visualization> visualizations) {}
@@ -102,6 +110,32 @@ public final class ArtifactService {
             verify(record);
         }
         return layoutOf(record).load(record, store, uri, type, options, () -> verifier.readManifest(record));
+    }
+
+    /** The data files of an artifact version, from its manifest. */
+    public List<dev.cairn.api.artifact.ArtifactFile> files(ArtifactVersionRecord record) {
+        return readManifest(record).files().stream().map(file -> new dev.cairn.api.artifact.ArtifactFile(file.path(), file.size(), file.sha256())).toList();
+    }
+
+    /**
+     * Opens one data file of an artifact version; only a path its manifest lists is opened, so nothing outside the
+     * version's files can be reached.
+     */
+    public java.io.InputStream open(ArtifactVersionRecord record, String path) {
+        requireNonNull(path, "path is null");
+        List<String> paths = readManifest(record).files().stream().map(Manifest.FileEntry::path).toList();
+        if (!paths.contains(path)) {
+            throw new CairnException(ErrorCode.ARTIFACT_NOT_FOUND, "Artifact '" + record.name() + "' version " + record.version() + " has no file '"
+                    + path + "'; its files are " + paths);
+        }
+        ArtifactLayout layout = layoutOf(record);
+        URI file = layout.fileUri(layout.directory(record), path);
+        try {
+            return stores.open(record.storeUri()).openRead(file);
+        } catch (java.io.IOException e) {
+            throw new CairnException(ErrorCode.STORE_FAILURE, "Cannot open file '" + path + "' of artifact '" + record.name() + "' version "
+                    + record.version() + " at " + file + ": " + e, e);
+        }
     }
 
     /** Reads the manifest of an artifact version. */

@@ -2,6 +2,8 @@ package dev.cairn.engine.client;
 
 import static java.util.Objects.requireNonNull;
 
+import java.lang.reflect.Type;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,22 +17,33 @@ import java.util.function.Function;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.Client;
 import dev.cairn.api.ErrorCode;
+import dev.cairn.api.artifact.AliasMove;
+import dev.cairn.api.artifact.ArtifactFilter;
+import dev.cairn.api.artifact.ArtifactPage;
 import dev.cairn.api.artifact.ArtifactVersion;
+import dev.cairn.api.artifact.MetadataValue;
+import dev.cairn.api.artifact.SaveOptions;
+import dev.cairn.api.lifecycle.ProgressListener;
+import dev.cairn.api.lifecycle.PruneOptions;
+import dev.cairn.api.lifecycle.PruneReport;
+import dev.cairn.api.lineage.Lineage;
 import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.MetadataStore;
+import dev.cairn.api.metadata.MetadataTarget;
 import dev.cairn.api.metadata.PipelineRunRecord;
 import dev.cairn.api.metadata.StepInputRecord;
 import dev.cairn.api.metadata.StepOutputRecord;
 import dev.cairn.api.metadata.StepRunRecord;
+import dev.cairn.api.pipeline.GenericTypes;
 import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.StepRun;
-import dev.cairn.api.lineage.Lineage;
-import dev.cairn.api.lifecycle.ProgressListener;
-import dev.cairn.api.lifecycle.PruneOptions;
-import dev.cairn.api.lifecycle.PruneReport;
+import dev.cairn.api.spi.Materializer;
+import dev.cairn.engine.artifacts.ArtifactNames;
 import dev.cairn.engine.artifacts.ArtifactService;
+import dev.cairn.engine.artifacts.VersionReferences;
 import dev.cairn.engine.lifecycle.Pruner;
 import dev.cairn.engine.lineage.LineageBuilder;
+import dev.cairn.engine.materializers.MaterializerRegistry;
 import jakarta.inject.Inject;
 import org.apiguardian.api.API;
 
@@ -42,23 +55,176 @@ public class EngineClient implements Client {
     private final Consumer<ArtifactVersionRecord> onLoad;
     private final LineageBuilder lineage;
     private final Pruner pruner;
+    private final MaterializerRegistry materializers;
+    private final Optional<UUID> stepRunId;
+    private final Clock clock;
 
     @Inject
-    public EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner) {
-        this(metadata, artifacts, lineage, pruner, record -> {});
+    public EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner, MaterializerRegistry materializers,
+            Clock clock) {
+        this(metadata, artifacts, lineage, pruner, materializers, clock, record -> {}, Optional.empty());
     }
 
-    private EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner, Consumer<ArtifactVersionRecord> onLoad) {
+    private EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner, MaterializerRegistry materializers,
+            Clock clock, Consumer<ArtifactVersionRecord> onLoad, Optional<UUID> stepRunId) {
+        this.clock = requireNonNull(clock, "clock is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.lineage = requireNonNull(lineage, "lineage is null");
         this.pruner = requireNonNull(pruner, "pruner is null");
+        this.materializers = requireNonNull(materializers, "materializers is null");
         this.onLoad = onLoad;
+        this.stepRunId = stepRunId;
     }
 
     /** A client whose artifact loads are reported to {@code onLoad} (used inside steps to record lineage). */
     public EngineClient recordingLoads(Consumer<ArtifactVersionRecord> onLoad) {
-        return new EngineClient(metadata, artifacts, lineage, pruner, requireNonNull(onLoad, "onLoad is null"));
+        return new EngineClient(metadata, artifacts, lineage, pruner, materializers, clock, requireNonNull(onLoad, "onLoad is null"), stepRunId);
+    }
+
+    /** The client of a running step: its loads go to {@code onLoad}, its saves are produced by {@code stepRunId}. */
+    public EngineClient ofStep(UUID stepRunId, Consumer<ArtifactVersionRecord> onLoad) {
+        return new EngineClient(metadata, artifacts, lineage, pruner, materializers, clock, requireNonNull(onLoad, "onLoad is null"),
+                Optional.of(requireNonNull(stepRunId, "stepRunId is null")));
+    }
+
+    @Override
+    public ArtifactVersion save(Object value, SaveOptions options) {
+        requireNonNull(value, "value is null");
+        requireNonNull(options, "options is null");
+        String where = "a value saved through the client";
+        String name = ArtifactNames.validateName(options.name(), where);
+        options.version().ifPresent(version -> ArtifactNames.validateVersion(version, where + " as '" + name + "'"));
+        Type type = options.type().orElse(value.getClass());
+        if (!GenericTypes.box(GenericTypes.rawClass(type)).isInstance(value)) {
+            throw new CairnException(ErrorCode.TYPE_MISMATCH, "The value saved as '" + name + "' is a " + value.getClass().getName()
+                    + ", not a " + type.getTypeName() + ": pass its real type to SaveOptions.withType");
+        }
+        Materializer<?> materializer;
+        if (options.materializer().isPresent()) {
+            materializer = materializers.byId(options.materializer().get());
+            if (!materializer.canSave(type)) {
+                throw new CairnException(ErrorCode.TYPE_MISMATCH, "Materializer " + materializer.id() + " cannot save " + type.getTypeName()
+                        + " (artifact '" + name + "'): pick a materializer for that type, or omit it to use the registered one");
+            }
+        } else {
+            materializer = materializers.resolve(type);
+        }
+        ArtifactService.SavedArtifact saved = artifacts.save(new ArtifactService.SaveRequest(value, type, materializer, name, options.version(),
+                Map.of(), stepRunId, where, options.artifactType()));
+        try {
+            metadata.commitArtifactVersion(new MetadataStore.CommittedArtifact(saved.record().id(), saved.uri(), saved.visualizations()));
+        } catch (RuntimeException e) {
+            try {
+                artifacts.delete(saved);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        ArtifactVersion version = getArtifactVersion(saved.record().id());
+        if (!options.metadata().isEmpty()) {
+            metadata.logMetadata(MetadataTarget.ARTIFACT_VERSION, version.id(), options.metadata(), clock.instant());
+        }
+        if (!options.tags().isEmpty()) {
+            metadata.tagArtifactVersion(version.id(), options.tags(), false);
+        }
+        return version;
+    }
+
+    @Override
+    public void logMetadata(String name, String version, Map<String, ?> values) {
+        logMetadata(getArtifactVersion(name, version).id(), values);
+    }
+
+    @Override
+    public void logMetadata(UUID artifactId, Map<String, ?> values) {
+        requireNonNull(artifactId, "artifactId is null");
+        metadata.logMetadata(MetadataTarget.ARTIFACT_VERSION, artifactId, MetadataValue.ofAll(values), clock.instant());
+    }
+
+    @Override
+    public void logRunMetadata(UUID runId, Map<String, ?> values) {
+        requireNonNull(runId, "runId is null");
+        metadata.logMetadata(MetadataTarget.PIPELINE_RUN, runId, MetadataValue.ofAll(values), clock.instant());
+    }
+
+    @Override
+    public Map<String, MetadataValue> getRunMetadata(UUID runId) {
+        return metadata.listLoggedMetadata(MetadataTarget.PIPELINE_RUN, requireNonNull(runId, "runId is null"));
+    }
+
+    @Override
+    public ArtifactPage listArtifactVersions(ArtifactFilter filter, ArtifactFilter... more) {
+        List<ArtifactFilter> filters = new ArrayList<>();
+        filters.add(requireNonNull(filter, "filter is null"));
+        filters.addAll(List.of(requireNonNull(more, "more is null")));
+        MetadataStore.VersionPage page = metadata.queryArtifactVersions(filters);
+        return new ArtifactPage(page.versions().stream().map(this::artifactVersion).toList(), page.nextCursor());
+    }
+
+    @Override
+    public void tagArtifact(String name, String... tags) {
+        requireNonNull(name, "name is null");
+        latestVersionOf(name); // only an existing artifact is tagged
+        metadata.tagArtifact(name, List.of(requireNonNull(tags, "tags is null")));
+    }
+
+    private String latestVersionOf(String name) {
+        return metadata.findLatestArtifactVersion(name).map(ArtifactVersionRecord::version)
+                .orElseThrow(() -> notFound("No artifact named '" + name + "'"));
+    }
+
+    @Override
+    public void untagArtifact(String name, String... tags) {
+        metadata.untagArtifact(requireNonNull(name, "name is null"), List.of(requireNonNull(tags, "tags is null")));
+    }
+
+    @Override
+    public ArtifactVersion tagVersion(String name, String version, String... tags) {
+        ArtifactVersion target = getArtifactVersion(name, version);
+        metadata.tagArtifactVersion(target.id(), List.of(requireNonNull(tags, "tags is null")), false);
+        return target;
+    }
+
+    @Override
+    public ArtifactVersion tagVersionExclusively(String name, String version, String... tags) {
+        ArtifactVersion target = getArtifactVersion(name, version);
+        metadata.tagArtifactVersion(target.id(), List.of(requireNonNull(tags, "tags is null")), true);
+        return target;
+    }
+
+    @Override
+    public ArtifactVersion untagVersion(String name, String version, String... tags) {
+        ArtifactVersion target = getArtifactVersion(name, version);
+        metadata.untagArtifactVersion(target.id(), List.of(requireNonNull(tags, "tags is null")));
+        return target;
+    }
+
+    @Override
+    public List<ArtifactVersion> listArtifactVersionsWithTag(String tag) {
+        return metadata.listArtifactVersionsWithTag(requireNonNull(tag, "tag is null")).stream().map(this::artifactVersion).toList();
+    }
+
+    @Override
+    public ArtifactVersion setAlias(String name, String alias, String version) {
+        requireNonNull(name, "name is null");
+        VersionReferences.validateAlias(alias);
+        ArtifactVersion target = getArtifactVersion(name, version);
+        metadata.moveAlias(name, alias, Optional.of(target.id()), clock.instant());
+        return target;
+    }
+
+    @Override
+    public void removeAlias(String name, String alias) {
+        requireNonNull(name, "name is null");
+        VersionReferences.validateAlias(alias);
+        metadata.moveAlias(name, alias, Optional.empty(), clock.instant());
+    }
+
+    @Override
+    public List<AliasMove> aliasHistory(String name, String alias) {
+        return metadata.listAliasMoves(requireNonNull(name, "name is null"), requireNonNull(alias, "alias is null"));
     }
 
     @Override
@@ -166,15 +332,18 @@ public class EngineClient implements Client {
     @Override
     public ArtifactVersion getArtifactVersion(String name) {
         requireNonNull(name, "name is null");
-        return metadata.findLatestArtifactVersion(name).map(this::artifactVersion)
-                .orElseThrow(() -> notFound("No artifact named '" + name + "'"));
+        return VersionReferences.find(metadata, name).map(this::artifactVersion).orElseThrow(() -> {
+            int at = name.lastIndexOf('@');
+            return notFound(at > 0 ? "No artifact named '" + name + "', and '" + name.substring(0, at) + "' has no alias '" + name.substring(at + 1) + "'"
+                    : "No artifact named '" + name + "'");
+        });
     }
 
     @Override
     public ArtifactVersion getArtifactVersion(String name, String version) {
         requireNonNull(name, "name is null");
         requireNonNull(version, "version is null");
-        return metadata.findArtifactVersion(name, version).map(this::artifactVersion).orElseThrow(() -> {
+        return VersionReferences.find(metadata, name, version).map(this::artifactVersion).orElseThrow(() -> {
             List<String> versions = metadata.listArtifactVersions(name).stream().map(ArtifactVersionRecord::version).toList();
             return notFound(versions.isEmpty() ? "No artifact named '" + name + "'"
                     : "Artifact '" + name + "' has no version '" + version + "'; its versions are " + versions);

@@ -11,13 +11,18 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.ArtifactType;
 import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.artifact.LoadOptions;
+import dev.cairn.api.artifact.TypeRef;
 import dev.cairn.api.artifact.Visualization;
 import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.MetadataStore;
+import dev.cairn.api.pipeline.GenericTypes;
 import dev.cairn.engine.artifacts.ArtifactService;
+import dev.cairn.engine.types.TypeNames;
 import org.apiguardian.api.API;
 
 /** An {@link ArtifactVersion} backed by its metadata record; loads through the store recorded with it. */
@@ -55,6 +60,33 @@ public final class StoredArtifactVersion implements ArtifactVersion {
     @Override public Instant createdAt() { return record.createdAt(); }
 
     @Override
+    public Map<String, dev.cairn.api.artifact.MetadataValue> loggedMetadata() {
+        return metadata.listLoggedMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, record.id());
+    }
+
+    @Override
+    public List<dev.cairn.api.artifact.ArtifactFile> files() {
+        return artifacts.files(record);
+    }
+
+    @Override
+    public java.io.InputStream open(String path) {
+        return artifacts.open(record, path);
+    }
+
+    @Override
+    public List<String> tags() {
+        java.util.TreeSet<String> tags = new java.util.TreeSet<>(metadata.listVersionTags(record.id()));
+        tags.addAll(metadata.listArtifactTags(record.name()));
+        return List.copyOf(tags);
+    }
+
+    @Override
+    public List<String> aliases() {
+        return metadata.listAliases(record.id());
+    }
+
+    @Override
     public List<Visualization> visualizations() {
         return metadata.listVisualizations(record.id());
     }
@@ -75,6 +107,37 @@ public final class StoredArtifactVersion implements ArtifactVersion {
         T value = (T) artifacts.load(record, type, requireNonNull(options, "options is null"));
         onLoad.accept(record);
         return value;
+    }
+
+    @Override
+    public <T> T load(Class<T> type) {
+        checkAssignable(requireNonNull(type, "type is null"));
+        return ArtifactVersion.super.load(type);
+    }
+
+    @Override
+    public <T> T load(TypeRef<T> type) {
+        checkAssignable(requireNonNull(type, "type is null").type());
+        return ArtifactVersion.super.load(type);
+    }
+
+    /**
+     * Fails with {@code TYPE_MISMATCH} before reading any data when the recorded type is not assignable to
+     * {@code requested}; a recorded type whose classes are not on this class path is left to the check after loading.
+     */
+    private void checkAssignable(Type requested) {
+        Type stored;
+        try {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            stored = TypeNames.parse(record.dataType(), context != null ? context : StoredArtifactVersion.class.getClassLoader());
+        } catch (RuntimeException unknown) {
+            return;
+        }
+        if (!GenericTypes.isAssignable(stored, requested)) {
+            throw new CairnException(ErrorCode.TYPE_MISMATCH, "Artifact '" + record.name() + "' version " + record.version() + " is stored as "
+                    + record.dataType() + ", which is not assignable to " + requested.getTypeName() + ": load it as " + record.dataType()
+                    + " (or a supertype), or call load() for the stored type");
+        }
     }
 
     @Override

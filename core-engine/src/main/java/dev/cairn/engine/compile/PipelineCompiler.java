@@ -143,9 +143,9 @@ public final class PipelineCompiler {
         if (ref.id().isPresent()) {
             found = metadata.findArtifactVersion(ref.id().get());
         } else if (ref.version().isPresent()) {
-            found = metadata.findArtifactVersion(ref.name().orElseThrow(), ref.version().get());
+            found = dev.cairn.engine.artifacts.VersionReferences.find(metadata, ref.name().orElseThrow(), ref.version().get());
         } else {
-            found = metadata.findLatestArtifactVersion(ref.name().orElseThrow());
+            found = dev.cairn.engine.artifacts.VersionReferences.find(metadata, ref.name().orElseThrow());
         }
         return found.orElseThrow(() -> new CairnException(ErrorCode.ARTIFACT_NOT_FOUND,
                 "The " + ref.describe() + " passed as argument '" + argument.name() + "' of " + stepWhere

@@ -54,15 +54,15 @@ final class StepInvocation {
     }
 
     /** Loads the arguments and calls the method; what the step's code throws comes out as a {@link StepCodeFailure}. */
-    Object call(RunState state, CompiledStep step, Map<String, ArtifactVersionRecord> inputArtifacts, String where) {
+    Object call(RunState state, CompiledStep step, Map<String, ArtifactVersionRecord> inputArtifacts, String where, LoggedOutputMetadata outputMetadata) {
         Object[] arguments = arguments(step, inputArtifacts);
         StepRunRecord record = state.stepRun(step.index());
-        EngineClient recording = client.recordingLoads(loaded -> {
+        EngineClient recording = client.ofStep(record.id(), loaded -> {
             List<StepInputRecord> input = List.of(new StepInputRecord(record.id(), loaded.name() + ":" + loaded.version(), loaded.id(), InputKind.CLIENT_LOAD));
             metadata.recordStepInputs(input);
             state.consumed(input, List.of(loaded));
         });
-        EngineStepContext context = new EngineStepContext(state, step.index(), client, recording);
+        EngineStepContext context = new EngineStepContext(state, step.index(), client, recording, outputMetadata);
         try (StepContextHolder.Scope ignored = StepContextHolder.bind(context)) {
             return step.method().invoke(step.invocation().target().orElse(null), arguments);
         } catch (InvocationTargetException e) {

@@ -49,11 +49,14 @@ public final class StepRunner {
     private final CacheNegotiation negotiation;
     private final StepInvocation invocation;
     private final StepRecording recording;
+    private final MetadataStore metadata;
+    private final Clock clock;
 
     @Inject
     public StepRunner(MetadataStore metadata, ArtifactService artifacts, EngineClient client, Clock clock, StepCache cache,
             @Named("cairn-timers") ScheduledExecutorService timers) {
-        requireNonNull(metadata, "metadata is null");
+        this.metadata = requireNonNull(metadata, "metadata is null");
+        this.clock = requireNonNull(clock, "clock is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.negotiation = new CacheNegotiation(cache);
         this.invocation = new StepInvocation(metadata, artifacts, client);
@@ -104,14 +107,27 @@ public final class StepRunner {
         notify(state, listener -> listener.stepStarted(step.name()));
         Map<String, SavedOutput> saved = new LinkedHashMap<>();
         try {
-            Object result = invocation.call(state, step, inputArtifacts, where);
+            LoggedOutputMetadata outputMetadata = new LoggedOutputMetadata(where,
+                    step.outputs().stream().map(CompiledOutput::name).collect(java.util.stream.Collectors.toSet()));
+            Object result = invocation.call(state, step, inputArtifacts, where, outputMetadata);
             for (CompiledOutput output : step.outputs()) {
                 Object value = StepInvocation.outputValue(step, output, result, where);
                 saved.put(output.name(), new SavedOutput(artifacts.save(new ArtifactService.SaveRequest(value, output.spec().type(),
                         output.materializer(), output.artifactName(), output.explicitVersion(), output.options(), Optional.of(started.id()),
                         "output '" + output.name() + "' of " + where))));
             }
-            return recording.completed(state, step.index(), running, saved, inputs);
+            Outcome completed = recording.completed(state, step.index(), running, saved, inputs);
+            saved.forEach((output, artifact) -> {
+                java.util.Map<String, dev.cairn.api.artifact.MetadataValue> logged = outputMetadata.of(output);
+                if (!logged.isEmpty()) {
+                    try {
+                        metadata.logMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, artifact.artifact().record().id(), logged, clock.instant());
+                    } catch (RuntimeException e) {
+                        LOG.error("Could not store the metadata {} that {} logged onto its output '{}'", logged.keySet(), where, output, e);
+                    }
+                }
+            });
+            return completed;
         } catch (RuntimeException | Error e) { // an Error too (OutOfMemoryError loading a huge input): the step and run end FAILED
             discard(saved.values());
             LOG.warn("{} failed: {}", where, e.toString());

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,6 +48,10 @@ public class JdbcMetadataStore implements MetadataStore {
     private final LineageRepository lineage;
     private final CacheRepository cache;
     private final DeletionRepository deletions;
+    private final TagRepository tags;
+    private final AliasRepository aliases;
+    private final LoggedMetadataRepository logged;
+    private final ArtifactQueryRepository queries;
 
     /** A store over {@code database}, whose schema is already up to date; closing the store closes the database. */
     protected JdbcMetadataStore(SqlDatabase database) {
@@ -58,6 +63,10 @@ public class JdbcMetadataStore implements MetadataStore {
         this.lineage = new LineageRepository(dialect);
         this.cache = new CacheRepository(dialect, stepRuns, artifacts);
         this.deletions = new DeletionRepository(dialect, artifacts);
+        this.tags = new TagRepository(dialect, artifacts);
+        this.aliases = new AliasRepository(dialect, artifacts);
+        this.logged = new LoggedMetadataRepository(codec);
+        this.queries = new ArtifactQueryRepository(artifacts, codec);
     }
 
     /** The database this store runs on. */
@@ -311,6 +320,167 @@ public class JdbcMetadataStore implements MetadataStore {
         return database.read("find the registered artifact version at " + uri, session -> artifacts.findRegisteredByUri(session, uri));
     }
 
+    // --- tags and aliases ---
+
+    @Override
+    public void tagArtifact(String name, List<String> tags) {
+        requireNonNull(name, "name is null");
+        List<String> checked = checkTags(tags);
+        database.write("tag artifact '" + name + "' with " + checked, session -> {
+            this.tags.tagArtifact(session, name, checked);
+            return null;
+        });
+    }
+
+    @Override
+    public void untagArtifact(String name, List<String> tags) {
+        requireNonNull(name, "name is null");
+        List<String> checked = checkTags(tags);
+        database.write("untag artifact '" + name + "'", session -> {
+            this.tags.untagArtifact(session, name, checked);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> listArtifactTags(String name) {
+        requireNonNull(name, "name is null");
+        return database.read("list tags of artifact '" + name + "'", session -> tags.listArtifactTags(session, name));
+    }
+
+    @Override
+    public void tagArtifactVersion(UUID artifactId, List<String> tags, boolean exclusive) {
+        requireNonNull(artifactId, "artifactId is null");
+        List<String> checked = checkTags(tags);
+        database.write("tag artifact version " + artifactId + " with " + checked, session -> {
+            ArtifactVersionRecord version = artifacts.findReady(session, artifactId).orElseThrow(() -> versionNotFound(artifactId));
+            if (exclusive) {
+                database.dialect().lockArtifactName(session, version.name());
+            }
+            this.tags.tagVersion(session, version, checked, exclusive);
+            return null;
+        });
+    }
+
+    @Override
+    public void untagArtifactVersion(UUID artifactId, List<String> tags) {
+        requireNonNull(artifactId, "artifactId is null");
+        List<String> checked = checkTags(tags);
+        database.write("untag artifact version " + artifactId, session -> {
+            this.tags.untagVersion(session, artifactId, checked);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> listVersionTags(UUID artifactId) {
+        requireNonNull(artifactId, "artifactId is null");
+        return database.read("list tags of artifact version " + artifactId, session -> tags.listVersionTags(session, artifactId));
+    }
+
+    @Override
+    public List<ArtifactVersionRecord> listArtifactVersionsWithTag(String tag) {
+        requireNonNull(tag, "tag is null");
+        return database.read("list artifact versions tagged '" + tag + "'", session -> tags.listWithTag(session, tag));
+    }
+
+    @Override
+    public dev.cairn.api.artifact.AliasMove moveAlias(String name, String alias, Optional<UUID> artifactId, Instant at) {
+        requireNonNull(name, "name is null");
+        requireNonNull(alias, "alias is null");
+        requireNonNull(artifactId, "artifactId is null");
+        long when = epochNanos(requireNonNull(at, "at is null"), "time of alias move", name + "@" + alias);
+        return database.write("move alias '" + name + "@" + alias + "'", session -> {
+            Optional<ArtifactVersionRecord> target = Optional.empty();
+            if (artifactId.isPresent()) {
+                ArtifactVersionRecord version = artifacts.findReady(session, artifactId.get()).orElseThrow(() -> versionNotFound(artifactId.get()));
+                if (!version.name().equals(name)) {
+                    throw new CairnException(ErrorCode.ARTIFACT_NOT_FOUND, "Artifact version " + artifactId.get() + " is '" + version.name() + "' version "
+                            + version.version() + ", not a version of '" + name + "': an alias of '" + name + "' can only point to one of its versions");
+                }
+                target = Optional.of(version);
+            } else if (aliases.current(session, name, alias).isEmpty()) {
+                throw new CairnException(ErrorCode.ARTIFACT_NOT_FOUND, "Artifact '" + name + "' has no alias '" + alias + "' to remove");
+            }
+            return aliases.move(session, name, alias, target, when);
+        });
+    }
+
+    @Override
+    public Optional<ArtifactVersionRecord> findArtifactVersionByAlias(String name, String alias) {
+        requireNonNull(name, "name is null");
+        requireNonNull(alias, "alias is null");
+        return database.read("find '" + name + "@" + alias + "'", session -> aliases.find(session, name, alias));
+    }
+
+    @Override
+    public List<String> listAliases(UUID artifactId) {
+        requireNonNull(artifactId, "artifactId is null");
+        return database.read("list aliases of artifact version " + artifactId, session -> aliases.aliasesOf(session, artifactId));
+    }
+
+    @Override
+    public List<dev.cairn.api.artifact.AliasMove> listAliasMoves(String name, String alias) {
+        requireNonNull(name, "name is null");
+        requireNonNull(alias, "alias is null");
+        return database.read("list moves of '" + name + "@" + alias + "'", session -> aliases.moves(session, name, alias));
+    }
+
+    @Override
+    public void logMetadata(dev.cairn.api.metadata.MetadataTarget target, UUID id, Map<String, dev.cairn.api.artifact.MetadataValue> values,
+            Instant at) {
+        requireNonNull(target, "target is null");
+        requireNonNull(id, "id is null");
+        Map<String, dev.cairn.api.artifact.MetadataValue> checked = new java.util.LinkedHashMap<>();
+        requireNonNull(values, "values is null").forEach((key, value) -> {
+            requireNonNull(key, "metadata key is null");
+            if (key.isBlank()) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "A metadata key is blank: give keys with at least one visible character");
+            }
+            checked.put(key, requireNonNull(value, "metadata '" + key + "' is null"));
+        });
+        long when = epochNanos(requireNonNull(at, "at is null"), "time of metadata", id);
+        database.write("log metadata " + checked.keySet() + " onto " + target + " " + id, session -> {
+            boolean exists = target == dev.cairn.api.metadata.MetadataTarget.PIPELINE_RUN ? runs.find(session, id).isPresent()
+                    : artifacts.findReady(session, id).isPresent();
+            if (!exists) {
+                throw target == dev.cairn.api.metadata.MetadataTarget.PIPELINE_RUN
+                        ? new CairnException(ErrorCode.RUN_NOT_FOUND, "No pipeline run with id " + id + ": list runs with 'cairn runs list'")
+                        : versionNotFound(id);
+            }
+            logged.log(session, target, id, checked, when);
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, dev.cairn.api.artifact.MetadataValue> listLoggedMetadata(dev.cairn.api.metadata.MetadataTarget target, UUID id) {
+        requireNonNull(target, "target is null");
+        requireNonNull(id, "id is null");
+        return database.read("list metadata of " + target + " " + id, session -> logged.list(session, target, id));
+    }
+
+    @Override
+    public VersionPage queryArtifactVersions(List<dev.cairn.api.artifact.ArtifactFilter> filters) {
+        List<dev.cairn.api.artifact.ArtifactFilter> checked = List.copyOf(requireNonNull(filters, "filters is null"));
+        return database.read("query artifact versions", session -> queries.run(session, checked));
+    }
+
+    private static List<String> checkTags(List<String> tags) {
+        requireNonNull(tags, "tags is null");
+        for (String tag : tags) {
+            requireNonNull(tag, "tags contains null");
+            if (tag.isBlank()) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "A tag is blank: give tags with at least one visible character");
+            }
+        }
+        return List.copyOf(new java.util.LinkedHashSet<>(tags));
+    }
+
+    private static CairnException versionNotFound(UUID artifactId) {
+        return new CairnException(ErrorCode.ARTIFACT_NOT_FOUND, "No artifact version with id " + artifactId + ": list artifacts with 'cairn artifacts list'");
+    }
+
     // --- prune ---
 
     @Override
@@ -345,6 +515,8 @@ public class JdbcMetadataStore implements MetadataStore {
             }
             List<UUID> deletedIds = deleted.stream().map(ArtifactDeletion::id).toList();
             lineage.deleteOutputsNaming(session, deletedIds);
+            tags.deleteOfVersions(session, deletedIds);
+            aliases.deleteOfVersions(session, deletedIds);
             artifacts.deleteAll(session, deletedIds);
             return deleted;
         });

@@ -153,5 +153,70 @@ final class SqliteSchema {
             "ALTER TABLE pipeline_runs ADD COLUMN alive_until INTEGER",
             "CREATE INDEX pipeline_runs_running ON pipeline_runs (alive_until) WHERE status = 'RUNNING' AND alive_until IS NOT NULL"));
 
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5);
+    /**
+     * Tags and aliases. {@code artifact_tags} tags a name (all its versions); {@code version_tags} tags one version, with
+     * an index by tag for {@code artifacts list --tag}; {@code artifact_aliases} holds where each alias of a name points
+     * now (one row, replaced atomically), and {@code artifact_alias_moves} every move, in order, for the history.
+     */
+    static final SchemaMigration V6 = new SchemaMigration(6, "artifact and version tags, aliases with history", List.of(
+            """
+            CREATE TABLE artifact_tags (
+                name TEXT NOT NULL,
+                tag TEXT NOT NULL,
+                PRIMARY KEY (name, tag)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX artifact_tags_by_tag ON artifact_tags (tag, name)",
+            """
+            CREATE TABLE version_tags (
+                artifact_id TEXT NOT NULL REFERENCES artifact_versions (id),
+                name TEXT NOT NULL,
+                tag TEXT NOT NULL,
+                PRIMARY KEY (artifact_id, tag)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX version_tags_by_tag ON version_tags (tag, name)",
+            """
+            CREATE TABLE artifact_aliases (
+                name TEXT NOT NULL,
+                alias TEXT NOT NULL,
+                artifact_id TEXT NOT NULL REFERENCES artifact_versions (id),
+                moved_at INTEGER NOT NULL,
+                PRIMARY KEY (name, alias)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX artifact_aliases_by_artifact ON artifact_aliases (artifact_id)",
+            """
+            CREATE TABLE artifact_alias_moves (
+                seq INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                alias TEXT NOT NULL,
+                artifact_id TEXT,
+                version TEXT,
+                previous_artifact_id TEXT,
+                moved_at INTEGER NOT NULL
+            )""",
+            "CREATE INDEX artifact_alias_moves_by_alias ON artifact_alias_moves (name, alias, seq)"));
+
+    /**
+     * Typed metadata logged onto versions and runs: one row per logged key and value (the latest row of a key wins),
+     * with the value's type, its JSON, and its number when it has one, so that {@code accuracy > 0.85} is an index range.
+     */
+    static final SchemaMigration V7 = new SchemaMigration(7, "typed metadata logged onto versions and runs", List.of(
+            """
+            CREATE TABLE logged_metadata (
+                seq INTEGER PRIMARY KEY,
+                target_kind TEXT NOT NULL,
+                target_id TEXT NOT NULL,
+                key TEXT NOT NULL,
+                type TEXT NOT NULL,
+                value TEXT NOT NULL,
+                number_value REAL,
+                logged_at INTEGER NOT NULL
+            )""",
+            "CREATE INDEX logged_metadata_by_target ON logged_metadata (target_kind, target_id, key, seq)",
+            "CREATE INDEX logged_metadata_by_number ON logged_metadata (key, number_value) WHERE number_value IS NOT NULL"));
+
+    /** Queries page through {@code READY} versions newest first; this index gives that order without a sort. */
+    static final SchemaMigration V8 = new SchemaMigration(8, "artifact versions by creation time", List.of(
+            "CREATE INDEX artifact_versions_by_creation ON artifact_versions (created_at, id) WHERE state = 'READY'"));
+
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8);
 }

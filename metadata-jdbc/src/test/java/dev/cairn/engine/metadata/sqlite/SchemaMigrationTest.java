@@ -71,7 +71,7 @@ class SchemaMigrationTest {
         SqliteMetadataStore.open(file()).close();
         SqliteMetadataStore.open(file()).close();
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     }
 
     @Test
@@ -81,8 +81,10 @@ class SchemaMigrationTest {
 
         SqliteMetadataStore.open(file()).close();
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
         assertThat(tableExists("artifact_deletions")).isTrue();
+        assertThat(tableExists("artifact_aliases")).isTrue();
+        assertThat(tableExists("version_tags")).isTrue();
     }
 
     @Test
@@ -170,6 +172,6 @@ class SchemaMigrationTest {
             pool.shutdownNow();
         }
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     }
 }

@@ -1,0 +1,122 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.api.Cairn;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TagAndAliasCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    record Result(int exitCode, String out, String err) {}
+
+    private Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] withHome = new String[args.length + 2];
+        withHome[0] = "--home";
+        withHome[1] = home.toString();
+        System.arraycopy(args, 0, withHome, 2, args.length);
+        int code = CairnCli.execute(withHome, new PrintWriter(out, true), new PrintWriter(err, true), new BufferedReader(new StringReader("")));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Result ok(String... args) {
+        Result result = cli(args);
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        return result;
+    }
+
+    private List<Map<String, Object>> listJson(String... filters) throws IOException {
+        String[] args = new String[filters.length + 3];
+        args[0] = "artifacts";
+        args[1] = "list";
+        args[2] = "--json";
+        System.arraycopy(filters, 0, args, 3, filters.length);
+        return JSON.readValue(ok(args).out(), new TypeReference<>() {});
+    }
+
+    @BeforeEach
+    void saveVersions() {
+        try (Cairn cairn = Cairn.open(home)) {
+            cairn.client().save("m1", "model");
+            cairn.client().save("m2", "model");
+            cairn.client().save("d1", "dataset");
+        }
+    }
+
+    @Test
+    void tagUntagAndListByTag() throws IOException {
+        ok("artifact", "tag", "model:1", "production", "--exclusive");
+        ok("artifact", "tag", "model:2", "production", "--exclusive");
+        ok("artifact", "tag", "dataset", "team-a");
+
+        assertThat(listJson("--tag", "production")).extracting(a -> a.get("name") + ":" + a.get("version")).containsExactly("model:2");
+        assertThat(listJson("--tag", "team-a")).extracting(a -> a.get("name")).containsExactly("dataset");
+        Map<String, Object> shown = JSON.readValue(ok("artifact", "show", "model:2", "--json").out(), new TypeReference<>() {});
+        assertThat(shown.get("tags")).isEqualTo(List.of("production"));
+
+        ok("artifact", "untag", "model:2", "production");
+        ok("artifact", "untag", "dataset", "team-a");
+        assertThat(listJson("--tag", "production")).isEmpty();
+        assertThat(listJson("--tag", "team-a")).isEmpty();
+        assertThat(cli("artifact", "tag", "dataset", "x", "--exclusive").err()).contains("--exclusive moves a tag between versions");
+    }
+
+    @Test
+    void aliasesAreSetAndAcceptedAsVersions() throws IOException {
+        assertThat(ok("artifact", "alias", "model:1", "champion").out()).contains("model@champion -> model:1");
+
+        Map<String, Object> shown = JSON.readValue(ok("artifact", "show", "model@champion", "--json").out(), new TypeReference<>() {});
+        assertThat(shown.get("version")).isEqualTo("1");
+        assertThat(shown.get("aliases")).isEqualTo(List.of("champion"));
+        ok("artifact", "tag", "model@champion", "blessed");
+        assertThat(listJson("--tag", "blessed")).extracting(a -> a.get("version")).containsExactly("1");
+
+        ok("artifact", "alias", "model", "champion", "--remove");
+        Result gone = cli("artifact", "show", "model@champion");
+        assertThat(gone.exitCode()).isNotZero();
+        assertThat(gone.err()).contains("no alias 'champion'");
+    }
+
+    @Test
+    void listFiltersByMetadataAndPagesWithACursor() throws IOException {
+        try (Cairn cairn = Cairn.open(home)) {
+            cairn.client().logMetadata("model", "1", Map.of("accuracy", 0.80, "framework", "xgboost"));
+            cairn.client().logMetadata("model", "2", Map.of("accuracy", 0.90, "framework", "lightgbm"));
+        }
+
+        assertThat(listJson("--where", "accuracy>0.85")).extracting(a -> a.get("name") + ":" + a.get("version")).containsExactly("model:2");
+        assertThat(listJson("--where", "accuracy>=0.8", "--where", "framework=xgboost")).extracting(a -> a.get("version")).containsExactly("1");
+        assertThat(listJson("--where", "framework~gbm")).extracting(a -> a.get("version")).containsExactly("2");
+
+        Result first = ok("artifacts", "list", "--json", "--limit", "2");
+        List<Map<String, Object>> page = JSON.readValue(first.out(), new TypeReference<>() {});
+        assertThat(page).extracting(a -> a.get("name") + ":" + a.get("version")).containsExactly("dataset:1", "model:2");
+        assertThat(first.err()).contains("next page: --cursor ");
+        String cursor = first.err().substring(first.err().indexOf("--cursor ") + "--cursor ".length()).trim();
+        Result second = ok("artifacts", "list", "--json", "--limit", "2", "--cursor", cursor);
+        List<Map<String, Object>> rest = JSON.readValue(second.out(), new TypeReference<>() {});
+        assertThat(rest).extracting(a -> a.get("name") + ":" + a.get("version")).containsExactly("model:1");
+        assertThat(second.err()).doesNotContain("next page");
+
+        assertThat(cli("artifacts", "list", "--where", "accuracy>high").err()).contains("needs a number");
+        assertThat(cli("artifacts", "list", "--where", "accuracy").err()).contains("KEY OP VALUE");
+    }
+}
