@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "artifact", description = "Work with one artifact.", subcommands = {ArtifactCommand.ShowArtifact.class, ArtifactCommand.TagArtifact.class,
-        ArtifactCommand.UntagArtifact.class, ArtifactCommand.AliasArtifact.class, RegisterCommand.class, PruneCommand.class, VisualizeCommand.class})
+        ArtifactCommand.UntagArtifact.class, ArtifactCommand.AliasArtifact.class, RegisterCommand.class, PruneCommand.class, VisualizeCommand.class,
+        ArtifactTransferCommands.ExportArtifact.class, ArtifactTransferCommands.ImportArtifact.class})
 final class ArtifactCommand extends GroupCommand {
 
     /** Whether {@code reference} names a version ({@code name:version} or {@code name@alias}) rather than a whole artifact. */

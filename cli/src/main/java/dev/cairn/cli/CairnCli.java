@@ -51,6 +51,7 @@ public final class CairnCli implements Callable<Integer> {
         PrintWriter output = new PrintWriter(new TerminalText.EscapingWriter(out), true);
         PrintWriter errors = new PrintWriter(new TerminalText.EscapingWriter(err), true);
         CommandLine commandLine = new CommandLine(cli);
+        addHelpOptions(commandLine);
         commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF)); // no colour codes to escape
         commandLine.setOut(output);
         commandLine.setErr(errors);
@@ -66,6 +67,22 @@ public final class CairnCli implements Callable<Integer> {
         } finally {
             output.flush();
             errors.flush();
+        }
+    }
+
+    /**
+     * Gives every subcommand, at any depth, a {@code -h/--help} option that prints its usage and exits 0 (the root has
+     * it from {@code mixinStandardHelpOptions}); only help, since a subcommand may use {@code --version} for an artifact version.
+     */
+    static void addHelpOptions(CommandLine commandLine) {
+        for (CommandLine sub : commandLine.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            boolean hasHelp = spec.options().stream().anyMatch(CommandLine.Model.OptionSpec::usageHelp);
+            if (!hasHelp) {
+                spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                        .description("Show this help message and exit.").build());
+            }
+            addHelpOptions(sub);
         }
     }
 

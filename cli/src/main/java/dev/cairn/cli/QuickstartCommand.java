@@ -10,6 +10,7 @@ import dev.cairn.api.pipeline.Pipeline;
 import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.RunOptions;
 import dev.cairn.api.run.RunStatus;
+import dev.cairn.examples.ArtifactTour;
 import dev.cairn.examples.ExamplePipelines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,11 +31,20 @@ final class QuickstartCommand implements Callable<Integer> {
         try (Cairn cairn = home.open()) {
             List<Pipeline> pipelines = new ArrayList<>(ExamplePipelines.quickstart());
             pipelines.addAll(ExamplePipelines.models());
+            PipelineRun modelTraining = null;
             for (Pipeline pipeline : pipelines) {
                 PipelineRun run = cairn.run(pipeline, RunOptions.withListener(new ProgressPrinter(out)));
                 if (run.status() != RunStatus.COMPLETED) {
                     return 1;
                 }
+                if (pipeline.name().equals(ExamplePipelines.modelTraining().name())) {
+                    modelTraining = run;
+                }
+            }
+            if (modelTraining != null) {
+                out.println();
+                out.println("Model metadata, alias and tags:");
+                ArtifactTour.promoteQuickstartModel(cairn, modelTraining, out);
             }
             out.println();
             out.println("Artifacts stored:");
@@ -43,7 +53,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 out.printf("  %s:%s  %s  (%s)%n", latest.name(), latest.version(), latest.dataType(), latest.materializerId());
             });
             out.println();
-            out.println("Next: ./cairn runs list   ./cairn artifact show trained_model   ./cairn artifacts list --json");
+            out.println("Next: ./cairn runs list   ./cairn artifact show xgboost_model@champion   ./cairn artifacts list --tag quickstart --where 'rmse<10'");
         }
         return 0;
     }

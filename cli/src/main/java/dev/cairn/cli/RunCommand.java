@@ -38,11 +38,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"--classpath", "-cp"}, description = "Extra jars or class directories holding the pipeline (path-separated)")
     String classpath;
 
+    @Option(names = "--no-cache", description = "Run every step: no step reuses cached outputs, whatever the pipeline's or steps' cache settings")
+    boolean noCache;
+
     @Override
     public Integer call() throws Exception {
         ClassLoader loader = loader();
         Thread.currentThread().setContextClassLoader(loader);
         Pipeline pipeline = resolve(target, loader);
+        if (noCache) {
+            pipeline = pipeline.withCacheDisabled();
+        }
         try (Cairn cairn = home.open()) {
             PipelineRun run = cairn.run(pipeline, RunOptions.withListener(new ProgressPrinter(spec.commandLine().getOut())));
             return run.status() == RunStatus.COMPLETED ? 0 : 1;

@@ -41,11 +41,44 @@ public interface Cairn extends AutoCloseable {
         return EngineProvider.find(Cairn.class.getClassLoader()).open(configuration);
     }
 
-    /** Runs a pipeline to completion and returns its run; a failed step makes the run {@code FAILED} rather than throwing. */
+    /**
+     * Runs a pipeline to completion and returns its run; a failed step makes the run {@code FAILED} rather than throwing
+     * ({@link PipelineRun#failure()} says why); {@link #runOrThrow} throws instead. Errors in the definition or the
+     * stack (no materializer, a missing input artifact) throw before anything runs.
+     */
     PipelineRun run(Pipeline pipeline);
 
     /** Runs a pipeline with per-run options (listeners, parallelism). */
     PipelineRun run(Pipeline pipeline, RunOptions options);
+
+    /**
+     * Runs a pipeline like {@link #run(Pipeline)}, but a run that does not complete throws instead of returning: a
+     * {@link CairnException} with the failed step's error code ({@code STEP_FAILED} when the step's own code threw, or
+     * Cairn's code such as {@code INTEGRITY_VIOLATION}), a message naming the run, the step, the exception class and its
+     * message.
+     *
+     * @return the {@code COMPLETED} run
+     */
+    default PipelineRun runOrThrow(Pipeline pipeline) {
+        return runOrThrow(pipeline, RunOptions.DEFAULT);
+    }
+
+    /** {@link #runOrThrow(Pipeline)} with per-run options. */
+    default PipelineRun runOrThrow(Pipeline pipeline, RunOptions options) {
+        PipelineRun run = run(pipeline, options);
+        if (run.status() == dev.cairn.api.run.RunStatus.COMPLETED) {
+            return run;
+        }
+        java.util.Optional<dev.cairn.api.run.StepRun> failedStep = run.steps().stream()
+                .filter(step -> step.status() == dev.cairn.api.run.StepStatus.FAILED).findFirst();
+        java.util.Optional<dev.cairn.api.run.StepFailure> failure = run.failure();
+        String reason = failure.map(f -> f.exceptionClass() + (f.message().isEmpty() ? "" : ": " + f.message()))
+                .or(() -> run.error().map(text -> text.lines().findFirst().orElse(text))).orElse("no reason was recorded");
+        throw new CairnException(failure.map(dev.cairn.api.run.StepFailure::code).orElse(ErrorCode.STEP_FAILED),
+                "Run " + run.id() + " of pipeline '" + run.pipelineName() + "' ended " + run.status()
+                        + failedStep.map(step -> ": step '" + step.name() + "' failed with " + reason).orElse(": " + reason)
+                        + ". Its record stays in the metadata store: inspect it with 'cairn runs show " + run.id() + "'");
+    }
 
     /**
      * Checks a pipeline against this engine (materializers exist for every output and input type,

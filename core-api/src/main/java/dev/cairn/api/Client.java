@@ -152,6 +152,40 @@ public interface Client {
         throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot save artifacts");
     }
 
+    /**
+     * Copies the data files and the manifest ({@code .cairn/manifest.json}) of one artifact version into
+     * {@code directory}, which must not exist or be empty, and returns it. Every file is checked against the
+     * manifest's size and SHA-256 while it is copied; the copy is made in a hidden sibling directory and renamed into
+     * place only when all matched, so a failed export leaves nothing behind. {@link #importVersion} reads the result.
+     *
+     * @throws CairnException {@code ARTIFACT_NOT_FOUND}, {@code INTEGRITY_VIOLATION} naming the damaged or missing file,
+     *     {@code INVALID_ARGUMENT} when {@code directory} exists and is not empty
+     */
+    default java.nio.file.Path exportVersion(UUID artifactId, java.nio.file.Path directory) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot export artifacts");
+    }
+
+    /** Exports version {@code version} of {@code name} (a version, or {@code @alias}); see {@link #exportVersion(UUID, java.nio.file.Path)}. */
+    default java.nio.file.Path exportVersion(String name, String version, java.nio.file.Path directory) {
+        return exportVersion(getArtifactVersion(name, version).id(), directory);
+    }
+
+    /**
+     * Stores the files of a local folder as a new version of {@code options.name()}, through the same draft,
+     * numbering and commit path as {@link #save(Object, dev.cairn.api.artifact.SaveOptions)}; the options' version,
+     * tags, metadata and artifact type apply (a type or materializer is refused: they come from the folder). A folder
+     * written by {@link #exportVersion} must hold exactly the files its manifest lists, unchanged; the new version then
+     * keeps the original's data type, materializer and extracted metadata, so it loads as the original did and has the
+     * same content hash. Any other folder is stored as plain files, readable through {@link ArtifactVersion#files()}
+     * and {@link ArtifactVersion#open(String)} (its {@code load()} fails with {@code NO_MATERIALIZER}).
+     *
+     * @throws CairnException {@code INTEGRITY_VIOLATION} when a file does not match the folder's manifest,
+     *     {@code DUPLICATE_VERSION}, {@code INVALID_ARGUMENT} for a missing or empty folder or a symbolic link in it
+     */
+    default ArtifactVersion importVersion(java.nio.file.Path directory, dev.cairn.api.artifact.SaveOptions options) {
+        throw new CairnException(ErrorCode.CONFIGURATION, "This client (" + getClass().getName() + ") cannot import artifacts");
+    }
+
     /** Loads the latest version of {@code name} as its stored type. @throws CairnException {@code ARTIFACT_NOT_FOUND} */
     default <T> T load(String name) {
         return getArtifactVersion(name).load();

@@ -41,8 +41,11 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 public final class ModelSteps {
     private ModelSteps() {}
 
-    /** Trains a small XGBoost regressor of {@code target} on the three features; {@code rounds} is a parameter. */
-    @Step
+    /**
+     * Trains a small XGBoost regressor of {@code target} on the three features; {@code rounds} is a parameter. Its
+     * output carries the tags {@code quickstart} and {@code xgboost}, and the training set's size as metadata.
+     */
+    @Step(tags = {"quickstart", "xgboost"})
     @ArtifactName("xgboost_model")
     public static XGBoostModel trainXGBoost(List<Enriched> trainData, int rounds) throws XGBoostError {
         Map<String, Object> params = new LinkedHashMap<>();
@@ -56,6 +59,7 @@ public final class ModelSteps {
         try {
             Booster booster = XGBoost.train(matrix, params, rounds, Map.of(), null, null);
             params.put("num_boost_round", (long) rounds);
+            dev.cairn.api.StepContext.current().logMetadata(Map.of("train_rows", trainData.size(), "rounds", rounds));
             float[] first = features(trainData.subList(0, 1));
             return new XGBoostModel(booster, params).withExampleInput(TensorMap.of(Map.of("features", Tensor.ofFloats(first, 1, 3))));
         } finally {

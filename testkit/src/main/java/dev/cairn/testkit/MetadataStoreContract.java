@@ -222,6 +222,28 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void aFailedStepRunKeepsItsStructuredFailure() {
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord step = stepRun(run, "fit", 0);
+        dev.cairn.api.run.StepFailure atInsert = new dev.cairn.api.run.StepFailure(ErrorCode.INTEGRITY_VIOLATION, "dev.cairn.api.CairnException",
+                "file 'data.json' of 'rows' version 3 was changed");
+        StepRunRecord insertedFailed = stepRun(run, "load", 1).failed(T0.plusSeconds(1), "load failed\n\tat Steps.load", atInsert);
+        store.insertRun(run, List.of(step, insertedFailed));
+        assertThat(store.findStepRun(insertedFailed.id()).orElseThrow().failure()).contains(atInsert);
+        assertThat(store.findStepRun(step.id()).orElseThrow().failure()).isEmpty();
+
+        dev.cairn.api.run.StepFailure failure = new dev.cairn.api.run.StepFailure(ErrorCode.STEP_FAILED, "java.lang.IllegalStateException", "");
+        StepRunRecord failed = step.started(T0.plusSeconds(1)).failed(T0.plusSeconds(2), "fit failed\n\tat Steps.fit", failure);
+        store.updateStepRun(failed);
+
+        StepRunRecord read = store.findStepRun(step.id()).orElseThrow();
+        assertThat(read).isEqualTo(failed);
+        assertThat(read.failure()).contains(failure);
+        assertThat(read.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(store.listStepRuns(run.id())).containsExactly(failed, insertedFailed);
+    }
+
+    @Test
     void updatingAnUnknownStepRunFails() {
         PipelineRunRecord run = run("p", T0);
         StepRunRecord never = stepRun(run, "ghost", 0);

@@ -32,6 +32,7 @@ public final class StepRunRecord {
     private final Optional<Instant> endedAt;
     private final Map<String, Object> parameters;
     private final Optional<String> error;
+    private final Optional<dev.cairn.api.run.StepFailure> failure;
     private final Optional<String> cacheKey;
     private final Optional<UUID> cachedFrom;
     private final Optional<String> cacheNote;
@@ -47,6 +48,7 @@ public final class StepRunRecord {
         this.endedAt = requireNonNull(builder.endedAt, "endedAt is null");
         this.parameters = Map.copyOf(builder.parameters);
         this.error = requireNonNull(builder.error, "error is null");
+        this.failure = requireNonNull(builder.failure, "failure is null");
         this.cacheKey = requireNonNull(builder.cacheKey, "cacheKey is null");
         this.cachedFrom = requireNonNull(builder.cachedFrom, "cachedFrom is null");
         this.cacheNote = requireNonNull(builder.cacheNote, "cacheNote is null");
@@ -70,6 +72,7 @@ public final class StepRunRecord {
         builder.endedAt = endedAt;
         builder.parameters = parameters;
         builder.error = error;
+        builder.failure = failure;
         builder.cacheKey = cacheKey;
         builder.cachedFrom = cachedFrom;
         builder.cacheNote = cacheNote;
@@ -116,6 +119,11 @@ public final class StepRunRecord {
         return error;
     }
 
+    /** For a {@code FAILED} step run: the error code, exception class and message; empty otherwise (and for runs recorded before schema V9). */
+    public Optional<dev.cairn.api.run.StepFailure> failure() {
+        return failure;
+    }
+
     public Optional<String> cacheKey() {
         return cacheKey;
     }
@@ -138,6 +146,11 @@ public final class StepRunRecord {
 
     public StepRunRecord finished(StepStatus newStatus, Instant at, Optional<String> newError) {
         return toBuilder().status(newStatus).endedAt(at).error(newError).build();
+    }
+
+    /** This step run {@code FAILED} at {@code at}, with the error text (message and stack trace) and the structured failure. */
+    public StepRunRecord failed(Instant at, String newError, dev.cairn.api.run.StepFailure newFailure) {
+        return toBuilder().status(StepStatus.FAILED).endedAt(at).error(Optional.of(newError)).failure(Optional.of(newFailure)).build();
     }
 
     public StepRunRecord withCache(Optional<String> newCacheKey, Optional<UUID> newCachedFrom, Optional<String> newCacheNote) {
@@ -163,6 +176,7 @@ public final class StepRunRecord {
                 && endedAt.equals(that.endedAt)
                 && parameters.equals(that.parameters)
                 && error.equals(that.error)
+                && failure.equals(that.failure)
                 && cacheKey.equals(that.cacheKey)
                 && cachedFrom.equals(that.cachedFrom)
                 && cacheNote.equals(that.cacheNote);
@@ -170,7 +184,7 @@ public final class StepRunRecord {
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(id, runId, stepName, position, upstreamSteps, status, startedAt, endedAt, parameters, error, cacheKey, cachedFrom, cacheNote);
+        return java.util.Objects.hash(id, runId, stepName, position, upstreamSteps, status, startedAt, endedAt, parameters, error, failure, cacheKey, cachedFrom, cacheNote);
     }
 
     @Override
@@ -185,6 +199,7 @@ public final class StepRunRecord {
                 + ", endedAt=" + endedAt
                 + ", parameters=" + parameters
                 + ", error=" + error
+                + ", failure=" + failure
                 + ", cacheKey=" + cacheKey
                 + ", cachedFrom=" + cachedFrom
                 + ", cacheNote=" + cacheNote + "]";
@@ -203,6 +218,7 @@ public final class StepRunRecord {
         private Optional<Instant> endedAt = Optional.empty();
         private Map<String, Object> parameters = Map.of();
         private Optional<String> error = Optional.empty();
+        private Optional<dev.cairn.api.run.StepFailure> failure = Optional.empty();
         private Optional<String> cacheKey = Optional.empty();
         private Optional<UUID> cachedFrom = Optional.empty();
         private Optional<String> cacheNote = Optional.empty();
@@ -271,6 +287,16 @@ public final class StepRunRecord {
 
         public Builder error(String error) {
             this.error = Optional.of(error);
+            return this;
+        }
+
+        public Builder failure(Optional<dev.cairn.api.run.StepFailure> failure) {
+            this.failure = requireNonNull(failure, "failure is null");
+            return this;
+        }
+
+        public Builder failure(dev.cairn.api.run.StepFailure failure) {
+            this.failure = Optional.of(requireNonNull(failure, "failure is null"));
             return this;
         }
 

@@ -160,10 +160,17 @@ final class DefinitionBuilder implements PipelineBuilder {
                                 + ". Parameters must be JSON values (numbers, strings, booleans, enums, and lists, maps or records of them); pass other objects as artifacts from a step");
             }
             Class<?> raw = GenericTypes.rawClass(expected);
+            if (value != null && !GenericTypes.box(raw).isInstance(value)) {
+                Optional<Object> widened = Param.widen(value, raw); // int → long → float → double, as Java widens a primitive
+                if (widened.isPresent()) {
+                    return new StepArgument(parameter.getName(), expected, Param.of(widened.get()));
+                }
+            }
             if (value == null ? raw.isPrimitive() : !GenericTypes.box(raw).isInstance(value)) {
                 throw new CairnException(ErrorCode.TYPE_MISMATCH,
                         "Parameter " + argument + " expects " + expected.getTypeName() + " but got "
-                                + (value == null ? "null" : value.getClass().getName() + " (" + value + ")"));
+                                + (value == null ? "null" : value.getClass().getName() + " (" + value + ")")
+                                + ": pass a value of that type (Java's widening int -> long -> float -> double is applied; narrowing is not)");
             }
             return new StepArgument(parameter.getName(), expected, param);
         }

@@ -18,11 +18,17 @@ public final class Pipeline {
     private final String name;
     private final List<StepInvocation> steps;
     private final PipelineOptions options;
+    private final boolean cacheDisabled;
 
     private Pipeline(String name, List<StepInvocation> steps, PipelineOptions options) {
+        this(name, steps, options, false);
+    }
+
+    private Pipeline(String name, List<StepInvocation> steps, PipelineOptions options, boolean cacheDisabled) {
         this.name = name;
         this.steps = List.copyOf(steps);
         this.options = options;
+        this.cacheDisabled = cacheDisabled;
     }
 
     /**
@@ -49,7 +55,20 @@ public final class Pipeline {
 
     /** A copy of this pipeline with {@code options}. */
     public Pipeline withOptions(PipelineOptions options) {
-        return new Pipeline(name, steps, requireNonNull(options, "options is null"));
+        return new Pipeline(name, steps, requireNonNull(options, "options is null"), cacheDisabled);
+    }
+
+    /**
+     * A copy of this pipeline in which every step runs: none reuses cached outputs, whatever the pipeline's and the
+     * steps' own cache settings say ({@code cairn run --no-cache}). Its step runs are recorded without a cache key.
+     */
+    public Pipeline withCacheDisabled() {
+        return new Pipeline(name, steps, options, true);
+    }
+
+    /** Whether {@link #withCacheDisabled()} turned caching off for every step. */
+    public boolean cacheDisabled() {
+        return cacheDisabled;
     }
 
     public String name() {

@@ -20,4 +20,13 @@ import org.apiguardian.api.API;
 public @interface Step {
     /** The step's name; defaults to the method name. */
     String name() default "";
+
+    /**
+     * Tags put on every output version of the step when it is saved (like ZenML's {@code ArtifactConfig(tags=...)} and
+     * {@code SaveOptions.withTags}); not exclusive: other versions keep theirs. A cached run of the step, which reuses
+     * earlier versions instead of saving new ones, puts the tags on the reused versions too (adding a tag a version has
+     * is a no-op), so after any run the step's current outputs carry the tags its code names. Removing a tag from the
+     * annotation does not remove it from versions that already have it.
+     */
+    String[] tags() default {};
 }

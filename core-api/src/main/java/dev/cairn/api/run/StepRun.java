@@ -44,8 +44,27 @@ public interface StepRun {
      */
     ArtifactVersion output(String name);
 
+    /**
+     * The output a {@link dev.cairn.api.pipeline.MultipleOutputs} record component names, e.g.
+     * {@code run.step(Steps::split).output(Split::trainData)}.
+     *
+     * @throws dev.cairn.api.CairnException {@code STEP_NOT_FOUND} naming the outputs that exist
+     */
+    default <T, X> ArtifactVersion output(dev.cairn.api.pipeline.OutputComponent<T, X> component) {
+        return output(dev.cairn.api.pipeline.StepReferences.outputName(component));
+    }
+
     /** The error message and stack trace when {@code FAILED}, or why it was skipped. */
     Optional<String> error();
+
+    /**
+     * For a {@code FAILED} step run: the {@link dev.cairn.api.ErrorCode}, the exception class and the message, as data
+     * ({@link #error()} is the same as text, with the stack trace). Empty for other statuses, and for failures
+     * recorded before this was stored.
+     */
+    default Optional<StepFailure> failure() {
+        return Optional.empty();
+    }
 
     /** For a {@code CACHED} step run: the step run whose outputs were reused. */
     Optional<UUID> cachedFrom();

@@ -70,6 +70,11 @@ sealed interface ArtifactLayout permits ArtifactLayout.Materialized, ArtifactLay
         @Override
         public Object load(ArtifactVersionRecord record, ArtifactStore store, URI uri, Type type, LoadOptions options, Supplier<Manifest> manifest) {
             String described = "'" + record.name() + "' version " + record.version();
+            if (ArtifactTransfer.IMPORTED_FILES_MATERIALIZER.equals(record.materializerId())) {
+                throw new CairnException(ErrorCode.NO_MATERIALIZER, "Artifact " + described + " was imported from a folder without a Cairn manifest,"
+                        + " so it has files but no materializer: read them with ArtifactVersion.files() and open(path), or export it with"
+                        + " 'cairn artifact export'");
+            }
             Type target = type != null ? type : TypeNames.parse(record.dataType(), classLoader());
             Materializer<?> materializer = materializers.forLoad(record.materializerId());
             if (!materializer.version().equals(record.materializerVersion())) {

@@ -38,6 +38,7 @@ public final class ArtifactService {
     private final ArtifactLayout registeredLayout;
     private final ArtifactVerifier verifier;
     private final ArtifactSaver saver;
+    private final ArtifactTransfer transfer;
 
     @Inject
     public ArtifactService(ArtifactStores stores, MetadataStore metadata, MaterializerRegistry materializers, ObjectMapper json, Clock clock) {
@@ -51,6 +52,7 @@ public final class ArtifactService {
         this.registeredLayout = new ArtifactLayout.Registered(registered);
         this.verifier = new ArtifactVerifier(stores, json, this::layoutOf);
         this.saver = new ArtifactSaver(stores, metadata, json, clock, verifier);
+        this.transfer = new ArtifactTransfer(stores, metadata, json, clock, verifier, this::layoutOf);
     }
 
     /** The layout of {@code record}: the one place that tells registered data from materialized artifacts. */
@@ -92,6 +94,27 @@ public final class ArtifactService {
      */
     public SavedArtifact save(SaveRequest request) {
         return saver.save(requireNonNull(request, "request is null"));
+    }
+
+    /**
+     * Copies the data files and the manifest of a version into {@code target} (absent, or an empty directory), checking
+     * every file's size and SHA-256 against the manifest. The copy is made in a hidden sibling and renamed into place
+     * at the end, so a damaged source ({@code INTEGRITY_VIOLATION} naming the file) leaves no partial export.
+     */
+    public java.nio.file.Path export(ArtifactVersionRecord record, java.nio.file.Path target) {
+        return transfer.export(requireNonNull(record, "record is null"), requireNonNull(target, "target is null"));
+    }
+
+    /**
+     * Stores the files of a local folder as a new version, like {@link #save}: on return the data is committed in the
+     * store and the version is reserved; the caller commits it. A folder exported by {@link #export} keeps its data
+     * type, materializer and metadata (and is checked against its manifest); any other folder is stored as files.
+     */
+    public SavedArtifact importFolder(java.nio.file.Path directory, String name, Optional<String> explicitVersion,
+            Optional<dev.cairn.api.artifact.ArtifactType> artifactType, Optional<UUID> producerStepRunId) {
+        return transfer.importFolder(new ArtifactTransfer.ImportRequest(requireNonNull(directory, "directory is null"), requireNonNull(name, "name is null"),
+                requireNonNull(explicitVersion, "explicitVersion is null"), requireNonNull(artifactType, "artifactType is null"),
+                requireNonNull(producerStepRunId, "producerStepRunId is null")));
     }
 
     /** Removes a saved artifact whose step failed: deletes its directory and forgets its reserved version. */

@@ -112,6 +112,37 @@ public class EngineClient implements Client {
         }
         ArtifactService.SavedArtifact saved = artifacts.save(new ArtifactService.SaveRequest(value, type, materializer, name, options.version(),
                 Map.of(), stepRunId, where, options.artifactType()));
+        return commitSaved(saved, options);
+    }
+
+    @Override
+    public java.nio.file.Path exportVersion(UUID artifactId, java.nio.file.Path directory) {
+        requireNonNull(artifactId, "artifactId is null");
+        requireNonNull(directory, "directory is null");
+        ArtifactVersionRecord record = metadata.findArtifactVersion(artifactId)
+                .orElseThrow(() -> notFound("No artifact version with id " + artifactId));
+        if (record.uri().isEmpty()) {
+            throw notFound("Artifact '" + record.name() + "' version " + record.version() + " has no committed data");
+        }
+        return artifacts.export(record, directory);
+    }
+
+    @Override
+    public ArtifactVersion importVersion(java.nio.file.Path directory, SaveOptions options) {
+        requireNonNull(directory, "directory is null");
+        requireNonNull(options, "options is null");
+        String where = "folder " + directory + " imported through the client";
+        String name = ArtifactNames.validateName(options.name(), where);
+        options.version().ifPresent(version -> ArtifactNames.validateVersion(version, where + " as '" + name + "'"));
+        if (options.type().isPresent() || options.materializer().isPresent()) {
+            throw new CairnException(ErrorCode.INVALID_ARGUMENT, "An import of " + directory + " as '" + name + "' takes its type and materializer from"
+                    + " the folder's manifest: remove withType/withMaterializer from the SaveOptions");
+        }
+        ArtifactService.SavedArtifact saved = artifacts.importFolder(directory, name, options.version(), options.artifactType(), stepRunId);
+        return commitSaved(saved, options);
+    }
+
+    private ArtifactVersion commitSaved(ArtifactService.SavedArtifact saved, SaveOptions options) {
         try {
             metadata.commitArtifactVersion(new MetadataStore.CommittedArtifact(saved.record().id(), saved.uri(), saved.visualizations()));
         } catch (RuntimeException e) {

@@ -41,6 +41,7 @@ final class RecordedStepRun implements StepRun {
     @Override public Map<String, ArtifactVersion> inputs() { return inputs; }
     @Override public Map<String, ArtifactVersion> outputs() { return outputs; }
     @Override public Optional<String> error() { return record.error(); }
+    @Override public Optional<dev.cairn.api.run.StepFailure> failure() { return record.failure(); }
     @Override public Optional<UUID> cachedFrom() { return record.cachedFrom(); }
     @Override public Optional<String> cacheNote() { return record.cacheNote(); }
     @Override public Optional<String> cacheKey() { return record.cacheKey(); }

@@ -111,7 +111,7 @@ public final class PipelineCompiler {
                     .map(v -> ArtifactNames.validateVersion(v, outputWhere));
             outputs.add(new CompiledOutput(output, materializer, artifactName, version, invocation.options().outputOptions(output.name())));
         }
-        boolean cacheEnabled = invocation.options().enableCache().or(() -> pipeline.options().enableCache()).orElse(true);
+        boolean cacheEnabled = !pipeline.cacheDisabled() && invocation.options().enableCache().or(() -> pipeline.options().enableCache()).orElse(true);
         dev.cairn.api.pipeline.CachePolicy cachePolicy = invocation.options().cachePolicy()
                 .or(() -> pipeline.options().cachePolicy()).orElse(dev.cairn.api.pipeline.CachePolicy.DEFAULT);
         return new CompiledStep(invocation.index(), invocation, method, List.copyOf(arguments), List.copyOf(outputs),

@@ -131,6 +131,17 @@ final class StepInvocation {
     }
 
     /** The stack trace of the failure (of the step's own exception, not of its wrapper). */
+    /**
+     * The failure as data: the step code's own exception (unwrapped) with {@code STEP_FAILED}, or a {@link CairnException}
+     * (thrown by Cairn around the step, or by a Cairn call inside it) with its code, or any other throwable (an
+     * {@code Error} while loading or saving) with {@code STEP_FAILED}.
+     */
+    static dev.cairn.api.run.StepFailure failureOf(Throwable e) {
+        Throwable shown = e instanceof StepCodeFailure ? e.getCause() : e;
+        dev.cairn.api.ErrorCode code = shown instanceof CairnException cairn ? cairn.errorCode() : dev.cairn.api.ErrorCode.STEP_FAILED;
+        return new dev.cairn.api.run.StepFailure(code, shown.getClass().getName(), shown.getMessage() == null ? "" : shown.getMessage());
+    }
+
     static String stackTrace(Throwable e) {
         Throwable shown = e instanceof StepCodeFailure ? e.getCause() : e;
         StringWriter out = new StringWriter();

@@ -95,8 +95,9 @@ final class StepRecording {
     }
 
     /** Records a failed step; a failure to record it is logged, not thrown (the run goes on to fail the step). */
-    Outcome failed(RunState state, int index, RunningMark running, String message, String details, List<StepInputRecord> inputs) {
-        StepRunRecord failed = running.record.finished(StepStatus.FAILED, clock.instant(), Optional.of(message + "\n" + details));
+    Outcome failed(RunState state, int index, RunningMark running, String message, String details, dev.cairn.api.run.StepFailure failure,
+            List<StepInputRecord> inputs) {
+        StepRunRecord failed = running.record.failed(clock.instant(), message + "\n" + details, failure);
         running.finish();
         try {
             metadata.completeStep(failed, List.of(), inputs, List.of());

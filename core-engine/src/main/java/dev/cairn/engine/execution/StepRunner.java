@@ -81,6 +81,7 @@ public final class StepRunner {
         CacheNegotiation.Decision decision = negotiation.negotiate(state, step, record, inputArtifacts);
         if (decision instanceof CacheNegotiation.Reuse reuse) {
             Outcome outcome = recording.cached(state, step.index(), reuse.record(), reuse.hit().outputs(), inputs);
+            applyStepTags(step, reuse.hit().outputs().values().stream().map(ArtifactVersionRecord::id).toList());
             notify(state, listener -> listener.stepStarted(step.name()));
             Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
             notify(state, listener -> listener.stepFinished(step.name(), StepStatus.CACHED, duration));
@@ -117,6 +118,7 @@ public final class StepRunner {
                         "output '" + output.name() + "' of " + where))));
             }
             Outcome completed = recording.completed(state, step.index(), running, saved, inputs);
+            applyStepTags(step, saved.values().stream().map(output -> output.artifact().record().id()).toList());
             saved.forEach((output, artifact) -> {
                 java.util.Map<String, dev.cairn.api.artifact.MetadataValue> logged = outputMetadata.of(output);
                 if (!logged.isEmpty()) {
@@ -131,7 +133,24 @@ public final class StepRunner {
         } catch (RuntimeException | Error e) { // an Error too (OutOfMemoryError loading a huge input): the step and run end FAILED
             discard(saved.values());
             LOG.warn("{} failed: {}", where, e.toString());
-            return recording.failed(state, step.index(), running, StepInvocation.describeFailure(where, e), StepInvocation.stackTrace(e), inputs);
+            return recording.failed(state, step.index(), running, StepInvocation.describeFailure(where, e), StepInvocation.stackTrace(e),
+                    StepInvocation.failureOf(e), inputs);
+        }
+    }
+
+    /** Puts the tags of the step's {@code @Step(tags = ...)} on its output versions; a failure is logged, the step's result stands. */
+    private void applyStepTags(CompiledStep step, List<UUID> versionIds) {
+        dev.cairn.api.pipeline.Step annotation = step.method().getAnnotation(dev.cairn.api.pipeline.Step.class);
+        if (annotation == null || annotation.tags().length == 0) {
+            return;
+        }
+        List<String> tags = List.of(annotation.tags());
+        for (UUID versionId : versionIds) {
+            try {
+                metadata.tagArtifactVersion(versionId, tags, false);
+            } catch (RuntimeException e) {
+                LOG.error("Could not put the tags {} of step '{}' on its output version {}", tags, step.name(), versionId, e);
+            }
         }
     }
 

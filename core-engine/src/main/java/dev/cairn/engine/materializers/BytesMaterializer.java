@@ -1,5 +1,6 @@
 package dev.cairn.engine.materializers;
 
+import dev.cairn.api.MetadataKeys;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
@@ -93,7 +94,7 @@ public final class BytesMaterializer implements Materializer<byte[]> {
     /** {@code length}: the number of bytes. */
     @Override
     public Map<String, Object> extractMetadata(byte[] value) {
-        return Map.of("length", requireNonNull(value, "value is null").length);
+        return Map.of(MetadataKeys.LENGTH, requireNonNull(value, "value is null").length);
     }
 
     /** A Markdown {@code hexdump} of the first 256 bytes: offset, sixteen bytes in hex, and their printable ASCII. */

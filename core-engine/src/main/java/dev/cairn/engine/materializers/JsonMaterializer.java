@@ -1,5 +1,6 @@
 package dev.cairn.engine.materializers;
 
+import dev.cairn.api.MetadataKeys;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
@@ -189,32 +190,32 @@ public final class JsonMaterializer implements Materializer<Object> {
 
     private void describe(Object value, Map<String, Object> metadata) {
         if (value instanceof Double d) {
-            metadata.put("value", NumericSummary.jsonNumber(d));
+            metadata.put(MetadataKeys.VALUE, NumericSummary.jsonNumber(d));
         } else if (value instanceof Float f) {
-            metadata.put("value", NumericSummary.jsonNumber(f));
+            metadata.put(MetadataKeys.VALUE, NumericSummary.jsonNumber(f));
         } else if (value instanceof Number || value instanceof Boolean) {
-            metadata.put("value", value);
+            metadata.put(MetadataKeys.VALUE, value);
         } else if (value instanceof Enum<?> e) {
-            metadata.put("value", e.name());
+            metadata.put(MetadataKeys.VALUE, e.name());
         } else if (value instanceof CharSequence text) {
-            metadata.put("length", text.length());
+            metadata.put(MetadataKeys.LENGTH, text.length());
         } else if (value instanceof Collection<?> collection) {
-            metadata.put("length", collection.size());
+            metadata.put(MetadataKeys.LENGTH, collection.size());
             summarize(collection).ifPresent(summary -> summary.putInto(metadata));
         } else if (value instanceof Map<?, ?> map) {
-            metadata.put("size", map.size());
+            metadata.put(MetadataKeys.SIZE, map.size());
         } else if (value.getClass().isArray()) {
             int length = Array.getLength(value);
-            metadata.put("length", length);
+            metadata.put(MetadataKeys.LENGTH, length);
             List<Object> elements = new ArrayList<>(length);
             for (int i = 0; i < length; i++) {
                 elements.add(Array.get(value, i));
             }
             summarize(elements).ifPresent(summary -> summary.putInto(metadata));
         } else if (value instanceof Record) {
-            metadata.put("field_count", value.getClass().getRecordComponents().length);
+            metadata.put(MetadataKeys.FIELD_COUNT, value.getClass().getRecordComponents().length);
         } else if (value instanceof Optional<?> optional) {
-            metadata.put("present", optional.isPresent());
+            metadata.put(MetadataKeys.PRESENT, optional.isPresent());
             optional.ifPresent(content -> describe(content, metadata));
         }
     }

@@ -1,5 +1,6 @@
 package dev.cairn.engine.materializers;
 
+import dev.cairn.api.MetadataKeys;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
@@ -131,9 +132,9 @@ public final class NpyMaterializer implements Materializer<Object> {
         Object[] rows = kind.get().rank() == 1 ? new Object[] {value} : (Object[]) value;
         Map<String, Object> metadata = new LinkedHashMap<>();
         int firstRowLength = rows.length > 0 && rows[0] != null ? Array.getLength(rows[0]) : 0;
-        metadata.put("shape", kind.get().rank() == 1 ? List.of(firstRowLength) : List.of(rows.length, firstRowLength));
-        metadata.put("dtype", dtype.numpyName());
-        metadata.put("length", kind.get().rank() == 1 ? firstRowLength : rows.length);
+        metadata.put(MetadataKeys.SHAPE, kind.get().rank() == 1 ? List.of(firstRowLength) : List.of(rows.length, firstRowLength));
+        metadata.put(MetadataKeys.DTYPE, dtype.numpyName());
+        metadata.put(MetadataKeys.LENGTH, kind.get().rank() == 1 ? firstRowLength : rows.length);
         long size = 0;
         NumericSummary summary = new NumericSummary();
         for (Object row : rows) {
@@ -142,7 +143,7 @@ public final class NpyMaterializer implements Materializer<Object> {
                 dtype.summarize(row, summary);
             }
         }
-        metadata.put("size", size);
+        metadata.put(MetadataKeys.SIZE, size);
         summary.putInto(metadata);
         return metadata;
     }

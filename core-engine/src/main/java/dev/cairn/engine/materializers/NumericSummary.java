@@ -1,5 +1,6 @@
 package dev.cairn.engine.materializers;
 
+import dev.cairn.api.MetadataKeys;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Map;
@@ -64,13 +65,13 @@ final class NumericSummary {
             return;
         }
         if (integral) {
-            metadata.put("min", longMin);
-            metadata.put("max", longMax);
+            metadata.put(MetadataKeys.MIN, longMin);
+            metadata.put(MetadataKeys.MAX, longMax);
         } else {
-            metadata.put("min", jsonNumber(sawNaN ? Double.NaN : doubleMin));
-            metadata.put("max", jsonNumber(sawNaN ? Double.NaN : doubleMax));
+            metadata.put(MetadataKeys.MIN, jsonNumber(sawNaN ? Double.NaN : doubleMin));
+            metadata.put(MetadataKeys.MAX, jsonNumber(sawNaN ? Double.NaN : doubleMax));
         }
-        metadata.put("mean", jsonNumber(sum / count));
+        metadata.put(MetadataKeys.MEAN, jsonNumber(sum / count));
     }
 
     /** A double as a JSON value: itself when finite, else its name ({@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}). */

@@ -1,5 +1,6 @@
 package dev.cairn.materializers.arrow;
 
+import dev.cairn.api.MetadataKeys;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -75,22 +76,22 @@ final class ColumnStatistics {
      */
     Map<String, Object> toMetadata() {
         Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("row_count", rows);
-        metadata.put("column_count", columns.length);
+        metadata.put(MetadataKeys.ROW_COUNT, rows);
+        metadata.put(MetadataKeys.COLUMN_COUNT, columns.length);
         List<Object> fields = new ArrayList<>();
         for (Field field : schema.getFields()) {
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("name", field.getName());
-            entry.put("type", ColumnTypes.describe(field));
-            entry.put("nullable", field.isNullable());
+            entry.put(MetadataKeys.SCHEMA_NAME, field.getName());
+            entry.put(MetadataKeys.SCHEMA_TYPE, ColumnTypes.describe(field));
+            entry.put(MetadataKeys.SCHEMA_NULLABLE, field.isNullable());
             fields.add(entry);
         }
-        metadata.put("schema", fields);
+        metadata.put(MetadataKeys.SCHEMA, fields);
         Map<String, Object> statistics = new LinkedHashMap<>();
         for (Column column : columns) {
             statistics.put(column.field.getName(), column.toMetadata());
         }
-        metadata.put("columns", statistics);
+        metadata.put(MetadataKeys.COLUMNS, statistics);
         return metadata;
     }
 
@@ -234,38 +235,38 @@ final class ColumnStatistics {
         /** {@code null_count}, and where the column has them {@code min}, {@code max}, {@code mean}, {@code stddev}, {@code nan_count}. */
         Map<String, Object> toMetadata() {
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("null_count", nulls);
+            entry.put(MetadataKeys.NULL_COUNT, nulls);
             if (count > 0) {
                 switch (kind) {
                     case INTEGER -> {
-                        entry.put("min", longMin);
-                        entry.put("max", longMax);
+                        entry.put(MetadataKeys.MIN, longMin);
+                        entry.put(MetadataKeys.MAX, longMax);
                     }
                     case FLOATING, DECIMAL -> {
-                        entry.put("min", min);
-                        entry.put("max", max);
+                        entry.put(MetadataKeys.MIN, min);
+                        entry.put(MetadataKeys.MAX, max);
                     }
                     case DATE -> {
-                        entry.put("min", LocalDate.ofEpochDay(longMin).toString());
-                        entry.put("max", LocalDate.ofEpochDay(longMax).toString());
+                        entry.put(MetadataKeys.MIN, LocalDate.ofEpochDay(longMin).toString());
+                        entry.put(MetadataKeys.MAX, LocalDate.ofEpochDay(longMax).toString());
                     }
                     case TIMESTAMP -> {
                         ArrowType.Timestamp type = (ArrowType.Timestamp) field.getType();
-                        entry.put("min", timestampText(longMin, type));
-                        entry.put("max", timestampText(longMax, type));
+                        entry.put(MetadataKeys.MIN, timestampText(longMin, type));
+                        entry.put(MetadataKeys.MAX, timestampText(longMax, type));
                     }
                     case OTHER -> {
                     }
                 }
                 if (kind == Kind.INTEGER || kind == Kind.FLOATING || kind == Kind.DECIMAL) {
-                    entry.put("mean", finite(mean));
+                    entry.put(MetadataKeys.MEAN, finite(mean));
                     if (count > 1) {
-                        entry.put("stddev", finite(Math.sqrt(m2 / (count - 1))));
+                        entry.put(MetadataKeys.STDDEV, finite(Math.sqrt(m2 / (count - 1))));
                     }
                 }
             }
             if (nans > 0) {
-                entry.put("nan_count", nans);
+                entry.put(MetadataKeys.NAN_COUNT, nans);
             }
             return entry;
         }

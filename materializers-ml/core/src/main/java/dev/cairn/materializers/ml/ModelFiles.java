@@ -1,5 +1,6 @@
 package dev.cairn.materializers.ml;
 
+import dev.cairn.api.MetadataKeys;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
@@ -95,11 +96,11 @@ public final class ModelFiles {
     /** The metadata every model artifact records: framework, format, signature, file size, plus {@code extra}. */
     public static Map<String, Object> metadata(ModelSidecar sidecar, long modelFileSize, Map<String, Object> extra) {
         Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("framework", sidecar.framework());
-        metadata.put("framework_version", sidecar.frameworkVersion());
-        metadata.put("format", sidecar.modelFormat());
-        metadata.put("file_size", modelFileSize);
-        metadata.put("signature", sidecar.signature().toJson());
+        metadata.put(MetadataKeys.FRAMEWORK, sidecar.framework());
+        metadata.put(MetadataKeys.FRAMEWORK_VERSION, sidecar.frameworkVersion());
+        metadata.put(MetadataKeys.FORMAT, sidecar.modelFormat());
+        metadata.put(MetadataKeys.FILE_SIZE, modelFileSize);
+        metadata.put(MetadataKeys.SIGNATURE, sidecar.signature().toJson());
         metadata.putAll(extra);
         return metadata;
     }

@@ -1,5 +1,6 @@
 package dev.cairn.materializers.ml;
 
+import dev.cairn.api.MetadataKeys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
@@ -78,15 +79,15 @@ public final class TensorMapMaterializer implements Materializer<Object> {
     public Map<String, Object> extractMetadata(Object value) {
         TensorMap tensors = asMap(value);
         Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("format", "safetensors");
-        metadata.put("tensor_count", (long) tensors.tensors().size());
-        metadata.put("total_bytes", tensors.byteSize());
+        metadata.put(MetadataKeys.FORMAT, "safetensors");
+        metadata.put(MetadataKeys.TENSOR_COUNT, (long) tensors.tensors().size());
+        metadata.put(MetadataKeys.TOTAL_BYTES, tensors.byteSize());
         Map<String, Object> listed = new LinkedHashMap<>();
         tensors.tensors().entrySet().stream().limit(LISTED_TENSORS).forEach(e -> listed.put(e.getKey(),
                 e.getValue().dtype() + " " + Arrays.toString(e.getValue().shape())));
-        metadata.put("tensors", listed);
+        metadata.put(MetadataKeys.TENSORS, listed);
         if (!tensors.metadata().isEmpty()) {
-            metadata.put("safetensors_metadata", new LinkedHashMap<>(tensors.metadata()));
+            metadata.put(MetadataKeys.SAFETENSORS_METADATA, new LinkedHashMap<>(tensors.metadata()));
         }
         return metadata;
     }

@@ -13,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.run.StepFailure;
 import java.util.UUID;
 
 import dev.cairn.api.metadata.StepRunRecord;
@@ -27,13 +29,13 @@ import org.apiguardian.api.API;
 public final class StepRunRepository {
     /** The columns {@link #map} reads, in order; a query may select them under an alias prefix. */
     public static final String COLUMNS = "id, run_id, step_name, position, upstream_steps, status, started_at, ended_at, parameters,"
-            + " error, cache_key, cached_from, cache_note";
+            + " error, cache_key, cached_from, cache_note, error_code, error_class, error_message";
     /** How many columns {@link #COLUMNS} names. */
-    public static final int COLUMN_COUNT = 13;
+    public static final int COLUMN_COUNT = 16;
 
     private static final String SELECT = "SELECT " + COLUMNS + " FROM step_runs";
     private static final String UPDATE = "UPDATE step_runs SET status = ?, started_at = ?, ended_at = ?, error = ?,"
-            + " cache_key = ?, cached_from = ?, cache_note = ? WHERE id = ?";
+            + " cache_key = ?, cached_from = ?, cache_note = ?, error_code = ?, error_class = ?, error_message = ? WHERE id = ?";
 
     private final ColumnCodec codec;
     private final String byRun;
@@ -54,7 +56,7 @@ public final class StepRunRepository {
     public void insertAll(SqlSession session, UUID runId, List<StepRunRecord> steps, String[] upstream, String[] parameters)
             throws SQLException {
         String run = runId.toString();
-        session.executeRows("INSERT INTO step_runs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", steps.size(),
+        session.executeRows("INSERT INTO step_runs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", steps.size(),
                 (statement, i) -> {
                     StepRunRecord step = steps.get(i);
                     statement.setString(1, step.id().toString());
@@ -70,6 +72,7 @@ public final class StepRunRepository {
                     setText(statement, 11, step.cacheKey());
                     setUuid(statement, 12, step.cachedFrom());
                     setText(statement, 13, step.cacheNote());
+                    setFailure(statement, 14, step.failure());
                 });
     }
 
@@ -87,7 +90,8 @@ public final class StepRunRepository {
             setText(statement, 5, stepRun.cacheKey());
             setUuid(statement, 6, stepRun.cachedFrom());
             setText(statement, 7, stepRun.cacheNote());
-            statement.setString(8, stepRun.id().toString());
+            setFailure(statement, 8, stepRun.failure());
+            statement.setString(11, stepRun.id().toString());
         });
         if (changed == 0) {
             throw new WriteRejected("step run " + stepRun.id() + " (" + stepRun.stepName()
@@ -141,6 +145,30 @@ public final class StepRunRepository {
                 .cacheKey(optionalText(row, 11))
                 .cachedFrom(optionalUuid(row, 12))
                 .cacheNote(optionalText(row, 13))
+                .failure(failure(row, 14))
                 .build();
+    }
+
+    /** Writes a failure's code, exception class and message into three columns from {@code first} (NULLs when there is none). */
+    private static void setFailure(java.sql.PreparedStatement statement, int first, Optional<StepFailure> failure) throws SQLException {
+        setText(statement, first, failure.map(f -> f.code().name()));
+        setText(statement, first + 1, failure.map(StepFailure::exceptionClass));
+        setText(statement, first + 2, failure.map(StepFailure::message));
+    }
+
+    private static Optional<StepFailure> failure(ResultSet row, int first) throws SQLException {
+        String code = row.getString(first);
+        if (code == null) {
+            return Optional.empty();
+        }
+        ErrorCode errorCode;
+        try {
+            errorCode = ErrorCode.valueOf(code);
+        } catch (IllegalArgumentException e) { // a code a newer Cairn added: keep the failure under the generic step code
+            errorCode = ErrorCode.STEP_FAILED;
+        }
+        String exceptionClass = row.getString(first + 1);
+        String message = row.getString(first + 2);
+        return Optional.of(new StepFailure(errorCode, exceptionClass == null ? "" : exceptionClass, message == null ? "" : message));
     }
 }

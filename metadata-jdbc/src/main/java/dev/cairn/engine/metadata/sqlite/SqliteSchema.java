@@ -218,5 +218,14 @@ final class SqliteSchema {
     static final SchemaMigration V8 = new SchemaMigration(8, "artifact versions by creation time", List.of(
             "CREATE INDEX artifact_versions_by_creation ON artifact_versions (created_at, id) WHERE state = 'READY'"));
 
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8);
+    /**
+     * A failed step run's error as data (issue 13): its error code, exception class and message, beside the error text
+     * (message and stack trace) kept in {@code error}. NULL for other statuses and for failures recorded before.
+     */
+    static final SchemaMigration V9 = new SchemaMigration(9, "structured step failures", List.of(
+            "ALTER TABLE step_runs ADD COLUMN error_code TEXT",
+            "ALTER TABLE step_runs ADD COLUMN error_class TEXT",
+            "ALTER TABLE step_runs ADD COLUMN error_message TEXT"));
+
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9);
 }

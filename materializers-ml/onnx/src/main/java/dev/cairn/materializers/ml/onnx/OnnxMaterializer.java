@@ -1,5 +1,6 @@
 package dev.cairn.materializers.ml.onnx;
 
+import dev.cairn.api.MetadataKeys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
@@ -118,7 +119,7 @@ public final class OnnxMaterializer implements Materializer<OnnxModel> {
             size += data.length;
         }
         Map<String, Object> extra = new LinkedHashMap<>(sidecar.properties());
-        extra.put("ir_version", model.info().irVersion());
+        extra.put(MetadataKeys.IR_VERSION, model.info().irVersion());
         return ModelFiles.metadata(sidecar, size, extra);
     }
 

@@ -1,5 +1,6 @@
 package dev.cairn.materializers.ml.xgboost;
 
+import dev.cairn.api.MetadataKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -121,8 +122,8 @@ public final class XGBoostMaterializer implements Materializer<Object> {
         Saved file = savedOrMeasured(model.booster(), false);
         ModelSidecar sidecar = sidecar(model, file.format(), "model." + file.format());
         Map<String, Object> extra = new LinkedHashMap<>(sidecar.properties());
-        file.statistics().ifPresent(statistics -> extra.put("tree_count", (long) statistics.treeCount()));
-        extra.put("hyper_parameters", new LinkedHashMap<>(model.params()));
+        file.statistics().ifPresent(statistics -> extra.put(MetadataKeys.TREE_COUNT, (long) statistics.treeCount()));
+        extra.put(MetadataKeys.HYPER_PARAMETERS, new LinkedHashMap<>(model.params()));
         long size = file.size();
         return ModelFiles.metadata(sidecar, size, extra);
     }
