@@ -13,6 +13,8 @@ import java.util.List;
 
 import dev.cairn.api.Cairn;
 import dev.cairn.api.artifact.ArtifactVersion;
+import dev.cairn.api.artifact.SaveOptions;
+import dev.cairn.api.artifact.TypeRef;
 import dev.cairn.api.run.StepStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,7 +99,7 @@ class CliErgonomicsTest {
     void exportAndImportRoundTripThroughTheCommandLine() throws Exception {
         ArtifactVersion original;
         try (Cairn cairn = Cairn.open(home)) {
-            original = cairn.client().save(List.of(1.5, 2.5), "weights");
+            original = cairn.client().save(List.of(1.5, 2.5), SaveOptions.named("weights").withType(new TypeRef<List<Double>>() {}));
             cairn.client().setAlias("weights", "champion", original.version());
         }
         Path exported = outside.resolve("weights-export");

@@ -75,7 +75,8 @@ class ExportImportTest {
     @Test
     void aCorruptedSourceFailsNamingTheFileAndLeavesNoPartialExport() throws Exception {
         try (Cairn cairn = Cairn.open(home)) {
-            ArtifactVersion version = cairn.client().save(Map.of("alpha", 1, "beta", 2), "config");
+            ArtifactVersion version = cairn.client().save(Map.of("alpha", 1, "beta", 2),
+                    SaveOptions.named("config").withType(new TypeRef<Map<String, Integer>>() {}));
             ArtifactFile file = version.files().get(0);
             Path stored = Path.of(version.uri()).resolve(file.path());
             byte[] bytes = Files.readAllBytes(stored);

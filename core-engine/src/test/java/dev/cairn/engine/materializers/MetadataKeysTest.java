@@ -10,6 +10,8 @@ import java.util.Optional;
 import dev.cairn.api.Cairn;
 import dev.cairn.api.MetadataKeys;
 import dev.cairn.api.artifact.ArtifactVersion;
+import dev.cairn.api.artifact.SaveOptions;
+import dev.cairn.api.artifact.TypeRef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,10 +33,10 @@ class MetadataKeysTest {
             ArtifactVersion bytes = cairn.client().save(new byte[] {1, 2, 3, 4}, "bytes");
             assertThat(bytes.metadata()).containsEntry(MetadataKeys.LENGTH, 4);
 
-            assertThat(cairn.client().save(List.of("a", "b", "c"), "letters").metadata()).containsEntry(MetadataKeys.LENGTH, 3);
-            assertThat(cairn.client().save(Map.of("a", 1), "map").metadata()).containsEntry(MetadataKeys.SIZE, 1);
+            assertThat(cairn.client().save(List.of("a", "b", "c"), SaveOptions.named("letters").withType(new TypeRef<List<String>>() {})).metadata()).containsEntry(MetadataKeys.LENGTH, 3);
+            assertThat(cairn.client().save(Map.of("a", 1), SaveOptions.named("map").withType(new TypeRef<Map<String, Integer>>() {})).metadata()).containsEntry(MetadataKeys.SIZE, 1);
             assertThat(cairn.client().save(new Point(1, 2), "point").metadata()).containsEntry(MetadataKeys.FIELD_COUNT, 2);
-            assertThat(cairn.client().save(Optional.of(3), "maybe").metadata()).containsEntry(MetadataKeys.PRESENT, true);
+            assertThat(cairn.client().save(Optional.of(3), SaveOptions.named("maybe").withType(new TypeRef<Optional<Integer>>() {})).metadata()).containsEntry(MetadataKeys.PRESENT, true);
             assertThat(cairn.client().save(2.5, "scalar").metadata()).containsEntry(MetadataKeys.VALUE, 2.5);
 
         }

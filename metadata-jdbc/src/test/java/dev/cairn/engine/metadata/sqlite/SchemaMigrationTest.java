@@ -71,7 +71,7 @@ class SchemaMigrationTest {
         SqliteMetadataStore.open(file()).close();
         SqliteMetadataStore.open(file()).close();
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
     }
 
     @Test
@@ -81,10 +81,23 @@ class SchemaMigrationTest {
 
         SqliteMetadataStore.open(file()).close();
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
         assertThat(tableExists("artifact_deletions")).isTrue();
         assertThat(tableExists("artifact_aliases")).isTrue();
         assertThat(tableExists("version_tags")).isTrue();
+        assertThat(columnsOf("step_runs")).contains("error", "error_code", "error_class", "error_message");
+    }
+
+    private List<String> columnsOf(String table) throws SQLException {
+        List<String> columns = new java.util.ArrayList<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file());
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rows.next()) {
+                columns.add(rows.getString("name"));
+            }
+        }
+        return columns;
     }
 
     @Test
@@ -172,6 +185,6 @@ class SchemaMigrationTest {
             pool.shutdownNow();
         }
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
     }
 }
