@@ -39,6 +39,9 @@ class CairnCliTest {
         assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
         assertThat(result.out()).contains("> createData started").containsPattern("\\+ createData completed in [0-9.]+ ms").contains("trained_model:1")
                 .contains("xgboost_model:1").contains("cairn.ml.xgboost");
+        assertThat(result.out()).as("tags from @Step(tags), logged metadata, alias and a metadata query on the model")
+                .contains("xgboost_model:1 rmse=").contains("aliases=[champion]").contains("quickstart models with rmse < 10: [xgboost_model:1]")
+                .containsPattern("tags=\\[(production, quickstart, xgboost|quickstart, production, xgboost)");
     }
 
     @Test

@@ -90,6 +90,44 @@ public final class MetadataKeys {
     public static final String HYPER_PARAMETERS = "hyper_parameters";
     /** The ONNX IR version of an ONNX model ({@code long}). */
     public static final String IR_VERSION = "ir_version";
+    /** Number of input features a model takes ({@code long}). */
+    public static final String FEATURE_COUNT = "feature_count";
+    /** Names of a model's input features, in order ({@code list of string}). */
+    public static final String FEATURE_NAMES = "feature_names";
+    /** Number of classes of a classifier (LightGBM) ({@code long}). */
+    public static final String CLASS_COUNT = "class_count";
+    /** Number of outputs (labels or dimensions) of a Tribuo model ({@code long}). */
+    public static final String OUTPUT_COUNT = "output_count";
+    /** The training objective of a LightGBM model, e.g. {@code regression} ({@code string}). */
+    public static final String OBJECTIVE = "objective";
+    /** Number of boosting rounds of an XGBoost model ({@code long}). */
+    public static final String BOOSTED_ROUNDS = "boosted_rounds";
+    /** Version of LightGBM's text model format, e.g. {@code v4} ({@code string}). */
+    public static final String MODEL_TEXT_VERSION = "model_text_version";
+    /** Number of scalar parameters in an ONNX model's initializers ({@code long}). */
+    public static final String PARAMETER_COUNT = "parameter_count";
+    /** Number of initializers (weight tensors) of an ONNX model ({@code long}). */
+    public static final String INITIALIZER_COUNT = "initializer_count";
+    /** The tool that wrote an ONNX model, from its {@code producer_name} ({@code string}). */
+    public static final String PRODUCER_NAME = "producer_name";
+    /** Version of {@link #PRODUCER_NAME} ({@code string}). */
+    public static final String PRODUCER_VERSION = "producer_version";
+    /** ONNX operator sets a model imports: domain to version ({@code map of string to long}). */
+    public static final String OPSETS = "opsets";
+    /** Relative paths of an ONNX model's external-data files, sorted ({@code list of string}). */
+    public static final String EXTERNAL_DATA = "external_data";
+    /** An ONNX model's {@code metadata_props} ({@code map of string to string}). */
+    public static final String METADATA_PROPS = "metadata_props";
+    /** Java class of a Tribuo model ({@code string}). */
+    public static final String MODEL_CLASS = "model_class";
+    /** Name Tribuo gave a model ({@code string}). */
+    public static final String MODEL_NAME = "model_name";
+    /** Whether a Tribuo model produces probabilities ({@code boolean}). */
+    public static final String GENERATES_PROBABILITIES = "generates_probabilities";
+    /** Tribuo version a model was trained with, from its provenance ({@code string}). */
+    public static final String TRIBUO_VERSION_TRAINED_WITH = "tribuo_version_trained_with";
+    /** For a Tribuo model: the file of its ONNX export stored beside it, or {@code none} ({@code string}). */
+    public static final String ONNX_EXPORT = "onnx_export";
     /** Number of tensors in a safetensors file ({@code long}). */
     public static final String TENSOR_COUNT = "tensor_count";
     /** Total size in bytes of the tensors' data ({@code long}). */

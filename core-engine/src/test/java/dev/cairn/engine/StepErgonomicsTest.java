@@ -74,6 +74,11 @@ class StepErgonomicsTest {
         public static int narrow(short value) {
             return value;
         }
+
+        @Step(tags = {"fine", " "})
+        public static int blankTag() {
+            return 1;
+        }
     }
 
     private static Pipeline training() {
@@ -114,6 +119,13 @@ class StepErgonomicsTest {
                 .hasMessageContaining("'value'")
                 .hasMessageContaining("'narrow'")
                 .hasMessageContaining("short");
+    }
+
+    @Test
+    void aBlankStepTagFailsAtDefineTime() {
+        assertThatThrownBy(() -> Pipeline.define("blank", p -> p.call(Steps::blankTag)))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_DEFINITION))
+                .hasMessageContaining("blankTag").hasMessageContaining("blank tag");
     }
 
     @Test

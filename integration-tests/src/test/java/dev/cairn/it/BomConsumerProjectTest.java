@@ -41,9 +41,12 @@ class BomConsumerProjectTest {
         String version = first(Pattern.compile("<artifactId>cairn-parent</artifactId>\\s*<version>([^<]+)</version>"),
                 Files.readString(root.resolve("pom.xml")));
         Map<String, Path> modules = publishedModules(root);
+        Map<String, Path> jars = new LinkedHashMap<>();
         for (Map.Entry<String, Path> module : modules.entrySet()) {
-            Path jar = module.getValue().resolve("target").resolve(module.getKey() + "-" + version + ".jar");
-            assumeTrue(Files.isRegularFile(jar), "No " + jar + ": package the reactor first (mvn -B verify from the project root; ./run-tests does)");
+            Path jar = jarOf(module.getValue(), module.getKey(), version);
+            assumeTrue(jar != null, "No jar in " + module.getValue().resolve("target")
+                    + ": package the reactor first (mvn -B verify from the project root; ./run-tests does)");
+            jars.put(module.getKey(), jar);
         }
         Path mavenHome = Path.of(System.getProperty("user.home"), ".m2", "repository");
         Path work = Path.of("target", "bom-consumer").toAbsolutePath();
@@ -56,9 +59,12 @@ class BomConsumerProjectTest {
             publish(repository, artifactId(parent), version, parent, null);
         }
         for (Map.Entry<String, Path> module : modules.entrySet()) {
-            publish(repository, module.getKey(), version, module.getValue().resolve("pom.xml"),
-                    module.getValue().resolve("target").resolve(module.getKey() + "-" + version + ".jar"));
+            publish(repository, module.getKey(), version, module.getValue().resolve("pom.xml"), jars.get(module.getKey()));
         }
+        // cairn-cli depends on cairn-examples (the quickstart's pipelines), so it is deployed with it, though the BOM leaves it out.
+        Path examples = jarOf(root.resolve("examples"), "cairn-examples", version);
+        assumeTrue(examples != null, "No cairn-examples jar: package the reactor first");
+        publish(repository, "cairn-examples", version, root.resolve("examples/pom.xml"), examples);
 
         Path project = work.resolve("project");
         Files.createDirectories(project);
@@ -104,6 +110,23 @@ class BomConsumerProjectTest {
             assertThat(bom).as("the BOM manages " + artifactId).contains("<artifactId>" + artifactId + "</artifactId>");
         }
         return modules;
+    }
+
+    /** The module's main jar: {@code <artifactId>-<version>.jar}, or the one jar without a classifier a custom finalName gave. */
+    private static Path jarOf(Path module, String artifactId, String version) throws IOException {
+        Path target = module.resolve("target");
+        Path standard = target.resolve(artifactId + "-" + version + ".jar");
+        if (Files.isRegularFile(standard)) {
+            return standard;
+        }
+        if (!Files.isDirectory(target)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(target)) {
+            List<Path> jars = files.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                    .filter(p -> !p.getFileName().toString().matches(".*-(tests|sources|javadoc)\\.jar")).toList();
+            return jars.size() == 1 ? jars.get(0) : null;
+        }
     }
 
     private static List<Path> parentModules(Path root) throws IOException {

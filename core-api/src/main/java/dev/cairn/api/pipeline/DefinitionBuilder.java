@@ -85,6 +85,12 @@ final class DefinitionBuilder implements PipelineBuilder {
             throw new CairnException(ErrorCode.INVALID_STEP_METHOD,
                     "Method " + where + " is not annotated with @Step: annotate it with @dev.cairn.api.pipeline.Step to use it in pipeline '" + pipelineName + "'");
         }
+        for (String tag : annotation.tags()) {
+            if (tag.isBlank()) {
+                throw new CairnException(ErrorCode.INVALID_DEFINITION, "@Step(tags = ...) of " + where + " holds a blank tag: give tags with at least one"
+                        + " visible character");
+            }
+        }
         String baseName = options.name().orElse(annotation.name().isEmpty() ? method.getName() : annotation.name());
         if (!baseName.matches("[A-Za-z0-9_.-]{1,128}")) {
             throw new CairnException(ErrorCode.INVALID_DEFINITION, "Step name '" + baseName + "' of " + where + " is invalid: use 1 to 128 letters, digits, '_', '.' or '-'");

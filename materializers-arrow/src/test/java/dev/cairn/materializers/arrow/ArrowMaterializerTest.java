@@ -329,6 +329,8 @@ class ArrowMaterializerTest {
                 new Measurement(null, 3.0, 30L), new Measurement("d", 6.0, 20L));
         Map<String, Object> metadata = materializer.extractMetadata(rows);
         assertThat(metadata).containsEntry("row_count", 4L).containsEntry("column_count", 3);
+        assertThat(metadata).containsKeys(dev.cairn.api.MetadataKeys.ROW_COUNT, dev.cairn.api.MetadataKeys.COLUMN_COUNT,
+                dev.cairn.api.MetadataKeys.SCHEMA, dev.cairn.api.MetadataKeys.COLUMNS);
         assertThat(metadata.get("schema")).isEqualTo(List.of(
                 Map.of("name", "sensor", "type", "utf8", "nullable", true),
                 Map.of("name", "value", "type", "float64", "nullable", false),

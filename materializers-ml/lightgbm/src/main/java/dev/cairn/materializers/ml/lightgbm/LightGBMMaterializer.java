@@ -1,5 +1,6 @@
 package dev.cairn.materializers.ml.lightgbm;
 
+import dev.cairn.api.MetadataKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -146,13 +147,13 @@ public final class LightGBMMaterializer implements Materializer<LGBMBooster> {
             throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "LightGBM could not describe the booster: " + e.getMessage(), e);
         }
         Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("tree_count", text.lines().filter(line -> line.startsWith("Tree=")).count());
-        properties.put("feature_count", (long) features);
-        properties.put("class_count", (long) classes);
-        properties.put("model_text_version", "v" + Math.max(0, modelTextVersion(text)));
-        text.lines().filter(line -> line.startsWith("objective=")).findFirst().ifPresent(line -> properties.put("objective", line.substring(10)));
+        properties.put(MetadataKeys.TREE_COUNT, text.lines().filter(line -> line.startsWith("Tree=")).count());
+        properties.put(MetadataKeys.FEATURE_COUNT, (long) features);
+        properties.put(MetadataKeys.CLASS_COUNT, (long) classes);
+        properties.put(MetadataKeys.MODEL_TEXT_VERSION, "v" + Math.max(0, modelTextVersion(text)));
+        text.lines().filter(line -> line.startsWith("objective=")).findFirst().ifPresent(line -> properties.put(MetadataKeys.OBJECTIVE, line.substring(10)));
         if (featureNames != null) {
-            properties.put("feature_names", List.of(featureNames));
+            properties.put(MetadataKeys.FEATURE_NAMES, List.of(featureNames));
         }
         ModelSignature signature = new ModelSignature(List.of(TensorSpec.of("features", DType.F64, -1, features)),
                 List.of(classes > 1 ? TensorSpec.of("predictions", DType.F64, -1, classes) : TensorSpec.of("predictions", DType.F64, -1)));

@@ -131,14 +131,14 @@ public final class OnnxMaterializer implements Materializer<OnnxModel> {
     private static ModelSidecar sidecar(OnnxModel model) {
         OnnxGraphInfo info = model.info();
         Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("producer_name", info.producerName());
-        properties.put("producer_version", info.producerVersion());
-        properties.put("opsets", new LinkedHashMap<>(info.opsets()));
-        properties.put("parameter_count", info.parameterCount());
-        properties.put("initializer_count", info.initializerCount());
-        properties.put("external_data", info.sortedExternalDataLocations());
+        properties.put(MetadataKeys.PRODUCER_NAME, info.producerName());
+        properties.put(MetadataKeys.PRODUCER_VERSION, info.producerVersion());
+        properties.put(MetadataKeys.OPSETS, new LinkedHashMap<>(info.opsets()));
+        properties.put(MetadataKeys.PARAMETER_COUNT, info.parameterCount());
+        properties.put(MetadataKeys.INITIALIZER_COUNT, info.initializerCount());
+        properties.put(MetadataKeys.EXTERNAL_DATA, info.sortedExternalDataLocations());
         if (!info.metadataProps().isEmpty()) {
-            properties.put("metadata_props", new LinkedHashMap<>(info.metadataProps()));
+            properties.put(MetadataKeys.METADATA_PROPS, new LinkedHashMap<>(info.metadataProps()));
         }
         return ModelSidecar.create(FRAMEWORK, Long.toString(info.irVersion()), "onnx", Long.toString(info.irVersion()), MODEL_FILE, info.signature(),
                 model.hyperParameters(), properties, model.exampleInput().map(example -> ModelFiles.EXAMPLE_INPUT_FILE), "cairn-materializers-ml-onnx");

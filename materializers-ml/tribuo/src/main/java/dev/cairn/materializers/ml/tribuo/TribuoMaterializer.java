@@ -1,5 +1,6 @@
 package dev.cairn.materializers.ml.tribuo;
 
+import dev.cairn.api.MetadataKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -145,13 +146,13 @@ public final class TribuoMaterializer implements Materializer<Model<?>> {
         long features = model.getFeatureIDMap().size();
         long outputs = model.getOutputIDInfo().size();
         Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("model_class", model.getClass().getName());
-        properties.put("model_name", model.getName());
-        properties.put("feature_count", features);
-        properties.put("output_count", outputs);
-        properties.put("generates_probabilities", model.generatesProbabilities());
-        properties.put("tribuo_version_trained_with", model.getProvenance().getTribuoVersion());
-        properties.put("onnx_export", model instanceof ONNXExportable ? ONNX_FILE : "none");
+        properties.put(MetadataKeys.MODEL_CLASS, model.getClass().getName());
+        properties.put(MetadataKeys.MODEL_NAME, model.getName());
+        properties.put(MetadataKeys.FEATURE_COUNT, features);
+        properties.put(MetadataKeys.OUTPUT_COUNT, outputs);
+        properties.put(MetadataKeys.GENERATES_PROBABILITIES, model.generatesProbabilities());
+        properties.put(MetadataKeys.TRIBUO_VERSION_TRAINED_WITH, model.getProvenance().getTribuoVersion());
+        properties.put(MetadataKeys.ONNX_EXPORT, model instanceof ONNXExportable ? ONNX_FILE : "none");
         ModelSignature signature = new ModelSignature(List.of(TensorSpec.of("input", DType.F32, -1, features)),
                 List.of(TensorSpec.of("output", DType.F32, -1, outputs)));
         return ModelSidecar.create(FRAMEWORK, Tribuo.VERSION, "protobuf", Integer.toString(FORMAT_VERSION), MODEL_FILE, signature,

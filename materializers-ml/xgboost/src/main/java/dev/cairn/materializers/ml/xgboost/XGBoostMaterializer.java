@@ -204,10 +204,10 @@ public final class XGBoostMaterializer implements Materializer<Object> {
                 : List.of(TensorSpec.of("predictions", DType.F32, -1));
         ModelSignature signature = new ModelSignature(List.of(TensorSpec.of("features", DType.F32, -1, features)), outputs);
         Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("boosted_rounds", (long) rounds);
-        properties.put("feature_count", features);
+        properties.put(MetadataKeys.BOOSTED_ROUNDS, (long) rounds);
+        properties.put(MetadataKeys.FEATURE_COUNT, features);
         if (featureNames != null && featureNames.length > 0 && java.util.Arrays.stream(featureNames).allMatch(java.util.Objects::nonNull)) {
-            properties.put("feature_names", List.of(featureNames));
+            properties.put(MetadataKeys.FEATURE_NAMES, List.of(featureNames));
         }
         return ModelSidecar.create(FRAMEWORK, XGBOOST_VERSION, format, Integer.toString(FORMAT_VERSION), file, signature, model.params(), properties,
                 model.exampleInput().map(example -> ModelFiles.EXAMPLE_INPUT_FILE), "cairn-materializers-ml-xgboost");
