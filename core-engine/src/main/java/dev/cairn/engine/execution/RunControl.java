@@ -33,6 +33,7 @@ public final class RunControl {
     private final CountDownLatch finished = new CountDownLatch(1);
     private Runnable wakeUp = () -> {};
     private String cancellation;
+    private volatile boolean cutShort;
 
     public RunControl(UUID runId) {
         this.runId = requireNonNull(runId, "runId is null");
@@ -147,6 +148,16 @@ public final class RunControl {
             action.run();
         }
         return true;
+    }
+
+    /** The scheduler stopped the run because of the cancellation (a cancel after the last step finished is too late). */
+    public void cutShort() {
+        cutShort = true;
+    }
+
+    /** True when the cancellation stopped the run before all its steps finished. */
+    public boolean wasCutShort() {
+        return cutShort;
     }
 
     /** The run is recorded as finished. */

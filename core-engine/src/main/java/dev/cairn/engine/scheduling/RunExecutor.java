@@ -182,7 +182,7 @@ public final class RunExecutor {
                 metadata.completeSteps(state.drainDeferred());
             }
         }
-        Optional<String> cancellation = control.cancellation();
+        Optional<String> cancellation = control.wasCutShort() ? control.cancellation() : Optional.empty();
         RunStatus status = cancellation.isPresent() ? RunStatus.CANCELLED : failures.isEmpty() ? RunStatus.COMPLETED : RunStatus.FAILED;
         List<String> reasons = new ArrayList<>();
         cancellation.ifPresent(reasons::add);
@@ -258,7 +258,7 @@ public final class RunExecutor {
             running--;
             completed += handle(state, outcome, successors, waitingOn, ready, done, failures);
         }
-        if (control.isCancelled()) {
+        if (control.isCancelled() && completed < count) {
             finishCancelled(state, finished, launched, done, failures);
         }
         return failures;
@@ -299,6 +299,7 @@ public final class RunExecutor {
      */
     private void finishCancelled(RunState state, BlockingQueue<Outcome> finished, boolean[] launched, boolean[] done, List<String> failures) {
         RunControl control = state.control();
+        control.cutShort();
         String reason = control.cancellation().orElseThrow();
         List<CompiledStep> steps = state.pipeline().steps();
         Instant now = clock.instant();

@@ -81,8 +81,8 @@ public final class EmbeddedSoak implements AutoCloseable {
         /** Loads the latest rows again, as an Arrow table, through the step's client, and closes it. */
         @Step
         public static int tableRows(List<Row> rows) {
-            try (Table table = dev.cairn.api.StepContext.current().client().getArtifactVersion("soak_arrow::rows::output").load(Table.class)) {
-                return table.getRowCount() + rows.size();
+            try (Table table = dev.cairn.api.StepContext.current().client().getArtifactVersion("soak_arrow::rows::output").load((java.lang.reflect.Type) Table.class)) {
+                return Math.toIntExact(table.getRowCount()) + rows.size();
             }
         }
 
@@ -114,6 +114,16 @@ public final class EmbeddedSoak implements AutoCloseable {
         @Step
         public static double explode(List<Row> rows) {
             throw new IllegalStateException("failing on purpose after reading " + rows.size() + " rows");
+        }
+
+        @Step
+        public static double half(double value) {
+            return value / 2;
+        }
+
+        @Step
+        public static String shout(String text) {
+            return text.toUpperCase(java.util.Locale.ROOT);
         }
 
         @Step
@@ -201,12 +211,12 @@ public final class EmbeddedSoak implements AutoCloseable {
     }
 
     private static Pipeline failingPipeline(int seed) {
-        return Pipeline.define("soak_failing", p -> p.call(Steps::total, p.call(Steps::explode, p.call(Steps::rows, Param.of(seed)))));
+        return Pipeline.define("soak_failing", p -> p.call(Steps::half, p.call(Steps::explode, p.call(Steps::rows, Param.of(seed)))));
     }
 
     private PipelineRun cancelled(int i) {
         napping = new CountDownLatch(1);
-        RunHandle handle = cairn.start(Pipeline.define("soak_cancelled", p -> p.call(Steps::describe, p.call(Steps::summary, p.call(Steps::nap, Param.of(i)))))
+        RunHandle handle = cairn.start(Pipeline.define("soak_cancelled", p -> p.call(Steps::shout, p.call(Steps::nap, Param.of(i))))
                 .withOptions(PipelineOptions.builder().enableCache(false).build()));
         try {
             if (!napping.await(30, TimeUnit.SECONDS)) {
@@ -226,7 +236,7 @@ public final class EmbeddedSoak implements AutoCloseable {
                 throw new IllegalStateException("the loaded checkpoint has no config.json: " + loaded.path());
             }
         }
-        try (Table table = cairn.client().getArtifactVersion("soak_arrow::rows::output").load(Table.class)) {
+        try (Table table = cairn.client().getArtifactVersion("soak_arrow::rows::output").load((java.lang.reflect.Type) Table.class)) {
             if (table.getRowCount() != 200) {
                 throw new IllegalStateException("the loaded table has " + table.getRowCount() + " rows");
             }

@@ -40,7 +40,7 @@ class ArrowAllocationsTest {
             try (Cairn cairn = Cairn.builder().home(home).plugin(plugin).build()) {
                 cairn.client().save(rows(500), SaveOptions.named("table").withType(new TypeRef<List<Row>>() {}));
                 for (int i = 0; i < 3; i++) {
-                    try (Table table = cairn.client().getArtifactVersion("table").load(Table.class)) {
+                    try (Table table = cairn.client().getArtifactVersion("table").load((java.lang.reflect.Type) Table.class)) {
                         assertThat(table.getRowCount()).isEqualTo(500);
                         assertThat(plugin.allocatedBytes()).isPositive();
                     }
@@ -63,7 +63,7 @@ class ArrowAllocationsTest {
             VectorSchemaRoot leaked;
             try (Cairn cairn = Cairn.builder().home(home).plugin(plugin).build()) {
                 cairn.client().save(rows(100), SaveOptions.named("features").withType(new TypeRef<List<Row>>() {}));
-                leaked = cairn.client().getArtifactVersion("features").load(VectorSchemaRoot.class);
+                leaked = cairn.client().getArtifactVersion("features").load((java.lang.reflect.Type) VectorSchemaRoot.class);
             }
             assertThat(plugin.heldByLoadedValues()).hasSize(1).hasKeySatisfying(
                     new org.assertj.core.api.Condition<>(name -> name.contains("features:1"), "names the artifact"));
