@@ -81,6 +81,21 @@ public interface Cairn extends AutoCloseable {
     }
 
     /**
+     * Starts a pipeline on the engine's threads and returns at once with a handle to wait for or cancel it; the run is
+     * recorded as {@code RUNNING} before this returns. The default (for engines without asynchronous runs) refuses.
+     *
+     * @throws CairnException {@code ENGINE_CLOSED} when this engine is closed
+     */
+    default dev.cairn.api.run.RunHandle start(Pipeline pipeline, RunOptions options) {
+        throw new CairnException(ErrorCode.CONFIGURATION, getClass().getName() + " cannot start runs asynchronously; call run(pipeline)");
+    }
+
+    /** {@link #start(Pipeline, RunOptions)} with the default options. */
+    default dev.cairn.api.run.RunHandle start(Pipeline pipeline) {
+        return start(pipeline, RunOptions.DEFAULT);
+    }
+
+    /**
      * Checks a pipeline against this engine (materializers exist for every output and input type,
      * artifact names are valid once substituted) without running anything.
      */
@@ -95,6 +110,14 @@ public interface Cairn extends AutoCloseable {
     /** The client for reading runs and artifacts of this engine's stores. */
     Client client();
 
+    /**
+     * Closes the engine; idempotent (a second call returns once the first has finished). Runs still in progress get
+     * {@link CairnConfiguration#closeTimeout()} to finish, then are cancelled with that reason recorded (as by
+     * {@link dev.cairn.api.run.RunHandle#cancel}); then every worker and timer thread stops, every temporary copy of
+     * registered data this engine made is deleted, the plugins it discovered are closed (releasing, e.g., Arrow
+     * memory, with any buffer still held reported), and the artifact and metadata stores are closed. Afterwards,
+     * every method except {@link #close()} and {@link #storeRoot()} throws {@code ENGINE_CLOSED}.
+     */
     @Override
     void close();
 }

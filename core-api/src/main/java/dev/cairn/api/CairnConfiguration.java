@@ -36,8 +36,14 @@ public final class CairnConfiguration {
     private final java.time.Duration runHeartbeatTimeout;
     private final Map<String, Map<String, String>> storeProperties;
     private final MetricsReporter metrics;
+    private final Optional<Path> tempRoot;
+    private final java.time.Duration closeTimeout;
+    private final java.time.Duration cancelGracePeriod;
 
     private CairnConfiguration(Builder builder) {
+        this.tempRoot = Optional.ofNullable(builder.tempRoot).map(path -> path.toAbsolutePath().normalize());
+        this.closeTimeout = builder.closeTimeout;
+        this.cancelGracePeriod = builder.cancelGracePeriod;
         this.home = builder.home == null ? defaultHome() : builder.home.toAbsolutePath().normalize();
         this.artifactStoreUri = Optional.ofNullable(builder.artifactStoreUri);
         this.metadataStore = Optional.ofNullable(builder.metadataStore);
@@ -82,6 +88,34 @@ public final class CairnConfiguration {
      */
     public java.time.Duration cacheLeaseTimeout() {
         return cacheLeaseTimeout;
+    }
+
+    /**
+     * The folder under which the engine keeps every temporary file it makes (local copies of registered data); empty
+     * means {@code <home>/tmp}, on the same filesystem as a local store in the home, so that registered folders can be
+     * hard-linked instead of copied. Each engine works in a subfolder of its own, deleted when it closes; an engine
+     * that opens sweeps the subfolders of processes that died.
+     */
+    public Optional<Path> tempRoot() {
+        return tempRoot;
+    }
+
+    /** {@link #tempRoot()} or its default, {@code <home>/tmp}. */
+    public Path effectiveTempRoot() {
+        return tempRoot.orElseGet(() -> home.resolve("tmp"));
+    }
+
+    /** How long {@code close()} waits for runs still in progress before it cancels them; 30 s by default. */
+    public java.time.Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    /**
+     * How long a cancelled run waits for its interrupted steps to stop before it abandons them (records them as failed
+     * and discards whatever they save later); 5 s by default.
+     */
+    public java.time.Duration cancelGracePeriod() {
+        return cancelGracePeriod;
     }
 
     /** {@code $CAIRN_HOME} when set, else {@code ./.cairn}, as an absolute path. */
@@ -146,8 +180,37 @@ public final class CairnConfiguration {
         private java.time.Duration runHeartbeatTimeout = java.time.Duration.ofSeconds(60);
         private final Map<String, Map<String, String>> storeProperties = new LinkedHashMap<>();
         private MetricsReporter metrics = MetricsReporter.noop();
+        private @Nullable Path tempRoot;
+        private java.time.Duration closeTimeout = java.time.Duration.ofSeconds(30);
+        private java.time.Duration cancelGracePeriod = java.time.Duration.ofSeconds(5);
 
         private Builder() {}
+
+        /** Where temporary files go; see {@link CairnConfiguration#tempRoot()}. */
+        public Builder tempRoot(Path tempRoot) {
+            this.tempRoot = requireNonNull(tempRoot, "tempRoot is null");
+            return this;
+        }
+
+        /** See {@link CairnConfiguration#closeTimeout()}; zero cancels running runs at once. */
+        public Builder closeTimeout(java.time.Duration timeout) {
+            requireNonNull(timeout, "timeout is null");
+            if (timeout.isNegative()) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "closeTimeout must not be negative, got " + timeout);
+            }
+            this.closeTimeout = timeout;
+            return this;
+        }
+
+        /** See {@link CairnConfiguration#cancelGracePeriod()}. */
+        public Builder cancelGracePeriod(java.time.Duration grace) {
+            requireNonNull(grace, "grace is null");
+            if (grace.isNegative()) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "cancelGracePeriod must not be negative, got " + grace);
+            }
+            this.cancelGracePeriod = grace;
+            return this;
+        }
 
         /**
          * Sets a property given to the artifact stores opened for URIs of {@code scheme}, e.g. {@code ("hdfs",

@@ -53,7 +53,9 @@ public enum ErrorCode implements ErrorCodeSupplier {
     /** A configuration value or a plugin is unusable. */
     CONFIGURATION,
     /** An argument to an API method is invalid. */
-    INVALID_ARGUMENT;
+    INVALID_ARGUMENT,
+    /** The engine was closed: open a new one. */
+    ENGINE_CLOSED;
 
     /** This code as a value: owner {@code cairn}, this constant's name, and itself as the category. */
     @Override

@@ -101,6 +101,13 @@ final class EngineModule extends AbstractModule {
         });
     }
 
+    /** The engine's temporary files under the configured temp root; opening it sweeps what dead processes left there. */
+    @Provides
+    @Singleton
+    dev.cairn.engine.files.TemporaryFiles temporaryFiles() {
+        return dev.cairn.engine.files.TemporaryFiles.open(configuration.effectiveTempRoot());
+    }
+
     @Provides
     @Singleton
     dev.cairn.engine.cache.CodeFingerprints codeFingerprints() {

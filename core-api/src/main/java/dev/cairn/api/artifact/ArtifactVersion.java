@@ -87,6 +87,22 @@ public interface ArtifactVersion {
     /** The aliases that point to this version now, sorted, read when called. */
     List<String> aliases();
 
+    /**
+     * Loads registered data (a file or folder registered with {@code client.registerArtifact}) as a local path that the
+     * caller owns and closes: {@code try (LoadedPath data = version.loadPath()) { read(data.path()); }}.
+     *
+     * <p>{@code load(Path.class)} returns the same kind of copy but leaves its lifetime to the engine: inside a step it
+     * is deleted when the step ends, outside a step when the {@code Cairn} instance closes. A service that loads
+     * registered data outside steps, again and again, should use this method and close the handle. This default (for
+     * implementations that do not track their copies) wraps {@code load(Path.class)} in a handle whose close does
+     * nothing.
+     *
+     * @throws dev.cairn.api.CairnException {@code TYPE_MISMATCH} when the version is not registered data
+     */
+    default LoadedPath loadPath() {
+        return LoadedPath.unowned(load(java.nio.file.Path.class));
+    }
+
     /** Loads the value as the type it was stored with. */
     <T> T load();
 

@@ -17,8 +17,10 @@ public final class PipelineOptions {
     private final Map<String, String> substitutions;
     private final Optional<Boolean> enableCache;
     private final Optional<CachePolicy> cachePolicy;
+    private final Optional<java.time.Duration> timeout;
 
     private PipelineOptions(Builder builder) {
+        this.timeout = Optional.ofNullable(builder.timeout);
         this.substitutions = Map.copyOf(builder.substitutions);
         this.enableCache = Optional.ofNullable(builder.enableCache);
         this.cachePolicy = Optional.ofNullable(builder.cachePolicy);
@@ -27,6 +29,14 @@ public final class PipelineOptions {
     /** The cache policy of every step that sets none. */
     public Optional<CachePolicy> cachePolicy() {
         return cachePolicy;
+    }
+
+    /**
+     * How long a run of the pipeline may take; when it passes, the run is cancelled as by
+     * {@link dev.cairn.api.run.RunHandle#cancel} and ends {@code CANCELLED} with the timeout as its reason. Empty: no limit.
+     */
+    public Optional<java.time.Duration> timeout() {
+        return timeout;
     }
 
     public static Builder builder() {
@@ -52,8 +62,19 @@ public final class PipelineOptions {
         private final Map<String, String> substitutions = new LinkedHashMap<>();
         private @Nullable Boolean enableCache;
         private @Nullable CachePolicy cachePolicy;
+        private java.time.@Nullable Duration timeout;
 
         private Builder() {}
+
+        /** Cancels a run that takes longer than {@code timeout} (positive); see {@link PipelineOptions#timeout()}. */
+        public Builder timeout(java.time.Duration timeout) {
+            requireNonNull(timeout, "timeout is null");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.INVALID_ARGUMENT, "A run timeout must be positive, got " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
 
         public Builder cachePolicy(CachePolicy policy) {
             this.cachePolicy = requireNonNull(policy, "policy is null");

@@ -32,6 +32,15 @@ public interface CairnPlugin {
     }
 
     /**
+     * Releases what this plugin holds (memory pools, native sessions); the engine calls it once, when it closes, on
+     * the plugins it found through {@link java.util.ServiceLoader}. A plugin added explicitly to the configuration is
+     * closed by whoever created it. A resource still in use at close (a buffer a loaded value still holds) should be
+     * reported by throwing a {@code CairnException} that names the artifact it came from; the engine logs it and goes
+     * on closing. The default does nothing.
+     */
+    default void close() {}
+
+    /**
      * True only for Cairn's own built-in plugins. A third-party materializer wins over a built-in one of
      * equal specificity.
      */

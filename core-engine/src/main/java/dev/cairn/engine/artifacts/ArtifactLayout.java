@@ -34,8 +34,12 @@ sealed interface ArtifactLayout permits ArtifactLayout.Materialized, ArtifactLay
     /** The URI of the manifest entry {@code relativePath} under {@code directory}. */
     URI fileUri(URI directory, String relativePath);
 
-    /** Loads the version as {@code type} ({@code null}: as stored); {@code manifest} reads its manifest when needed. */
-    Object load(ArtifactVersionRecord record, ArtifactStore store, URI uri, Type type, LoadOptions options, Supplier<Manifest> manifest);
+    /**
+     * Loads the version as {@code type} ({@code null}: as stored); {@code manifest} reads its manifest when needed;
+     * temporary files the load makes belong to {@code owner}.
+     */
+    Object load(ArtifactVersionRecord record, ArtifactStore store, URI uri, Type type, LoadOptions options, Supplier<Manifest> manifest,
+            dev.cairn.engine.files.TemporaryFiles.Scope owner);
 
     private static String directoryOf(URI uri) {
         String text = uri.toString();
@@ -68,7 +72,8 @@ sealed interface ArtifactLayout permits ArtifactLayout.Materialized, ArtifactLay
         }
 
         @Override
-        public Object load(ArtifactVersionRecord record, ArtifactStore store, URI uri, Type type, LoadOptions options, Supplier<Manifest> manifest) {
+        public Object load(ArtifactVersionRecord record, ArtifactStore store, URI uri, Type type, LoadOptions options, Supplier<Manifest> manifest,
+                dev.cairn.engine.files.TemporaryFiles.Scope owner) {
             String described = "'" + record.name() + "' version " + record.version();
             if (ArtifactTransfer.IMPORTED_FILES_MATERIALIZER.equals(record.materializerId())) {
                 throw new CairnException(ErrorCode.NO_MATERIALIZER, "Artifact " + described + " was imported from a folder without a Cairn manifest,"
@@ -129,13 +134,14 @@ sealed interface ArtifactLayout permits ArtifactLayout.Materialized, ArtifactLay
         }
 
         @Override
-        public Object load(ArtifactVersionRecord record, ArtifactStore store, URI uri, Type type, LoadOptions options, Supplier<Manifest> manifest) {
+        public Object load(ArtifactVersionRecord record, ArtifactStore store, URI uri, Type type, LoadOptions options, Supplier<Manifest> manifest,
+                dev.cairn.engine.files.TemporaryFiles.Scope owner) {
             if (type != null && !(type instanceof Class<?> c && c.isAssignableFrom(Path.class))) {
                 throw new CairnException(ErrorCode.TYPE_MISMATCH, "Artifact '" + record.name() + "' version " + record.version()
-                        + " is registered data and loads as a java.nio.file.Path (a temporary local copy), not as " + type.getTypeName()
+                        + " is registered data and loads as a java.nio.file.Path (a temporary local view), not as " + type.getTypeName()
                         + "; load it as Path and read the files");
             }
-            return registered.load(record, store, manifest.get());
+            return registered.load(record, store, manifest.get(), owner);
         }
     }
 }

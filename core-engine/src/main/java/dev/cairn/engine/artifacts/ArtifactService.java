@@ -60,6 +60,11 @@ public final class ArtifactService {
         return RegisteredData.isRegisteredData(record) ? registeredLayout : materializedLayout;
     }
 
+    /** True when {@code record} is registered data, which loads as a local {@link java.nio.file.Path}. */
+    public boolean isRegisteredData(ArtifactVersionRecord record) {
+        return RegisteredData.isRegisteredData(record);
+    }
+
     /** Registers existing data as a new version of {@code name}; see {@link RegisteredData}. Returns the {@code READY} record. */
     public ArtifactVersionRecord register(URI uri, String name, dev.cairn.api.lifecycle.ProgressListener progress) {
         return registered.register(uri, name, progress);
@@ -122,17 +127,21 @@ public final class ArtifactService {
         saver.delete(requireNonNull(artifact, "artifact is null"));
     }
 
-    /** Loads an artifact version as {@code type} (its stored type when {@code null}). */
-    public Object load(ArtifactVersionRecord record, Type type, LoadOptions options) {
+    /**
+     * Loads an artifact version as {@code type} (its stored type when {@code null}); temporary files the load makes
+     * (the local view of registered data) belong to {@code owner} and are deleted when it ends.
+     */
+    public Object load(ArtifactVersionRecord record, Type type, LoadOptions options, dev.cairn.engine.files.TemporaryFiles.Scope owner) {
         requireNonNull(record, "record is null");
         requireNonNull(options, "options is null");
+        requireNonNull(owner, "owner is null");
         URI uri = record.uri().orElseThrow(() -> new CairnException(ErrorCode.ARTIFACT_NOT_FOUND,
                 "Artifact '" + record.name() + "' version " + record.version() + " has no committed data yet"));
         ArtifactStore store = stores.open(record.storeUri());
         if (options.verify()) {
             verify(record);
         }
-        return layoutOf(record).load(record, store, uri, type, options, () -> verifier.readManifest(record));
+        return layoutOf(record).load(record, store, uri, type, options, () -> verifier.readManifest(record), owner);
     }
 
     /** The data files of an artifact version, from its manifest. */

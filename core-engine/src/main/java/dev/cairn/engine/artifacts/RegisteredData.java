@@ -32,6 +32,7 @@ import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.api.metadata.NewArtifactVersion;
 import dev.cairn.api.spi.ArtifactDraft;
 import dev.cairn.api.spi.ArtifactStore;
+import dev.cairn.engine.files.TemporaryFiles;
 import dev.cairn.engine.stores.ArtifactStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * materializer {@value #MATERIALIZER_ID}, data type {@code java.nio.file.Path} and, in its metadata,
  * {@value #KIND_KEY} ({@code file} or {@code directory}) and {@value #FILES_KEY} (the number of files).
  *
- * <p>Loading copies every file listed in the manifest, through the store that holds it, into a new temporary local
- * directory and returns the copy of the file, or of the folder; the caller owns the copy.
+ * <p>Loading makes a local view of every file listed in the manifest in a new temporary folder owned by a
+ * {@link TemporaryFiles.Scope} (hard links where the data is local and on the temp root's filesystem, copies through
+ * the store otherwise) and returns the view of the file, or of the folder; the scope deletes it when it ends.
  */
 @org.apiguardian.api.API(status = org.apiguardian.api.API.Status.INTERNAL, since = "0.2")
 public final class RegisteredData {
@@ -371,22 +373,29 @@ public final class RegisteredData {
     }
 
     /**
-     * Copies a registered version's files into a new temporary directory and returns the copy of the registered file
-     * or folder.
+     * Makes a local view of a registered version in a new folder of {@code owner} and returns the path of the
+     * registered file or folder in it; the folder is deleted when {@code owner} ends (see {@link TemporaryFiles}).
+     *
+     * <p>Where the data is a local file on the same filesystem as the temp root, each file is hard-linked, so the cost
+     * does not depend on its size; otherwise (another filesystem, a remote store, a filesystem without hard links) it is
+     * copied through the store. Either way each file's size is checked against the manifest, so data that was
+     * changed in place after registration fails with {@code INTEGRITY_VIOLATION} instead of loading silently.
      */
-    Path load(ArtifactVersionRecord record, ArtifactStore store, Manifest manifest) {
+    Path load(ArtifactVersionRecord record, ArtifactStore store, Manifest manifest, TemporaryFiles.Scope owner) {
         URI base = baseDirectory(record);
         String described = "artifact '" + record.name() + "' version " + record.version();
         boolean file = "file".equals(record.metadata().get(KIND_KEY));
+        Path target = owner.newFolder(record.name() + "-" + record.version());
         try {
-            Path target = Files.createTempDirectory("cairn-" + record.id() + "-");
             String path = record.uri().orElseThrow().getPath();
             String lastName = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
             lastName = lastName.substring(lastName.lastIndexOf('/') + 1);
             Path result = file ? target.resolve(manifest.files().get(0).path()) : target.resolve(lastName.isEmpty() ? "data" : lastName);
             Files.createDirectories(file ? target : result);
+            boolean link = "file".equalsIgnoreCase(base.getScheme());
             long bytes = 0;
             int done = 0;
+            int linked = 0;
             for (Manifest.FileEntry entry : manifest.files()) {
                 Path destination = (file ? target : result).resolve(entry.path()).normalize();
                 if (!destination.startsWith(target)) {
@@ -394,11 +403,11 @@ public final class RegisteredData {
                 }
                 Files.createDirectories(destination.getParent());
                 URI source = store.checkInside(base.resolve(encode(entry.path())));
-                try (InputStream in = store.openRead(source)) {
-                    Files.copy(in, destination, StandardCopyOption.REPLACE_EXISTING);
-                } catch (java.nio.file.NoSuchFileException e) {
-                    throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Registered " + described + " is missing file " + source
-                            + ": the data was moved or deleted after it was registered", e);
+                if (link && hardLink(source, destination, entry, described)) {
+                    linked++;
+                } else {
+                    link = false; // one failed link (another filesystem, no link support): copy the rest
+                    copy(store, source, destination, entry, described);
                 }
                 bytes += entry.size();
                 done++;
@@ -406,10 +415,63 @@ public final class RegisteredData {
                     LOG.info("Loading {}: {} of {} files, {} bytes", described, done, manifest.files().size(), bytes);
                 }
             }
+            LOG.debug("Loaded {} into {}: {} of {} files hard-linked, the rest copied", described, target, linked, manifest.files().size());
             return result;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            owner.release(target);
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
             throw new CairnException(ErrorCode.STORE_FAILURE, "Copying registered " + described + " from " + record.uri().orElseThrow()
-                    + " to a temporary directory failed: " + e, e);
+                    + " to the temporary folder " + target + " failed: " + e, e);
+        }
+    }
+
+    /** Hard-links a local registered file after checking its size; false when the filesystem cannot link it here. */
+    private static boolean hardLink(URI source, Path destination, Manifest.FileEntry entry, String described) throws IOException {
+        Path local;
+        try {
+            local = Path.of(source);
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return false;
+        }
+        long size;
+        try {
+            size = Files.size(local);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw missing(described, source, e);
+        }
+        checkSize(size, entry, described, source);
+        try {
+            Files.createLink(destination, local);
+            return true;
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            // EXDEV (another filesystem), EPERM (links refused), or no link support: copy instead
+            LOG.debug("Cannot hard-link {} to {} ({}); copying", local, destination, e.toString());
+            return false;
+        }
+    }
+
+    private static void copy(ArtifactStore store, URI source, Path destination, Manifest.FileEntry entry, String described) throws IOException {
+        long size;
+        try (InputStream in = store.openRead(source)) {
+            size = Files.copy(in, destination, StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw missing(described, source, e);
+        }
+        checkSize(size, entry, described, source);
+    }
+
+    private static CairnException missing(String described, URI source, IOException e) {
+        return new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Registered " + described + " is missing file " + source
+                + ": the data was moved or deleted after it was registered", e);
+    }
+
+    private static void checkSize(long size, Manifest.FileEntry entry, String described, URI source) {
+        if (size != entry.size()) {
+            throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Registered " + described + " has changed: " + source + " holds " + size
+                    + " bytes, but " + entry.size() + " were registered. Registered data must not change in place; register the new"
+                    + " data as a new version");
         }
     }
 

@@ -41,6 +41,7 @@ import dev.cairn.api.spi.Materializer;
 import dev.cairn.engine.artifacts.ArtifactNames;
 import dev.cairn.engine.artifacts.ArtifactService;
 import dev.cairn.engine.artifacts.VersionReferences;
+import dev.cairn.engine.files.TemporaryFiles;
 import dev.cairn.engine.lifecycle.Pruner;
 import dev.cairn.engine.lineage.LineageBuilder;
 import dev.cairn.engine.materializers.MaterializerRegistry;
@@ -58,15 +59,19 @@ public class EngineClient implements Client {
     private final MaterializerRegistry materializers;
     private final Optional<UUID> stepRunId;
     private final Clock clock;
+    private final TemporaryFiles files;
+    private final TemporaryFiles.Scope loads;
 
     @Inject
     public EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner, MaterializerRegistry materializers,
-            Clock clock) {
-        this(metadata, artifacts, lineage, pruner, materializers, clock, record -> {}, Optional.empty());
+            Clock clock, TemporaryFiles files) {
+        this(metadata, artifacts, lineage, pruner, materializers, clock, record -> {}, Optional.empty(), files, files.engineScope());
     }
 
     private EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner, MaterializerRegistry materializers,
-            Clock clock, Consumer<ArtifactVersionRecord> onLoad, Optional<UUID> stepRunId) {
+            Clock clock, Consumer<ArtifactVersionRecord> onLoad, Optional<UUID> stepRunId, TemporaryFiles files, TemporaryFiles.Scope loads) {
+        this.files = requireNonNull(files, "files is null");
+        this.loads = requireNonNull(loads, "loads is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
@@ -79,13 +84,22 @@ public class EngineClient implements Client {
 
     /** A client whose artifact loads are reported to {@code onLoad} (used inside steps to record lineage). */
     public EngineClient recordingLoads(Consumer<ArtifactVersionRecord> onLoad) {
-        return new EngineClient(metadata, artifacts, lineage, pruner, materializers, clock, requireNonNull(onLoad, "onLoad is null"), stepRunId);
+        return new EngineClient(metadata, artifacts, lineage, pruner, materializers, clock, requireNonNull(onLoad, "onLoad is null"), stepRunId,
+                files, loads);
     }
 
-    /** The client of a running step: its loads go to {@code onLoad}, its saves are produced by {@code stepRunId}. */
-    public EngineClient ofStep(UUID stepRunId, Consumer<ArtifactVersionRecord> onLoad) {
+    /**
+     * The client of a running step: its loads go to {@code onLoad}, its saves are produced by {@code stepRunId}, and the
+     * temporary files of its loads belong to {@code loads} (the step's scope, which ends with the step).
+     */
+    public EngineClient ofStep(UUID stepRunId, Consumer<ArtifactVersionRecord> onLoad, TemporaryFiles.Scope loads) {
         return new EngineClient(metadata, artifacts, lineage, pruner, materializers, clock, requireNonNull(onLoad, "onLoad is null"),
-                Optional.of(requireNonNull(stepRunId, "stepRunId is null")));
+                Optional.of(requireNonNull(stepRunId, "stepRunId is null")), files, requireNonNull(loads, "loads is null"));
+    }
+
+    /** The engine's temporary files. */
+    public TemporaryFiles temporaryFiles() {
+        return files;
     }
 
     @Override
@@ -285,7 +299,7 @@ public class EngineClient implements Client {
     }
 
     public ArtifactVersion artifactVersion(ArtifactVersionRecord record) {
-        return new StoredArtifactVersion(record, artifacts, metadata, onLoad);
+        return new StoredArtifactVersion(record, artifacts, metadata, onLoad, files, loads);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.lang.reflect.Type;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,9 @@ import dev.cairn.api.artifact.Visualization;
 import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.api.pipeline.GenericTypes;
+import dev.cairn.api.artifact.LoadedPath;
 import dev.cairn.engine.artifacts.ArtifactService;
+import dev.cairn.engine.files.TemporaryFiles;
 import dev.cairn.engine.types.TypeNames;
 import org.apiguardian.api.API;
 
@@ -32,8 +35,18 @@ public final class StoredArtifactVersion implements ArtifactVersion {
     private final ArtifactService artifacts;
     private final MetadataStore metadata;
     private final Consumer<ArtifactVersionRecord> onLoad;
+    private final TemporaryFiles files;
+    private final TemporaryFiles.Scope loads;
 
-    public StoredArtifactVersion(ArtifactVersionRecord record, ArtifactService artifacts, MetadataStore metadata, Consumer<ArtifactVersionRecord> onLoad) {
+    /**
+     * A version whose loads are reported to {@code onLoad}; the temporary files of {@code load()} belong to
+     * {@code loads} (the step's scope inside a step, the engine's outside), those of {@link #loadPath()} to a scope
+     * of their own in {@code files}.
+     */
+    public StoredArtifactVersion(ArtifactVersionRecord record, ArtifactService artifacts, MetadataStore metadata, Consumer<ArtifactVersionRecord> onLoad,
+            TemporaryFiles files, TemporaryFiles.Scope loads) {
+        this.files = requireNonNull(files, "files is null");
+        this.loads = requireNonNull(loads, "loads is null");
         this.record = requireNonNull(record, "record is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
@@ -104,9 +117,40 @@ public final class StoredArtifactVersion implements ArtifactVersion {
     @Override
     @SuppressWarnings("unchecked")
     public <T> T load(Type type, LoadOptions options) {
-        T value = (T) artifacts.load(record, type, requireNonNull(options, "options is null"));
+        T value = (T) artifacts.load(record, type, requireNonNull(options, "options is null"), loads);
         onLoad.accept(record);
         return value;
+    }
+
+    @Override
+    public LoadedPath loadPath() {
+        if (!artifacts.isRegisteredData(record)) {
+            throw new CairnException(ErrorCode.TYPE_MISMATCH, "Artifact '" + record.name() + "' version " + record.version() + " is stored as "
+                    + record.dataType() + " by materializer " + record.materializerId() + ", not registered data, so it has no local path:"
+                    + " load it with load(), or read its files with files() and open(path)");
+        }
+        TemporaryFiles.Scope own = files.newScope("loadPath() of artifact '" + record.name() + "' version " + record.version());
+        try {
+            Path path = (Path) artifacts.load(record, Path.class, LoadOptions.DEFAULT, own);
+            onLoad.accept(record);
+            return new OwnedPath(path, own);
+        } catch (RuntimeException | Error e) {
+            own.close();
+            throw e;
+        }
+    }
+
+    /** A loaded path whose scope ends when it is closed. */
+    private record OwnedPath(Path path, TemporaryFiles.Scope scope) implements LoadedPath {
+        @Override
+        public void close() {
+            scope.close();
+        }
+
+        @Override
+        public String toString() {
+            return "LoadedPath[" + path + "]";
+        }
     }
 
     @Override

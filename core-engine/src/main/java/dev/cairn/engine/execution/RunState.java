@@ -28,12 +28,23 @@ public final class RunState {
     private final ConcurrentLinkedQueue<StepOutputRecord> outputRecords = new ConcurrentLinkedQueue<>();
     private final List<RunListener> listeners;
     private volatile CacheLookahead cacheLookahead;
+    private final RunControl control;
 
     public RunState(CompiledPipeline pipeline, PipelineRunRecord run, List<StepRunRecord> stepRuns, List<RunListener> listeners) {
+        this(pipeline, run, stepRuns, listeners, new RunControl(run.id()));
+    }
+
+    public RunState(CompiledPipeline pipeline, PipelineRunRecord run, List<StepRunRecord> stepRuns, List<RunListener> listeners, RunControl control) {
+        this.control = java.util.Objects.requireNonNull(control, "control is null");
         this.pipeline = pipeline;
         this.run = run;
         this.stepRuns = stepRuns.toArray(StepRunRecord[]::new);
         this.listeners = List.copyOf(listeners);
+    }
+
+    /** The run's cancellation state. */
+    public RunControl control() {
+        return control;
     }
 
     public CompiledPipeline pipeline() {

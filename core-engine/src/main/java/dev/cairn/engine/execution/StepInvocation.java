@@ -21,6 +21,7 @@ import dev.cairn.api.metadata.StepRunRecord;
 import dev.cairn.api.pipeline.GenericTypes;
 import dev.cairn.engine.artifacts.ArtifactService;
 import dev.cairn.engine.client.EngineClient;
+import dev.cairn.engine.files.TemporaryFiles;
 import dev.cairn.engine.compile.CompiledPipeline.CompiledArgument;
 import dev.cairn.engine.compile.CompiledPipeline.CompiledOutput;
 import dev.cairn.engine.compile.CompiledPipeline.CompiledStep;
@@ -54,14 +55,15 @@ final class StepInvocation {
     }
 
     /** Loads the arguments and calls the method; what the step's code throws comes out as a {@link StepCodeFailure}. */
-    Object call(RunState state, CompiledStep step, Map<String, ArtifactVersionRecord> inputArtifacts, String where, LoggedOutputMetadata outputMetadata) {
-        Object[] arguments = arguments(step, inputArtifacts);
+    Object call(RunState state, CompiledStep step, Map<String, ArtifactVersionRecord> inputArtifacts, String where, LoggedOutputMetadata outputMetadata,
+            TemporaryFiles.Scope files) {
+        Object[] arguments = arguments(step, inputArtifacts, files);
         StepRunRecord record = state.stepRun(step.index());
         EngineClient recording = client.ofStep(record.id(), loaded -> {
             List<StepInputRecord> input = List.of(new StepInputRecord(record.id(), loaded.name() + ":" + loaded.version(), loaded.id(), InputKind.CLIENT_LOAD));
             metadata.recordStepInputs(input);
             state.consumed(input, List.of(loaded));
-        });
+        }, files);
         EngineStepContext context = new EngineStepContext(state, step.index(), client, recording, outputMetadata);
         try (StepContextHolder.Scope ignored = StepContextHolder.bind(context)) {
             return step.method().invoke(step.invocation().target().orElse(null), arguments);
@@ -72,16 +74,16 @@ final class StepInvocation {
         }
     }
 
-    private Object[] arguments(CompiledStep step, Map<String, ArtifactVersionRecord> inputArtifacts) {
+    private Object[] arguments(CompiledStep step, Map<String, ArtifactVersionRecord> inputArtifacts, TemporaryFiles.Scope files) {
         Object[] values = new Object[step.arguments().size()];
         for (int i = 0; i < values.length; i++) {
             CompiledArgument argument = step.arguments().get(i);
             if (argument instanceof ParameterArgument parameter) {
                 values[i] = parameter.value();
             } else if (argument instanceof StepOutputArgument output) {
-                values[i] = artifacts.load(inputArtifacts.get(argument.name()), output.loadType(), LoadOptions.DEFAULT);
+                values[i] = artifacts.load(inputArtifacts.get(argument.name()), output.loadType(), LoadOptions.DEFAULT, files);
             } else if (argument instanceof ExternalArgument external) {
-                values[i] = artifacts.load(inputArtifacts.get(argument.name()), external.loadType(), LoadOptions.DEFAULT);
+                values[i] = artifacts.load(inputArtifacts.get(argument.name()), external.loadType(), LoadOptions.DEFAULT, files);
             }
         }
         return values;

@@ -30,6 +30,7 @@ import dev.cairn.engine.compile.CompiledPipeline.ExternalArgument;
 import dev.cairn.engine.compile.CompiledPipeline.StepOutputArgument;
 import dev.cairn.engine.execution.StepRecording.RunningMark;
 import dev.cairn.engine.execution.StepRecording.SavedOutput;
+import dev.cairn.engine.files.TemporaryFiles;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.apiguardian.api.API;
@@ -52,9 +53,12 @@ public final class StepRunner {
     private final MetadataStore metadata;
     private final Clock clock;
 
+    private final TemporaryFiles temporaryFiles;
+
     @Inject
     public StepRunner(MetadataStore metadata, ArtifactService artifacts, EngineClient client, Clock clock, StepCache cache,
-            @Named("cairn-timers") ScheduledExecutorService timers) {
+            @Named("cairn-timers") ScheduledExecutorService timers, TemporaryFiles temporaryFiles) {
+        this.temporaryFiles = requireNonNull(temporaryFiles, "temporaryFiles is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
@@ -70,9 +74,17 @@ public final class StepRunner {
         }
     }
 
+    /**
+     * Runs step {@code step} unless its run was cancelled first ({@link RunControl#enter}); when the run is cancelled
+     * meanwhile and the step abandoned, what it saved is discarded and nothing is recorded (the scheduler recorded it).
+     */
     public Outcome run(RunState state, CompiledStep step) {
         long startNanos = System.nanoTime();
         StepRunRecord record = state.stepRun(step.index());
+        RunControl control = state.control();
+        if (!control.enter(step.index())) {
+            return new Outcome(step.index(), record, Optional.of("step '" + step.name() + "' did not start: " + control.cancellation().orElse("cancelled")));
+        }
         Map<String, ArtifactVersionRecord> inputArtifacts = inputArtifacts(state, step);
         List<StepInputRecord> inputs = new ArrayList<>();
         UUID stepRunId = record.id();
@@ -80,6 +92,9 @@ public final class StepRunner {
 
         CacheNegotiation.Decision decision = negotiation.negotiate(state, step, record, inputArtifacts);
         if (decision instanceof CacheNegotiation.Reuse reuse) {
+            if (!control.claimFinish(step.index())) {
+                return new Outcome(step.index(), record, Optional.of("step '" + step.name() + "' was abandoned"));
+            }
             Outcome outcome = recording.cached(state, step.index(), reuse.record(), reuse.hit().outputs(), inputs);
             applyStepTags(step, reuse.hit().outputs().values().stream().map(ArtifactVersionRecord::id).toList());
             notify(state, listener -> listener.stepStarted(step.name()));
@@ -105,17 +120,27 @@ public final class StepRunner {
             List<StepInputRecord> inputs) {
         String where = "step '" + step.name() + "' of pipeline '" + state.pipeline().name() + "'";
         RunningMark running = recording.started(state, started);
+        RunControl control = state.control();
+        control.onAbandon(step.index(), running::finish);
         notify(state, listener -> listener.stepStarted(step.name()));
         Map<String, SavedOutput> saved = new LinkedHashMap<>();
+        boolean claimed = false;
+        TemporaryFiles.Scope files = temporaryFiles.newScope(where + " (run " + state.runId() + ")");
         try {
             LoggedOutputMetadata outputMetadata = new LoggedOutputMetadata(where,
                     step.outputs().stream().map(CompiledOutput::name).collect(java.util.stream.Collectors.toSet()));
-            Object result = invocation.call(state, step, inputArtifacts, where, outputMetadata);
+            Object result = invocation.call(state, step, inputArtifacts, where, outputMetadata, files);
             for (CompiledOutput output : step.outputs()) {
                 Object value = StepInvocation.outputValue(step, output, result, where);
                 saved.put(output.name(), new SavedOutput(artifacts.save(new ArtifactService.SaveRequest(value, output.spec().type(),
                         output.materializer(), output.artifactName(), output.explicitVersion(), output.options(), Optional.of(started.id()),
                         "output '" + output.name() + "' of " + where))));
+            }
+            claimed = true;
+            if (!control.claimFinish(step.index())) {
+                discard(saved.values()); // abandoned after the grace period: the run is over, its outputs must not appear
+                LOG.warn("{} returned after its run was cancelled and the step abandoned; its outputs were discarded", where);
+                return new Outcome(step.index(), started, Optional.of(where + " was abandoned"));
             }
             Outcome completed = recording.completed(state, step.index(), running, saved, inputs);
             applyStepTags(step, saved.values().stream().map(output -> output.artifact().record().id()).toList());
@@ -131,10 +156,21 @@ public final class StepRunner {
             });
             return completed;
         } catch (RuntimeException | Error e) { // an Error too (OutOfMemoryError loading a huge input): the step and run end FAILED
+            boolean mayRecord = claimed || control.claimFinish(step.index());
             discard(saved.values());
+            if (!mayRecord) {
+                LOG.warn("{} failed after its run was cancelled and the step abandoned: {}", where, e.toString());
+                return new Outcome(step.index(), started, Optional.of(where + " was abandoned"));
+            }
             LOG.warn("{} failed: {}", where, e.toString());
-            return recording.failed(state, step.index(), running, StepInvocation.describeFailure(where, e), StepInvocation.stackTrace(e),
+            String message = StepInvocation.describeFailure(where, e);
+            if (control.isCancelled()) {
+                message = "Interrupted because the run was cancelled (" + control.cancellation().orElseThrow() + "); " + message;
+            }
+            return recording.failed(state, step.index(), running, message, StepInvocation.stackTrace(e),
                     StepInvocation.failureOf(e), inputs);
+        } finally {
+            files.close();
         }
     }
 

@@ -33,6 +33,7 @@ import dev.cairn.engine.cache.StepCache;
 import dev.cairn.engine.client.EngineClient;
 import dev.cairn.engine.compile.CompiledPipeline;
 import dev.cairn.engine.compile.CompiledPipeline.CompiledStep;
+import dev.cairn.engine.execution.RunControl;
 import dev.cairn.engine.execution.RunState;
 import dev.cairn.engine.execution.StepRunner;
 import dev.cairn.engine.execution.StepRunner.Outcome;
@@ -61,6 +62,7 @@ public final class RunExecutor {
 
     private final ScheduledExecutorService timers;
     private final Duration heartbeatTimeout;
+    private final Duration gracePeriod;
 
     @Inject
     public RunExecutor(MetadataStore metadata, StepRunner stepRunner, EngineClient client, Clock clock, StepCache cache,
@@ -68,6 +70,7 @@ public final class RunExecutor {
             CairnConfiguration configuration) {
         this.timers = requireNonNull(timers, "timers is null");
         this.heartbeatTimeout = configuration.runHeartbeatTimeout();
+        this.gracePeriod = configuration.cancelGracePeriod();
         this.cache = requireNonNull(cache, "cache is null");
         this.cacheChecks = requireNonNull(cacheChecks, "cacheChecks is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
@@ -76,7 +79,12 @@ public final class RunExecutor {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    public PipelineRun execute(CompiledPipeline pipeline, List<RunListener> listeners, ExecutorService workers, int parallelism) {
+    /** A run recorded as {@code RUNNING}, not started yet; {@link #execute(PreparedRun, List, ExecutorService, int)} runs it. */
+    public record PreparedRun(CompiledPipeline pipeline, PipelineRunRecord run, List<StepRunRecord> stepRuns, Map<String, Object> parameters,
+            RunControl control) {}
+
+    /** Records a new run of {@code pipeline} as {@code RUNNING}, with its steps {@code PENDING}. */
+    public PreparedRun prepare(CompiledPipeline pipeline) {
         UUID runId = UUID.randomUUID();
         List<CompiledStep> steps = pipeline.steps();
         Map<String, Object> parameters = new LinkedHashMap<>();
@@ -97,11 +105,36 @@ public final class RunExecutor {
         pipeline.pipeline().options().substitutions().forEach((k, v) -> parameters.put("substitutions." + k, v));
         PipelineRunRecord run = new PipelineRunRecord(runId, pipeline.name(), RunStatus.RUNNING, pipeline.runStart(), Optional.empty(), parameters, Optional.empty());
         metadata.insertRun(run, stepRuns);
-        ScheduledFuture<?> heartbeat = startHeartbeat(runId);
+        return new PreparedRun(pipeline, run, stepRuns, parameters, new RunControl(runId));
+    }
+
+    public PipelineRun execute(CompiledPipeline pipeline, List<RunListener> listeners, ExecutorService workers, int parallelism) {
+        return execute(prepare(pipeline), listeners, workers, parallelism);
+    }
+
+    /**
+     * Runs a prepared run to its end and records it: {@code COMPLETED}, {@code FAILED}, or {@code CANCELLED} when its
+     * {@link RunControl} was cancelled (by a handle, its timeout, or the engine's close) before it finished.
+     */
+    public PipelineRun execute(PreparedRun prepared, List<RunListener> listeners, ExecutorService workers, int parallelism) {
+        RunControl control = prepared.control();
+        UUID runId = prepared.run().id();
+        ScheduledFuture<?> timeout = prepared.pipeline().pipeline().options().timeout()
+                .map(limit -> (ScheduledFuture<?>) timers.schedule(() -> control.cancel("the run timeout",
+                        "the run took longer than its timeout of " + limit + " (PipelineOptions.timeout)"), limit.toNanos(), TimeUnit.NANOSECONDS))
+                .orElse(null);
+        ScheduledFuture<?> heartbeat = null;
         try {
-            return execute(pipeline, listeners, workers, parallelism, run, stepRuns, parameters);
+            heartbeat = startHeartbeat(runId);
+            return execute(prepared.pipeline(), listeners, workers, parallelism, prepared.run(), prepared.stepRuns(), prepared.parameters(), control);
         } finally {
-            heartbeat.cancel(false);
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
+            control.finished();
         }
     }
 
@@ -122,10 +155,10 @@ public final class RunExecutor {
     }
 
     private PipelineRun execute(CompiledPipeline pipeline, List<RunListener> listeners, ExecutorService workers, int parallelism,
-            PipelineRunRecord run, List<StepRunRecord> stepRuns, Map<String, Object> parameters) {
+            PipelineRunRecord run, List<StepRunRecord> stepRuns, Map<String, Object> parameters, RunControl control) {
         UUID runId = run.id();
         List<CompiledStep> steps = pipeline.steps();
-        RunState state = new RunState(pipeline, run, stepRuns, listeners);
+        RunState state = new RunState(pipeline, run, stepRuns, listeners, control);
         for (RunListener listener : listeners) {
             try {
                 listener.runStarted(pipeline.name(), runId, steps.size());
@@ -149,8 +182,15 @@ public final class RunExecutor {
                 metadata.completeSteps(state.drainDeferred());
             }
         }
-        RunStatus status = failures.isEmpty() ? RunStatus.COMPLETED : RunStatus.FAILED;
-        Optional<String> error = failures.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", failures));
+        Optional<String> cancellation = control.wasCutShort() ? control.cancellation() : Optional.empty();
+        RunStatus status = cancellation.isPresent() ? RunStatus.CANCELLED : failures.isEmpty() ? RunStatus.COMPLETED : RunStatus.FAILED;
+        List<String> reasons = new ArrayList<>();
+        cancellation.ifPresent(reasons::add);
+        reasons.addAll(failures);
+        Optional<String> error = reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", reasons));
+        if (cancellation.isPresent()) {
+            LOG.info("Run {} of pipeline '{}' was cancelled: {}", runId, pipeline.name(), cancellation.get());
+        }
         Instant ended = clock.instant();
         metadata.finishRun(runId, status, ended, error);
         PipelineRunRecord finished = new PipelineRunRecord(runId, pipeline.name(), status, run.startedAt(), Optional.of(ended), parameters, error);
@@ -166,8 +206,12 @@ public final class RunExecutor {
         return snapshot;
     }
 
+    /** Wakes the scheduler of a cancelled run. */
+    private static final Outcome WAKE_UP = new Outcome(-1, null, Optional.empty());
+
     private List<String> schedule(RunState state, ExecutorService workers, int parallelism) {
         CompiledPipeline pipeline = state.pipeline();
+        RunControl control = state.control();
         List<CompiledStep> steps = pipeline.steps();
         int count = steps.size();
         int[] waitingOn = new int[count];
@@ -180,49 +224,158 @@ public final class RunExecutor {
             }
         }
         boolean[] done = new boolean[count];
+        boolean[] launched = new boolean[count];
         BlockingQueue<Outcome> finished = new LinkedBlockingQueue<>();
+        control.onCancel(() -> finished.add(WAKE_UP));
         List<String> failures = new ArrayList<>();
         int completed = 0;
         int running = 0;
-        while (completed < count) {
-            while (!ready.isEmpty() && running < parallelism) {
+        // Every step runs on a worker thread, never on this one: a cancelled run must be able to give up on a step that
+        // ignores its interruption, and this thread records the run.
+        while (completed < count && !control.isCancelled()) {
+            while (!ready.isEmpty() && running < parallelism && !control.isCancelled()) {
                 int index = ready.poll();
                 CompiledStep step = steps.get(index);
-                if (ready.isEmpty() && running == 0) {
-                    // Only one step can run now: run it here and spare the hand-off to a worker thread.
-                    completed += handle(state, stepRunner.run(state, step), successors, waitingOn, ready, done, failures);
-                    continue;
-                }
                 running++;
-                workers.execute(() -> {
-                    Outcome outcome;
-                    try {
-                        outcome = stepRunner.run(state, step);
-                    } catch (RuntimeException | Error e) {
-                        LOG.error("Step '{}' could not be recorded", step.name(), e);
-                        StepRunRecord failed = state.stepRun(index).finished(StepStatus.FAILED, clock.instant(), Optional.of(e.toString()));
-                        outcome = new Outcome(index, failed, Optional.of("step '" + step.name() + "' failed: " + e));
-                    }
-                    finished.add(outcome);
-                });
+                launched[index] = true;
+                control.queued(index);
+                workers.execute(() -> finished.add(runStep(state, step)));
             }
-            if (completed >= count) {
+            if (completed >= count || control.isCancelled()) {
                 break;
             }
             if (running == 0 && ready.isEmpty()) {
                 throw new IllegalStateException("scheduler stalled with " + (count - completed) + " steps left");
             }
-            Outcome outcome;
-            try {
-                outcome = finished.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.STEP_FAILED, "Run " + state.runId() + " was interrupted", e);
+            Outcome outcome = take(finished, state);
+            if (outcome == WAKE_UP) {
+                continue;
+            }
+            if (control.isCancelled()) {
+                finished.add(outcome); // the cancelled run's end sorts it out with the others
+                break;
             }
             running--;
             completed += handle(state, outcome, successors, waitingOn, ready, done, failures);
         }
+        if (control.isCancelled() && completed < count) {
+            finishCancelled(state, finished, launched, done, failures);
+        }
         return failures;
+    }
+
+    /** Runs one step on a worker thread; what escapes the step runner fails the step. */
+    private Outcome runStep(RunState state, CompiledStep step) {
+        int index = step.index();
+        try {
+            return stepRunner.run(state, step);
+        } catch (RuntimeException | Error e) {
+            LOG.error("Step '{}' could not be recorded", step.name(), e);
+            StepRunRecord failed = state.stepRun(index).finished(StepStatus.FAILED, clock.instant(), Optional.of(e.toString()));
+            if (state.control().claimFinish(index)) {
+                try {
+                    metadata.updateStepRun(failed);
+                    state.update(failed);
+                } catch (RuntimeException recording) {
+                    LOG.error("Could not record the failure of step '{}'", step.name(), recording);
+                }
+            }
+            return new Outcome(index, failed, Optional.of("step '" + step.name() + "' failed: " + e));
+        }
+    }
+
+    private static Outcome take(BlockingQueue<Outcome> finished, RunState state) {
+        try {
+            return finished.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.STEP_FAILED, "Run " + state.runId() + " was interrupted", e);
+        }
+    }
+
+    /**
+     * Ends a cancelled run: steps not started are recorded {@code SKIPPED}; running steps (already interrupted) get the
+     * grace period to stop; those still running after it are abandoned and recorded {@code FAILED}.
+     */
+    private void finishCancelled(RunState state, BlockingQueue<Outcome> finished, boolean[] launched, boolean[] done, List<String> failures) {
+        RunControl control = state.control();
+        control.cutShort();
+        String reason = control.cancellation().orElseThrow();
+        List<CompiledStep> steps = state.pipeline().steps();
+        Instant now = clock.instant();
+        int inFlight = 0;
+        for (CompiledStep step : steps) {
+            int index = step.index();
+            if (done[index]) {
+                continue;
+            }
+            if (!launched[index] || control.withdraw(index)) {
+                done[index] = true;
+                recordEnd(state, index, StepStatus.SKIPPED, now, "Not run: " + reason);
+            } else {
+                inFlight++;
+            }
+        }
+        long deadline = System.nanoTime() + gracePeriod.toNanos();
+        while (inFlight > 0) {
+            Outcome outcome;
+            try {
+                outcome = finished.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                outcome = null;
+            }
+            if (outcome == null) {
+                break;
+            }
+            if (outcome == WAKE_UP || done[outcome.index()]) {
+                continue;
+            }
+            done[outcome.index()] = true;
+            inFlight--;
+            if (!outcome.succeeded()) {
+                failures.add(outcome.error().orElse("step '" + steps.get(outcome.index()).name() + "' failed"));
+            }
+        }
+        for (CompiledStep step : steps) {
+            int index = step.index();
+            if (done[index]) {
+                continue;
+            }
+            if (control.abandon(index)) {
+                done[index] = true;
+                String message = "Abandoned: step '" + step.name() + "' was interrupted because the run was cancelled (" + reason
+                        + ") and did not stop within the grace period of " + gracePeriod + "; whatever it saves from now on is discarded";
+                LOG.warn("Run {}: {}", state.runId(), message);
+                recordEnd(state, index, StepStatus.FAILED, clock.instant(), message);
+            } else {
+                // it is recording its outcome right now: wait for it
+                while (!done[index]) {
+                    Outcome outcome = take(finished, state);
+                    if (outcome != WAKE_UP) {
+                        done[outcome.index()] = true;
+                    }
+                }
+            }
+        }
+    }
+
+    private void recordEnd(RunState state, int index, StepStatus status, Instant at, String message) {
+        StepRunRecord record = state.stepRun(index).finished(status, at, Optional.of(message));
+        state.update(record);
+        try {
+            metadata.updateStepRun(record);
+        } catch (RuntimeException e) {
+            LOG.error("Could not record step run {} of cancelled run {} as {}", record.id(), state.runId(), status, e);
+        }
+        String name = state.pipeline().steps().get(index).name();
+        for (RunListener listener : state.listeners()) {
+            try {
+                listener.stepFinished(name, status, java.time.Duration.ZERO);
+            } catch (RuntimeException e) {
+                LOG.warn("Run listener failed", e);
+            }
+        }
     }
 
     /** Records a finished step and releases or skips the steps below it; returns how many steps became finished. */

@@ -77,6 +77,7 @@ public final class ArrowMaterializer implements Materializer<Object> {
     private static final List<Class<?>> HANDLED_TYPES = List.of(Table.class, VectorSchemaRoot.class, List.class, Collection.class);
 
     private final BufferAllocator allocator;
+    private final ArrowAllocations allocations;
 
     /**
      * A materializer whose loads allocate from {@code allocator} (which must outlive every {@code Table} or
@@ -84,6 +85,23 @@ public final class ArrowMaterializer implements Materializer<Object> {
      */
     public ArrowMaterializer(BufferAllocator allocator) {
         this.allocator = requireNonNull(allocator, "allocator is null");
+        this.allocations = new ArrowAllocations(allocator);
+    }
+
+    /**
+     * The loaded {@code Table}s and {@code VectorSchemaRoot}s that still hold Arrow memory, by the name of their
+     * allocator ("load of artifact 'name:version' #n"), with the bytes each holds.
+     */
+    public Map<String, Long> heldByLoadedValues() {
+        return allocations.held();
+    }
+
+    /**
+     * Closes the allocators of loaded values that were closed, and fails with {@code MATERIALIZER_FAILED} naming each
+     * artifact whose loaded value still holds memory.
+     */
+    void closeAllocations() {
+        allocations.close();
     }
 
     @Override
@@ -141,6 +159,24 @@ public final class ArrowMaterializer implements Materializer<Object> {
         requireNonNull(value, "value is null");
         requireNonNull(writer, "writer is null");
         String format = format(writer.options(), writer.artifactName());
+        BufferAllocator saving = allocations.forSave(writer.artifactName());
+        boolean saved = false;
+        try {
+            save(value, writer, format, saving);
+            saved = true;
+        } finally {
+            try {
+                allocations.closeSave(saving, writer.artifactName());
+            } catch (CairnException leak) {
+                if (saved) {
+                    throw leak;
+                }
+                // the save failed already; its own error is the one to report, and the allocator is closed regardless
+            }
+        }
+    }
+
+    private void save(Object value, ArtifactWriter writer, String format, BufferAllocator allocator) throws IOException {
         try (TableSource source = TableSource.of(value, writer.type(), allocator)) {
             Schema schema = source.schema();
             ColumnTypes.checkSupported(schema, writer.artifactName());
@@ -209,13 +245,27 @@ public final class ArrowMaterializer implements Materializer<Object> {
         LoadOptions options = reader.options();
         String file = dataFile(reader, type);
         if (type == Table.class || type == VectorSchemaRoot.class) {
-            VectorSchemaRoot root = loadRoot(reader, file, options);
-            if (type == VectorSchemaRoot.class) {
-                return root;
+            BufferAllocator loading = allocations.forLoad(reader.artifactName());
+            Object value;
+            try {
+                VectorSchemaRoot root = loadRoot(reader, file, options, loading);
+                if (type == VectorSchemaRoot.class) {
+                    value = root;
+                } else {
+                    try (root) {
+                        value = new Table(root);
+                    }
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                try {
+                    allocations.discard(loading);
+                } catch (CairnException leak) {
+                    e.addSuppressed(leak);
+                }
+                throw e;
             }
-            try (root) {
-                return new Table(root);
-            }
+            allocations.handedOut(loading);
+            return value;
         }
         Class<?> recordClass = TableSource.recordClassOf(type);
         if (recordClass == null || !(((ParameterizedType) type).getRawType() instanceof Class<?> raw) || !LIST_TYPES.contains(raw)) {
@@ -237,7 +287,7 @@ public final class ArrowMaterializer implements Materializer<Object> {
                 + " nor " + IpcFormat.FILE_NAME + " (files: " + files + "); it was not written by this materializer or was damaged");
     }
 
-    private VectorSchemaRoot loadRoot(ArtifactReader reader, String file, LoadOptions options) throws IOException {
+    private VectorSchemaRoot loadRoot(ArtifactReader reader, String file, LoadOptions options, BufferAllocator allocator) throws IOException {
         long limit = options.rowLimit().orElse(Long.MAX_VALUE);
         Function<Schema, Schema> projection = stored -> Projections.project(stored, options.columns(), reader.artifactName());
         if (file.equals(ParquetFormat.FILE_NAME)) {
@@ -270,7 +320,7 @@ public final class ArrowMaterializer implements Materializer<Object> {
                 Optional<VectorSchemaRoot> batch;
                 while (total < limit && (batch = ipc.next()).isPresent()) {
                     int take = (int) Math.min(batch.get().getRowCount(), limit - total);
-                    append(root, batch.get(), take);
+                    append(root, batch.get(), take, allocator);
                     total += take;
                 }
                 root.setRowCount(Math.toIntExact(total));
@@ -283,7 +333,7 @@ public final class ArrowMaterializer implements Materializer<Object> {
     }
 
     /** Appends the first {@code rows} rows of {@code batch} to {@code target} (same schema). */
-    private void append(VectorSchemaRoot target, VectorSchemaRoot batch, int rows) {
+    private static void append(VectorSchemaRoot target, VectorSchemaRoot batch, int rows, BufferAllocator allocator) {
         List<FieldVector> targets = target.getFieldVectors();
         List<FieldVector> sources = batch.getFieldVectors();
         for (int i = 0; i < targets.size(); i++) {
