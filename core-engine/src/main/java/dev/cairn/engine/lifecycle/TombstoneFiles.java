@@ -89,6 +89,8 @@ final class TombstoneFiles {
         boolean file = isFile(store, uri);
         String base = file ? uri.resolve(".").toString() : uri.toString().endsWith("/") ? uri.toString() : uri + "/";
         List<String> changed = new ArrayList<>();
+        java.util.TreeSet<String> folders = new java.util.TreeSet<>(java.util.Comparator.comparingInt(String::length).reversed()
+                .thenComparing(java.util.Comparator.naturalOrder()));
         for (Manifest.FileEntry entry : manifest.get().files()) {
             URI fileUri = store.checkInside(URI.create(base + RegisteredData.encode(entry.path())));
             if (!store.exists(fileUri)) {
@@ -99,9 +101,15 @@ final class TombstoneFiles {
                 continue;
             }
             store.delete(fileUri);
+            for (int slash = entry.path().lastIndexOf('/'); slash > 0; slash = entry.path().lastIndexOf('/', slash - 1)) {
+                folders.add(RegisteredData.encode(entry.path().substring(0, slash)));
+            }
         }
-        if (!file && store.exists(uri) && store.listFiles(uri).isEmpty()) {
-            store.delete(uri); // only empty folders are left below it
+        if (!file) {
+            for (String folder : folders) { // deepest first; a folder that still holds anything stays
+                store.deleteEmptyDirectory(store.checkInside(URI.create(base + folder)));
+            }
+            store.deleteEmptyDirectory(uri);
         }
         return changed.isEmpty() ? Optional.empty()
                 : Optional.of(changed.size() + " files of " + uri + " changed since they were registered and were left alone (first: " + changed.get(0) + ")");
