@@ -34,6 +34,7 @@ public final class CairnConfiguration {
     private final List<CairnPlugin> plugins;
     private final java.time.Duration cacheLeaseTimeout;
     private final java.time.Duration runHeartbeatTimeout;
+    private final java.time.Duration otherHostRunTimeout;
     private final Map<String, Map<String, String>> storeProperties;
     private final MetricsReporter metrics;
     private final Optional<Path> tempRoot;
@@ -53,6 +54,11 @@ public final class CairnConfiguration {
         this.plugins = List.copyOf(builder.plugins);
         this.cacheLeaseTimeout = builder.cacheLeaseTimeout;
         this.runHeartbeatTimeout = builder.runHeartbeatTimeout;
+        this.otherHostRunTimeout = builder.otherHostRunTimeout;
+        if (otherHostRunTimeout.compareTo(runHeartbeatTimeout) < 0) {
+            throw new CairnException(ErrorCode.INVALID_ARGUMENT, "otherHostRunTimeout (" + otherHostRunTimeout
+                    + ") must be at least runHeartbeatTimeout (" + runHeartbeatTimeout + ")");
+        }
         Map<String, Map<String, String>> properties = new LinkedHashMap<>();
         builder.storeProperties.forEach((scheme, values) -> properties.put(scheme, Map.copyOf(values)));
         this.storeProperties = Map.copyOf(properties);
@@ -74,12 +80,23 @@ public final class CairnConfiguration {
 
     /**
      * How long a run stays {@code RUNNING} without a heartbeat from the process running it. The process renews its
-     * run every third of this; after a process dies, the next engine opened on the same metadata (or a prune) records
-     * its run as {@code FAILED} once this much time has passed, so that the run no longer shows as running and its
-     * outputs become prunable.
+     * run every third of this. Once this much time has passed without renewal, the next engine opened on the same
+     * metadata (or a prune) on the <em>same host</em> records the run as {@code FAILED} only if the process that ran
+     * it is provably gone (no process with its pid and start time exists): a paused, stopped or garbage-collecting JVM
+     * keeps its run. Runs of processes on other hosts wait for {@link #otherHostRunTimeout()}.
      */
     public java.time.Duration runHeartbeatTimeout() {
         return runHeartbeatTimeout;
+    }
+
+    /**
+     * How long a run whose process is on another host (or unknown) must have gone without renewal before it is
+     * recorded as {@code FAILED}: there is no way to look at that process, so only a much longer silence counts as
+     * evidence that it is gone (its machine lost, or it was killed). Default one hour; at least
+     * {@link #runHeartbeatTimeout()}.
+     */
+    public java.time.Duration otherHostRunTimeout() {
+        return otherHostRunTimeout;
     }
 
     /**
@@ -178,6 +195,7 @@ public final class CairnConfiguration {
         private final List<CairnPlugin> plugins = new ArrayList<>();
         private java.time.Duration cacheLeaseTimeout = java.time.Duration.ofSeconds(30);
         private java.time.Duration runHeartbeatTimeout = java.time.Duration.ofSeconds(60);
+        private java.time.Duration otherHostRunTimeout = java.time.Duration.ofHours(1);
         private final Map<String, Map<String, String>> storeProperties = new LinkedHashMap<>();
         private MetricsReporter metrics = MetricsReporter.noop();
         private @Nullable Path tempRoot;
@@ -235,6 +253,16 @@ public final class CairnConfiguration {
                 throw new CairnException(ErrorCode.INVALID_ARGUMENT, "runHeartbeatTimeout must be at least 3 ms, got " + timeout);
             }
             this.runHeartbeatTimeout = timeout;
+            return this;
+        }
+
+        /** See {@link CairnConfiguration#otherHostRunTimeout()}. */
+        public Builder otherHostRunTimeout(java.time.Duration timeout) {
+            requireNonNull(timeout, "timeout is null");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "otherHostRunTimeout must be positive, got " + timeout);
+            }
+            this.otherHostRunTimeout = timeout;
             return this;
         }
 

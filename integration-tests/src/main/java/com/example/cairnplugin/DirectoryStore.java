@@ -9,17 +9,22 @@ import java.util.stream.Stream;
 
 import dev.cairn.api.*;
 import dev.cairn.api.spi.*;
-import dev.cairn.api.spi.support.StagedArtifactDraft;
+import dev.cairn.api.spi.support.*;
 
-/** Artifacts in a local directory ({@code dir:///path/}); URI checks are ArtifactStore's defaults (no links followed). */
+/** Artifacts in a local directory ({@code dir:///path/}); a URI is inside when its path is, with symbolic links resolved. */
 public record DirectoryStore(Path root, Clock clock) implements ArtifactStore {
-    public DirectoryStore {
-        root = root.toAbsolutePath().normalize();
-    }
+    public DirectoryStore { root = root.toAbsolutePath().normalize(); }
 
     @Override
     public URI rootUri() {
         return URI.create("dir://" + root.toUri().getRawPath().replaceFirst("/?$", "/"));
+    }
+
+    @Override
+    public URI checkInside(URI uri) { // the default's lexical check, then the same with links resolved
+        URI checked = ArtifactStore.super.checkInside(uri);
+        RealPathContainment.requireInside(root, Path.of(checked.getPath()), checked, rootUri());
+        return checked;
     }
 
     @Override
@@ -88,9 +93,7 @@ public record DirectoryStore(Path root, Clock clock) implements ArtifactStore {
         return deleted;
     }
 
-    private Path path(URI uri) {
-        return Path.of(checkInside(uri).getPath());
-    }
+    private Path path(URI uri) { return Path.of(checkInside(uri).getPath()); } // checked lexically and with links resolved
 
     private static void deleteTree(Path path) throws IOException {
         try (Stream<Path> files = Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? Files.walk(path) : Stream.empty()) {
@@ -103,11 +106,7 @@ public record DirectoryStore(Path root, Clock clock) implements ArtifactStore {
     /** A directory under {@code .staging/}; StagedArtifactDraft supplies the life cycle and the messages. */
     private final class Draft extends StagedArtifactDraft {
         private final Path directory;
-
-        Draft(Path directory) {
-            super(directory.toString());
-            this.directory = directory;
-        }
+        Draft(Path directory) { super(directory.toString()); this.directory = directory; }
 
         @Override
         public OutputStream create(String relativePath) throws IOException {

@@ -567,6 +567,24 @@ public abstract class ArtifactStoreContract {
     }
 
     @Test
+    void deleteEmptyDirectoryNeverDeletesADirectoryThatHoldsAnything() throws IOException {
+        URI artifact = commit("artifacts/kept/1", Map.of("a.bin", bytes(10, 29)));
+        URI name = store().resolve("artifacts/kept");
+
+        assertThat(store().deleteEmptyDirectory(name)).isFalse();
+        assertThat(store().deleteEmptyDirectory(artifact)).isFalse();
+        assertThat(store().deleteEmptyDirectory(store().resolve("artifacts/kept/1/a.bin"))).as("a file").isFalse();
+        assertThat(store().deleteEmptyDirectory(store().resolve("never/was/here"))).isFalse();
+        assertThat(read(store().resolve("artifacts/kept/1/a.bin"))).isEqualTo(bytes(10, 29));
+
+        store().delete(artifact);
+        store().deleteEmptyDirectory(name); // true where the store supports it, false by the default
+        URI again = commit("artifacts/kept/2", Map.of("b.bin", bytes(10, 30)));
+        assertThat(read(store().resolve("artifacts/kept/2/b.bin"))).as("a commit after the removal").isEqualTo(bytes(10, 30));
+        assertThat(store().listFiles(again)).containsExactly("b.bin");
+    }
+
+    @Test
     void deleteAbandonedDraftsRemovesOnlyDraftsOlderThanTheAge() throws Exception {
         Duration gap = Duration.ofMillis(2000).plus(modificationTimeResolution().multipliedBy(2)); // tolerates a 1 s stall
         ArtifactDraft old = store().createDraft();

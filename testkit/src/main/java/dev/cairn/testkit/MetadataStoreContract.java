@@ -869,6 +869,112 @@ public abstract class MetadataStoreContract {
         assertThat(store.deleteArtifactVersions(List.of(), false, T0, true)).isEmpty();
     }
 
+    @Test
+    void versionNumbersAreNeverGivenAgainAfterAPrune() {
+        List<ArtifactVersionRecord> versions = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            versions.add(reserveAndCommit("m"));
+        }
+        ArtifactVersionRecord baseline = store.reserveArtifactVersion(newVersion("m", "baseline"));
+        store.commitArtifactVersion(new CommittedArtifact(baseline.id(), artifactUri("m", "baseline"), List.of()));
+
+        assertThat(store.deleteArtifactVersions(List.of(versions.get(1).id(), versions.get(2).id(), baseline.id()), false, T0, false)).hasSize(3);
+
+        assertThat(store.reserveArtifactVersion(newVersion("m")).version()).as("above the pruned 3, not 2 again").isEqualTo("4");
+        for (String pruned : List.of("2", "3", "baseline")) {
+            assertThatThrownBy(() -> store.reserveArtifactVersion(newVersion("m", pruned))).as(pruned)
+                    .isInstanceOfSatisfying(CairnException.class, e -> {
+                        assertThat(e.errorCode()).isEqualTo(ErrorCode.DUPLICATE_VERSION);
+                        assertThat(e.getMessage()).contains("'m'").contains("'" + pruned + "'").contains("prune");
+                    });
+        }
+        assertThat(store.reserveArtifactVersion(newVersion("m", "9")).version()).as("a number never used is free").isEqualTo("9");
+        assertThat(store.reserveArtifactVersion(newVersion("m")).version()).isEqualTo("10");
+        ArtifactVersionRecord pending = store.reserveArtifactVersion(newVersion("other"));
+        store.abandonArtifactVersion(pending.id());
+        assertThat(store.reserveArtifactVersion(newVersion("other")).version()).as("an abandoned reservation was never visible").isEqualTo("1");
+    }
+
+    @Test
+    void aRunningRunsInputLeasesKeepItsInputsFromPruneUntilItFinishes() {
+        ArtifactVersionRecord input = reserveAndCommit("x");
+        ArtifactVersionRecord gone = reserveAndCommit("y");
+        store.deleteArtifactVersions(List.of(gone.id()), false, T0, false);
+        PipelineRunRecord refused = run("consumer", T0);
+
+        assertThatThrownBy(() -> store.insertRun(refused, List.of(stepRun(refused, "s", 0)), Optional.empty(), List.of(input.id(), gone.id())))
+                .isInstanceOfSatisfying(CairnException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.ARTIFACT_NOT_FOUND);
+                    assertThat(e.getMessage()).contains(gone.id().toString()).contains("run the pipeline again");
+                });
+        assertThat(store.findRun(refused.id())).as("nothing recorded").isEmpty();
+
+        PipelineRunRecord running = run("consumer", T0);
+        store.insertRun(running, List.of(stepRun(running, "s", 0)), Optional.of(new dev.cairn.api.metadata.RunOwner("host-a", 4242,
+                Optional.of(T0))), List.of(input.id()));
+        assertThat(store.listUnusedArtifactVersions(false)).as("leased by a running run").isEmpty();
+        assertThat(store.deleteArtifactVersions(List.of(input.id()), false, T0, true)).isEmpty();
+
+        store.finishRun(running.id(), RunStatus.COMPLETED, T0.plusSeconds(1), Optional.empty());
+        assertThat(store.listUnusedArtifactVersions(false)).extracting(ArtifactVersionRecord::id).containsExactly(input.id());
+    }
+
+    @Test
+    void expiredRunsAreListedWithTheirOwnersAndFailedOnlyWhenAskedOneByOne() {
+        dev.cairn.api.metadata.RunOwner owner = new dev.cairn.api.metadata.RunOwner("host-a", 4242, Optional.of(T0.minusSeconds(5)));
+        PipelineRunRecord owned = run("p", T0);
+        PipelineRunRecord anonymous = run("p", T0);
+        PipelineRunRecord live = run("p", T0);
+        StepRunRecord step = stepRun(owned, "s", 0);
+        ArtifactVersionRecord input = reserveAndCommit("x");
+        store.insertRun(owned, List.of(step), Optional.of(owner), List.of(input.id()));
+        store.insertRun(anonymous, List.of());
+        store.insertRun(live, List.of());
+        store.renewRun(owned.id(), T0.plusSeconds(10));
+        store.renewRun(anonymous.id(), T0.plusSeconds(20));
+        store.renewRun(live.id(), T0.plusSeconds(100));
+
+        assertThat(store.listExpiredRuns(T0.plusSeconds(30))).containsExactly(
+                new MetadataStore.ExpiredRun(owned.id(), T0.plusSeconds(10), Optional.of(owner)),
+                new MetadataStore.ExpiredRun(anonymous.id(), T0.plusSeconds(20), Optional.empty()));
+        assertThat(store.failAbandonedRun(owned.id(), T0.plusSeconds(30), T0.plusSeconds(5), "gone")).as("expired after the cut-off").isFalse();
+        assertThat(store.failAbandonedRun(live.id(), T0.plusSeconds(30), T0.plusSeconds(30), "gone")).as("not expired").isFalse();
+        assertThat(store.findRun(owned.id())).get().extracting(PipelineRunRecord::status).isEqualTo(RunStatus.RUNNING);
+
+        assertThat(store.failAbandonedRun(owned.id(), T0.plusSeconds(30), T0.plusSeconds(30), "process 4242 on host-a is gone")).isTrue();
+        assertThat(store.failAbandonedRun(owned.id(), T0.plusSeconds(31), T0.plusSeconds(31), "again")).as("once").isFalse();
+        assertThat(store.findRun(owned.id())).get().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(r.error()).contains("process 4242 on host-a is gone");
+        });
+        assertThat(store.listStepRuns(owned.id())).extracting(StepRunRecord::status).containsExactly(StepStatus.SKIPPED);
+        assertThat(store.listUnusedArtifactVersions(false)).as("its lease ended").extracting(ArtifactVersionRecord::id).containsExactly(input.id());
+        assertThat(store.listExpiredRuns(T0.plusSeconds(30))).extracting(MetadataStore.ExpiredRun::runId).containsExactly(anonymous.id());
+    }
+
+    @Test
+    void aRunRecordedAsAbandonedRecordsNoStepAndIsNotFinishedAgain() {
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord step = stepRun(run, "s", 0);
+        store.insertRun(run, List.of(step));
+        store.renewRun(run.id(), T0.plusSeconds(1));
+        ArtifactVersionRecord output = store.reserveArtifactVersion(newVersion("out"));
+        assertThat(store.failAbandonedRun(run.id(), T0.plusSeconds(5), T0.plusSeconds(5), "abandoned")).isTrue();
+
+        assertThatThrownBy(() -> store.completeStep(step.started(T0).finished(StepStatus.COMPLETED, T0.plusSeconds(6), Optional.empty()),
+                List.of(new CommittedArtifact(output.id(), artifactUri("out", output.version()), List.of())), List.of(),
+                List.of(new StepOutputRecord(step.id(), "output", output.id()))))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.getMessage()).contains("FAILED").contains("abandoned"));
+        assertThatThrownBy(() -> store.finishRun(run.id(), RunStatus.COMPLETED, T0.plusSeconds(7), Optional.empty()))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.getMessage()).contains("no longer RUNNING"));
+
+        assertThat(store.findRun(run.id())).get().extracting(PipelineRunRecord::status).isEqualTo(RunStatus.FAILED);
+        assertThat(store.listStepRuns(run.id())).extracting(StepRunRecord::status).containsExactly(StepStatus.SKIPPED);
+        assertThat(store.findArtifactVersion(output.id())).as("not committed").isEmpty();
+        assertThat(store.listPendingArtifactVersions(T0.plusSeconds(1))).extracting(ArtifactVersionRecord::id).containsExactly(output.id());
+        assertThat(store.listStepOutputs(step.id())).isEmpty();
+    }
+
     // --- tags and aliases ---
 
     @Test
@@ -979,17 +1085,26 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
-    void deletingAVersionRemovesItsTagsAndAliasesButNotTheAliasHistory() {
-        ArtifactVersionRecord version = reserveAndCommit("gone");
-        store.tagArtifactVersion(version.id(), List.of("t"), false);
-        store.moveAlias("gone", "best", Optional.of(version.id()), T0);
+    void aVersionWithAnAliasOrAVersionTagIsNeverPrunedAndDeletingItKeepsTheAliasHistory() {
+        ArtifactVersionRecord tagged = reserveAndCommit("gone");
+        ArtifactVersionRecord aliased = reserveAndCommit("gone");
+        ArtifactVersionRecord nameTagged = reserveAndCommit("gone");
+        store.tagArtifactVersion(tagged.id(), List.of("t"), false);
+        store.moveAlias("gone", "best", Optional.of(aliased.id()), T0);
+        store.tagArtifact("gone", List.of("team"));
 
-        assertThat(store.deleteArtifactVersions(List.of(version.id()), false, T0, false)).hasSize(1);
+        assertThat(store.listUnusedArtifactVersions(false)).extracting(ArtifactVersionRecord::id)
+                .as("a version tag and an alias protect; a tag on the whole name does not").containsExactly(nameTagged.id());
+        assertThat(store.deleteArtifactVersions(List.of(tagged.id(), aliased.id()), false, T0, false)).isEmpty();
+
+        store.untagArtifactVersion(tagged.id(), List.of("t"));
+        store.moveAlias("gone", "best", Optional.empty(), T0.plusSeconds(1));
+        assertThat(store.deleteArtifactVersions(List.of(tagged.id(), aliased.id()), false, T0, false)).hasSize(2);
 
         assertThat(store.listArtifactVersionsWithTag("t")).isEmpty();
-        assertThat(store.listVersionTags(version.id())).isEmpty();
+        assertThat(store.listVersionTags(tagged.id())).isEmpty();
         assertThat(store.findArtifactVersionByAlias("gone", "best")).isEmpty();
-        assertThat(store.listAliasMoves("gone", "best")).hasSize(1);
+        assertThat(store.listAliasMoves("gone", "best")).hasSize(2);
     }
 
     // --- logged metadata ---

@@ -24,7 +24,22 @@ public interface MetadataStore extends AutoCloseable {
     /** Records a new run and, in the same transaction, its step runs (usually {@code PENDING}). */
     void insertRun(PipelineRunRecord run, List<StepRunRecord> stepRuns);
 
-    /** Marks a run finished. */
+    /**
+     * {@link #insertRun(PipelineRunRecord, List)}, and in the same transaction: the process that owns the run, and a
+     * lease on each of {@code inputLeases}, the existing artifact versions the run will read ({@code p.artifact(...)}).
+     * While the run is {@code RUNNING}, a prune keeps every leased version; the leases end when the run finishes. A
+     * leased version that no longer exists ({@code READY}) fails the call with {@code ARTIFACT_NOT_FOUND} naming its id,
+     * and nothing is recorded. The default ignores the owner and the leases (a store without them protects nothing).
+     */
+    default void insertRun(PipelineRunRecord run, List<StepRunRecord> stepRuns, Optional<RunOwner> owner, java.util.Collection<UUID> inputLeases) {
+        insertRun(run, stepRuns);
+    }
+
+    /**
+     * Marks a {@code RUNNING} run finished and ends its input leases. Stores that record abandoned runs refuse
+     * ({@code METADATA_FAILURE}) to change a run that is already finished, so a process resumed after its run was
+     * recorded as abandoned cannot record success over it.
+     */
     void finishRun(UUID runId, RunStatus status, Instant endedAt, Optional<String> error);
 
     /** Replaces the mutable fields (status, times, error, cache fields) of a step run. */
@@ -240,8 +255,10 @@ public interface MetadataStore extends AutoCloseable {
 
     /**
      * {@code READY} versions that nothing uses, oldest first: no step input refers to them, they are not the output of
-     * a {@code COMPLETED} step run with a cache key, nor of a step run whose pipeline run is {@code RUNNING}, and they
-     * are not registered unless {@code includeRegistered}. See {@code Client#prune}.
+     * a {@code COMPLETED} step run with a cache key, nor of a step run whose pipeline run is {@code RUNNING}, no
+     * {@code RUNNING} run holds a lease on them ({@link #insertRun(PipelineRunRecord, List, Optional, java.util.Collection)}),
+     * no alias points to them and they carry no version tag, and they are not registered unless
+     * {@code includeRegistered}. See {@code Client#prune}.
      */
     default List<ArtifactVersionRecord> listUnusedArtifactVersions(boolean includeRegistered) {
         throw unsupported("list unused artifact versions");
@@ -313,6 +330,34 @@ public interface MetadataStore extends AutoCloseable {
      */
     default List<UUID> failAbandonedRuns(Instant now, String error) {
         return List.of();
+    }
+
+    /** A {@code RUNNING} run whose last renewal has expired, with the process recorded as its owner (if any). */
+    record ExpiredRun(UUID runId, Instant aliveUntil, Optional<RunOwner> owner) {
+        public ExpiredRun {
+            java.util.Objects.requireNonNull(runId, "runId is null");
+            java.util.Objects.requireNonNull(aliveUntil, "aliveUntil is null");
+            java.util.Objects.requireNonNull(owner, "owner is null");
+        }
+    }
+
+    /**
+     * The {@code RUNNING} runs whose last renewal ({@link #renewRun}) expired before {@code now}, oldest expiry first;
+     * runs never renewed are not listed. Whether such a run is abandoned is the caller's judgement (its owner may be
+     * paused); {@link #failAbandonedRun} records it. The default lists none.
+     */
+    default List<ExpiredRun> listExpiredRuns(Instant now) {
+        return List.of();
+    }
+
+    /**
+     * In one transaction: records run {@code runId} as {@code FAILED} with {@code error} and end time {@code now}, its
+     * {@code RUNNING} step runs as {@code FAILED} and its {@code PENDING} ones as {@code SKIPPED}, and ends its input
+     * leases, if it is still {@code RUNNING} and its renewal expired before {@code expiredBefore}; returns whether it
+     * did (false when the run was renewed or finished meanwhile). The default records nothing.
+     */
+    default boolean failAbandonedRun(UUID runId, Instant now, Instant expiredBefore, String error) {
+        return false;
     }
 
     // --- cache ---

@@ -104,6 +104,18 @@ public interface ArtifactStore extends AutoCloseable {
     void delete(URI uri) throws IOException;
 
     /**
+     * Deletes the directory at {@code uri} only if it is empty, in one atomic step, and returns whether it did: a
+     * directory that holds anything, or gains an entry at the same moment, stays. A commit whose target lies in a
+     * directory deleted this way at the same moment must still succeed (the store recreates the directory). Used by
+     * prune to remove the {@code artifacts/<name>/} directories it emptied. The default deletes nothing and returns
+     * {@code false}.
+     */
+    default boolean deleteEmptyDirectory(URI uri) throws IOException {
+        checkInside(uri);
+        return false;
+    }
+
+    /**
      * Deletes staging drafts left unmodified for at least {@code age} (left by crashed writers) and returns how many;
      * a draft being committed at the same time is either committed whole or not at all. A negative {@code age} is
      * {@code INVALID_ARGUMENT}. The default deletes nothing and returns 0: right only for a store whose drafts

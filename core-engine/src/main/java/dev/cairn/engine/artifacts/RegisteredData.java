@@ -356,7 +356,8 @@ public final class RegisteredData {
     }
 
     /** Percent-encodes each name of a relative path for resolving against a URI. */
-    static String encode(String relativePath) {
+    /** {@code relativePath} (names separated by {@code /}) percent-encoded for appending to a directory URI. */
+    public static String encode(String relativePath) {
         StringBuilder encoded = new StringBuilder();
         for (String name : relativePath.split("/", -1)) {
             if (encoded.length() > 0) {

@@ -102,7 +102,14 @@ final class StepRecording {
         try {
             metadata.completeStep(failed, List.of(), inputs, List.of());
         } catch (RuntimeException recording) {
-            LOG.error("Could not record the failure of step run {} ({})", failed.id(), failed.stepName(), recording);
+            // e.g. an input that no longer exists: record the failure without the inputs, so the step is not left PENDING
+            try {
+                metadata.updateStepRun(failed);
+                LOG.warn("Recorded the failure of step run {} ({}) without its inputs: {}", failed.id(), failed.stepName(), recording.toString());
+            } catch (RuntimeException again) {
+                recording.addSuppressed(again);
+                LOG.error("Could not record the failure of step run {} ({})", failed.id(), failed.stepName(), recording);
+            }
         }
         state.update(failed);
         return new Outcome(index, failed, Optional.of(message));

@@ -27,7 +27,6 @@ import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.api.spi.ArtifactStore;
 import dev.cairn.engine.artifacts.ArtifactNames;
-import dev.cairn.engine.artifacts.RegisteredData;
 import dev.cairn.engine.stores.ArtifactStores;
 import jakarta.inject.Inject;
 import org.slf4j.Logger;
@@ -51,6 +50,9 @@ import org.slf4j.LoggerFactory;
 public final class Pruner {
     private static final Logger LOG = LoggerFactory.getLogger(Pruner.class);
     static final int BATCH_SIZE = 1000;
+    /** The phase in which tombstones left by an earlier prune are finished. */
+    private static final String RESUMING = "resuming";
+    private final TombstoneFiles tombstoneFiles = new TombstoneFiles();
 
     private final MetadataStore metadata;
     private final ArtifactStores stores;
@@ -81,7 +83,7 @@ public final class Pruner {
                 List<ArtifactDeletion> queued = metadata.listArtifactDeletions();
                 if (!queued.isEmpty()) {
                     LOG.info("Finishing {} deletions left by an earlier prune", queued.size());
-                    resumed = deleteFilesAndClear(queued, options, threads, errors, "resuming", new AtomicLong(), queued.size()).size();
+                    resumed = deleteFilesAndClear(queued, options, threads, errors, RESUMING, new AtomicLong(), queued.size()).size();
                 }
             }
 
@@ -222,14 +224,19 @@ public final class Pruner {
         AtomicLong bytes = new AtomicLong();
         AtomicInteger failures = new AtomicInteger();
         List<Future<Boolean>> futures = new ArrayList<>(deletions.size());
+        boolean replay = phase.equals(RESUMING);
+        List<URI> liveRegistered = withSidecar && deletions.stream().anyMatch(ArtifactDeletion::registered)
+                ? metadata.listArtifactVersions().stream().filter(ArtifactVersionRecord::registered).map(record -> record.uri().orElseThrow()).toList()
+                : List.of();
         for (ArtifactDeletion deletion : deletions) {
             futures.add(threads.submit(() -> {
                 try {
                     ArtifactStore store = stores.open(deletion.storeUri());
-                    URI uri = deletion.uri().orElseGet(() -> store.resolve(ArtifactNames.directory(deletion.name(), deletion.version(), deletion.id())));
-                    store.delete(uri);
-                    if (withSidecar && deletion.registered()) {
-                        store.delete(store.resolve(RegisteredData.sidecarPath(deletion.id())));
+                    if (withSidecar) { // the tombstone's files, as far as they still belong to it
+                        tombstoneFiles.delete(store, deletion, liveRegistered, replay).ifPresent(kept ->
+                                LOG.warn("Prune of artifact '{}' version {} kept files: {}", deletion.name(), deletion.version(), kept));
+                    } else {
+                        store.delete(deletion.uri().orElseGet(() -> store.resolve(ArtifactNames.directory(deletion.name(), deletion.version(), deletion.id()))));
                     }
                     options.progress().progress(phase, done.incrementAndGet(), total, bytes.addAndGet(deletion.size()));
                     return true;
@@ -257,11 +264,43 @@ public final class Pruner {
                 throw new IllegalStateException(e.getCause());
             }
         }
+        removeEmptyNameDirectories(deleted);
         if (failures.get() > 0 && !withSidecar && !options.ignoreErrors()) {
             throw new CairnException(ErrorCode.STORE_FAILURE, "Prune stopped: " + failures.get() + " artifact directories could not be deleted (first: "
                     + errors.get(0) + "); fix the cause and prune again, or give --ignore-errors");
         }
         return deleted;
+    }
+
+    /**
+     * Removes the {@code artifacts/<name>/} directories of deleted written versions that are now empty; a directory a
+     * writer has just committed into, or commits into at the same moment, stays or is recreated by the commit
+     * ({@link ArtifactStore#deleteEmptyDirectory}).
+     */
+    private void removeEmptyNameDirectories(List<ArtifactDeletion> deleted) {
+        Set<java.util.Map.Entry<URI, URI>> directories = new java.util.LinkedHashSet<>();
+        for (ArtifactDeletion deletion : deleted) {
+            if (deletion.registered()) {
+                continue;
+            }
+            try {
+                ArtifactStore store = stores.open(deletion.storeUri());
+                String artifactDirectory = ArtifactNames.directory(deletion.name(), deletion.version(), deletion.id());
+                String nameDirectory = artifactDirectory.substring(0, artifactDirectory.lastIndexOf('/'));
+                directories.add(java.util.Map.entry(deletion.storeUri(), store.resolve(nameDirectory)));
+            } catch (RuntimeException e) {
+                LOG.debug("No name directory to remove for artifact '{}' version {}: {}", deletion.name(), deletion.version(), e.toString());
+            }
+        }
+        for (java.util.Map.Entry<URI, URI> directory : directories) {
+            try {
+                if (stores.open(directory.getKey()).deleteEmptyDirectory(directory.getValue())) {
+                    LOG.debug("Removed the empty directory {}", directory.getValue());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Cannot remove the empty directory {}: {}", directory.getValue(), e.toString());
+            }
+        }
     }
 
     private static void fail(List<String> errors, PruneOptions options, String message, Exception cause) {

@@ -21,6 +21,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.cairn.api.CairnConfiguration;
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.api.metadata.PipelineRunRecord;
 import dev.cairn.api.metadata.StepRunRecord;
@@ -37,6 +40,7 @@ import dev.cairn.engine.execution.RunControl;
 import dev.cairn.engine.execution.RunState;
 import dev.cairn.engine.execution.StepRunner;
 import dev.cairn.engine.execution.StepRunner.Outcome;
+import dev.cairn.engine.lifecycle.ProcessLiveness;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.jgrapht.graph.DefaultEdge;
@@ -104,7 +108,7 @@ public final class RunExecutor {
         }
         pipeline.pipeline().options().substitutions().forEach((k, v) -> parameters.put("substitutions." + k, v));
         PipelineRunRecord run = new PipelineRunRecord(runId, pipeline.name(), RunStatus.RUNNING, pipeline.runStart(), Optional.empty(), parameters, Optional.empty());
-        metadata.insertRun(run, stepRuns);
+        insertRun(pipeline, run, stepRuns);
         return new PreparedRun(pipeline, run, stepRuns, parameters, new RunControl(runId));
     }
 
@@ -139,8 +143,36 @@ public final class RunExecutor {
     }
 
     /**
+     * Records the run with this process as its owner and a lease on every existing version it reads
+     * ({@code p.artifact(...)}), so that a prune keeps them while the run is running; a version pruned since the pipeline
+     * resolved it refuses the run, naming it.
+     */
+    private void insertRun(CompiledPipeline pipeline, PipelineRunRecord run, List<StepRunRecord> stepRuns) {
+        Map<UUID, ArtifactVersionRecord> external = new LinkedHashMap<>();
+        for (CompiledStep step : pipeline.steps()) {
+            for (CompiledPipeline.CompiledArgument argument : step.arguments()) {
+                if (argument instanceof CompiledPipeline.ExternalArgument input) {
+                    external.put(input.artifact().id(), input.artifact());
+                }
+            }
+        }
+        try {
+            metadata.insertRun(run, stepRuns, Optional.of(ProcessLiveness.local().currentProcess()), external.keySet());
+        } catch (CairnException e) {
+            if (e.errorCode() != ErrorCode.ARTIFACT_NOT_FOUND) {
+                throw e;
+            }
+            List<String> gone = external.values().stream().filter(v -> e.getMessage().contains(v.id().toString()))
+                    .map(v -> "'" + v.name() + "' version " + v.version()).toList();
+            throw new CairnException(ErrorCode.ARTIFACT_NOT_FOUND, "Pipeline '" + pipeline.name() + "' reads " + String.join(", ", gone)
+                    + ", which a prune deleted after the pipeline resolved it; the run was not started. Run the pipeline again to use the"
+                    + " versions that exist now", e);
+        }
+    }
+
+    /**
      * Renews the run now and every third of the heartbeat timeout, so that other processes can tell a running run from
-     * one whose process died ({@link MetadataStore#failAbandonedRuns}).
+     * one whose process died ({@link MetadataStore#listExpiredRuns}).
      */
     private ScheduledFuture<?> startHeartbeat(UUID runId) {
         metadata.renewRun(runId, clock.instant().plus(heartbeatTimeout));
@@ -179,7 +211,14 @@ public final class RunExecutor {
                     lookahead.close();
                 }
             } finally {
-                metadata.completeSteps(state.drainDeferred());
+                try {
+                    metadata.completeSteps(state.drainDeferred());
+                } catch (CairnException e) {
+                    if (abandonedMeanwhile(runId).isEmpty()) {
+                        throw e;
+                    }
+                    LOG.warn("The cache hits of run {} were not recorded: {}", runId, e.getMessage());
+                }
             }
         }
         Optional<String> cancellation = control.wasCutShort() ? control.cancellation() : Optional.empty();
@@ -192,7 +231,22 @@ public final class RunExecutor {
             LOG.info("Run {} of pipeline '{}' was cancelled: {}", runId, pipeline.name(), cancellation.get());
         }
         Instant ended = clock.instant();
-        metadata.finishRun(runId, status, ended, error);
+        try {
+            metadata.finishRun(runId, status, ended, error);
+        } catch (CairnException e) {
+            Optional<PipelineRunRecord> recorded = abandonedMeanwhile(runId);
+            if (recorded.isEmpty()) {
+                throw e;
+            }
+            // a resumed process never records success over what another process recorded as abandoned (and maybe pruned)
+            LOG.error("Run {} was recorded as {} by another process while this one was paused or cut off; its outcome ({}) is not recorded",
+                    runId, recorded.get().status(), status);
+            status = RunStatus.FAILED;
+            error = Optional.of("This process finished the run after another process had recorded it as " + recorded.get().status()
+                    + " (abandoned), so nothing more of it was recorded and its inputs or outputs may have been pruned meanwhile: run the"
+                    + " pipeline again. Recorded error: " + recorded.get().error().orElse("(none)")
+                    + (failures.isEmpty() ? "" : "\nFailures seen by this process:\n" + String.join("\n", failures)));
+        }
         PipelineRunRecord finished = new PipelineRunRecord(runId, pipeline.name(), status, run.startedAt(), Optional.of(ended), parameters, error);
         PipelineRun snapshot = client.snapshot(finished, state.stepRuns(), state.inputRecords(), state.outputRecords(),
                 id -> Optional.ofNullable(state.artifact(id)).or(() -> metadata.findArtifactVersion(id)));
@@ -208,6 +262,16 @@ public final class RunExecutor {
 
     /** Wakes the scheduler of a cancelled run. */
     private static final Outcome WAKE_UP = new Outcome(-1, null, Optional.empty());
+
+    /** The run as recorded, when it is no longer {@code RUNNING} (another process recorded it as abandoned). */
+    private Optional<PipelineRunRecord> abandonedMeanwhile(UUID runId) {
+        try {
+            return metadata.findRun(runId).filter(recorded -> recorded.status() != RunStatus.RUNNING);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read run {} back: {}", runId, e.toString());
+            return Optional.empty();
+        }
+    }
 
     private List<String> schedule(RunState state, ExecutorService workers, int parallelism) {
         CompiledPipeline pipeline = state.pipeline();

@@ -11,10 +11,20 @@ import dev.cairn.api.spi.StoreContext;
 import dev.cairn.testkit.ArtifactStoreContract;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The example third-party store passes the whole artifact store contract, opened through its provider. */
+/** The example third-party store passes the whole artifact store contract, opened through its provider, links included. */
 class DirectoryStoreContractTest extends ArtifactStoreContract {
     @TempDir
     Path temp;
+
+    @Override
+    protected boolean createLinkToOutsideDirectory(ArtifactStore store, String linkRelativePath) throws IOException {
+        Path outside = Files.createDirectories(temp.resolve("outside-" + linkRelativePath.replace('/', '-')));
+        Files.writeString(outside.resolve("secret.txt"), "secret");
+        Path link = temp.resolve("x/store").resolve(linkRelativePath);
+        Files.createDirectories(link.getParent());
+        Files.createSymbolicLink(link, outside);
+        return true;
+    }
 
     @Override
     protected ArtifactStore createStore(String testName) throws IOException {

@@ -64,13 +64,12 @@ final class LocalArtifactDraft extends StagedArtifactDraft {
             throw targetExists(target.uri(), null);
         }
         Path destination = target.path();
-        Files.createDirectories(requireNonNull(destination.getParent(), "parent"));
         long start = System.nanoTime();
         if (store.durable()) {
             forceTree(directory);
         }
         try {
-            Files.move(directory, destination, StandardCopyOption.ATOMIC_MOVE);
+            moveIntoPlace(destination);
         } catch (AtomicMoveNotSupportedException e) {
             throw new CairnException(ErrorCode.STORE_FAILURE, "Cannot commit the draft to " + target.uri()
                     + ": the file system cannot rename " + directory + " to " + destination
@@ -94,6 +93,25 @@ final class LocalArtifactDraft extends StagedArtifactDraft {
         metrics.count("cairn.store.local.commits", 1);
         metrics.time("cairn.store.local.commit", Duration.ofNanos(System.nanoTime() - start));
         return target.uri();
+    }
+
+    /**
+     * Renames the draft to {@code destination}, creating its parent first; when a prune removes that parent because it
+     * was empty between the two steps ({@link LocalArtifactStore#deleteEmptyDirectory}), the parent is created again.
+     */
+    private void moveIntoPlace(Path destination) throws IOException {
+        Path parent = requireNonNull(destination.getParent(), "parent");
+        for (int attempt = 1; ; attempt++) {
+            Files.createDirectories(parent);
+            try {
+                Files.move(directory, destination, StandardCopyOption.ATOMIC_MOVE);
+                return;
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (attempt >= 100 || Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS) || !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Forces every file and directory of the draft (its data and its directory entries) to the disk. */

@@ -377,6 +377,37 @@ public final class LocalArtifactStore implements ArtifactStore {
     }
 
     /**
+     * Deletes the directory at {@code uri} if it is empty ({@code rmdir}, which the file system makes atomic: a
+     * directory that is not empty, or is not a directory, stays). A commit racing it recreates the directory
+     * ({@link LocalArtifactDraft}).
+     */
+    @Override
+    public boolean deleteEmptyDirectory(URI uri) throws IOException {
+        requireNonNull(uri, "uri is null");
+        Location location = locate(uri);
+        if (location.uri().equals(rootUri)) {
+            return false;
+        }
+        Path lexical = location.lexical();
+        Path parent = requireNonNull(lexical.getParent(), "parent");
+        Path realParent = resolveLinks(parent.getRoot(), names(parent)).path();
+        if (!realParent.startsWith(root)) {
+            throw refused("URI", uri.toString(), "its parent directory resolves to " + realParent
+                    + ", outside the store; use a URI obtained from resolve()");
+        }
+        Path directory = realParent.resolve(requireNonNull(lexical.getFileName(), "file name"));
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try {
+            Files.delete(directory);
+            return true;
+        } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /**
      * Deletes the drafts in the staging area in which nothing (neither the draft directory nor anything in it) was
      * modified during the last {@code age}, and returns how many it deleted. Each such draft is first renamed
      * aside atomically, so a draft committed at the same moment is either committed whole or not at all (its

@@ -32,8 +32,10 @@ import org.apiguardian.api.API;
  * {@link SqlSession}. Thread-safe.
  *
  * <p>Version numbering: within one write transaction, {@link SqlDialect#lockArtifactName} serializes writers of the
- * name, then the next number is {@code max(version_number) + 1}; {@code UNIQUE (name, version)} is the backstop, and a
- * unique violation on an explicit version is reported as {@code DUPLICATE_VERSION}.
+ * name, then the next number is {@code max(version_number) + 1} over the name's versions and its retired (pruned)
+ * ones, so numbers are monotonic per name forever; {@code UNIQUE (name, version)} is the backstop, and a unique
+ * violation on an explicit version is reported as {@code DUPLICATE_VERSION}, as is an explicit version that a pruned
+ * version had.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class ArtifactVersionRepository {
@@ -85,6 +87,15 @@ public final class ArtifactVersionRepository {
             if (taken) {
                 throw duplicate(session, name, assigned);
             }
+            boolean retired = session.first("SELECT 1 FROM retired_artifact_versions WHERE name = ? AND version = ?", statement -> {
+                statement.setString(1, name);
+                statement.setString(2, assigned);
+            }, row -> Boolean.TRUE).isPresent();
+            if (retired) {
+                throw new CairnException(ErrorCode.DUPLICATE_VERSION, "Artifact '" + name + "' had a version '" + assigned
+                        + "' that a prune deleted; a name and version never name other content again. Pick another version, or omit"
+                        + " the version to get the next number (" + (highestVersionNumber(session, name) + 1) + ")");
+            }
         }
         try {
             session.update("INSERT INTO artifact_versions (id, name, version, version_number,"
@@ -129,9 +140,13 @@ public final class ArtifactVersionRepository {
                 + (highestVersionNumber(session, name) + 1) + ")");
     }
 
+    /** The highest number any version of {@code name} has or had: numbers of pruned versions are never given again. */
     private static long highestVersionNumber(SqlSession session, String name) throws SQLException {
-        return session.first("SELECT max(version_number) FROM artifact_versions WHERE name = ?",
+        long live = session.first("SELECT max(version_number) FROM artifact_versions WHERE name = ?",
                 statement -> statement.setString(1, name), row -> row.getLong(1)).orElse(0L);
+        long retired = session.first("SELECT max(version_number) FROM retired_artifact_versions WHERE name = ?",
+                statement -> statement.setString(1, name), row -> row.getLong(1)).orElse(0L);
+        return Math.max(live, retired);
     }
 
     /** The version as a positive number when it is all digits ("7", "007"), else 0. */

@@ -22,19 +22,25 @@ import org.apiguardian.api.API;
 public final class DeletionRepository {
     /**
      * The unused rule of {@code MetadataStore#listUnusedArtifactVersions}, over rows aliased {@code a}; its one
-     * parameter is 1 to include registered versions. Each {@code NOT IN} list is computed once per statement
+     * parameter is 1 to include registered versions. A version is kept while a step input names it, while it is a
+     * cache entry's or a running run's output, while a running run holds a lease on it, and while an alias points to it
+     * or it carries a version tag (tags on the whole artifact name protect nothing). Each {@code NOT IN} list is computed once per statement
      * ({@code step_outputs} has no index on {@code artifact_id}, on purpose; see the schema).
      */
     private static final String UNUSED = "a.state = 'READY' AND (? = 1 OR a.registered = 0)"
             + " AND a.id NOT IN (SELECT artifact_id FROM step_inputs)"
             + " AND a.id NOT IN (SELECT o.artifact_id FROM step_outputs o JOIN step_runs s ON s.id = o.step_run_id"
-            + " JOIN pipeline_runs r ON r.id = s.run_id WHERE (s.status = 'COMPLETED' AND s.cache_key IS NOT NULL) OR r.status = 'RUNNING')";
+            + " JOIN pipeline_runs r ON r.id = s.run_id WHERE (s.status = 'COMPLETED' AND s.cache_key IS NOT NULL) OR r.status = 'RUNNING')"
+            + " AND a.id NOT IN (SELECT l.artifact_id FROM run_input_leases l JOIN pipeline_runs r ON r.id = l.run_id WHERE r.status = 'RUNNING')"
+            + " AND a.id NOT IN (SELECT artifact_id FROM artifact_aliases)"
+            + " AND a.id NOT IN (SELECT artifact_id FROM version_tags)";
     private static final String SELECT = "SELECT " + ArtifactVersionRepository.columns("a") + " FROM artifact_versions a";
 
     private final SqlDialect dialect;
     private final ArtifactVersionRepository artifacts;
     private final String deletable;
     private final String insertTombstone;
+    private final String insertRetired;
 
     public DeletionRepository(SqlDialect dialect, ArtifactVersionRepository artifacts) {
         this.dialect = requireNonNull(dialect, "dialect is null");
@@ -42,8 +48,10 @@ public final class DeletionRepository {
         this.deletable = SELECT + " WHERE a.id IN " + dialect.idListSubquery() + " AND ((" + UNUSED
                 + ") OR (a.state = 'PENDING' AND a.created_at < ?)) ORDER BY a.seq" + dialect.lockDeletionCandidates();
         this.insertTombstone = dialect.insertIgnoringConflict("INSERT INTO artifact_deletions"
-                + " (id, name, version, uri, store_uri, size, registered, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                + " (id, name, version, uri, store_uri, size, registered, content_hash, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                 + dialect.currentTimeNanos() + ")", "id");
+        this.insertRetired = dialect.insertIgnoringConflict("INSERT INTO retired_artifact_versions (name, version, version_number, retired_at)"
+                + " VALUES (?, ?, ?, " + dialect.currentTimeNanos() + ")", "name, version");
     }
 
     /** {@code READY} versions that nothing uses, oldest first. */
@@ -76,14 +84,34 @@ public final class DeletionRepository {
             insert.setString(5, deletion.storeUri().toString());
             insert.setLong(6, deletion.size());
             insert.setInt(7, deletion.registered() ? 1 : 0);
+            insert.setString(8, deletion.contentHash().orElse(null));
+        });
+    }
+
+    /**
+     * Remembers the name and version of each deleted {@code READY} version, so that numbering continues above it and
+     * the same name and version never name other content.
+     */
+    public void retire(SqlSession session, List<ArtifactVersionRecord> versions) throws SQLException {
+        List<ArtifactVersionRecord> ready = versions.stream().filter(v -> v.state() == dev.cairn.api.metadata.ArtifactState.READY).toList();
+        session.executeRows(insertRetired, ready.size(), (insert, i) -> {
+            ArtifactVersionRecord version = ready.get(i);
+            insert.setString(1, version.name());
+            insert.setString(2, version.version());
+            long number = ArtifactVersionRepository.versionNumber(version.version());
+            if (number > 0) {
+                insert.setLong(3, number);
+            } else {
+                insert.setNull(3, java.sql.Types.BIGINT);
+            }
         });
     }
 
     /** Tombstones, oldest first. */
     public List<ArtifactDeletion> listTombstones(SqlSession session) throws SQLException {
-        return session.list("SELECT id, name, version, uri, store_uri, size, registered FROM artifact_deletions ORDER BY deleted_at, id",
+        return session.list("SELECT id, name, version, uri, store_uri, size, registered, content_hash FROM artifact_deletions ORDER BY deleted_at, id",
                 row -> new ArtifactDeletion(uuid(row, 1), row.getString(2), row.getString(3), optionalText(row, 4).map(URI::create),
-                        URI.create(row.getString(5)), row.getLong(6), row.getInt(7) == 1));
+                        URI.create(row.getString(5)), row.getLong(6), row.getInt(7) == 1, optionalText(row, 8)));
     }
 
     public void clearTombstones(SqlSession session, List<UUID> artifactIds) throws SQLException {

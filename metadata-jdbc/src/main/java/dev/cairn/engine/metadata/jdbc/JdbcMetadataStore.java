@@ -78,7 +78,20 @@ public class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public void insertRun(PipelineRunRecord run, List<StepRunRecord> stepRuns) {
+        insertRun(run, stepRuns, Optional.empty(), List.of());
+    }
+
+    /**
+     * Records the run, its owner and its input leases in one transaction; on PostgreSQL each leased version is locked
+     * {@code FOR KEY SHARE} while it is checked, so a prune that is deleting it either finishes first (and the run is
+     * refused with {@code ARTIFACT_NOT_FOUND}) or skips it.
+     */
+    @Override
+    public void insertRun(PipelineRunRecord run, List<StepRunRecord> stepRuns, Optional<dev.cairn.api.metadata.RunOwner> owner,
+            java.util.Collection<UUID> inputLeases) {
         requireNonNull(run, "run is null");
+        requireNonNull(owner, "owner is null");
+        List<UUID> leases = List.copyOf(new java.util.LinkedHashSet<>(requireNonNull(inputLeases, "inputLeases is null")));
         requireNonNull(stepRuns, "stepRuns is null");
         String runParameters = codec.json(run.parameters(), "parameters of run", run.id());
         long startedAt = epochNanos(run.startedAt(), "start time of run", run.id());
@@ -95,7 +108,16 @@ public class JdbcMetadataStore implements MetadataStore {
         }
         database.write("record run " + run.id() + " of pipeline '" + run.pipelineName() + "'", session -> {
             runs.insert(session, run, runParameters, startedAt);
+            if (owner.isPresent()) {
+                runs.setOwner(session, run.id(), owner.get());
+            }
             this.stepRuns.insertAll(session, run.id(), stepRuns, upstream, parameters);
+            List<UUID> missing = runs.leaseInputs(session, run.id(), leases, database.dialect().lockKeyShare());
+            if (!missing.isEmpty()) {
+                throw new CairnException(ErrorCode.ARTIFACT_NOT_FOUND, "Run " + run.id() + " of pipeline '" + run.pipelineName()
+                        + "' reads artifact versions that no longer exist (a prune deleted them after the pipeline resolved them): " + missing
+                        + ". Nothing was recorded; run the pipeline again to resolve its inputs anew");
+            }
             return null;
         });
     }
@@ -109,8 +131,11 @@ public class JdbcMetadataStore implements MetadataStore {
         long ended = epochNanos(endedAt, "end time of run", runId);
         database.write("finish run " + runId, session -> {
             if (!runs.finish(session, runId, status, ended, error)) {
-                throw new WriteRejected("no such run is recorded; record it with insertRun first");
+                Optional<String> current = runs.describeStatus(session, runId);
+                throw new WriteRejected(current.isEmpty() ? "no such run is recorded; record it with insertRun first"
+                        : "it is no longer RUNNING but " + current.get() + ", so it is not changed to " + status);
             }
+            runs.endLeases(session, runId);
             return null;
         });
     }
@@ -137,6 +162,7 @@ public class JdbcMetadataStore implements MetadataStore {
                     return false; // renewed or finished meanwhile
                 }
                 stepRuns.failUnfinished(session, runId, at, error);
+                runs.endLeases(session, runId);
                 return true;
             });
             if (recorded) {
@@ -144,6 +170,28 @@ public class JdbcMetadataStore implements MetadataStore {
             }
         }
         return failed;
+    }
+
+    @Override
+    public List<ExpiredRun> listExpiredRuns(Instant now) {
+        long at = epochNanos(requireNonNull(now, "now is null"), "current time", "expired runs");
+        return database.read("list expired runs", session -> runs.listExpiredWithOwners(session, at));
+    }
+
+    @Override
+    public boolean failAbandonedRun(UUID runId, Instant now, Instant expiredBefore, String error) {
+        requireNonNull(runId, "runId is null");
+        requireNonNull(error, "error is null");
+        long at = epochNanos(requireNonNull(now, "now is null"), "current time", "abandoned run " + runId);
+        long before = epochNanos(requireNonNull(expiredBefore, "expiredBefore is null"), "expiry cut-off", "abandoned run " + runId);
+        return database.write("record abandoned run " + runId, session -> {
+            if (!runs.failExpired(session, runId, at, before, error)) {
+                return false; // renewed or finished meanwhile
+            }
+            stepRuns.failUnfinished(session, runId, at, error);
+            runs.endLeases(session, runId);
+            return true;
+        });
     }
 
     @Override
@@ -184,6 +232,14 @@ public class JdbcMetadataStore implements MetadataStore {
 
     private void complete(SqlSession session, StepRunRecord stepRun, List<CommittedArtifact> committed, List<StepInputRecord> inputs,
             List<StepOutputRecord> outputs) throws java.sql.SQLException {
+        Optional<String> runStatus = runs.statusOfStepRun(session, stepRun.id(), database.dialect().lockForShare("r"));
+        if (runStatus.isPresent() && !runStatus.get().equals(RunStatus.RUNNING.name())) {
+            // a process resumed after its run was recorded as abandoned: its inputs and outputs may have been pruned since
+            throw new CairnException(ErrorCode.METADATA_FAILURE, "Step run " + stepRun.id() + " (" + stepRun.stepName() + ") of run "
+                    + stepRun.runId() + " is not recorded as " + stepRun.status() + ": the run is already " + runStatus.get()
+                    + " (another process recorded it as abandoned while this one was paused or cut off), and what it read or wrote may"
+                    + " have been pruned since. Nothing of this step is recorded; run the pipeline again");
+        }
         stepRuns.update(session, stepRun);
         for (CommittedArtifact artifact : committed) {
             artifacts.commit(session, artifact);
@@ -504,9 +560,8 @@ public class JdbcMetadataStore implements MetadataStore {
         }
         List<UUID> ids = List.copyOf(artifactIds);
         return database.write("delete " + ids.size() + " unused artifact versions", session -> {
-            List<ArtifactDeletion> deleted = deletions.listDeletable(session, ids, includeRegistered, before).stream()
-                    .map(ArtifactDeletion::of)
-                    .toList();
+            List<ArtifactVersionRecord> candidates = deletions.listDeletable(session, ids, includeRegistered, before);
+            List<ArtifactDeletion> deleted = candidates.stream().map(ArtifactDeletion::of).toList();
             if (deleted.isEmpty()) {
                 return deleted;
             }
@@ -514,6 +569,8 @@ public class JdbcMetadataStore implements MetadataStore {
                 deletions.insertTombstones(session, deleted);
             }
             List<UUID> deletedIds = deleted.stream().map(ArtifactDeletion::id).toList();
+            deletions.retire(session, candidates);
+            runs.deleteLeasesOf(session, deletedIds);
             lineage.deleteOutputsNaming(session, deletedIds);
             tags.deleteOfVersions(session, deletedIds);
             aliases.deleteOfVersions(session, deletedIds);

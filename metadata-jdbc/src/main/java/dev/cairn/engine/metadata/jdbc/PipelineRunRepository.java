@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.cairn.api.metadata.PipelineRunRecord;
+import dev.cairn.api.metadata.RunOwner;
 import dev.cairn.api.run.RunStatus;
 import org.apiguardian.api.API;
 
@@ -58,14 +59,86 @@ public final class PipelineRunRepository {
                 });
     }
 
-    /** Sets the final status; false when no such run is recorded. */
+    /** Sets the final status of a {@code RUNNING} run; false when no such run is running. */
     public boolean finish(SqlSession session, UUID runId, RunStatus status, long endedAt, Optional<String> error) throws SQLException {
-        return session.update("UPDATE pipeline_runs SET status = ?, ended_at = ?, error = ? WHERE id = ?", statement -> {
+        return session.update("UPDATE pipeline_runs SET status = ?, ended_at = ?, error = ? WHERE id = ? AND status = 'RUNNING'", statement -> {
             statement.setString(1, status.name());
             statement.setLong(2, endedAt);
             setText(statement, 3, error);
             statement.setString(4, runId.toString());
         }) > 0;
+    }
+
+    /** The status and error of a run, as stored; empty when no such run is recorded. */
+    public Optional<String> describeStatus(SqlSession session, UUID runId) throws SQLException {
+        return session.first("SELECT status, error FROM pipeline_runs WHERE id = ?", statement -> statement.setString(1, runId.toString()),
+                row -> row.getString(1) + (row.getString(2) == null ? "" : " (" + row.getString(2) + ")"));
+    }
+
+    /**
+     * The status of the run that step run {@code stepRunId} belongs to; empty when the step run is unknown.
+     * {@code lockSuffix} ends the query ({@link SqlDialect#lockForShare} of {@code r}).
+     */
+    public Optional<String> statusOfStepRun(SqlSession session, UUID stepRunId, String lockSuffix) throws SQLException {
+        return session.first("SELECT r.status FROM step_runs s JOIN pipeline_runs r ON r.id = s.run_id WHERE s.id = ?" + lockSuffix,
+                statement -> statement.setString(1, stepRunId.toString()), row -> row.getString(1));
+    }
+
+    /** Records the process that owns a run. */
+    public void setOwner(SqlSession session, UUID runId, RunOwner owner) throws SQLException {
+        session.update("UPDATE pipeline_runs SET owner_host = ?, owner_pid = ?, owner_started_at = ? WHERE id = ?", statement -> {
+            statement.setString(1, owner.host());
+            statement.setLong(2, owner.pid());
+            setInstant(statement, 3, owner.processStart(), "start of the process owning run", runId);
+            statement.setString(4, runId.toString());
+        });
+    }
+
+    /**
+     * Leases {@code artifactIds} to the run; returns the ids that are not {@code READY} versions (nothing is leased for
+     * them). {@code lockSuffix} ends the existence check and keeps the version from being deleted until the transaction
+     * ends ({@link SqlDialect#lockKeyShare}).
+     */
+    public List<UUID> leaseInputs(SqlSession session, UUID runId, java.util.Collection<UUID> artifactIds, String lockSuffix) throws SQLException {
+        List<UUID> missing = new java.util.ArrayList<>();
+        for (UUID artifactId : artifactIds) {
+            boolean ready = session.first("SELECT id FROM artifact_versions WHERE id = ? AND state = 'READY'" + lockSuffix,
+                    statement -> statement.setString(1, artifactId.toString()), row -> Boolean.TRUE).isPresent();
+            if (!ready) {
+                missing.add(artifactId);
+                continue;
+            }
+            session.update(dialect.insertIgnoringConflict("INSERT INTO run_input_leases (run_id, artifact_id) VALUES (?, ?)", "run_id, artifact_id"),
+                    statement -> {
+                        statement.setString(1, runId.toString());
+                        statement.setString(2, artifactId.toString());
+                    });
+        }
+        return missing;
+    }
+
+    /** Ends the input leases of a run. */
+    public void endLeases(SqlSession session, UUID runId) throws SQLException {
+        session.update("DELETE FROM run_input_leases WHERE run_id = ?", statement -> statement.setString(1, runId.toString()));
+    }
+
+    /** Deletes the leases naming {@code artifactIds} (of runs no longer running: a prune deletes only unleased versions). */
+    public void deleteLeasesOf(SqlSession session, List<UUID> artifactIds) throws SQLException {
+        session.update("DELETE FROM run_input_leases WHERE artifact_id IN " + dialect.idListSubquery(),
+                statement -> dialect.bindIdList(statement, 1, artifactIds));
+    }
+
+    /** {@code RUNNING} runs whose liveness expired before {@code now}, with their owners, oldest expiry first. */
+    public List<dev.cairn.api.metadata.MetadataStore.ExpiredRun> listExpiredWithOwners(SqlSession session, long now) throws SQLException {
+        return session.list("SELECT id, alive_until, owner_host, owner_pid, owner_started_at FROM pipeline_runs"
+                + " WHERE status = 'RUNNING' AND alive_until IS NOT NULL AND alive_until < ? ORDER BY alive_until, id",
+                statement -> statement.setLong(1, now), row -> {
+                    Optional<String> host = optionalText(row, 3);
+                    long pid = row.getLong(4);
+                    Optional<RunOwner> owner = host.isPresent() && pid > 0 ? Optional.of(new RunOwner(host.get(), pid, optionalInstant(row, 5)))
+                            : Optional.empty();
+                    return new dev.cairn.api.metadata.MetadataStore.ExpiredRun(uuid(row, 1), instant(row.getLong(2)), owner);
+                });
     }
 
     /** Extends the liveness of a {@code RUNNING} run. */
@@ -84,12 +157,20 @@ public final class PipelineRunRepository {
 
     /** Records an expired run as {@code FAILED}; false when it was renewed or finished meanwhile. */
     public boolean failExpired(SqlSession session, UUID runId, long now, String error) throws SQLException {
+        return failExpired(session, runId, now, now, error);
+    }
+
+    /**
+     * Records a run whose liveness expired before {@code expiredBefore} as {@code FAILED} at {@code now}; false when it
+     * was renewed or finished meanwhile.
+     */
+    public boolean failExpired(SqlSession session, UUID runId, long now, long expiredBefore, String error) throws SQLException {
         return session.update("UPDATE pipeline_runs SET status = 'FAILED', ended_at = ?, error = ?"
                 + " WHERE id = ? AND status = 'RUNNING' AND alive_until < ?", statement -> {
                     statement.setLong(1, now);
                     statement.setString(2, error);
                     statement.setString(3, runId.toString());
-                    statement.setLong(4, now);
+                    statement.setLong(4, expiredBefore);
                 }) > 0;
     }
 

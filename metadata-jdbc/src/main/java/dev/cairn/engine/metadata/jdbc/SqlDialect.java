@@ -76,6 +76,25 @@ public interface SqlDialect {
         return "";
     }
 
+    /**
+     * The clause that ends a query reading one row of {@code artifact_versions} that the current write transaction is
+     * about to refer to (a run's input lease): empty on SQLite (the write transaction excludes every other writer); on
+     * a server database it holds the row against deletion until the transaction ends ({@code FOR KEY SHARE}), waiting
+     * for a prune that has locked it and then seeing that it is gone.
+     */
+    default String lockKeyShare() {
+        return "";
+    }
+
+    /**
+     * The clause that ends a query reading rows of the table aliased {@code alias} whose state the current write
+     * transaction depends on (a step completion reads its run's status): empty on SQLite; {@code FOR SHARE OF alias} on
+     * a server database, so that the row cannot change until the transaction ends.
+     */
+    default String lockForShare(String alias) {
+        return "";
+    }
+
     /** A query with one parameter, a table name, that returns a row when the table exists. */
     String tableExistsQuery();
 

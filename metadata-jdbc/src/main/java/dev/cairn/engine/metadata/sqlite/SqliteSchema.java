@@ -227,5 +227,35 @@ final class SqliteSchema {
             "ALTER TABLE step_runs ADD COLUMN error_class TEXT",
             "ALTER TABLE step_runs ADD COLUMN error_message TEXT"));
 
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9);
+    /**
+     * Data safety across prune and paused processes. {@code retired_artifact_versions} remembers every {@code READY}
+     * version a prune deleted, so that numbering continues above it and an explicit version never names other content
+     * again; {@code run_input_leases} holds the existing versions a run will read, taken when the run is recorded and
+     * honoured by prune while the run is {@code RUNNING}; the owner columns say which process (host, pid, start time)
+     * runs a run, so that only a run whose process is provably gone is recorded as abandoned; a tombstone keeps the
+     * content hash of the version it was made for, so a replay deletes only files that still belong to it.
+     */
+    static final SchemaMigration V10 = new SchemaMigration(10, "retired versions, run input leases, run owners, tombstone hashes", List.of(
+            """
+            CREATE TABLE retired_artifact_versions (
+                name TEXT NOT NULL,
+                version TEXT NOT NULL,
+                version_number INTEGER,
+                retired_at INTEGER NOT NULL,
+                PRIMARY KEY (name, version)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX retired_artifact_versions_by_number ON retired_artifact_versions (name, version_number)",
+            """
+            CREATE TABLE run_input_leases (
+                run_id TEXT NOT NULL REFERENCES pipeline_runs (id),
+                artifact_id TEXT NOT NULL,
+                PRIMARY KEY (run_id, artifact_id)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX run_input_leases_by_artifact ON run_input_leases (artifact_id)",
+            "ALTER TABLE pipeline_runs ADD COLUMN owner_host TEXT",
+            "ALTER TABLE pipeline_runs ADD COLUMN owner_pid INTEGER",
+            "ALTER TABLE pipeline_runs ADD COLUMN owner_started_at INTEGER",
+            "ALTER TABLE artifact_deletions ADD COLUMN content_hash TEXT"));
+
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10);
 }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SchemaMigrationTest {
-    private static final SchemaMigration V2 = new SchemaMigration(2, "add a table for this test",
+    private static final SchemaMigration EXTRA = new SchemaMigration(SqliteSchema.MIGRATIONS.size() + 1, "add a table for this test",
             List.of("CREATE TABLE extra (x INTEGER)", "INSERT INTO extra VALUES (42)"));
 
     @TempDir
@@ -71,7 +71,7 @@ class SchemaMigrationTest {
         SqliteMetadataStore.open(file()).close();
         SqliteMetadataStore.open(file()).close();
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     }
 
     @Test
@@ -81,7 +81,7 @@ class SchemaMigrationTest {
 
         SqliteMetadataStore.open(file()).close();
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
         assertThat(tableExists("artifact_deletions")).isTrue();
         assertThat(tableExists("artifact_aliases")).isTrue();
         assertThat(tableExists("version_tags")).isTrue();
@@ -115,16 +115,18 @@ class SchemaMigrationTest {
     @Test
     void onlyMissingMigrationsAreApplied() throws SQLException {
         ArtifactVersionRecord stored;
-        try (SqliteMetadataStore store = SqliteMetadataStore.open(file(), List.of(SqliteSchema.V1))) {
+        try (SqliteMetadataStore store = SqliteMetadataStore.open(file(), SqliteSchema.MIGRATIONS)) {
             stored = store.reserveArtifactVersion(newVersion("data"));
             store.commitArtifactVersion(new CommittedArtifact(stored.id(), artifactUri("data", "1"), List.of()));
         }
+        List<SchemaMigration> withExtra = new ArrayList<>(SqliteSchema.MIGRATIONS);
+        withExtra.add(EXTRA);
 
-        try (SqliteMetadataStore store = SqliteMetadataStore.open(file(), List.of(SqliteSchema.V1, V2))) {
+        try (SqliteMetadataStore store = SqliteMetadataStore.open(file(), withExtra)) {
             assertThat(store.findArtifactVersion(stored.id())).isPresent();
         }
 
-        assertThat(appliedVersions()).containsExactly(1, 2);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
         assertThat(tableExists("extra")).isTrue();
     }
 
@@ -185,6 +187,6 @@ class SchemaMigrationTest {
             pool.shutdownNow();
         }
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     }
 }

@@ -89,6 +89,16 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public String lockKeyShare() {
+        return " FOR KEY SHARE";
+    }
+
+    @Override
+    public String lockForShare(String alias) {
+        return " FOR SHARE OF " + alias;
+    }
+
+    @Override
     public String tableExistsQuery() {
         return "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?";
     }

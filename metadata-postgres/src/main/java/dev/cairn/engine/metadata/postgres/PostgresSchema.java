@@ -194,7 +194,6 @@ final class PostgresSchema {
     static final SchemaMigration V8 = new SchemaMigration(8, "artifact versions by creation time", List.of(
             "CREATE INDEX artifact_versions_by_creation ON artifact_versions (created_at, id) WHERE state = 'READY'"));
 
-    /** Every migration, in order; the last one's version is the schema version this code reads and writes. */
     /**
      * A failed step run's error as data (issue 13): its error code, exception class and message, beside the error text
      * (message and stack trace) kept in {@code error}. NULL for other statuses and for failures recorded before.
@@ -204,5 +203,29 @@ final class PostgresSchema {
             "ALTER TABLE step_runs ADD COLUMN error_class TEXT",
             "ALTER TABLE step_runs ADD COLUMN error_message TEXT"));
 
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9);
+    /** Retired versions, run input leases, run owners and tombstone hashes, as SQLite's V10. */
+    static final SchemaMigration V10 = new SchemaMigration(10, "retired versions, run input leases, run owners, tombstone hashes", List.of(
+            """
+            CREATE TABLE retired_artifact_versions (
+                name TEXT NOT NULL,
+                version TEXT NOT NULL,
+                version_number BIGINT,
+                retired_at BIGINT NOT NULL,
+                PRIMARY KEY (name, version)
+            )""",
+            "CREATE INDEX retired_artifact_versions_by_number ON retired_artifact_versions (name, version_number)",
+            """
+            CREATE TABLE run_input_leases (
+                run_id TEXT NOT NULL REFERENCES pipeline_runs (id),
+                artifact_id TEXT NOT NULL,
+                PRIMARY KEY (run_id, artifact_id)
+            )""",
+            "CREATE INDEX run_input_leases_by_artifact ON run_input_leases (artifact_id)",
+            "ALTER TABLE pipeline_runs ADD COLUMN owner_host TEXT",
+            "ALTER TABLE pipeline_runs ADD COLUMN owner_pid BIGINT",
+            "ALTER TABLE pipeline_runs ADD COLUMN owner_started_at BIGINT",
+            "ALTER TABLE artifact_deletions ADD COLUMN content_hash TEXT"));
+
+    /** Every migration, in order; the last one's version is the schema version this code reads and writes. */
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10);
 }
