@@ -136,11 +136,10 @@ final class SqliteDatabase implements SqlDatabase {
     public <T> T write(String operation, SqlWork<T> work) {
         writeLock.lock();
         try {
-            SqlSession session = writer;
-            if (closed || session == null) {
+            if (closed) {
                 throw closedFailure(operation);
             }
-            T result = withRetry(operation, () -> inTransaction(session, work));
+            T result = withRetry(operation, () -> inTransaction(writeSession(), work));
             if (checkpointer != null) {
                 checkpointer.committed();
             }
@@ -163,16 +162,59 @@ final class SqliteDatabase implements SqlDatabase {
         }
     }
 
+    /** The write connection, reopened when a failure made the previous one unusable. Called under the write lock. */
+    private SqlSession writeSession() throws SQLException {
+        if (writer == null) {
+            SqlSession reopened = openSession(file, BUSY_TIMEOUT_MILLIS, false);
+            try {
+                configureWriter(reopened);
+            } catch (SQLException e) {
+                reopened.close();
+                throw e;
+            }
+            writer = reopened;
+        }
+        return writer;
+    }
+
     private <T> T inTransaction(SqlSession session, SqlWork<T> work) throws SQLException {
-        session.execute(dialect.beginWriteTransaction());
+        try {
+            session.execute(dialect.beginWriteTransaction());
+        } catch (SQLException | RuntimeException | Error e) {
+            if (!(e instanceof SQLException sql && dialect.isBusy(sql))) {
+                discardWriter(session, e);
+            }
+            throw e;
+        }
         try {
             T result = work.run(session);
             session.execute(dialect.commitTransaction());
             return result;
-        } catch (SQLException | RuntimeException | Error e) {
+        } catch (WriteRejected e) {
             session.rollbackQuietly();
             throw e;
+        } catch (SQLException | RuntimeException | Error e) {
+            session.rollbackQuietly();
+            if (!(e instanceof SQLException sql && dialect.isBusy(sql))) {
+                // After SQLITE_FULL, SQLITE_IOERR and the like the driver may have finalized the connection's statements
+                // and the transaction may still be open: a fresh connection is the only state known to be clean.
+                discardWriter(session, e);
+            }
+            throw e;
         }
+    }
+
+    /**
+     * Rolls back through an uncached statement and closes {@code session}, so that the next write opens a new connection
+     * instead of failing on a stuck transaction or finalized statements (scenario 12 of issue #12).
+     */
+    private void discardWriter(SqlSession session, Throwable cause) {
+        session.rollbackUncached();
+        session.close();
+        if (writer == session) {
+            writer = null;
+        }
+        LOG.debug("Metadata store {}: reopening the write connection after {}", file, cause.toString());
     }
 
     private <T> T withRetry(String operation, SqlAction<T> action) {
@@ -251,14 +293,18 @@ final class SqliteDatabase implements SqlDatabase {
         // the checkpointer thread copies the log back, so commits never wait for it; a log that a burst of writes
         // made large is cut back to 64 MB when it starts over
         withRetry("configure checkpoints", () -> {
-            writer.execute("PRAGMA wal_autocheckpoint = 0");
-            writer.queryText("PRAGMA journal_size_limit = 67108864");
+            configureWriter(writer);
             return null;
         });
         if (!"wal".equalsIgnoreCase(mode)) {
             LOG.warn("Metadata store {} runs in journal mode '{}' instead of WAL (the file system may not support it); "
                     + "readers and writers will block each other", file, mode);
         }
+    }
+
+    private static void configureWriter(SqlSession session) throws SQLException {
+        session.execute("PRAGMA wal_autocheckpoint = 0");
+        session.queryText("PRAGMA journal_size_limit = 67108864");
     }
 
     @Override
