@@ -82,15 +82,19 @@ final class SqliteDatabase implements SqlDatabase {
             throw new CairnException(ErrorCode.METADATA_FAILURE,
                     "Metadata store " + absolute + ": could not create its directory: " + e, e);
         }
+        boolean hadContent = DatabaseFileCheck.checkHeader(absolute);
         SqliteDatabase database = new SqliteDatabase(absolute);
         try {
             database.writer = database.withRetry("open the database", () -> openSession(absolute, BUSY_TIMEOUT_MILLIS, false));
+            if (hadContent) {
+                database.checkNotDamaged();
+            }
             database.useWriteAheadLog();
             new SchemaRepository(database.dialect).migrate(database, migrations);
             database.checkpointer = new WalCheckpointer(absolute, BUSY_TIMEOUT_MILLIS, database.writeLock);
         } catch (RuntimeException e) {
             database.close();
-            throw e;
+            throw hadContent ? DatabaseFileCheck.damagedIfCorrupt(absolute, e) : e;
         }
         return database;
     }
@@ -159,6 +163,35 @@ final class SqliteDatabase implements SqlDatabase {
             return withRetry(operation, () -> work.run(session));
         } finally {
             returnReader(session);
+        }
+    }
+
+    /**
+     * Refuses a file whose Cairn schema is missing although the file has content, or that SQLite's {@code quick_check}
+     * finds damaged: such a file would otherwise be migrated into an empty home, hiding every recorded run and artifact.
+     */
+    private void checkNotDamaged() {
+        List<String> tables;
+        try {
+            tables = writer.list("SELECT name FROM sqlite_master WHERE type = 'table'", row -> row.getString(1));
+        } catch (SQLException e) {
+            throw DatabaseFileCheck.damaged(file, "SQLite cannot read its schema (" + e.getMessage() + ")", e);
+        }
+        if (tables.contains("schema_version")) {
+            return; // the common case: the schema is there; queries report any damage they meet
+        }
+        List<String> problems;
+        try {
+            problems = writer.list("PRAGMA quick_check(5)", row -> row.getString(1));
+        } catch (SQLException e) {
+            throw DatabaseFileCheck.damaged(file, "SQLite's quick_check failed (" + e.getMessage() + ")", e);
+        }
+        if (!problems.equals(List.of("ok"))) {
+            throw DatabaseFileCheck.damaged(file, "SQLite's quick_check reports: " + String.join("; ", problems), null);
+        }
+        if (!tables.isEmpty()) {
+            throw new CairnException(ErrorCode.METADATA_FAILURE, "Metadata store " + file + " is a SQLite database without Cairn's"
+                    + " schema (it holds the tables " + tables + "); point Cairn at its own metadata.db or at a new file");
         }
     }
 
