@@ -72,11 +72,11 @@ final class CairnEngine implements Cairn {
         CompiledPipeline compiled = compiler.compile(pipeline, clock.instant());
         int parallelism = options.parallelism().orElse(configuration.parallelism());
         if (parallelism <= configuration.parallelism()) {
-            return executor.execute(compiled, options.listeners(), workers, parallelism);
+            return executor.execute(compiled, options.listeners(), workers, parallelism, options.verifyInputs());
         }
         ExecutorService runWorkers = Executors.newFixedThreadPool(parallelism);
         try {
-            return executor.execute(compiled, options.listeners(), runWorkers, parallelism);
+            return executor.execute(compiled, options.listeners(), runWorkers, parallelism, options.verifyInputs());
         } finally {
             runWorkers.shutdown();
         }

@@ -28,12 +28,23 @@ public final class RunState {
     private final ConcurrentLinkedQueue<StepOutputRecord> outputRecords = new ConcurrentLinkedQueue<>();
     private final List<RunListener> listeners;
     private volatile CacheLookahead cacheLookahead;
+    private volatile boolean verifyInputs = true;
 
     public RunState(CompiledPipeline pipeline, PipelineRunRecord run, List<StepRunRecord> stepRuns, List<RunListener> listeners) {
         this.pipeline = pipeline;
         this.run = run;
         this.stepRuns = stepRuns.toArray(StepRunRecord[]::new);
         this.listeners = List.copyOf(listeners);
+    }
+
+    /** Sets whether steps' inputs are checked against their content hashes before the steps use them (default true). */
+    public void verifyInputs(boolean verify) {
+        this.verifyInputs = verify;
+    }
+
+    /** Whether steps' inputs are checked against their content hashes before the steps use them. */
+    public boolean verifyInputs() {
+        return verifyInputs;
     }
 
     public CompiledPipeline pipeline() {

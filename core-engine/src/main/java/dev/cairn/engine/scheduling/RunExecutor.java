@@ -77,6 +77,11 @@ public final class RunExecutor {
     }
 
     public PipelineRun execute(CompiledPipeline pipeline, List<RunListener> listeners, ExecutorService workers, int parallelism) {
+        return execute(pipeline, listeners, workers, parallelism, true);
+    }
+
+    /** Runs {@code pipeline}; {@code verifyInputs} says whether steps' inputs are checked against their content hashes first. */
+    public PipelineRun execute(CompiledPipeline pipeline, List<RunListener> listeners, ExecutorService workers, int parallelism, boolean verifyInputs) {
         UUID runId = UUID.randomUUID();
         List<CompiledStep> steps = pipeline.steps();
         Map<String, Object> parameters = new LinkedHashMap<>();
@@ -99,7 +104,7 @@ public final class RunExecutor {
         metadata.insertRun(run, stepRuns);
         ScheduledFuture<?> heartbeat = startHeartbeat(runId);
         try {
-            return execute(pipeline, listeners, workers, parallelism, run, stepRuns, parameters);
+            return execute(pipeline, listeners, workers, parallelism, run, stepRuns, parameters, verifyInputs);
         } finally {
             heartbeat.cancel(false);
         }
@@ -122,10 +127,11 @@ public final class RunExecutor {
     }
 
     private PipelineRun execute(CompiledPipeline pipeline, List<RunListener> listeners, ExecutorService workers, int parallelism,
-            PipelineRunRecord run, List<StepRunRecord> stepRuns, Map<String, Object> parameters) {
+            PipelineRunRecord run, List<StepRunRecord> stepRuns, Map<String, Object> parameters, boolean verifyInputs) {
         UUID runId = run.id();
         List<CompiledStep> steps = pipeline.steps();
         RunState state = new RunState(pipeline, run, stepRuns, listeners);
+        state.verifyInputs(verifyInputs);
         for (RunListener listener : listeners) {
             try {
                 listener.runStarted(pipeline.name(), runId, steps.size());

@@ -35,7 +35,7 @@ class DamagedDatabaseTest {
 
         assertThatThrownBy(() -> SqliteMetadataStore.open(file)).isInstanceOfSatisfying(CairnException.class, e -> {
             assertThat(e.errorCode()).isEqualTo(ErrorCode.METADATA_FAILURE);
-            assertThat(e).hasMessageContaining(file.toString()).hasMessageContaining("truncated").hasMessageContaining("cairn doctor --rebuild");
+            assertThat(e).hasMessageContaining(file.toString()).hasMessageContaining("truncated").hasMessageContaining("restore it from a backup");
         });
         assertThat(Files.readAllBytes(file)).as("the damaged file is not migrated or rewritten").isEqualTo(before);
     }
