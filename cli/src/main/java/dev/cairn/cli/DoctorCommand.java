@@ -1,0 +1,134 @@
+package dev.cairn.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import dev.cairn.api.Cairn;
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.artifact.ArtifactVersion;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code cairn doctor}: checks the metadata against the artifact store. Every recorded version is verified (its manifest
+ * against the recorded content hash, each data file's size and SHA-256 against the manifest): a version whose directory
+ * or a file is gone is <em>missing</em>, one whose bytes differ is <em>corrupted</em>. Every version directory under the
+ * local store's {@code artifacts/} that no version refers to is an <em>orphan</em> (a commit racing the check can show
+ * as one; run it again). Reads only; exit 0 when all is well, 1 when it found a problem.
+ */
+@Command(name = "doctor", description = "Check metadata against manifests and files: missing files, hash mismatches, orphaned directories.")
+final class DoctorCommand implements Callable<Integer> {
+    @Mixin(name = "home")
+    HomeOption home;
+
+    @Mixin
+    OutputOptions output;
+
+    /** One finding about one version or directory. */
+    record Finding(String kind, String artifact, String location, String detail) {}
+
+    @Override
+    public Integer call() {
+        List<Finding> findings = new ArrayList<>();
+        int versions;
+        int directories = 0;
+        try (Cairn cairn = home.open()) {
+            List<ArtifactVersion> all = cairn.client().listArtifactVersions();
+            versions = all.size();
+            Set<Path> referenced = new HashSet<>();
+            for (ArtifactVersion version : all) {
+                String artifact = version.name() + ":" + version.version();
+                URI uri = version.uri();
+                Path local = "file".equalsIgnoreCase(uri.getScheme()) ? Path.of(uri).normalize() : null;
+                if (local != null) {
+                    referenced.add(local);
+                }
+                if (local != null && !Files.exists(local, LinkOption.NOFOLLOW_LINKS)) {
+                    findings.add(new Finding("missing", artifact, uri.toString(), "its directory is gone"));
+                    continue;
+                }
+                try {
+                    version.verify();
+                } catch (CairnException e) {
+                    if (e.errorCode() != ErrorCode.INTEGRITY_VIOLATION) {
+                        throw e;
+                    }
+                    String message = String.valueOf(e.getMessage());
+                    boolean gone = message.contains("NoSuchFileException") || message.contains("has no readable manifest");
+                    findings.add(new Finding(gone ? "missing" : "corrupted", artifact, uri.toString(), message));
+                }
+            }
+            URI root = cairn.storeRoot();
+            if ("file".equalsIgnoreCase(root.getScheme())) {
+                Path artifacts = Path.of(root).resolve("artifacts");
+                directories = orphans(artifacts, referenced, findings);
+            }
+        }
+        int problems = findings.size();
+        int checkedDirectories = directories;
+        output.print(() -> {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("versions", versions);
+            json.put("directories", checkedDirectories);
+            json.put("healthy", problems == 0);
+            json.put("findings", findings.stream().map(f -> {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("kind", f.kind());
+                if (f.artifact() != null) {
+                    entry.put("artifact", f.artifact());
+                }
+                entry.put("location", f.location());
+                entry.put("detail", f.detail());
+                return entry;
+            }).toList());
+            return json;
+        }, out -> {
+            for (Finding f : findings) {
+                out.println(f.kind() + "  " + (f.artifact() != null ? f.artifact() + "  " : "") + f.location() + "  " + f.detail());
+            }
+            out.printf("%d versions and %d store directories checked: %s%n", versions, checkedDirectories,
+                    problems == 0 ? "no problems" : problems + (problems == 1 ? " problem" : " problems"));
+        });
+        return problems == 0 ? 0 : 1;
+    }
+
+    /** Adds every {@code artifacts/<name>/<version>} directory no version refers to; returns how many directories it saw. */
+    private static int orphans(Path artifacts, Set<Path> referenced, List<Finding> findings) {
+        if (!Files.isDirectory(artifacts, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        int seen = 0;
+        try (DirectoryStream<Path> names = Files.newDirectoryStream(artifacts)) {
+            for (Path name : names) {
+                if (!Files.isDirectory(name, LinkOption.NOFOLLOW_LINKS)) {
+                    findings.add(new Finding("orphan", null, name.toUri().toString(), "not an artifact directory"));
+                    continue;
+                }
+                try (DirectoryStream<Path> versions = Files.newDirectoryStream(name)) {
+                    for (Path version : versions) {
+                        seen++;
+                        if (!referenced.contains(version.normalize())) {
+                            findings.add(new Finding("orphan", null, version.toUri().toString(), "no version in the metadata refers to it"));
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return seen;
+    }
+}
