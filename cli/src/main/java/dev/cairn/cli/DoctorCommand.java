@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import dev.cairn.api.Cairn;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Mixin;
  * against the recorded content hash, each data file's size and SHA-256 against the manifest): a version whose directory
  * or a file is gone is <em>missing</em>, one whose bytes differ is <em>corrupted</em>. Every version directory under the
  * local store's {@code artifacts/} that no version refers to is an <em>orphan</em> (a commit racing the check can show
- * as one; run it again). Reads only; exit 0 when all is well, 1 when it found a problem.
+ * as one; run it again). Reads only; exit 0 when all is well, 1 when it found a problem. With {@code --rebuild}, a
+ * missing {@code metadata.db} is rebuilt from the store's manifests.
  */
 @Command(name = "doctor", description = "Check metadata against manifests and files: missing files, hash mismatches, orphaned directories.")
 final class DoctorCommand implements Callable<Integer> {
@@ -37,11 +39,18 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @picocli.CommandLine.Option(names = "--rebuild", description = "Rebuild a missing metadata.db of the home from the manifests in its store"
+            + " (move a damaged one aside first; an existing one is never overwritten)")
+    boolean rebuild;
+
     /** One finding about one version or directory. */
     record Finding(String kind, String artifact, String location, String detail) {}
 
     @Override
     public Integer call() {
+        if (rebuild) {
+            return rebuild();
+        }
         List<Finding> findings = new ArrayList<>();
         int versions;
         int directories = 0;
@@ -103,6 +112,86 @@ final class DoctorCommand implements Callable<Integer> {
                     problems == 0 ? "no problems" : problems + (problems == 1 ? " problem" : " problems"));
         });
         return problems == 0 ? 0 : 1;
+    }
+
+    /**
+     * Rebuilds the embedded metadata of the home from the manifests under {@code <store>/artifacts/}: each manifest's version
+     * (same id, name, version, types, content hash, size, metadata and creation time) is recorded and committed. Runs,
+     * steps, lineage, producers, tags, aliases, logged metadata and visualizations are not in manifests and are not restored;
+     * registered data (outside {@code artifacts/}) is not either. Every rebuilt version is verified afterwards.
+     */
+    private int rebuild() {
+        if (home.metadataGiven().isPresent() || home.storeGiven().isPresent()) {
+            throw new CairnException(ErrorCode.CONFIGURATION, "doctor --rebuild rebuilds a home's embedded metadata.db from its own"
+                    + " store; leave out --metadata and --store");
+        }
+        Path homeDirectory = home.home();
+        Path database = homeDirectory.resolve("metadata.db");
+        if (Files.exists(database, LinkOption.NOFOLLOW_LINKS)) {
+            throw new CairnException(ErrorCode.CONFIGURATION, "Metadata store " + database + " exists; doctor --rebuild never"
+                    + " overwrites metadata: move it aside (with its -wal and -shm files) and run doctor --rebuild again");
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        URI storeRoot;
+        try (Cairn cairn = home.open()) { // creates the new, empty metadata.db
+            storeRoot = cairn.storeRoot();
+        }
+        if (!"file".equalsIgnoreCase(storeRoot.getScheme())) {
+            throw new CairnException(ErrorCode.CONFIGURATION, "doctor --rebuild reads manifests from a local store; " + storeRoot + " is not one");
+        }
+        Path artifacts = Path.of(storeRoot).resolve("artifacts");
+        int rebuilt = 0;
+        List<String> skipped = new ArrayList<>();
+        try (dev.cairn.engine.metadata.sqlite.SqliteMetadataStore metadata = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.open(database);
+                java.util.stream.Stream<Path> manifests = Files.isDirectory(artifacts) ? Files.walk(artifacts, 4) : java.util.stream.Stream.empty()) {
+            for (Path manifest : (Iterable<Path>) manifests.filter(p -> p.endsWith(dev.cairn.engine.artifacts.Manifest.PATH)
+                    && p.getNameCount() == artifacts.getNameCount() + 4)::iterator) {
+                Path directory = manifest.getParent().getParent();
+                try {
+                    com.fasterxml.jackson.databind.JsonNode node = json.readTree(manifest.toFile());
+                    UUID id = UUID.fromString(node.path("artifactId").asText());
+                    Map<String, Object> values = node.hasNonNull("metadata")
+                            ? json.convertValue(node.get("metadata"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {})
+                            : Map.of();
+                    dev.cairn.api.metadata.ArtifactVersionRecord reserved = metadata.reserveArtifactVersion(
+                            dev.cairn.api.metadata.NewArtifactVersion.builder()
+                                    .id(id)
+                                    .name(node.path("name").asText())
+                                    .explicitVersion(node.path("version").asText())
+                                    .storeUri(storeRoot)
+                                    .dataType(node.path("dataType").asText())
+                                    .materializerId(node.path("materializerId").asText())
+                                    .materializerVersion(node.path("materializerVersion").asText())
+                                    .artifactType(dev.cairn.api.artifact.ArtifactType.valueOf(node.path("artifactType").asText()))
+                                    .contentHash(node.path("contentHash").asText())
+                                    .size(node.path("size").asLong())
+                                    .metadata(values)
+                                    .createdAt(java.time.Instant.parse(node.path("createdAt").asText()))
+                                    .build());
+                    metadata.commitArtifactVersion(new dev.cairn.api.metadata.MetadataStore.CommittedArtifact(reserved.id(),
+                            directory.toUri(), List.of()));
+                    rebuilt++;
+                } catch (IOException | RuntimeException e) {
+                    skipped.add(directory + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int recorded = rebuilt;
+        output.print(() -> {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("rebuilt", recorded);
+            result.put("skipped", skipped);
+            return result;
+        }, out -> {
+            for (String skip : skipped) {
+                out.println("skipped  " + skip);
+            }
+            out.printf("rebuilt %d versions from the manifests in %s (runs, lineage, tags, aliases, logged metadata and"
+                    + " visualizations are not in manifests); run 'cairn doctor' to check them%n", recorded, artifacts);
+        });
+        return skipped.isEmpty() ? 0 : 1;
     }
 
     /** Adds every {@code artifacts/<name>/<version>} directory no version refers to; returns how many directories it saw. */

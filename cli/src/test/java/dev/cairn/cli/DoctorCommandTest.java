@@ -102,4 +102,36 @@ class DoctorCommandTest {
             }
         }
     }
+
+    @Test
+    void rebuildRecordsEveryVersionFromTheManifestsAndNeverOverwritesMetadata() throws Exception {
+        List<String> before;
+        try (Cairn cairn = Cairn.open(home)) {
+            before = cairn.client().listArtifactVersions().stream().filter(v -> v.uri().getPath().contains("/store/artifacts/"))
+                    .map(v -> v.id() + " " + v.name() + ":" + v.version() + " " + v.contentHash()).sorted().toList();
+        }
+        assertThat(before).isNotEmpty();
+        Result refused = cli("doctor", "--rebuild");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).startsWith("error [CONFIGURATION]").contains("never overwrites metadata");
+
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Files.deleteIfExists(home.resolve("metadata.db" + suffix));
+        }
+        Result rebuilt = cli("doctor", "--rebuild");
+        assertThat(rebuilt.exitCode()).as(rebuilt.out() + rebuilt.err()).isZero();
+        assertThat(rebuilt.out()).contains("rebuilt " + before.size() + " versions");
+
+        try (Cairn cairn = Cairn.open(home)) {
+            List<String> after = cairn.client().listArtifactVersions().stream()
+                    .map(v -> v.id() + " " + v.name() + ":" + v.version() + " " + v.contentHash()).sorted().toList();
+            assertThat(after).isEqualTo(before);
+            ArtifactVersion model = cairn.client().getArtifactVersion("trained_model");
+            model.verify();
+            assertThat((Object) model.load()).isNotNull();
+            ArtifactVersion next = cairn.client().save(List.of(1, 2), "trained_model");
+            assertThat(Long.parseLong(next.version())).isEqualTo(Long.parseLong(model.version()) + 1);
+        }
+        assertThat(cli("doctor").exitCode()).isZero();
+    }
 }

@@ -74,8 +74,8 @@ final class DatabaseFileCheck {
     /** The error for a damaged metadata file: what was found, and what to do. */
     static CairnException damaged(Path file, String finding, Throwable cause) {
         return new CairnException(ErrorCode.METADATA_FAILURE, "Metadata store " + file + " is damaged: " + finding
-                + ". Cairn did not open or change it; restore it from a backup, or move it aside to start a new metadata database"
-                + " (the artifact store keeps each version's files and manifest)", cause);
+                + ". Cairn did not open or change it; restore it from a backup, or move it aside (with its -wal and -shm files)"
+                + " and run 'cairn doctor --rebuild' to rebuild the versions from the manifests in the artifact store", cause);
     }
 
     /** {@code failure} as a {@link #damaged} error when SQLite reported the file corrupt or not a database, else itself. */

@@ -33,6 +33,12 @@ public final class SqliteMetadataStore extends JdbcMetadataStore {
     private static final List<String> URI_COLUMNS = List.of("artifact_versions.uri", "artifact_versions.store_uri",
             "artifact_deletions.uri", "artifact_deletions.store_uri");
 
+    /** The {@link #URI_COLUMNS} whose tables exist (a database opened with fewer migrations lacks some). */
+    private static List<String> existing(dev.cairn.engine.metadata.jdbc.SqlSession session) throws java.sql.SQLException {
+        List<String> tables = session.list("SELECT name FROM sqlite_master WHERE type = 'table'", row -> row.getString(1));
+        return URI_COLUMNS.stream().filter(column -> tables.contains(column.substring(0, column.indexOf('.')))).toList();
+    }
+
     private SqliteMetadataStore(SqliteDatabase database, StoredLocations locations) {
         super(database, locations);
         this.file = database.file();
@@ -55,9 +61,9 @@ public final class SqliteMetadataStore extends JdbcMetadataStore {
             // homes written before locations were relative: rewrite their own absolute URIs (idempotent; a copy made before
             // this upgrade still names the original's files: those are not inside this directory and stay as they are)
             boolean old = database.read("look for absolute locations inside " + database.file().getParent(),
-                    session -> locations.hasAbsoluteInside(session, URI_COLUMNS));
+                    session -> locations.hasAbsoluteInside(session, existing(session)));
             int changed = !old ? 0 : database.write("store the locations inside " + database.file().getParent() + " relative to it",
-                    session -> locations.relativizeExisting(session, URI_COLUMNS));
+                    session -> locations.relativizeExisting(session, existing(session)));
             if (changed > 0) {
                 LoggerFactory.getLogger(SqliteMetadataStore.class).info("Metadata store {}: {} locations inside its directory are now"
                         + " stored relative to it, so the home can be moved or copied", database.file(), changed);
