@@ -13,7 +13,7 @@ import org.apiguardian.api.API;
 @Command(name = "cairn", mixinStandardHelpOptions = true, versionProvider = CairnVersion.class,
         description = "Run pipelines and inspect the runs and artifacts Cairn stored.",
         subcommands = {QuickstartCommand.class, RunCommand.class, RunsCommand.class, ArtifactsCommand.class, ArtifactCommand.class, LineageCommand.class,
-                DashboardCommand.class, StackCommand.class})
+                DashboardCommand.class, StackCommand.class, DoctorCommand.class})
 @API(status = API.Status.STABLE, since = "0.1")
 public final class CairnCli implements Callable<Integer> {
     @Mixin(name = "home")
@@ -21,6 +21,10 @@ public final class CairnCli implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "On failure, print the stack trace after the error line")
+    boolean verbose;
 
     /** Where confirmations are read from (standard input unless a caller gives another). */
     java.io.BufferedReader input;
@@ -55,13 +59,9 @@ public final class CairnCli implements Callable<Integer> {
         commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF)); // no colour codes to escape
         commandLine.setOut(output);
         commandLine.setErr(errors);
-        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
-            if (exception instanceof CairnException cairn) {
-                errors.println("error [" + cairn.errorCode() + "]: " + TerminalText.escape(String.valueOf(cairn.getMessage())));
-                return 2;
-            }
-            throw exception;
-        });
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> CliFailures.report(exception, errors, verbose));
+        commandLine.setParameterExceptionHandler((exception, arguments) -> CliFailures.reportUsage(exception, errors, verbose));
         try {
             return commandLine.execute(args);
         } finally {

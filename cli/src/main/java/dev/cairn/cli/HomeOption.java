@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
  * {@code $CAIRN_HOME} or {@code ./.cairn}.
  */
 final class HomeOption {
-    @Option(names = "--home", paramLabel = "<dir>", description = "Cairn home with the embedded stores (default: $CAIRN_HOME or ./.cairn)")
+    @Option(names = "--home", paramLabel = "<dir>", converter = HomeOption.NonEmptyPath.class, description = "Cairn home with the embedded stores (default: $CAIRN_HOME or ./.cairn)")
     Path home;
 
     @Option(names = "--metadata", paramLabel = "<uri>",
@@ -36,8 +36,25 @@ final class HomeOption {
         return given != null ? given.toAbsolutePath().normalize() : CairnConfiguration.defaultHome();
     }
 
-    /** Opens Cairn on {@link #home()}. */
+    /** Turns the text of {@code --home} into a path, refusing an empty or blank one (which would silently mean "here"). */
+    static final class NonEmptyPath implements picocli.CommandLine.ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            if (value.isBlank()) {
+                throw new picocli.CommandLine.TypeConversionException("the home directory is empty; give a directory, or leave"
+                        + " --home out to use $CAIRN_HOME or ./.cairn");
+            }
+            return Path.of(value);
+        }
+    }
+
+    /**
+     * Opens Cairn on {@link #home()}.
+     *
+     * @throws dev.cairn.api.CairnException {@code CONFIGURATION} naming the home when it is a file or is read-only
+     */
     Cairn open() {
+        checkUsable(home());
         CairnConfiguration.Builder builder = Cairn.builder();
         Path given = given();
         if (given != null) {
@@ -46,6 +63,22 @@ final class HomeOption {
         metadataGiven().ifPresent(builder::metadata);
         storeGiven().ifPresent(builder::artifactStore);
         return builder.build();
+    }
+
+    /** A home Cairn can open: a missing directory (created) or a writable one; SQLite writes beside metadata.db even to read. */
+    private static void checkUsable(Path home) {
+        if (!java.nio.file.Files.exists(home)) {
+            return;
+        }
+        if (!java.nio.file.Files.isDirectory(home)) {
+            throw new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.CONFIGURATION, "Cairn home " + home
+                    + " is not a directory; give --home a directory (it is created when missing)");
+        }
+        if (!java.nio.file.Files.isWritable(home)) {
+            throw new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.CONFIGURATION, "Cairn home " + home
+                    + " is read-only; Cairn writes its metadata log (metadata.db-wal) there even to read: make it writable,"
+                    + " or copy the home to a writable place and give --home the copy");
+        }
     }
 
     /** The configuration {@link #open()} would open, without opening it. */

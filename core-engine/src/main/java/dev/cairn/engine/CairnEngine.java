@@ -138,11 +138,11 @@ final class CairnEngine implements Cairn {
     private PipelineRun execute(RunExecutor.PreparedRun prepared, RunOptions options) {
         int parallelism = options.parallelism().orElse(configuration.parallelism());
         if (parallelism <= configuration.parallelism()) {
-            return executor.execute(prepared, options.listeners(), workers, parallelism);
+            return executor.execute(prepared, options.listeners(), workers, parallelism, options.verifyInputs());
         }
         ExecutorService runWorkers = Executors.newFixedThreadPool(parallelism);
         try {
-            return executor.execute(prepared, options.listeners(), runWorkers, parallelism);
+            return executor.execute(prepared, options.listeners(), runWorkers, parallelism, options.verifyInputs());
         } finally {
             runWorkers.shutdownNow();
         }

@@ -108,6 +108,7 @@ final class ArtifactSaver {
                 }
                 URI uri = draft.commit(ArtifactNames.directory(request.name(), reserved.version(), id));
                 verifier.remember(id, files);
+                verifier.rememberWritten(id, uri, files);
                 return new ArtifactService.SavedArtifact(reserved, uri, visualizations);
             } catch (IOException | RuntimeException e) {
                 metadata.abandonArtifactVersion(id);

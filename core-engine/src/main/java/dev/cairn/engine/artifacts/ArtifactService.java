@@ -184,6 +184,17 @@ public final class ArtifactService {
     }
 
     /**
+     * Checks an artifact version a step is about to take as input: the first time in this engine like {@link #verifyData}
+     * (every data file re-read and re-hashed); after that only files whose size or modification time changed since are
+     * re-hashed (local files; on other stores, whose committed files do not change, a verified version is not re-read).
+     *
+     * @throws dev.cairn.api.CairnException {@code INTEGRITY_VIOLATION} naming the artifact, version and file
+     */
+    public void verifyInput(ArtifactVersionRecord record) {
+        verifier.verifyInput(requireNonNull(record, "record is null"));
+    }
+
+    /**
      * Like {@link #verify}, but may take the file list from a manifest this engine already checked (the data files
      * are still re-read and re-hashed): what a cache hit needs before it is trusted.
      */

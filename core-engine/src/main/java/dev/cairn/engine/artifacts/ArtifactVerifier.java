@@ -42,6 +42,35 @@ final class ArtifactVerifier {
                 }
             });
 
+    /**
+     * What each data file of an input version looked like when this engine last hashed it: a local file's size,
+     * modification time and file key; {@code null} stamps for files of other stores. Bounded, least recently used first out.
+     */
+    private final Map<UUID, List<FileStamp>> verifiedInputs = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<UUID, List<FileStamp>> eldest) {
+                    return size() > 50_000;
+                }
+            });
+
+    /** A local file as {@code stat} sees it; equal stamps mean the file was not rewritten (to the clock's resolution). */
+    record FileStamp(URI uri, long size, long modifiedNanos, Object fileKey) {
+        static FileStamp of(URI uri) {
+            if (!"file".equalsIgnoreCase(uri.getScheme())) {
+                return new FileStamp(uri, -1, 0, null);
+            }
+            try {
+                java.nio.file.attribute.BasicFileAttributes attributes = java.nio.file.Files.readAttributes(java.nio.file.Path.of(uri),
+                        java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                return new FileStamp(uri, attributes.size(), attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS),
+                        attributes.fileKey());
+            } catch (IOException | RuntimeException e) {
+                return new FileStamp(uri, -2, 0, null); // unreadable now: never equal to a stamp taken after hashing
+            }
+        }
+    }
+
     ArtifactVerifier(ArtifactStores stores, ObjectMapper json, java.util.function.Function<ArtifactVersionRecord, ArtifactLayout> layouts) {
         this.stores = requireNonNull(stores, "stores is null");
         this.json = requireNonNull(json, "json is null");
@@ -51,6 +80,15 @@ final class ArtifactVerifier {
     /** Remembers the file list of a manifest this engine just wrote. */
     void remember(UUID id, List<Manifest.FileEntry> files) {
         checkedFileLists.put(id, files);
+    }
+
+    /**
+     * Remembers the data files of a version this engine just committed into {@code directory}: they were hashed as they
+     * were written, so a step of this engine that takes them as input re-hashes them only if they change afterwards.
+     */
+    void rememberWritten(UUID id, URI directory, List<Manifest.FileEntry> files) {
+        URI base = directory.toString().endsWith("/") ? directory : URI.create(directory + "/");
+        verifiedInputs.put(id, files.stream().map(file -> FileStamp.of(base.resolve(file.path()))).toList());
     }
 
     /** Reads the manifest of an artifact version. */
@@ -89,7 +127,21 @@ final class ArtifactVerifier {
         verify(record, true);
     }
 
-    private void verify(ArtifactVersionRecord record, boolean fileListMayBeRemembered) {
+    /** Verifies an input: fully the first time, then only when a file's stamp changed (see {@link ArtifactService#verifyInput}). */
+    void verifyInput(ArtifactVersionRecord record) {
+        List<FileStamp> stamps = verifiedInputs.get(record.id());
+        if (stamps != null && stamps.stream().allMatch(stamp -> stamp.equals(FileStamp.of(stamp.uri())))) {
+            return;
+        }
+        verifiedInputs.remove(record.id());
+        List<Manifest.FileEntry> files = verify(record, true);
+        // stamps taken after hashing: a rewrite during hashing makes the next use hash again
+        ArtifactLayout layout = layouts.apply(record);
+        URI directory = layout.directory(record);
+        verifiedInputs.put(record.id(), files.stream().map(file -> FileStamp.of(layout.fileUri(directory, file.path()))).toList());
+    }
+
+    private List<Manifest.FileEntry> verify(ArtifactVersionRecord record, boolean fileListMayBeRemembered) {
         String described = "Artifact '" + record.name() + "' version " + record.version();
         ArtifactLayout layout = layouts.apply(record);
         URI directory = layout.directory(record);
@@ -127,6 +179,7 @@ final class ArtifactVerifier {
                                 + ", found " + size + " bytes with SHA-256 " + sha + ")");
             }
         }
+        return files;
     }
 
     /** A read buffer per thread for {@link #verify}: a cache hit re-hashes small files, so it should not allocate. */

@@ -29,6 +29,7 @@ public final class RunState {
     private final List<RunListener> listeners;
     private volatile CacheLookahead cacheLookahead;
     private final RunControl control;
+    private volatile boolean verifyInputs = true;
 
     public RunState(CompiledPipeline pipeline, PipelineRunRecord run, List<StepRunRecord> stepRuns, List<RunListener> listeners) {
         this(pipeline, run, stepRuns, listeners, new RunControl(run.id()));
@@ -45,6 +46,16 @@ public final class RunState {
     /** The run's cancellation state. */
     public RunControl control() {
         return control;
+    }
+
+    /** Sets whether steps' inputs are checked against their content hashes before the steps use them (default true). */
+    public void verifyInputs(boolean verify) {
+        this.verifyInputs = verify;
+    }
+
+    /** Whether steps' inputs are checked against their content hashes before the steps use them. */
+    public boolean verifyInputs() {
+        return verifyInputs;
     }
 
     public CompiledPipeline pipeline() {

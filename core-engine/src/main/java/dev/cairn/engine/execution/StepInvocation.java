@@ -57,7 +57,7 @@ final class StepInvocation {
     /** Loads the arguments and calls the method; what the step's code throws comes out as a {@link StepCodeFailure}. */
     Object call(RunState state, CompiledStep step, Map<String, ArtifactVersionRecord> inputArtifacts, String where, LoggedOutputMetadata outputMetadata,
             TemporaryFiles.Scope files) {
-        Object[] arguments = arguments(step, inputArtifacts, files);
+        Object[] arguments = arguments(step, inputArtifacts, files, state.verifyInputs());
         StepRunRecord record = state.stepRun(step.index());
         EngineClient recording = client.ofStep(record.id(), loaded -> {
             List<StepInputRecord> input = List.of(new StepInputRecord(record.id(), loaded.name() + ":" + loaded.version(), loaded.id(), InputKind.CLIENT_LOAD));
@@ -74,8 +74,16 @@ final class StepInvocation {
         }
     }
 
-    private Object[] arguments(CompiledStep step, Map<String, ArtifactVersionRecord> inputArtifacts, TemporaryFiles.Scope files) {
+    private Object[] arguments(CompiledStep step, Map<String, ArtifactVersionRecord> inputArtifacts, TemporaryFiles.Scope files, boolean verify) {
         Object[] values = new Object[step.arguments().size()];
+        if (verify) {
+            // every input before any is loaded: a step whose input is corrupted neither runs nor allocates for the others
+            for (CompiledArgument argument : step.arguments()) {
+                if (argument instanceof StepOutputArgument || argument instanceof ExternalArgument) {
+                    artifacts.verifyInput(inputArtifacts.get(argument.name()));
+                }
+            }
+        }
         for (int i = 0; i < values.length; i++) {
             CompiledArgument argument = step.arguments().get(i);
             if (argument instanceof ParameterArgument parameter) {

@@ -83,7 +83,7 @@ public final class RunExecutor {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** A run recorded as {@code RUNNING}, not started yet; {@link #execute(PreparedRun, List, ExecutorService, int)} runs it. */
+    /** A run recorded as {@code RUNNING}, not started yet; {@link #execute(PreparedRun, List, ExecutorService, int, boolean)} runs it. */
     public record PreparedRun(CompiledPipeline pipeline, PipelineRunRecord run, List<StepRunRecord> stepRuns, Map<String, Object> parameters,
             RunControl control) {}
 
@@ -113,14 +113,19 @@ public final class RunExecutor {
     }
 
     public PipelineRun execute(CompiledPipeline pipeline, List<RunListener> listeners, ExecutorService workers, int parallelism) {
-        return execute(prepare(pipeline), listeners, workers, parallelism);
+        return execute(prepare(pipeline), listeners, workers, parallelism, true);
+    }
+
+    /** Runs {@code pipeline}; {@code verifyInputs} says whether steps' inputs are checked against their content hashes first. */
+    public PipelineRun execute(CompiledPipeline pipeline, List<RunListener> listeners, ExecutorService workers, int parallelism, boolean verifyInputs) {
+        return execute(prepare(pipeline), listeners, workers, parallelism, verifyInputs);
     }
 
     /**
      * Runs a prepared run to its end and records it: {@code COMPLETED}, {@code FAILED}, or {@code CANCELLED} when its
      * {@link RunControl} was cancelled (by a handle, its timeout, or the engine's close) before it finished.
      */
-    public PipelineRun execute(PreparedRun prepared, List<RunListener> listeners, ExecutorService workers, int parallelism) {
+    public PipelineRun execute(PreparedRun prepared, List<RunListener> listeners, ExecutorService workers, int parallelism, boolean verifyInputs) {
         RunControl control = prepared.control();
         UUID runId = prepared.run().id();
         ScheduledFuture<?> timeout = prepared.pipeline().pipeline().options().timeout()
@@ -130,7 +135,7 @@ public final class RunExecutor {
         ScheduledFuture<?> heartbeat = null;
         try {
             heartbeat = startHeartbeat(runId);
-            return execute(prepared.pipeline(), listeners, workers, parallelism, prepared.run(), prepared.stepRuns(), prepared.parameters(), control);
+            return execute(prepared.pipeline(), listeners, workers, parallelism, prepared.run(), prepared.stepRuns(), prepared.parameters(), control, verifyInputs);
         } finally {
             if (timeout != null) {
                 timeout.cancel(false);
@@ -187,10 +192,11 @@ public final class RunExecutor {
     }
 
     private PipelineRun execute(CompiledPipeline pipeline, List<RunListener> listeners, ExecutorService workers, int parallelism,
-            PipelineRunRecord run, List<StepRunRecord> stepRuns, Map<String, Object> parameters, RunControl control) {
+            PipelineRunRecord run, List<StepRunRecord> stepRuns, Map<String, Object> parameters, RunControl control, boolean verifyInputs) {
         UUID runId = run.id();
         List<CompiledStep> steps = pipeline.steps();
         RunState state = new RunState(pipeline, run, stepRuns, listeners, control);
+        state.verifyInputs(verifyInputs);
         for (RunListener listener : listeners) {
             try {
                 listener.runStarted(pipeline.name(), runId, steps.size());

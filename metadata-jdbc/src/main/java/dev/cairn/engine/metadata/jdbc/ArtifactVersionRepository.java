@@ -51,10 +51,21 @@ public final class ArtifactVersionRepository {
 
     private final SqlDialect dialect;
     private final ColumnCodec codec;
+    private final StoredLocations locations;
 
     public ArtifactVersionRepository(SqlDialect dialect, ColumnCodec codec) {
+        this(dialect, codec, StoredLocations.ABSOLUTE);
+    }
+
+    public ArtifactVersionRepository(SqlDialect dialect, ColumnCodec codec, StoredLocations locations) {
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.codec = requireNonNull(codec, "codec is null");
+        this.locations = requireNonNull(locations, "locations is null");
+    }
+
+    /** How this repository's URIs are stored. */
+    public StoredLocations locations() {
+        return locations;
     }
 
     /** {@link #COLUMNS} qualified with {@code alias} ({@code a.id, a.name, …}). */
@@ -110,7 +121,7 @@ public final class ArtifactVersionRepository {
                         } else {
                             insert.setNull(4, Types.INTEGER);
                         }
-                        insert.setString(5, request.storeUri().toString());
+                        insert.setString(5, locations.store(request.storeUri()));
                         insert.setString(6, request.dataType());
                         insert.setString(7, request.materializerId());
                         insert.setString(8, request.materializerVersion());
@@ -171,7 +182,7 @@ public final class ArtifactVersionRepository {
     public void commit(SqlSession session, CommittedArtifact committed) throws SQLException {
         String id = committed.artifactId().toString();
         int changed = session.update("UPDATE artifact_versions SET state = 'READY', uri = ? WHERE id = ? AND state = 'PENDING'", update -> {
-            update.setString(1, committed.uri().toString());
+            update.setString(1, locations.store(committed.uri()));
             update.setString(2, id);
         });
         if (changed == 0) {
@@ -250,7 +261,7 @@ public final class ArtifactVersionRepository {
 
     /** The {@code READY} registered version at exactly {@code uri}. */
     public Optional<ArtifactVersionRecord> findRegisteredByUri(SqlSession session, URI uri) throws SQLException {
-        return session.first(SELECT + " WHERE uri = ? AND registered = 1 AND" + READY, statement -> statement.setString(1, uri.toString()), this::map);
+        return session.first(SELECT + " WHERE uri = ? AND registered = 1 AND" + READY, statement -> statement.setString(1, locations.store(uri)), this::map);
     }
 
     /** {@code PENDING} versions created before {@code createdBefore} (epoch nanoseconds), oldest first. */
@@ -275,8 +286,8 @@ public final class ArtifactVersionRepository {
                 .id(uuid(row, offset + 1))
                 .name(row.getString(offset + 2))
                 .version(row.getString(offset + 3))
-                .uri(optionalText(row, offset + 4).map(URI::create))
-                .storeUri(URI.create(row.getString(offset + 5)))
+                .uri(optionalText(row, offset + 4).map(locations::load))
+                .storeUri(locations.load(row.getString(offset + 5)))
                 .dataType(row.getString(offset + 6))
                 .materializerId(row.getString(offset + 7))
                 .materializerVersion(row.getString(offset + 8))

@@ -80,8 +80,8 @@ public final class DeletionRepository {
             insert.setString(1, deletion.id().toString());
             insert.setString(2, deletion.name());
             insert.setString(3, deletion.version());
-            insert.setString(4, deletion.uri().map(URI::toString).orElse(null));
-            insert.setString(5, deletion.storeUri().toString());
+            insert.setString(4, deletion.uri().map(artifacts.locations()::store).orElse(null));
+            insert.setString(5, artifacts.locations().store(deletion.storeUri()));
             insert.setLong(6, deletion.size());
             insert.setInt(7, deletion.registered() ? 1 : 0);
             insert.setString(8, deletion.contentHash().orElse(null));
@@ -110,8 +110,8 @@ public final class DeletionRepository {
     /** Tombstones, oldest first. */
     public List<ArtifactDeletion> listTombstones(SqlSession session) throws SQLException {
         return session.list("SELECT id, name, version, uri, store_uri, size, registered, content_hash FROM artifact_deletions ORDER BY deleted_at, id",
-                row -> new ArtifactDeletion(uuid(row, 1), row.getString(2), row.getString(3), optionalText(row, 4).map(URI::create),
-                        URI.create(row.getString(5)), row.getLong(6), row.getInt(7) == 1, optionalText(row, 8)));
+                row -> new ArtifactDeletion(uuid(row, 1), row.getString(2), row.getString(3), optionalText(row, 4).map(artifacts.locations()::load),
+                        artifacts.locations().load(row.getString(5)), row.getLong(6), row.getInt(7) == 1, optionalText(row, 8)));
     }
 
     public void clearTombstones(SqlSession session, List<UUID> artifactIds) throws SQLException {

@@ -55,11 +55,20 @@ public class JdbcMetadataStore implements MetadataStore {
 
     /** A store over {@code database}, whose schema is already up to date; closing the store closes the database. */
     protected JdbcMetadataStore(SqlDatabase database) {
+        this(database, StoredLocations.ABSOLUTE);
+    }
+
+    /**
+     * A store over {@code database} that writes URIs as {@code locations} says (relative to the home for an embedded
+     * database); closing the store closes the database.
+     */
+    protected JdbcMetadataStore(SqlDatabase database, StoredLocations locations) {
         this.database = requireNonNull(database, "database is null");
+        requireNonNull(locations, "locations is null");
         SqlDialect dialect = database.dialect();
         this.runs = new PipelineRunRepository(dialect, codec);
         this.stepRuns = new StepRunRepository(dialect, codec);
-        this.artifacts = new ArtifactVersionRepository(dialect, codec);
+        this.artifacts = new ArtifactVersionRepository(dialect, codec, locations);
         this.lineage = new LineageRepository(dialect);
         this.cache = new CacheRepository(dialect, stepRuns, artifacts);
         this.deletions = new DeletionRepository(dialect, artifacts);

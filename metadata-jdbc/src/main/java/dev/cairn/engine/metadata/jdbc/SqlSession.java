@@ -146,6 +146,18 @@ public final class SqlSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Rolls back the open transaction, if any, through a statement prepared for this call: after some failures (a full
+     * disk) the driver has finalized the cached statements, and only a new statement still reaches the database.
+     */
+    public void rollbackUncached() {
+        try {
+            executeOnce("ROLLBACK");
+        } catch (SQLException ignored) {
+            // no transaction was active (SQLite rolls back by itself after SQLITE_FULL), or the connection is gone
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -82,15 +82,19 @@ final class SqliteDatabase implements SqlDatabase {
             throw new CairnException(ErrorCode.METADATA_FAILURE,
                     "Metadata store " + absolute + ": could not create its directory: " + e, e);
         }
+        boolean hadContent = DatabaseFileCheck.checkHeader(absolute);
         SqliteDatabase database = new SqliteDatabase(absolute);
         try {
             database.writer = database.withRetry("open the database", () -> openSession(absolute, BUSY_TIMEOUT_MILLIS, false));
+            if (hadContent) {
+                database.checkNotDamaged();
+            }
             database.useWriteAheadLog();
             new SchemaRepository(database.dialect).migrate(database, migrations);
             database.checkpointer = new WalCheckpointer(absolute, BUSY_TIMEOUT_MILLIS, database.writeLock);
         } catch (RuntimeException e) {
             database.close();
-            throw e;
+            throw hadContent ? DatabaseFileCheck.damagedIfCorrupt(absolute, e) : e;
         }
         return database;
     }
@@ -136,11 +140,10 @@ final class SqliteDatabase implements SqlDatabase {
     public <T> T write(String operation, SqlWork<T> work) {
         writeLock.lock();
         try {
-            SqlSession session = writer;
-            if (closed || session == null) {
+            if (closed) {
                 throw closedFailure(operation);
             }
-            T result = withRetry(operation, () -> inTransaction(session, work));
+            T result = withRetry(operation, () -> inTransaction(writeSession(), work));
             if (checkpointer != null) {
                 checkpointer.committed();
             }
@@ -163,16 +166,88 @@ final class SqliteDatabase implements SqlDatabase {
         }
     }
 
+    /**
+     * Refuses a file whose Cairn schema is missing although the file has content, or that SQLite's {@code quick_check}
+     * finds damaged: such a file would otherwise be migrated into an empty home, hiding every recorded run and artifact.
+     */
+    private void checkNotDamaged() {
+        List<String> tables;
+        try {
+            tables = writer.list("SELECT name FROM sqlite_master WHERE type = 'table'", row -> row.getString(1));
+        } catch (SQLException e) {
+            throw DatabaseFileCheck.damaged(file, "SQLite cannot read its schema (" + e.getMessage() + ")", e);
+        }
+        if (tables.contains("schema_version")) {
+            return; // the common case: the schema is there; queries report any damage they meet
+        }
+        List<String> problems;
+        try {
+            problems = writer.list("PRAGMA quick_check(5)", row -> row.getString(1));
+        } catch (SQLException e) {
+            throw DatabaseFileCheck.damaged(file, "SQLite's quick_check failed (" + e.getMessage() + ")", e);
+        }
+        if (!problems.equals(List.of("ok"))) {
+            throw DatabaseFileCheck.damaged(file, "SQLite's quick_check reports: " + String.join("; ", problems), null);
+        }
+        if (!tables.isEmpty()) {
+            throw new CairnException(ErrorCode.METADATA_FAILURE, "Metadata store " + file + " is a SQLite database without Cairn's"
+                    + " schema (it holds the tables " + tables + "); point Cairn at its own metadata.db or at a new file");
+        }
+    }
+
+    /** The write connection, reopened when a failure made the previous one unusable. Called under the write lock. */
+    private SqlSession writeSession() throws SQLException {
+        if (writer == null) {
+            SqlSession reopened = openSession(file, BUSY_TIMEOUT_MILLIS, false);
+            try {
+                configureWriter(reopened);
+            } catch (SQLException e) {
+                reopened.close();
+                throw e;
+            }
+            writer = reopened;
+        }
+        return writer;
+    }
+
     private <T> T inTransaction(SqlSession session, SqlWork<T> work) throws SQLException {
-        session.execute(dialect.beginWriteTransaction());
+        try {
+            session.execute(dialect.beginWriteTransaction());
+        } catch (SQLException | RuntimeException | Error e) {
+            if (!(e instanceof SQLException sql && dialect.isBusy(sql))) {
+                discardWriter(session, e);
+            }
+            throw e;
+        }
         try {
             T result = work.run(session);
             session.execute(dialect.commitTransaction());
             return result;
-        } catch (SQLException | RuntimeException | Error e) {
+        } catch (WriteRejected e) {
             session.rollbackQuietly();
             throw e;
+        } catch (SQLException | RuntimeException | Error e) {
+            session.rollbackQuietly();
+            if (!(e instanceof SQLException sql && dialect.isBusy(sql))) {
+                // After SQLITE_FULL, SQLITE_IOERR and the like the driver may have finalized the connection's statements
+                // and the transaction may still be open: a fresh connection is the only state known to be clean.
+                discardWriter(session, e);
+            }
+            throw e;
         }
+    }
+
+    /**
+     * Rolls back through an uncached statement and closes {@code session}, so that the next write opens a new connection
+     * instead of failing on a stuck transaction or finalized statements (scenario 12 of issue #12).
+     */
+    private void discardWriter(SqlSession session, Throwable cause) {
+        session.rollbackUncached();
+        session.close();
+        if (writer == session) {
+            writer = null;
+        }
+        LOG.debug("Metadata store {}: reopening the write connection after {}", file, cause.toString());
     }
 
     private <T> T withRetry(String operation, SqlAction<T> action) {
@@ -251,14 +326,18 @@ final class SqliteDatabase implements SqlDatabase {
         // the checkpointer thread copies the log back, so commits never wait for it; a log that a burst of writes
         // made large is cut back to 64 MB when it starts over
         withRetry("configure checkpoints", () -> {
-            writer.execute("PRAGMA wal_autocheckpoint = 0");
-            writer.queryText("PRAGMA journal_size_limit = 67108864");
+            configureWriter(writer);
             return null;
         });
         if (!"wal".equalsIgnoreCase(mode)) {
             LOG.warn("Metadata store {} runs in journal mode '{}' instead of WAL (the file system may not support it); "
                     + "readers and writers will block each other", file, mode);
         }
+    }
+
+    private static void configureWriter(SqlSession session) throws SQLException {
+        session.execute("PRAGMA wal_autocheckpoint = 0");
+        session.queryText("PRAGMA journal_size_limit = 67108864");
     }
 
     @Override

@@ -6,6 +6,8 @@ import java.util.List;
 import dev.cairn.api.CairnException;
 import dev.cairn.engine.metadata.jdbc.JdbcMetadataStore;
 import dev.cairn.engine.metadata.jdbc.SchemaMigration;
+import dev.cairn.engine.metadata.jdbc.StoredLocations;
+import org.slf4j.LoggerFactory;
 import org.apiguardian.api.API;
 
 /**
@@ -27,8 +29,18 @@ import org.apiguardian.api.API;
 public final class SqliteMetadataStore extends JdbcMetadataStore {
     private final Path file;
 
-    private SqliteMetadataStore(SqliteDatabase database) {
-        super(database);
+    /** The URI columns that may hold locations inside the home. */
+    private static final List<String> URI_COLUMNS = List.of("artifact_versions.uri", "artifact_versions.store_uri",
+            "artifact_deletions.uri", "artifact_deletions.store_uri");
+
+    /** The {@link #URI_COLUMNS} whose tables exist (a database opened with fewer migrations lacks some). */
+    private static List<String> existing(dev.cairn.engine.metadata.jdbc.SqlSession session) throws java.sql.SQLException {
+        List<String> tables = session.list("SELECT name FROM sqlite_master WHERE type = 'table'", row -> row.getString(1));
+        return URI_COLUMNS.stream().filter(column -> tables.contains(column.substring(0, column.indexOf('.')))).toList();
+    }
+
+    private SqliteMetadataStore(SqliteDatabase database, StoredLocations locations) {
+        super(database, locations);
         this.file = database.file();
     }
 
@@ -43,7 +55,24 @@ public final class SqliteMetadataStore extends JdbcMetadataStore {
     }
 
     static SqliteMetadataStore open(Path databaseFile, List<SchemaMigration> migrations) {
-        return new SqliteMetadataStore(SqliteDatabase.open(databaseFile, migrations));
+        SqliteDatabase database = SqliteDatabase.open(databaseFile, migrations);
+        StoredLocations locations = StoredLocations.relativeTo(database.file().getParent());
+        try {
+            // homes written before locations were relative: rewrite their own absolute URIs (idempotent; a copy made before
+            // this upgrade still names the original's files: those are not inside this directory and stay as they are)
+            boolean old = database.read("look for absolute locations inside " + database.file().getParent(),
+                    session -> locations.hasAbsoluteInside(session, existing(session)));
+            int changed = !old ? 0 : database.write("store the locations inside " + database.file().getParent() + " relative to it",
+                    session -> locations.relativizeExisting(session, existing(session)));
+            if (changed > 0) {
+                LoggerFactory.getLogger(SqliteMetadataStore.class).info("Metadata store {}: {} locations inside its directory are now"
+                        + " stored relative to it, so the home can be moved or copied", database.file(), changed);
+            }
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return new SqliteMetadataStore(database, locations);
     }
 
     /** The database file, as an absolute path. */

@@ -1,0 +1,137 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.api.Cairn;
+import dev.cairn.api.artifact.ArtifactVersion;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Scenario 19 of issue #12: {@code cairn doctor} checks the metadata against manifests and files. */
+class DoctorCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    record Result(int exitCode, String out, String err) {}
+
+    private Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] withHome = new String[args.length + 2];
+        withHome[0] = "--home";
+        withHome[1] = home.toString();
+        System.arraycopy(args, 0, withHome, 2, args.length);
+        int code = CairnCli.execute(withHome, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void quickstart() {
+        assertThat(cli("quickstart").exitCode()).isZero();
+    }
+
+    @Test
+    void aHealthyHomeHasNoFindings() throws Exception {
+        Result text = cli("doctor");
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).containsPattern("\\d+ versions and \\d+ store directories checked: no problems");
+        Map<String, Object> json = JSON.readValue(cli("doctor", "--json").out(), new TypeReference<>() {});
+        assertThat(json.get("healthy")).isEqualTo(true);
+        assertThat((int) json.get("versions")).isPositive().isEqualTo(json.get("directories"));
+        assertThat((List<?>) json.get("findings")).isEmpty();
+    }
+
+    @Test
+    void reportsMissingFilesHashMismatchesAndOrphans() throws Exception {
+        List<ArtifactVersion> versions;
+        try (Cairn cairn = Cairn.open(home)) {
+            versions = cairn.client().listArtifactVersions().stream().filter(v -> "file".equals(v.uri().getScheme())).toList();
+        }
+        assertThat(versions.size()).isGreaterThanOrEqualTo(3);
+        ArtifactVersion corrupted = versions.get(0);
+        ArtifactVersion deleted = versions.get(1);
+        ArtifactVersion fileGone = versions.get(2);
+        Path corruptedFile = Files.walk(Path.of(corrupted.uri())).filter(Files::isRegularFile)
+                .filter(f -> !f.toString().contains(".cairn")).findFirst().orElseThrow();
+        byte[] bytes = Files.readAllBytes(corruptedFile);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(corruptedFile, bytes);
+        deleteTree(Path.of(deleted.uri()));
+        Path goneFile = Files.walk(Path.of(fileGone.uri())).filter(Files::isRegularFile)
+                .filter(f -> !f.toString().contains(".cairn")).findFirst().orElseThrow();
+        Files.delete(goneFile);
+        Path orphan = Files.createDirectories(home.resolve("store/artifacts/stray/7-0badc0de"));
+        Files.writeString(orphan.resolve("data.json"), "[]");
+
+        Result result = cli("doctor", "--json");
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+        Map<String, Object> json = JSON.readValue(result.out(), new TypeReference<>() {});
+        assertThat(json.get("healthy")).isEqualTo(false);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> findings = (List<Map<String, Object>>) json.get("findings");
+        assertThat(findings).extracting(f -> f.get("kind") + " " + f.getOrDefault("artifact", "-")).containsExactlyInAnyOrder(
+                "corrupted " + corrupted.name() + ":" + corrupted.version(),
+                "missing " + deleted.name() + ":" + deleted.version(),
+                "missing " + fileGone.name() + ":" + fileGone.version(),
+                "orphan -");
+        assertThat(findings).filteredOn(f -> f.get("kind").equals("orphan")).singleElement()
+                .satisfies(f -> assertThat(Path.of(java.net.URI.create((String) f.get("location")))).isEqualTo(orphan));
+
+        Result text = cli("doctor");
+        assertThat(text.exitCode()).isEqualTo(1);
+        assertThat(text.out()).contains("4 problems").contains("corrupted  " + corrupted.name() + ":" + corrupted.version());
+        assertThat(orphan).isDirectory(); // doctor only reads
+    }
+
+    private static void deleteTree(Path root) throws Exception {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    @Test
+    void rebuildRecordsEveryVersionFromTheManifestsAndNeverOverwritesMetadata() throws Exception {
+        List<String> before;
+        try (Cairn cairn = Cairn.open(home)) {
+            before = cairn.client().listArtifactVersions().stream().filter(v -> v.uri().getPath().contains("/store/artifacts/"))
+                    .map(v -> v.id() + " " + v.name() + ":" + v.version() + " " + v.contentHash()).sorted().toList();
+        }
+        assertThat(before).isNotEmpty();
+        Result refused = cli("doctor", "--rebuild");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).startsWith("error [CONFIGURATION]").contains("never overwrites metadata");
+
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Files.deleteIfExists(home.resolve("metadata.db" + suffix));
+        }
+        Result rebuilt = cli("doctor", "--rebuild");
+        assertThat(rebuilt.exitCode()).as(rebuilt.out() + rebuilt.err()).isZero();
+        assertThat(rebuilt.out()).contains("rebuilt " + before.size() + " versions");
+
+        try (Cairn cairn = Cairn.open(home)) {
+            List<String> after = cairn.client().listArtifactVersions().stream()
+                    .map(v -> v.id() + " " + v.name() + ":" + v.version() + " " + v.contentHash()).sorted().toList();
+            assertThat(after).isEqualTo(before);
+            ArtifactVersion model = cairn.client().getArtifactVersion("trained_model");
+            model.verify();
+            assertThat((Object) model.load()).isNotNull();
+            ArtifactVersion next = cairn.client().save(List.of(1, 2), "trained_model");
+            assertThat(Long.parseLong(next.version())).isEqualTo(Long.parseLong(model.version()) + 1);
+        }
+        assertThat(cli("doctor").exitCode()).isZero();
+    }
+}
