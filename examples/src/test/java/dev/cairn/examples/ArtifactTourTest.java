@@ -57,6 +57,6 @@ class ArtifactTourTest {
             assertThat(promoted.aliases()).containsExactly("champion");
             assertThat(promoted.loggedMetadata()).containsKey("rmse");
         }
-        assertThat(text.toString()).contains("quickstart models with rmse < 10: [xgboost_model:1]");
+        assertThat(text.toString()).contains("quickstart models with rmse < 15: [xgboost_model:1]");
     }
 }
