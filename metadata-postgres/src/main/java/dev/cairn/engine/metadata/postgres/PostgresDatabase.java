@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * connection; work that failed with a serialization failure, a deadlock or a lock timeout runs again (work is
  * repeatable). A connection lost while a write runs fails the write with {@code METADATA_FAILURE} saying so: the
  * transaction was rolled back by the server unless the commit itself was under way, so nothing is half-recorded, and
- * the next write gets a fresh connection from the pool. A read that loses its connection runs again once.
+ * the next write gets a fresh connection from the pool. A read that loses its connection runs again once. When the pool
+ * has no connection to give (the server is down, or has just restarted and the pool is reconnecting), nothing has been
+ * sent yet, so reads and writes alike ask again for up to three connect timeouts before failing clearly.
  */
 final class PostgresDatabase implements SqlDatabase {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresDatabase.class);
@@ -128,7 +130,23 @@ final class PostgresDatabase implements SqlDatabase {
         long pause = TimeUnit.MILLISECONDS.toNanos(1);
         boolean reconnected = false;
         while (true) {
-            try (Connection connection = pool.getConnection(); SqlSession session = new SqlSession(connection)) {
+            Connection connection;
+            try {
+                connection = pool.getConnection();
+            } catch (SQLException e) {
+                // nothing was sent to the server, so reads and writes alike may try again, for a bounded time: a pool
+                // whose server just restarted needs a moment to open new connections
+                long waited = System.nanoTime() - start;
+                if (waited < connectLimit().toNanos()) {
+                    LOG.warn("Metadata store {}: no connection to {} yet ({}); trying again", location, operation, e.getMessage());
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                    continue;
+                }
+                throw new CairnException(ErrorCode.METADATA_FAILURE, "Metadata store " + location + ": could not " + operation
+                        + ": no connection to the server for " + TimeUnit.NANOSECONDS.toSeconds(waited) + " s (" + e.getMessage()
+                        + "); nothing was sent, so nothing is recorded. Retry once the server is reachable", e);
+            }
+            try (connection; SqlSession session = new SqlSession(connection)) {
                 return work.run(session);
             } catch (SQLException e) {
                 if (dialect.isConnectionLost(e)) {
@@ -237,6 +255,11 @@ final class PostgresDatabase implements SqlDatabase {
         } catch (SQLException ignored) {
             // the session is gone either way, and its advisory locks with it
         }
+    }
+
+    /** How long an operation keeps asking the pool for a connection: three connect timeouts. */
+    private Duration connectLimit() {
+        return target.connectTimeout().multipliedBy(3);
     }
 
     @Override
