@@ -13,7 +13,7 @@ import org.apiguardian.api.API;
 @Command(name = "cairn", mixinStandardHelpOptions = true, versionProvider = CairnVersion.class,
         description = "Run pipelines and inspect the runs and artifacts Cairn stored.",
         subcommands = {QuickstartCommand.class, RunCommand.class, RunsCommand.class, ArtifactsCommand.class, ArtifactCommand.class, LineageCommand.class,
-                DashboardCommand.class, StackCommand.class, DoctorCommand.class})
+                DashboardCommand.class, StackCommand.class, DoctorCommand.class, MetadataCommand.class})
 @API(status = API.Status.STABLE, since = "0.1")
 public final class CairnCli implements Callable<Integer> {
     @Mixin(name = "home")

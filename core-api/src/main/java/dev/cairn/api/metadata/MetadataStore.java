@@ -280,6 +280,27 @@ public interface MetadataStore extends AutoCloseable {
         throw unsupported("delete artifact versions");
     }
 
+    /**
+     * Takes this store's prune lock, held until the returned lock is closed, so that at most one prune runs at a time on
+     * the store, across all processes that share it; throws instead of waiting when another prune holds it. The default
+     * returns a lock that excludes nothing, for stores used by one process at a time or whose {@link #deleteArtifactVersions}
+     * transactions are already exclusive; a shared server store overrides it (PostgreSQL: a session advisory lock).
+     *
+     * @throws dev.cairn.api.CairnException {@code METADATA_FAILURE} naming the store when another prune holds the lock
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    default PruneLock lockForPrune() {
+        return () -> {};
+    }
+
+    /** The prune lock of a store; closing it releases the lock (idempotent, never throws). */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    @FunctionalInterface
+    interface PruneLock extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Deletion tombstones not yet cleared (their files may still exist). */
     default List<ArtifactDeletion> listArtifactDeletions() {
         throw unsupported("list artifact deletions");

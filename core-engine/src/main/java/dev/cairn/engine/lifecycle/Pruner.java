@@ -67,8 +67,21 @@ public final class Pruner {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
+    /**
+     * Prunes under the metadata store's prune lock ({@link MetadataStore#lockForPrune}), so two prunes of one shared
+     * store never run at once: the second fails fast naming the store. A dry run deletes nothing and takes no lock.
+     */
     public PruneReport prune(PruneOptions options) {
         requireNonNull(options, "options is null");
+        if (options.dryRun()) {
+            return pruneLocked(options);
+        }
+        try (MetadataStore.PruneLock lock = metadata.lockForPrune()) {
+            return pruneLocked(options);
+        }
+    }
+
+    private PruneReport pruneLocked(PruneOptions options) {
         abandonedRuns.failExpired(); // the outputs of a run whose process died are no longer those of a live run
         Instant cutoff = clock.instant().minus(options.abandonedAge());
         List<String> errors = new ArrayList<>();

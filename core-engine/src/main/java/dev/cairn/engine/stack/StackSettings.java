@@ -22,9 +22,9 @@ import org.apiguardian.api.API;
 /**
  * The stack of an engine — metadata store URI and artifact store URI — and where each came from. Each is chosen, in
  * order, from the configuration (API, or the CLI's {@code --metadata}/{@code --store}), the environment
- * ({@code CAIRN_METADATA}, {@code CAIRN_ARTIFACT_STORE}), the file {@code cairn.properties} in the home (keys
- * {@code metadata} and {@code store}), else the embedded defaults ({@code sqlite:<home>/metadata.db},
- * {@code <home>/store}).
+ * ({@code CAIRN_METADATA}, {@code CAIRN_ARTIFACT_STORE}), the file {@code cairn.toml} or {@code cairn.properties} in
+ * the home (keys {@code metadata} and {@code store}; a home holding both files is a configuration error, so no value is
+ * silently ignored), else the embedded defaults ({@code sqlite:<home>/metadata.db}, {@code <home>/store}).
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public record StackSettings(Setting metadata, Setting artifactStore) {
@@ -32,8 +32,11 @@ public record StackSettings(Setting metadata, Setting artifactStore) {
     public static final String METADATA_ENV = "CAIRN_METADATA";
     /** The environment variable naming the artifact store URI. */
     public static final String STORE_ENV = "CAIRN_ARTIFACT_STORE";
-    /** The file in the home that names the stack. */
+    /** The file in the home that names the stack, as Java properties. */
     public static final String FILE = "cairn.properties";
+    /** The file in the home that names the stack, as TOML (the same keys as {@link #FILE}, string values). */
+    public static final String TOML_FILE = "cairn.toml";
+    private static final java.util.Set<String> KEYS = java.util.Set.of("metadata", "store");
 
     /** One URI of the stack and where it came from ({@code configuration}, {@code environment CAIRN_METADATA}, …). */
     public record Setting(URI uri, String source) {
@@ -68,7 +71,7 @@ public record StackSettings(Setting metadata, Setting artifactStore) {
         requireNonNull(configuration, "configuration is null");
         requireNonNull(environment, "environment is null");
         Path home = configuration.home();
-        Properties file = readFile(home.resolve(FILE));
+        StackFile file = readStackFile(home);
         Setting metadata;
         if (configuration.metadataUri().isPresent()) {
             metadata = new Setting(configuration.metadataUri().get(), "configuration");
@@ -84,14 +87,14 @@ public record StackSettings(Setting metadata, Setting artifactStore) {
         return new StackSettings(metadata, store);
     }
 
-    private static Optional<Setting> fromEnvironmentOrFile(Map<String, String> environment, String variable, Properties file, String key, Path home) {
+    private static Optional<Setting> fromEnvironmentOrFile(Map<String, String> environment, String variable, StackFile file, String key, Path home) {
         String value = environment.get(variable);
         if (value != null && !value.isBlank()) {
             return Optional.of(new Setting(parse(value.strip(), "environment variable " + variable), "environment " + variable));
         }
-        String fromFile = file.getProperty(key);
+        String fromFile = file.values().get(key);
         if (fromFile != null && !fromFile.isBlank()) {
-            String where = home.resolve(FILE) + " (" + key + ")";
+            String where = file.path() + " (" + key + ")";
             return Optional.of(new Setting(parse(fromFile.strip(), where), where));
         }
         return Optional.empty();
@@ -109,6 +112,52 @@ public record StackSettings(Setting metadata, Setting artifactStore) {
             throw new CairnException(ErrorCode.CONFIGURATION, "The " + where + " holds '" + UriMasking.mask(value) + "', which is not a URI: "
                     + e.getReason() + "; percent-encode spaces and special characters");
         }
+    }
+
+    /** The stack file of a home: its path ({@code cairn.properties} when there is none) and its values by key. */
+    private record StackFile(Path path, Map<String, String> values) {}
+
+    private static StackFile readStackFile(Path home) {
+        Path properties = home.resolve(FILE);
+        Path toml = home.resolve(TOML_FILE);
+        boolean hasToml = Files.isRegularFile(toml);
+        if (hasToml && Files.isRegularFile(properties)) {
+            throw new CairnException(ErrorCode.CONFIGURATION, "The home " + home + " holds both " + TOML_FILE + " and " + FILE
+                    + "; Cairn reads one stack file per home. Keep one of them (same keys: metadata, store) and delete the other");
+        }
+        if (hasToml) {
+            return new StackFile(toml, readToml(toml));
+        }
+        Map<String, String> values = new java.util.HashMap<>();
+        readFile(properties).forEach((key, value) -> values.put((String) key, (String) value));
+        return new StackFile(properties, values);
+    }
+
+    private static Map<String, String> readToml(Path file) {
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = new com.fasterxml.jackson.dataformat.toml.TomlMapper().readTree(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new CairnException(ErrorCode.CONFIGURATION, "Cannot read the stack file " + file + ": " + UriMasking.mask(String.valueOf(e.getMessage()))
+                    + "; write TOML such as metadata = \"postgresql://host/db?user=cairn\" and store = \"hdfs://namenode:8020/cairn\"", e);
+        }
+        Map<String, String> values = new java.util.HashMap<>();
+        if (tree == null) {
+            return values;
+        }
+        for (java.util.Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> fields = tree.fields(); fields.hasNext();) {
+            Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = fields.next();
+            if (!KEYS.contains(field.getKey())) {
+                throw new CairnException(ErrorCode.CONFIGURATION, "The stack file " + file + " has the key '" + field.getKey()
+                        + "', which Cairn does not know; the keys are " + new java.util.TreeSet<>(KEYS));
+            }
+            if (!field.getValue().isTextual()) {
+                throw new CairnException(ErrorCode.CONFIGURATION, "The stack file " + file + " gives '" + field.getKey()
+                        + "' a value that is not a string; quote the URI: " + field.getKey() + " = \"...\"");
+            }
+            values.put(field.getKey(), field.getValue().asText());
+        }
+        return values;
     }
 
     private static Properties readFile(Path file) {

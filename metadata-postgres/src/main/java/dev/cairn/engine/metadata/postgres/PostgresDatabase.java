@@ -4,17 +4,23 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
+import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.engine.metadata.jdbc.SchemaMigration;
 import dev.cairn.engine.metadata.jdbc.SchemaRepository;
 import dev.cairn.engine.metadata.jdbc.SqlDatabase;
@@ -29,19 +35,26 @@ import org.slf4j.LoggerFactory;
  * connection; work that failed with a serialization failure, a deadlock or a lock timeout runs again (work is
  * repeatable). A connection lost while a write runs fails the write with {@code METADATA_FAILURE} saying so: the
  * transaction was rolled back by the server unless the commit itself was under way, so nothing is half-recorded, and
- * the next write gets a fresh connection from the pool. A read that loses its connection runs again once.
+ * the next write gets a fresh connection from the pool. A read that loses its connection runs again once. When the pool
+ * has no connection to give (the server is down, or has just restarted and the pool is reconnecting), nothing has been
+ * sent yet, so reads and writes alike ask again for up to three connect timeouts before failing clearly.
  */
 final class PostgresDatabase implements SqlDatabase {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresDatabase.class);
     private static final Duration BUSY_LIMIT = Duration.ofSeconds(30);
 
     private final PostgresDialect dialect = PostgresDialect.INSTANCE;
+    /** The advisory lock class of prunes ("cair" as a number); the second key is the hash of the schema name. */
+    static final int PRUNE_LOCK_CLASS = 0x63616972;
+
     private final HikariDataSource pool;
     private final String location;
+    private final PostgresLocation target;
 
-    private PostgresDatabase(HikariDataSource pool, String location) {
+    private PostgresDatabase(HikariDataSource pool, PostgresLocation target) {
         this.pool = pool;
-        this.location = location;
+        this.location = target.display();
+        this.target = target;
     }
 
     /** Connects to the database (failing fast when it cannot) and brings its schema up to date. */
@@ -68,7 +81,7 @@ final class PostgresDatabase implements SqlDatabase {
                     + ". Check that the server runs and accepts connections from this machine, and the user and password"
                     + " (environment CAIRN_METADATA_PASSWORD, or password_file= in the URI)", e);
         }
-        PostgresDatabase database = new PostgresDatabase(pool, target.display());
+        PostgresDatabase database = new PostgresDatabase(pool, target);
         try {
             new SchemaRepository(database.dialect).migrate(database, migrations);
         } catch (RuntimeException e) {
@@ -117,7 +130,23 @@ final class PostgresDatabase implements SqlDatabase {
         long pause = TimeUnit.MILLISECONDS.toNanos(1);
         boolean reconnected = false;
         while (true) {
-            try (Connection connection = pool.getConnection(); SqlSession session = new SqlSession(connection)) {
+            Connection connection;
+            try {
+                connection = pool.getConnection();
+            } catch (SQLException e) {
+                // nothing was sent to the server, so reads and writes alike may try again, for a bounded time: a pool
+                // whose server just restarted needs a moment to open new connections
+                long waited = System.nanoTime() - start;
+                if (waited < connectLimit().toNanos()) {
+                    LOG.warn("Metadata store {}: no connection to {} yet ({}); trying again", location, operation, e.getMessage());
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                    continue;
+                }
+                throw new CairnException(ErrorCode.METADATA_FAILURE, "Metadata store " + location + ": could not " + operation
+                        + ": no connection to the server for " + TimeUnit.NANOSECONDS.toSeconds(waited) + " s (" + e.getMessage()
+                        + "); nothing was sent, so nothing is recorded. Retry once the server is reachable", e);
+            }
+            try (connection; SqlSession session = new SqlSession(connection)) {
                 return work.run(session);
             } catch (SQLException e) {
                 if (dialect.isConnectionLost(e)) {
@@ -151,6 +180,86 @@ final class PostgresDatabase implements SqlDatabase {
                 throw new CairnException(ErrorCode.METADATA_FAILURE, "Metadata store " + location + ": could not " + operation + ": " + e, e);
             }
         }
+    }
+
+    /**
+     * Takes the session advisory lock of prunes on this database and schema on a connection of its own (outside the
+     * pool, so a prune never starves the runs it shares the pool with), held until the returned lock is closed or the
+     * connection ends (a prune whose process dies releases it with its session). Fails fast when another session holds it.
+     */
+    MetadataStore.PruneLock lockForPrune() {
+        Properties properties = new Properties();
+        target.user().ifPresent(user -> properties.setProperty("user", user));
+        target.password().ifPresent(password -> properties.setProperty("password", password));
+        properties.setProperty("ApplicationName", "cairn-prune");
+        properties.setProperty("connectTimeout", Long.toString(target.connectTimeout().toSeconds()));
+        Connection connection;
+        try {
+            connection = DriverManager.getConnection(target.jdbcUrl(), properties);
+        } catch (SQLException e) {
+            throw new CairnException(ErrorCode.METADATA_FAILURE, "Metadata store " + location + ": could not take the prune lock: "
+                    + e.getMessage() + ". Check that the server runs and accepts connections", e);
+        }
+        try {
+            boolean acquired;
+            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(current_schema()))")) {
+                lock.setInt(1, PRUNE_LOCK_CLASS);
+                try (ResultSet row = lock.executeQuery()) {
+                    acquired = row.next() && row.getBoolean(1);
+                }
+            }
+            if (!acquired) {
+                String holder = pruneLockHolder(connection);
+                throw new CairnException(ErrorCode.METADATA_FAILURE, "Metadata store " + location + ": another prune is running on this store"
+                        + holder + "; only one prune at a time may run on a store. Wait for it to finish, then prune again");
+            }
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw new CairnException(ErrorCode.METADATA_FAILURE, "Metadata store " + location + ": could not take the prune lock: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+        LOG.debug("Metadata store {}: prune lock taken", location);
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                closeQuietly(connection); // ending the session releases its advisory locks
+            }
+        };
+    }
+
+    private static String pruneLockHolder(Connection connection) {
+        String sql = "SELECT a.pid, a.client_addr, a.backend_start FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                + " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = CAST(? AS oid) AND l.objsubid = 2"
+                + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                + " AND CAST(CAST(l.objid AS TEXT) AS BIGINT) = (CAST(hashtext(current_schema()) AS BIGINT) & 4294967295)";
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setLong(1, PRUNE_LOCK_CLASS);
+            try (ResultSet row = query.executeQuery()) {
+                if (row.next()) {
+                    String client = row.getString(2);
+                    return " (server process " + row.getInt(1) + (client == null ? "" : ", client " + client) + ", connected since "
+                            + row.getTimestamp(3).toInstant() + ")";
+                }
+            }
+        } catch (SQLException e) {
+            LOG.debug("Could not find who holds the prune lock", e);
+        }
+        return "";
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // the session is gone either way, and its advisory locks with it
+        }
+    }
+
+    /** How long an operation keeps asking the pool for a connection: three connect timeouts. */
+    private Duration connectLimit() {
+        return target.connectTimeout().multipliedBy(3);
     }
 
     @Override

@@ -15,10 +15,22 @@ import org.apiguardian.api.API;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class PostgresMetadataStore extends JdbcMetadataStore {
     private final String location;
+    private final PostgresDatabase database;
 
     private PostgresMetadataStore(PostgresDatabase database) {
         super(database);
         this.location = database.location();
+        this.database = database;
+    }
+
+    /**
+     * One prune at a time per store: a session advisory lock ({@code pg_try_advisory_lock}) keyed by the database and
+     * schema, on a connection of its own; a second prune fails fast with {@code METADATA_FAILURE} naming the server
+     * process that holds the lock. The lock ends with its session, so a prune whose process dies does not block the next.
+     */
+    @Override
+    public PruneLock lockForPrune() {
+        return database.lockForPrune();
     }
 
     /**

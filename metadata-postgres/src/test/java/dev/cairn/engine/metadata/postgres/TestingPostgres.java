@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Assumptions;
  * {@code /usr/lib/postgresql/<newest>/bin}): initdb into a temp dir, started on a free loopback port with fsync off,
  * stopped when the JVM exits. {@link #newDatabase()} clones a fresh database from an empty template. As root the server
  * runs as the {@code postgres} user ({@code runuser}), which owns the data and log directories. Tests skip, saying what
- * to install, only when the binaries are missing.
+ * to install, only when the binaries are missing. Published in this module's test jar for other modules' tests.
  */
-final class TestingPostgres {
+public final class TestingPostgres {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static TestingPostgres instance;
 
@@ -43,7 +43,7 @@ final class TestingPostgres {
     }
 
     /** The server of this JVM, started on first use; skips the calling test when PostgreSQL is not installed. */
-    static synchronized TestingPostgres server() {
+    public static synchronized TestingPostgres server() {
         if (instance == null) {
             Path bin = findBin();
             Assumptions.assumeTrue(bin != null, "PostgreSQL server binaries not found: install the Debian package 'postgresql'"
@@ -109,14 +109,14 @@ final class TestingPostgres {
     }
 
     /** A new, empty database cloned from the template; its metadata URI. */
-    URI newDatabase() {
+    public URI newDatabase() {
         String name = "cairn_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         sql("postgres", "CREATE DATABASE " + name + " TEMPLATE cairn_template");
         return URI.create("postgresql://127.0.0.1:" + port + "/" + name + "?user=cairn");
     }
 
     /** Runs {@code statements} as the superuser in {@code database}. */
-    void sql(String database, String... statements) {
+    public void sql(String database, String... statements) {
         try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "cairn", "");
                 Statement statement = connection.createStatement()) {
             for (String sql : statements) {
@@ -128,21 +128,21 @@ final class TestingPostgres {
     }
 
     /** A superuser JDBC connection to {@code database}. */
-    Connection connect(String database) throws SQLException {
+    public Connection connect(String database) throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "cairn", "");
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Stops the server (fast shutdown: open sessions are ended). */
-    void stop() {
+    public void stop() {
         pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w", "stop"));
     }
 
     /** Starts the stopped server again on the same port and data. */
-    void restart() {
+    public void restart() {
         pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(), "-w", "-t", "120",
                 "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir.resolve("data") + " -c fsync=off -c synchronous_commit=off"
                         + " -c full_page_writes=off -c max_connections=300",
