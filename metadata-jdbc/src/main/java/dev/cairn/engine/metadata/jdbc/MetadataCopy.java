@@ -80,10 +80,11 @@ public final class MetadataCopy {
             new Table("version_tags", List.of("artifact_id", "tag"), false),
             new Table("artifact_aliases", List.of("name", "alias"), false),
             new Table("artifact_alias_moves", List.of(), true),
-            new Table("logged_metadata", List.of(), true));
+            new Table("logged_metadata", List.of(), true),
+            new Table("retired_artifact_versions", List.of("name", "version"), false));
 
-    /** Tables the copy reads but does not copy as they are: derived ({@code artifact_names}), transient, or its own. */
-    private static final Set<String> NOT_COPIED = Set.of("schema_version", "cache_leases", "artifact_names", "pipelines");
+    /** Tables the copy reads but does not copy as they are: derived ({@code artifact_names}), transient (cache leases, the input leases of running runs), or its own. */
+    private static final Set<String> NOT_COPIED = Set.of("schema_version", "cache_leases", "run_input_leases", "artifact_names", "pipelines");
 
     private static final String SEQ = "seq";
 
