@@ -9,6 +9,7 @@ import dev.cairn.engine.metadata.jdbc.SchemaMigration;
 import dev.cairn.engine.metadata.jdbc.SqlDialect;
 import dev.cairn.engine.metadata.jdbc.SqlSession;
 import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -59,6 +60,17 @@ public final class SqliteDialect implements SqlDialect {
     public String currentTimeNanos() {
         // julianday has millisecond resolution; 2440587.5 is the Julian day of the Unix epoch
         return "(CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) * 1000000)";
+    }
+
+    /** The column's UTF-8 bytes decoded here: sqlite-jdbc's {@code getString} costs more per call (measured in BENCHMARKS.md, dashboard). */
+    @Override
+    public @Nullable String text(java.sql.ResultSet row, int column) throws SQLException {
+        byte[] bytes = row.getBytes(column);
+        if (bytes == null) {
+            // SQLite gives no bytes for an empty text as for NULL
+            return row.wasNull() ? null : "";
+        }
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override
