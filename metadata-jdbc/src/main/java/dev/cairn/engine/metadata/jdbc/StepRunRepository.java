@@ -128,7 +128,6 @@ public final class StepRunRepository {
      * {@link SqlDialect#text}: a 10,000-step run page reads 100,000 of them.
      */
     public StepRunRecord map(ResultSet row) throws SQLException {
-        String cachedFrom = dialect.text(row, 12);
         return StepRunRecord.builder()
                 .id(UUID.fromString(required(row, 1)))
                 .runId(UUID.fromString(required(row, 2)))
@@ -139,18 +138,18 @@ public final class StepRunRepository {
                 .startedAt(optionalInstant(row, 7))
                 .endedAt(optionalInstant(row, 8))
                 .parameters(codec.map(required(row, 9)))
-                .error(Optional.ofNullable(dialect.text(row, 10)))
-                .cacheKey(Optional.ofNullable(dialect.text(row, 11)))
-                .cachedFrom(cachedFrom == null ? Optional.empty() : Optional.of(UUID.fromString(cachedFrom)))
-                .cacheNote(Optional.ofNullable(dialect.text(row, 13)))
+                .error(dialect.text(row, 10))
+                .cacheKey(dialect.text(row, 11))
+                .cachedFrom(dialect.text(row, 12).map(UUID::fromString))
+                .cacheNote(dialect.text(row, 13))
                 .build();
     }
 
     private String required(ResultSet row, int column) throws SQLException {
-        String text = dialect.text(row, column);
-        if (text == null) {
+        Optional<String> text = dialect.text(row, column);
+        if (text.isEmpty()) {
             throw new SQLException("Column " + column + " of step_runs is NULL, which the schema does not allow");
         }
-        return text;
+        return text.get();
     }
 }

@@ -9,7 +9,6 @@ import dev.cairn.engine.metadata.jdbc.SchemaMigration;
 import dev.cairn.engine.metadata.jdbc.SqlDialect;
 import dev.cairn.engine.metadata.jdbc.SqlSession;
 import org.apiguardian.api.API;
-import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -64,13 +63,13 @@ public final class SqliteDialect implements SqlDialect {
 
     /** The column's UTF-8 bytes decoded here: sqlite-jdbc's {@code getString} costs more per call (measured in BENCHMARKS.md, dashboard). */
     @Override
-    public @Nullable String text(java.sql.ResultSet row, int column) throws SQLException {
+    public java.util.Optional<String> text(java.sql.ResultSet row, int column) throws SQLException {
         byte[] bytes = row.getBytes(column);
         if (bytes == null) {
             // SQLite gives no bytes for an empty text as for NULL
-            return row.wasNull() ? null : "";
+            return row.wasNull() ? java.util.Optional.empty() : java.util.Optional.of("");
         }
-        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return java.util.Optional.of(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Override
