@@ -165,6 +165,7 @@ public final class DashboardBenchmark {
             times[i] = (System.nanoTime() - start) / 1e6;
         }
         Arrays.sort(times);
+        System.out.printf(Locale.ROOT, "  (baseline: median %.1f ms, p90 %.1f ms, min %.1f ms)%n", times[REPEATS / 2], times[(int) (REPEATS * 0.9)], times[0]);
         return times[REPEATS / 2];
     }
 

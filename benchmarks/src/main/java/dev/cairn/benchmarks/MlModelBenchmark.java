@@ -43,9 +43,13 @@ import dev.cairn.materializers.ml.TensorMap;
 import dev.cairn.materializers.ml.TensorMapMaterializer;
 import dev.cairn.materializers.ml.onnx.OnnxMaterializer;
 import dev.cairn.materializers.ml.onnx.OnnxModel;
+import dev.cairn.materializers.ml.lightgbm.LightGBMMaterializer;
+import dev.cairn.materializers.ml.tribuo.TribuoMaterializer;
 import dev.cairn.materializers.ml.xgboost.XGBoostMaterializer;
 import dev.cairn.materializers.ml.xgboost.XGBoostModel;
 import dev.cairn.stores.local.LocalArtifactStore;
+import io.github.metarank.lightgbm4j.LGBMBooster;
+import io.github.metarank.lightgbm4j.LGBMDataset;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -59,13 +63,19 @@ import ml.dmlc.xgboost4j.java.XGBoost;
  *   <li>an XGBoost booster of about {@code xgboostMegabytes} MB (UBJSON) vs {@code Booster.saveModel(path)} /
  *       {@code XGBoost.loadModel(path)};</li>
  *   <li>an ONNX model with one {@code onnxMegabytes} MB initializer vs writing its bytes and creating an onnxruntime
- *       session from the file (Cairn's load includes creating the session).</li>
+ *       session from the file (Cairn's load includes creating the session);</li>
+ *   <li>a LightGBM booster (400 trees of 255 leaves on noise) vs {@code saveModelToString} written with {@code Files.writeString} (lightgbm4j has no save to a file) /
+ *       {@code createFromModelfile};</li>
+ *   <li>a Tribuo logistic regression (2,000 features, 20 classes) vs {@code Model.serializeToFile} /
+ *       {@code Model.deserializeFromFile}; Cairn's save also writes the ONNX export.</li>
  * </ul>
  * "Through Cairn" means the materializer writing into a draft of the local artifact store with SHA-256 over every byte
  * while it streams (as the engine's writer does), metadata extraction and visualizations, then the atomic commit; and
  * loading through the store. Median of {@code runs} runs after one warm-up.
  *
- * <p>Arguments: {@code workDir tensorMegabytes xgboostMegabytes onnxMegabytes runs [python]}.
+ * <p>Arguments: {@code workDir tensorMegabytes xgboostMegabytes onnxMegabytes runs [python [tensorRuns [sections]]]}, where
+ * {@code sections} is a comma-separated subset of {@code tensors,xgboost,onnx,lightgbm,tribuo} (default all) and an
+ * empty {@code python} skips the Python comparison.
  */
 public final class MlModelBenchmark {
     private MlModelBenchmark() {}
@@ -77,123 +87,231 @@ public final class MlModelBenchmark {
         int xgboostMegabytes = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         int onnxMegabytes = args.length > 3 ? Integer.parseInt(args[3]) : 100;
         int runs = args.length > 4 ? Integer.parseInt(args[4]) : 3;
-        String python = args.length > 5 ? args[5] : null;
+        String python = args.length > 5 && !args[5].isEmpty() ? args[5] : null;
+        int tensorRuns = args.length > 6 ? Integer.parseInt(args[6]) : runs;
+        List<String> sections = List.of((args.length > 7 ? args[7] : "tensors,xgboost,onnx,lightgbm,tribuo").split(","));
         LocalArtifactStore store = new LocalArtifactStore(Files.createTempDirectory(work, "store-"));
         List<String> table = new ArrayList<>();
 
-        // ----- TensorMap / safetensors -----
-        TensorMap tensors = randomTensors(tensorMegabytes);
-        TensorMapMaterializer tensorMaterializer = new TensorMapMaterializer();
-        Path rawFile = work.resolve("raw.bin");
-        URI[] tensorArtifact = new URI[1];
-        double cairnTensorSave = median(runs, () -> {
-            tensorArtifact[0] = cairnSave(tensorMaterializer, store, tensors, TensorMap.class, Map.of());
-            return null;
-        });
-        double rawTensorSave = median(runs, () -> {
-            rawWrite(tensors, rawFile);
-            return null;
-        });
-        double hashOnly = median(runs, () -> {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (Tensor tensor : tensors.tensors().values()) {
-                digest.update(tensor.data());
-            }
-            return digest.digest();
-        });
-        double[] sums = new double[2];
-        double cairnTensorLoad = median(runs, () -> {
-            TensorMap loaded = (TensorMap) tensorMaterializer.load(TensorMap.class, new StoreReader(store, tensorArtifact[0]));
-            sums[0] = sum(loaded);
-            return null;
-        });
-        double rawTensorLoad = median(runs, () -> {
-            sums[1] = rawReadAndSum(rawFile, tensors);
-            return null;
-        });
-        if (sums[0] != sums[1]) {
-            throw new IllegalStateException("the loads disagree: " + sums[0] + " vs " + sums[1]);
-        }
-        long tensorFileSize = Files.size(Path.of(file(tensorArtifact[0], TensorMapMaterializer.FILE)));
-        table.add(row("TensorMap " + mib(tensorFileSize) + " save", cairnTensorSave, "FileChannel write of the same bytes", rawTensorSave));
-        table.add(row("(SHA-256 of the same bytes, part of every Cairn save)", hashOnly, "FileChannel write of the same bytes", rawTensorSave));
-        table.add(row("TensorMap " + mib(tensorFileSize) + " load + read all", cairnTensorLoad, "FileChannel read + read all", rawTensorLoad));
-        if (python != null) {
-            Path safetensors = Path.of(file(tensorArtifact[0], TensorMapMaterializer.FILE));
-            double[] pythonTimes = pythonLoad(python, safetensors, runs, work);
-            long start = System.nanoTime();
-            for (int i = 0; i < runs; i++) {
-                try (SeekableByteChannel channel = Files.newByteChannel(safetensors)) {
-                    sum(dev.cairn.materializers.ml.SafeTensors.read(channel, safetensors.toString()));
+        if (sections.contains("tensors")) {
+            // ----- TensorMap / safetensors -----
+            TensorMap tensors = randomTensors(tensorMegabytes);
+            TensorMapMaterializer tensorMaterializer = new TensorMapMaterializer();
+            Path rawFile = work.resolve("raw.bin");
+            URI[] tensorArtifact = new URI[1];
+            Timing cairnTensorSave = median(tensorRuns, () -> {
+                tensorArtifact[0] = cairnSave(tensorMaterializer, store, tensors, TensorMap.class, Map.of());
+                return null;
+            });
+            Timing rawTensorSave = median(tensorRuns, () -> {
+                rawWrite(tensors, rawFile);
+                return null;
+            });
+            Timing hashOnly = median(tensorRuns, () -> {
+                MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                for (Tensor tensor : tensors.tensors().values()) {
+                    digest.update(tensor.data());
                 }
+                return digest.digest();
+            });
+            double[] sums = new double[2];
+            Timing cairnTensorLoad = median(tensorRuns, () -> {
+                TensorMap loaded = (TensorMap) tensorMaterializer.load(TensorMap.class, new StoreReader(store, tensorArtifact[0]));
+                sums[0] = sum(loaded);
+                return null;
+            });
+            Timing rawTensorLoad = median(tensorRuns, () -> {
+                sums[1] = rawReadAndSum(rawFile, tensors);
+                return null;
+            });
+            if (sums[0] != sums[1]) {
+                throw new IllegalStateException("the loads disagree: " + sums[0] + " vs " + sums[1]);
             }
-            double javaRead = (System.nanoTime() - start) / 1e9 / runs;
-            table.add(row("SafeTensors.read + read all (Java)", javaRead, "safetensors.numpy.load_file + np.sum (Python)", pythonTimes[1]));
-            table.add(String.format(Locale.ROOT, "| (Python load_file alone) | | | %.3f s | |", pythonTimes[0]));
+            long tensorFileSize = Files.size(Path.of(file(tensorArtifact[0], TensorMapMaterializer.FILE)));
+            table.add(row("TensorMap " + mib(tensorFileSize) + " save", cairnTensorSave, "FileChannel write of the same bytes", rawTensorSave));
+            table.add(row("(SHA-256 of the same bytes, part of every Cairn save)", hashOnly, "FileChannel write of the same bytes", rawTensorSave));
+            table.add(row("TensorMap " + mib(tensorFileSize) + " load + read all", cairnTensorLoad, "FileChannel read + read all", rawTensorLoad));
+            if (python != null) {
+                Path safetensors = Path.of(file(tensorArtifact[0], TensorMapMaterializer.FILE));
+                double[] pythonTimes = pythonLoad(python, safetensors, runs, work);
+                long start = System.nanoTime();
+                for (int i = 0; i < runs; i++) {
+                    try (SeekableByteChannel channel = Files.newByteChannel(safetensors)) {
+                        sum(dev.cairn.materializers.ml.SafeTensors.read(channel, safetensors.toString()));
+                    }
+                }
+                double javaRead = (System.nanoTime() - start) / 1e9 / runs;
+                table.add(row("SafeTensors.read + read all (Java)", javaRead, "safetensors.numpy.load_file + np.sum (Python)", pythonTimes[1]));
+                table.add(String.format(Locale.ROOT, "| (Python load_file alone) | | | %.3f s | |", pythonTimes[0]));
+            }
+            System.gc();
+
         }
-        System.gc();
+        if (sections.contains("xgboost")) {
+            // ----- XGBoost -----
+            Booster booster = trainToSize(xgboostMegabytes);
+            XGBoostModel xgboostModel = new XGBoostModel(booster, XGBOOST_PARAMS);
+            XGBoostMaterializer xgboostMaterializer = new XGBoostMaterializer();
+            Path nativeUbj = work.resolve("native.ubj");
+            URI[] xgboostArtifact = new URI[1];
+            Timing cairnXgboostSave = median(runs, () -> {
+                xgboostArtifact[0] = cairnSave(xgboostMaterializer, store, xgboostModel, XGBoostModel.class, Map.of());
+                return null;
+            });
+            Timing nativeXgboostSave = median(runs, () -> {
+                booster.saveModel(nativeUbj.toString());
+                return null;
+            });
+            Timing cairnXgboostLoad = median(runs, () -> {
+                ((XGBoostModel) xgboostMaterializer.load(XGBoostModel.class, new StoreReader(store, xgboostArtifact[0]))).booster().dispose();
+                return null;
+            });
+            Timing nativeXgboostLoad = median(runs, () -> {
+                XGBoost.loadModel(nativeUbj.toString()).dispose();
+                return null;
+            });
+            long ubjSize = Files.size(Path.of(file(xgboostArtifact[0], "model.ubj")));
+            table.add(row("XGBoost " + mib(ubjSize) + " (" + booster.getNumBoostedRound() + " trees) save", cairnXgboostSave, "Booster.saveModel(path)", nativeXgboostSave));
+            table.add(row("XGBoost " + mib(ubjSize) + " load", cairnXgboostLoad, "XGBoost.loadModel(path)", nativeXgboostLoad));
+            booster.dispose();
 
-        // ----- XGBoost -----
-        Booster booster = trainToSize(xgboostMegabytes);
-        XGBoostModel xgboostModel = new XGBoostModel(booster, XGBOOST_PARAMS);
-        XGBoostMaterializer xgboostMaterializer = new XGBoostMaterializer();
-        Path nativeUbj = work.resolve("native.ubj");
-        URI[] xgboostArtifact = new URI[1];
-        double cairnXgboostSave = median(runs, () -> {
-            xgboostArtifact[0] = cairnSave(xgboostMaterializer, store, xgboostModel, XGBoostModel.class, Map.of());
-            return null;
-        });
-        double nativeXgboostSave = median(runs, () -> {
-            booster.saveModel(nativeUbj.toString());
-            return null;
-        });
-        double cairnXgboostLoad = median(runs, () -> {
-            ((XGBoostModel) xgboostMaterializer.load(XGBoostModel.class, new StoreReader(store, xgboostArtifact[0]))).booster().dispose();
-            return null;
-        });
-        double nativeXgboostLoad = median(runs, () -> {
-            XGBoost.loadModel(nativeUbj.toString()).dispose();
-            return null;
-        });
-        long ubjSize = Files.size(Path.of(file(xgboostArtifact[0], "model.ubj")));
-        table.add(row("XGBoost " + mib(ubjSize) + " (" + booster.getNumBoostedRound() + " trees) save", cairnXgboostSave, "Booster.saveModel(path)", nativeXgboostSave));
-        table.add(row("XGBoost " + mib(ubjSize) + " load", cairnXgboostLoad, "XGBoost.loadModel(path)", nativeXgboostLoad));
-        booster.dispose();
+        }
+        if (sections.contains("onnx")) {
+            // ----- ONNX -----
+            byte[] onnxBytes = onnxModel(onnxMegabytes);
+            OnnxModel onnxModel = OnnxModel.fromBytes(onnxBytes);
+            OnnxMaterializer onnxMaterializer = new OnnxMaterializer();
+            Path nativeOnnx = work.resolve("native.onnx");
+            URI[] onnxArtifact = new URI[1];
+            Timing cairnOnnxSave = median(runs, () -> {
+                onnxArtifact[0] = cairnSave(onnxMaterializer, store, onnxModel, OnnxModel.class, Map.of());
+                return null;
+            });
+            Timing nativeOnnxSave = median(runs, () -> {
+                Files.write(nativeOnnx, onnxBytes);
+                return null;
+            });
+            OrtEnvironment environment = OrtEnvironment.getEnvironment();
+            Timing cairnOnnxLoad = median(runs, () -> {
+                try (OnnxModel loaded = onnxMaterializer.load(OnnxModel.class, new StoreReader(store, onnxArtifact[0]))) {
+                    loaded.session();
+                }
+                return null;
+            });
+            Timing nativeOnnxLoad = median(runs, () -> {
+                try (OrtSession session = environment.createSession(nativeOnnx.toString())) {
+                    session.getNumInputs();
+                }
+                return null;
+            });
+            table.add(row("ONNX " + mib(onnxBytes.length) + " save", cairnOnnxSave, "Files.write of the model bytes", nativeOnnxSave));
+            table.add(row("ONNX " + mib(onnxBytes.length) + " load + session", cairnOnnxLoad, "OrtEnvironment.createSession(path)", nativeOnnxLoad));
 
-        // ----- ONNX -----
-        byte[] onnxBytes = onnxModel(onnxMegabytes);
-        OnnxModel onnxModel = OnnxModel.fromBytes(onnxBytes);
-        OnnxMaterializer onnxMaterializer = new OnnxMaterializer();
-        Path nativeOnnx = work.resolve("native.onnx");
-        URI[] onnxArtifact = new URI[1];
-        double cairnOnnxSave = median(runs, () -> {
-            onnxArtifact[0] = cairnSave(onnxMaterializer, store, onnxModel, OnnxModel.class, Map.of());
-            return null;
-        });
-        double nativeOnnxSave = median(runs, () -> {
-            Files.write(nativeOnnx, onnxBytes);
-            return null;
-        });
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        double cairnOnnxLoad = median(runs, () -> {
-            try (OnnxModel loaded = onnxMaterializer.load(OnnxModel.class, new StoreReader(store, onnxArtifact[0]))) {
-                loaded.session();
-            }
-            return null;
-        });
-        double nativeOnnxLoad = median(runs, () -> {
-            try (OrtSession session = environment.createSession(nativeOnnx.toString())) {
-                session.getNumInputs();
-            }
-            return null;
-        });
-        table.add(row("ONNX " + mib(onnxBytes.length) + " save", cairnOnnxSave, "Files.write of the model bytes", nativeOnnxSave));
-        table.add(row("ONNX " + mib(onnxBytes.length) + " load + session", cairnOnnxLoad, "OrtEnvironment.createSession(path)", nativeOnnxLoad));
-
+        }
+        if (sections.contains("lightgbm")) {
+            lightgbm(work, store, runs, table);
+        }
+        if (sections.contains("tribuo")) {
+            tribuo(work, store, runs, table);
+        }
         System.out.println();
         System.out.println("| operation | Cairn | baseline | baseline time | Cairn / baseline |");
         System.out.println("|---|---:|---|---:|---:|");
         table.forEach(System.out::println);
+    }
+
+    // ----- LightGBM -----
+
+    private static void lightgbm(Path work, LocalArtifactStore store, int runs, List<String> table) throws Exception {
+        int rows = 20_000;
+        int features = 20;
+        SplittableRandom random = new SplittableRandom(5);
+        double[] x = new double[rows * features];
+        float[] y = new float[rows];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextDouble();
+        }
+        for (int i = 0; i < rows; i++) {
+            y[i] = (float) random.nextDouble();
+        }
+        long trained = System.nanoTime();
+        LGBMBooster booster;
+        try (LGBMDataset dataset = LGBMDataset.createFromMat(x, rows, features, true, "max_bin=255 verbose=-1", null)) {
+            dataset.setField("label", y);
+            booster = LGBMBooster.create(dataset, "objective=regression num_leaves=255 min_data_in_leaf=1 learning_rate=0.1 seed=1"
+                    + " deterministic=true num_threads=2 verbose=-1");
+            for (int i = 0; i < 400; i++) {
+                booster.updateOneIter();
+            }
+        }
+        System.out.printf(Locale.ROOT, "trained the LightGBM booster in %.1f s%n", (System.nanoTime() - trained) / 1e9);
+        LightGBMMaterializer materializer = new LightGBMMaterializer();
+        Path nativeFile = work.resolve("native-lightgbm.txt");
+        URI[] artifact = new URI[1];
+        Timing cairnSave = median(runs, () -> {
+            artifact[0] = cairnSave(materializer, store, booster, LGBMBooster.class, Map.of());
+            return null;
+        });
+        Timing nativeSave = median(runs, () -> {
+            // lightgbm4j has no save-to-file: its own save is the model text, written as it is
+            Files.writeString(nativeFile, booster.saveModelToString(0, 0, LGBMBooster.FeatureImportanceType.SPLIT));
+            return null;
+        });
+        Timing cairnLoad = median(runs, () -> {
+            materializer.load(LGBMBooster.class, new StoreReader(store, artifact[0])).close();
+            return null;
+        });
+        Timing nativeLoad = median(runs, () -> {
+            LGBMBooster.createFromModelfile(nativeFile.toString()).close();
+            return null;
+        });
+        long size = Files.size(Path.of(file(artifact[0], "model.txt")));
+        table.add(row("LightGBM " + mib(size) + " (400 trees) save", cairnSave, "saveModelToString + Files.writeString", nativeSave));
+        table.add(row("LightGBM " + mib(size) + " load", cairnLoad, "LGBMBooster.createFromModelfile(path)", nativeLoad));
+        booster.close();
+    }
+
+    // ----- Tribuo -----
+
+    private static void tribuo(Path work, LocalArtifactStore store, int runs, List<String> table) throws Exception {
+        int features = 2_000;
+        int classes = 20;
+        String[] names = new String[features];
+        for (int j = 0; j < features; j++) {
+            names[j] = String.format(Locale.ROOT, "f%04d", j);
+        }
+        org.tribuo.classification.LabelFactory factory = new org.tribuo.classification.LabelFactory();
+        org.tribuo.MutableDataset<org.tribuo.classification.Label> dataset = new org.tribuo.MutableDataset<>(
+                new org.tribuo.provenance.SimpleDataSourceProvenance("MlModelBenchmark", factory), factory);
+        SplittableRandom random = new SplittableRandom(9);
+        for (int i = 0; i < 2_000; i++) {
+            double[] values = new double[features];
+            for (int j = 0; j < features; j++) {
+                values[j] = random.nextDouble();
+            }
+            dataset.add(new org.tribuo.impl.ArrayExample<>(new org.tribuo.classification.Label("c" + (i % classes)), names, values));
+        }
+        long trained = System.nanoTime();
+        org.tribuo.Model<org.tribuo.classification.Label> model = new org.tribuo.classification.sgd.linear.LogisticRegressionTrainer().train(dataset);
+        System.out.printf(Locale.ROOT, "trained the Tribuo model in %.1f s%n", (System.nanoTime() - trained) / 1e9);
+        TribuoMaterializer materializer = new TribuoMaterializer();
+        Path nativeFile = work.resolve("native-tribuo.pb");
+        URI[] artifact = new URI[1];
+        Timing cairnSave = median(runs, () -> {
+            artifact[0] = cairnSave(materializer, store, model, org.tribuo.Model.class, Map.of());
+            return null;
+        });
+        Timing nativeSave = median(runs, () -> {
+            model.serializeToFile(nativeFile);
+            return null;
+        });
+        Timing cairnLoad = median(runs, () -> materializer.load(org.tribuo.Model.class, new StoreReader(store, artifact[0])));
+        Timing nativeLoad = median(runs, () -> org.tribuo.Model.deserializeFromFile(nativeFile));
+        long size = Files.size(Path.of(file(artifact[0], "model.pb")));
+        long onnxSize = Files.exists(Path.of(file(artifact[0], "model.onnx"))) ? Files.size(Path.of(file(artifact[0], "model.onnx"))) : 0;
+        table.add(row(String.format(Locale.ROOT, "Tribuo logistic regression %.1f MiB (+ %.1f MiB ONNX export) save", size / 1048576.0, onnxSize / 1048576.0),
+                cairnSave, "Model.serializeToFile(path) (no ONNX export)", nativeSave));
+        table.add(row(String.format(Locale.ROOT, "Tribuo logistic regression %.1f MiB load", size / 1048576.0), cairnLoad, "Model.deserializeFromFile(path)", nativeLoad));
     }
 
     static final Map<String, Object> XGBOOST_PARAMS = Map.of("objective", "reg:squarederror", "max_depth", 12L, "min_child_weight", 0.0,
@@ -201,6 +319,19 @@ public final class MlModelBenchmark {
 
     private static String row(String operation, double cairn, String baseline, double baselineTime) {
         return String.format(Locale.ROOT, "| %s | %.3f s | %s | %.3f s | %.2f× |", operation, cairn, baseline, baselineTime, cairn / baselineTime);
+    }
+
+    /** A row with medians and, in brackets, the fastest and slowest run of each side. */
+    private static String row(String operation, Timing cairn, String baseline, Timing baselineTime) {
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f× |", operation, cairn, baseline, baselineTime, cairn.median() / baselineTime.median());
+    }
+
+    /** The median of the timed runs, and the fastest and slowest. */
+    record Timing(double median, double min, double max) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.3f s (%.3f–%.3f)", median, min, max);
+        }
     }
 
     private static URI file(URI directory, String name) {
@@ -211,7 +342,7 @@ public final class MlModelBenchmark {
         return String.format(Locale.ROOT, "%.0f MiB", bytes / 1048576.0);
     }
 
-    private static double median(int runs, Callable<?> action) throws Exception {
+    private static Timing median(int runs, Callable<?> action) throws Exception {
         action.call(); // warm-up
         double[] times = new double[runs];
         for (int i = 0; i < runs; i++) {
@@ -221,7 +352,7 @@ public final class MlModelBenchmark {
         }
         System.out.println("  runs: " + Arrays.toString(times));
         Arrays.sort(times);
-        return times[runs / 2];
+        return new Timing(times[runs / 2], times[0], times[runs - 1]);
     }
 
     // ----- tensors -----

@@ -30,6 +30,7 @@ import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.RunListener;
 import dev.cairn.api.run.RunOptions;
 import dev.cairn.api.run.RunStatus;
+import dev.cairn.dashboard.html.Html;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -261,6 +262,33 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void searchesArtifactsByTagAndMetadataAsYouType() {
+        ArtifactVersion draft = stack.trainingRuns.get(0).step("train").output("output");
+        ArtifactVersion production = stack.trainingRuns.get(1).step("train").output("output");
+        page.navigate(url("/artifacts"));
+        page.fill("input.where", "score>0.7");
+        page.waitForFunction("() => document.querySelectorAll('#artifact-results a.artifact-link').length === 1");
+        assertThat(page.locator("#artifact-results a.artifact-link").getAttribute("href")).isEqualTo("/versions/" + production.id());
+        assertThat(page.url()).contains("where=score%3E0.7");
+        page.fill("input.where", "notes~draft");
+        page.waitForFunction("() => document.querySelector('#artifact-results a.artifact-link') !== null"
+                + " && document.querySelector('#artifact-results a.artifact-link').getAttribute('href') === '/versions/" + draft.id() + "'");
+        assertThat(page.locator("#artifact-results a.artifact-link").count()).isEqualTo(1);
+        page.fill("input.where", "");
+        page.fill("input[name='tag']", "production");
+        page.waitForFunction("() => document.querySelectorAll('#artifact-results a.artifact-link').length === 1"
+                + " && document.querySelector('#artifact-results a.artifact-link').getAttribute('href') === '/versions/" + production.id() + "'");
+        screenshot("artifact-search");
+        page.click("#artifact-results a.artifact-link");
+        page.waitForSelector("table.logged-metadata");
+        assertThat(page.locator("table.logged-metadata").textContent()).contains("score").contains("0.8");
+        page.click("a.tag");
+        page.waitForSelector("#artifact-results a.artifact-link");
+        assertThat(page.locator("#artifact-results a.artifact-link").count()).isEqualTo(1);
+        assertThat(consoleErrors).isEmpty();
+    }
+
+    @Test
     void hostileNameMetadataAndVisualizationsDoNotExecute() {
         ArtifactVersion hostile = stack.hostileArtifact();
         page.navigate(url("/versions/" + hostile.id()));
@@ -275,7 +303,7 @@ class DashboardBrowserTest {
         page.navigate(url("/versions/" + hostile.id() + "/visualizations/page.html"));
         page.navigate(url("/versions/" + hostile.id() + "/visualizations/drawing.svg"));
         page.navigate(url("/runs/" + stack.hostileRun.id()));
-        page.navigate(url("/artifacts?name=img"));
+        page.navigate(url("/artifacts?name=" + Html.query(TestingStack.HOSTILE_NAME)));
         page.waitForTimeout(300);
         assertThat(dialogs).as("alert() dialogs opened by stored content").isEmpty();
     }

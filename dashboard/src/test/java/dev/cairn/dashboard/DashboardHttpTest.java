@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.StepRun;
+import dev.cairn.dashboard.html.Html;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -160,17 +161,72 @@ class DashboardHttpTest {
     @Test
     void artifactsAreSearchedByNameTypeAndDate() throws IOException {
         JsonNode byName = json("/api/v1/artifacts?name=accuracy");
-        assertThat(byName.get("total").asInt()).isEqualTo(2);
+        assertThat(byName.get("versions")).hasSize(2);
         byName.get("versions").forEach(version -> assertThat(version.get("name").asText()).isEqualTo("accuracy"));
-        JsonNode byGlob = json("/api/v1/artifacts?name=training::*::output");
-        assertThat(byGlob.get("total").asInt()).isGreaterThanOrEqualTo(3);
-        JsonNode byType = json("/api/v1/artifacts?type=Hostile");
-        assertThat(byType.get("total").asInt()).isEqualTo(1);
-        assertThat(json("/api/v1/artifacts?since=2999-01-01").get("total").asInt()).isZero();
-        assertThat(json("/api/v1/artifacts?until=2999-01-01").get("total").asInt()).isGreaterThanOrEqualTo(6);
+        assertThat(json("/api/v1/artifacts?name=accura").get("versions")).as("names match exactly").isEmpty();
+        JsonNode byType = json("/api/v1/artifacts?type=" + Html.query(TestingStack.Hostile.class.getName()));
+        assertThat(byType.get("versions")).hasSize(1);
+        assertThat(json("/api/v1/artifacts?type=data").get("versions")).as("an artifact type, case-insensitive").hasSizeGreaterThanOrEqualTo(7);
+        assertThat(json("/api/v1/artifacts?since=2200-01-01").get("versions")).isEmpty();
+        assertThat(json("/api/v1/artifacts?until=2200-01-01").get("versions")).hasSizeGreaterThanOrEqualTo(7);
+        assertThat(json("/api/v1/artifacts?until=2000-01-01").get("versions")).isEmpty();
         assertThat(http.get("/api/v1/artifacts?since=yesterday").statusCode()).isEqualTo(400);
         String fragment = http.send(http.request("/artifacts?name=accuracy").header("HX-Request", "true").GET().build()).body();
         assertThat(fragment).doesNotContain("<html").contains("accuracy:");
+    }
+
+    @Test
+    void artifactsAreSearchedByTagAndMetadataPredicates() throws IOException {
+        ArtifactVersion draft = stack.trainingRuns.get(0).step("train").output("output");
+        ArtifactVersion production = stack.trainingRuns.get(1).step("train").output("output");
+        assertThat(ids(json("/api/v1/artifacts?tag=production"))).containsExactly(production.id().toString());
+        assertThat(ids(json("/api/v1/artifacts?where=" + Html.query("score>0.7")))).containsExactly(production.id().toString());
+        assertThat(ids(json("/api/v1/artifacts?where=" + Html.query("score<=0.6")))).containsExactly(draft.id().toString());
+        assertThat(ids(json("/api/v1/artifacts?where=" + Html.query("score>=0.6")))).containsExactly(production.id().toString(), draft.id().toString());
+        assertThat(ids(json("/api/v1/artifacts?where=score%3D0.8"))).containsExactly(production.id().toString());
+        assertThat(ids(json("/api/v1/artifacts?where=" + Html.query("notes~draft, small")))).as("a comma stays inside the predicate")
+                .containsExactly(draft.id().toString());
+        assertThat(ids(json("/api/v1/artifacts?where=" + Html.query("score>0.5") + "&where=" + Html.query("notes~second"))))
+                .containsExactly(production.id().toString());
+        assertThat(ids(json("/api/v1/artifacts?tag=production&where=" + Html.query("score<0.7")))).as("all conditions hold").isEmpty();
+        assertThat(ids(json("/api/v1/artifacts?name=accuracy&where=" + Html.query("score>0")))).hasSize(2);
+        assertThat(http.get("/api/v1/artifacts?where=" + Html.query("score>high")).statusCode()).isEqualTo(400);
+        assertThat(http.get("/api/v1/artifacts?where=score").statusCode()).isEqualTo(400);
+        assertThat(http.get("/api/v1/artifacts?cursor=not-a-cursor").statusCode()).isEqualTo(400);
+        String html = page("/artifacts?tag=production");
+        assertThat(html).contains("/versions/" + production.id()).doesNotContain("/versions/" + draft.id());
+        String versionPage = page("/versions/" + production.id());
+        assertThat(versionPage).contains("Logged metadata").contains("second try").contains("/artifacts?tag=production");
+    }
+
+    @Test
+    void artifactSearchPagesWithTheStoresCursor() throws IOException {
+        List<String> all = ids(json("/api/v1/artifacts?limit=1000"));
+        assertThat(all).hasSizeGreaterThanOrEqualTo(7).doesNotHaveDuplicates();
+        List<String> paged = new ArrayList<>();
+        JsonNode page = json("/api/v1/artifacts?limit=3");
+        int pages = 1;
+        while (true) {
+            assertThat(page.get("versions").size()).isLessThanOrEqualTo(3);
+            paged.addAll(ids(page));
+            if (page.get("next_cursor").isNull()) {
+                break;
+            }
+            page = json("/api/v1/artifacts?limit=3&cursor=" + Html.query(page.get("next_cursor").asText()));
+            pages++;
+        }
+        assertThat(paged).isEqualTo(all);
+        assertThat(pages).isEqualTo((all.size() + 2) / 3);
+        String html = page("/artifacts?limit=3&name=accuracy");
+        assertThat(html).doesNotContain("artifacts-next");
+        String first = page("/artifacts?limit=3");
+        assertThat(first).contains("id=\"artifacts-next\"").contains("cursor=");
+    }
+
+    private static List<String> ids(JsonNode answer) {
+        List<String> ids = new ArrayList<>();
+        answer.get("versions").forEach(version -> ids.add(version.get("id").asText()));
+        return ids;
     }
 
     @Test
@@ -196,7 +252,9 @@ class DashboardHttpTest {
                 entries.add(entry.getName());
             }
         }
-        assertThat(entries).contains(".cairn/manifest.json");
+        assertThat(entries).as("the zip holds the files the manifest lists, read through the store")
+                .containsExactlyInAnyOrderElementsOf(data.files().stream().map(dev.cairn.api.artifact.ArtifactFile::path).toList());
+        assertThat(html).contains(data.files().get(0).sha256());
     }
 
     @Test
@@ -232,7 +290,8 @@ class DashboardHttpTest {
         }
         Files.createSymbolicLink(Path.of(data.uri()).resolve("link.txt"), home.resolve("secret.txt"));
         try {
-            assertThat(http.get(base + "link.txt").statusCode()).isEqualTo(400);
+            assertThat(http.get(base + "link.txt").statusCode()).as("only files the manifest lists are served").isEqualTo(404);
+            assertThat(http.get(base + "link.txt").body()).doesNotContain("s3cr3t-content");
         } finally {
             Files.delete(Path.of(data.uri()).resolve("link.txt"));
         }
@@ -293,7 +352,8 @@ class DashboardHttpTest {
         assertThat(svg.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp).startsWith("sandbox;"));
         String runs = page("/runs");
         assertThat(runs).doesNotContain("<img src=x");
-        String search = page("/artifacts?type=Hostile");
+        assertThat(html).doesNotContain("alert('logged").contains("&lt;script&gt;alert(&#39;logged&#39;)&lt;/script&gt;\\u001b[31mred");
+        String search = page("/artifacts?type=" + Html.query(TestingStack.Hostile.class.getName()));
         assertThat(search).doesNotContain("<img src=x").contains("&lt;img src=x");
         assertThat(http.get("/versions/" + hostile.id() + "/visualizations/..%2Fsecret").statusCode()).isEqualTo(400);
     }

@@ -56,9 +56,16 @@ final class TestingStack implements AutoCloseable {
         TestingStack stack = new TestingStack(home);
         stack.trainingRuns.add(stack.cairn.run(training(0.1)));
         stack.trainingRuns.add(stack.cairn.run(training(0.3)));
+        // typed metadata and tags for the search: the first accuracy 0.6 (a draft), the second 0.8 (in production)
+        ArtifactVersion firstAccuracy = stack.trainingRuns.get(0).step("train").output("output");
+        ArtifactVersion secondAccuracy = stack.trainingRuns.get(1).step("train").output("output");
+        stack.cairn.client().logMetadata(firstAccuracy.id(), Map.of("score", 0.6, "notes", "first draft, small data"));
+        stack.cairn.client().logMetadata(secondAccuracy.id(), Map.of("score", 0.8, "notes", "second try"));
+        stack.cairn.client().tagVersion(secondAccuracy.name(), secondAccuracy.version(), "production");
         stack.failedRun = stack.cairn.run(Pipeline.define("failing", p -> p.call(Steps::explode, p.call(Steps::load, Param.of(3)))));
         stack.hostileRun = stack.cairn.run(Pipeline.define("hostile", p -> p.with(StepOptions.builder().artifactName("output", HOSTILE_NAME).build())
                 .call(Steps::hostile)));
+        stack.cairn.client().logMetadata(stack.hostileArtifact().id(), Map.of("<script>alert('logged key')</script>", "<script>alert('logged')</script>" + ESCAPE_SEQUENCE));
         return stack;
     }
 

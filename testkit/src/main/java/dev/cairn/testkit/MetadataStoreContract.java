@@ -664,6 +664,126 @@ public abstract class MetadataStoreContract {
         assertThat(store.listStepOutputs(a.id())).containsExactly(aOutput);
     }
 
+    // --- the run page: a run's step runs with their inputs and outputs ---
+
+    @Test
+    void runPageReadsEveryStepRunWithItsInputsAndOutputs() {
+        ArtifactVersionRecord external = reserveAndCommit("raw");
+        ArtifactVersionRecord pending = store.reserveArtifactVersion(newVersion("pending"));
+        PipelineRunRecord run = run("wide", T0);
+        int count = 250;
+        List<StepRunRecord> steps = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            steps.add(StepRunRecord.builder().id(UUID.randomUUID()).runId(run.id()).stepName(i == 7 ? "schritt-ü-🚀 \"q\"\n" : "step-" + i).position(i)
+                    .upstreamSteps(i == 0 ? List.of() : List.of("step-" + (i - 1))).parameters(i % 2 == 0 ? Map.of() : Map.of("i", i, "name", "ü"))
+                    .status(StepStatus.PENDING).build());
+        }
+        List<StepRunRecord> reversed = new ArrayList<>(steps);
+        java.util.Collections.reverse(reversed);
+        store.insertRun(run, reversed);
+        List<StepRunRecord> done = new ArrayList<>();
+        List<StepInputRecord> inputs = new ArrayList<>();
+        List<StepOutputRecord> outputs = new ArrayList<>();
+        List<MetadataStore.StepCompletion> completions = new ArrayList<>();
+        UUID previous = external.id();
+        for (int i = 0; i < count; i++) {
+            StepRunRecord step = steps.get(i);
+            StepRunRecord finished = step.started(T0.plusMillis(i)).finished(i == 3 ? StepStatus.FAILED : StepStatus.COMPLETED, T0.plusMillis(i + 1),
+                    i == 3 ? Optional.of("") : i == 5 ? Optional.of("boom: ✗\n\tat x") : Optional.empty());
+            if (i == 9) {
+                finished = finished.toBuilder().cacheKey(Optional.of("key-9")).cacheNote(Optional.of("miss: inputs changed"))
+                        .cachedFrom(Optional.of(steps.get(1).id())).build();
+            }
+            ArtifactVersionRecord output = store.reserveArtifactVersion(newVersion("out-" + i));
+            StepInputRecord input = new StepInputRecord(step.id(), "input", previous, i == 0 ? InputKind.EXTERNAL_ARTIFACT : InputKind.STEP_OUTPUT);
+            StepOutputRecord out = new StepOutputRecord(step.id(), "output", output.id());
+            completions.add(new MetadataStore.StepCompletion(finished, List.of(new CommittedArtifact(output.id(), artifactUri("out-" + i, "1"), List.of())),
+                    List.of(input), List.of(out)));
+            done.add(finished);
+            inputs.add(input);
+            outputs.add(out);
+            previous = output.id();
+        }
+        store.completeSteps(completions);
+        PipelineRunRecord other = run("other", T0);
+        store.insertRun(other, List.of(stepRun(other, "alone", 0)));
+
+        assertThat(store.listStepRuns(run.id())).as("by position, every field as recorded").containsExactlyElementsOf(done);
+        assertThat(store.listStepRuns(run.id()).get(3).error()).as("an empty error text stays empty, not absent").contains("");
+        assertThat(store.listStepInputsOfRun(run.id())).containsExactlyInAnyOrderElementsOf(inputs);
+        assertThat(store.listStepOutputsOfRun(run.id())).containsExactlyInAnyOrderElementsOf(outputs);
+
+        List<UUID> wanted = new ArrayList<>();
+        inputs.forEach(input -> wanted.add(input.artifactId()));
+        outputs.forEach(output -> wanted.add(output.artifactId()));
+        UUID missing = UUID.randomUUID();
+        wanted.add(missing);
+        wanted.add(pending.id());
+        wanted.add(external.id());
+        Map<UUID, ArtifactVersionRecord> found = store.findArtifactVersions(wanted);
+        assertThat(found).hasSize(count + 1).doesNotContainKeys(missing, pending.id());
+        found.forEach((id, record) -> {
+            assertThat(record.id()).isEqualTo(id);
+            assertThat(store.findArtifactVersion(id)).contains(record);
+        });
+        assertThat(found).hasEntrySatisfying(outputs.get(42).artifactId(), record -> assertThat(record.name()).isEqualTo("out-42"));
+        assertThat(store.findArtifactVersions(List.of())).isEmpty();
+        assertThat(store.findArtifactVersions(List.of(missing))).isEmpty();
+    }
+
+    @Test
+    void runsArePagedNewestFirstByPipelineAndStatus() {
+        List<PipelineRunRecord> runs = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            // three pairs share a start time, so the id decides their order
+            PipelineRunRecord run = run(i % 3 == 0 ? "infer" : "train", T0.plusSeconds(i / 2));
+            store.insertRun(run, List.of());
+            if (i % 2 == 0) {
+                store.finishRun(run.id(), RunStatus.COMPLETED, T0.plusSeconds(100), Optional.empty());
+            }
+            runs.add(run);
+        }
+        java.util.Comparator<PipelineRunRecord> newestFirst = java.util.Comparator.comparing(PipelineRunRecord::startedAt)
+                .thenComparing(run -> run.id().toString()).reversed();
+        List<UUID> expected = runs.stream().sorted(newestFirst).map(PipelineRunRecord::id).toList();
+        assertThat(pageThrough(Optional.empty(), Optional.empty(), 2)).containsExactlyElementsOf(expected);
+        assertThat(pageThrough(Optional.empty(), Optional.empty(), 1000)).containsExactlyElementsOf(expected);
+        List<UUID> train = runs.stream().filter(run -> run.pipelineName().equals("train")).sorted(newestFirst).map(PipelineRunRecord::id).toList();
+        assertThat(pageThrough(Optional.of("train"), Optional.empty(), 4)).containsExactlyElementsOf(train);
+        List<UUID> completedTrain = new ArrayList<>();
+        for (UUID id : train) {
+            if (runs.indexOf(runs.stream().filter(run -> run.id().equals(id)).findFirst().orElseThrow()) % 2 == 0) {
+                completedTrain.add(id);
+            }
+        }
+        assertThat(pageThrough(Optional.of("train"), Optional.of(RunStatus.COMPLETED), 1)).containsExactlyElementsOf(completedTrain);
+        assertThat(pageThrough(Optional.of("missing"), Optional.empty(), 5)).isEmpty();
+        dev.cairn.api.run.RunPage first = store.listRuns(new dev.cairn.api.run.RunQuery(Optional.empty(), Optional.empty(), Optional.empty(), 3));
+        assertThat(first.runs()).hasSize(3);
+        assertThat(first.next()).isPresent();
+        assertThat(first.runs().get(0).status()).isIn(RunStatus.RUNNING, RunStatus.COMPLETED);
+    }
+
+    private List<UUID> pageThrough(Optional<String> pipeline, Optional<RunStatus> status, int limit) {
+        List<UUID> ids = new ArrayList<>();
+        Optional<dev.cairn.api.run.RunQuery.Position> after = Optional.empty();
+        for (int pages = 0; pages < 100; pages++) {
+            dev.cairn.api.run.RunPage page = store.listRuns(new dev.cairn.api.run.RunQuery(pipeline, status, after, limit));
+            assertThat(page.runs().size()).isLessThanOrEqualTo(limit);
+            page.runs().forEach(run -> {
+                assertThat(pipeline.map(run.pipelineName()::equals).orElse(true)).isTrue();
+                assertThat(status.map(run.status()::equals).orElse(true)).isTrue();
+                ids.add(run.id());
+            });
+            if (page.next().isEmpty()) {
+                return ids;
+            }
+            assertThat(page.runs()).hasSize(limit);
+            after = page.next();
+        }
+        throw new AssertionError("more than 100 pages");
+    }
+
     @Test
     void completeStepIsAllOrNothing() {
         PipelineRunRecord run = run("p", T0);

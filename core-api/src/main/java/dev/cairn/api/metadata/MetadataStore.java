@@ -117,6 +117,21 @@ public interface MetadataStore extends AutoCloseable {
     /** A {@code READY} version by id. */
     Optional<ArtifactVersionRecord> findArtifactVersion(UUID artifactId);
 
+    /**
+     * The {@code READY} versions with these ids, by id; ids of versions that are missing or not {@code READY} are absent
+     * from the map. Reads a run's or a step's inputs and outputs at once; the default calls
+     * {@link #findArtifactVersion(UUID)} per id, and a store should answer with one set-based query.
+     */
+    default java.util.Map<UUID, ArtifactVersionRecord> findArtifactVersions(java.util.Collection<UUID> artifactIds) {
+        java.util.Objects.requireNonNull(artifactIds, "artifactIds is null");
+        java.util.Map<UUID, ArtifactVersionRecord> found = new java.util.LinkedHashMap<>();
+        for (UUID id : artifactIds) {
+            java.util.Objects.requireNonNull(id, "artifactIds contains null");
+            findArtifactVersion(id).ifPresent(record -> found.put(id, record));
+        }
+        return found;
+    }
+
     /** A {@code READY} version by name and version string. */
     Optional<ArtifactVersionRecord> findArtifactVersion(String name, String version);
 

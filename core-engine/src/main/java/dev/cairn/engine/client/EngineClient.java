@@ -363,13 +363,19 @@ public class EngineClient implements Client {
         StepRunRecord step = metadata.findStepRun(stepRunId).filter(found -> found.runId().equals(runId))
                 .orElseThrow(() -> new CairnException(ErrorCode.STEP_NOT_FOUND, "Run " + runId + " of pipeline '" + run.pipelineName()
                         + "' has no step run " + stepRunId + ": list its steps with 'cairn runs show " + runId + "'"));
+        List<StepInputRecord> inputRecords = metadata.listStepInputs(stepRunId);
+        List<StepOutputRecord> outputRecords = metadata.listStepOutputs(stepRunId);
+        List<UUID> ids = new ArrayList<>();
+        inputRecords.forEach(input -> ids.add(input.artifactId()));
+        outputRecords.forEach(output -> ids.add(output.artifactId()));
+        Map<UUID, ArtifactVersionRecord> versions = ids.isEmpty() ? Map.of() : metadata.findArtifactVersions(ids);
         Map<String, ArtifactVersion> inputs = new LinkedHashMap<>();
-        for (StepInputRecord input : metadata.listStepInputs(stepRunId)) {
-            metadata.findArtifactVersion(input.artifactId()).ifPresent(record -> inputs.put(input.name(), artifactVersion(record)));
+        for (StepInputRecord input : inputRecords) {
+            Optional.ofNullable(versions.get(input.artifactId())).ifPresent(record -> inputs.put(input.name(), artifactVersion(record)));
         }
         Map<String, ArtifactVersion> outputs = new LinkedHashMap<>();
-        for (StepOutputRecord output : metadata.listStepOutputs(stepRunId)) {
-            metadata.findArtifactVersion(output.artifactId()).ifPresent(record -> outputs.put(output.name(), artifactVersion(record)));
+        for (StepOutputRecord output : outputRecords) {
+            Optional.ofNullable(versions.get(output.artifactId())).ifPresent(record -> outputs.put(output.name(), artifactVersion(record)));
         }
         return new RecordedStepRun(step, inputs, outputs);
     }
@@ -425,8 +431,12 @@ public class EngineClient implements Client {
         List<StepRunRecord> steps = metadata.listStepRuns(run.id());
         List<StepInputRecord> inputs = metadata.listStepInputsOfRun(run.id());
         List<StepOutputRecord> outputs = metadata.listStepOutputsOfRun(run.id());
-        Map<UUID, Optional<ArtifactVersionRecord>> artifactsById = new HashMap<>();
-        return snapshot(run, steps, inputs, outputs, id -> artifactsById.computeIfAbsent(id, metadata::findArtifactVersion));
+        // every version the run read or wrote, in one query rather than one per input and output
+        java.util.Set<UUID> ids = new java.util.LinkedHashSet<>();
+        inputs.forEach(input -> ids.add(input.artifactId()));
+        outputs.forEach(output -> ids.add(output.artifactId()));
+        Map<UUID, ArtifactVersionRecord> artifactsById = ids.isEmpty() ? Map.of() : metadata.findArtifactVersions(ids);
+        return snapshot(run, steps, inputs, outputs, id -> Optional.ofNullable(artifactsById.get(id)));
     }
 
     /** A snapshot of a run from records already in hand; {@code artifactLookup} finds artifact records by id. */

@@ -101,8 +101,11 @@ public final class JsonApi {
                 break;
             case "artifacts":
                 if (s.size() == 1) {
-                    ArtifactSearch.Result result = ArtifactSearch.of(request).run(client);
-                    return Map.of("total", result.total(), "versions", result.versions().stream().map(JsonApi::version).toList());
+                    dev.cairn.api.artifact.ArtifactPage page = ArtifactSearch.of(request).run(client);
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("versions", page.versions().stream().map(JsonApi::version).toList());
+                    json.put("next_cursor", page.nextCursor().orElse(null));
+                    return json;
                 }
                 break;
             case "versions":

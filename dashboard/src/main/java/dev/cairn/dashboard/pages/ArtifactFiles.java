@@ -1,84 +1,41 @@
 package dev.cairn.dashboard.pages;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.artifact.ArtifactFile;
 import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.dashboard.server.BadRequest;
 
 /**
- * The files of an artifact version in a local ({@code file:}) store, read-only. Paths from requests are checked as
- * paths: segments must be plain names (no {@code ..}, no separators, no NUL), and the resolved real path must lie
- * inside the artifact's real directory, so neither {@code ..} nor a symbolic link leads out of it.
+ * The files of an artifact version, read-only, in any store the engine opens (local, HDFS, …): listed from the
+ * version's manifest ({@link ArtifactVersion#files()}) and streamed through the store's read path
+ * ({@link ArtifactVersion#open(String)}), so only files the manifest lists can be read. Paths from requests are
+ * checked first: segments must be plain names (no {@code ..}, no separators, no NUL).
  */
 public final class ArtifactFiles {
     static final int MAX_LISTED = 2000;
 
     private ArtifactFiles() {}
 
-    /** A file relative to the artifact directory, with its size. */
-    public record Entry(String path, long size) {}
-
-    /** The artifact's directory when its store is local; empty for other stores. */
-    public static Optional<Path> directory(ArtifactVersion version) {
-        if (!"file".equals(version.uri().getScheme())) {
-            return Optional.empty();
-        }
-        Path directory = Path.of(version.uri());
-        return Files.isDirectory(directory) ? Optional.of(directory) : Optional.empty();
+    /** The version's files as its manifest lists them, sorted by path, at most {@value #MAX_LISTED}. */
+    public static List<ArtifactFile> list(ArtifactVersion version) {
+        return version.files().stream().sorted(java.util.Comparator.comparing(ArtifactFile::path)).limit(MAX_LISTED).toList();
     }
 
-    /** Regular files under the directory (symbolic links not followed), sorted, at most {@value #MAX_LISTED}. */
-    public static List<Entry> list(Path directory) {
-        List<Entry> entries = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(directory)) {
-            walk.filter(path -> Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)).sorted().limit(MAX_LISTED).forEach(path -> {
-                try {
-                    entries.add(new Entry(directory.relativize(path).toString().replace('\\', '/'), Files.size(path)));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return entries;
-    }
-
-    /** The file named by {@code segments} inside {@code directory}. */
-    public static Path resolve(Path directory, List<String> segments) {
-        Path path = directory;
+    /** The listed file that {@code segments} name; a path the manifest does not list is {@code ARTIFACT_NOT_FOUND}. */
+    public static ArtifactFile resolve(ArtifactVersion version, List<String> segments) {
         for (String segment : segments) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.contains("/") || segment.contains("\\")
                     || segment.indexOf('\0') >= 0 || segment.length() > 255) {
                 throw new BadRequest("'" + segment + "' is not a file name inside the artifact");
             }
-            path = path.resolve(segment);
         }
-        try {
-            Path real = path.toRealPath();
-            if (!real.startsWith(directory.toRealPath())) {
-                throw new BadRequest("'" + String.join("/", segments) + "' leads outside the artifact's directory");
-            }
-            if (!Files.isRegularFile(real)) {
-                throw missing(segments);
-            }
-            return real;
-        } catch (IOException e) {
-            throw missing(segments);
-        }
-    }
-
-    private static dev.cairn.api.CairnException missing(List<String> segments) {
-        return new dev.cairn.api.CairnException(dev.cairn.api.ErrorCode.ARTIFACT_NOT_FOUND,
-                "The artifact has no file '" + String.join("/", segments) + "': its files are listed on its page");
+        String path = String.join("/", segments);
+        return version.files().stream().filter(file -> file.path().equals(path)).findFirst()
+                .orElseThrow(() -> new CairnException(ErrorCode.ARTIFACT_NOT_FOUND, "Artifact '" + version.name() + "' version " + version.version()
+                        + " has no file '" + path + "': its files are listed on its page"));
     }
 
     /** A name safe for a Content-Disposition header. */

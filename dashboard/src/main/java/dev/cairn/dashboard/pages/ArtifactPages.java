@@ -1,12 +1,9 @@
 package dev.cairn.dashboard.pages;
 
-import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -15,6 +12,8 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.Client;
 import dev.cairn.api.ErrorCode;
+import dev.cairn.api.artifact.ArtifactFile;
+import dev.cairn.api.artifact.ArtifactPage;
 import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.artifact.Visualization;
 import dev.cairn.dashboard.graph.LayeredLayout;
@@ -39,41 +38,93 @@ public final class ArtifactPages {
 
     public Response list(Request request) {
         ArtifactSearch search = ArtifactSearch.of(request);
-        ArtifactSearch.Result result = search.run(client);
-        String rows = resultRows(result);
+        ArtifactPage page = search.run(client);
+        String rows = resultRows(search, page);
         if (request.htmx()) {
             return Response.html(rows);
         }
         StringBuilder html = new StringBuilder(8192);
         html.append("<h1>Artifacts</h1><form class=\"filters\" method=\"get\" action=\"/artifacts\" hx-get=\"/artifacts\" hx-target=\"#artifact-results\"")
                 .append(" hx-trigger=\"input changed delay:300ms from:input, submit\" hx-push-url=\"true\">")
-                .append("<label>Name <input name=\"name\" value=\"").append(Html.text(search.name().orElse(""))).append("\" placeholder=\"text or glob\"></label> ")
-                .append("<label>Type <input name=\"type\" value=\"").append(Html.text(search.type().orElse(""))).append("\" placeholder=\"java.util.List or MODEL\"></label> ")
-                .append("<label>Since <input name=\"since\" type=\"date\" value=\"").append(request.param("since").map(Html::text).orElse("")).append("\"></label> ")
+                .append("<label>Name <input name=\"name\" list=\"artifact-names\" value=\"").append(Html.text(search.name().orElse("")))
+                .append("\" placeholder=\"exact name\"></label> ")
+                .append("<label>Tag <input name=\"tag\" value=\"").append(Html.text(search.tag().orElse(""))).append("\" placeholder=\"production\"></label> ")
+                .append("<label>Type <input name=\"type\" value=\"").append(Html.text(search.type().orElse(""))).append("\" placeholder=\"MODEL or a data type\"></label> ");
+        List<String> where = search.where().isEmpty() ? List.of("") : search.where();
+        for (String condition : where) {
+            html.append("<label>Metadata <input name=\"where\" class=\"where\" value=\"").append(Html.text(condition)).append("\" placeholder=\"accuracy>0.85\"></label> ");
+        }
+        html.append("<label>Since <input name=\"since\" type=\"date\" value=\"").append(request.param("since").map(Html::text).orElse("")).append("\"></label> ")
                 .append("<label>Until <input name=\"until\" type=\"date\" value=\"").append(request.param("until").map(Html::text).orElse("")).append("\"></label> ")
                 .append("<button type=\"submit\">Search</button></form>")
-                .append("<p class=\"hint\">Search by tag and by metadata value is not available yet.</p>")
-                .append("<form method=\"get\" action=\"/compare\"><div id=\"artifact-results\">").append(rows)
+                .append("<p class=\"hint\">Metadata predicates: <code>key&gt;number</code>, <code>&gt;=</code>, <code>&lt;</code>, <code>&lt;=</code>, ")
+                .append("<code>key=value</code>, <code>key~text</code> (contains); all conditions must hold.</p>")
+                .append("<datalist id=\"artifact-names\">");
+        for (String name : client.listArtifactNames()) {
+            html.append("<option value=\"").append(Html.text(name)).append("\"></option>");
+        }
+        html.append("</datalist><form method=\"get\" action=\"/compare\"><div id=\"artifact-results\">").append(rows)
                 .append("</div><button type=\"submit\">Compare selected versions</button></form>");
         return Response.html(Layout.page("Artifacts", html.toString()));
     }
 
-    private static String resultRows(ArtifactSearch.Result result) {
-        if (result.versions().isEmpty()) {
-            return "<p class=\"empty\">No artifact versions match.</p>";
+    private static String resultRows(ArtifactSearch search, ArtifactPage page) {
+        if (page.versions().isEmpty()) {
+            return search.filtered() || search.cursor().isPresent() ? "<p class=\"empty\">No artifact versions match.</p>"
+                    : "<p class=\"empty\">No artifacts yet: run a pipeline (try ./cairn quickstart).</p>";
         }
         StringBuilder html = new StringBuilder("<table class=\"artifacts\"><thead><tr><th></th><th>Artifact</th><th>Type</th><th>Size</th><th>Created</th></tr></thead><tbody>");
-        for (ArtifactVersion version : result.versions()) {
+        for (ArtifactVersion version : page.versions()) {
             html.append("<tr><td><input type=\"checkbox\" name=\"versions\" value=\"").append(version.id()).append("\" aria-label=\"compare\"></td>")
                     .append("<td><a class=\"artifact-link\" href=\"/versions/").append(version.id()).append("\">").append(Html.line(version.name() + ":" + version.version()))
                     .append("</a></td><td>").append(Html.line(version.dataType())).append(" <span class=\"kind\">").append(version.artifactType())
                     .append("</span></td><td>").append(version.size()).append(" B</td><td>").append(Layout.time(version.createdAt())).append("</td></tr>");
         }
         html.append("</tbody></table>");
-        if (result.total() > result.versions().size()) {
-            html.append("<p class=\"hint\">").append(result.versions().size()).append(" of ").append(result.total()).append(" shown: narrow the search.</p>");
-        }
+        page.nextCursor().ifPresent(next -> html.append("<p class=\"pager\"><a rel=\"next\" id=\"artifacts-next\" href=\"")
+                .append(Html.text(searchLink(search, next))).append("\">Next page →</a></p>"));
         return html.toString();
+    }
+
+    /** A logged metadata value as text. */
+    static String display(dev.cairn.api.artifact.MetadataValue value) {
+        if (value instanceof dev.cairn.api.artifact.MetadataValue.NumberValue number) {
+            return String.valueOf(number.value());
+        } else if (value instanceof dev.cairn.api.artifact.MetadataValue.StringValue text) {
+            return text.value();
+        } else if (value instanceof dev.cairn.api.artifact.MetadataValue.BooleanValue bool) {
+            return String.valueOf(bool.value());
+        } else if (value instanceof dev.cairn.api.artifact.MetadataValue.UriValue uri) {
+            return uri.value().toString();
+        } else if (value instanceof dev.cairn.api.artifact.MetadataValue.PathValue path) {
+            return path.value();
+        } else if (value instanceof dev.cairn.api.artifact.MetadataValue.TimestampValue time) {
+            return time.value().toString();
+        } else if (value instanceof dev.cairn.api.artifact.MetadataValue.Dimensions dimensions) {
+            return dimensions.value().toString();
+        } else if (value instanceof dev.cairn.api.artifact.MetadataValue.StorageSize size) {
+            return size.bytes() + " bytes";
+        } else if (value instanceof dev.cairn.api.artifact.MetadataValue.MapValue map) {
+            StringBuilder text = new StringBuilder("{");
+            map.value().forEach((key, inner) -> text.append(text.length() > 1 ? ", " : "").append(key).append(": ").append(display(inner)));
+            return text.append('}').toString();
+        }
+        return value.toString();
+    }
+
+    /** The link to the page after {@code cursor} with the same conditions. */
+    static String searchLink(ArtifactSearch search, String cursor) {
+        StringBuilder link = new StringBuilder("/artifacts?cursor=").append(Html.query(cursor));
+        search.name().ifPresent(value -> link.append("&name=").append(Html.query(value)));
+        search.tag().ifPresent(value -> link.append("&tag=").append(Html.query(value)));
+        search.type().ifPresent(value -> link.append("&type=").append(Html.query(value)));
+        search.where().forEach(value -> link.append("&where=").append(Html.query(value)));
+        search.since().ifPresent(value -> link.append("&since=").append(Html.query(value.toString())));
+        search.until().ifPresent(value -> link.append("&until=").append(Html.query(value.toString())));
+        if (search.limit() != ArtifactSearch.DEFAULT_LIMIT) {
+            link.append("&limit=").append(search.limit());
+        }
+        return link.toString();
     }
 
     public Response version(UUID id) {
@@ -102,6 +153,25 @@ public final class ArtifactPages {
             version.metadata().forEach((key, value) -> html.append(Layout.row(key, "<code>" + Html.text(Json.text(value)) + "</code>")));
             html.append("</table>");
         }
+        List<String> tags = version.tags();
+        List<String> aliases = version.aliases();
+        if (!tags.isEmpty() || !aliases.isEmpty()) {
+            html.append("<h2>Tags and aliases</h2><p class=\"tags\">");
+            for (String tag : tags) {
+                html.append("<a class=\"tag\" href=\"/artifacts?tag=").append(Html.text(Html.query(tag))).append("\">").append(Html.line(tag)).append("</a> ");
+            }
+            for (String alias : aliases) {
+                html.append("<span class=\"alias\">@").append(Html.line(alias)).append("</span> ");
+            }
+            html.append("</p>");
+        }
+        Map<String, dev.cairn.api.artifact.MetadataValue> logged = version.loggedMetadata();
+        if (!logged.isEmpty()) {
+            html.append("<h2>Logged metadata</h2><table class=\"logged-metadata\">");
+            logged.forEach((key, value) -> html.append(Layout.row(key, "<code>" + Html.text(display(value)) + "</code> <span class=\"kind\">"
+                    + Html.line(value.type()) + "</span>")));
+            html.append("</table>");
+        }
         html.append("<h2>Visualizations</h2>");
         List<Visualization> visualizations = version.visualizations();
         if (visualizations.isEmpty()) {
@@ -125,17 +195,20 @@ public final class ArtifactPages {
             html.append("</section>");
         }
         html.append("<h2>Files</h2>");
-        Optional<Path> directory = ArtifactFiles.directory(version);
-        if (directory.isEmpty()) {
-            html.append("<p class=\"empty\">Files are listed and downloaded for artifacts in local (file:) stores; this one is in ")
-                    .append(Html.line(version.storeUri().toString())).append(".</p>");
+        List<ArtifactFile> files = ArtifactFiles.list(version);
+        if (files.isEmpty()) {
+            html.append("<p class=\"empty\">The manifest lists no files.</p>");
         } else {
             html.append("<p><a class=\"download\" href=\"/versions/").append(id).append("/download\">Download all as zip</a></p><table class=\"files\"><tbody>");
-            for (ArtifactFiles.Entry entry : ArtifactFiles.list(directory.get())) {
-                html.append("<tr><td><a href=\"/versions/").append(id).append("/files/").append(Html.text(encodePath(entry.path()))).append("\">")
-                        .append(Html.line(entry.path())).append("</a></td><td>").append(entry.size()).append(" B</td></tr>");
+            for (ArtifactFile file : files) {
+                html.append("<tr><td><a href=\"/versions/").append(id).append("/files/").append(Html.text(encodePath(file.path()))).append("\">")
+                        .append(Html.line(file.path())).append("</a></td><td>").append(file.size()).append(" B</td><td><code class=\"sha\">")
+                        .append(Html.text(file.sha256())).append("</code></td></tr>");
             }
             html.append("</tbody></table>");
+            if (files.size() == ArtifactFiles.MAX_LISTED) {
+                html.append("<p class=\"hint\">The first ").append(ArtifactFiles.MAX_LISTED).append(" files are listed; the zip holds all.</p>");
+            }
         }
         return Response.html(Layout.page(version.name() + ":" + version.version(), html.toString()));
     }
@@ -223,31 +296,31 @@ public final class ArtifactPages {
 
     public Response file(UUID id, List<String> segments) {
         ArtifactVersion version = client.getArtifactVersion(id);
-        Path directory = ArtifactFiles.directory(version).orElseThrow(() -> new BadRequest("Files can be downloaded from local (file:) stores only"));
-        Path file = ArtifactFiles.resolve(directory, segments);
+        ArtifactFile file = ArtifactFiles.resolve(version, segments);
         return (Response.Streaming) (HttpExchange exchange, boolean head) -> {
             exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
             exchange.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + ArtifactFiles.downloadName(segments.get(segments.size() - 1)) + "\"");
             exchange.getResponseHeaders().set("Content-Security-Policy", DashboardHandler.SANDBOX_POLICY);
-            long size = Files.size(file);
             if (head) {
+                exchange.getResponseHeaders().set("Content-Length", String.valueOf(file.size()));
                 exchange.sendResponseHeaders(200, -1);
                 return;
             }
-            exchange.sendResponseHeaders(200, size == 0 ? -1 : size);
-            if (size > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    Files.copy(file, out);
+            try (InputStream in = version.open(file.path())) {
+                exchange.sendResponseHeaders(200, file.size() == 0 ? -1 : file.size());
+                if (file.size() > 0) {
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        in.transferTo(out);
+                    }
                 }
             }
         };
     }
 
-    /** The artifact's files as one zip, streamed. */
+    /** The artifact's files as one zip, streamed from the store. */
     public Response download(UUID id) {
         ArtifactVersion version = client.getArtifactVersion(id);
-        Path directory = ArtifactFiles.directory(version).orElseThrow(() -> new BadRequest("Files can be downloaded from local (file:) stores only"));
-        List<ArtifactFiles.Entry> entries = ArtifactFiles.list(directory);
+        List<ArtifactFile> files = version.files();
         String name = ArtifactFiles.downloadName(version.name() + "-" + version.version()) + ".zip";
         return (Response.Streaming) (HttpExchange exchange, boolean head) -> {
             exchange.getResponseHeaders().set("Content-Type", "application/zip");
@@ -258,10 +331,11 @@ public final class ArtifactPages {
             }
             exchange.sendResponseHeaders(200, 0);
             try (ZipOutputStream zip = new ZipOutputStream(exchange.getResponseBody())) {
-                for (ArtifactFiles.Entry entry : entries) {
-                    Path file = ArtifactFiles.resolve(directory, List.of(entry.path().split("/")));
-                    zip.putNextEntry(new ZipEntry(entry.path()));
-                    Files.copy(file, zip);
+                for (ArtifactFile file : files) {
+                    zip.putNextEntry(new ZipEntry(file.path()));
+                    try (InputStream in = version.open(file.path())) {
+                        in.transferTo(zip);
+                    }
                     zip.closeEntry();
                 }
             }

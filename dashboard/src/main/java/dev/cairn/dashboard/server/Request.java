@@ -71,6 +71,11 @@ public final class Request {
         return values == null ? Optional.empty() : values.stream().map(String::trim).filter(v -> !v.isEmpty()).findFirst();
     }
 
+    /** Every non-blank value of {@code name} as given (trimmed, not split). */
+    public List<String> values(String name) {
+        return query.getOrDefault(name, List.of()).stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
     /** Every non-blank value of {@code name}, with comma-separated values split. */
     public List<String> params(String name) {
         List<String> values = new ArrayList<>();

@@ -231,6 +231,15 @@ public final class ArtifactVersionRepository {
         return session.first(SELECT + " WHERE id = ? AND" + READY, statement -> statement.setString(1, artifactId.toString()), this::map);
     }
 
+    /** The {@code READY} versions among {@code artifactIds} (one query; missing ids are left out). */
+    public List<ArtifactVersionRecord> findAllReady(SqlSession session, List<UUID> artifactIds) throws SQLException {
+        if (artifactIds.isEmpty()) {
+            return List.of();
+        }
+        return session.list(SELECT + " WHERE id IN " + dialect.idListSubquery() + " AND" + READY,
+                statement -> dialect.bindIdList(statement, 1, artifactIds), this::map);
+    }
+
     /** A {@code READY} version by name and version. */
     public Optional<ArtifactVersionRecord> findReady(SqlSession session, String name, String version) throws SQLException {
         return session.first(SELECT + " WHERE name = ? AND version = ? AND" + READY, statement -> {

@@ -345,6 +345,18 @@ public class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
+    public java.util.Map<UUID, ArtifactVersionRecord> findArtifactVersions(java.util.Collection<UUID> artifactIds) {
+        requireNonNull(artifactIds, "artifactIds is null");
+        List<UUID> ids = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(artifactIds));
+        ids.forEach(id -> requireNonNull(id, "artifactIds contains null"));
+        java.util.Map<UUID, ArtifactVersionRecord> found = new java.util.HashMap<>();
+        for (ArtifactVersionRecord record : database.read("find " + ids.size() + " artifact versions", session -> artifacts.findAllReady(session, ids))) {
+            found.put(record.id(), record);
+        }
+        return found;
+    }
+
+    @Override
     public Optional<ArtifactVersionRecord> findArtifactVersion(String name, String version) {
         requireNonNull(name, "name is null");
         requireNonNull(version, "version is null");

@@ -63,6 +63,14 @@ public interface SqlDialect {
     /** Binds {@code ids} to parameter {@code index} of a statement that uses {@link #idListSubquery}. */
     void bindIdList(PreparedStatement statement, int index, List<UUID> ids) throws SQLException;
 
+    /**
+     * The text in {@code column} of the current row, empty for SQL NULL. The default is {@link java.sql.ResultSet#getString};
+     * a dialect may read it faster (SQLite: the UTF-8 bytes, decoded in Java, is about a third cheaper per column).
+     */
+    default java.util.Optional<String> text(java.sql.ResultSet row, int column) throws SQLException {
+        return java.util.Optional.ofNullable(row.getString(column));
+    }
+
     /** An expression that orders the rows of the table aliased {@code alias} by insertion ({@code alias} may be empty). */
     String insertionOrder(String alias);
 

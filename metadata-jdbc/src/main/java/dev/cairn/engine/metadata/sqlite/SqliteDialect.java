@@ -61,6 +61,17 @@ public final class SqliteDialect implements SqlDialect {
         return "(CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) * 1000000)";
     }
 
+    /** The column's UTF-8 bytes decoded here: sqlite-jdbc's {@code getString} costs more per call (measured in BENCHMARKS.md, dashboard). */
+    @Override
+    public java.util.Optional<String> text(java.sql.ResultSet row, int column) throws SQLException {
+        byte[] bytes = row.getBytes(column);
+        if (bytes == null) {
+            // SQLite gives no bytes for an empty text as for NULL
+            return row.wasNull() ? java.util.Optional.empty() : java.util.Optional.of("");
+        }
+        return java.util.Optional.of(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Override
     public String idListSubquery() {
         return "(SELECT value FROM json_each(?))";

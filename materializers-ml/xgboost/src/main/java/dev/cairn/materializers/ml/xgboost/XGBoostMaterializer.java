@@ -93,20 +93,37 @@ public final class XGBoostMaterializer implements Materializer<Object> {
             throw ModelFiles.savingFailed(ID, writer, "XGBoost could not serialize the booster: " + e.getMessage(), e);
         }
         String file = "model." + format;
+        int features;
+        try {
+            features = Math.toIntExact(model.booster().getNumFeature());
+        } catch (XGBoostError | ArithmeticException e) {
+            throw ModelFiles.savingFailed(ID, writer, "XGBoost could not report the booster's feature count: " + e.getMessage(), e);
+        }
+        // the tree statistics (tree count, total gain per feature) scan the same bytes while they are hashed and
+        // written: on a machine with a free core the scan costs no time of its own
+        java.util.concurrent.FutureTask<java.util.Optional<TreeStatistics>> scan = new java.util.concurrent.FutureTask<>(() -> statistics(bytes, format, features));
+        Thread scanner = new Thread(scan, "cairn-xgboost-tree-statistics");
+        scanner.setDaemon(true);
+        scanner.start();
         try (OutputStream out = writer.create(file)) {
             out.write(bytes);
+        } finally {
+            joinQuietly(scanner);
         }
-        saved.put(model.booster(), new Saved(bytes.length, format, statistics(bytes, format, model.booster())));
+        saved.put(model.booster(), new Saved(bytes.length, format, statisticsOf(scan)));
         ModelFiles.writeSidecar(writer, sidecar(model, format, file), model.exampleInput());
     }
 
     @Override
     public Object load(Type type, ArtifactReader reader) throws IOException {
         ModelSidecar sidecar = ModelFiles.readSidecar(reader, FRAMEWORK, XGBOOST_VERSION, FORMAT_VERSION);
-        byte[] bytes = ModelFiles.readAll(reader, sidecar.modelFile(), MAX_MODEL_BYTES);
         Booster booster;
+        java.util.Optional<java.nio.file.Path> local = ModelFiles.localFile(reader, sidecar.modelFile());
         try {
-            booster = XGBoost.loadModel(bytes);
+            // from a local store XGBoost reads the file itself, as its own loadModel(path) does: no copy through a
+            // Java array (hashes were checked before the load when LoadOptions.verify is set); other stores stream
+            booster = local.isPresent() ? XGBoost.loadModel(local.get().toString())
+                    : XGBoost.loadModel(ModelFiles.readAll(reader, sidecar.modelFile(), MAX_MODEL_BYTES));
         } catch (XGBoostError | RuntimeException e) {
             throw ModelFiles.corrupted(reader, sidecar.modelFile(), e);
         }
@@ -165,9 +182,44 @@ public final class XGBoostMaterializer implements Materializer<Object> {
 
     private static java.util.Optional<TreeStatistics> statistics(byte[] bytes, String format, Booster booster) {
         try {
-            return java.util.Optional.of(TreeStatistics.of(bytes, format, Math.toIntExact(booster.getNumFeature())));
-        } catch (IllegalArgumentException | ArithmeticException | IndexOutOfBoundsException | XGBoostError e) {
+            return statistics(bytes, format, Math.toIntExact(booster.getNumFeature()));
+        } catch (ArithmeticException | XGBoostError e) {
             return java.util.Optional.empty();
+        }
+    }
+
+    private static java.util.Optional<TreeStatistics> statistics(byte[] bytes, String format, int features) {
+        try {
+            return java.util.Optional.of(TreeStatistics.of(bytes, format, features));
+        } catch (IllegalArgumentException | ArithmeticException | IndexOutOfBoundsException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static java.util.Optional<TreeStatistics> statisticsOf(java.util.concurrent.FutureTask<java.util.Optional<TreeStatistics>> scan) {
+        try {
+            return scan.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // statistics are a summary: a model they cannot be read from is still saved, without them
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.Visualization;
+import dev.cairn.materializers.ml.TestingRemoteReader;
 import dev.cairn.materializers.ml.ModelSidecar;
 import dev.cairn.materializers.ml.Tensor;
 import dev.cairn.materializers.ml.TensorMap;
@@ -66,6 +67,20 @@ class XGBoostMaterializerTest {
         assertThat(sidecar.signature().inputs().get(0).shape()).containsExactly(-1L, 4L);
         assertThat(sidecar.properties()).containsEntry("boosted_rounds", 12L);
         loaded.booster().dispose();
+    }
+
+    @Test
+    void aModelFromAStoreThatIsNotLocalIsStreamedAndPredictsTheSame() throws Exception {
+        Path dir = save(new XGBoostModel(booster, XGBoostTraining.params()), "remote", Map.of());
+        XGBoostModel streamed = (XGBoostModel) materializer.load(XGBoostModel.class, new TestingRemoteReader(new TestingArtifactReader(dir)));
+        XGBoostModel local = (XGBoostModel) materializer.load(XGBoostModel.class, new TestingArtifactReader(dir));
+        assertThat(XGBoostTraining.predict(streamed.booster())).isDeepEqualTo(XGBoostTraining.predict(booster))
+                .isDeepEqualTo(XGBoostTraining.predict(local.booster()));
+        Files.write(dir.resolve("model.ubj"), java.util.Arrays.copyOf(Files.readAllBytes(dir.resolve("model.ubj")), 40));
+        assertThatThrownBy(() -> materializer.load(XGBoostModel.class, new TestingRemoteReader(new TestingArtifactReader(dir))))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INTEGRITY_VIOLATION));
+        streamed.booster().dispose();
+        local.booster().dispose();
     }
 
     @Test
