@@ -99,7 +99,7 @@ final class ExecutorParquetWriter {
         List<PartFile> parts = new ArrayList<>(accepted);
         parts.sort(Comparator.comparingInt(PartFile::partition));
         Path root = new Path(staging);
-        FileSystem fileSystem = root.getFileSystem(configuration);
+        FileSystem fileSystem = root.getFileSystem(withoutChecksumFiles(new Configuration(configuration)));
         List<ArtifactFile> files = new ArrayList<>();
         Set<String> kept = new HashSet<>();
         for (int i = 0; i < parts.size(); i++) {
@@ -124,7 +124,14 @@ final class ExecutorParquetWriter {
 
     /** The session's Hadoop settings; local files are written without checksum side files. */
     static Configuration hadoopConfiguration(org.apache.spark.sql.classic.SparkSession session) {
-        Configuration configuration = session.sessionState().newHadoopConf();
+        return withoutChecksumFiles(session.sessionState().newHadoopConf());
+    }
+
+    /**
+     * {@code configuration} with {@code file:} served by the raw local file system: no {@code .crc} side files are
+     * written, and listings show every file (the checksummed one hides them).
+     */
+    static Configuration withoutChecksumFiles(Configuration configuration) {
         configuration.set("fs.file.impl", RawLocalFileSystem.class.getName());
         configuration.setBoolean("fs.file.impl.disable.cache", true);
         return configuration;
