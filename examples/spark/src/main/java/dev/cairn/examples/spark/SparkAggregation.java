@@ -1,4 +1,4 @@
-package dev.cairn.examples;
+package dev.cairn.examples.spark;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;

@@ -1,4 +1,4 @@
-package dev.cairn.examples;
+package dev.cairn.examples.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
