@@ -61,7 +61,15 @@ final class CacheNegotiation {
             }
             Optional<StepCache.Lease> lease = cache.tryLease(key, holder);
             if (lease.isPresent()) {
-                return new Compute(record.withCache(Optional.of(key), Optional.empty(), Optional.of(lookup.note())), lease);
+                // Another process may have completed the step (and released its lease) between the lookup above and
+                // taking the lease: look again while holding it, so the step is never computed twice.
+                StepCache.Lookup again = cache.lookup(key, step);
+                if (again.hit().isPresent()) {
+                    lease.get().close();
+                    StepCache.Hit hit = again.hit().get();
+                    return new Reuse(record.withCache(Optional.of(key), Optional.of(hit.source().id()), Optional.of(again.note())), hit);
+                }
+                return new Compute(record.withCache(Optional.of(key), Optional.empty(), Optional.of(again.note())), lease);
             }
             sleep(cache.leasePollInterval());
         }
