@@ -98,6 +98,19 @@ public abstract class ArtifactStoreContract {
         return Duration.ofMillis(1);
     }
 
+    /**
+     * Writes {@code content} to {@code file} as an external writer would (a Spark executor through Hadoop's
+     * {@code FileSystem}), for the {@link dev.cairn.api.spi.ExternalWrites} tests; parent directories are created. The
+     * default handles {@code file:} URIs; a store with another scheme that offers external writes overrides it, and
+     * otherwise those tests are skipped.
+     */
+    protected void writeExternally(URI file, byte[] content) throws Exception {
+        assumeTrue("file".equals(file.getScheme()), "override writeExternally(URI, byte[]) to test ExternalWrites on " + file.getScheme() + ":");
+        java.nio.file.Path path = java.nio.file.Path.of(file);
+        java.nio.file.Files.createDirectories(path.getParent());
+        java.nio.file.Files.write(path, content);
+    }
+
     /** The store of the running test. */
     protected final ArtifactStore store() {
         return Objects.requireNonNull(store, "no store: called outside a test");
@@ -795,6 +808,66 @@ public abstract class ArtifactStoreContract {
             return executor.invokeAll(tasks, 30, TimeUnit.SECONDS);
         } finally {
             executor.shutdownNow();
+        }
+    }
+
+    // ExternalWrites: an optional capability; a store whose drafts do not offer it skips these tests.
+
+    private static final String SOME_SHA256 = "ab".repeat(32);
+
+    /** The draft's external writes; skips the test when the store offers none. */
+    private static dev.cairn.api.spi.ExternalWrites externalWrites(ArtifactDraft draft) {
+        java.util.Optional<dev.cairn.api.spi.ExternalWrites> external = draft.externalWrites();
+        assumeTrue(external.isPresent(), "the store's drafts offer no ExternalWrites");
+        return external.get();
+    }
+
+    @Test
+    void externallyWrittenFilesAreAdoptedAndCommittedWithTheDraft() throws Exception {
+        URI committed;
+        try (ArtifactDraft draft = store().createDraft()) {
+            dev.cairn.api.spi.ExternalWrites external = externalWrites(draft);
+            URI staging = external.stagingDirectory();
+            assertThat(staging.isAbsolute()).as("absolute staging URI %s", staging).isTrue();
+            assertThat(staging.toString()).endsWith("/");
+            writeExternally(staging.resolve("parts/part-00000.parquet"), "external bytes".getBytes(UTF_8));
+            try (OutputStream out = draft.create("own.txt")) {
+                out.write("own".getBytes(UTF_8));
+            }
+            external.adopt(List.of(new dev.cairn.api.artifact.ArtifactFile("parts/part-00000.parquet", 14, SOME_SHA256)));
+            committed = draft.commit("artifacts/external/1");
+        }
+        assertThat(store().listFiles(committed)).containsExactly("own.txt", "parts/part-00000.parquet");
+        try (InputStream in = store().openRead(store().resolve("artifacts/external/1/parts/part-00000.parquet"))) {
+            assertThat(new String(in.readAllBytes(), UTF_8)).isEqualTo("external bytes");
+        }
+    }
+
+    @Test
+    void closingAnUncommittedDraftDeletesWhatExternalWritersPutThere() throws Exception {
+        URI staging;
+        try (ArtifactDraft draft = store().createDraft()) {
+            dev.cairn.api.spi.ExternalWrites external = externalWrites(draft);
+            staging = external.stagingDirectory();
+            writeExternally(staging.resolve("_attempts/part-00000-3.parquet"), "a failed attempt".getBytes(UTF_8));
+        }
+        assertThat(store().deleteAbandonedDrafts(Duration.ZERO)).as("nothing left for the sweeper").isZero();
+    }
+
+    @Test
+    void adoptingAMissingOrDifferentlySizedFileIsRefused() throws Exception {
+        try (ArtifactDraft draft = store().createDraft()) {
+            dev.cairn.api.spi.ExternalWrites external = externalWrites(draft);
+            writeExternally(external.stagingDirectory().resolve("part.parquet"), "12345".getBytes(UTF_8));
+
+            assertThatThrownBy(() -> external.adopt(List.of(new dev.cairn.api.artifact.ArtifactFile("missing.parquet", 5, SOME_SHA256))))
+                    .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INTEGRITY_VIOLATION))
+                    .hasMessageContaining("missing.parquet");
+            assertThatThrownBy(() -> external.adopt(List.of(new dev.cairn.api.artifact.ArtifactFile("part.parquet", 6, SOME_SHA256))))
+                    .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INTEGRITY_VIOLATION))
+                    .hasMessageContaining("part.parquet");
+            assertThatThrownBy(() -> external.adopt(List.of(new dev.cairn.api.artifact.ArtifactFile("../escape.parquet", 5, SOME_SHA256))))
+                    .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.PATH_OUTSIDE_STORE));
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.cairn.api.spi;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.util.Optional;
 
 import org.apiguardian.api.API;
 
@@ -24,6 +25,15 @@ public interface ArtifactDraft extends AutoCloseable {
      * Fails with {@code STORE_FAILURE} if the target already exists; the draft is then left for {@link #close()}.
      */
     URI commit(String targetRelativeDirectory) throws IOException;
+
+    /**
+     * The draft's {@link ExternalWrites} capability (files written by other processes into its staging directory,
+     * then adopted), when the store offers it; the default offers none.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    default Optional<ExternalWrites> externalWrites() {
+        return Optional.empty();
+    }
 
     /** Deletes the draft unless it was committed; idempotent. */
     @Override

@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.channels.SeekableByteChannel;
 import java.util.List;
+import java.util.Optional;
 
+import dev.cairn.api.artifact.ArtifactFile;
 import dev.cairn.api.artifact.LoadOptions;
 import org.apiguardian.api.API;
 
@@ -37,4 +39,15 @@ public interface ArtifactReader {
 
     /** What part of the artifact the caller wants. */
     LoadOptions options();
+
+    /**
+     * The data files as the artifact's manifest records them (path, size, SHA-256), sorted by path, when the reader
+     * knows them; a materializer that {@linkplain Materializer#verifiesOnLoad() verifies on load} checks the files
+     * against them. The engine's reader always knows them (the manifest already matched the recorded content hash);
+     * the default knows none.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    default Optional<List<ArtifactFile>> recordedFiles() {
+        return Optional.empty();
+    }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apiguardian.api.API;
 
@@ -27,4 +28,14 @@ public interface ArtifactWriter {
 
     /** Per-output options given by the user ({@code StepOptions.outputOption}), e.g. {@code format=ipc}. */
     Map<String, String> options();
+
+    /**
+     * Lets other processes write this artifact's files into the draft's staging directory and adopt them (see
+     * {@link ExternalWrites}); adopted files enter the manifest and the content hash with the SHA-256s given to
+     * {@link ExternalWrites#adopt}. Empty when the artifact store cannot offer it; the default offers none.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    default Optional<ExternalWrites> externalWrites() {
+        return Optional.empty();
+    }
 }

@@ -57,4 +57,16 @@ public interface Materializer<T> {
     default List<Visualization> visualizations(T value) {
         return List.of();
     }
+
+    /**
+     * Whether {@link #load} checks every file against {@link ArtifactReader#recordedFiles()} itself when
+     * {@code reader.options().verify()} is set (for example in parallel on a cluster's executors), failing with
+     * {@code INTEGRITY_VIOLATION} naming the file that does not match. When {@code true}, a verified load has the
+     * engine check only that the manifest matches the recorded content hash, and leaves re-hashing the data files to
+     * the materializer. Defaults to {@code false}: the engine re-hashes every file before calling {@link #load}.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    default boolean verifiesOnLoad() {
+        return false;
+    }
 }

@@ -41,6 +41,14 @@ sealed interface ArtifactLayout permits ArtifactLayout.Materialized, ArtifactLay
     Object load(ArtifactVersionRecord record, ArtifactStore store, URI uri, Type type, LoadOptions options, Supplier<Manifest> manifest,
             dev.cairn.engine.files.TemporaryFiles.Scope owner);
 
+    /**
+     * Whether a verified load of {@code record} is checked by its materializer ({@link Materializer#verifiesOnLoad()}),
+     * so the engine need not re-hash its files first.
+     */
+    default boolean verifiesOnLoad(ArtifactVersionRecord record) {
+        return false;
+    }
+
     private static String directoryOf(URI uri) {
         String text = uri.toString();
         return text.endsWith("/") ? text : text + "/";
@@ -86,7 +94,8 @@ sealed interface ArtifactLayout permits ArtifactLayout.Materialized, ArtifactLay
                 LOG.debug("Artifact {} was written by {} version {}, reading with version {}", described, materializer.id(), record.materializerVersion(),
                         materializer.version());
             }
-            StoreArtifactReader reader = new StoreArtifactReader(store, uri, record.name() + ":" + record.version(), options);
+            StoreArtifactReader reader = new StoreArtifactReader(store, uri, record.name() + ":" + record.version(), options,
+                    () -> recordedFiles(record, manifest.get()));
             try {
                 return materializer.load(target, reader);
             } catch (Exception | LinkageError e) {
@@ -102,6 +111,21 @@ sealed interface ArtifactLayout permits ArtifactLayout.Materialized, ArtifactLay
                         "Materializer " + materializer.id() + " failed to load artifact " + described + " (stored as " + record.dataType()
                                 + ") as " + target.getTypeName() + " from " + uri + ": " + e, e);
             }
+        }
+
+        @Override
+        public boolean verifiesOnLoad(ArtifactVersionRecord record) {
+            return materializers.forLoad(record.materializerId()).verifiesOnLoad();
+        }
+
+        /** The manifest's data files, once they are known to match the recorded content hash. */
+        private static java.util.List<dev.cairn.api.artifact.ArtifactFile> recordedFiles(ArtifactVersionRecord record, Manifest manifest) {
+            if (!manifest.contentHash().equals(record.contentHash()) || !ContentHash.of(manifest.files()).equals(record.contentHash())) {
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Artifact '" + record.name() + "' version " + record.version()
+                        + ": its manifest does not match the recorded content hash " + record.contentHash());
+            }
+            return manifest.files().stream().sorted(java.util.Comparator.comparing(Manifest.FileEntry::path))
+                    .map(file -> new dev.cairn.api.artifact.ArtifactFile(file.path(), file.size(), file.sha256())).toList();
         }
 
         private static ClassLoader classLoader() {

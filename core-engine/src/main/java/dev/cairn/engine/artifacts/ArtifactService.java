@@ -138,10 +138,11 @@ public final class ArtifactService {
         URI uri = record.uri().orElseThrow(() -> new CairnException(ErrorCode.ARTIFACT_NOT_FOUND,
                 "Artifact '" + record.name() + "' version " + record.version() + " has no committed data yet"));
         ArtifactStore store = stores.open(record.storeUri());
-        if (options.verify()) {
+        ArtifactLayout layout = layoutOf(record);
+        if (options.verify() && !layout.verifiesOnLoad(record)) { // else the materializer checks the files itself
             verify(record);
         }
-        return layoutOf(record).load(record, store, uri, type, options, () -> verifier.readManifest(record), owner);
+        return layout.load(record, store, uri, type, options, () -> verifier.readManifest(record), owner);
     }
 
     /** The data files of an artifact version, from its manifest. */
@@ -181,6 +182,11 @@ public final class ArtifactService {
      */
     public void verify(ArtifactVersionRecord record) {
         verifier.verify(requireNonNull(record, "record is null"));
+    }
+
+    /** Whether a verified load of {@code record} is checked by its materializer while it loads (then no separate pass is needed). */
+    public boolean verifiesOnLoad(ArtifactVersionRecord record) {
+        return layoutOf(requireNonNull(record, "record is null")).verifiesOnLoad(record);
     }
 
     /**

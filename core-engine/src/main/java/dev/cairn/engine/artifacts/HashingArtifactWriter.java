@@ -68,6 +68,55 @@ final class HashingArtifactWriter implements ArtifactWriter {
         return options;
     }
 
+    @Override
+    public java.util.Optional<dev.cairn.api.spi.ExternalWrites> externalWrites() {
+        return draft.externalWrites().map(AdoptingWrites::new);
+    }
+
+    /** The draft's external writes; adopted files join the manifest with the SHA-256s their writers computed. */
+    private final class AdoptingWrites implements dev.cairn.api.spi.ExternalWrites {
+        private final dev.cairn.api.spi.ExternalWrites delegate;
+
+        AdoptingWrites(dev.cairn.api.spi.ExternalWrites delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public java.net.URI stagingDirectory() {
+            return delegate.stagingDirectory();
+        }
+
+        @Override
+        public void adopt(List<dev.cairn.api.artifact.ArtifactFile> adopted) throws IOException {
+            requireNonNull(adopted, "adopted is null");
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (dev.cairn.api.artifact.ArtifactFile file : adopted) {
+                String path = requireNonNull(file, "file is null").path();
+                dev.cairn.api.spi.RelativePaths.problem(path).ifPresent(problem -> {
+                    throw new CairnException(ErrorCode.PATH_OUTSIDE_STORE, "A materializer tried to adopt '" + path + "' into artifact '"
+                            + artifactName + "': " + problem + "; " + dev.cairn.api.spi.RelativePaths.RULE);
+                });
+                if (path.equals(".cairn") || path.startsWith(".cairn/")) {
+                    throw new CairnException(ErrorCode.PATH_OUTSIDE_STORE, "A materializer tried to adopt '" + path + "' into artifact '"
+                            + artifactName + "': paths under .cairn/ are reserved for Cairn's manifest");
+                }
+                if (files.containsKey(path) || open.contains(path) || !seen.add(path)) {
+                    throw new CairnException(ErrorCode.INVALID_ARGUMENT, "File '" + path + "' of artifact '" + artifactName
+                            + "' was created or adopted twice");
+                }
+                if (file.size() < 0 || !file.sha256().matches("[0-9a-f]{64}")) {
+                    throw new CairnException(ErrorCode.INVALID_ARGUMENT, "File '" + path + "' of artifact '" + artifactName
+                            + "' was adopted with size " + file.size() + " and SHA-256 '" + file.sha256()
+                            + "'; give its size in bytes and its SHA-256 as 64 lower-case hex digits");
+                }
+            }
+            delegate.adopt(List.copyOf(adopted));
+            for (dev.cairn.api.artifact.ArtifactFile file : adopted) {
+                files.put(file.path(), new Manifest.FileEntry(file.path(), file.size(), file.sha256()));
+            }
+        }
+    }
+
     /** The data files written, once every stream is closed. */
     List<Manifest.FileEntry> finish() {
         if (!open.isEmpty()) {

@@ -18,9 +18,12 @@ final class StoreArtifactReader implements ArtifactReader {
     private final URI directory;
     private final String artifactName;
     private final LoadOptions options;
+    private final java.util.function.Supplier<List<dev.cairn.api.artifact.ArtifactFile>> recordedFiles;
     private List<String> files;
 
-    StoreArtifactReader(ArtifactStore store, URI directory, String artifactName, LoadOptions options) {
+    StoreArtifactReader(ArtifactStore store, URI directory, String artifactName, LoadOptions options,
+            java.util.function.Supplier<List<dev.cairn.api.artifact.ArtifactFile>> recordedFiles) {
+        this.recordedFiles = recordedFiles;
         this.store = store;
         this.directory = directory.toString().endsWith("/") ? directory : URI.create(directory + "/");
         this.artifactName = artifactName;
@@ -76,5 +79,10 @@ final class StoreArtifactReader implements ArtifactReader {
     @Override
     public LoadOptions options() {
         return options;
+    }
+
+    @Override
+    public java.util.Optional<List<dev.cairn.api.artifact.ArtifactFile>> recordedFiles() {
+        return java.util.Optional.of(recordedFiles.get());
     }
 }

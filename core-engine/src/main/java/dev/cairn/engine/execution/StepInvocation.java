@@ -78,9 +78,13 @@ final class StepInvocation {
         Object[] values = new Object[step.arguments().size()];
         if (verify) {
             // every input before any is loaded: a step whose input is corrupted neither runs nor allocates for the others
+            // (a materializer that verifies its own loads, e.g. Spark Datasets hashed on the executors, checks while loading)
             for (CompiledArgument argument : step.arguments()) {
                 if (argument instanceof StepOutputArgument || argument instanceof ExternalArgument) {
-                    artifacts.verifyInput(inputArtifacts.get(argument.name()));
+                    ArtifactVersionRecord input = inputArtifacts.get(argument.name());
+                    if (!artifacts.verifiesOnLoad(input)) {
+                        artifacts.verifyInput(input);
+                    }
                 }
             }
         }
@@ -89,12 +93,17 @@ final class StepInvocation {
             if (argument instanceof ParameterArgument parameter) {
                 values[i] = parameter.value();
             } else if (argument instanceof StepOutputArgument output) {
-                values[i] = artifacts.load(inputArtifacts.get(argument.name()), output.loadType(), LoadOptions.DEFAULT, files);
+                values[i] = artifacts.load(inputArtifacts.get(argument.name()), output.loadType(), loadOptions(inputArtifacts.get(argument.name()), verify), files);
             } else if (argument instanceof ExternalArgument external) {
-                values[i] = artifacts.load(inputArtifacts.get(argument.name()), external.loadType(), LoadOptions.DEFAULT, files);
+                values[i] = artifacts.load(inputArtifacts.get(argument.name()), external.loadType(), loadOptions(inputArtifacts.get(argument.name()), verify), files);
             }
         }
         return values;
+    }
+
+    /** Inputs verified before the step were checked already; one whose materializer verifies its own loads is checked now. */
+    private LoadOptions loadOptions(ArtifactVersionRecord input, boolean verify) {
+        return verify && artifacts.verifiesOnLoad(input) ? LoadOptions.DEFAULT.withVerify(true) : LoadOptions.DEFAULT;
     }
 
     /** The value of {@code output} in the method's {@code result}. */

@@ -15,6 +15,7 @@ import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.Path;
 
 import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.support.StagedArtifactDraft;
 
 /**
@@ -75,6 +76,43 @@ final class HdfsArtifactDraft extends StagedArtifactDraft {
         OutputStream out = store.createFile(location.path(), location.uri());
         createdFiles.put(relativePath, location.uri());
         return track(out, relativePath, HdfsArtifactStore.BUFFER_SIZE);
+    }
+
+    /**
+     * External writers (Spark executors) write into the staging directory on the same Hadoop file system; adopting
+     * checks each file's length with the NameNode.
+     */
+    @Override
+    public java.util.Optional<dev.cairn.api.spi.ExternalWrites> externalWrites() {
+        checkUsable("write externally into");
+        return java.util.Optional.of(new dev.cairn.api.spi.ExternalWrites() {
+            @Override
+            public URI stagingDirectory() {
+                String text = directoryUri.toString();
+                return URI.create(text.endsWith("/") ? text : text + "/");
+            }
+
+            @Override
+            public void adopt(java.util.List<dev.cairn.api.artifact.ArtifactFile> files) throws IOException {
+                requireNonNull(files, "files is null");
+                checkUsable("adopt files into");
+                for (dev.cairn.api.artifact.ArtifactFile file : files) {
+                    if (createdFiles.containsKey(file.path())) {
+                        throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Cannot adopt '" + file.path() + "' into the draft " + directoryUri
+                                + ": the draft created that file itself");
+                    }
+                    HdfsArtifactStore.Location location = store.locateInDraft(directoryUri, file.path());
+                    long size = store.fileLength(location);
+                    if (size != file.size()) {
+                        throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Cannot adopt '" + file.path() + "' into the draft " + directoryUri
+                                + ": expected a file of " + file.size() + " bytes, found " + (size < 0 ? "no file" : size + " bytes") + " at " + location.uri());
+                    }
+                }
+                for (dev.cairn.api.artifact.ArtifactFile file : files) {
+                    createdFiles.put(file.path(), store.locateInDraft(directoryUri, file.path()).uri());
+                }
+            }
+        });
     }
 
     @Override

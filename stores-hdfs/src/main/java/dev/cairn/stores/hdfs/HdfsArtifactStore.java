@@ -500,6 +500,16 @@ public final class HdfsArtifactStore implements ArtifactStore {
      * Creates a new file in a draft. The first attempt refuses an existing file; a retry after a transient fault
      * overwrites what the failed attempt may have created (the draft directory is private to its writer).
      */
+    /** The length of a regular file, or -1 when there is none (missing, or a directory). */
+    long fileLength(Location location) throws IOException {
+        try {
+            FileStatus status = call(subject("read the size of", location.uri()), attempt -> fileSystem.getFileStatus(location.path()));
+            return status.isFile() ? status.getLen() : -1;
+        } catch (FileNotFoundException e) {
+            return -1;
+        }
+    }
+
     FSDataOutputStream createFile(Path file, URI fileUri) throws IOException {
         return call(subject("create", fileUri), attempt -> fileSystem.create(file, attempt > 1, BUFFER_SIZE));
     }

@@ -50,4 +50,11 @@ class HdfsArtifactStoreContractTest extends ArtifactStoreContract {
         // Same path, a Hadoop scheme the store does not use.
         return URI.create("webhdfs://" + store.rootUri().getRawAuthority() + store.rootUri().getRawPath() + "a.txt");
     }
+
+    @Override
+    protected void writeExternally(URI file, byte[] content) throws IOException {
+        try (OutputStream out = cluster.fileSystem().create(new Path(file), false)) {
+            out.write(content);
+        }
+    }
 }

@@ -57,6 +57,42 @@ final class LocalArtifactDraft extends StagedArtifactDraft {
         return track(out, relativePath, LocalArtifactStore.BUFFER_SIZE);
     }
 
+    /**
+     * External writers (Spark executors through Hadoop's local {@code FileSystem}) write into the staging directory
+     * itself, as a {@code file:} URI; adopting checks each file's size and that it is a regular file inside the draft.
+     */
+    @Override
+    public java.util.Optional<dev.cairn.api.spi.ExternalWrites> externalWrites() {
+        checkUsable("write externally into");
+        return java.util.Optional.of(new dev.cairn.api.spi.ExternalWrites() {
+            @Override
+            public URI stagingDirectory() {
+                return directory.toUri();
+            }
+
+            @Override
+            public void adopt(java.util.List<dev.cairn.api.artifact.ArtifactFile> files) throws IOException {
+                requireNonNull(files, "files is null");
+                checkUsable("adopt files into");
+                for (dev.cairn.api.artifact.ArtifactFile file : files) {
+                    Path path = store.locateInDraft(directory, file.path());
+                    java.nio.file.attribute.BasicFileAttributes attributes;
+                    try {
+                        attributes = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    } catch (java.nio.file.NoSuchFileException e) {
+                        throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Cannot adopt '" + file.path() + "' into the draft " + directory
+                                + ": no such file was written there (" + path + ")", e);
+                    }
+                    if (!attributes.isRegularFile() || attributes.size() != file.size()) {
+                        throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Cannot adopt '" + file.path() + "' into the draft " + directory
+                                + ": expected a regular file of " + file.size() + " bytes, found " + (attributes.isRegularFile()
+                                        ? "a file of " + attributes.size() + " bytes" : "something else") + " at " + path);
+                    }
+                }
+            }
+        });
+    }
+
     @Override
     protected URI commitStaging(String targetRelativeDirectory) throws IOException {
         LocalArtifactStore.Location target = store.locateCommitTarget(targetRelativeDirectory);

@@ -1,0 +1,200 @@
+package dev.cairn.spark;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apiguardian.api.API;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import dev.cairn.api.artifact.ArtifactFile;
+import dev.cairn.api.artifact.LoadOptions;
+import dev.cairn.api.spi.ArtifactReader;
+import dev.cairn.api.spi.ArtifactWriter;
+import dev.cairn.api.spi.ExternalWrites;
+import dev.cairn.api.spi.Materializer;
+
+/**
+ * Stores a Spark {@code Dataset<Row>} (or a {@code Dataset<T>} of a Java bean) as Parquet parts written and hashed by
+ * Spark's executors straight into the draft's staging directory (see {@link ExternalWrites}); the driver only renames
+ * and adopts them, so no row passes through it. The content hash is Cairn's usual hash over the sorted
+ * (path, size, SHA-256) list, so two byte-identical writes give one hash and caching and early cut-off keep working.
+ *
+ * <p>Output options ({@code StepOptions.outputOption}): {@code partitions=<n>} writes a canonical layout —
+ * {@code repartition(n, keys)} then {@code sortWithinPartitions(keys)}, keys being {@code sortBy=<a,b,…>} or every
+ * column — so that identical data gives identical files and one content hash however it was partitioned before.
+ *
+ * <p>Loading returns a lazy {@code spark.read.parquet(...)} of the artifact's files: projection
+ * ({@link LoadOptions#columns()}) and predicate pushdown are Spark's; a verified load has the executors re-hash the
+ * files in parallel before the dataset is returned. Any Parquet artifact (one of {@code materializers-arrow}
+ * included) loads this way. Needs an artifact store whose drafts offer {@link ExternalWrites} ({@code file:},
+ * {@code hdfs:}); others are refused with {@code CONFIGURATION}. Thread-safe and stateless.
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public final class DatasetMaterializer implements Materializer<Dataset<?>> {
+    /** The id recorded with every Dataset artifact. */
+    public static final String ID = "cairn.spark.dataset";
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetMaterializer.class);
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String version() {
+        return "1";
+    }
+
+    @Override
+    public List<Class<?>> handledTypes() {
+        return List.of(Dataset.class);
+    }
+
+    @Override
+    public boolean canSave(Type type) {
+        return !(type instanceof ParameterizedType parameterized) || elementClass(parameterized) != null;
+    }
+
+    @Override
+    public boolean verifiesOnLoad() {
+        return true;
+    }
+
+    @Override
+    public void save(Dataset<?> value, ArtifactWriter writer) throws IOException {
+        requireNonNull(value, "value is null");
+        requireNonNull(writer, "writer is null");
+        ExternalWrites external = writer.externalWrites().orElseThrow(() -> new CairnException(ErrorCode.CONFIGURATION, "Artifact '"
+                + writer.artifactName() + "' is a Spark Dataset, which Spark's executors write into the artifact store directly, but the"
+                + " stack's artifact store offers no ExternalWrites (a staging directory Hadoop can write to). Use a file: or hdfs:"
+                + " artifact store, or collect the data and return a List or an Arrow table instead"));
+        Dataset<Row> data = layout(value.toDF(), writer.options(), writer.artifactName());
+        org.apache.spark.SparkContext context = data.sparkSession().sparkContext();
+        String previousDescription = context.getLocalProperty("spark.job.description");
+        context.setJobDescription("Cairn: write artifact '" + writer.artifactName() + "'");
+        long start = System.nanoTime();
+        List<ArtifactFile> files;
+        try {
+            files = ExecutorParquetWriter.write(data, external.stagingDirectory());
+        } finally {
+            context.setJobDescription(previousDescription);
+        }
+        external.adopt(files);
+        LOG.debug("Wrote artifact '{}' as {} Parquet parts ({} bytes) in {} ms", writer.artifactName(), files.size(),
+                files.stream().mapToLong(ArtifactFile::size).sum(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static Dataset<Row> layout(Dataset<Row> data, Map<String, String> options, String artifactName) {
+        String partitions = options.get("partitions");
+        if (partitions == null) {
+            if (options.containsKey("sortBy")) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Artifact '" + artifactName + "': output option sortBy needs partitions=<n> too");
+            }
+            return data;
+        }
+        int count;
+        try {
+            count = Integer.parseInt(partitions.trim());
+        } catch (NumberFormatException e) {
+            count = -1;
+        }
+        if (count < 1) {
+            throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Artifact '" + artifactName + "': output option partitions='" + partitions
+                    + "' is not a positive whole number");
+        }
+        List<String> keys = options.containsKey("sortBy")
+                ? Arrays.stream(options.get("sortBy").split(",")).map(String::trim).filter(key -> !key.isEmpty()).toList()
+                : Arrays.asList(data.columns());
+        Column[] columns = keys.stream().map(functions::col).toArray(Column[]::new);
+        return data.repartition(count, columns).sortWithinPartitions(columns);
+    }
+
+    @Override
+    public Dataset<?> load(Type type, ArtifactReader reader) throws IOException {
+        requireNonNull(type, "type is null");
+        requireNonNull(reader, "reader is null");
+        Class<?> element = type instanceof ParameterizedType parameterized ? elementClass(parameterized) : Row.class;
+        if (element == null) {
+            throw new CairnException(ErrorCode.TYPE_MISMATCH, "Artifact " + reader.artifactName() + " loads as Dataset<Row> or Dataset<T> of a"
+                    + " Java bean class, not as " + type.getTypeName());
+        }
+        SparkSession session = SparkSessions.current();
+        LoadOptions options = reader.options();
+        List<String> paths;
+        if (options.verify()) {
+            List<ArtifactFile> recorded = reader.recordedFiles().orElseThrow(() -> new CairnException(ErrorCode.INTEGRITY_VIOLATION,
+                    "Artifact " + reader.artifactName() + " cannot be verified: its reader does not know the manifest's file list"));
+            ExecutorHashCheck.verify(session, reader.uri(), recorded, reader.artifactName());
+            paths = recorded.stream().map(ArtifactFile::path).filter(DatasetMaterializer::isParquet).toList();
+        } else {
+            paths = reader.files().stream().filter(DatasetMaterializer::isParquet).toList();
+        }
+        Dataset<Row> data = read(session, reader.uri(), paths, reader.artifactName());
+        if (options.columns().isPresent()) {
+            data = data.select(options.columns().get().stream().map(functions::col).toArray(Column[]::new));
+        }
+        if (options.rowLimit().isPresent()) {
+            long limit = options.rowLimit().getAsLong();
+            data = data.limit((int) Math.min(limit, Integer.MAX_VALUE));
+        }
+        if (element == Row.class) {
+            return data;
+        }
+        return data.as(Encoders.bean(element));
+    }
+
+    /** A lazy {@code spark.read.parquet} of {@code paths} under {@code directory}. */
+    static Dataset<Row> read(SparkSession session, java.net.URI directory, List<String> paths, String artifactName) {
+        if (paths.isEmpty()) {
+            throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Artifact " + artifactName + " at " + directory
+                    + " has no Parquet file to load as a Spark Dataset; it was not written as Parquet");
+        }
+        java.net.URI base = ExecutorParquetWriter.directory(directory);
+        String[] uris = paths.stream().map(path -> base.resolve(encode(path)).toString()).toArray(String[]::new);
+        return session.read().parquet(uris);
+    }
+
+    private static String encode(String path) {
+        try {
+            return new java.net.URI(null, null, path, null).getRawPath();
+        } catch (java.net.URISyntaxException e) {
+            throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "The artifact lists the invalid path '" + path + "'", e);
+        }
+    }
+
+    private static boolean isParquet(String path) {
+        return path.endsWith(".parquet");
+    }
+
+    @Override
+    public Map<String, Object> extractMetadata(Dataset<?> value) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("schema", value.schema().simpleString());
+        metadata.put("columns", List.of(value.columns()));
+        return metadata;
+    }
+
+    private static Class<?> elementClass(ParameterizedType type) {
+        Type argument = type.getActualTypeArguments()[0];
+        if (argument instanceof Class<?> element && !element.isPrimitive() && !element.isArray()) {
+            return element;
+        }
+        return null;
+    }
+}

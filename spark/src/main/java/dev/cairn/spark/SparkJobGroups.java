@@ -1,0 +1,83 @@
+package dev.cairn.spark;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apiguardian.api.API;
+
+import dev.cairn.api.run.RunListener;
+import dev.cairn.api.run.StepStatus;
+
+/**
+ * A {@link RunListener} that runs every step of a pipeline run in its own Spark job group,
+ * {@code cairn:<run id>:<step>}, described as {@code <pipeline> run <run id>, step <step>} (Spark's UI shows Cairn's
+ * steps), and tags every job of the run with {@link #runTag(UUID)}, so {@link #cancelRun(SparkSession, UUID)} cancels
+ * them all. The engine calls {@code stepStarted} and {@code stepFinished} on the thread that runs the step and saves
+ * its outputs, and Spark keeps job groups and tags per thread, so concurrent steps get their own groups.
+ *
+ * <p>Create one per run and pass it in {@code RunOptions}; it remembers the run it was started for. Thread-safe.
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public final class SparkJobGroups implements RunListener {
+    private final SparkSession session;
+    private volatile String pipelineName = "pipeline";
+    private volatile UUID runId = new UUID(0, 0);
+
+    private SparkJobGroups(SparkSession session) {
+        this.session = requireNonNull(session, "session is null");
+    }
+
+    /** A listener for one run in {@code session}. */
+    public static SparkJobGroups forSession(SparkSession session) {
+        return new SparkJobGroups(session);
+    }
+
+    /** The Spark job group of step {@code stepName} of run {@code runId}. */
+    public static String jobGroup(UUID runId, String stepName) {
+        return "cairn:" + requireNonNull(runId, "runId is null") + ":" + requireNonNull(stepName, "stepName is null");
+    }
+
+    /** The Spark job tag on every job of run {@code runId}. */
+    public static String runTag(UUID runId) {
+        return "cairn-run-" + requireNonNull(runId, "runId is null");
+    }
+
+    /**
+     * Cancels every running and queued Spark job of run {@code runId} (the hook to call when a run is cancelled);
+     * the steps waiting on them fail with Spark's cancellation error.
+     */
+    public static void cancelRun(SparkSession session, UUID runId) {
+        requireNonNull(session, "session is null");
+        session.sparkContext().cancelJobsWithTag(runTag(runId), "Cairn run " + runId + " was cancelled");
+    }
+
+    @Override
+    public void runStarted(String pipelineName, UUID runId, int stepCount) {
+        this.pipelineName = requireNonNull(pipelineName, "pipelineName is null");
+        this.runId = requireNonNull(runId, "runId is null");
+    }
+
+    @Override
+    public void stepStarted(String stepName) {
+        SparkContext context = session.sparkContext();
+        UUID run = runId;
+        context.setJobGroup(jobGroup(run, stepName), pipelineName + " run " + run + ", step " + stepName, true);
+        context.addJobTag(runTag(run));
+    }
+
+    @Override
+    public void stepFinished(String stepName, StepStatus status, Duration duration) {
+        SparkContext context = session.sparkContext();
+        context.clearJobGroup();
+        context.removeJobTag(runTag(runId));
+    }
+
+    /** Cancels every Spark job of the run this listener was started for. */
+    public void cancel() {
+        cancelRun(session, runId);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.cairn.spark;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.spark.sql.SparkSession;
+import org.apiguardian.api.API;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where Cairn's Spark code gets its session: the embedding application's ({@link SparkSession#getActiveSession()},
+ * then {@link SparkSession#getDefaultSession()}), or else one built from configuration: the system property
+ * {@code cairn.spark.master} (or environment variable {@code CAIRN_SPARK_MASTER}), {@code cairn.spark.appName}
+ * ({@code CAIRN_SPARK_APP_NAME}, default {@code cairn}) and every system property {@code cairn.spark.conf.<key>} as
+ * Spark setting {@code <key>}. Thread-safe.
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public final class SparkSessions {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
+    private static final String CONF_PREFIX = "cairn.spark.conf.";
+
+    private SparkSessions() {}
+
+    /** The embedding application's session, if it has one. */
+    public static Optional<SparkSession> existing() {
+        Optional<SparkSession> active = SparkSessions.fromScala(SparkSession.getActiveSession());
+        return active.isPresent() ? active : SparkSessions.fromScala(SparkSession.getDefaultSession());
+    }
+
+    /**
+     * The embedding application's session, or one built from configuration.
+     *
+     * @throws dev.cairn.api.CairnException {@code CONFIGURATION} when there is neither a session nor a configured master
+     */
+    public static SparkSession current() {
+        Optional<SparkSession> existing = existing();
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        String master = setting("cairn.spark.master", "CAIRN_SPARK_MASTER").orElseThrow(() -> new dev.cairn.api.CairnException(
+                dev.cairn.api.ErrorCode.CONFIGURATION, "A Spark Dataset artifact needs a SparkSession, and there is none: create one in the"
+                        + " application (SparkSession.builder()...getOrCreate(), or run under spark-submit), or set the system property"
+                        + " cairn.spark.master (environment CAIRN_SPARK_MASTER), e.g. local[*]"));
+        String appName = setting("cairn.spark.appName", "CAIRN_SPARK_APP_NAME").orElse("cairn");
+        SparkSession.Builder builder = SparkSession.builder().master(master).appName(appName);
+        for (Map.Entry<Object, Object> property : System.getProperties().entrySet()) {
+            String key = String.valueOf(property.getKey());
+            if (key.startsWith(CONF_PREFIX)) {
+                builder.config(key.substring(CONF_PREFIX.length()), String.valueOf(property.getValue()));
+            }
+        }
+        SparkSession session = builder.getOrCreate();
+        LOG.info("Started a SparkSession (master {}, app {}) from Cairn's configuration", master, appName);
+        return session;
+    }
+
+    private static Optional<String> setting(String property, String environment) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(environment);
+        }
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    private static Optional<SparkSession> fromScala(scala.Option<SparkSession> option) {
+        return option.isDefined() ? Optional.of(option.get()) : Optional.empty();
+    }
+}
