@@ -102,7 +102,8 @@ public final class MetadataCopy {
         requireNonNull(progress, "progress is null");
         SqlDatabase source = from.database();
         SqlDatabase target = to.database();
-        Snapshot snapshot = source.read("read the metadata to copy", session -> readAll(session, source.dialect()));
+        Snapshot snapshot = withLocationsFor(source.read("read the metadata to copy", session -> readAll(session, source.dialect())),
+                from.locations(), to.locations());
         int targetVersion = target.read("read the schema version", MetadataCopy::schemaVersion);
         if (snapshot.schemaVersion != targetVersion) {
             throw failure(target, "the source " + source.location() + " is at schema version " + snapshot.schemaVersion + " and the target at "
@@ -166,6 +167,28 @@ public final class MetadataCopy {
         }
     }
 
+    /**
+     * Locations as the target stores them: an embedded home keeps the ones inside it relative to itself ({@code ./store/…}),
+     * which means nothing to a server database shared by many homes, so they are resolved against the source's home and
+     * written as the target writes them (absolute for PostgreSQL). Copied verbatim, they would name no store at all.
+     */
+    private static Snapshot withLocationsFor(Snapshot snapshot, StoredLocations from, StoredLocations to) {
+        Map<String, SourceTable> tables = new LinkedHashMap<>(snapshot.tables);
+        for (String column : LOCATION_COLUMNS) {
+            String table = column.substring(0, column.indexOf('.'));
+            String name = column.substring(column.indexOf('.') + 1);
+            SourceTable rows = tables.get(table);
+            if (rows != null && rows.columns.contains(name)) {
+                tables.put(table, rows.mapValues(name, value -> value instanceof String text ? to.store(from.load(text)) : value));
+            }
+        }
+        return new Snapshot(snapshot.schemaVersion, snapshot.pipelines, tables);
+    }
+
+    /** The columns that hold artifact and store locations. */
+    private static final List<String> LOCATION_COLUMNS = List.of("artifact_versions.uri", "artifact_versions.store_uri",
+            "artifact_deletions.uri", "artifact_deletions.store_uri");
+
     // --- reading the source ---
 
     private record Snapshot(int schemaVersion, SourceTable pipelines, Map<String, SourceTable> tables) {}
@@ -190,6 +213,17 @@ public final class MetadataCopy {
                 converted.add(copy);
             }
             return new SourceTable(columns, converted);
+        }
+
+        SourceTable mapValues(String column, java.util.function.UnaryOperator<Object> mapping) {
+            int index = columns.indexOf(column);
+            List<Object[]> mapped = new ArrayList<>(rows.size());
+            for (Object[] row : rows) {
+                Object[] copy = row.clone();
+                copy[index] = mapping.apply(row[index]);
+                mapped.add(copy);
+            }
+            return new SourceTable(columns, mapped);
         }
 
         SourceTable mapColumn(String column, Map<Object, Object> mapping) {
