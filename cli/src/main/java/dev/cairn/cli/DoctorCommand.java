@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -58,27 +59,15 @@ final class DoctorCommand implements Callable<Integer> {
             versions = all.size();
             Set<Path> referenced = new HashSet<>();
             for (ArtifactVersion version : all) {
-                String artifact = version.name() + ":" + version.version();
                 URI uri = version.uri();
-                Path local = "file".equalsIgnoreCase(uri.getScheme()) ? Path.of(uri).normalize() : null;
-                if (local != null) {
-                    referenced.add(local);
-                }
-                if (local != null && !Files.exists(local, LinkOption.NOFOLLOW_LINKS)) {
-                    findings.add(new Finding("missing", artifact, uri.toString(), "its directory is gone"));
-                    continue;
-                }
-                try {
-                    version.verify();
-                } catch (CairnException e) {
-                    if (e.errorCode() != ErrorCode.INTEGRITY_VIOLATION) {
-                        throw e;
-                    }
-                    String message = String.valueOf(e.getMessage());
-                    boolean gone = message.contains("NoSuchFileException") || message.contains("has no readable manifest");
-                    findings.add(new Finding(gone ? "missing" : "corrupted", artifact, uri.toString(), message));
+                if ("file".equalsIgnoreCase(uri.getScheme())) {
+                    referenced.add(Path.of(uri).normalize());
                 }
             }
+            // versions are checked on every core (reading and hashing dominate); findings keep the metadata's order
+            List<Optional<Finding>> checked = java.util.stream.IntStream.range(0, all.size()).parallel()
+                    .mapToObj(i -> check(all.get(i))).toList();
+            checked.forEach(finding -> finding.ifPresent(findings::add));
             URI root = cairn.storeRoot();
             if ("file".equalsIgnoreCase(root.getScheme())) {
                 Path artifacts = Path.of(root).resolve("artifacts");
@@ -163,6 +152,26 @@ final class DoctorCommand implements Callable<Integer> {
                     + " them%n", result.versions(), artifacts, result.stepRuns(), result.runs());
         });
         return skipped.isEmpty() ? 0 : 1;
+    }
+
+    /** The problem with one version, if any: its directory or a file is gone (missing), or its bytes differ (corrupted). */
+    private static Optional<Finding> check(ArtifactVersion version) {
+        String artifact = version.name() + ":" + version.version();
+        URI uri = version.uri();
+        if ("file".equalsIgnoreCase(uri.getScheme()) && !Files.exists(Path.of(uri), LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of(new Finding("missing", artifact, uri.toString(), "its directory is gone"));
+        }
+        try {
+            version.verify();
+            return Optional.empty();
+        } catch (CairnException e) {
+            if (e.errorCode() != ErrorCode.INTEGRITY_VIOLATION) {
+                throw e;
+            }
+            String message = String.valueOf(e.getMessage());
+            boolean gone = message.contains("NoSuchFileException") || message.contains("has no readable manifest");
+            return Optional.of(new Finding(gone ? "missing" : "corrupted", artifact, uri.toString(), message));
+        }
     }
 
     /** Adds every {@code artifacts/<name>/<version>} directory no version refers to; returns how many directories it saw. */
