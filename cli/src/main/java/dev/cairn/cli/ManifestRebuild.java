@@ -226,7 +226,8 @@ final class ManifestRebuild {
                     inputs.add(input);
                 } else {
                     skipped.add("input '" + input.name() + "' (version " + input.artifactId() + ") of step '" + step.step + "' in run "
-                            + step.runId + ": no manifest of that version was found, so this input is not recorded");
+                            + step.runId + ": no manifest of that version is in the store (a consumed version is never pruned, so it was deleted or"
+                            + " damaged outside Cairn); this input is not recorded");
                 }
             }
             StepRunRecord completed = StepRunRecord.builder().id(step.id).runId(step.runId).stepName(step.step)
