@@ -45,7 +45,6 @@ public class JdbcMetadataStore implements MetadataStore {
     private final PipelineRunRepository runs;
     private final StepRunRepository stepRuns;
     private final ArtifactVersionRepository artifacts;
-    private final StoredLocations locations;
     private final LineageRepository lineage;
     private final CacheRepository cache;
     private final DeletionRepository deletions;
@@ -53,6 +52,11 @@ public class JdbcMetadataStore implements MetadataStore {
     private final AliasRepository aliases;
     private final LoggedMetadataRepository logged;
     private final ArtifactQueryRepository queries;
+
+    /** How this store writes and reads artifact and store URIs (relative to the home for an embedded database). */
+    StoredLocations storedLocations() {
+        return artifacts.locations();
+    }
 
     /** A store over {@code database}, whose schema is already up to date; closing the store closes the database. */
     protected JdbcMetadataStore(SqlDatabase database) {
@@ -65,7 +69,7 @@ public class JdbcMetadataStore implements MetadataStore {
      */
     protected JdbcMetadataStore(SqlDatabase database, StoredLocations locations) {
         this.database = requireNonNull(database, "database is null");
-        this.locations = requireNonNull(locations, "locations is null");
+        requireNonNull(locations, "locations is null");
         SqlDialect dialect = database.dialect();
         this.runs = new PipelineRunRepository(dialect, codec);
         this.stepRuns = new StepRunRepository(dialect, codec);
@@ -77,11 +81,6 @@ public class JdbcMetadataStore implements MetadataStore {
         this.aliases = new AliasRepository(dialect, artifacts);
         this.logged = new LoggedMetadataRepository(codec);
         this.queries = new ArtifactQueryRepository(artifacts, codec);
-    }
-
-    /** How this store writes locations (relative to the home for an embedded database, as they are otherwise). */
-    StoredLocations locations() {
-        return locations;
     }
 
     /** The database this store runs on. */

@@ -102,8 +102,8 @@ public final class MetadataCopy {
         requireNonNull(progress, "progress is null");
         SqlDatabase source = from.database();
         SqlDatabase target = to.database();
-        Snapshot snapshot = withLocationsFor(source.read("read the metadata to copy", session -> readAll(session, source.dialect())),
-                from.locations(), to.locations());
+        Snapshot snapshot = relocated(source.read("read the metadata to copy", session -> readAll(session, source.dialect())),
+                from.storedLocations(), to.storedLocations());
         int targetVersion = target.read("read the schema version", MetadataCopy::schemaVersion);
         if (snapshot.schemaVersion != targetVersion) {
             throw failure(target, "the source " + source.location() + " is at schema version " + snapshot.schemaVersion + " and the target at "
@@ -167,28 +167,6 @@ public final class MetadataCopy {
         }
     }
 
-    /**
-     * Locations as the target stores them: an embedded home keeps the ones inside it relative to itself ({@code ./store/…}),
-     * which means nothing to a server database shared by many homes, so they are resolved against the source's home and
-     * written as the target writes them (absolute for PostgreSQL). Copied verbatim, they would name no store at all.
-     */
-    private static Snapshot withLocationsFor(Snapshot snapshot, StoredLocations from, StoredLocations to) {
-        Map<String, SourceTable> tables = new LinkedHashMap<>(snapshot.tables);
-        for (String column : LOCATION_COLUMNS) {
-            String table = column.substring(0, column.indexOf('.'));
-            String name = column.substring(column.indexOf('.') + 1);
-            SourceTable rows = tables.get(table);
-            if (rows != null && rows.columns.contains(name)) {
-                tables.put(table, rows.mapValues(name, value -> value instanceof String text ? to.store(from.load(text)) : value));
-            }
-        }
-        return new Snapshot(snapshot.schemaVersion, snapshot.pipelines, tables);
-    }
-
-    /** The columns that hold artifact and store locations. */
-    private static final List<String> LOCATION_COLUMNS = List.of("artifact_versions.uri", "artifact_versions.store_uri",
-            "artifact_deletions.uri", "artifact_deletions.store_uri");
-
     // --- reading the source ---
 
     private record Snapshot(int schemaVersion, SourceTable pipelines, Map<String, SourceTable> tables) {}
@@ -217,6 +195,9 @@ public final class MetadataCopy {
 
         SourceTable mapValues(String column, java.util.function.UnaryOperator<Object> mapping) {
             int index = columns.indexOf(column);
+            if (index < 0) {
+                return this;
+            }
             List<Object[]> mapped = new ArrayList<>(rows.size());
             for (Object[] row : rows) {
                 Object[] copy = row.clone();
@@ -264,6 +245,23 @@ public final class MetadataCopy {
                 session.executeOnce("ROLLBACK");
             }
         }
+    }
+
+    /**
+     * The snapshot with its location columns as the target stores them: a location the source keeps relative to its
+     * home ({@code ./store/...}) is resolved against where that home is, then written the target's way (absolute on a
+     * server database), so the copy refers to the same files.
+     */
+    private static Snapshot relocated(Snapshot snapshot, StoredLocations from, StoredLocations to) {
+        Map<String, SourceTable> tables = new LinkedHashMap<>(snapshot.tables);
+        for (String table : List.of("artifact_versions", "artifact_deletions")) {
+            SourceTable rows = tables.get(table);
+            for (String column : List.of("uri", "store_uri")) {
+                rows = rows.mapValues(column, text -> text == null ? null : to.store(from.load((String) text)));
+            }
+            tables.put(table, rows);
+        }
+        return new Snapshot(snapshot.schemaVersion, snapshot.pipelines, tables);
     }
 
     private static List<String> tableNames(SqlSession session, SqlDialect dialect) throws SQLException {

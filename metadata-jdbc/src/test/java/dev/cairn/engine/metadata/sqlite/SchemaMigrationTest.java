@@ -126,7 +126,7 @@ class SchemaMigrationTest {
             assertThat(store.findArtifactVersion(stored.id())).isPresent();
         }
 
-        assertThat(appliedVersions()).containsExactlyElementsOf(versionsUpTo(SqliteSchema.MIGRATIONS.size() + 1));
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
         assertThat(tableExists("extra")).isTrue();
     }
 
@@ -187,11 +187,6 @@ class SchemaMigrationTest {
             pool.shutdownNow();
         }
 
-        assertThat(appliedVersions()).containsExactlyElementsOf(versionsUpTo(SqliteSchema.MIGRATIONS.size()));
-    }
-
-    /** 1, 2, … {@code last}: the versions a database holds once every migration up to {@code last} ran once. */
-    private static List<Integer> versionsUpTo(int last) {
-        return java.util.stream.IntStream.rangeClosed(1, last).boxed().toList();
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     }
 }

@@ -137,6 +137,7 @@ class MetadataMigrationTest {
         try (Cairn cairn = Cairn.builder().home(dir.resolve("server-home")).metadata(target).artifactStore(source.store()).build()) {
             assertThat(cairn.client().listRuns().stream().map(run -> run.id().toString()).toList()).as("same runs, same order")
                     .isEqualTo(source.runOrder());
+            assertThat(cairn.client().save("again", "scratch").version()).as("the pruned scratch:1 stays retired on the server").isEqualTo("2");
             PipelineRun failed = cairn.client().getPipelineRun(source.failed().id());
             assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
             assertThat(failed.step("explode").error()).hasValueSatisfying(error -> assertThat(error).contains("boom on 2"));
