@@ -79,6 +79,7 @@ final class ParquetFormat {
         private final ParquetRowWriter rows;
         private final ParquetWriter<ParquetRowWriter.Row> writer;
         private final ParquetRowWriter.Row row = new ParquetRowWriter.Row();
+        private final OutputStream out;
 
         Writer(OutputStream out, Schema schema, String description) throws IOException {
             this(out, schema, description, ROW_GROUP_BYTES, PAGE_BYTES, ParquetProperties.WriterVersion.PARQUET_1_0);
@@ -92,6 +93,7 @@ final class ParquetFormat {
                 ParquetProperties.WriterVersion version) throws IOException {
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put(ARROW_SCHEMA_KEY, schema.toJson());
+            this.out = out;
             this.rows = new ParquetRowWriter(ParquetSchemas.toParquet(schema), metadata);
             this.writer = configure(new Builder(new StreamOutputFile(out, description), rows))
                     .withRowGroupSize(rowGroupBytes)
@@ -110,9 +112,17 @@ final class ParquetFormat {
             }
         }
 
+        /**
+         * Finishes the file and closes the stream. After a failed write parquet-java (1.14+) aborts: it neither finishes
+         * the file nor closes the stream it was given, so the stream is closed here in every case.
+         */
         @Override
         public void close() throws IOException {
-            writer.close();
+            try {
+                writer.close();
+            } finally {
+                out.close();
+            }
         }
     }
 
