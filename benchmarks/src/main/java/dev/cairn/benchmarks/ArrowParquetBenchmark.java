@@ -331,7 +331,7 @@ public final class ArrowParquetBenchmark {
 
     // ----- Cairn -----
 
-    private static URI cairnSave(ArrowMaterializer materializer, LocalArtifactStore store, Table table, String name) throws IOException {
+    static URI cairnSave(ArrowMaterializer materializer, LocalArtifactStore store, Table table, String name) throws IOException {
         try (ArtifactDraft draft = store.createDraft()) {
             HashingWriter writer = new HashingWriter(draft, name);
             materializer.save(table, writer);
@@ -388,7 +388,7 @@ public final class ArrowParquetBenchmark {
         }
     }
 
-    private static final class StoreReader implements ArtifactReader {
+    static final class StoreReader implements ArtifactReader {
         private final LocalArtifactStore store;
         private final URI directory;
         private final LoadOptions options;

@@ -100,6 +100,30 @@ class LineageTest {
     }
 
     @Test
+    void lineageOfALongChainHasEveryStepAndNoSiblingBranch(@TempDir Path home) {
+        int steps = 300;
+        try (Cairn cairn = Cairn.open(home)) {
+            PipelineRun run = cairn.run(Pipeline.define("long_chain", p -> {
+                Ref<List<Integer>> value = p.call(Steps::load, Param.of(4));
+                p.call(Steps::clean, value); // a sibling branch: not upstream of the chain's last output
+                for (int i = 1; i < steps; i++) {
+                    value = p.call(Steps::clean, value);
+                }
+            }));
+            ArtifactVersion last = run.steps().get(run.steps().size() - 1).outputs().values().iterator().next();
+            Lineage lineage = cairn.client().lineage(last);
+
+            assertThat(lineage.nodes()).hasSize(2 * steps); // every step of the chain and its output, nothing else
+            assertThat(lineage.nodes()).extracting(LineageNode::label).doesNotContain("long_chain/clean");
+            assertThat(lineage.edges()).filteredOn(e -> e.kind() == LineageEdge.Kind.PRODUCED).hasSize(steps);
+            assertThat(lineage.edges()).filteredOn(e -> e.kind() == LineageEdge.Kind.CONSUMED).hasSize(steps - 1)
+                    .extracting(LineageEdge::name).containsOnly("raw");
+            assertThat(lineage.upstream(lineage.root())).hasSize(2 * steps - 1);
+            assertThat(lineage.upstream(lineage.root())).extracting(LineageNode::label).contains("long_chain/load");
+        }
+    }
+
+    @Test
     void runGraphIsTheDagOfStepRuns(@TempDir Path home) {
         try (Cairn cairn = Cairn.open(home)) {
             PipelineRun run = cairn.run(threeSteps());

@@ -3,9 +3,11 @@ package dev.cairn.engine.lineage;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,11 +55,11 @@ public final class LineageBuilder {
             if (producer.isEmpty()) {
                 continue;
             }
-            String outputName = metadata.listStepOutputs(producer.get().id()).stream().filter(o -> o.artifactId().equals(artifact.id()))
+            String outputName = snapshot.outputs(producer.get().id()).stream().filter(o -> o.artifactId().equals(artifact.id()))
                     .map(StepOutputRecord::name).findFirst().orElse("output");
             snapshot.edge(producer.get(), snapshot.artifact(artifact), LineageEdge.Kind.PRODUCED, outputName);
-            for (StepInputRecord input : metadata.listStepInputs(producer.get().id())) {
-                metadata.findArtifactVersion(input.artifactId()).ifPresent(source -> {
+            for (StepInputRecord input : snapshot.inputs(producer.get().id())) {
+                snapshot.artifactVersion(input.artifactId()).ifPresent(source -> {
                     snapshot.edge(snapshot.artifact(source), producer.get(), LineageEdge.Kind.CONSUMED, input.name());
                     pending.add(source);
                 });
@@ -77,8 +79,8 @@ public final class LineageBuilder {
                     continue;
                 }
                 snapshot.edge(snapshot.artifact(artifact), consumer.get(), LineageEdge.Kind.CONSUMED, consumption.name());
-                for (StepOutputRecord output : metadata.listStepOutputs(consumer.get().id())) {
-                    metadata.findArtifactVersion(output.artifactId()).ifPresent(derived -> {
+                for (StepOutputRecord output : snapshot.outputs(consumer.get().id())) {
+                    snapshot.artifactVersion(output.artifactId()).ifPresent(derived -> {
                         snapshot.edge(consumer.get(), snapshot.artifact(derived), LineageEdge.Kind.PRODUCED, output.name());
                         pending.add(derived);
                     });
@@ -115,12 +117,70 @@ public final class LineageBuilder {
         return new LineageGraph(root, graph);
     }
 
-    /** Caches records while one graph is built. */
+    /**
+     * Caches records while one graph is built. The first time a step run of a pipeline run is needed, the whole run is
+     * read with set-based queries — its step runs, inputs, outputs and their artifact versions — so the graph of a run
+     * of n steps costs a handful of queries instead of several per step.
+     */
     private final class Snapshot {
         final Graph<LineageNode, LineageEdge> graph = new DirectedPseudograph<>(LineageEdge.class);
         final Map<UUID, Optional<LineageNode>> stepRuns = new HashMap<>();
         final Map<UUID, String> pipelines = new HashMap<>();
         final Set<LineageEdge> edges = new HashSet<>();
+        /** Step runs of the runs read so far, by id. */
+        final Map<UUID, StepRunRecord> stepRunRecords = new HashMap<>();
+        final Map<UUID, List<StepInputRecord>> inputs = new HashMap<>();
+        final Map<UUID, List<StepOutputRecord>> outputs = new HashMap<>();
+        final Map<UUID, Optional<ArtifactVersionRecord>> artifactVersions = new HashMap<>();
+
+        /** Reads a whole run at once: its step runs, their inputs and outputs, and the versions these name. */
+        private void readRun(UUID runId) {
+            for (StepRunRecord step : metadata.listStepRuns(runId)) {
+                stepRunRecords.put(step.id(), step);
+                inputs.put(step.id(), new ArrayList<>());
+                outputs.put(step.id(), new ArrayList<>());
+            }
+            Set<UUID> artifactIds = new LinkedHashSet<>();
+            for (StepInputRecord input : metadata.listStepInputsOfRun(runId)) {
+                inputs.computeIfAbsent(input.stepRunId(), id -> new ArrayList<>()).add(input);
+                artifactIds.add(input.artifactId());
+            }
+            for (StepOutputRecord output : metadata.listStepOutputsOfRun(runId)) {
+                outputs.computeIfAbsent(output.stepRunId(), id -> new ArrayList<>()).add(output);
+                artifactIds.add(output.artifactId());
+            }
+            artifactIds.removeAll(artifactVersions.keySet());
+            Map<UUID, ArtifactVersionRecord> found = metadata.findArtifactVersions(artifactIds);
+            found.forEach((id, record) -> artifactVersions.put(id, Optional.of(record)));
+            // ids not answered (a version not READY) are looked up one by one when needed, as before
+        }
+
+        private Optional<StepRunRecord> stepRunRecord(UUID id) {
+            StepRunRecord known = stepRunRecords.get(id);
+            if (known != null) {
+                return Optional.of(known);
+            }
+            Optional<StepRunRecord> found = metadata.findStepRun(id);
+            found.ifPresent(step -> {
+                readRun(step.runId());
+                stepRunRecords.putIfAbsent(step.id(), step);
+            });
+            return found;
+        }
+
+        List<StepInputRecord> inputs(UUID stepRunId) {
+            List<StepInputRecord> known = inputs.get(stepRunId);
+            return known != null ? known : metadata.listStepInputs(stepRunId);
+        }
+
+        List<StepOutputRecord> outputs(UUID stepRunId) {
+            List<StepOutputRecord> known = outputs.get(stepRunId);
+            return known != null ? known : metadata.listStepOutputs(stepRunId);
+        }
+
+        Optional<ArtifactVersionRecord> artifactVersion(UUID id) {
+            return artifactVersions.computeIfAbsent(id, metadata::findArtifactVersion);
+        }
 
         LineageNode artifact(ArtifactVersionRecord record) {
             LineageNode node = new LineageNode.Artifact(record.id(), record.name(), record.version(), record.dataType(), record.contentHash());
@@ -129,7 +189,7 @@ public final class LineageBuilder {
         }
 
         Optional<LineageNode> stepRun(UUID id) {
-            return stepRuns.computeIfAbsent(id, key -> metadata.findStepRun(key).map(step -> {
+            return stepRuns.computeIfAbsent(id, key -> stepRunRecord(key).map(step -> {
                 String pipeline = pipelines.computeIfAbsent(step.runId(), run -> metadata.findRun(run).map(PipelineRunRecord::pipelineName).orElse("?"));
                 LineageNode node = new LineageNode.StepRunNode(step.id(), step.stepName(), step.status(), step.runId(), pipeline);
                 graph.addVertex(node);
