@@ -91,7 +91,7 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
         long start = System.nanoTime();
         List<ArtifactFile> files;
         try {
-            files = ExecutorParquetWriter.write(data, external.stagingDirectory());
+            files = ExecutorParquetWriter.write(data, external.stagingDirectory(), writer.artifactName());
         } finally {
             context.setJobDescription(previousDescription);
         }
