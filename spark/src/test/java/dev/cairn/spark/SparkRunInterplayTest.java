@@ -123,6 +123,23 @@ class SparkRunInterplayTest {
     }
 
     @Test
+    void withoutSparkJobGroupsTheWriteJobStillCancelsItselfWhenTheRunIsCancelled() throws Exception {
+        RunHandle handle = cairn.start(Pipeline.define("cancelled_plain", p -> p.call(SparkSteps::generateSlowly, Param.of(2), Param.of(SLOW_MILLIS_PER_ROW)))
+                .withOptions(PipelineOptions.builder().enableCache(false).build()));
+        int job = awaitRunningJob(null);
+
+        handle.cancel("the test cancels the run");
+        PipelineRun run = handle.await(JOB_END_WAIT).orElseThrow();
+
+        assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(run.step("generateSlowly").error()).hasValueSatisfying(error -> assertThat(error)
+                .contains("was interrupted, so its Spark job [" + job + "] was cancelled").contains("its tasks have stopped"));
+        assertThat(awaitJobEnd(job)).isEqualTo(JobExecutionStatus.FAILED);
+        assertThat(cairn.client().listArtifactVersions("cancelled_plain::generateSlowly::output")).isEmpty();
+        assertThat(parquetFiles()).isEmpty();
+    }
+
+    @Test
     void aRunTimeoutCancelsTheSparkJobTheStepsOwnCodeWaitsFor() throws Exception {
         Pipeline slow = Pipeline.define("timed_out", p -> p.call(SparkSteps::countSlowly, Param.of(2), Param.of(SLOW_MILLIS_PER_ROW)))
                 .withOptions(PipelineOptions.builder().enableCache(false).timeout(Duration.ofSeconds(15)).build());
@@ -145,11 +162,11 @@ class SparkRunInterplayTest {
         return JavaSparkContext.fromSparkContext(spark.sparkContext()).statusTracker();
     }
 
-    /** Waits until a job of {@code group} is running and returns its id. */
+    /** Waits until a job of {@code group} (any job when null) is running and returns its id. */
     private static int awaitRunningJob(String group) throws InterruptedException {
         long deadline = System.nanoTime() + JOB_END_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            for (int job : statusTracker().getJobIdsForGroup(group)) {
+            for (int job : group == null ? statusTracker().getActiveJobIds() : statusTracker().getJobIdsForGroup(group)) {
                 SparkJobInfo info = statusTracker().getJobInfo(job);
                 if (info != null && info.status() == JobExecutionStatus.RUNNING) {
                     return job;
