@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -30,8 +31,8 @@ import dev.cairn.api.spi.ExternalWrites;
 import dev.cairn.api.spi.Materializer;
 
 /**
- * Stores a Spark {@code Dataset<Row>} (or a {@code Dataset<T>} of a Java bean) as Parquet parts written and hashed by
- * Spark's executors straight into the draft's staging directory (see {@link ExternalWrites}); the driver only renames
+ * Stores a Spark {@code Dataset<Row>} (or a {@code Dataset<T>} with an encoder, see {@link #canSave}) as Parquet parts
+ * written and hashed by Spark's executors straight into the draft's staging directory (see {@link ExternalWrites}); the driver only renames
  * and adopts them, so no row passes through it. The content hash is Cairn's usual hash over the sorted
  * (path, size, SHA-256) list, so two byte-identical writes give one hash and caching and early cut-off keep working.
  *
@@ -66,10 +67,53 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
         return List.of(Dataset.class);
     }
 
+    /**
+     * True for {@code Dataset}, {@code Dataset<Row>} and {@code Dataset<T>} where {@code T} has an encoder this
+     * materializer can load it with: {@code String}, a boxed primitive, {@code BigDecimal}, {@code LocalDate},
+     * {@code LocalDateTime}, {@code Instant}, {@code java.sql.Date}/{@code Timestamp}, or a Java bean
+     * ({@code Encoders.bean}: public no-argument constructor, getters and setters; Spark 4.2 has no encoder for Java
+     * records).
+     */
     @Override
     public boolean canSave(Type type) {
-        return !(type instanceof ParameterizedType parameterized) || elementClass(parameterized) != null;
+        return unsupportedElement(type).isEmpty();
     }
+
+    /** Why a Dataset of {@code type}'s element cannot be stored and loaded, or empty when it can. */
+    private static java.util.Optional<String> unsupportedElement(Type type) {
+        if (!(type instanceof ParameterizedType parameterized)) {
+            return java.util.Optional.empty();
+        }
+        Class<?> element = elementClass(parameterized);
+        if (element == null) {
+            return java.util.Optional.of("its element type " + parameterized.getActualTypeArguments()[0].getTypeName() + " is not a class");
+        }
+        if (element == Row.class || SIMPLE_ENCODERS.containsKey(element)) {
+            return java.util.Optional.empty();
+        }
+        if (element.isRecord()) {
+            return java.util.Optional.of(element.getName() + " is a Java record, and Spark 4.2 has no encoder for records: use a Java bean"
+                    + " (getters and setters) or Dataset<Row>");
+        }
+        if (element.isInterface() || java.lang.reflect.Modifier.isAbstract(element.getModifiers()) || element.isEnum()) {
+            return java.util.Optional.of(element.getName() + " is not a concrete Java bean class");
+        }
+        try {
+            element.getConstructor();
+        } catch (NoSuchMethodException e) {
+            return java.util.Optional.of(element.getName() + " has no public no-argument constructor, which Encoders.bean needs");
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The encoders of the element types that are not beans. */
+    private static final Map<Class<?>, java.util.function.Supplier<Encoder<?>>> SIMPLE_ENCODERS = Map.ofEntries(
+            Map.entry(String.class, Encoders::STRING), Map.entry(Long.class, Encoders::LONG), Map.entry(Integer.class, Encoders::INT),
+            Map.entry(Double.class, Encoders::DOUBLE), Map.entry(Float.class, Encoders::FLOAT), Map.entry(Short.class, Encoders::SHORT),
+            Map.entry(Byte.class, Encoders::BYTE), Map.entry(Boolean.class, Encoders::BOOLEAN),
+            Map.entry(java.math.BigDecimal.class, Encoders::DECIMAL), Map.entry(java.time.LocalDate.class, Encoders::LOCALDATE),
+            Map.entry(java.time.LocalDateTime.class, Encoders::LOCALDATETIME), Map.entry(java.time.Instant.class, Encoders::INSTANT),
+            Map.entry(java.sql.Date.class, Encoders::DATE), Map.entry(java.sql.Timestamp.class, Encoders::TIMESTAMP));
 
     @Override
     public boolean verifiesOnLoad() {
@@ -91,7 +135,7 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
         long start = System.nanoTime();
         List<ArtifactFile> files;
         try {
-            files = ExecutorParquetWriter.write(data, external.stagingDirectory());
+            files = ExecutorParquetWriter.write(data, external.stagingDirectory(), writer.artifactName());
         } finally {
             context.setJobDescription(previousDescription);
         }
@@ -129,11 +173,13 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
     public Dataset<?> load(Type type, ArtifactReader reader) throws IOException {
         requireNonNull(type, "type is null");
         requireNonNull(reader, "reader is null");
-        Class<?> element = type instanceof ParameterizedType parameterized ? elementClass(parameterized) : Row.class;
-        if (element == null) {
-            throw new CairnException(ErrorCode.TYPE_MISMATCH, "Artifact " + reader.artifactName() + " loads as Dataset<Row> or Dataset<T> of a"
-                    + " Java bean class, not as " + type.getTypeName());
+        java.util.Optional<String> unsupported = unsupportedElement(type);
+        if (unsupported.isPresent()) {
+            throw new CairnException(ErrorCode.TYPE_MISMATCH, "Artifact " + reader.artifactName() + " loads as Dataset<Row>, Dataset<T> of a Java"
+                    + " bean, or Dataset<String> (or a boxed primitive, BigDecimal, a date or time), not as " + type.getTypeName() + ": "
+                    + unsupported.get());
         }
+        Class<?> element = type instanceof ParameterizedType parameterized ? elementClass(parameterized) : Row.class;
         SparkSession session = SparkSessions.current();
         LoadOptions options = reader.options();
         List<String> paths;
@@ -156,7 +202,9 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
         if (element == Row.class) {
             return data;
         }
-        return data.as(Encoders.bean(element));
+        java.util.function.Supplier<Encoder<?>> simple = SIMPLE_ENCODERS.get(element);
+        Encoder<?> encoder = simple != null ? simple.get() : Encoders.bean(element);
+        return data.as(encoder);
     }
 
     /** A lazy {@code spark.read.parquet} of {@code paths} under {@code directory}. */

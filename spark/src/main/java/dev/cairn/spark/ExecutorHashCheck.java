@@ -43,13 +43,17 @@ final class ExecutorHashCheck {
         Broadcast<SerializableConfiguration> configuration = context.broadcast(
                 new SerializableConfiguration(ExecutorParquetWriter.hadoopConfiguration(classic)));
         List<String> problems;
+        String previousDescription = classic.sparkContext().getLocalProperty("spark.job.description");
+        classic.sparkContext().setJobDescription("Cairn: verify artifact " + artifactName);
         try {
             List<Expected> expected = files.stream().map(file -> new Expected(file.path(), file.size(), file.sha256())).toList();
             int slices = Math.max(1, Math.min(expected.size(), context.defaultParallelism() * 4));
             String base = ExecutorParquetWriter.directory(directory).toString();
-            problems = context.parallelize(expected, slices).flatMap(new CheckFile(base, configuration)).collect();
+            problems = CancellableJobs.collect(context.parallelize(expected, slices).flatMap(new CheckFile(base, configuration)),
+                    "Verifying artifact " + artifactName + " at " + directory, ErrorCode.STORE_FAILURE);
         } finally {
-            configuration.destroy();
+            classic.sparkContext().setJobDescription(previousDescription);
+            CancellableJobs.destroy(configuration);
         }
         if (!problems.isEmpty()) {
             throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Artifact " + artifactName + " at " + directory + " failed verification: "

@@ -58,6 +58,8 @@ import dev.cairn.api.artifact.ArtifactFile;
  */
 final class ExecutorParquetWriter {
     static final String ATTEMPTS = "_attempts/";
+    /** How often a writing task checks whether it was killed. */
+    private static final int KILL_CHECK_ROWS = 1024;
 
     private ExecutorParquetWriter() {}
 
@@ -66,8 +68,12 @@ final class ExecutorParquetWriter {
         return String.format("part-%05d.parquet", index);
     }
 
-    /** Writes {@code data} into {@code stagingDirectory} and returns its part files (renamed, the rest deleted). */
-    static List<ArtifactFile> write(Dataset<Row> data, URI stagingDirectory) throws IOException {
+    /**
+     * Writes {@code data} into {@code stagingDirectory} and returns its part files (renamed, the rest deleted). When the
+     * calling thread is interrupted (a cancelled run), the Spark job is cancelled and this returns only once its tasks
+     * have stopped writing (see {@link CancellableJobs}).
+     */
+    static List<ArtifactFile> write(Dataset<Row> data, URI stagingDirectory, String artifactName) throws IOException {
         requireNonNull(data, "data is null");
         URI staging = directory(requireNonNull(stagingDirectory, "stagingDirectory is null"));
         org.apache.spark.sql.classic.Dataset<Row> classic = classic(data);
@@ -80,13 +86,16 @@ final class ExecutorParquetWriter {
         List<PartFile> parts;
         try {
             JavaRDD<InternalRow> rows = classic.queryExecution().toRdd().toJavaRDD();
-            parts = new ArrayList<>(rows.mapPartitionsWithIndex(new WritePartition(staging.toString(), factory, schema, configuration, false), false).collect());
+            String what = "Writing artifact '" + artifactName + "'";
+            parts = new ArrayList<>(CancellableJobs.collect(rows.mapPartitionsWithIndex(
+                    new WritePartition(staging.toString(), factory, schema, configuration, false), false), what, ErrorCode.MATERIALIZER_FAILED));
             if (parts.isEmpty()) { // an empty dataset still has a schema: keep it in one empty part
                 JavaRDD<InternalRow> none = context.parallelize(Collections.<InternalRow>emptyList(), 1);
-                parts.addAll(none.mapPartitionsWithIndex(new WritePartition(staging.toString(), factory, schema, configuration, true), false).collect());
+                parts.addAll(CancellableJobs.collect(none.mapPartitionsWithIndex(
+                        new WritePartition(staging.toString(), factory, schema, configuration, true), false), what, ErrorCode.MATERIALIZER_FAILED));
             }
         } finally {
-            configuration.destroy();
+            CancellableJobs.destroy(configuration);
         }
         return finish(job.getConfiguration(), staging, parts);
     }
@@ -163,8 +172,12 @@ final class ExecutorParquetWriter {
         MessageDigest digest = sha256();
         long size = 0;
         byte[] buffer = new byte[1 << 16];
+        TaskContext task = TaskContext.get(); // on an executor: a killed task stops hashing
         try (InputStream in = fileSystem.open(file, buffer.length)) {
             for (int n; (n = in.read(buffer)) >= 0; ) {
+                if (task != null) {
+                    task.killTaskIfInterrupted();
+                }
                 digest.update(buffer, 0, n);
                 size += n;
             }
@@ -210,7 +223,9 @@ final class ExecutorParquetWriter {
             try {
                 while (rows.hasNext()) {
                     writer.write(rows.next());
-                    count++;
+                    if (++count % KILL_CHECK_ROWS == 0) {
+                        task.killTaskIfInterrupted(); // a cancelled job stops writing even when its tasks are not interrupted
+                    }
                 }
             } catch (Throwable failure) {
                 try {

@@ -9,7 +9,9 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apiguardian.api.API;
 
+import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.RunListener;
+import dev.cairn.api.run.RunStatus;
 import dev.cairn.api.run.StepStatus;
 
 /**
@@ -18,6 +20,13 @@ import dev.cairn.api.run.StepStatus;
  * steps), and tags every job of the run with {@link #runTag(UUID)}, so {@link #cancelRun(SparkSession, UUID)} cancels
  * them all. The engine calls {@code stepStarted} and {@code stepFinished} on the thread that runs the step and saves
  * its outputs, and Spark keeps job groups and tags per thread, so concurrent steps get their own groups.
+ *
+ * <p>Cancelling the run ({@code RunHandle.cancel}, the run timeout, the engine's close) interrupts its running steps.
+ * Spark does not cancel a job because the thread waiting for it was interrupted, so: Cairn's own jobs (writing and
+ * verifying Dataset artifacts) cancel themselves when interrupted; a step that ends {@code FAILED} has its job group
+ * cancelled, with any job its code (or a thread it started) submits to the group later — which stops the jobs the
+ * step's own code was waiting for; and a run that ends other than {@code COMPLETED} has every job still tagged with it
+ * cancelled. The group is created with {@code interruptOnCancel}, so cancelled tasks are interrupted on the executors.
  *
  * <p>Create one per run and pass it in {@code RunOptions}; it remembers the run it was started for. Thread-safe.
  */
@@ -69,11 +78,31 @@ public final class SparkJobGroups implements RunListener {
         context.addJobTag(runTag(run));
     }
 
+    /**
+     * Leaves the step's job group (on the step's thread); when the step {@code FAILED}, cancels the jobs of its group
+     * still running and any submitted to it later (a step interrupted by a cancelled run, or abandoned after the grace
+     * period, leaves the job it waited for running otherwise).
+     */
     @Override
     public void stepFinished(String stepName, StepStatus status, Duration duration) {
         SparkContext context = session.sparkContext();
-        context.clearJobGroup();
-        context.removeJobTag(runTag(runId));
+        UUID run = runId;
+        String group = jobGroup(run, stepName);
+        if (group.equals(context.getLocalProperty("spark.jobGroup.id"))) {
+            context.clearJobGroup();
+            context.removeJobTag(runTag(run));
+        }
+        if (status == StepStatus.FAILED) {
+            context.cancelJobGroupAndFutureJobs(group, "step " + stepName + " of Cairn run " + run + " failed or was cancelled");
+        }
+    }
+
+    /** When the run ended other than {@code COMPLETED}, cancels every Spark job still tagged with it. */
+    @Override
+    public void runFinished(PipelineRun run) {
+        if (run.status() != RunStatus.COMPLETED) {
+            session.sparkContext().cancelJobsWithTag(runTag(run.id()), "Cairn run " + run.id() + " ended " + run.status());
+        }
     }
 
     /** Cancels every Spark job of the run this listener was started for. */

@@ -229,7 +229,7 @@ class SparkDatasetTest {
     void cancellingARunCancelsItsSparkJobs() throws Exception {
         SparkJobGroups groups = SparkJobGroups.forSession(spark);
         java.util.concurrent.CompletableFuture<PipelineRun> running = java.util.concurrent.CompletableFuture.supplyAsync(() -> cairn.run(
-                Pipeline.define("cancelled", p -> p.call(SparkSteps::generateSlowly, Param.of(2)))
+                Pipeline.define("cancelled", p -> p.call(SparkSteps::generateSlowly, Param.of(2), Param.of(20L)))
                         .withOptions(PipelineOptions.builder().enableCache(false).build()), RunOptions.withListener(groups)));
         while (spark.sparkContext().statusTracker().getActiveJobIds().length == 0 && !running.isDone()) {
             Thread.sleep(50);

@@ -74,13 +74,35 @@ public final class SparkSteps {
         }, org.apache.spark.sql.catalyst.encoders.ExpressionEncoder.apply(SCHEMA));
     }
 
-    /** Every task sleeps a little per row: a job that runs long enough to be cancelled. */
+    /** Every task sleeps {@code millisPerRow} per row while the materializer writes it: a write long enough to be cancelled. */
     @Step
-    public static Dataset<Row> generateSlowly(int partitions) {
+    public static Dataset<Row> generateSlowly(int partitions, long millisPerRow) {
         return generate(partitions).map((org.apache.spark.api.java.function.MapFunction<Row, Row>) row -> {
-            Thread.sleep(20);
+            Thread.sleep(millisPerRow);
             return row;
         }, org.apache.spark.sql.catalyst.encoders.ExpressionEncoder.apply(SCHEMA));
+    }
+
+    /**
+     * The step's own code runs a Spark job (a count) whose tasks sleep {@code millisPerRow} per row: a job that runs in
+     * the step's code, not in a materializer, long enough to be cancelled.
+     */
+    @Step
+    public static long countSlowly(int partitions, long millisPerRow) {
+        return generate(partitions).map((org.apache.spark.api.java.function.MapFunction<Row, Row>) row -> {
+            Thread.sleep(millisPerRow);
+            return row;
+        }, org.apache.spark.sql.catalyst.encoders.ExpressionEncoder.apply(SCHEMA)).count();
+    }
+
+    /** Set by {@link #countRows} when its code runs. */
+    static final java.util.concurrent.atomic.AtomicInteger COUNT_ROWS_CALLS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A Spark step consuming a Dataset input: counts its rows. */
+    @Step
+    public static long countRows(Dataset<Row> data) {
+        COUNT_ROWS_CALLS.incrementAndGet();
+        return data.count();
     }
 
     /** A Spark aggregation: totals per category. */

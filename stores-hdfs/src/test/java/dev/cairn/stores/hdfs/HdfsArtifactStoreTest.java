@@ -81,6 +81,52 @@ class HdfsArtifactStoreTest {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // ExternalWrites: files written into a draft's staging directory by another writer (Spark's executors)
+
+    @Test
+    void externallyWrittenFilesAreAdoptedAndCommittedWithTheDraftAndAnAbandonedDraftTakesThemAway(TestInfo test) throws IOException {
+        DistributedFileSystem writer = cluster.fileSystem(); // another client, as an executor would be
+        String sha = "0".repeat(64);
+        try (ArtifactStore store = provider.create(cluster.uri(base(test) + "/store"), StoreContext.of(settings(Map.of())))) {
+            URI committed;
+            URI staging;
+            try (ArtifactDraft draft = store.createDraft()) {
+                dev.cairn.api.spi.ExternalWrites external = draft.externalWrites().orElseThrow();
+                staging = external.stagingDirectory();
+                assertThat(staging.getScheme()).isEqualTo("hdfs");
+                assertThat(staging.toString()).endsWith("/");
+                try (OutputStream out = writer.create(new Path(staging.resolve("parts/part-00000.parquet")))) {
+                    out.write("written by an executor".getBytes(UTF_8));
+                }
+                try (OutputStream out = writer.create(new Path(staging.resolve("part.parquet")))) {
+                    out.write("12345".getBytes(UTF_8));
+                }
+                assertThatThrownBy(() -> external.adopt(List.of(new dev.cairn.api.artifact.ArtifactFile("missing.parquet", 5, sha))))
+                        .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INTEGRITY_VIOLATION))
+                        .hasMessageContaining("missing.parquet");
+                assertThatThrownBy(() -> external.adopt(List.of(new dev.cairn.api.artifact.ArtifactFile("part.parquet", 6, sha))))
+                        .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INTEGRITY_VIOLATION))
+                        .hasMessageContaining("expected a file of 6 bytes, found 5 bytes");
+                assertThatThrownBy(() -> external.adopt(List.of(new dev.cairn.api.artifact.ArtifactFile("../escape.parquet", 5, sha))))
+                        .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.PATH_OUTSIDE_STORE));
+                writer.delete(new Path(staging.resolve("part.parquet")), false);
+                external.adopt(List.of(new dev.cairn.api.artifact.ArtifactFile("parts/part-00000.parquet", 22, sha)));
+                committed = draft.commit("artifacts/a/1");
+            }
+            assertThat(store.listFiles(committed)).containsExactly("parts/part-00000.parquet");
+            assertThat(writer.exists(new Path(staging))).isFalse();
+
+            try (ArtifactDraft draft = store.createDraft()) {
+                staging = draft.externalWrites().orElseThrow().stagingDirectory();
+                try (OutputStream out = writer.create(new Path(staging.resolve("_attempts/part-00000-7.parquet")))) {
+                    out.write("an attempt that never committed".getBytes(UTF_8));
+                }
+            }
+            assertThat(writer.exists(new Path(staging))).as("closing an uncommitted draft deletes what external writers put there").isFalse();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
     // Configuration
 
     @Test
