@@ -16,6 +16,7 @@ import java.util.UUID;
 
 import dev.cairn.api.Cairn;
 import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.AliasMove;
 import dev.cairn.api.artifact.ArtifactFilter;
 import dev.cairn.api.artifact.ArtifactVersion;
@@ -115,7 +116,7 @@ class MetadataMigrationTest {
 
         assertThat(report.tables()).extracting(MetadataCopy.TableCount::table).containsExactly("pipelines", "pipeline_runs", "step_runs",
                 "artifact_versions", "visualizations", "step_inputs", "step_outputs", "artifact_deletions", "artifact_tags", "version_tags",
-                "artifact_aliases", "artifact_alias_moves", "logged_metadata");
+                "artifact_aliases", "artifact_alias_moves", "logged_metadata", "retired_artifact_versions");
         assertThat(report.tables()).allSatisfy(table -> {
             assertThat(table.copied()).as(table.table()).isEqualTo(table.source());
             assertThat(table.verified()).as(table.table()).isEqualTo(table.source());
@@ -123,7 +124,7 @@ class MetadataMigrationTest {
         assertThat(report.tables()).filteredOn(table -> !table.table().equals("visualizations"))
                 .allSatisfy(table -> assertThat(table.source()).as("the home has rows in " + table.table()).isPositive());
         assertThat(count(target, "pipeline_runs")).isEqualTo(3);
-        assertThat(lines).hasSize(13).allSatisfy(line -> assertThat(line).contains("verified"));
+        assertThat(lines).hasSize(14).allSatisfy(line -> assertThat(line).contains("verified"));
 
         MetadataCopy.Report again = migrate(source.home(), target, new ArrayList<>());
         assertThat(again.copied()).as("a second migration changes nothing").isZero();
@@ -164,6 +165,11 @@ class MetadataMigrationTest {
             assertThat(cairn.client().aliasHistory("model", "champion")).isEqualTo(source.history());
             assertThat((String) cairn.client().getArtifactVersion("model", "3").load()).isEqualTo("weights-3");
             assertThat(cairn.client().save("weights-4", "model").version()).as("numbering continues after the copied versions").isEqualTo("4");
+            // scratch:1 was pruned in the home: its number stays retired on the server
+            assertThat(cairn.client().listArtifactVersions("scratch")).isEmpty();
+            assertThat(cairn.client().save("scratch again", "scratch").version()).as("a pruned number is never given again").isEqualTo("2");
+            assertThatThrownBy(() -> cairn.client().save("scratch once more", SaveOptions.named("scratch").withVersion("1")))
+                    .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.DUPLICATE_VERSION));
         }
     }
 
