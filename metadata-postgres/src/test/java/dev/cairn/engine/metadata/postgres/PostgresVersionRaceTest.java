@@ -77,32 +77,6 @@ class PostgresVersionRaceTest {
         }
     }
 
-    /** The same race one level down: 16 processes reserving numbers straight through the store, 100 each. */
-    @Test
-    void sixteenProcessesReservingOneNameGetEveryNumberOnce() throws Exception {
-        URI uri = TestingPostgres.server().newDatabase();
-        PostgresMetadataStore.open(uri).close();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<Process> children = new ArrayList<>();
-        for (int i = 0; i < PROCESSES; i++) {
-            children.add(new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", ReservePostgresVersionsMain.class.getName(), uri.toString(), "reserved",
-                    Integer.toString(SAVES)).redirectError(ProcessBuilder.Redirect.INHERIT).start());
-        }
-        List<Long> printed = new ArrayList<>();
-        for (Process child : children) {
-            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(child.waitFor(300, TimeUnit.SECONDS)).isTrue();
-            assertThat(child.exitValue()).as("exit code of a child").isZero();
-            output.lines().map(Long::parseLong).forEach(printed::add);
-        }
-        assertThat(printed).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, PROCESSES * SAVES).boxed().toList());
-        try (PostgresMetadataStore store = PostgresMetadataStore.open(uri)) {
-            assertThat(store.reserveArtifactVersion(ReservePostgresVersionsMain.version("reserved")).version())
-                    .isEqualTo(Long.toString(PROCESSES * SAVES + 1));
-        }
-    }
-
     @Test
     void anExplicitVersionTakenByAnotherProcessIsADuplicate() {
         URI uri = TestingPostgres.server().newDatabase();
