@@ -41,7 +41,6 @@ import org.apiguardian.api.API;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public class JdbcMetadataStore implements MetadataStore {
     private final SqlDatabase database;
-    private final StoredLocations locations;
     private final ColumnCodec codec = new ColumnCodec();
     private final PipelineRunRepository runs;
     private final StepRunRepository stepRuns;
@@ -54,6 +53,11 @@ public class JdbcMetadataStore implements MetadataStore {
     private final LoggedMetadataRepository logged;
     private final ArtifactQueryRepository queries;
 
+    /** How this store writes and reads artifact and store URIs (relative to the home for an embedded database). */
+    StoredLocations storedLocations() {
+        return artifacts.locations();
+    }
+
     /** A store over {@code database}, whose schema is already up to date; closing the store closes the database. */
     protected JdbcMetadataStore(SqlDatabase database) {
         this(database, StoredLocations.ABSOLUTE);
@@ -65,7 +69,7 @@ public class JdbcMetadataStore implements MetadataStore {
      */
     protected JdbcMetadataStore(SqlDatabase database, StoredLocations locations) {
         this.database = requireNonNull(database, "database is null");
-        this.locations = requireNonNull(locations, "locations is null");
+        requireNonNull(locations, "locations is null");
         SqlDialect dialect = database.dialect();
         this.runs = new PipelineRunRepository(dialect, codec);
         this.stepRuns = new StepRunRepository(dialect, codec);
@@ -82,11 +86,6 @@ public class JdbcMetadataStore implements MetadataStore {
     /** The database this store runs on. */
     protected SqlDatabase database() {
         return database;
-    }
-
-    /** How this store writes and reads artifact and store URIs (relative to the home for an embedded database). */
-    protected StoredLocations locations() {
-        return locations;
     }
 
     // --- runs ---

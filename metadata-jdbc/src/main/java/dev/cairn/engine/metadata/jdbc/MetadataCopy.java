@@ -102,8 +102,8 @@ public final class MetadataCopy {
         requireNonNull(progress, "progress is null");
         SqlDatabase source = from.database();
         SqlDatabase target = to.database();
-        Snapshot snapshot = relocated(source.read("read the metadata to copy", session -> readAll(session, source.dialect())), from.locations(),
-                to.locations());
+        Snapshot snapshot = relocated(source.read("read the metadata to copy", session -> readAll(session, source.dialect())),
+                from.storedLocations(), to.storedLocations());
         int targetVersion = target.read("read the schema version", MetadataCopy::schemaVersion);
         if (snapshot.schemaVersion != targetVersion) {
             throw failure(target, "the source " + source.location() + " is at schema version " + snapshot.schemaVersion + " and the target at "
@@ -196,7 +196,7 @@ public final class MetadataCopy {
         SourceTable mapValues(String column, java.util.function.UnaryOperator<Object> mapping) {
             int index = columns.indexOf(column);
             if (index < 0) {
-                throw new IllegalStateException("no column " + column + " among " + columns);
+                return this;
             }
             List<Object[]> mapped = new ArrayList<>(rows.size());
             for (Object[] row : rows) {
@@ -217,27 +217,6 @@ public final class MetadataCopy {
             }
             return new SourceTable(columns, mapped);
         }
-    }
-
-    /** The columns that hold artifact and store URIs, which a home's store records relative to the home. */
-    private static final Map<String, List<String>> URI_COLUMNS = Map.of("artifact_versions", List.of("uri", "store_uri"),
-            "artifact_deletions", List.of("uri", "store_uri"));
-
-    /**
-     * The snapshot with its URIs as the target stores them: a location the source recorded relative to its home
-     * ({@code ./store/…}) is resolved against that home, then written as the target writes it (as it is on a server,
-     * relative again only when it lies inside the target's own home), so the copied rows name the same files.
-     */
-    private static Snapshot relocated(Snapshot snapshot, StoredLocations from, StoredLocations to) {
-        Map<String, SourceTable> tables = new LinkedHashMap<>(snapshot.tables());
-        URI_COLUMNS.forEach((name, columns) -> {
-            SourceTable table = tables.get(name);
-            for (String column : columns) {
-                table = table.mapValues(column, value -> value instanceof String text ? to.store(from.load(text)) : value);
-            }
-            tables.put(name, table);
-        });
-        return new Snapshot(snapshot.schemaVersion(), snapshot.pipelines(), tables);
     }
 
     private static Snapshot readAll(SqlSession session, SqlDialect dialect) throws SQLException {
@@ -266,6 +245,23 @@ public final class MetadataCopy {
                 session.executeOnce("ROLLBACK");
             }
         }
+    }
+
+    /**
+     * The snapshot with its location columns as the target stores them: a location the source keeps relative to its
+     * home ({@code ./store/...}) is resolved against where that home is, then written the target's way (absolute on a
+     * server database), so the copy refers to the same files.
+     */
+    private static Snapshot relocated(Snapshot snapshot, StoredLocations from, StoredLocations to) {
+        Map<String, SourceTable> tables = new LinkedHashMap<>(snapshot.tables);
+        for (String table : List.of("artifact_versions", "artifact_deletions")) {
+            SourceTable rows = tables.get(table);
+            for (String column : List.of("uri", "store_uri")) {
+                rows = rows.mapValues(column, text -> text == null ? null : to.store(from.load((String) text)));
+            }
+            tables.put(table, rows);
+        }
+        return new Snapshot(snapshot.schemaVersion, snapshot.pipelines, tables);
     }
 
     private static List<String> tableNames(SqlSession session, SqlDialect dialect) throws SQLException {
