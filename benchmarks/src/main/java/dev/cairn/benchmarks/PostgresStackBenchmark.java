@@ -37,12 +37,35 @@ import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
  *   <li>the first page of a listing of {@code versions} versions (default 1,000,000, bulk-loaded with one SQL statement)
  *       and lookups by name:version, medians over repeated calls.</li>
  * </ol>
- * Arguments: three empty PostgreSQL databases (URIs) for the three parts, then optionally steps, perProcess, versions.
+ * Arguments: three empty PostgreSQL databases (URIs) for the three parts, then optionally steps, perProcess, versions
+ * ({@code 0}: no listing part); without URIs a throw-away server is started (the numbers may follow alone).
  */
 public final class PostgresStackBenchmark {
     private PostgresStackBenchmark() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 0 || !args[0].contains("://")) {
+            // no server given: a throw-away one from the Debian binaries, as the tests start it
+            java.util.Optional<Path> bin = ThrowAwayPostgres.binaries();
+            if (bin.isEmpty()) {
+                System.out.println("# PostgresStackBenchmark skipped: no PostgreSQL URIs given and no server binaries (install the Debian"
+                        + " package 'postgresql' or set CAIRN_TEST_PG_BIN)");
+                return;
+            }
+            try (ThrowAwayPostgres server = ThrowAwayPostgres.start(bin.get())) {
+                System.out.println("# a throw-away PostgreSQL started by this benchmark on this machine (fsync=off, synchronous_commit=off)");
+                List<String> full = new ArrayList<>(List.of(server.newDatabase("bench_steps").toString(), server.newDatabase("bench_versions").toString(),
+                        server.newDatabase("bench_listing").toString()));
+                full.addAll(Arrays.asList(args));
+                run(full.toArray(String[]::new));
+            }
+            return;
+        }
+        run(args);
+    }
+
+    /** Arguments: three empty PostgreSQL databases, then optionally steps, perProcess, versions (0 skips the listing part). */
+    private static void run(String[] args) throws Exception {
         URI stepsDatabase = URI.create(args[0]);
         URI versionsDatabase = URI.create(args[1]);
         URI listingDatabase = URI.create(args[2]);
@@ -54,7 +77,9 @@ public final class PostgresStackBenchmark {
                 System.getProperty("java.version"), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), work);
         stepOverhead(work, stepsDatabase, steps);
         versionThroughput(work, versionsDatabase, perProcess);
-        listing(work, listingDatabase, versions);
+        if (versions > 0) { // MetadataScaleBenchmark measures listing at scale in more detail
+            listing(work, listingDatabase, versions);
+        }
     }
 
     // --- 1. per-step overhead ---

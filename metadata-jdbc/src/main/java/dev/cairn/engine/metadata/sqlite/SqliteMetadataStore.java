@@ -29,6 +29,9 @@ import org.apiguardian.api.API;
 public final class SqliteMetadataStore extends JdbcMetadataStore {
     private final Path file;
 
+    /** {@code PRAGMA user_version} once the home's own locations are known to be stored relative to it. */
+    static final int LOCATIONS_RELATIVE = 1;
+
     /** The URI columns that may hold locations inside the home. */
     private static final List<String> URI_COLUMNS = List.of("artifact_versions.uri", "artifact_versions.store_uri",
             "artifact_deletions.uri", "artifact_deletions.store_uri");
@@ -59,11 +62,22 @@ public final class SqliteMetadataStore extends JdbcMetadataStore {
         StoredLocations locations = StoredLocations.relativeTo(database.file().getParent());
         try {
             // homes written before locations were relative: rewrite their own absolute URIs (idempotent; a copy made before
-            // this upgrade still names the original's files: those are not inside this directory and stay as they are)
-            boolean old = database.read("look for absolute locations inside " + database.file().getParent(),
+            // this upgrade still names the original's files: those are not inside this directory and stay as they are).
+            // Looking for them scans every version (11 s per open at 1,000,000 versions), so it is done once per database:
+            // PRAGMA user_version records that it was, and only a Cairn that writes relative locations can open the
+            // database since (it is at schema V11, which older ones refuse).
+            boolean checked = database.read("read whether the locations were checked",
+                    session -> session.first("PRAGMA user_version", statement -> {}, row -> row.getInt(1)).orElse(0)) >= LOCATIONS_RELATIVE;
+            boolean old = !checked && database.read("look for absolute locations inside " + database.file().getParent(),
                     session -> locations.hasAbsoluteInside(session, existing(session)));
             int changed = !old ? 0 : database.write("store the locations inside " + database.file().getParent() + " relative to it",
                     session -> locations.relativizeExisting(session, existing(session)));
+            if (!checked) {
+                database.write("record that the locations inside " + database.file().getParent() + " are relative", session -> {
+                    session.execute("PRAGMA user_version = " + LOCATIONS_RELATIVE);
+                    return null;
+                });
+            }
             if (changed > 0) {
                 LoggerFactory.getLogger(SqliteMetadataStore.class).info("Metadata store {}: {} locations inside its directory are now"
                         + " stored relative to it, so the home can be moved or copied", database.file(), changed);

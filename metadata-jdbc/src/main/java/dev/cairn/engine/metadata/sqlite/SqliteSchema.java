@@ -257,5 +257,13 @@ final class SqliteSchema {
             "ALTER TABLE pipeline_runs ADD COLUMN owner_started_at INTEGER",
             "ALTER TABLE artifact_deletions ADD COLUMN content_hash TEXT"));
 
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10);
+    /**
+     * The first page of one name's versions, newest first, read in index order instead of sorting all of the name's
+     * versions: with 100,000 versions of one name in a 1,000,000-version store, SQLite sorted them for 1.9 s per page
+     * ({@code MetadataScaleBenchmark}).
+     */
+    static final SchemaMigration V11 = new SchemaMigration(11, "artifact versions of a name by creation time", List.of(
+            "CREATE INDEX artifact_versions_by_name_creation ON artifact_versions (name, created_at, id) WHERE state = 'READY'"));
+
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11);
 }

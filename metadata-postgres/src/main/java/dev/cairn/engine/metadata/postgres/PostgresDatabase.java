@@ -224,7 +224,15 @@ final class PostgresDatabase implements SqlDatabase {
         AtomicBoolean released = new AtomicBoolean();
         return () -> {
             if (released.compareAndSet(false, true)) {
-                closeQuietly(connection); // ending the session releases its advisory locks
+                // unlock first: the server ends a closed session's backend (and its locks) a moment after the socket
+                // closes, so a prune that follows at once in this process would otherwise find the lock still held
+                try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(current_schema()))")) {
+                    unlock.setInt(1, PRUNE_LOCK_CLASS);
+                    unlock.executeQuery().close();
+                } catch (SQLException e) {
+                    LOG.debug("Metadata store {}: could not unlock the prune lock; closing its session releases it", location, e);
+                }
+                closeQuietly(connection); // ending the session releases its advisory locks in any case
             }
         };
     }

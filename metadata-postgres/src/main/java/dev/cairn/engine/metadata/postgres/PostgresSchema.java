@@ -226,6 +226,10 @@ final class PostgresSchema {
             "ALTER TABLE pipeline_runs ADD COLUMN owner_started_at BIGINT",
             "ALTER TABLE artifact_deletions ADD COLUMN content_hash TEXT"));
 
+    /** One name's versions by creation time, as SQLite's V11. */
+    static final SchemaMigration V11 = new SchemaMigration(11, "artifact versions of a name by creation time", List.of(
+            "CREATE INDEX artifact_versions_by_name_creation ON artifact_versions (name, created_at, id) WHERE state = 'READY'"));
+
     /** Every migration, in order; the last one's version is the schema version this code reads and writes. */
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10);
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11);
 }

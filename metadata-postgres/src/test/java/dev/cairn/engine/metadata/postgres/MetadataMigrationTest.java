@@ -16,6 +16,7 @@ import java.util.UUID;
 
 import dev.cairn.api.Cairn;
 import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.AliasMove;
 import dev.cairn.api.artifact.ArtifactFilter;
 import dev.cairn.api.artifact.ArtifactVersion;
@@ -165,6 +166,9 @@ class MetadataMigrationTest {
             assertThat(cairn.client().aliasHistory("model", "champion")).isEqualTo(source.history());
             assertThat((String) cairn.client().getArtifactVersion("model", "3").load()).isEqualTo("weights-3");
             assertThat(cairn.client().save("weights-4", "model").version()).as("numbering continues after the copied versions").isEqualTo("4");
+            // scratch:1 was pruned in the home: an explicit version naming it is refused on the server too
+            assertThatThrownBy(() -> cairn.client().save("scratch once more", SaveOptions.named("scratch").withVersion("1")))
+                    .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.DUPLICATE_VERSION));
         }
     }
 

@@ -3,7 +3,10 @@ package dev.cairn.engine.metadata.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -36,6 +39,27 @@ class PostgresCacheLeaseTest {
             PROCEED.await(120, TimeUnit.SECONDS);
             return input.toUpperCase(java.util.Locale.ROOT);
         }
+    }
+
+    /** The cache lease timeout of both engines of {@link #anEngineInAnotherProcessWhoseClockIsTwoHoursAheadDoesNotStealALease}. */
+    static final Duration LEASE = Duration.ofSeconds(2);
+
+    public static final class CountedSteps {
+        /** Appends a line to {@code counter} each time it computes, then waits (two minutes at most) for {@code release}. */
+        @Step
+        public static String counted(String counter, String release) throws Exception {
+            Files.writeString(Path.of(counter), "computed in " + ProcessHandle.current().pid() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.exists(Path.of(release)) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            return "done";
+        }
+    }
+
+    /** One cached step whose computations are counted in {@code counter}, shared by this test and {@link SkewedClockRunMain}. */
+    static Pipeline countedPipeline(Path counter, Path release) {
+        return Pipeline.define("counted", p -> p.call(CountedSteps::counted, Param.of(counter.toString()), Param.of(release.toString())));
     }
 
     @TempDir
@@ -87,6 +111,67 @@ class PostgresCacheLeaseTest {
             assertThat(finished.step("slow").status()).isEqualTo(StepStatus.COMPLETED);
         } finally {
             PROCEED.countDown();
+        }
+    }
+
+    /**
+     * Two processes run the same cached step at once on one PostgreSQL; the second's clock is two hours ahead. With
+     * expiry compared against a client clock, the lease the first holds (renewed every {@link #LEASE}/3) would look
+     * expired to the second at once, and the step would be computed twice. It is computed once: the second waits while
+     * the lease lasts and then reuses the first's result from the cache.
+     */
+    @Test
+    void anEngineInAnotherProcessWhoseClockIsTwoHoursAheadDoesNotStealALease() throws Exception {
+        URI uri = TestingPostgres.server().newDatabase();
+        String database = uri.getPath().substring(1);
+        Path counter = home.resolve("computations");
+        Path release = home.resolve("release");
+        Pipeline pipeline = countedPipeline(counter, release);
+        try (Cairn holder = Cairn.builder().home(home.resolve("holder")).artifactStore(home.resolve("store").toUri()).metadata(uri)
+                .cacheLeaseTimeout(LEASE).build()) {
+            CompletableFuture<PipelineRun> held = CompletableFuture.supplyAsync(() -> holder.run(pipeline));
+            awaitComputations(counter, 1);
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process ahead = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                    SkewedClockRunMain.class.getName(), uri.toString(), home.resolve("ahead").toString(), counter.toString(), release.toString(), "2")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try {
+                // the second process has recorded its run, so it is asking for the lease; give it many polls (every 100 ms)
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (runs(database) < 2 && ahead.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(runs(database)).as("the second process recorded its run").isEqualTo(2);
+                Thread.sleep(LEASE.toMillis() * 2);
+                assertThat(Files.readAllLines(counter)).as("computed only by the lease holder so far").hasSize(1);
+                Files.writeString(release, "go");
+                assertThat(held.get(120, TimeUnit.SECONDS).step("counted").status()).isEqualTo(StepStatus.COMPLETED);
+                String aheadStatus = new String(ahead.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                assertThat(ahead.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                assertThat(ahead.exitValue()).as("exit code of the process whose clock is ahead").isZero();
+                assertThat(aheadStatus).as("the process whose clock is ahead reused the result").isEqualTo("CACHED");
+                assertThat(Files.readAllLines(counter)).as("the step was computed once").hasSize(1);
+            } finally {
+                ahead.destroyForcibly();
+            }
+        } finally {
+            Files.writeString(release, "go", StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+        }
+    }
+
+    private static void awaitComputations(Path counter, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while ((!Files.exists(counter) || Files.readAllLines(counter).size() < count) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(Files.readAllLines(counter)).hasSize(count);
+    }
+
+    private static long runs(String database) throws Exception {
+        try (Connection connection = TestingPostgres.server().connect(database); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM pipeline_runs")) {
+            rows.next();
+            return rows.getLong(1);
         }
     }
 }

@@ -88,6 +88,76 @@ class PostgresPipelineFaultTest {
         runWithFault((server, database) -> server.stop(), false);
     }
 
+    /**
+     * The connection is killed while PostgreSQL executes the {@code COMMIT} of the middle step's completion: a deferred
+     * constraint trigger on {@code step_outputs}, armed once the middle step runs, sleeps inside the commit, and the
+     * backend asleep in it is terminated. The completion (step status, output version READY, lineage) is one transaction,
+     * so none of it is recorded; the run fails clearly and the engine completes the pipeline once the trigger is disarmed.
+     */
+    @Test
+    void aConnectionKilledDuringTheCommitOfAStepRecordsNoneOfTheStep() throws Exception {
+        TestingPostgres server = TestingPostgres.server();
+        URI uri = URI.create(server.newDatabase() + "&connect_timeout=2");
+        String database = uri.getPath().substring(1);
+        entered = new CountDownLatch(1);
+        release = new CountDownLatch(1);
+        try (Cairn cairn = Cairn.builder().home(dir.resolve("home")).metadata(uri).artifactStore(dir.resolve("store").toUri()).build()) {
+            server.sql(database, "CREATE TABLE commit_fault (armed BOOLEAN NOT NULL)", "INSERT INTO commit_fault VALUES (false)",
+                    "CREATE FUNCTION stall_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                            + " IF (SELECT armed FROM commit_fault) THEN PERFORM pg_sleep(120); END IF; RETURN NULL; END $$",
+                    "CREATE CONSTRAINT TRIGGER stall_commit AFTER INSERT ON step_outputs DEFERRABLE INITIALLY DEFERRED"
+                            + " FOR EACH ROW EXECUTE FUNCTION stall_commit()");
+            CompletableFuture<PipelineRun> running = CompletableFuture.supplyAsync(() -> cairn.run(PIPELINE));
+            assertThat(entered.await(120, TimeUnit.SECONDS)).as("the middle step started").isTrue();
+            server.sql(database, "UPDATE commit_fault SET armed = true");
+            release.countDown();
+            int committing = backendInCommit(server, database);
+            server.sql(database, "UPDATE commit_fault SET armed = false");
+            server.sql("postgres", "SELECT pg_terminate_backend(" + committing + ")");
+
+            Outcome outcome = outcome(running);
+            boolean completed = outcome.run().map(PipelineRun::status).equals(Optional.of(RunStatus.COMPLETED));
+            outcome.failure().ifPresent(failure -> assertThat(failure).isInstanceOfSatisfying(CairnException.class,
+                    e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.METADATA_FAILURE)).hasMessageContaining(database));
+            outcome.run().filter(run -> !completed).ifPresent(run -> assertThat(run.error()).as("a run that did not complete says why").isPresent());
+            try (Connection connection = server.connect(database); Statement statement = connection.createStatement()) {
+                // all or nothing: a retried completion is recorded once; a lost one not at all
+                assertThat(count(statement, "SELECT count(*) FROM step_runs WHERE step_name = 'middle' AND status = 'COMPLETED'"))
+                        .as("completions of the middle step").isEqualTo(completed ? 1 : 0);
+                assertThat(count(statement, "SELECT count(*) FROM step_outputs o JOIN step_runs s ON s.id = o.step_run_id WHERE s.step_name = 'middle'"))
+                        .as("outputs of the middle step").isEqualTo(completed ? 1 : 0);
+                assertThat(count(statement, "SELECT count(*) FROM artifact_versions WHERE state = 'READY' AND name LIKE '%::middle::%'"))
+                        .as("READY versions of the middle step").isEqualTo(completed ? 1 : 0);
+            }
+            assertNothingHalfRecorded(server, database);
+
+            PipelineRun again = cairn.run(PIPELINE);
+            assertThat(again.status()).as("the same engine works once the fault is gone").isEqualTo(RunStatus.COMPLETED);
+            assertThat((Integer) again.step("last").output("output").load()).isEqualTo(7);
+            assertNothingHalfRecorded(server, database);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /** The server process of {@code database} that sleeps inside a {@code COMMIT} (the armed trigger), once there is one. */
+    private static int backendInCommit(TestingPostgres server, String database) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        try (Connection connection = server.connect("postgres"); Statement statement = connection.createStatement()) {
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rows = statement.executeQuery("SELECT pid, query FROM pg_stat_activity WHERE datname = '" + database
+                        + "' AND wait_event = 'PgSleep'")) {
+                    if (rows.next()) {
+                        assertThat(rows.getString(2)).as("the statement asleep in the trigger").containsIgnoringCase("COMMIT");
+                        return rows.getInt(1);
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+        throw new AssertionError("no backend of " + database + " reached the commit of the middle step");
+    }
+
     private void runWithFault(Fault fault, boolean serverUpWhenStepEnds) throws Exception {
         TestingPostgres server = TestingPostgres.server();
         URI uri = URI.create(server.newDatabase() + "&connect_timeout=2");

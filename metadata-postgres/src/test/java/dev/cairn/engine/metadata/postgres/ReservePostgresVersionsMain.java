@@ -7,7 +7,10 @@ import java.util.UUID;
 import dev.cairn.api.artifact.ArtifactType;
 import dev.cairn.api.metadata.NewArtifactVersion;
 
-/** A child process of {@link PostgresVersionRaceTest}: reserves {@code count} versions of {@code name}, printing each. */
+/**
+ * The version requests the PostgreSQL tests reserve ({@link #version}); run as a program, it reserves {@code count} versions
+ * of {@code name} straight through the store, printing each number.
+ */
 public final class ReservePostgresVersionsMain {
     private ReservePostgresVersionsMain() {}
 

@@ -1,0 +1,322 @@
+package dev.cairn.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
+
+import dev.cairn.api.Cairn;
+import dev.cairn.api.artifact.ArtifactFilter;
+import dev.cairn.api.metadata.ArtifactVersionRecord;
+import dev.cairn.api.metadata.MetadataStore;
+import dev.cairn.engine.metadata.postgres.PostgresLocation;
+import dev.cairn.engine.metadata.postgres.PostgresMetadataStore;
+import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
+
+/**
+ * Issue 14's metadata figures at scale, on the embedded SQLite store (the baseline) and on PostgreSQL in the same run:
+ * both stores get the same {@code versions} {@code READY} versions (default 1,000,000: every tenth belongs to one hot name,
+ * the rest to 1,000 names), loaded with one {@code INSERT … SELECT} per dialect (the fast setup path: no engine, no
+ * artifact files), then each measurement alternates between the two stores:
+ * <ul>
+ *   <li>the first page of all versions (newest first, default limit) — the issue's goal is ≤ 100 ms;</li>
+ *   <li>the first page of the hot name's versions;</li>
+ *   <li>a lookup by name:version of a random version — goal ≤ 1 ms;</li>
+ *   <li>the latest version of the hot name, and of a name with few versions;</li>
+ *   <li>the list of artifact names;</li>
+ *   <li>opening the metadata store, and opening a Cairn home (the engine) on it, empty and with every version.</li>
+ * </ul>
+ * Prints one table row per measurement: medians and p90 in milliseconds, the PostgreSQL/SQLite ratio of the medians, and
+ * the goal when the issue sets one.
+ *
+ * <p>Arguments (all optional): {@code --versions N}; {@code --postgres URI} of an empty database (else a throw-away server
+ * is started from the Debian binaries, and PostgreSQL is skipped, saying so, when they are missing); {@code --work DIR}
+ * (else a temp directory, deleted at the end).
+ */
+public final class MetadataScaleBenchmark {
+    private static final int NAMES = 1000;
+    private static final String HOT = "scale-hot";
+
+    private MetadataScaleBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int versions = 1_000_000;
+        Optional<URI> postgres = Optional.empty();
+        Optional<Path> workArg = Optional.empty();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--versions" -> versions = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
+                case "--postgres" -> postgres = Optional.of(URI.create(args[++i]));
+                case "--work" -> workArg = Optional.of(Path.of(args[++i]));
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; usage: MetadataScaleBenchmark [--versions N] [--postgres postgresql://host:port/emptydb?user=…] [--work DIR]");
+            }
+        }
+        Path work = workArg.isPresent() ? Files.createDirectories(workArg.get()) : Files.createTempDirectory("cairn-scale-");
+        ThrowAwayPostgres server = null;
+        try {
+            if (postgres.isEmpty()) {
+                Optional<Path> bin = ThrowAwayPostgres.binaries();
+                if (bin.isPresent()) {
+                    server = ThrowAwayPostgres.start(bin.get());
+                    postgres = Optional.of(server.newDatabase("scale"));
+                }
+            }
+            run(work, versions, postgres, server != null);
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            if (workArg.isEmpty()) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private static void run(Path work, int versions, Optional<URI> postgres, boolean throwAwayServer) throws Exception {
+        System.out.printf(Locale.ROOT, "# MetadataScaleBenchmark: %,d READY versions (%,d of '%s', the rest over %,d names); cores=%d, java %s,"
+                + " load average %.1f at start%n", versions, hotCount(versions), HOT, NAMES, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), load());
+        Path sqliteHome = Files.createDirectories(work.resolve("sqlite-home"));
+        Path sqliteFile = sqliteHome.resolve("metadata.db");
+        Path emptySqliteHome = Files.createDirectories(work.resolve("sqlite-empty-home"));
+        SqliteMetadataStore.open(sqliteFile).close(); // the schema, as the engine creates it
+        SqliteMetadataStore.open(emptySqliteHome.resolve("metadata.db")).close();
+        long sqliteLoad = bulkLoad(DriverManager.getConnection("jdbc:sqlite:" + sqliteFile), versions, false);
+
+        Optional<URI> emptyPostgres = Optional.empty();
+        long postgresLoad = 0;
+        if (postgres.isPresent()) {
+            PostgresMetadataStore.open(postgres.get()).close();
+            PostgresLocation location = PostgresLocation.parse(postgres.get(), System::getenv);
+            try (Connection connection = connect(location); Statement statement = connection.createStatement();
+                    ResultSet row = statement.executeQuery("SHOW server_version")) {
+                row.next();
+                System.out.printf(Locale.ROOT, "# PostgreSQL %s at %s%s%n", row.getString(1), location.display(), throwAwayServer
+                        ? " (a throw-away server started by this benchmark on this machine: fsync=off, synchronous_commit=off, full_page_writes=off)"
+                        : "");
+                statement.execute("CREATE DATABASE " + location.database() + "_empty");
+                emptyPostgres = Optional.of(URI.create(postgres.get().toString().replace("/" + location.database() + "?", "/" + location.database() + "_empty?")));
+            } catch (SQLException e) {
+                System.out.println("# (no empty PostgreSQL database for the empty rows: " + e.getMessage() + ")");
+            }
+            postgresLoad = bulkLoad(connect(location), versions, true);
+        } else {
+            System.out.println("# PostgreSQL skipped: no --postgres URI and no server binaries (install the Debian package 'postgresql'"
+                    + " or set CAIRN_TEST_PG_BIN)");
+        }
+
+        System.out.println("| measurement | SQLite median ms | SQLite p90 ms | PostgreSQL median ms | PostgreSQL p90 ms | PostgreSQL/SQLite (median) | goal |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| setup: bulk load of %,d versions (one INSERT … SELECT, then ANALYZE) | %,.0f | | %s | | %s | |%n", versions,
+                sqliteLoad / 1e6, postgres.isPresent() ? String.format(Locale.ROOT, "%,.0f", postgresLoad / 1e6) : "skipped",
+                postgres.isPresent() ? String.format(Locale.ROOT, "%.2f", (double) postgresLoad / sqliteLoad) : "");
+
+        Random random = new Random(14);
+        int hot = hotCount(versions);
+        int perName = (versions - hot + NAMES - 1) / NAMES;
+        try (SqliteMetadataStore sqlite = SqliteMetadataStore.open(sqliteFile);
+                PostgresMetadataStore pg = postgres.map(PostgresMetadataStore::open).orElse(null)) {
+            Optional<MetadataStore> pgStore = Optional.ofNullable(pg);
+            row("first page of all versions (newest first, limit " + ArtifactFilter.DEFAULT_LIMIT + ")", "≤ 100 ms", 10, 101, sqlite, pgStore,
+                    store -> i -> expectSize(store.queryArtifactVersions(List.of()).versions().size(), ArtifactFilter.DEFAULT_LIMIT));
+            row("first page of one name's versions (" + String.format(Locale.ROOT, "%,d", hot) + " versions)", "≤ 100 ms", 10, 101, sqlite, pgStore,
+                    store -> i -> expectSize(store.queryArtifactVersions(List.of(new ArtifactFilter.Name(HOT))).versions().size(),
+                            Math.min(hot, ArtifactFilter.DEFAULT_LIMIT)));
+            int[] lookupNames = new int[2001];
+            int[] lookupVersions = new int[lookupNames.length];
+            for (int i = 0; i < lookupNames.length; i++) {
+                lookupNames[i] = random.nextInt(10) == 0 ? -1 : random.nextInt(NAMES);
+                lookupVersions[i] = 1 + random.nextInt(lookupNames[i] < 0 ? hot : Math.max(1, perName - 1));
+            }
+            row("lookup by name:version (random)", "≤ 1 ms", 200, lookupNames.length, sqlite, pgStore,
+                    store -> i -> store.findArtifactVersion(lookupNames[i] < 0 ? HOT : "scale-" + lookupNames[i], Integer.toString(lookupVersions[i]))
+                            .orElseThrow(() -> new IllegalStateException("version " + lookupVersions[i] + " of name " + lookupNames[i] + " not found")));
+            row("latest version of '" + HOT + "' (" + String.format(Locale.ROOT, "%,d", hot) + " versions)", "", 50, 501, sqlite, pgStore,
+                    store -> i -> expectVersion(store.findLatestArtifactVersion(HOT), hot));
+            row("latest version of a name with " + String.format(Locale.ROOT, "%,d", perName) + " versions", "", 50, 501, sqlite, pgStore,
+                    store -> i -> store.findLatestArtifactVersion("scale-" + random.nextInt(NAMES)).orElseThrow());
+            row("list artifact names (" + (NAMES + 1) + " names)", "", 2, 11, sqlite, pgStore,
+                    store -> i -> expectSize(store.listArtifactNames().size(), NAMES + 1));
+        }
+        Optional<URI> pgUri = postgres;
+        row("open the metadata store (+ one lookup), empty", "", 2, 11, emptySqliteHome.resolve("metadata.db"), emptyPostgres, false);
+        row("open the metadata store (+ one lookup), every version", "", 2, 11, sqliteFile, pgUri, false);
+        row("open a Cairn home (engine) and close it, empty", "", 2, 11, emptySqliteHome.resolve("metadata.db"), emptyPostgres, true);
+        row("open a Cairn home (engine) and close it, every version", "", 2, 11, sqliteFile, pgUri, true);
+        System.out.printf(Locale.ROOT, "# load average %.1f at the end (2-core machine shared with other builds: figures are upper bounds)%n", load());
+    }
+
+    private static int hotCount(int versions) {
+        return versions / 10;
+    }
+
+    private static double load() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static Connection connect(PostgresLocation location) throws SQLException {
+        return DriverManager.getConnection(location.jdbcUrl(), location.user().orElse(null), location.password().orElse(""));
+    }
+
+    private interface Call {
+        IntConsumer on(MetadataStore store);
+    }
+
+    /** Runs {@code warmUp} then {@code samples} calls on each store in turn, and prints their row. */
+    private static void row(String what, String goal, int warmUp, int samples, MetadataStore sqlite, Optional<MetadataStore> postgres, Call call) {
+        long[] s = new long[samples];
+        long[] p = new long[samples];
+        IntConsumer onSqlite = call.on(sqlite);
+        Optional<IntConsumer> onPostgres = postgres.map(call::on);
+        for (int i = 0; i < warmUp; i++) {
+            onSqlite.accept(i % samples);
+            onPostgres.ifPresent(c -> c.accept(0));
+        }
+        for (int i = 0; i < samples; i++) { // alternate, so a burst of load on the machine hits both alike
+            long start = System.nanoTime();
+            onSqlite.accept(i);
+            s[i] = System.nanoTime() - start;
+            if (onPostgres.isPresent()) {
+                start = System.nanoTime();
+                onPostgres.get().accept(i);
+                p[i] = System.nanoTime() - start;
+            }
+        }
+        print(what, goal, s, onPostgres.isPresent() ? Optional.of(p) : Optional.empty());
+    }
+
+    /** Opening a store, or an engine on it, {@code warmUp + samples} times per dialect, alternating. */
+    private static void row(String what, String goal, int warmUp, int samples, Path sqliteFile, Optional<URI> postgres, boolean engine) {
+        long[] s = new long[samples];
+        long[] p = new long[samples];
+        for (int i = 0; i < warmUp + samples; i++) {
+            long start = System.nanoTime();
+            open(sqliteFile.getParent(), Optional.empty(), sqliteFile, engine);
+            long sqliteNanos = System.nanoTime() - start;
+            long postgresNanos = 0;
+            if (postgres.isPresent()) {
+                start = System.nanoTime();
+                open(sqliteFile.getParent().resolveSibling("pg-home-" + sqliteFile.getParent().getFileName()), postgres, sqliteFile, engine);
+                postgresNanos = System.nanoTime() - start;
+            }
+            if (i >= warmUp) {
+                s[i - warmUp] = sqliteNanos;
+                p[i - warmUp] = postgresNanos;
+            }
+        }
+        print(what, goal, s, postgres.isPresent() ? Optional.of(p) : Optional.empty());
+    }
+
+    private static void open(Path home, Optional<URI> postgres, Path sqliteFile, boolean engine) {
+        if (engine) {
+            dev.cairn.api.CairnConfiguration.Builder builder = Cairn.builder().home(home);
+            postgres.ifPresent(uri -> builder.metadata(uri).artifactStore(home.resolve("store").toUri()));
+            try (Cairn cairn = builder.build()) {
+                cairn.client().listRuns(); // the engine answers
+            }
+            return;
+        }
+        try (MetadataStore store = postgres.isPresent() ? PostgresMetadataStore.open(postgres.get()) : SqliteMetadataStore.open(sqliteFile)) {
+            store.findLatestArtifactVersion(HOT);
+        }
+    }
+
+    private static void print(String what, String goal, long[] sqlite, Optional<long[]> postgres) {
+        double sm = percentile(sqlite, 0.5);
+        double sp = percentile(sqlite, 0.9);
+        String pg = postgres.map(p -> String.format(Locale.ROOT, "%.3f | %.3f | %.2f", percentile(p, 0.5), percentile(p, 0.9), percentile(p, 0.5) / sm))
+                .orElse("skipped | skipped | ");
+        String verdict = goal.isEmpty() ? "" : goal + verdict(goal, sm, postgres.map(p -> percentile(p, 0.5)));
+        System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %s | %s |%n", what, sm, sp, pg, verdict);
+    }
+
+    private static String verdict(String goal, double sqliteMedian, Optional<Double> postgresMedian) {
+        double bound = Double.parseDouble(goal.replaceAll("[^0-9.]", ""));
+        String s = sqliteMedian <= bound ? "SQLite met" : "SQLite NOT met";
+        String p = postgresMedian.map(m -> m <= bound ? "PostgreSQL met" : "PostgreSQL NOT met").orElse("PostgreSQL not measured");
+        return " (medians: " + s + ", " + p + ")";
+    }
+
+    private static double percentile(long[] nanos, double p) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))] / 1e6;
+    }
+
+    private static void expectSize(int actual, int expected) {
+        if (actual != expected) {
+            throw new IllegalStateException("expected " + expected + " rows, got " + actual);
+        }
+    }
+
+    private static void expectVersion(Optional<ArtifactVersionRecord> latest, int number) {
+        String version = latest.map(ArtifactVersionRecord::version).orElse("none");
+        if (!version.equals(Integer.toString(number))) {
+            throw new IllegalStateException("expected the latest version to be " + number + ", got " + version);
+        }
+    }
+
+    /**
+     * {@code versions} READY versions in one {@code INSERT … SELECT}: row {@code g} (1-based) belongs to the hot name when
+     * {@code g} is a multiple of 10 (version {@code g / 10}), else to name {@code (j - 1) % 1000} with version
+     * {@code (j - 1) / 1000 + 1}, where {@code j = g - g / 10} numbers the other rows; creation times increase with
+     * {@code g}. Returns the nanoseconds of the load, including ANALYZE.
+     */
+    static long bulkLoad(Connection connection, int versions, boolean postgres) throws SQLException {
+        String j = "(g - g / 10)";
+        String name = "CASE WHEN g % 10 = 0 THEN '" + HOT + "' ELSE 'scale-' || ((" + j + " - 1) % " + NAMES + ") END";
+        String number = "CASE WHEN g % 10 = 0 THEN g / 10 ELSE (" + j + " - 1) / " + NAMES + " + 1 END";
+        String id = postgres ? "lpad(to_hex(g), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(g), 12, '0')" : "printf('%08x-0000-4000-8000-%012x', g, g)";
+        String select = "SELECT " + id + ", " + name + ", CAST(" + number + " AS TEXT), " + number + ", 'file:///tmp/scale/' || g, 'file:///tmp/scale/',"
+                + " 'java.lang.String', 'cairn.string', '1', 'DATA', 'sha256:0', 1, '{}', NULL, 1700000000000000000 + g * 1000, 'READY', 0";
+        String columns = "INSERT INTO artifact_versions (id, name, version, version_number, uri, store_uri, data_type, materializer_id,"
+                + " materializer_version, artifact_type, content_hash, size, metadata, producer_step_run_id, created_at, state, registered) ";
+        String sql = postgres ? columns + select + " FROM generate_series(1, " + versions + ") AS g"
+                : columns + "WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < " + versions + ") " + select + " FROM s";
+        long start = System.nanoTime();
+        try (connection; Statement statement = connection.createStatement()) {
+            if (!postgres) {
+                statement.execute("PRAGMA cache_size = -262144"); // 256 MiB of page cache for the index inserts of this load
+            }
+            connection.setAutoCommit(false);
+            statement.execute(sql);
+            if (postgres) {
+                statement.execute("INSERT INTO artifact_names (name) SELECT DISTINCT name FROM artifact_versions ON CONFLICT DO NOTHING");
+            }
+            connection.commit();
+            connection.setAutoCommit(true);
+            // what autovacuum / the next analysis would have done to a store that grew over months
+            statement.execute(postgres ? "VACUUM ANALYZE artifact_versions" : "ANALYZE");
+            if (!postgres) {
+                statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+        }
+        return System.nanoTime() - start;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<Path> all = new ArrayList<>(files.sorted(Comparator.reverseOrder()).toList());
+            for (Path file : all) {
+                Files.deleteIfExists(file);
+            }
+        } catch (Exception e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
+    }
+}
