@@ -22,8 +22,9 @@ import dev.cairn.cli.CairnCli;
  * metadata, no hashing), and {@code cairn doctor --json}, which loads every version's record, re-reads its manifest
  * and data file, hashes them and lists the store's directories. Prints both and their ratio.
  *
- * <p>Usage: {@code java -cp ... dev.cairn.benchmarks.DoctorBenchmark [count] [workDir]} (an existing home in workDir with
- * as many versions is reused)
+ * <p>Usage: {@code java -cp ... dev.cairn.benchmarks.DoctorBenchmark [count] [workDir] [fillSeconds]} (an existing home
+ * in workDir is reused and filled up to {@code count}; with {@code fillSeconds}, filling stops after that long and the
+ * home is checked with the versions it has then, which the output states)
  */
 public final class DoctorBenchmark {
     private DoctorBenchmark() {}
@@ -35,6 +36,8 @@ public final class DoctorBenchmark {
         System.out.printf(Locale.ROOT, "doctor benchmark: %,d versions, %d processors, Java %s, in %s%n", count,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), home.toAbsolutePath());
         long fillStart = System.nanoTime();
+        long fillDeadline = args.length > 2 ? fillStart + (long) (Double.parseDouble(args[2]) * 1e9) : Long.MAX_VALUE;
+        int versions;
         try (Cairn cairn = Cairn.open(home)) {
             int existing = cairn.client().listArtifactVersions().size();
             ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -42,7 +45,7 @@ public final class DoctorBenchmark {
             for (int t = 0; t < 2; t++) {
                 int thread = t;
                 done.add(threads.submit(() -> {
-                    for (int i = existing + thread; i < count; i += 2) {
+                    for (int i = existing + thread; i < count && System.nanoTime() < fillDeadline; i += 2) {
                         byte[] value = new byte[64];
                         java.nio.ByteBuffer.wrap(value).putInt(i);
                         cairn.client().save(value, "bench_" + (i % 100));
@@ -54,8 +57,10 @@ public final class DoctorBenchmark {
                 future.get();
             }
             threads.shutdown();
+            versions = cairn.client().listArtifactVersions().size();
         }
-        System.out.printf(Locale.ROOT, "  filled in %.1f s%n", (System.nanoTime() - fillStart) / 1e9);
+        System.out.printf(Locale.ROOT, "  filled in %.1f s: %,d versions in the home%s%n", (System.nanoTime() - fillStart) / 1e9, versions,
+                versions < count ? " (fewer than asked: the fill time ran out)" : "");
         for (int round = 0; round < 2; round++) {
             long start = System.nanoTime();
             long bytes = 0;
@@ -73,8 +78,8 @@ public final class DoctorBenchmark {
             if (exit != 0) {
                 throw new IllegalStateException("doctor exited " + exit + ": " + err + out.toString().substring(0, Math.min(2000, out.toString().length())));
             }
-            System.out.printf(Locale.ROOT, "  round %d: read every store file (%,d bytes): %.1f s; cairn doctor: %.1f s; doctor / read: %.1fx%n",
-                    round + 1, bytes, baseline, doctor, doctor / baseline);
+            System.out.printf(Locale.ROOT, "  round %d: read every store file (%,d bytes): %.1f s; cairn doctor: %.1f s (%.2f ms per version);"
+                    + " doctor / read: %.1fx%n", round + 1, bytes, baseline, doctor, doctor * 1e3 / versions, doctor / baseline);
         }
     }
 }

@@ -12,8 +12,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import dev.cairn.api.Cairn;
@@ -59,27 +59,15 @@ final class DoctorCommand implements Callable<Integer> {
             versions = all.size();
             Set<Path> referenced = new HashSet<>();
             for (ArtifactVersion version : all) {
-                String artifact = version.name() + ":" + version.version();
                 URI uri = version.uri();
-                Path local = "file".equalsIgnoreCase(uri.getScheme()) ? Path.of(uri).normalize() : null;
-                if (local != null) {
-                    referenced.add(local);
-                }
-                if (local != null && !Files.exists(local, LinkOption.NOFOLLOW_LINKS)) {
-                    findings.add(new Finding("missing", artifact, uri.toString(), "its directory is gone"));
-                    continue;
-                }
-                try {
-                    version.verify();
-                } catch (CairnException e) {
-                    if (e.errorCode() != ErrorCode.INTEGRITY_VIOLATION) {
-                        throw e;
-                    }
-                    String message = String.valueOf(e.getMessage());
-                    boolean gone = message.contains("NoSuchFileException") || message.contains("has no readable manifest");
-                    findings.add(new Finding(gone ? "missing" : "corrupted", artifact, uri.toString(), message));
+                if ("file".equalsIgnoreCase(uri.getScheme())) {
+                    referenced.add(Path.of(uri).normalize());
                 }
             }
+            // versions are checked on every core (reading and hashing dominate); findings keep the metadata's order
+            List<Optional<Finding>> checked = java.util.stream.IntStream.range(0, all.size()).parallel()
+                    .mapToObj(i -> check(all.get(i))).toList();
+            checked.forEach(finding -> finding.ifPresent(findings::add));
             URI root = cairn.storeRoot();
             if ("file".equalsIgnoreCase(root.getScheme())) {
                 Path artifacts = Path.of(root).resolve("artifacts");
@@ -116,9 +104,12 @@ final class DoctorCommand implements Callable<Integer> {
 
     /**
      * Rebuilds the embedded metadata of the home from the manifests under {@code <store>/artifacts/}: each manifest's version
-     * (same id, name, version, types, content hash, size, metadata and creation time) is recorded and committed. Runs,
-     * steps, lineage, producers, tags, aliases, logged metadata and visualizations are not in manifests and are not restored;
-     * registered data (outside {@code artifacts/}) is not either. Every rebuilt version is verified afterwards.
+     * (same id, name, version, types, content hash, size, metadata, creation time and visualizations) is recorded and
+     * committed. Where a manifest names its producer (written by a step since manifests carry one), the producing step run
+     * is recorded too, in its run and pipeline, with the output name and the inputs it recorded when it ran, so lineage
+     * comes back; such a run is recorded {@code FAILED} with an error saying that its real status, its parameters and its
+     * steps that left no output are unknown (manifests are written before a run ends). Tags, aliases, logged metadata,
+     * cache keys and registered data (outside {@code artifacts/}) are not in manifests and are not restored.
      */
     private int rebuild() {
         if (home.metadataGiven().isPresent() || home.storeGiven().isPresent()) {
@@ -131,7 +122,6 @@ final class DoctorCommand implements Callable<Integer> {
             throw new CairnException(ErrorCode.CONFIGURATION, "Metadata store " + database + " exists; doctor --rebuild never"
                     + " overwrites metadata: move it aside (with its -wal and -shm files) and run doctor --rebuild again");
         }
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         URI storeRoot;
         try (Cairn cairn = home.open()) { // creates the new, empty metadata.db
             storeRoot = cairn.storeRoot();
@@ -140,58 +130,48 @@ final class DoctorCommand implements Callable<Integer> {
             throw new CairnException(ErrorCode.CONFIGURATION, "doctor --rebuild reads manifests from a local store; " + storeRoot + " is not one");
         }
         Path artifacts = Path.of(storeRoot).resolve("artifacts");
-        int rebuilt = 0;
         List<String> skipped = new ArrayList<>();
-        try (dev.cairn.engine.metadata.sqlite.SqliteMetadataStore metadata = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.open(database);
-                java.util.stream.Stream<Path> manifests = Files.isDirectory(artifacts) ? Files.walk(artifacts, 4) : java.util.stream.Stream.empty()) {
-            for (Path manifest : (Iterable<Path>) manifests.filter(p -> p.endsWith(dev.cairn.engine.artifacts.Manifest.PATH)
-                    && p.getNameCount() == artifacts.getNameCount() + 4)::iterator) {
-                Path directory = manifest.getParent().getParent();
-                try {
-                    com.fasterxml.jackson.databind.JsonNode node = json.readTree(manifest.toFile());
-                    UUID id = UUID.fromString(node.path("artifactId").asText());
-                    Map<String, Object> values = node.hasNonNull("metadata")
-                            ? json.convertValue(node.get("metadata"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {})
-                            : Map.of();
-                    dev.cairn.api.metadata.ArtifactVersionRecord reserved = metadata.reserveArtifactVersion(
-                            dev.cairn.api.metadata.NewArtifactVersion.builder()
-                                    .id(id)
-                                    .name(node.path("name").asText())
-                                    .explicitVersion(node.path("version").asText())
-                                    .storeUri(storeRoot)
-                                    .dataType(node.path("dataType").asText())
-                                    .materializerId(node.path("materializerId").asText())
-                                    .materializerVersion(node.path("materializerVersion").asText())
-                                    .artifactType(dev.cairn.api.artifact.ArtifactType.valueOf(node.path("artifactType").asText()))
-                                    .contentHash(node.path("contentHash").asText())
-                                    .size(node.path("size").asLong())
-                                    .metadata(values)
-                                    .createdAt(java.time.Instant.parse(node.path("createdAt").asText()))
-                                    .build());
-                    metadata.commitArtifactVersion(new dev.cairn.api.metadata.MetadataStore.CommittedArtifact(reserved.id(),
-                            directory.toUri(), List.of()));
-                    rebuilt++;
-                } catch (IOException | RuntimeException e) {
-                    skipped.add(directory + ": " + e.getMessage());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        List<ManifestRebuild.Found> found = ManifestRebuild.read(artifacts, skipped);
+        ManifestRebuild.Result result;
+        try (dev.cairn.engine.metadata.sqlite.SqliteMetadataStore metadata = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.open(database)) {
+            result = new ManifestRebuild(metadata, storeRoot, skipped).record(found);
         }
-        int recorded = rebuilt;
         output.print(() -> {
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("rebuilt", recorded);
-            result.put("skipped", skipped);
-            return result;
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("rebuilt", result.versions());
+            json.put("runs", result.runs());
+            json.put("stepRuns", result.stepRuns());
+            json.put("skipped", skipped);
+            return json;
         }, out -> {
             for (String skip : skipped) {
                 out.println("skipped  " + skip);
             }
-            out.printf("rebuilt %d versions from the manifests in %s (runs, lineage, tags, aliases, logged metadata and"
-                    + " visualizations are not in manifests); run 'cairn doctor' to check them%n", recorded, artifacts);
+            out.printf("rebuilt %d versions from the manifests in %s, with %d producing step runs in %d runs (recorded FAILED: their"
+                    + " real status is not in manifests; tags, aliases and logged metadata are not either); run 'cairn doctor' to check"
+                    + " them%n", result.versions(), artifacts, result.stepRuns(), result.runs());
         });
         return skipped.isEmpty() ? 0 : 1;
+    }
+
+    /** The problem with one version, if any: its directory or a file is gone (missing), or its bytes differ (corrupted). */
+    private static Optional<Finding> check(ArtifactVersion version) {
+        String artifact = version.name() + ":" + version.version();
+        URI uri = version.uri();
+        if ("file".equalsIgnoreCase(uri.getScheme()) && !Files.exists(Path.of(uri), LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of(new Finding("missing", artifact, uri.toString(), "its directory is gone"));
+        }
+        try {
+            version.verify();
+            return Optional.empty();
+        } catch (CairnException e) {
+            if (e.errorCode() != ErrorCode.INTEGRITY_VIOLATION) {
+                throw e;
+            }
+            String message = String.valueOf(e.getMessage());
+            boolean gone = message.contains("NoSuchFileException") || message.contains("has no readable manifest");
+            return Optional.of(new Finding(gone ? "missing" : "corrupted", artifact, uri.toString(), message));
+        }
     }
 
     /** Adds every {@code artifacts/<name>/<version>} directory no version refers to; returns how many directories it saw. */

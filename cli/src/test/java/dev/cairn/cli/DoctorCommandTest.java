@@ -129,9 +129,69 @@ class DoctorCommandTest {
             ArtifactVersion model = cairn.client().getArtifactVersion("trained_model");
             model.verify();
             assertThat((Object) model.load()).isNotNull();
-            ArtifactVersion next = cairn.client().save(List.of(1, 2), "trained_model");
+            ArtifactVersion next = cairn.client().save(List.of(1, 2), dev.cairn.api.artifact.SaveOptions.named("trained_model")
+                    .withType(new dev.cairn.api.artifact.TypeRef<List<Integer>>() {}));
             assertThat(Long.parseLong(next.version())).isEqualTo(Long.parseLong(model.version()) + 1);
         }
         assertThat(cli("doctor").exitCode()).isZero();
+    }
+
+    /**
+     * "Producers where recorded": every step output's manifest names its producing step run, run, pipeline, output and the
+     * step's inputs, so a rebuild restores the producer of each version, the step's outputs and inputs (lineage) and the
+     * visualizations; the rebuilt runs say that their status is unknown.
+     */
+    @Test
+    void rebuildRestoresProducersLineageAndVisualizations() throws Exception {
+        Map<java.util.UUID, String> before = lineage();
+        assertThat(before.values()).as("quickstart's outputs have producers").anyMatch(line -> line.contains("produced by"));
+        assertThat(before.values()).as("and inputs").anyMatch(line -> line.contains("inputs [") && !line.contains("inputs []"));
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Files.deleteIfExists(home.resolve("metadata.db" + suffix));
+        }
+        Result rebuilt = cli("doctor", "--rebuild", "--json");
+        assertThat(rebuilt.exitCode()).as(rebuilt.out() + rebuilt.err()).isZero();
+        Map<String, Object> json = JSON.readValue(rebuilt.out(), new TypeReference<>() {});
+        assertThat((int) json.get("runs")).isPositive();
+        assertThat((List<?>) json.get("skipped")).isEmpty();
+
+        Map<java.util.UUID, String> after = lineage();
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        before.forEach((id, line) -> assertThat(after.get(id)).as("version %s after the rebuild", id).isEqualTo(line));
+        try (dev.cairn.engine.metadata.sqlite.SqliteMetadataStore metadata = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.open(home.resolve("metadata.db"))) {
+            assertThat(metadata.listRuns(java.util.Optional.empty())).isNotEmpty().allSatisfy(run -> {
+                assertThat(run.status()).isEqualTo(dev.cairn.api.run.RunStatus.FAILED);
+                assertThat(run.error()).hasValueSatisfying(error -> assertThat(error).startsWith("Status unknown").contains("doctor --rebuild"));
+            });
+        }
+        assertThat(cli("doctor").exitCode()).isZero();
+    }
+
+    /** For each version in the store: its producer (step, run, pipeline), the producer's outputs and inputs, its visualizations. */
+    private Map<java.util.UUID, String> lineage() {
+        Map<java.util.UUID, String> lines = new java.util.TreeMap<>();
+        try (dev.cairn.engine.metadata.sqlite.SqliteMetadataStore metadata = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.open(home.resolve("metadata.db"))) {
+            for (dev.cairn.api.metadata.ArtifactVersionRecord version : metadata.listArtifactVersions()) {
+                if (version.uri().isEmpty() || !version.uri().get().getPath().contains("/store/artifacts/")) {
+                    continue;
+                }
+                StringBuilder line = new StringBuilder(version.name() + ":" + version.version());
+                version.producerStepRunId().ifPresent(stepRunId -> {
+                    dev.cairn.api.metadata.StepRunRecord step = metadata.findStepRun(stepRunId).orElseThrow();
+                    dev.cairn.api.metadata.PipelineRunRecord run = metadata.findRun(step.runId()).orElseThrow();
+                    line.append(" produced by ").append(step.id()).append(' ').append(step.stepName()).append(" at ").append(step.position())
+                            .append(" after ").append(step.upstreamSteps())
+                            .append(" in run ").append(run.id()).append(" of ").append(run.pipelineName())
+                            .append(" outputs ").append(metadata.listStepOutputs(stepRunId).stream()
+                                    .map(o -> o.name() + "=" + o.artifactId()).sorted().toList())
+                            .append(" inputs ").append(metadata.listStepInputs(stepRunId).stream()
+                                    .map(i -> i.name() + "=" + i.artifactId() + "/" + i.kind()).sorted().toList());
+                });
+                line.append(" visualizations ").append(metadata.listVisualizations(version.id()).stream()
+                        .map(v -> v.name() + "/" + v.type() + "/" + java.util.Arrays.hashCode(v.content())).toList());
+                lines.put(version.id(), line.toString());
+            }
+        }
+        return lines;
     }
 }

@@ -132,4 +132,27 @@ class InputVerificationTest {
         assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat((int) run.step("sum").output("output").load()).isEqualTo(6);
     }
+
+    /**
+     * A check cut short by an interrupt (a run cancelled while its step's input is being hashed, a closing engine) says
+     * nothing about the data: it must not be reported as {@code INTEGRITY_VIOLATION}, which tells the user (and
+     * {@code cairn doctor}) that the artifact is damaged.
+     */
+    @Test
+    void anInterruptedCheckIsNotReportedAsDamagedData() {
+        ArtifactVersion numbers = saveNumbers();
+        Thread.currentThread().interrupt();
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(numbers::verify)
+                    .isInstanceOfSatisfying(dev.cairn.api.CairnException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(dev.cairn.api.ErrorCode.STORE_FAILURE))
+                    .hasMessageContaining("numbers")
+                    .hasMessageContaining("was interrupted")
+                    .hasMessageContaining("nothing is known to be wrong with it");
+        } finally {
+            Thread.interrupted();
+        }
+        numbers.verify();
+        assertThat(sum(1, RunOptions.DEFAULT).status()).isEqualTo(RunStatus.COMPLETED);
+    }
 }

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -102,7 +103,8 @@ final class ArtifactSaver {
                 List<Manifest.VisualizationEntry> visualizationEntries = writeVisualizations(draft, visualizations);
                 Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id.toString(), request.name(), reserved.version(),
                         reserved.dataType(), materializer.id(), materializer.version(), artifactType.name(), contentHash, size,
-                        files, visualizationEntries, extracted, now, request.producerStepRunId().map(UUID::toString).orElse(null));
+                        files, visualizationEntries, extracted, now, request.producerStepRunId().map(UUID::toString).orElse(null),
+                        producerOf(request).orElse(null));
                 try (OutputStream out = draft.create(Manifest.PATH)) {
                     json.writerWithDefaultPrettyPrinter().writeValue(out, manifest);
                 }
@@ -118,6 +120,19 @@ final class ArtifactSaver {
             throw new CairnException(ErrorCode.STORE_FAILURE,
                     "Writing artifact '" + request.name() + "' (" + request.where() + ") to " + store.rootUri() + " failed: " + e, e);
         }
+    }
+
+    /**
+     * The producer written into the manifest: the request's, or for a value a step saved through its client, its step run
+     * and run as recorded (no output name, no inputs). Empty for a value saved outside a step.
+     */
+    private Optional<Manifest.Producer> producerOf(ArtifactService.SaveRequest request) {
+        if (request.producer().isPresent() || request.producerStepRunId().isEmpty()) {
+            return request.producer();
+        }
+        UUID stepRunId = request.producerStepRunId().get();
+        return metadata.findStepRun(stepRunId).flatMap(step -> metadata.findRun(step.runId()).map(run -> new Manifest.Producer(stepRunId.toString(),
+                run.id().toString(), run.pipelineName(), step.stepName(), step.position(), step.upstreamSteps(), null, List.of())));
     }
 
     private static List<Manifest.VisualizationEntry> writeVisualizations(ArtifactDraft draft, List<Visualization> visualizations) throws IOException {

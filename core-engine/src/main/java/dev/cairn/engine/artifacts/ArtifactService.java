@@ -80,12 +80,23 @@ public final class ArtifactService {
             Map<String, String> options,
             Optional<UUID> producerStepRunId,
             String where,
-            Optional<dev.cairn.api.artifact.ArtifactType> artifactType) {
+            Optional<dev.cairn.api.artifact.ArtifactType> artifactType,
+            Optional<Manifest.Producer> producer) {
 
         /** A request with the materializer's artifact type. */
         public SaveRequest(Object value, Type type, Materializer<?> materializer, String name, Optional<String> explicitVersion,
                 Map<String, String> options, Optional<UUID> producerStepRunId, String where) {
             this(value, type, materializer, name, explicitVersion, options, producerStepRunId, where, Optional.empty());
+        }
+
+        /**
+         * A request whose producer, if any, is described in the manifest from its step run as recorded (no output name,
+         * no inputs): a value a step saves through its client.
+         */
+        public SaveRequest(Object value, Type type, Materializer<?> materializer, String name, Optional<String> explicitVersion,
+                Map<String, String> options, Optional<UUID> producerStepRunId, String where,
+                Optional<dev.cairn.api.artifact.ArtifactType> artifactType) {
+            this(value, type, materializer, name, explicitVersion, options, producerStepRunId, where, artifactType, Optional.empty());
         }
     }
 

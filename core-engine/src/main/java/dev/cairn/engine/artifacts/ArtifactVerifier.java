@@ -102,8 +102,11 @@ final class ArtifactVerifier {
         try (SeekableByteChannel in = store.openRandomAccess(manifestUri)) {
             return json.readValue(readFully(in, manifestUri), form);
         } catch (IOException e) {
-            throw new CairnException(ErrorCode.INTEGRITY_VIOLATION,
-                    "Artifact '" + record.name() + "' version " + record.version() + " has no readable manifest at " + manifestUri + ": " + e, e);
+            String described = "Artifact '" + record.name() + "' version " + record.version();
+            if (interrupted(e)) {
+                throw interruptedWhileReading(described, manifestUri, e);
+            }
+            throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, described + " has no readable manifest at " + manifestUri + ": " + e, e);
         }
     }
 
@@ -170,6 +173,9 @@ final class ArtifactVerifier {
                     size += n;
                 }
             } catch (IOException e) {
+                if (interrupted(e)) {
+                    throw interruptedWhileReading(described, fileUri, e);
+                }
                 throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, described + ": file " + fileUri + " cannot be read: " + e, e);
             }
             String sha = HexFormat.of().formatHex(digest.digest());
@@ -180,6 +186,21 @@ final class ArtifactVerifier {
             }
         }
         return files;
+    }
+
+    /** Whether a read failed because the reading thread was interrupted (a cancelled run, a closing engine), not because of the file. */
+    private static boolean interrupted(IOException e) {
+        return e instanceof java.nio.channels.ClosedByInterruptException || e instanceof java.io.InterruptedIOException
+                || Thread.currentThread().isInterrupted();
+    }
+
+    /**
+     * An interrupted check says nothing about the data: it is reported as an interrupted read ({@code STORE_FAILURE}), never
+     * as {@code INTEGRITY_VIOLATION}, which would claim the artifact is damaged.
+     */
+    private static CairnException interruptedWhileReading(String described, URI uri, IOException e) {
+        return new CairnException(ErrorCode.STORE_FAILURE, described + ": reading " + uri + " to check it was interrupted (a cancelled run or"
+                + " a closing engine), so it was not checked; nothing is known to be wrong with it: " + e, e);
     }
 
     /** A read buffer per thread for {@link #verify}: a cache hit re-hashes small files, so it should not allocate. */

@@ -134,7 +134,8 @@ public final class StepRunner {
                 Object value = StepInvocation.outputValue(step, output, result, where);
                 saved.put(output.name(), new SavedOutput(artifacts.save(new ArtifactService.SaveRequest(value, output.spec().type(),
                         output.materializer(), output.artifactName(), output.explicitVersion(), output.options(), Optional.of(started.id()),
-                        "output '" + output.name() + "' of " + where))));
+                        "output '" + output.name() + "' of " + where, Optional.empty(),
+                        Optional.of(producer(state, step, started, output.name(), inputs))))));
             }
             claimed = true;
             if (!control.claimFinish(step.index())) {
@@ -172,6 +173,14 @@ public final class StepRunner {
         } finally {
             files.close();
         }
+    }
+
+    /** Who writes an output, for its manifest: enough for {@code cairn doctor --rebuild} to restore the producer and its inputs. */
+    private static dev.cairn.engine.artifacts.Manifest.Producer producer(RunState state, CompiledStep step, StepRunRecord started, String output,
+            List<StepInputRecord> inputs) {
+        return new dev.cairn.engine.artifacts.Manifest.Producer(started.id().toString(), state.runId().toString(), state.pipeline().name(),
+                step.name(), started.position(), started.upstreamSteps(), output, inputs.stream().map(input -> new dev.cairn.engine.artifacts.Manifest.Input(input.name(),
+                        input.artifactId().toString(), input.kind().name())).toList());
     }
 
     /** Puts the tags of the step's {@code @Step(tags = ...)} on its output versions; a failure is logged, the step's result stands. */

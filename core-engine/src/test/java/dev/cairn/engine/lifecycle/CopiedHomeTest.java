@@ -134,6 +134,42 @@ class CopiedHomeTest {
         assertThat(Path.of(unused.uri())).isDirectory();
     }
 
+    /**
+     * A home opened through a symbolic link (a linked home directory, macOS's {@code /tmp}): the local store records files
+     * by their real path, so the metadata must recognise that form as inside the home too, or it stores absolute
+     * locations and a copy of the home prunes the original's files.
+     */
+    @Test
+    void aHomeReachedThroughASymbolicLinkStillStoresRelativeLocationsSoItsCopyIsSafe() throws Exception {
+        Path real = Files.createDirectories(temp.resolve("real"));
+        Path link = Files.createSymbolicLink(temp.resolve("link"), real);
+        Path home = link.resolve("home");
+        ArtifactVersion unused;
+        try (Cairn cairn = Cairn.open(home)) {
+            unused = run(cairn).step("consume").output("output");
+        }
+        Path originalFiles = Path.of(unused.uri());
+        assertThat(originalFiles).isDirectory();
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + real.resolve("home/metadata.db"));
+                Statement statement = connection.createStatement()) {
+            assertThat(strings(statement, "SELECT uri FROM artifact_versions")).isNotEmpty().allMatch(uri -> uri.startsWith("./store/"));
+            assertThat(strings(statement, "SELECT store_uri FROM artifact_versions")).isNotEmpty().allMatch(uri -> uri.startsWith("./store"));
+        }
+
+        Path copy = temp.resolve("backup");
+        assertThat(exec("cp", "-a", real.resolve("home").toString(), copy.toString())).isZero();
+        try (Cairn cairn = Cairn.open(copy)) {
+            assertThat(Path.of(cairn.client().getArtifactVersion(unused.id()).uri())).startsWith(copy.toRealPath());
+            assertThat(cairn.client().prune(PruneOptions.defaults()).versions()).extracting(PruneReport.PrunedVersion::id)
+                    .containsExactly(unused.id());
+        }
+        assertThat(originalFiles).as("the original's files are untouched").isDirectory();
+        try (Cairn cairn = Cairn.open(home)) {
+            assertThat((int) cairn.client().getArtifactVersion(unused.id()).load()).isEqualTo(3);
+            cairn.client().getArtifactVersion(unused.id()).verify();
+        }
+    }
+
     private static List<String> strings(Statement statement, String sql) throws Exception {
         List<String> values = new ArrayList<>();
         try (ResultSet rows = statement.executeQuery(sql)) {

@@ -133,12 +133,23 @@ final class LocalArtifactDraft extends StagedArtifactDraft {
 
     /**
      * Renames the draft to {@code destination}, creating its parent first; when a prune removes that parent because it
-     * was empty between the two steps ({@link LocalArtifactStore#deleteEmptyDirectory}), the parent is created again.
+     * was empty between the two steps ({@link LocalArtifactStore#deleteEmptyDirectory}), or while another commit was
+     * creating it, the parent is created again.
      */
     private void moveIntoPlace(Path destination) throws IOException {
         Path parent = requireNonNull(destination.getParent(), "parent");
         for (int attempt = 1; ; attempt++) {
-            Files.createDirectories(parent);
+            try {
+                Files.createDirectories(parent);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // a concurrent commit created the directory and a prune removed it again before this one could see it:
+                // create it again; a file (or anything else that is not a directory) in its place is an error
+                Path blocking = e.getFile() == null ? parent : Path.of(e.getFile());
+                if (attempt >= 100 || Files.exists(blocking, LinkOption.NOFOLLOW_LINKS)) {
+                    throw e;
+                }
+                continue;
+            }
             try {
                 Files.move(directory, destination, StandardCopyOption.ATOMIC_MOVE);
                 return;

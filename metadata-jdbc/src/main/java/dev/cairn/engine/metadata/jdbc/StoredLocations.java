@@ -20,35 +20,61 @@ import org.apiguardian.api.API;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class StoredLocations {
     /** Stores every URI as it is (a server database shared by many homes). */
-    public static final StoredLocations ABSOLUTE = new StoredLocations(Optional.empty());
+    public static final StoredLocations ABSOLUTE = new StoredLocations(List.of());
 
     private static final String RELATIVE_PREFIX = "./";
 
+    /** The directory's real path (links resolved) when it exists: relative text is resolved against it. */
     private final Optional<URI> base;
+    /** Every form of the directory a {@code file:} URI inside it may start with: its real path, then the path as given. */
+    private final List<URI> bases;
 
-    private StoredLocations(Optional<URI> base) {
-        this.base = base;
+    private StoredLocations(List<URI> bases) {
+        this.base = bases.stream().findFirst();
+        this.bases = List.copyOf(bases);
     }
 
-    /** Stores {@code file:} URIs inside {@code directory} relative to it. */
+    /**
+     * Stores {@code file:} URIs inside {@code directory} relative to it. A directory reached through a symbolic link is
+     * known by its real path too (the local store records its files by real path), so a home opened through a link
+     * still stores its locations relative to itself; relative text is resolved against the real path.
+     */
     public static StoredLocations relativeTo(Path directory) {
-        URI uri = requireNonNull(directory, "directory is null").toAbsolutePath().normalize().toUri();
-        return new StoredLocations(Optional.of(uri.toString().endsWith("/") ? uri : URI.create(uri + "/")));
+        Path absolute = requireNonNull(directory, "directory is null").toAbsolutePath().normalize();
+        List<URI> bases = new java.util.ArrayList<>(2);
+        try {
+            bases.add(directoryUri(absolute.toRealPath()));
+        } catch (java.io.IOException e) {
+            // not there yet: only the path as given
+        }
+        URI given = directoryUri(absolute);
+        if (!bases.contains(given)) {
+            bases.add(given);
+        }
+        return new StoredLocations(bases);
+    }
+
+    private static URI directoryUri(Path directory) {
+        URI uri = directory.toUri();
+        return uri.toString().endsWith("/") ? uri : URI.create(uri + "/");
     }
 
     /** The text stored for {@code uri}. */
     public String store(URI uri) {
         requireNonNull(uri, "uri is null");
-        if (base.isEmpty() || !"file".equalsIgnoreCase(uri.getScheme()) || uri.isOpaque() || uri.getRawPath() == null) {
-            return uri.toString();
-        }
-        String basePath = base.get().getRawPath();
-        String path = uri.getRawPath();
-        if (!path.startsWith(basePath) || uri.getRawQuery() != null || uri.getRawFragment() != null
+        if (base.isEmpty() || !"file".equalsIgnoreCase(uri.getScheme()) || uri.isOpaque() || uri.getRawPath() == null
+                || uri.getRawQuery() != null || uri.getRawFragment() != null
                 || (uri.getAuthority() != null && !uri.getAuthority().isEmpty())) {
             return uri.toString();
         }
-        return RELATIVE_PREFIX + path.substring(basePath.length());
+        String path = uri.getRawPath();
+        for (URI candidate : bases) {
+            String basePath = candidate.getRawPath();
+            if (path.startsWith(basePath)) {
+                return RELATIVE_PREFIX + path.substring(basePath.length());
+            }
+        }
+        return uri.toString();
     }
 
     /** The URI stored as {@code text}: relative text resolved against the directory where the database is now. */
@@ -63,11 +89,7 @@ public final class StoredLocations {
 
     /** Whether any of {@code columns} ({@code table.column}) still holds an absolute {@code file:} URI inside the directory. */
     public boolean hasAbsoluteInside(SqlSession session, List<String> columns) throws SQLException {
-        if (base.isEmpty()) {
-            return false;
-        }
-        String path = base.get().getRawPath();
-        for (String prefix : List.of("file:" + path, "file://" + path)) {
+        for (String prefix : absolutePrefixes()) {
             for (String column : columns) {
                 String table = column.substring(0, column.indexOf('.'));
                 String name = column.substring(column.indexOf('.') + 1);
@@ -89,12 +111,8 @@ public final class StoredLocations {
      * directory. Returns the number of values changed.
      */
     public int relativizeExisting(SqlSession session, List<String> columns) throws SQLException {
-        if (base.isEmpty()) {
-            return 0;
-        }
-        String path = base.get().getRawPath();
         int changed = 0;
-        for (String prefix : List.of("file:" + path, "file://" + path)) {
+        for (String prefix : absolutePrefixes()) {
             for (String column : columns) {
                 String table = column.substring(0, column.indexOf('.'));
                 String name = column.substring(column.indexOf('.') + 1);
@@ -108,5 +126,15 @@ public final class StoredLocations {
             }
         }
         return changed;
+    }
+
+    /** The forms an absolute {@code file:} URI inside the directory starts with (none without a directory). */
+    private List<String> absolutePrefixes() {
+        List<String> prefixes = new java.util.ArrayList<>();
+        for (URI candidate : bases) {
+            prefixes.add("file:" + candidate.getRawPath());
+            prefixes.add("file://" + candidate.getRawPath());
+        }
+        return prefixes;
     }
 }
