@@ -31,20 +31,18 @@ final class QuickstartCommand implements Callable<Integer> {
         try (Cairn cairn = home.open()) {
             List<Pipeline> pipelines = new ArrayList<>(ExamplePipelines.quickstart());
             pipelines.addAll(ExamplePipelines.models());
-            PipelineRun modelTraining = null;
             for (Pipeline pipeline : pipelines) {
                 PipelineRun run = cairn.run(pipeline, RunOptions.withListener(new ProgressPrinter(out)));
                 if (run.status() != RunStatus.COMPLETED) {
                     return 1;
                 }
                 if (pipeline.name().equals(ExamplePipelines.modelTraining().name())) {
-                    modelTraining = run;
+                    // the inference pipeline loads xgboost_model@champion: point the alias at the model just trained
+                    out.println();
+                    out.println("Model metadata, alias and tags:");
+                    ArtifactTour.promoteQuickstartModel(cairn, run, out);
+                    out.println();
                 }
-            }
-            if (modelTraining != null) {
-                out.println();
-                out.println("Model metadata, alias and tags:");
-                ArtifactTour.promoteQuickstartModel(cairn, modelTraining, out);
             }
             out.println();
             out.println("Artifacts stored:");

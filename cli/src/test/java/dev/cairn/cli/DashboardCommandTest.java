@@ -32,9 +32,14 @@ class DashboardCommandTest {
     Path home;
 
     private Process start(String... arguments) throws Exception {
+        return startWith(List.of(), arguments);
+    }
+
+    private Process startWith(List<String> jvmOptions, String... arguments) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                CairnCli.class.getName(), "--home", home.toString(), "dashboard"));
+        List<String> command = new ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), CairnCli.class.getName(), "--home", home.toString(), "dashboard"));
         command.addAll(List.of(arguments));
         return new ProcessBuilder(command).redirectError(home.resolve("stderr.txt").toFile()).start();
     }
@@ -67,6 +72,46 @@ class DashboardCommandTest {
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    @Test
+    void openHandsTheUrlToTheBrowserOpenerAndCtrlCStopsIt() throws Exception {
+        // A stand-in for xdg-open: a real executable that records the URL it was given.
+        Path opened = home.resolve("opened.txt");
+        Path opener = home.resolve("fake-xdg-open");
+        Files.writeString(opener, "#!/bin/sh\nprintf '%s' \"$1\" > '" + opened + "'\n");
+        assertThat(opener.toFile().setExecutable(true)).isTrue();
+        org.junit.jupiter.api.Assumptions.assumeFalse(sigintIgnored(ProcessHandle.current().pid()),
+                "SIGINT is ignored by this test's JVM (started in the background by a shell without job control), so its child"
+                        + " cannot receive it; run the tests from a terminal or a shell with job control (set -m)");
+        Process process = startWith(List.of("-Dcairn.open.command=" + opener), "--port", "0", "--open");
+        try {
+            URI uri = url(process);
+            for (int i = 0; i < 200 && !(Files.exists(opened) && Files.size(opened) > 0); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(Files.readString(opened)).isEqualTo(uri.toString());
+            // Ctrl-C in a terminal sends SIGINT to the process.
+            Process interrupt = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+            assertThat(interrupt.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(interrupt.exitValue()).isZero();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the dashboard ends after SIGINT").isTrue();
+            assertThat(Files.readString(home.resolve("stderr.txt"))).contains("Cairn dashboard stopped.");
+            assertThat(HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(uri.resolve("/runs")).build(), HttpResponse.BodyHandlers.ofString()))
+                    .as("nothing listens on the port any more").failsWithin(java.time.Duration.ofSeconds(10));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Whether the process ignores SIGINT: bit 2 (SIGINT) of the SigIgn mask in /proc/PID/status. */
+    private static boolean sigintIgnored(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16) & (1L << (2 - 1))) != 0;
+            }
+        }
+        return false;
     }
 
     @Test

@@ -359,6 +359,30 @@ class DashboardHttpTest {
     }
 
     @Test
+    void hostileStoredStringsAreEscapedOnEveryPageAndApiAnswerThatShowsThem() throws IOException {
+        ArtifactVersion hostile = stack.hostileArtifact();
+        ArtifactVersion other = stack.trainingRuns.get(0).step("train").output("output");
+        UUID hostileStep = stack.hostileRun.step("hostile").id();
+        String escapedName = "&lt;img src=x onerror=alert(&#39;name&#39;)&gt;javascript:alert(1)";
+        // pages that show the hostile artifact's name (and, for compare, its metadata)
+        for (String path : List.of("/runs/" + stack.hostileRun.id() + "/steps/" + hostileStep, "/versions/" + hostile.id() + "/lineage",
+                "/compare?versions=" + hostile.id() + "," + other.id())) {
+            String body = page(path);
+            assertThat(body).as(path).contains(escapedName).doesNotContain("<img src=x").doesNotContain("<script>alert").doesNotContain("\u001b")
+                    .doesNotContain("\u0007").doesNotContain("href=\"javascript:");
+        }
+        for (String path : List.of("/runs/" + stack.hostileRun.id(), "/runs/" + stack.hostileRun.id() + "?view=timeline",
+                "/compare?runs=" + stack.hostileRun.id() + "," + stack.trainingRuns.get(0).id())) {
+            assertThat(page(path)).as(path).doesNotContain("<img src=x").doesNotContain("<script>alert").doesNotContain("\u001b");
+        }
+        // the JSON API returns the stored strings as JSON strings: the raw value, parsed back exactly, served as JSON
+        HttpResponse<String> api = http.get("/api/v1/versions/" + hostile.id());
+        assertThat(api.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(JSON.readTree(api.body()).get("name").asText()).isEqualTo(TestingStack.HOSTILE_NAME);
+        assertThat(api.body()).doesNotContain("\u001b");
+    }
+
+    @Test
     void pagesCarryAStrictContentSecurityPolicyWithoutInlineScriptOrStyle() {
         HttpResponse<String> response = http.get("/runs/" + stack.trainingRuns.get(0).id());
         String csp = response.headers().firstValue("Content-Security-Policy").orElseThrow();

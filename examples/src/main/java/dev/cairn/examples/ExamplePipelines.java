@@ -77,19 +77,30 @@ public final class ExamplePipelines {
         });
     }
 
-    /** Models: predictions with the latest {@code xgboost_model} and {@code onnx_model}, stored by {@link #modelTraining()}. */
+    /** The alias {@link #modelInference()} loads the XGBoost model through: {@code xgboost_model@champion}. */
+    public static final String CHAMPION_XGBOOST_MODEL = "xgboost_model@champion";
+
+    /**
+     * Models: predictions with the {@code xgboost_model} version the {@code champion} alias points to
+     * ({@code p.artifact("xgboost_model@champion")}; {@code ./cairn quickstart} sets the alias after
+     * {@link #modelTraining()}, see {@link ArtifactTour#promoteQuickstartModel}) and the latest {@code onnx_model}.
+     * Without the alias the run is refused before it starts, naming {@code xgboost_model@champion}.
+     */
     public static Pipeline modelInference() {
         return Pipeline.define("model_inference_pipeline", p -> {
             Ref<List<Row>> data = p.call(QuickstartSteps::createData);
             Ref<List<Enriched>> processed = p.call(QuickstartSteps::processData, data);
-            Ref<XGBoostModel> model = p.artifact("xgboost_model");
+            Ref<XGBoostModel> model = p.artifact(CHAMPION_XGBOOST_MODEL);
             p.call(ModelSteps::predictXGBoost, processed, model);
             Ref<OnnxModel> onnx = p.artifact("onnx_model");
             p.call(ModelSteps::predictOnnx, processed, onnx);
         });
     }
 
-    /** The model examples, run by {@code ./cairn quickstart} after {@link #quickstart()}: training, then inference in another pipeline. */
+    /**
+     * The model examples, run by {@code ./cairn quickstart} after {@link #quickstart()}: training, then (once the
+     * {@code champion} alias is set) inference in another pipeline.
+     */
     public static List<Pipeline> models() {
         return List.of(modelTraining(), modelInference());
     }

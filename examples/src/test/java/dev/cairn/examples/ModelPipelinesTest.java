@@ -1,11 +1,16 @@
 package dev.cairn.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
 
 import java.nio.file.Path;
 import java.util.List;
 
 import dev.cairn.api.Cairn;
+import dev.cairn.api.CairnException;
 import dev.cairn.api.artifact.ArtifactType;
 import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.run.PipelineRun;
@@ -31,7 +36,13 @@ class ModelPipelinesTest {
             double rmse = training.step("evaluateXGBoost").output("output").load();
             assertThat(rmse).isNotNegative();
 
+            assertThatThrownBy(() -> cairn.run(ExamplePipelines.modelInference()))
+                    .as("without the alias, the inference pipeline is refused before it runs")
+                    .isInstanceOf(CairnException.class).hasMessageContaining("champion");
+            ArtifactTour.promoteQuickstartModel(cairn, training, new PrintWriter(new StringWriter()));
             PipelineRun inference = cairn.run(ExamplePipelines.modelInference());
+            assertThat(inference.step("predictXGBoost").inputs().get("model").id()).as("the version xgboost_model@champion points to")
+                    .isEqualTo(model.id());
             assertThat(inference.status()).as(inference.error().orElse("")).isEqualTo(RunStatus.COMPLETED);
             List<Double> predictions = inference.step("predictXGBoost").output("output").load();
             assertThat(predictions).hasSize(5);

@@ -92,7 +92,7 @@ public final class TribuoMaterializer implements Materializer<Model<?>> {
                 out.write(onnx);
             }
         }
-        ModelFiles.writeSidecar(writer, sidecar(model), Optional.empty());
+        ModelFiles.writeSidecar(writer, sidecar(model, onnx), Optional.empty());
     }
 
     @Override
@@ -125,7 +125,7 @@ public final class TribuoMaterializer implements Materializer<Model<?>> {
 
     @Override
     public Map<String, Object> extractMetadata(Model<?> model) {
-        ModelSidecar sidecar = sidecar(model);
+        ModelSidecar sidecar = sidecar(model, onnxExport(model));
         long size = model.serialize().getSerializedSize();
         return ModelFiles.metadata(sidecar, size, new LinkedHashMap<>(sidecar.properties()));
     }
@@ -139,10 +139,47 @@ public final class TribuoMaterializer implements Materializer<Model<?>> {
         } catch (RuntimeException e) {
             importance.clear();
         }
-        return List.of(ModelSummaryHtml.render(sidecar(model), "largest |weight| over outputs", importance));
+        return List.of(ModelSummaryHtml.render(sidecar(model, onnxExport(model)), "largest |weight| over outputs", importance));
     }
 
-    private static ModelSidecar sidecar(Model<?> model) {
+    /** The ONNX export's bytes, or null when the model is not {@link ONNXExportable} or Tribuo cannot export it. */
+    private static byte @org.jspecify.annotations.Nullable [] onnxExport(Model<?> model) {
+        if (!(model instanceof ONNXExportable exportable)) {
+            return null;
+        }
+        try {
+            return exportable.exportONNXModel(ONNX_DOMAIN, 1).toByteArray();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The number of trained values in an ONNX export: the elements of every initializer of its graph (for a linear
+     * model, the weights and biases). -1 when the bytes are not a model with a graph.
+     */
+    static long parameterCount(byte[] onnx) {
+        ai.onnx.proto.OnnxMl.ModelProto proto;
+        try {
+            proto = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(onnx);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return -1;
+        }
+        if (!proto.hasGraph()) {
+            return -1;
+        }
+        long count = 0;
+        for (ai.onnx.proto.OnnxMl.TensorProto initializer : proto.getGraph().getInitializerList()) {
+            long elements = 1;
+            for (long dim : initializer.getDimsList()) {
+                elements = Math.multiplyExact(elements, dim);
+            }
+            count = Math.addExact(count, elements);
+        }
+        return count;
+    }
+
+    private static ModelSidecar sidecar(Model<?> model, byte @org.jspecify.annotations.Nullable [] onnx) {
         long features = model.getFeatureIDMap().size();
         long outputs = model.getOutputIDInfo().size();
         Map<String, Object> properties = new LinkedHashMap<>();
@@ -153,6 +190,12 @@ public final class TribuoMaterializer implements Materializer<Model<?>> {
         properties.put(MetadataKeys.GENERATES_PROBABILITIES, model.generatesProbabilities());
         properties.put(MetadataKeys.TRIBUO_VERSION_TRAINED_WITH, model.getProvenance().getTribuoVersion());
         properties.put(MetadataKeys.ONNX_EXPORT, model instanceof ONNXExportable ? ONNX_FILE : "none");
+        if (onnx != null) {
+            long parameters = parameterCount(onnx);
+            if (parameters >= 0) {
+                properties.put(MetadataKeys.PARAMETER_COUNT, parameters);
+            }
+        }
         ModelSignature signature = new ModelSignature(List.of(TensorSpec.of("input", DType.F32, -1, features)),
                 List.of(TensorSpec.of("output", DType.F32, -1, outputs)));
         return ModelSidecar.create(FRAMEWORK, Tribuo.VERSION, "protobuf", Integer.toString(FORMAT_VERSION), MODEL_FILE, signature,

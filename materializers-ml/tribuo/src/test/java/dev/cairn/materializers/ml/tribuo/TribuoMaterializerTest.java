@@ -75,7 +75,10 @@ class TribuoMaterializerTest {
                 assertThat((double) scores[i][yes]).as("row %d", i).isCloseTo(yesScore(model.predict(TribuoTraining.example(i))), org.assertj.core.data.Offset.offset(1e-5));
             }
         }
-        assertThat(materializer.extractMetadata(model)).containsEntry("framework", "tribuo").containsEntry("feature_count", 3L);
+        // a logistic regression over 3 features and 2 labels: a weight per feature and a bias, per label
+        assertThat(sidecar.properties()).containsEntry("parameter_count", (3L + 1) * 2);
+        assertThat(materializer.extractMetadata(model)).containsEntry("framework", "tribuo").containsEntry("feature_count", 3L)
+                .containsEntry("parameter_count", 8L);
         assertThat(materializer.visualizations(model).get(0).text()).contains("<td>a</td>").contains("epochs");
     }
 

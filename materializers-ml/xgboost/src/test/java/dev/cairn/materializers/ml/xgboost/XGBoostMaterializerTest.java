@@ -202,4 +202,74 @@ class XGBoostMaterializerTest {
             assertThat(Float.parseFloat(lines.get(i))).as("row %d", i).isCloseTo(java[i][0], org.assertj.core.data.Offset.offset(1e-4f));
         }
     }
+
+    @Test
+    void aModelJsonWrittenByPythonIsStoredAndLoadedByCairnWithThePredictionsPythonComputed() throws Exception {
+        TestingPython.interpreter();
+        Path template = save(new XGBoostModel(booster, XGBoostTraining.params()), "template", Map.of("format", "json"));
+        float[] x = XGBoostTraining.features();
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < XGBoostTraining.ROWS; i++) {
+            for (int j = 0; j < XGBoostTraining.FEATURES; j++) {
+                rows.append(j == 0 ? "" : ",").append(Float.toString(x[i * XGBoostTraining.FEATURES + j]));
+            }
+            rows.append('\n');
+        }
+        Files.writeString(directory.resolve("x.csv"), rows);
+        Path written = directory.resolve("python-model.json");
+        // Python (json + numpy only: there is no xgboost wheel here) writes a new model: the first 8 of the 12 trees,
+        // every leaf value halved, and a base score of 0.25; it predicts with the documented tree schema itself.
+        String output = TestingPython.run(directory, """
+                import json, sys
+                import numpy as np
+                model = json.load(open(sys.argv[1]))
+                learner = model['learner']
+                gbtree = learner['gradient_booster']['model']
+                keep = 8
+                gbtree['trees'] = gbtree['trees'][:keep]
+                gbtree['tree_info'] = gbtree['tree_info'][:keep]
+                gbtree['iteration_indptr'] = list(range(keep + 1))
+                gbtree['gbtree_model_param']['num_trees'] = str(keep)
+                for tree in gbtree['trees']:
+                    for node, left in enumerate(tree['left_children']):
+                        if left == -1:
+                            tree['split_conditions'][node] = tree['split_conditions'][node] / 2
+                            tree['base_weights'][node] = tree['base_weights'][node] / 2
+                learner['learner_model_param']['base_score'] = '[2.5E-1]'
+                json.dump(model, open(sys.argv[3], 'w'))
+                X = np.loadtxt(sys.argv[2], delimiter=',', dtype=np.float32, ndmin=2)
+                def leaf(tree, row):
+                    node = 0
+                    while tree['left_children'][node] != -1:
+                        v = row[tree['split_indices'][node]]
+                        if np.isnan(v):
+                            node = tree['left_children'][node] if tree['default_left'][node] else tree['right_children'][node]
+                        elif v < np.float32(tree['split_conditions'][node]):
+                            node = tree['left_children'][node]
+                        else:
+                            node = tree['right_children'][node]
+                    return tree['split_conditions'][node]
+                for row in X:
+                    print(repr(float(np.float32(0.25 + sum(np.float32(leaf(t, row)) for t in gbtree['trees'])))))
+                """, template.resolve("model.json").toString(), directory.resolve("x.csv").toString(), written.toString());
+        List<String> lines = output.lines().toList();
+        Booster fromPython = ml.dmlc.xgboost4j.java.XGBoost.loadModel(written.toString());
+        try {
+            Path stored = save(new XGBoostModel(fromPython, Map.of("written_by", "python")), "from-python", Map.of());
+            XGBoostModel loaded = (XGBoostModel) materializer.load(XGBoostModel.class, new TestingArtifactReader(stored));
+            try {
+                assertThat(ModelSidecar.parse(Files.readString(stored.resolve("cairn-model.json")), "s").properties()).containsEntry("boosted_rounds", 8L);
+                float[][] predictions = XGBoostTraining.predict(loaded.booster());
+                float[][] original = XGBoostTraining.predict(booster);
+                for (int i = 0; i < XGBoostTraining.ROWS; i++) {
+                    assertThat(predictions[i][0]).as("row %d", i).isCloseTo(Float.parseFloat(lines.get(i)), org.assertj.core.data.Offset.offset(1e-4f));
+                }
+                assertThat(predictions[0][0]).as("Python's changes reached the model").isNotCloseTo(original[0][0], org.assertj.core.data.Offset.offset(1e-3f));
+            } finally {
+                loaded.booster().dispose();
+            }
+        } finally {
+            fromPython.dispose();
+        }
+    }
 }
