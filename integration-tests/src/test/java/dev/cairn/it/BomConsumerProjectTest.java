@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class BomConsumerProjectTest {
     private static final String ENFORCER_VERSION = "3.6.2";
-    private static final List<String> UNPUBLISHED = List.of("bom", "integration-tests", "examples", "benchmarks");
+    private static final List<String> UNPUBLISHED = List.of("bom", "integration-tests", "examples", "examples/spark", "benchmarks", "benchmarks/spark");
 
     @Test
     void aProjectImportingOnlyTheBomPassesRequireUpperBoundDeps() throws Exception {
