@@ -29,7 +29,8 @@ import dev.cairn.api.run.StepStatus;
 /**
  * Cancelling a run through the engine ({@link RunHandle#cancel}) stops the Spark job its step is waiting on: the engine
  * calls {@link RunListener#runCancelled} and a listener cancels the run's jobs by their tag
- * ({@link SparkJobGroups#cancelRun}). Interrupting the step's thread alone would leave the job running on the executors.
+ * ({@link SparkJobGroups#cancelRun}). The engine also interrupts the step's thread, but Spark's {@code runJob} only waits
+ * for the job: interrupting the waiting thread does not cancel the job itself.
  */
 class SparkRunCancellationTest {
     @TempDir
