@@ -126,7 +126,7 @@ class SchemaMigrationTest {
             assertThat(store.findArtifactVersion(stored.id())).isPresent();
         }
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
         assertThat(tableExists("extra")).isTrue();
     }
 
