@@ -53,6 +53,11 @@ public class JdbcMetadataStore implements MetadataStore {
     private final LoggedMetadataRepository logged;
     private final ArtifactQueryRepository queries;
 
+    /** How this store writes and reads artifact and store URIs (relative to the home for an embedded database). */
+    StoredLocations storedLocations() {
+        return artifacts.locations();
+    }
+
     /** A store over {@code database}, whose schema is already up to date; closing the store closes the database. */
     protected JdbcMetadataStore(SqlDatabase database) {
         this(database, StoredLocations.ABSOLUTE);

@@ -102,7 +102,8 @@ public final class MetadataCopy {
         requireNonNull(progress, "progress is null");
         SqlDatabase source = from.database();
         SqlDatabase target = to.database();
-        Snapshot snapshot = source.read("read the metadata to copy", session -> readAll(session, source.dialect()));
+        Snapshot snapshot = relocated(source.read("read the metadata to copy", session -> readAll(session, source.dialect())),
+                from.storedLocations(), to.storedLocations());
         int targetVersion = target.read("read the schema version", MetadataCopy::schemaVersion);
         if (snapshot.schemaVersion != targetVersion) {
             throw failure(target, "the source " + source.location() + " is at schema version " + snapshot.schemaVersion + " and the target at "
@@ -192,6 +193,20 @@ public final class MetadataCopy {
             return new SourceTable(columns, converted);
         }
 
+        SourceTable mapValues(String column, java.util.function.UnaryOperator<Object> mapping) {
+            int index = columns.indexOf(column);
+            if (index < 0) {
+                return this;
+            }
+            List<Object[]> mapped = new ArrayList<>(rows.size());
+            for (Object[] row : rows) {
+                Object[] copy = row.clone();
+                copy[index] = mapping.apply(row[index]);
+                mapped.add(copy);
+            }
+            return new SourceTable(columns, mapped);
+        }
+
         SourceTable mapColumn(String column, Map<Object, Object> mapping) {
             int index = columns.indexOf(column);
             List<Object[]> mapped = new ArrayList<>(rows.size());
@@ -230,6 +245,23 @@ public final class MetadataCopy {
                 session.executeOnce("ROLLBACK");
             }
         }
+    }
+
+    /**
+     * The snapshot with its location columns as the target stores them: a location the source keeps relative to its
+     * home ({@code ./store/...}) is resolved against where that home is, then written the target's way (absolute on a
+     * server database), so the copy refers to the same files.
+     */
+    private static Snapshot relocated(Snapshot snapshot, StoredLocations from, StoredLocations to) {
+        Map<String, SourceTable> tables = new LinkedHashMap<>(snapshot.tables);
+        for (String table : List.of("artifact_versions", "artifact_deletions")) {
+            SourceTable rows = tables.get(table);
+            for (String column : List.of("uri", "store_uri")) {
+                rows = rows.mapValues(column, text -> text == null ? null : to.store(from.load((String) text)));
+            }
+            tables.put(table, rows);
+        }
+        return new Snapshot(snapshot.schemaVersion, snapshot.pipelines, tables);
     }
 
     private static List<String> tableNames(SqlSession session, SqlDialect dialect) throws SQLException {

@@ -115,7 +115,7 @@ class MetadataMigrationTest {
 
         assertThat(report.tables()).extracting(MetadataCopy.TableCount::table).containsExactly("pipelines", "pipeline_runs", "step_runs",
                 "artifact_versions", "visualizations", "step_inputs", "step_outputs", "artifact_deletions", "artifact_tags", "version_tags",
-                "artifact_aliases", "artifact_alias_moves", "logged_metadata");
+                "artifact_aliases", "artifact_alias_moves", "logged_metadata", "retired_artifact_versions");
         assertThat(report.tables()).allSatisfy(table -> {
             assertThat(table.copied()).as(table.table()).isEqualTo(table.source());
             assertThat(table.verified()).as(table.table()).isEqualTo(table.source());
@@ -123,7 +123,7 @@ class MetadataMigrationTest {
         assertThat(report.tables()).filteredOn(table -> !table.table().equals("visualizations"))
                 .allSatisfy(table -> assertThat(table.source()).as("the home has rows in " + table.table()).isPositive());
         assertThat(count(target, "pipeline_runs")).isEqualTo(3);
-        assertThat(lines).hasSize(13).allSatisfy(line -> assertThat(line).contains("verified"));
+        assertThat(lines).hasSize(14).allSatisfy(line -> assertThat(line).contains("verified"));
 
         MetadataCopy.Report again = migrate(source.home(), target, new ArrayList<>());
         assertThat(again.copied()).as("a second migration changes nothing").isZero();
@@ -137,6 +137,7 @@ class MetadataMigrationTest {
         try (Cairn cairn = Cairn.builder().home(dir.resolve("server-home")).metadata(target).artifactStore(source.store()).build()) {
             assertThat(cairn.client().listRuns().stream().map(run -> run.id().toString()).toList()).as("same runs, same order")
                     .isEqualTo(source.runOrder());
+            assertThat(cairn.client().save("again", "scratch").version()).as("the pruned scratch:1 stays retired on the server").isEqualTo("2");
             PipelineRun failed = cairn.client().getPipelineRun(source.failed().id());
             assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
             assertThat(failed.step("explode").error()).hasValueSatisfying(error -> assertThat(error).contains("boom on 2"));
