@@ -107,14 +107,22 @@ final class ArtifactsCommand extends GroupCommand {
                     for (String condition : where == null ? List.<String>of() : where) {
                         filters.add(parseWhere(condition));
                     }
-                    filters.add(dev.cairn.api.artifact.ArtifactFilter.limit(limit == null ? dev.cairn.api.artifact.ArtifactFilter.DEFAULT_LIMIT : limit));
-                    if (cursor != null) {
-                        filters.add(dev.cairn.api.artifact.ArtifactFilter.after(cursor));
-                    }
-                    dev.cairn.api.artifact.ArtifactPage page = cairn.client().listArtifactVersions(filters.get(0),
-                            filters.subList(1, filters.size()).toArray(dev.cairn.api.artifact.ArtifactFilter[]::new));
-                    versions = filter.apply(page.versions());
-                    page.nextCursor().ifPresent(next -> spec.commandLine().getErr().println("next page: --cursor " + next));
+                    int wanted = limit == null ? dev.cairn.api.artifact.ArtifactFilter.DEFAULT_LIMIT : limit;
+                    // --name, --type, --since and --until are matched here, after the query: ask for as many versions as
+                    // are still wanted, so that the page ends exactly where its cursor continues, until enough matched
+                    List<ArtifactVersion> matched = new java.util.ArrayList<>();
+                    java.util.Optional<String> next = java.util.Optional.ofNullable(cursor);
+                    do {
+                        List<dev.cairn.api.artifact.ArtifactFilter> page = new java.util.ArrayList<>(filters);
+                        page.add(dev.cairn.api.artifact.ArtifactFilter.limit(wanted - matched.size()));
+                        next.ifPresent(after -> page.add(dev.cairn.api.artifact.ArtifactFilter.after(after)));
+                        dev.cairn.api.artifact.ArtifactPage result = cairn.client().listArtifactVersions(page.get(0),
+                                page.subList(1, page.size()).toArray(dev.cairn.api.artifact.ArtifactFilter[]::new));
+                        matched.addAll(filter.apply(result.versions()));
+                        next = result.nextCursor();
+                    } while (!filter.isEmpty() && matched.size() < wanted && next.isPresent());
+                    versions = filter.apply(matched);
+                    next.ifPresent(more -> spec.commandLine().getErr().println("next page: --cursor " + more));
                 } else {
                     versions = filter.apply(tag == null ? cairn.client().listArtifactVersions() : cairn.client().listArtifactVersionsWithTag(tag));
                 }

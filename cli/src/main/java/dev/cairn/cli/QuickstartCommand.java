@@ -51,7 +51,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 out.printf("  %s:%s  %s  (%s)%n", latest.name(), latest.version(), latest.dataType(), latest.materializerId());
             });
             out.println();
-            out.println("Next: ./cairn runs list   ./cairn artifact show xgboost_model@champion   ./cairn artifacts list --tag quickstart --where 'rmse<10'");
+            out.println("Next: ./cairn runs list   ./cairn artifact show xgboost_model@champion   ./cairn artifacts list --tag quickstart --where 'rmse<15'");
         }
         return 0;
     }

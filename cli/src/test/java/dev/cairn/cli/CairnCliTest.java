@@ -33,15 +33,31 @@ class CairnCliTest {
         return new Result(code, out.toString(), err.toString());
     }
 
+    private Result quickstartResult;
+
     @BeforeEach
     void quickstart() {
         Result result = cli("quickstart");
+        quickstartResult = result;
         assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
         assertThat(result.out()).contains("> createData started").containsPattern("\\+ createData completed in [0-9.]+ ms").contains("trained_model:1")
                 .contains("xgboost_model:1").contains("cairn.ml.xgboost");
         assertThat(result.out()).as("tags from @Step(tags), logged metadata, alias and a metadata query on the model")
                 .contains("xgboost_model:1 rmse=").contains("aliases=[champion]").contains("quickstart models with rmse < 15: [xgboost_model:1]")
                 .containsPattern("tags=\\[(production, quickstart, xgboost|quickstart, production, xgboost)");
+    }
+
+    @Test
+    void theArtifactQueryQuickstartSuggestsListsItsModel() throws Exception {
+        java.util.regex.Matcher suggested = java.util.regex.Pattern.compile("\\./cairn artifacts list --tag (\\S+) --where '([^']+)'")
+                .matcher(quickstartResult.out());
+        assertThat(suggested.find()).as(quickstartResult.out()).isTrue();
+
+        Result result = cli("artifacts", "list", "--tag", suggested.group(1), "--where", suggested.group(2), "--json");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        List<Map<String, Object>> versions = JSON.readValue(result.out(), new TypeReference<>() {});
+        assertThat(versions).extracting(v -> v.get("name") + ":" + v.get("version")).containsExactly("xgboost_model:1");
     }
 
     @Test

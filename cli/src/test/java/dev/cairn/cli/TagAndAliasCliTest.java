@@ -116,6 +116,16 @@ class TagAndAliasCliTest {
         assertThat(rest).extracting(a -> a.get("name") + ":" + a.get("version")).containsExactly("model:1");
         assertThat(second.err()).doesNotContain("next page");
 
+        // --name, --type, --since and --until are matched by the command: a page still holds --limit matches
+        Result models = ok("artifacts", "list", "--json", "--name", "model", "--limit", "1");
+        assertThat(JSON.readValue(models.out(), new TypeReference<List<Map<String, Object>>>() {}))
+                .extracting(a -> a.get("name") + ":" + a.get("version")).containsExactly("model:2");
+        String modelCursor = models.err().substring(models.err().indexOf("--cursor ") + "--cursor ".length()).trim();
+        Result lastModel = ok("artifacts", "list", "--json", "--name", "model", "--limit", "1", "--cursor", modelCursor);
+        assertThat(JSON.readValue(lastModel.out(), new TypeReference<List<Map<String, Object>>>() {}))
+                .extracting(a -> a.get("name") + ":" + a.get("version")).containsExactly("model:1");
+        assertThat(listJson("--name", "model", "--where", "accuracy>0.5", "--limit", "1")).extracting(a -> a.get("version")).containsExactly("2");
+
         assertThat(cli("artifacts", "list", "--where", "accuracy>high").err()).contains("needs a number");
         assertThat(cli("artifacts", "list", "--where", "accuracy").err()).contains("KEY OP VALUE");
     }

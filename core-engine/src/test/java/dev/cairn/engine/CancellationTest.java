@@ -18,6 +18,8 @@ import dev.cairn.api.pipeline.Ref;
 import dev.cairn.api.pipeline.Step;
 import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.RunHandle;
+import dev.cairn.api.run.RunListener;
+import dev.cairn.api.run.RunOptions;
 import dev.cairn.api.run.RunStatus;
 import dev.cairn.api.run.StepStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -34,11 +36,13 @@ class CancellationTest {
 
     static volatile CountDownLatch started;
     static volatile CountDownLatch release;
+    static volatile CountDownLatch externalJobCancelled;
 
     @BeforeEach
     void open() {
         started = new CountDownLatch(1);
         release = new CountDownLatch(1);
+        externalJobCancelled = new CountDownLatch(1);
         cairn = Cairn.builder().home(home).parallelism(2).cancelGracePeriod(Duration.ofMillis(300)).build();
     }
 
@@ -67,6 +71,21 @@ class CancellationTest {
                     }
                 } catch (InterruptedException ignored) {
                     // carries on regardless
+                }
+            }
+        }
+
+        /** Waits for an "external job" that interrupting this thread does not stop; only its own cancellation ends it. */
+        @Step
+        public static String awaitsExternalJob() {
+            started.countDown();
+            while (true) {
+                try {
+                    if (externalJobCancelled.await(10, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the external job was cancelled");
+                    }
+                } catch (InterruptedException ignored) {
+                    // like a driver waiting on a cluster job: the interruption alone does not stop the job
                 }
             }
         }
@@ -114,7 +133,7 @@ class CancellationTest {
     }
 
     @Test
-    void aStepThatIgnoresInterruptionIsAbandonedAfterTheGracePeriodAndWhatItReturnsLaterIsDiscarded() throws InterruptedException {
+    void aStepThatIgnoresInterruptionIsAbandonedAfterTheGracePeriodAndWhatItReturnsLaterIsDiscarded() throws Exception {
         RunHandle handle = cairn.start(Pipeline.define("stubborn", p -> p.call(Steps::after, p.call(Steps::stubborn))));
         assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
         handle.cancel("shutting down");
@@ -130,7 +149,48 @@ class CancellationTest {
         try (Cairn reopened = Cairn.open(home)) {
             assertThat(reopened.client().listArtifactVersions("stubborn::stubborn::output")).isEmpty();
             assertThat(reopened.client().getPipelineRun(handle.runId()).step("stubborn").status()).isEqualTo(StepStatus.FAILED);
+            // nothing of the late output on disk either: no draft left in the staging area, no file of a committed version
+            // (the name's directory, emptied, stays until a prune removes it)
+            Path storeRoot = Path.of(reopened.storeRoot());
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(storeRoot)) {
+                assertThat(files.filter(path -> !java.nio.file.Files.isDirectory(path) || path.getParent().endsWith(".staging"))
+                        .map(storeRoot::relativize).map(Path::toString).toList()).as("files and drafts in the store").isEmpty();
+            }
         }
+    }
+
+    @Test
+    void listenersHearOfTheCancellationAndCanStopWorkThatInterruptingDoesNotStop() throws InterruptedException {
+        cairn.close();
+        cairn = Cairn.builder().home(home).parallelism(2).cancelGracePeriod(Duration.ofSeconds(30)).build();
+        java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RunListener externalJobs = new RunListener() {
+            @Override
+            public void runCancelled(java.util.UUID runId, String reason) {
+                heard.add(runId + " " + reason + " on " + Thread.currentThread().getName());
+                externalJobCancelled.countDown();
+            }
+        };
+        RunHandle handle = cairn.start(Pipeline.define("external", p -> p.call(Steps::after, p.call(Steps::awaitsExternalJob))),
+                RunOptions.withListener(externalJobs));
+        assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
+
+        handle.cancel("the scheduler stops the job");
+        // the step ends because the listener stopped its "job", not because it is abandoned after the 30 s grace period
+        PipelineRun run = handle.await(Duration.ofSeconds(25)).orElseThrow();
+
+        assertThat(heard).singleElement().asString().startsWith(handle.runId() + " Cancelled by thread '" + Thread.currentThread().getName() + "'")
+                .endsWith(": the scheduler stops the job on " + Thread.currentThread().getName());
+        assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(run.step("awaitsExternalJob").status()).isEqualTo(StepStatus.FAILED);
+        assertThat(run.step("awaitsExternalJob").error()).hasValueSatisfying(error -> assertThat(error)
+                .contains("Interrupted because the run was cancelled").contains("the external job was cancelled").doesNotContain("Abandoned"));
+        assertThat(run.step("after").status()).isEqualTo(StepStatus.SKIPPED);
+        assertThat(cairn.client().listArtifactVersions("external::awaitsExternalJob::output")).isEmpty();
+
+        PipelineRun completed = cairn.run(Pipeline.define("fast", p -> p.call(Steps::quick)), RunOptions.withListener(externalJobs));
+        assertThat(completed.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(heard).as("a run that is not cancelled is not reported").hasSize(1);
     }
 
     @Test

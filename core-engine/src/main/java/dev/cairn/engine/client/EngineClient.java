@@ -122,11 +122,32 @@ public class EngineClient implements Client {
                         + " (artifact '" + name + "'): pick a materializer for that type, or omit it to use the registered one");
             }
         } else {
-            materializer = materializers.resolve(type);
+            try {
+                materializer = materializers.resolve(type);
+            } catch (CairnException e) {
+                if (e.errorCode() != ErrorCode.NO_MATERIALIZER || options.type().isPresent() || value.getClass().getTypeParameters().length == 0) {
+                    throw e;
+                }
+                String generic = erasedInterfaceName(value);
+                throw new CairnException(ErrorCode.NO_MATERIALIZER, "The value saved as '" + name + "' is a " + value.getClass().getName()
+                        + ", a generic " + generic + " whose type arguments Java erases at run time, so no materializer can be chosen for it:"
+                        + " name its full type, e.g. SaveOptions.named(\"" + name + "\").withType(new TypeRef<" + generic.substring(generic.lastIndexOf('.') + 1)
+                        + "<...>>() {}). " + e.getMessage(), e);
+            }
         }
         ArtifactService.SavedArtifact saved = artifacts.save(new ArtifactService.SaveRequest(value, type, materializer, name, options.version(),
                 Map.of(), stepRunId, where, options.artifactType()));
         return commitSaved(saved, options);
+    }
+
+    /** The public generic type a value's class stands for ({@code java.util.List} for {@code ImmutableCollections$List12}). */
+    private static String erasedInterfaceName(Object value) {
+        for (Class<?> known : List.of(List.class, java.util.Set.class, Map.class, java.util.Collection.class, Optional.class, Iterable.class)) {
+            if (known.isInstance(value)) {
+                return known.getName();
+            }
+        }
+        return value.getClass().getName();
     }
 
     @Override

@@ -2,14 +2,19 @@ package dev.cairn.engine.execution;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.apiguardian.api.API;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cancellation state of one run, shared by the thread that schedules it, the threads that run its steps and
@@ -23,6 +28,7 @@ import org.apiguardian.api.API;
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class RunControl {
+    private static final Logger LOG = LoggerFactory.getLogger(RunControl.class);
     /** What a worker may do with a step. */
     private enum StepState { QUEUED, RUNNING, FINISHING, CANCELLED, ABANDONED }
 
@@ -32,6 +38,7 @@ public final class RunControl {
     private final Map<Integer, Runnable> onAbandon = new HashMap<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private Runnable wakeUp = () -> {};
+    private final List<Consumer<String>> whenCancelled = new ArrayList<>();
     private String cancellation;
     private volatile boolean cutShort;
 
@@ -49,7 +56,34 @@ public final class RunControl {
     }
 
     /**
-     * Cancels the run: records {@code who} and {@code why}, interrupts the running steps and wakes the scheduler.
+     * Calls {@code action} with the cancellation ("Cancelled by …: …") on the cancelling thread, after the running steps
+     * were interrupted and before the scheduler wakes; at once when the run is already cancelled. An action that throws
+     * is logged and the others still run.
+     */
+    public void whenCancelled(Consumer<String> action) {
+        requireNonNull(action, "action is null");
+        String already;
+        synchronized (this) {
+            already = cancellation;
+            if (already == null) {
+                whenCancelled.add(action);
+                return;
+            }
+        }
+        runCallback(action, already);
+    }
+
+    private void runCallback(Consumer<String> action, String reason) {
+        try {
+            action.accept(reason);
+        } catch (RuntimeException e) {
+            LOG.warn("A cancellation callback of run {} failed", runId, e);
+        }
+    }
+
+    /**
+     * Cancels the run: records {@code who} and {@code why}, interrupts the running steps, calls the
+     * {@linkplain #whenCancelled cancellation callbacks} and wakes the scheduler.
      *
      * @return false when the run was already cancelled or has finished
      */
@@ -57,14 +91,20 @@ public final class RunControl {
         requireNonNull(who, "who is null");
         requireNonNull(why, "why is null");
         Runnable wake;
+        String reason;
+        List<Consumer<String>> actions;
         synchronized (this) {
             if (cancellation != null || finished.getCount() == 0) {
                 return false;
             }
             cancellation = "Cancelled by " + who + ": " + why;
+            reason = cancellation;
             threads.values().forEach(Thread::interrupt);
             wake = wakeUp;
+            actions = List.copyOf(whenCancelled);
+            whenCancelled.clear();
         }
+        actions.forEach(action -> runCallback(action, reason));
         wake.run();
         return true;
     }

@@ -204,6 +204,15 @@ public final class RunExecutor {
                 LOG.warn("Run listener failed", e);
             }
         }
+        control.whenCancelled(reason -> {
+            for (RunListener listener : listeners) {
+                try {
+                    listener.runCancelled(runId, reason);
+                } catch (RuntimeException e) {
+                    LOG.warn("Run listener failed", e);
+                }
+            }
+        });
         List<String> failures;
         CacheLookahead lookahead = steps.stream().anyMatch(CompiledStep::cacheEnabled)
                 ? CacheLookahead.start(cache, pipeline, state::finishedOutputs, cacheChecks)

@@ -155,6 +155,21 @@ class SaveAndLoadTest {
                 .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.ARTIFACT_NOT_FOUND));
     }
 
+    @Test
+    void aGenericValueSavedWithoutItsTypeArgumentsSaysHowToNameThem() {
+        assertThatThrownBy(() -> cairn.client().save(List.of(1, 2), "numbers"))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NO_MATERIALIZER))
+                .hasMessageContaining("'numbers'").hasMessageContaining("java.util.List")
+                .hasMessageContaining("SaveOptions.named(\"numbers\").withType(new TypeRef<List<...>>() {})");
+        assertThatThrownBy(() -> cairn.client().save(java.util.Map.of("a", 1), "config"))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NO_MATERIALIZER))
+                .hasMessageContaining("new TypeRef<Map<...>>() {}");
+        assertThat(cairn.client().listArtifactVersions("numbers")).isEmpty();
+
+        ArtifactVersion saved = cairn.client().save(List.of(1, 2), SaveOptions.named("numbers").withType(new TypeRef<List<Integer>>() {}));
+        assertThat(saved.load(new TypeRef<List<Integer>>() {})).containsExactly(1, 2);
+    }
+
     public static final class Steps {
         @Step
         public static int train() {

@@ -126,6 +126,32 @@ class RegisteredDataLifetimeTest {
     }
 
     @Test
+    void aConfiguredTempRootHoldsEveryViewAndNothingGoesToTheJvmTempDirectory(@TempDir Path otherRoot, @TempDir Path firstHome) throws IOException {
+        Cairn.builder().home(firstHome).tempRoot(otherRoot).build().close(); // what the JVM extracts once (SQLite's native library)
+        Path jvmTemp = Path.of(System.getProperty("java.io.tmpdir"));
+        java.util.Set<Path> jvmTempBefore;
+        try (Stream<Path> entries = Files.list(jvmTemp)) {
+            jvmTempBefore = entries.collect(java.util.stream.Collectors.toSet());
+        }
+        cairn = Cairn.builder().home(home).tempRoot(otherRoot).build();
+        ArtifactVersion model = registerModel();
+        PipelineRun run = cairn.run(Pipeline.define("count", p -> p.call(Steps::countFiles, p.artifact("model"))));
+        Path outside = model.load(Path.class);
+
+        assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(SEEN).singleElement().satisfies(path -> assertThat(path.startsWith(otherRoot)).as("step view %s", path).isTrue());
+        assertThat(outside.startsWith(otherRoot)).as("view outside a step %s", outside).isTrue();
+        assertThat(tempRoot()).doesNotExist();
+        try (Stream<Path> entries = Files.list(jvmTemp)) {
+            assertThat(entries.collect(java.util.stream.Collectors.toSet())).as("entries of java.io.tmpdir").isEqualTo(jvmTempBefore);
+        }
+        cairn.close();
+        try (Stream<Path> left = Files.list(otherRoot)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void onAnotherFilesystemTheDataIsCopied() throws IOException {
         Path shm = Path.of("/dev/shm");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm), "needs a writable /dev/shm (tmpfs)");
