@@ -49,7 +49,7 @@ class SparkRunCancellationTest {
         // a long grace period: the step must end because its job was cancelled, not because it was abandoned
         try (Cairn cairn = Cairn.builder().home(home).cancelGracePeriod(Duration.ofSeconds(120)).build()) {
             // 3,000 rows sleeping 20 ms each on two cores: about 30 s of Spark work
-            RunHandle handle = cairn.start(Pipeline.define("cancelled_spark", p -> p.call(SparkSteps::generateSlowly, Param.of(2)))
+            RunHandle handle = cairn.start(Pipeline.define("cancelled_spark", p -> p.call(SparkSteps::generateSlowly, Param.of(2), Param.of(20L)))
                     .withOptions(PipelineOptions.builder().enableCache(false).build()), new RunOptions(List.of(groups, cancelsSparkJobs), OptionalInt.empty()));
             String group = SparkJobGroups.jobGroup(handle.runId(), "generateSlowly");
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
