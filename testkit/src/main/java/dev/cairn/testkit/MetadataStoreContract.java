@@ -990,6 +990,28 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void aRunningStepsPendingOutputsAreNeverStaleUntilItsRunIsRecordedAsFailed() {
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord step = stepRun(run, "s", 0);
+        store.insertRun(run, List.of(step));
+        store.renewRun(run.id(), T0.plusSeconds(1));
+        ArtifactVersionRecord ofLiveStep = store.reserveArtifactVersion(newVersion("first").toBuilder().producerStepRunId(step.id()).build());
+        ArtifactVersionRecord anonymous = store.reserveArtifactVersion(newVersion("client"));
+        Instant cutoff = T0.plusSeconds(50);
+
+        assertThat(store.listPendingArtifactVersions(cutoff)).as("the output of a step of a RUNNING run, however old")
+                .extracting(ArtifactVersionRecord::id).containsExactly(anonymous.id());
+        assertThat(store.deleteArtifactVersions(List.of(ofLiveStep.id(), anonymous.id()), false, cutoff, true))
+                .extracting(ArtifactDeletion::id).containsExactly(anonymous.id());
+
+        assertThat(store.failAbandonedRun(run.id(), T0.plusSeconds(5), T0.plusSeconds(5), "process gone")).isTrue();
+        assertThat(store.listPendingArtifactVersions(cutoff)).as("its run is FAILED now")
+                .extracting(ArtifactVersionRecord::id).containsExactly(ofLiveStep.id());
+        assertThat(store.deleteArtifactVersions(List.of(ofLiveStep.id()), false, cutoff, true))
+                .extracting(ArtifactDeletion::id).containsExactly(ofLiveStep.id());
+    }
+
+    @Test
     void versionNumbersAreNeverGivenAgainAfterAPrune() {
         List<ArtifactVersionRecord> versions = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

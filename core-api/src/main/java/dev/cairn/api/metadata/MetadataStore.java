@@ -279,14 +279,19 @@ public interface MetadataStore extends AutoCloseable {
         throw unsupported("list unused artifact versions");
     }
 
-    /** {@code PENDING} (reserved, never committed) versions created before {@code createdBefore}, oldest first. */
+    /**
+     * {@code PENDING} (reserved, never committed) versions created before {@code createdBefore}, oldest first, except
+     * those produced by a step run whose pipeline run is {@code RUNNING}: a live step's outputs stay {@code PENDING}
+     * until the step completes, whatever their age.
+     */
     default List<ArtifactVersionRecord> listPendingArtifactVersions(java.time.Instant createdBefore) {
         throw unsupported("list pending artifact versions");
     }
 
     /**
      * In one transaction: deletes those of {@code artifactIds} that are still unused by the rule of
-     * {@link #listUnusedArtifactVersions} (or still {@code PENDING} and created before {@code pendingCreatedBefore}),
+     * {@link #listUnusedArtifactVersions} (or still {@code PENDING}, created before {@code pendingCreatedBefore} and
+     * not produced by a step of a {@code RUNNING} run, as in {@link #listPendingArtifactVersions}),
      * with their visualizations and the step-output rows that name them, and, when {@code tombstones}, records an
      * {@link ArtifactDeletion} for each. Returns the deleted versions; ids that are now in use are skipped.
      */

@@ -273,9 +273,13 @@ public final class ArtifactVersionRepository {
         return session.first(SELECT + " WHERE uri = ? AND registered = 1 AND" + READY, statement -> statement.setString(1, locations.store(uri)), this::map);
     }
 
-    /** {@code PENDING} versions created before {@code createdBefore} (epoch nanoseconds), oldest first. */
+    /**
+     * {@code PENDING} versions created before {@code createdBefore} (epoch nanoseconds) and not produced by a step of a
+     * {@code RUNNING} run, oldest first.
+     */
     public List<ArtifactVersionRecord> listPending(SqlSession session, long createdBefore) throws SQLException {
-        return session.list(SELECT + " WHERE state = 'PENDING' AND created_at < ? ORDER BY seq", statement -> statement.setLong(1, createdBefore), this::map);
+        return session.list("SELECT " + columns("a") + " FROM artifact_versions a WHERE " + DeletionRepository.PENDING_OF_NO_RUNNING_RUN
+                + " AND a.created_at < ? ORDER BY a.seq", statement -> statement.setLong(1, createdBefore), this::map);
     }
 
     public List<Visualization> listVisualizations(SqlSession session, UUID artifactId) throws SQLException {

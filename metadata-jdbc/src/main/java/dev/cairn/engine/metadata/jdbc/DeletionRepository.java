@@ -34,6 +34,14 @@ public final class DeletionRepository {
             + " AND a.id NOT IN (SELECT l.artifact_id FROM run_input_leases l JOIN pipeline_runs r ON r.id = l.run_id WHERE r.status = 'RUNNING')"
             + " AND a.id NOT IN (SELECT artifact_id FROM artifact_aliases)"
             + " AND a.id NOT IN (SELECT artifact_id FROM version_tags)";
+    /**
+     * A {@code PENDING} version, over rows aliased {@code a}, whose producer is not a step of a {@code RUNNING} run: a
+     * step's outputs are committed in the store one by one but stay {@code PENDING} until the step completes, so an age
+     * alone never makes a live step's output deletable. A run whose process is gone is first recorded as {@code FAILED}
+     * ({@code AbandonedRuns}); its pending outputs are then deletable by age like any other.
+     */
+    static final String PENDING_OF_NO_RUNNING_RUN = "a.state = 'PENDING' AND (a.producer_step_run_id IS NULL OR a.producer_step_run_id NOT IN"
+            + " (SELECT s.id FROM step_runs s JOIN pipeline_runs r ON r.id = s.run_id WHERE r.status = 'RUNNING'))";
     private static final String SELECT = "SELECT " + ArtifactVersionRepository.columns("a") + " FROM artifact_versions a";
 
     private final SqlDialect dialect;
@@ -46,7 +54,7 @@ public final class DeletionRepository {
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.deletable = SELECT + " WHERE a.id IN " + dialect.idListSubquery() + " AND ((" + UNUSED
-                + ") OR (a.state = 'PENDING' AND a.created_at < ?)) ORDER BY a.seq" + dialect.lockDeletionCandidates();
+                + ") OR (" + PENDING_OF_NO_RUNNING_RUN + " AND a.created_at < ?)) ORDER BY a.seq" + dialect.lockDeletionCandidates();
         this.insertTombstone = dialect.insertIgnoringConflict("INSERT INTO artifact_deletions"
                 + " (id, name, version, uri, store_uri, size, registered, content_hash, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                 + dialect.currentTimeNanos() + ")", "id");
@@ -61,8 +69,8 @@ public final class DeletionRepository {
     }
 
     /**
-     * Those of {@code artifactIds} that are unused now, or {@code PENDING} and created before {@code pendingCreatedBefore}
-     * (epoch nanoseconds), oldest first.
+     * Those of {@code artifactIds} that are unused now, or {@code PENDING}, created before {@code pendingCreatedBefore}
+     * (epoch nanoseconds) and not produced by a step of a {@code RUNNING} run, oldest first.
      */
     public List<ArtifactVersionRecord> listDeletable(SqlSession session, List<UUID> artifactIds, boolean includeRegistered,
             long pendingCreatedBefore) throws SQLException {
