@@ -137,7 +137,16 @@ final class StepInvocation {
     static String describeFailure(String where, Throwable e) {
         if (e instanceof StepCodeFailure failure) {
             Throwable cause = failure.getCause();
-            return where + " failed: " + cause.getClass().getName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            String thrown = where + " failed: " + cause.getClass().getName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            if (cause instanceof OutOfMemoryError) {
+                return thrown + " (thrown by the step's code): the JVM ran out of memory. Give it more heap (-Xmx), or make the step"
+                        + " hold less at once";
+            }
+            if (cause instanceof StackOverflowError) {
+                return thrown + " (thrown by the step's code): its calls nested too deeply, probably an unbounded recursion. Fix the"
+                        + " recursion, or give threads a larger stack (-Xss)";
+            }
+            return thrown;
         }
         if (e instanceof CairnException cairn) {
             return "[" + cairn.errorCode() + "] " + cairn.getMessage();

@@ -56,6 +56,30 @@ class HugeInputTest {
         public static int count(List<String> parts) {
             return parts.size();
         }
+
+        @Step
+        public static int recurse() {
+            return depth(0);
+        }
+
+        private static int depth(int level) {
+            return depth(level + 1) + 1;
+        }
+
+        @Step
+        public static long[] tooLarge() {
+            return new long[Integer.MAX_VALUE]; // a real OutOfMemoryError ("Requested array size exceeds VM limit"), nothing allocated
+        }
+
+        @Step
+        public static int after(int value) {
+            return value;
+        }
+
+        @Step
+        public static int afterArray(long[] values) {
+            return values.length;
+        }
     }
 
     @Test
@@ -125,6 +149,33 @@ class HugeInputTest {
             assertThat(run.step("count").status()).isEqualTo(StepStatus.FAILED);
             assertThat(run.step("count").error()).hasValueSatisfying(error -> assertThat(error).contains("OutOfMemoryError")
                     .contains("ran out of memory").contains("-Xmx"));
+        }
+    }
+
+    @Test
+    void anErrorThrownByTheStepsOwnCodeEndsTheStepAndTheRunAsFailedWithAClearMessage() {
+        try (Cairn cairn = Cairn.open(home)) {
+            PipelineRun overflow = cairn.run(Pipeline.define("overflow", p -> p.call(Steps::after, p.call(Steps::recurse))));
+            PipelineRun outOfMemory = cairn.run(Pipeline.define("memory", p -> p.call(Steps::afterArray, p.call(Steps::tooLarge))));
+
+            assertThat(overflow.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(overflow.step("recurse").status()).isEqualTo(StepStatus.FAILED);
+            assertThat(overflow.step("after").status()).isEqualTo(StepStatus.SKIPPED);
+            assertThat(overflow.step("recurse").error()).hasValueSatisfying(error -> assertThat(error).contains("step 'recurse'")
+                    .contains("java.lang.StackOverflowError").contains("recursion").contains("-Xss"));
+            assertThat(outOfMemory.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(outOfMemory.step("tooLarge").status()).isEqualTo(StepStatus.FAILED);
+            assertThat(outOfMemory.step("afterArray").status()).isEqualTo(StepStatus.SKIPPED);
+            assertThat(outOfMemory.step("tooLarge").error()).hasValueSatisfying(error -> assertThat(error).contains("step 'tooLarge'")
+                    .contains("java.lang.OutOfMemoryError").contains("ran out of memory").contains("-Xmx"));
+            assertThat(outOfMemory.step("tooLarge").failure()).hasValueSatisfying(failure ->
+                    assertThat(failure.exceptionClass()).isEqualTo("java.lang.OutOfMemoryError"));
+
+            // as recorded: no run left RUNNING, and the engine goes on working
+            assertThat(cairn.client().getPipelineRun(overflow.id()).status()).isEqualTo(RunStatus.FAILED);
+            assertThat(cairn.client().getPipelineRun(outOfMemory.id()).status()).isEqualTo(RunStatus.FAILED);
+            assertThat(cairn.client().getPipelineRun(outOfMemory.id()).step("tooLarge").status()).isEqualTo(StepStatus.FAILED);
+            assertThat(cairn.run(Pipeline.define("produce", p -> p.call(Steps::matrix))).status()).isEqualTo(RunStatus.COMPLETED);
         }
     }
 }

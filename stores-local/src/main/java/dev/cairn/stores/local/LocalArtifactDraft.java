@@ -101,8 +101,9 @@ final class LocalArtifactDraft extends StagedArtifactDraft {
         }
         Path destination = target.path();
         long start = System.nanoTime();
+        MetricsReporter metrics = store.context().metrics();
         if (store.durable()) {
-            forceTree(directory);
+            forceTree(directory, metrics);
         }
         try {
             moveIntoPlace(destination);
@@ -122,10 +123,9 @@ final class LocalArtifactDraft extends StagedArtifactDraft {
             throw e;
         }
         if (store.durable()) {
-            force(requireNonNull(destination.getParent(), "parent")); // the rename itself
-            force(requireNonNull(directory.getParent(), "parent"));
+            force(requireNonNull(destination.getParent(), "parent"), LocalArtifactStore.DIRECTORY_FSYNCS, metrics); // the rename itself
+            force(requireNonNull(directory.getParent(), "parent"), LocalArtifactStore.DIRECTORY_FSYNCS, metrics);
         }
-        MetricsReporter metrics = store.context().metrics();
         metrics.count("cairn.store.local.commits", 1);
         metrics.time("cairn.store.local.commit", Duration.ofNanos(System.nanoTime() - start));
         return target.uri();
@@ -162,12 +162,12 @@ final class LocalArtifactDraft extends StagedArtifactDraft {
     }
 
     /** Forces every file and directory of the draft (its data and its directory entries) to the disk. */
-    private static void forceTree(Path tree) throws IOException {
+    private static void forceTree(Path tree, MetricsReporter metrics) throws IOException {
         Files.walkFileTree(tree, new java.nio.file.SimpleFileVisitor<>() {
             @Override
             public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attributes) throws IOException {
                 if (attributes.isRegularFile()) {
-                    force(file);
+                    force(file, LocalArtifactStore.FILE_FSYNCS, metrics);
                 }
                 return java.nio.file.FileVisitResult.CONTINUE;
             }
@@ -177,17 +177,21 @@ final class LocalArtifactDraft extends StagedArtifactDraft {
                 if (e != null) {
                     throw e;
                 }
-                force(dir);
+                force(dir, LocalArtifactStore.DIRECTORY_FSYNCS, metrics);
                 return java.nio.file.FileVisitResult.CONTINUE;
             }
         });
     }
 
-    /** {@code fsync} of one file or directory (opening a directory for reading is how Linux and macOS allow it). */
-    private static void force(Path path) throws IOException {
+    /**
+     * {@code fsync} of one file or directory (opening a directory for reading is how Linux and macOS allow it), counted
+     * in {@code counter} once it returned.
+     */
+    private static void force(Path path, String counter, MetricsReporter metrics) throws IOException {
         try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path, StandardOpenOption.READ)) {
             channel.force(true);
         }
+        metrics.count(counter, 1);
     }
 
     @Override
