@@ -65,6 +65,56 @@ public final class Plugins {
                 plugin.builtIn() ? "built-in" : "third-party", version, location, plugin.materializers().size(), plugin.artifactStoreProviders().size());
     }
 
+    /**
+     * Gives each plugin that reads a stack table ({@link CairnPlugin#stackSection()}) that table of {@code stack}, or an
+     * empty map when the file has none.
+     *
+     * @throws CairnException {@code CONFIGURATION} naming the file and table when no plugin reads a table of the file,
+     *     or when a plugin refuses its table
+     */
+    public void configure(dev.cairn.engine.stack.StackSettings stack) {
+        java.util.Map<String, List<CairnPlugin>> readers = new java.util.TreeMap<>();
+        for (CairnPlugin plugin : plugins) {
+            plugin.stackSection().ifPresent(section -> readers.computeIfAbsent(section, name -> new ArrayList<>()).add(plugin));
+        }
+        for (dev.cairn.engine.stack.StackSettings.Section section : stack.sections().values()) {
+            if (!readers.containsKey(section.name())) {
+                throw new CairnException(ErrorCode.CONFIGURATION, "The stack file " + section.file() + " has the table [" + section.name()
+                        + "], which no Cairn plugin on the class path reads; " + (readers.isEmpty() ? "no plugin reads a table"
+                                : "the plugins read " + readers.keySet().stream().map(name -> "[" + name + "]").toList())
+                        + ". Fix the table's name, or put the plugin's jar on the class path");
+            }
+        }
+        readers.forEach((name, pluginsOfSection) -> {
+            dev.cairn.engine.stack.StackSettings.Section section = stack.sections().get(name);
+            for (CairnPlugin plugin : pluginsOfSection) {
+                try {
+                    plugin.configure(section == null ? java.util.Map.of() : section.values());
+                } catch (RuntimeException e) {
+                    String message = e instanceof CairnException cairn ? cairn.getMessage() : e.toString();
+                    throw new CairnException(ErrorCode.CONFIGURATION, (section == null ? "The plugin " + plugin.name() + " refused its empty stack table [" + name + "]"
+                            : "The stack file " + section.file() + ", table [" + name + "] (read by plugin " + plugin.name() + ")") + ": " + message, e);
+                }
+            }
+        });
+    }
+
+    /**
+     * Listeners the plugins add to one run ({@link CairnPlugin#runListeners()}); a plugin that fails to give them is
+     * logged and left out.
+     */
+    public List<dev.cairn.api.run.RunListener> runListeners() {
+        List<dev.cairn.api.run.RunListener> listeners = new ArrayList<>();
+        for (CairnPlugin plugin : plugins) {
+            try {
+                listeners.addAll(plugin.runListeners());
+            } catch (RuntimeException e) {
+                LOG.warn("Cairn plugin {} failed to give its run listeners; the run goes on without them", plugin.name(), e);
+            }
+        }
+        return listeners;
+    }
+
     /** The plugins the service loader created: the engine owns them and closes them when it closes. */
     public List<CairnPlugin> discovered() {
         return discovered;
