@@ -49,7 +49,7 @@ final class EngineModule extends AbstractModule {
     Plugins plugins() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         Plugins plugins = Plugins.discover(loader != null ? loader : EngineModule.class.getClassLoader(), configuration.plugins());
-        plugins.configure(dev.cairn.engine.stack.StackSettings.resolve(configuration)); // the stack file's tables, e.g. [spark]
+        plugins.configure(dev.cairn.engine.stack.StackSettings.resolve(configuration)); // the stack file's tables, e.g. [spark]; unread ones are logged
         return plugins;
     }
 

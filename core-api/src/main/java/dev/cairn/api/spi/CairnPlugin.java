@@ -37,7 +37,7 @@ public interface CairnPlugin {
 
     /**
      * The table of the stack file ({@code cairn.toml}) this plugin reads, e.g. {@code "spark"} for {@code [spark]}; empty
-     * when it reads none. A table no plugin claims makes the engine refuse to open.
+     * when it reads none. A table no plugin on the class path reads is ignored with a warning.
      */
     @API(status = API.Status.EXPERIMENTAL, since = "0.2")
     default Optional<String> stackSection() {

@@ -67,22 +67,23 @@ public final class Plugins {
 
     /**
      * Gives each plugin that reads a stack table ({@link CairnPlugin#stackSection()}) that table of {@code stack}, or an
-     * empty map when the file has none.
+     * empty map when the file has none, and returns the tables no plugin on the class path reads (the caller warns:
+     * a stack file shared by a Spark application and the CLI holds {@code [spark]}, which the CLI must not refuse).
      *
-     * @throws CairnException {@code CONFIGURATION} naming the file and table when no plugin reads a table of the file,
-     *     or when a plugin refuses its table
+     * @throws CairnException {@code CONFIGURATION} naming the file and table when a plugin refuses its table
      */
-    public void configure(dev.cairn.engine.stack.StackSettings stack) {
+    public List<dev.cairn.engine.stack.StackSettings.Section> configure(dev.cairn.engine.stack.StackSettings stack) {
         java.util.Map<String, List<CairnPlugin>> readers = new java.util.TreeMap<>();
         for (CairnPlugin plugin : plugins) {
             plugin.stackSection().ifPresent(section -> readers.computeIfAbsent(section, name -> new ArrayList<>()).add(plugin));
         }
+        List<dev.cairn.engine.stack.StackSettings.Section> unread = new ArrayList<>();
         for (dev.cairn.engine.stack.StackSettings.Section section : stack.sections().values()) {
             if (!readers.containsKey(section.name())) {
-                throw new CairnException(ErrorCode.CONFIGURATION, "The stack file " + section.file() + " has the table [" + section.name()
-                        + "], which no Cairn plugin on the class path reads; " + (readers.isEmpty() ? "no plugin reads a table"
-                                : "the plugins read " + readers.keySet().stream().map(name -> "[" + name + "]").toList())
-                        + ". Fix the table's name, or put the plugin's jar on the class path");
+                unread.add(section);
+                LOG.warn("The stack file {} has the table [{}], which no Cairn plugin on the class path reads, so it is ignored; {}. Fix the table's"
+                        + " name, or put the plugin's jar on the class path", section.file(), section.name(), readers.isEmpty() ? "no plugin reads a table"
+                                : "the plugins read " + readers.keySet().stream().map(name -> "[" + name + "]").toList());
             }
         }
         readers.forEach((name, pluginsOfSection) -> {
@@ -97,6 +98,7 @@ public final class Plugins {
                 }
             }
         });
+        return unread;
     }
 
     /**

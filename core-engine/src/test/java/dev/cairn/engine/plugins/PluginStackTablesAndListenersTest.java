@@ -22,6 +22,7 @@ import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.RunListener;
 import dev.cairn.api.run.RunStatus;
 import dev.cairn.api.spi.CairnPlugin;
+import dev.cairn.engine.stack.StackSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,19 +109,30 @@ class PluginStackTablesAndListenersTest {
     }
 
     @Test
-    void aTableNoPluginReadsAndAKeyThePluginRefusesAreConfigurationErrorsNamingFileTableAndKey() throws Exception {
+    void aKeyThePluginRefusesIsAConfigurationErrorNamingFileTableAndKey() throws Exception {
         Path file = home.resolve("cairn.toml");
-        Files.writeString(file, "[prbe]\nlevel = 3\n");
-        assertThatThrownBy(() -> Cairn.builder().home(home).plugin(new ProbePlugin()).build()).isInstanceOfSatisfying(CairnException.class, e -> {
-            assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIGURATION);
-            assertThat(e.getMessage()).contains(file.toString(), "[prbe]", "no Cairn plugin", "[[probe]]");
-        });
-
         Files.writeString(file, "[probe]\nlevl = 3\n");
         assertThatThrownBy(() -> Cairn.builder().home(home).plugin(new ProbePlugin()).build()).isInstanceOfSatisfying(CairnException.class, e -> {
             assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIGURATION);
             assertThat(e.getMessage()).contains(file.toString(), "table [probe]", "'levl'");
         });
+    }
+
+    /**
+     * A table no plugin on the class path reads is returned (the engine logs a warning) rather than refused: a stack file
+     * shared by a Spark application and the CLI holds {@code [spark]}, and the CLI without Spark must still open.
+     */
+    @Test
+    void aTableNoPluginReadsIsReportedAndDoesNotStopTheEngine() throws Exception {
+        Files.writeString(home.resolve("cairn.toml"), "[prbe]\nlevel = 3\n[probe]\nlevel = 4\n");
+        ProbePlugin plugin = new ProbePlugin();
+        Plugins plugins = Plugins.discover(getClass().getClassLoader(), List.of(plugin));
+        List<StackSettings.Section> unread = plugins.configure(StackSettings.resolve(Cairn.builder().home(home).configuration(), Map.of()));
+        assertThat(unread).extracting(StackSettings.Section::name).containsExactly("prbe");
+        assertThat(plugin.configured).containsExactly(Map.of("level", 4L));
+        try (Cairn cairn = Cairn.builder().home(home).build()) { // no plugin reads either table here
+            assertThat(cairn.client().listRuns()).isEmpty();
+        }
     }
 
     @Test
