@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "stack", description = "Show or check the stack: the metadata store and the artifact store this home uses.",
         subcommands = {StackCommand.Show.class, StackCommand.Check.class})
 final class StackCommand extends GroupCommand {
-    @Command(name = "show", description = "Print the effective stack and where each value came from (passwords masked).")
+    @Command(name = "show", description = "Print the effective stack, plugin tables such as [spark], and where each value came from (passwords masked).")
     static final class Show implements Callable<Integer> {
         @Mixin(name = "home")
         HomeOption home;
@@ -32,6 +32,12 @@ final class StackCommand extends GroupCommand {
             out.printf("home      %s%n", configuration.home());
             out.printf("metadata  %s  (from %s)%n", stack.metadata().maskedUri(), source(stack.metadata().source(), home.metadataGiven().isPresent(), "--metadata"));
             out.printf("store     %s  (from %s)%n", stack.artifactStore().maskedUri(), source(stack.artifactStore().source(), home.storeGiven().isPresent(), "--store"));
+            for (StackSettings.Section section : stack.sections().values()) { // plugin tables, e.g. [spark]; checked when the engine opens
+                java.util.Map<String, Object> flat = new java.util.LinkedHashMap<>();
+                flatten("", section.values(), flat);
+                flat.forEach((key, value) -> out.printf("%-9s %s = %s  (from %s)%n", "[" + section.name() + "]", key,
+                        SECRET.matcher(key).find() ? "****" : value, section.file()));
+            }
             return 0;
         }
     }
@@ -59,6 +65,21 @@ final class StackCommand extends GroupCommand {
                 return 1;
             }
         }
+    }
+
+    /** Keys whose values {@code stack show} never prints (a Spark conf may hold an S3 secret). */
+    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile("(?i)password|secret|token|credential");
+
+    /** Nested tables as dotted keys: {@code conf.spark.sql.shuffle.partitions}. */
+    @SuppressWarnings("unchecked")
+    private static void flatten(String prefix, java.util.Map<String, Object> table, java.util.Map<String, Object> flat) {
+        table.forEach((key, value) -> {
+            if (value instanceof java.util.Map<?, ?> nested) {
+                flatten(prefix + key + ".", (java.util.Map<String, Object>) nested, flat);
+            } else {
+                flat.put(prefix + key, value);
+            }
+        });
     }
 
     private static String source(String resolved, boolean flag, String flagName) {

@@ -37,6 +37,28 @@ class StackTomlCommandTest {
     }
 
     @Test
+    void showPrintsPluginTablesSuchAsSparkWithDottedKeysAndMaskedSecrets() throws Exception {
+        Files.writeString(home.resolve("cairn.toml"), """
+                store = "file:/shared/store"
+
+                [spark]
+                master = "local[2]"
+                appName = "nightly"
+
+                [spark.conf]
+                "spark.sql.shuffle.partitions" = 8
+                "spark.hadoop.fs.s3a.secret.key" = "hush"
+                """);
+        String[] shown = run("--home", home.toString(), "stack", "show");
+        assertThat(shown[0]).as(shown[2]).isEqualTo("0");
+        assertThat(shown[1]).contains("[spark]   master = local[2]  (from " + home.resolve("cairn.toml") + ")")
+                .contains("[spark]   appName = nightly")
+                .contains("[spark]   conf.spark.sql.shuffle.partitions = 8")
+                .contains("[spark]   conf.spark.hadoop.fs.s3a.secret.key = ****")
+                .doesNotContain("hush");
+    }
+
+    @Test
     void aHomeWithBothStackFilesFailsWithExitCodeTwoAndSaysWhichToKeep() throws Exception {
         Files.writeString(home.resolve("cairn.toml"), "store = \"file:/a\"\n");
         Files.writeString(home.resolve("cairn.properties"), "store=file:/b\n");

@@ -137,12 +137,14 @@ final class CairnEngine implements Cairn {
 
     private PipelineRun execute(RunExecutor.PreparedRun prepared, RunOptions options) {
         int parallelism = options.parallelism().orElse(configuration.parallelism());
+        java.util.List<dev.cairn.api.run.RunListener> listeners = new java.util.ArrayList<>(options.listeners());
+        listeners.addAll(plugins.runListeners()); // e.g. cairn-spark's job groups, one set per run
         if (parallelism <= configuration.parallelism()) {
-            return executor.execute(prepared, options.listeners(), workers, parallelism, options.verifyInputs());
+            return executor.execute(prepared, listeners, workers, parallelism, options.verifyInputs());
         }
         ExecutorService runWorkers = Executors.newFixedThreadPool(parallelism);
         try {
-            return executor.execute(prepared, options.listeners(), runWorkers, parallelism, options.verifyInputs());
+            return executor.execute(prepared, listeners, runWorkers, parallelism, options.verifyInputs());
         } finally {
             runWorkers.shutdownNow();
         }

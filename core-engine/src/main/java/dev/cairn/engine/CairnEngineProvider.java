@@ -41,6 +41,14 @@ public final class CairnEngineProvider implements EngineProvider {
             if (cause instanceof dev.cairn.api.CairnException cairn) {
                 throw cairn;
             }
+            // several providers failing on one dependency (the plugins, refusing the stack file) give one error each
+            java.util.Collection<com.google.inject.spi.Message> messages = e instanceof com.google.inject.CreationException creation
+                    ? creation.getErrorMessages() : ((com.google.inject.ProvisionException) e).getErrorMessages();
+            for (com.google.inject.spi.Message message : messages) {
+                if (message.getCause() instanceof dev.cairn.api.CairnException cairn) {
+                    throw cairn;
+                }
+            }
             throw e;
         }
         try {

@@ -48,7 +48,9 @@ final class EngineModule extends AbstractModule {
     @Singleton
     Plugins plugins() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        return Plugins.discover(loader != null ? loader : EngineModule.class.getClassLoader(), configuration.plugins());
+        Plugins plugins = Plugins.discover(loader != null ? loader : EngineModule.class.getClassLoader(), configuration.plugins());
+        plugins.configure(dev.cairn.engine.stack.StackSettings.resolve(configuration)); // the stack file's tables, e.g. [spark]; unread ones are logged
+        return plugins;
     }
 
     @Provides

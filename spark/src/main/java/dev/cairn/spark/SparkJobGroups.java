@@ -28,21 +28,45 @@ import dev.cairn.api.run.StepStatus;
  * step's own code was waiting for; and a run that ends other than {@code COMPLETED} has every job still tagged with it
  * cancelled. The group is created with {@code interruptOnCancel}, so cancelled tasks are interrupted on the executors.
  *
- * <p>Create one per run and pass it in {@code RunOptions}; it remembers the run it was started for. Thread-safe.
+ * <p>The Spark plugin gives every run one of these on the application's session ({@code SparkPlugin.runListeners()}),
+ * so nothing needs to be added to {@code RunOptions}; when a step starts before any session exists, its group is set
+ * as soon as {@link SparkSessions#current()} builds or finds one on the step's thread. {@link #forSession} makes one
+ * for an explicit session, passed in {@code RunOptions} (both together are harmless: they set the same group). It
+ * remembers the run it was started for. Thread-safe.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class SparkJobGroups implements RunListener {
-    private final SparkSession session;
+    /** The group a step started on this thread before there was a session: {group, description, run tag}. */
+    private static final ThreadLocal<String[]> PENDING = new ThreadLocal<>();
+
+    private final java.util.function.Supplier<java.util.Optional<SparkSession>> sessions;
     private volatile String pipelineName = "pipeline";
     private volatile UUID runId = new UUID(0, 0);
 
-    private SparkJobGroups(SparkSession session) {
-        this.session = requireNonNull(session, "session is null");
+    private SparkJobGroups(java.util.function.Supplier<java.util.Optional<SparkSession>> sessions) {
+        this.sessions = sessions;
     }
 
     /** A listener for one run in {@code session}. */
     public static SparkJobGroups forSession(SparkSession session) {
-        return new SparkJobGroups(session);
+        requireNonNull(session, "session is null");
+        return new SparkJobGroups(() -> java.util.Optional.of(session));
+    }
+
+    /** A listener for one run in whichever session {@link SparkSessions#existing()} has when a step starts or ends. */
+    static SparkJobGroups automatic() {
+        return new SparkJobGroups(SparkSessions::existing);
+    }
+
+    /** Sets the job group of a step that started on this thread before {@code session} existed (once). */
+    static void applyPending(SparkSession session) {
+        String[] pending = PENDING.get();
+        if (pending != null) {
+            PENDING.remove();
+            SparkContext context = session.sparkContext();
+            context.setJobGroup(pending[0], pending[1], true);
+            context.addJobTag(pending[2]);
+        }
     }
 
     /** The Spark job group of step {@code stepName} of run {@code runId}. */
@@ -72,9 +96,17 @@ public final class SparkJobGroups implements RunListener {
 
     @Override
     public void stepStarted(String stepName) {
-        SparkContext context = session.sparkContext();
         UUID run = runId;
-        context.setJobGroup(jobGroup(run, stepName), pipelineName + " run " + run + ", step " + stepName, true);
+        String group = jobGroup(run, stepName);
+        String description = pipelineName + " run " + run + ", step " + stepName;
+        PENDING.remove(); // a step abandoned on this worker thread may have left its own
+        java.util.Optional<SparkSession> session = sessions.get();
+        if (session.isEmpty()) {
+            PENDING.set(new String[] {group, description, runTag(run)});
+            return;
+        }
+        SparkContext context = session.get().sparkContext();
+        context.setJobGroup(group, description, true);
         context.addJobTag(runTag(run));
     }
 
@@ -85,9 +117,17 @@ public final class SparkJobGroups implements RunListener {
      */
     @Override
     public void stepFinished(String stepName, StepStatus status, Duration duration) {
-        SparkContext context = session.sparkContext();
         UUID run = runId;
         String group = jobGroup(run, stepName);
+        String[] pending = PENDING.get();
+        if (pending != null && pending[0].equals(group)) {
+            PENDING.remove();
+        }
+        java.util.Optional<SparkSession> session = sessions.get();
+        if (session.isEmpty()) {
+            return;
+        }
+        SparkContext context = session.get().sparkContext();
         if (group.equals(context.getLocalProperty("spark.jobGroup.id"))) {
             context.clearJobGroup();
             context.removeJobTag(runTag(run));
@@ -100,13 +140,14 @@ public final class SparkJobGroups implements RunListener {
     /** When the run ended other than {@code COMPLETED}, cancels every Spark job still tagged with it. */
     @Override
     public void runFinished(PipelineRun run) {
-        if (run.status() != RunStatus.COMPLETED) {
-            session.sparkContext().cancelJobsWithTag(runTag(run.id()), "Cairn run " + run.id() + " ended " + run.status());
+        java.util.Optional<SparkSession> session = sessions.get();
+        if (run.status() != RunStatus.COMPLETED && session.isPresent()) {
+            session.get().sparkContext().cancelJobsWithTag(runTag(run.id()), "Cairn run " + run.id() + " ended " + run.status());
         }
     }
 
     /** Cancels every Spark job of the run this listener was started for. */
     public void cancel() {
-        cancelRun(session, runId);
+        sessions.get().ifPresent(session -> cancelRun(session, runId));
     }
 }

@@ -10,17 +10,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where Cairn's Spark code gets its session: the embedding application's ({@link SparkSession#getActiveSession()},
- * then {@link SparkSession#getDefaultSession()}), or else one built from configuration: the system property
- * {@code cairn.spark.master} (or environment variable {@code CAIRN_SPARK_MASTER}), {@code cairn.spark.appName}
- * ({@code CAIRN_SPARK_APP_NAME}, default {@code cairn}) and every system property {@code cairn.spark.conf.<key>} as
- * Spark setting {@code <key>}. Thread-safe.
+ * then {@link SparkSession#getDefaultSession()}), or else one built from configuration. Each setting comes from the
+ * first of: the system property, the environment variable, the {@code [spark]} table of the stack file
+ * ({@code cairn.toml} of the most recently opened engine whose stack has one): the master ({@code cairn.spark.master},
+ * {@code CAIRN_SPARK_MASTER}, {@code master}), the app name ({@code cairn.spark.appName}, {@code CAIRN_SPARK_APP_NAME},
+ * {@code appName}; default {@code cairn}), and Spark settings (every system property {@code cairn.spark.conf.<key>},
+ * over the table {@code [spark.conf]}). Thread-safe.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class SparkSessions {
     private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
     private static final String CONF_PREFIX = "cairn.spark.conf.";
 
+    private static volatile SparkStackSettings stack = SparkStackSettings.NONE;
+
     private SparkSessions() {}
+
+    /** The {@code [spark]} table of an engine's stack file, used by sessions built from now on. */
+    static void useStackSettings(SparkStackSettings settings) {
+        stack = java.util.Objects.requireNonNull(settings, "settings is null");
+    }
+
+    /** The {@code [spark]} table in use ({@link SparkStackSettings#NONE} when no engine's stack had one). */
+    static SparkStackSettings stackSettings() {
+        return stack;
+    }
 
     /** The embedding application's session, if it has one. */
     public static Optional<SparkSession> existing() {
@@ -36,14 +50,18 @@ public final class SparkSessions {
     public static SparkSession current() {
         Optional<SparkSession> existing = existing();
         if (existing.isPresent()) {
+            SparkJobGroups.applyPending(existing.get());
             return existing.get();
         }
-        String master = setting("cairn.spark.master", "CAIRN_SPARK_MASTER").orElseThrow(() -> new dev.cairn.api.CairnException(
+        SparkStackSettings fromStack = stack;
+        String master = setting("cairn.spark.master", "CAIRN_SPARK_MASTER").or(fromStack::master).orElseThrow(() -> new dev.cairn.api.CairnException(
                 dev.cairn.api.ErrorCode.CONFIGURATION, "A Spark Dataset artifact needs a SparkSession, and there is none: create one in the"
                         + " application (SparkSession.builder()...getOrCreate(), or run under spark-submit), or set the system property"
-                        + " cairn.spark.master (environment CAIRN_SPARK_MASTER), e.g. local[*]"));
-        String appName = setting("cairn.spark.appName", "CAIRN_SPARK_APP_NAME").orElse("cairn");
+                        + " cairn.spark.master (environment CAIRN_SPARK_MASTER), e.g. local[*], or add a table [spark] with master = \"local[*]\""
+                        + " to the stack file cairn.toml"));
+        String appName = setting("cairn.spark.appName", "CAIRN_SPARK_APP_NAME").or(fromStack::appName).orElse("cairn");
         SparkSession.Builder builder = SparkSession.builder().master(master).appName(appName);
+        fromStack.conf().forEach(builder::config);
         for (Map.Entry<Object, Object> property : System.getProperties().entrySet()) {
             String key = String.valueOf(property.getKey());
             if (key.startsWith(CONF_PREFIX)) {
@@ -52,6 +70,7 @@ public final class SparkSessions {
         }
         SparkSession session = builder.getOrCreate();
         LOG.info("Started a SparkSession (master {}, app {}) from Cairn's configuration", master, appName);
+        SparkJobGroups.applyPending(session);
         return session;
     }
 

@@ -210,12 +210,11 @@ class SparkDatasetTest {
     }
 
     @Test
-    void eachStepRunsInAJobGroupNamedAfterTheRunAndStep() {
-        SparkJobGroups groups = SparkJobGroups.forSession(spark);
-        PipelineRun run = cairn.run(Pipeline.define("grouped", p -> {
+    void eachStepRunsInAJobGroupNamedAfterTheRunAndStepWithoutAListenerInTheRunOptions() {
+        PipelineRun run = cairn.run(Pipeline.define("grouped", p -> { // SparkPlugin adds SparkJobGroups to every run
             Ref<Dataset<Row>> data = p.call(SparkSteps::generate, Param.of(2));
             p.call(SparkSteps::totals, data);
-        }), RunOptions.withListener(groups));
+        }));
 
         assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
         for (String step : List.of("generate", "totals")) {

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalInt;
-import java.util.UUID;
 
 import org.apache.spark.JobExecutionStatus;
 import org.apache.spark.SparkJobInfo;
@@ -21,37 +19,28 @@ import dev.cairn.api.pipeline.Pipeline;
 import dev.cairn.api.pipeline.PipelineOptions;
 import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.RunHandle;
-import dev.cairn.api.run.RunListener;
-import dev.cairn.api.run.RunOptions;
 import dev.cairn.api.run.RunStatus;
 import dev.cairn.api.run.StepStatus;
 
 /**
- * Cancelling a run through the engine ({@link RunHandle#cancel}) stops the Spark job its step is waiting on: the engine
- * calls {@link RunListener#runCancelled} and a listener cancels the run's jobs by their tag
- * ({@link SparkJobGroups#cancelRun}). The engine also interrupts the step's thread, but Spark's {@code runJob} only waits
- * for the job: interrupting the waiting thread does not cancel the job itself.
+ * Cancelling a run through the engine ({@link RunHandle#cancel}) stops the Spark job its step's own code is waiting on,
+ * with no listener in the run's options: the engine interrupts the step's thread, but Spark's {@code runJob} only waits
+ * for the job (interrupting the waiting thread does not cancel the job itself); the {@link SparkJobGroups} that
+ * {@link SparkPlugin} adds to every run put the job in the step's group and cancel that group when the step fails.
  */
 class SparkRunCancellationTest {
     @TempDir
     Path home;
 
     @Test
-    void cancellingARunThroughItsHandleCancelsTheSparkJobOfItsStep() throws Exception {
+    void cancellingARunThroughItsHandleCancelsTheSparkJobOfItsStepsOwnCodeWithoutAnyListenerOption() throws Exception {
         SparkSession spark = TestingSpark.session();
-        SparkJobGroups groups = SparkJobGroups.forSession(spark);
-        RunListener cancelsSparkJobs = new RunListener() {
-            @Override
-            public void runCancelled(UUID runId, String reason) {
-                SparkJobGroups.cancelRun(spark, runId);
-            }
-        };
         // a long grace period: the step must end because its job was cancelled, not because it was abandoned
         try (Cairn cairn = Cairn.builder().home(home).cancelGracePeriod(Duration.ofSeconds(120)).build()) {
-            // 3,000 rows sleeping 20 ms each on two cores: about 30 s of Spark work
-            RunHandle handle = cairn.start(Pipeline.define("cancelled_spark", p -> p.call(SparkSteps::generateSlowly, Param.of(2), Param.of(20L)))
-                    .withOptions(PipelineOptions.builder().enableCache(false).build()), new RunOptions(List.of(groups, cancelsSparkJobs), OptionalInt.empty()));
-            String group = SparkJobGroups.jobGroup(handle.runId(), "generateSlowly");
+            // the step's own count over 3,000 rows sleeping 20 ms each on two cores: about 30 s of Spark work
+            RunHandle handle = cairn.start(Pipeline.define("cancelled_spark", p -> p.call(SparkSteps::countSlowly, Param.of(2), Param.of(20L)))
+                    .withOptions(PipelineOptions.builder().enableCache(false).build()));
+            String group = SparkJobGroups.jobGroup(handle.runId(), "countSlowly");
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (jobs(spark, group).stream().noneMatch(job -> job.status() == JobExecutionStatus.RUNNING) && System.nanoTime() < deadline) {
                 assertThat(handle.isDone()).as("the run ended before its Spark job started: %s", handle.await(Duration.ZERO)).isFalse();
@@ -64,15 +53,15 @@ class SparkRunCancellationTest {
 
             assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
             assertThat(run.error()).hasValueSatisfying(error -> assertThat(error).contains("the service is stopping the run"));
-            assertThat(run.step("generateSlowly").status()).isEqualTo(StepStatus.FAILED);
-            assertThat(run.step("generateSlowly").error()).hasValueSatisfying(error -> assertThat(error).doesNotStartWith("Abandoned"));
+            assertThat(run.step("countSlowly").status()).isEqualTo(StepStatus.FAILED);
+            assertThat(run.step("countSlowly").error()).hasValueSatisfying(error -> assertThat(error).doesNotStartWith("Abandoned"));
             // the job stops well before its ~30 s of work is done, and ends cancelled (FAILED), not SUCCEEDED
             long stopDeadline = System.nanoTime() + Duration.ofSeconds(25).toNanos();
             while (jobs(spark, group).stream().anyMatch(job -> job.status() == JobExecutionStatus.RUNNING) && System.nanoTime() < stopDeadline) {
                 Thread.sleep(50);
             }
             assertThat(jobs(spark, group)).isNotEmpty().allSatisfy(job -> assertThat(job.status()).isEqualTo(JobExecutionStatus.FAILED));
-            assertThat(cairn.client().listArtifactVersions("cancelled_spark::generateSlowly::output")).isEmpty();
+            assertThat(cairn.client().listArtifactVersions("cancelled_spark::countSlowly::output")).isEmpty();
         }
     }
 

@@ -123,7 +123,7 @@ class SparkRunInterplayTest {
     }
 
     @Test
-    void withoutSparkJobGroupsTheWriteJobStillCancelsItselfWhenTheRunIsCancelled() throws Exception {
+    void withoutAListenerInTheRunOptionsTheWriteJobIsCancelledWithTheRun() throws Exception {
         RunHandle handle = cairn.start(Pipeline.define("cancelled_plain", p -> p.call(SparkSteps::generateSlowly, Param.of(2), Param.of(SLOW_MILLIS_PER_ROW)))
                 .withOptions(PipelineOptions.builder().enableCache(false).build()));
         int job = awaitRunningJob(null);

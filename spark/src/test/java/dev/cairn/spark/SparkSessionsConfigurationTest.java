@@ -17,16 +17,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Without a session of the application's, {@link SparkSessions} builds one from Cairn's configuration (master, app
- * name, Spark settings); without a configured master it refuses, saying what to set. Runs in a child JVM: this test
- * JVM already has the shared session, and a JVM holds one SparkContext.
+ * Without a session of the application's, {@link SparkSessions} builds one from Cairn's configuration: the
+ * {@code [spark]} table of the home's {@code cairn.toml} (master, app name, Spark settings) with the system properties
+ * {@code cairn.spark.conf.*} over it; without a configured master it refuses, saying what to set. The step that built
+ * the session still runs in its Spark job group. Runs in a child JVM: this test JVM already has the shared session, and
+ * a JVM holds one SparkContext.
  */
 class SparkSessionsConfigurationTest {
     @TempDir
     Path directory;
 
     @Test
-    void aSessionIsBuiltFromTheConfigurationWhenTheApplicationHasNone() throws Exception {
+    void aSessionIsBuiltFromTheStackFilesSparkTableWhenTheApplicationHasNone() throws Exception {
+        Path home = Files.createDirectories(directory.resolve("home"));
+        Files.writeString(home.resolve("cairn.toml"), """
+                [spark]
+                master = "local[1]"
+                appName = "cairn-from-stack"
+
+                [spark.conf]
+                "spark.sql.shuffle.partitions" = 5   # the system property cairn.spark.conf.spark.sql.shuffle.partitions wins
+                "spark.cairn.probe" = "from-stack"
+                """);
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -35,10 +47,9 @@ class SparkSessionsConfigurationTest {
             }
         }
         command.addAll(List.of("-Xmx512m", "-Djava.io.tmpdir=" + directory,
-                "-Dcairn.spark.master=local[1]", "-Dcairn.spark.appName=cairn-configured",
                 "-Dcairn.spark.conf.spark.sql.shuffle.partitions=3", "-Dcairn.spark.conf.spark.ui.enabled=false",
                 "-Dcairn.spark.conf.spark.driver.bindAddress=127.0.0.1", "-Dcairn.spark.conf.spark.driver.host=127.0.0.1",
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), SparkSessionsProbe.class.getName(), directory.resolve("home").toString()));
+                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), SparkSessionsProbe.class.getName(), home.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false).redirectError(directory.resolve("stderr.txt").toFile());
         builder.environment().remove("CAIRN_SPARK_MASTER");
         builder.environment().remove("CAIRN_SPARK_APP_NAME");
@@ -52,10 +63,11 @@ class SparkSessionsConfigurationTest {
         output.lines().filter(line -> line.contains("=")).forEach(line -> printed.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1)));
         assertThat(printed).containsEntry("existingBefore", "false");
         assertThat(printed.get("withoutMaster")).startsWith("CONFIGURATION: ").contains("cairn.spark.master").contains("CAIRN_SPARK_MASTER")
-                .contains("SparkSession.builder()");
+                .contains("SparkSession.builder()").contains("[spark]").contains("cairn.toml");
         assertThat(printed).containsEntry("run", "COMPLETED").containsEntry("rows", String.valueOf(SparkSteps.ROWS))
-                .containsEntry("master", "local[1]").containsEntry("appName", "cairn-configured").containsEntry("shufflePartitions", "3")
-                .containsEntry("sameSession", "true");
+                .containsEntry("master", "local[1]").containsEntry("appName", "cairn-from-stack").containsEntry("shufflePartitions", "3")
+                .containsEntry("probe", "from-stack").containsEntry("sameSession", "true");
+        assertThat(Integer.parseInt(printed.get("groupJobs"))).as("jobs of the step's group, set once its session existed").isPositive();
     }
 
     private static String tail(Path file) throws IOException {

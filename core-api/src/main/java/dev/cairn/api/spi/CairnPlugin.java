@@ -1,8 +1,12 @@
 package dev.cairn.api.spi;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import org.apiguardian.api.API;
+
+import dev.cairn.api.run.RunListener;
 
 /**
  * The one entry point of a plugin jar, found by {@link java.util.ServiceLoader} through
@@ -28,6 +32,33 @@ public interface CairnPlugin {
 
     /** Metadata store providers this plugin contributes, found by the scheme of a metadata URI; never {@code null}. */
     default List<MetadataStoreProvider> metadataStoreProviders() {
+        return List.of();
+    }
+
+    /**
+     * The table of the stack file ({@code cairn.toml}) this plugin reads, e.g. {@code "spark"} for {@code [spark]}; empty
+     * when it reads none. A table no plugin on the class path reads is ignored with a warning.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.2")
+    default Optional<String> stackSection() {
+        return Optional.empty();
+    }
+
+    /**
+     * Receives this plugin's {@link #stackSection() stack table} once, when the engine opens, before any other use: its
+     * keys to {@code String}, {@code Long}, {@code Double}, {@code Boolean}, {@code List} or nested {@code Map} values,
+     * empty when the stack file has no such table. Throws a {@code CairnException} {@code CONFIGURATION} naming the key
+     * for an unknown key or a bad value (the engine adds the file). The default does nothing.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.2")
+    default void configure(Map<String, Object> section) {}
+
+    /**
+     * Listeners this plugin adds to one run, asked for when each run starts (so each may keep state of its run) and
+     * called after the run's own {@code RunOptions} listeners; never {@code null}.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.2")
+    default List<RunListener> runListeners() {
         return List.of();
     }
 

@@ -65,6 +65,58 @@ public final class Plugins {
                 plugin.builtIn() ? "built-in" : "third-party", version, location, plugin.materializers().size(), plugin.artifactStoreProviders().size());
     }
 
+    /**
+     * Gives each plugin that reads a stack table ({@link CairnPlugin#stackSection()}) that table of {@code stack}, or an
+     * empty map when the file has none, and returns the tables no plugin on the class path reads (the caller warns:
+     * a stack file shared by a Spark application and the CLI holds {@code [spark]}, which the CLI must not refuse).
+     *
+     * @throws CairnException {@code CONFIGURATION} naming the file and table when a plugin refuses its table
+     */
+    public List<dev.cairn.engine.stack.StackSettings.Section> configure(dev.cairn.engine.stack.StackSettings stack) {
+        java.util.Map<String, List<CairnPlugin>> readers = new java.util.TreeMap<>();
+        for (CairnPlugin plugin : plugins) {
+            plugin.stackSection().ifPresent(section -> readers.computeIfAbsent(section, name -> new ArrayList<>()).add(plugin));
+        }
+        List<dev.cairn.engine.stack.StackSettings.Section> unread = new ArrayList<>();
+        for (dev.cairn.engine.stack.StackSettings.Section section : stack.sections().values()) {
+            if (!readers.containsKey(section.name())) {
+                unread.add(section);
+                LOG.warn("The stack file {} has the table [{}], which no Cairn plugin on the class path reads, so it is ignored; {}. Fix the table's"
+                        + " name, or put the plugin's jar on the class path", section.file(), section.name(), readers.isEmpty() ? "no plugin reads a table"
+                                : "the plugins read " + readers.keySet().stream().map(name -> "[" + name + "]").toList());
+            }
+        }
+        readers.forEach((name, pluginsOfSection) -> {
+            dev.cairn.engine.stack.StackSettings.Section section = stack.sections().get(name);
+            for (CairnPlugin plugin : pluginsOfSection) {
+                try {
+                    plugin.configure(section == null ? java.util.Map.of() : section.values());
+                } catch (RuntimeException e) {
+                    String message = e instanceof CairnException cairn ? cairn.getMessage() : e.toString();
+                    throw new CairnException(ErrorCode.CONFIGURATION, (section == null ? "The plugin " + plugin.name() + " refused its empty stack table [" + name + "]"
+                            : "The stack file " + section.file() + ", table [" + name + "] (read by plugin " + plugin.name() + ")") + ": " + message, e);
+                }
+            }
+        });
+        return unread;
+    }
+
+    /**
+     * Listeners the plugins add to one run ({@link CairnPlugin#runListeners()}); a plugin that fails to give them is
+     * logged and left out.
+     */
+    public List<dev.cairn.api.run.RunListener> runListeners() {
+        List<dev.cairn.api.run.RunListener> listeners = new ArrayList<>();
+        for (CairnPlugin plugin : plugins) {
+            try {
+                listeners.addAll(plugin.runListeners());
+            } catch (RuntimeException e) {
+                LOG.warn("Cairn plugin {} failed to give its run listeners; the run goes on without them", plugin.name(), e);
+            }
+        }
+        return listeners;
+    }
+
     /** The plugins the service loader created: the engine owns them and closes them when it closes. */
     public List<CairnPlugin> discovered() {
         return discovered;

@@ -24,10 +24,12 @@ import org.apiguardian.api.API;
  * order, from the configuration (API, or the CLI's {@code --metadata}/{@code --store}), the environment
  * ({@code CAIRN_METADATA}, {@code CAIRN_ARTIFACT_STORE}), the file {@code cairn.toml} or {@code cairn.properties} in
  * the home (keys {@code metadata} and {@code store}; a home holding both files is a configuration error, so no value is
- * silently ignored), else the embedded defaults ({@code sqlite:<home>/metadata.db}, {@code <home>/store}).
+ * silently ignored), else the embedded defaults ({@code sqlite:<home>/metadata.db}, {@code <home>/store}). A
+ * {@code cairn.toml} may also hold tables ({@code [spark]}) that plugins read ({@code CairnPlugin.stackSection()}): they
+ * are kept, by name, in {@link #sections()}; whether a plugin reads each is checked by the engine.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
-public record StackSettings(Setting metadata, Setting artifactStore) {
+public record StackSettings(Setting metadata, Setting artifactStore, Map<String, Section> sections) {
     /** The environment variable naming the metadata store URI. */
     public static final String METADATA_ENV = "CAIRN_METADATA";
     /** The environment variable naming the artifact store URI. */
@@ -51,9 +53,32 @@ public record StackSettings(Setting metadata, Setting artifactStore) {
         }
     }
 
+    /**
+     * A table of the stack file for a plugin: its name ({@code spark}), its values (TOML strings, integers as
+     * {@code Long}, floats as {@code Double}, booleans, lists and nested tables as maps, in file order) and the file.
+     */
+    public record Section(String name, Map<String, Object> values, Path file) {
+        public Section {
+            requireNonNull(name, "name is null");
+            values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(requireNonNull(values, "values is null")));
+            requireNonNull(file, "file is null");
+        }
+
+        /** Where it came from, for messages: {@code /home/cairn.toml [spark]}. */
+        public String source() {
+            return file + " [" + name + "]";
+        }
+    }
+
     public StackSettings {
         requireNonNull(metadata, "metadata is null");
         requireNonNull(artifactStore, "artifactStore is null");
+        sections = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(requireNonNull(sections, "sections is null")));
+    }
+
+    /** A stack without plugin tables. */
+    public StackSettings(Setting metadata, Setting artifactStore) {
+        this(metadata, artifactStore, Map.of());
     }
 
     /** The stack of {@code configuration} in the process environment. */
@@ -84,7 +109,7 @@ public record StackSettings(Setting metadata, Setting artifactStore) {
         Setting store = configuration.artifactStoreUri().map(uri -> new Setting(uri, "configuration"))
                 .or(() -> fromEnvironmentOrFile(environment, STORE_ENV, file, "store", home))
                 .orElseGet(() -> new Setting(home.resolve("store").toUri(), "default"));
-        return new StackSettings(metadata, store);
+        return new StackSettings(metadata, store, file.sections());
     }
 
     private static Optional<Setting> fromEnvironmentOrFile(Map<String, String> environment, String variable, StackFile file, String key, Path home) {
@@ -114,8 +139,8 @@ public record StackSettings(Setting metadata, Setting artifactStore) {
         }
     }
 
-    /** The stack file of a home: its path ({@code cairn.properties} when there is none) and its values by key. */
-    private record StackFile(Path path, Map<String, String> values) {}
+    /** The stack file of a home: its path ({@code cairn.properties} when there is none), its values by key, its tables. */
+    private record StackFile(Path path, Map<String, String> values, Map<String, Section> sections) {}
 
     private static StackFile readStackFile(Path home) {
         Path properties = home.resolve(FILE);
@@ -126,14 +151,16 @@ public record StackSettings(Setting metadata, Setting artifactStore) {
                     + "; Cairn reads one stack file per home. Keep one of them (same keys: metadata, store) and delete the other");
         }
         if (hasToml) {
-            return new StackFile(toml, readToml(toml));
+            Map<String, Section> sections = new java.util.HashMap<>();
+            Map<String, String> values = readToml(toml, sections);
+            return new StackFile(toml, values, sections);
         }
         Map<String, String> values = new java.util.HashMap<>();
         readFile(properties).forEach((key, value) -> values.put((String) key, (String) value));
-        return new StackFile(properties, values);
+        return new StackFile(properties, values, Map.of());
     }
 
-    private static Map<String, String> readToml(Path file) {
+    private static Map<String, String> readToml(Path file, Map<String, Section> sections) {
         com.fasterxml.jackson.databind.JsonNode tree;
         try {
             tree = new com.fasterxml.jackson.dataformat.toml.TomlMapper().readTree(file.toFile());
@@ -147,9 +174,16 @@ public record StackSettings(Setting metadata, Setting artifactStore) {
         }
         for (java.util.Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> fields = tree.fields(); fields.hasNext();) {
             Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = fields.next();
+            if (field.getValue().isObject() && !KEYS.contains(field.getKey())) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> table = (Map<String, Object>) plain(field.getValue());
+                sections.put(field.getKey(), new Section(field.getKey(), table, file));
+                continue;
+            }
             if (!KEYS.contains(field.getKey())) {
                 throw new CairnException(ErrorCode.CONFIGURATION, "The stack file " + file + " has the key '" + field.getKey()
-                        + "', which Cairn does not know; the keys are " + new java.util.TreeSet<>(KEYS));
+                        + "', which Cairn does not know; the keys are " + new java.util.TreeSet<>(KEYS)
+                        + ", and tables such as [spark] that plugins read");
             }
             if (!field.getValue().isTextual()) {
                 throw new CairnException(ErrorCode.CONFIGURATION, "The stack file " + file + " gives '" + field.getKey()
@@ -158,6 +192,30 @@ public record StackSettings(Setting metadata, Setting artifactStore) {
             values.put(field.getKey(), field.getValue().asText());
         }
         return values;
+    }
+
+    /** A TOML value as plain Java: String, Long, Double, Boolean, List, or Map in file order. */
+    private static Object plain(com.fasterxml.jackson.databind.JsonNode node) {
+        if (node.isObject()) {
+            Map<String, Object> map = new java.util.LinkedHashMap<>();
+            node.fields().forEachRemaining(entry -> map.put(entry.getKey(), plain(entry.getValue())));
+            return map;
+        }
+        if (node.isArray()) {
+            java.util.List<Object> list = new java.util.ArrayList<>();
+            node.forEach(element -> list.add(plain(element)));
+            return list;
+        }
+        if (node.isIntegralNumber()) {
+            return node.asLong();
+        }
+        if (node.isNumber()) {
+            return node.asDouble();
+        }
+        if (node.isBoolean()) {
+            return node.asBoolean();
+        }
+        return node.asText();
     }
 
     private static Properties readFile(Path file) {

@@ -21,15 +21,15 @@ import dev.cairn.api.pipeline.Pipeline;
 import dev.cairn.api.pipeline.Ref;
 import dev.cairn.api.pipeline.Step;
 import dev.cairn.api.run.PipelineRun;
-import dev.cairn.api.run.RunOptions;
-import dev.cairn.spark.SparkJobGroups;
 import dev.cairn.spark.SparkSessions;
 
 /**
  * A Spark step aggregating a generated dataset, then a plain Java step consuming the small result. The generated
  * dataset and the aggregate are Dataset artifacts: Spark's executors write and hash their Parquet parts in the
- * artifact store; the driver never holds the rows. Run it inside {@code spark-submit} (see the README), or with
- * {@code -Dcairn.spark.master=local[*]} and Spark on the class path.
+ * artifact store; the driver never holds the rows. Each step runs in its own Spark job group (the Spark plugin adds
+ * them to every run). Run it inside {@code spark-submit} (see the README), or with Spark on the class path and
+ * {@code -Dcairn.spark.master=local[*]} or a {@code [spark]} table with {@code master = "local[*]"} in the home's
+ * {@code cairn.toml}.
  */
 public final class SparkAggregation {
     /** One line of the report. */
@@ -73,10 +73,9 @@ public final class SparkAggregation {
 
     /** Runs the pipeline in the Spark driver; the first argument is the Cairn home (default {@code ./.cairn}). */
     public static void main(String[] args) {
-        SparkSession spark = SparkSessions.current();
         Path home = args.length > 0 ? Path.of(args[0]) : Path.of(".cairn");
         try (Cairn cairn = Cairn.open(home)) {
-            PipelineRun run = cairn.run(pipeline(1_000_000L), RunOptions.withListener(SparkJobGroups.forSession(spark)));
+            PipelineRun run = cairn.run(pipeline(1_000_000L));
             System.out.println("Run " + run.id() + ": " + run.status());
             List<Total> report = run.step("report").output("output").load();
             report.forEach(total -> System.out.printf("sensor %s: %d readings, mean %.2f%n", total.sensor(), total.readings(), total.mean()));

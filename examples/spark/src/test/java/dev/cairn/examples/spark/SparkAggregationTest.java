@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.cairn.api.Cairn;
 import dev.cairn.api.run.PipelineRun;
-import dev.cairn.api.run.RunOptions;
 import dev.cairn.api.run.RunStatus;
 import dev.cairn.api.run.StepStatus;
 import dev.cairn.spark.DatasetMaterializer;
@@ -37,9 +36,10 @@ class SparkAggregationTest {
     @Test
     void aSparkStepAggregatesAndAPlainStepReportsAndAReRunIsCached(@TempDir Path home) {
         try (Cairn cairn = Cairn.open(home)) {
-            PipelineRun run = cairn.run(SparkAggregation.pipeline(20_000), RunOptions.withListener(SparkJobGroups.forSession(spark)));
+            PipelineRun run = cairn.run(SparkAggregation.pipeline(20_000)); // job groups come from the Spark plugin
 
             assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(SparkJobGroups.jobGroup(run.id(), "totalsPerSensor"))).isNotEmpty();
             assertThat(run.step("totalsPerSensor").output("output").materializerId()).isEqualTo(DatasetMaterializer.ID);
             List<SparkAggregation.Total> report = run.step("report").output("output").load();
             assertThat(report).hasSize(16);
