@@ -41,7 +41,9 @@ import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
  *   <li>opening the metadata store, and opening a Cairn home (the engine) on it, empty and with every version.</li>
  * </ul>
  * Prints one table row per measurement: medians and p90 in milliseconds, the PostgreSQL/SQLite ratio of the medians, and
- * the goal when the issue sets one.
+ * the goal when the issue sets one; then, for every row with a goal (first pages, lookup, latest, opening a home with
+ * every version), {@code RESULT|what|cairn|baseline|ratio|goal|met} lines that {@code benchmarks/run-all} puts in its
+ * table (PostgreSQL's baseline is SQLite's median of the same run; the home open's is the empty home's).
  *
  * <p>Arguments (all optional): {@code --versions N}; {@code --postgres URI} of an empty database (else a throw-away server
  * is started from the Debian binaries, and PostgreSQL is skipped, saying so, when they are missing); {@code --work DIR}
@@ -126,6 +128,7 @@ public final class MetadataScaleBenchmark {
                 sqliteLoad / 1e6, postgres.isPresent() ? String.format(Locale.ROOT, "%,.0f", postgresLoad / 1e6) : "skipped",
                 postgres.isPresent() ? String.format(Locale.ROOT, "%.2f", (double) postgresLoad / sqliteLoad) : "");
 
+        scaleLabel = String.format(Locale.ROOT, "metadata, %,d versions", versions);
         Random random = new Random(14);
         int hot = hotCount(versions);
         int perName = (versions - hot + NAMES - 1) / NAMES;
@@ -146,9 +149,9 @@ public final class MetadataScaleBenchmark {
             row("lookup by name:version (random)", "≤ 1 ms", 200, lookupNames.length, sqlite, pgStore,
                     store -> i -> store.findArtifactVersion(lookupNames[i] < 0 ? HOT : "scale-" + lookupNames[i], Integer.toString(lookupVersions[i]))
                             .orElseThrow(() -> new IllegalStateException("version " + lookupVersions[i] + " of name " + lookupNames[i] + " not found")));
-            row("latest version of '" + HOT + "' (" + String.format(Locale.ROOT, "%,d", hot) + " versions)", "", 50, 501, sqlite, pgStore,
+            row("latest version of '" + HOT + "' (" + String.format(Locale.ROOT, "%,d", hot) + " versions)", "≤ 1 ms", 50, 501, sqlite, pgStore,
                     store -> i -> expectVersion(store.findLatestArtifactVersion(HOT), hot));
-            row("latest version of a name with " + String.format(Locale.ROOT, "%,d", perName) + " versions", "", 50, 501, sqlite, pgStore,
+            row("latest version of a name with " + String.format(Locale.ROOT, "%,d", perName) + " versions", "≤ 1 ms", 50, 501, sqlite, pgStore,
                     store -> i -> store.findLatestArtifactVersion("scale-" + random.nextInt(NAMES)).orElseThrow());
             row("list artifact names (" + (NAMES + 1) + " names)", "", 2, 11, sqlite, pgStore,
                     store -> i -> expectSize(store.listArtifactNames().size(), NAMES + 1));
@@ -156,8 +159,19 @@ public final class MetadataScaleBenchmark {
         Optional<URI> pgUri = postgres;
         row("open the metadata store (+ one lookup), empty", "", 2, 11, emptySqliteHome.resolve("metadata.db"), emptyPostgres, false);
         row("open the metadata store (+ one lookup), every version", "", 2, 11, sqliteFile, pgUri, false);
-        row("open a Cairn home (engine) and close it, empty", "", 2, 11, emptySqliteHome.resolve("metadata.db"), emptyPostgres, true);
-        row("open a Cairn home (engine) and close it, every version", "", 2, 11, sqliteFile, pgUri, true);
+        double[] emptyOpen = row("open a Cairn home (engine) and close it, empty", "", 2, 11, emptySqliteHome.resolve("metadata.db"), emptyPostgres, true);
+        double[] fullOpen = row("open a Cairn home (engine) and close it, every version", "≤ 200 ms", 2, 11, sqliteFile, pgUri, true);
+        // the engine open's RESULT lines carry the empty home of the same run as their baseline (what the versions add)
+        result(String.format(Locale.ROOT, "metadata, %,d versions, SQLite: open a Cairn home (engine) and close it", versions), fullOpen[0], fullOpen[1],
+                String.format(Locale.ROOT, "%.1f ms empty home", emptyOpen[0]), ratio(fullOpen[0], emptyOpen[0]), "≤ 200 ms");
+        if (pgUri.isPresent()) {
+            result(String.format(Locale.ROOT, "metadata, %,d versions, PostgreSQL: open a Cairn home (engine) and close it", versions), fullOpen[2],
+                    fullOpen[3], emptyPostgres.isPresent() ? String.format(Locale.ROOT, "%.1f ms empty home", emptyOpen[2]) : "—",
+                    emptyPostgres.isPresent() ? ratio(fullOpen[2], emptyOpen[2]) : "—", "≤ 200 ms");
+        }
+        for (String line : RESULTS) {
+            System.out.println(line);
+        }
         System.out.printf(Locale.ROOT, "# load average %.1f at the end (2-core machine shared with other builds: figures are upper bounds)%n", load());
     }
 
@@ -177,7 +191,11 @@ public final class MetadataScaleBenchmark {
         IntConsumer on(MetadataStore store);
     }
 
-    /** Runs {@code warmUp} then {@code samples} calls on each store in turn, and prints their row. */
+    /**
+     * Runs {@code warmUp} then {@code samples} calls on each store in turn, and prints their row; a row with a goal also
+     * gets {@code RESULT|…} lines (printed at the end, for {@code RunAll}'s table): SQLite's, and PostgreSQL's with SQLite's
+     * median of the same run as its baseline.
+     */
     private static void row(String what, String goal, int warmUp, int samples, MetadataStore sqlite, Optional<MetadataStore> postgres, Call call) {
         long[] s = new long[samples];
         long[] p = new long[samples];
@@ -197,11 +215,18 @@ public final class MetadataScaleBenchmark {
                 p[i] = System.nanoTime() - start;
             }
         }
-        print(what, goal, s, onPostgres.isPresent() ? Optional.of(p) : Optional.empty());
+        double[] medians = print(what, goal, s, onPostgres.isPresent() ? Optional.of(p) : Optional.empty());
+        if (!goal.isEmpty()) {
+            result(scaleLabel + ", SQLite: " + what, medians[0], medians[1], "—", "—", goal);
+            if (onPostgres.isPresent()) {
+                result(scaleLabel + ", PostgreSQL: " + what, medians[2], medians[3], String.format(Locale.ROOT, "%.3f ms SQLite", medians[0]),
+                        ratio(medians[2], medians[0]), goal);
+            }
+        }
     }
 
     /** Opening a store, or an engine on it, {@code warmUp + samples} times per dialect, alternating. */
-    private static void row(String what, String goal, int warmUp, int samples, Path sqliteFile, Optional<URI> postgres, boolean engine) {
+    private static double[] row(String what, String goal, int warmUp, int samples, Path sqliteFile, Optional<URI> postgres, boolean engine) {
         long[] s = new long[samples];
         long[] p = new long[samples];
         for (int i = 0; i < warmUp + samples; i++) {
@@ -219,7 +244,7 @@ public final class MetadataScaleBenchmark {
                 p[i - warmUp] = postgresNanos;
             }
         }
-        print(what, goal, s, postgres.isPresent() ? Optional.of(p) : Optional.empty());
+        return print(what, goal, s, postgres.isPresent() ? Optional.of(p) : Optional.empty());
     }
 
     private static void open(Path home, Optional<URI> postgres, Path sqliteFile, boolean engine) {
@@ -236,13 +261,29 @@ public final class MetadataScaleBenchmark {
         }
     }
 
-    private static void print(String what, String goal, long[] sqlite, Optional<long[]> postgres) {
+    /** Prints a row; returns SQLite's median and p90 and PostgreSQL's (NaN when not measured), in ms. */
+    private static double[] print(String what, String goal, long[] sqlite, Optional<long[]> postgres) {
         double sm = percentile(sqlite, 0.5);
         double sp = percentile(sqlite, 0.9);
         String pg = postgres.map(p -> String.format(Locale.ROOT, "%.3f | %.3f | %.2f", percentile(p, 0.5), percentile(p, 0.9), percentile(p, 0.5) / sm))
                 .orElse("skipped | skipped | ");
         String verdict = goal.isEmpty() ? "" : goal + verdict(goal, sm, postgres.map(p -> percentile(p, 0.5)));
         System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %s | %s |%n", what, sm, sp, pg, verdict);
+        return new double[] {sm, sp, postgres.map(q -> percentile(q, 0.5)).orElse(Double.NaN), postgres.map(q -> percentile(q, 0.9)).orElse(Double.NaN)};
+    }
+
+    /** {@code RESULT|what|cairn|baseline|ratio|goal|met} lines, printed after the table; {@code RunAll} turns them into rows of its table. */
+    private static final List<String> RESULTS = new ArrayList<>();
+    private static String scaleLabel = "metadata";
+
+    private static void result(String what, double median, double p90, String baseline, String ratio, String goal) {
+        double bound = Double.parseDouble(goal.replaceAll("[^0-9.]", ""));
+        RESULTS.add(String.join("|", "RESULT", what, String.format(Locale.ROOT, "%.3f ms (p90 %.3f)", median, p90), baseline, ratio, goal,
+                median <= bound ? "met" : "NOT met"));
+    }
+
+    private static String ratio(double value, double baseline) {
+        return String.format(Locale.ROOT, "%.2f×", value / baseline);
     }
 
     private static String verdict(String goal, double sqliteMedian, Optional<Double> postgresMedian) {
