@@ -60,7 +60,7 @@ import org.apache.arrow.vector.table.Table;
  *       and PostgreSQL with SQLite's median as its baseline) become rows of the table. Missing class: a row says so.</li>
  * </ul>
  *
- * <p>Usage: {@code java -cp ... dev.cairn.benchmarks.RunAll [--quick] [--prune-versions=N]
+ * <p>Usage: {@code java -cp ... dev.cairn.benchmarks.RunAll [--quick] [--prune-versions=N] [--metadata-versions=N]
  * [--only=parquet,steps,lineage,prune,metadata] [workDir]}; or {@code benchmarks/run-all}. Options must come first in
  * any order; the first argument that is not an option is the work directory (a new temporary one by default).
  */
@@ -74,6 +74,10 @@ public final class RunAll {
 
         Scale withPruneVersions(int versions) {
             return new Scale(name + ", " + versions + " versions to prune", parquetRows, parquetRuns, steps, stepRuns, versions, metadataVersions);
+        }
+
+        Scale withMetadataVersions(int versions) {
+            return new Scale(name + ", " + versions + " metadata versions", parquetRows, parquetRuns, steps, stepRuns, pruneVersions, versions);
         }
     }
 
@@ -96,6 +100,8 @@ public final class RunAll {
                 scale = Scale.QUICK;
             } else if (arg.startsWith("--prune-versions=")) {
                 scale = scale.withPruneVersions(Integer.parseInt(arg.substring("--prune-versions=".length())));
+            } else if (arg.startsWith("--metadata-versions=")) {
+                scale = scale.withMetadataVersions(Integer.parseInt(arg.substring("--metadata-versions=".length())));
             } else if (arg.startsWith("--only=")) {
                 only = Arrays.asList(arg.substring("--only=".length()).split(","));
             } else {
