@@ -35,6 +35,8 @@ import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
  * <ul>
  *   <li>the first page of all versions (newest first, default limit) — the issue's goal is ≤ 100 ms;</li>
  *   <li>the first page of the hot name's versions;</li>
+ *   <li>the first page of the versions carrying a tag (1% of them), and of those whose logged metadata {@code accuracy}
+ *       (a number on 10% of them) is above 0.9 (8% of those) and at least 0.99 (1%);</li>
  *   <li>a lookup by name:version of a random version — goal ≤ 1 ms;</li>
  *   <li>the latest version of the hot name, and of a name with few versions;</li>
  *   <li>the list of artifact names;</li>
@@ -140,6 +142,15 @@ public final class MetadataScaleBenchmark {
             row("first page of one name's versions (" + String.format(Locale.ROOT, "%,d", hot) + " versions)", "≤ 100 ms", 10, 101, sqlite, pgStore,
                     store -> i -> expectSize(store.queryArtifactVersions(List.of(new ArtifactFilter.Name(HOT))).versions().size(),
                             Math.min(hot, ArtifactFilter.DEFAULT_LIMIT)));
+            // filtered first pages (issue 13: "fast at 1M versions, indexes not scans"): a version tag on 1% of the versions,
+            // and a logged number on 10% of them, of which 8% are above 0.9 and 1% at or above 0.99
+            row("first page of versions with a tag (" + String.format(Locale.ROOT, "%,d", tagged(versions)) + " tagged)", "≤ 100 ms", 3, 31, sqlite, pgStore,
+                    store -> i -> expectSize(store.queryArtifactVersions(List.of(ArtifactFilter.tag(TAG))).versions().size(),
+                            Math.min(tagged(versions), ArtifactFilter.DEFAULT_LIMIT)));
+            row("first page of versions with logged metadata accuracy > 0.9", "≤ 100 ms", 3, 31, sqlite, pgStore,
+                    store -> i -> store.queryArtifactVersions(List.of(ArtifactFilter.metadata("accuracy").gt(0.9))).versions().size());
+            row("first page of versions with logged metadata accuracy ≥ 0.99", "≤ 100 ms", 3, 31, sqlite, pgStore,
+                    store -> i -> store.queryArtifactVersions(List.of(ArtifactFilter.metadata("accuracy").ge(0.99))).versions().size());
             int[] lookupNames = new int[2001];
             int[] lookupVersions = new int[lookupNames.length];
             for (int i = 0; i < lookupNames.length; i++) {
@@ -173,6 +184,17 @@ public final class MetadataScaleBenchmark {
             System.out.println(line);
         }
         System.out.printf(Locale.ROOT, "# load average %.1f at the end (2-core machine shared with other builds: figures are upper bounds)%n", load());
+    }
+
+    private static final String TAG = "scale-tagged";
+
+    /** Versions carrying {@link #TAG}: those whose version number is a multiple of 100. */
+    private static int tagged(int versions) {
+        int hot = hotCount(versions);
+        int others = versions - hot;
+        int perName = others / NAMES;
+        int rest = others % NAMES;
+        return hot / 100 + (NAMES - rest) * (perName / 100) + rest * ((perName + 1) / 100);
     }
 
     private static int hotCount(int versions) {
@@ -339,6 +361,14 @@ public final class MetadataScaleBenchmark {
             if (postgres) {
                 statement.execute("INSERT INTO artifact_names (name) SELECT DISTINCT name FROM artifact_versions ON CONFLICT DO NOTHING");
             }
+            // a version tag on every version whose number is a multiple of 100; logged metadata accuracy = (number % 1000) / 1000
+            // on every version whose number is a multiple of 10
+            statement.execute("INSERT INTO version_tags (artifact_id, name, tag) SELECT id, name, '" + TAG + "' FROM artifact_versions"
+                    + " WHERE version_number % 100 = 0");
+            String accuracy = "(CAST(version_number % 1000 AS " + (postgres ? "DOUBLE PRECISION" : "REAL") + ") / 1000)";
+            statement.execute("INSERT INTO logged_metadata (target_kind, target_id, key, type, value, number_value, logged_at)"
+                    + " SELECT 'ARTIFACT_VERSION', id, 'accuracy', 'number', '{\"v\":' || CAST(" + accuracy + " AS TEXT) || '}', " + accuracy
+                    + ", created_at FROM artifact_versions WHERE version_number % 10 = 0");
             connection.commit();
             connection.setAutoCommit(true);
             // what autovacuum / the next analysis would have done to a store that grew over months
