@@ -54,11 +54,13 @@ import org.apache.arrow.vector.table.Table;
  *   <li>prune of {@code versions} unused versions with {@code PRUNE_THREADS} deleting threads against {@code rm -rf} of
  *       a copy of the same version directories, one copy removed just before the prune and one just after;</li>
  *   <li>metadata at a million versions: delegated to {@code MetadataScaleBenchmark} when that class is on the class
- *       path (run in a child JVM with the arguments {@code <versions> <workDir>}); lines it prints of the form
- *       {@code RESULT|what|cairn|baseline|ratio|goal|met} become rows of the table. Missing class: a row says so.</li>
+ *       path (run in a child JVM with the arguments {@code --versions N --work DIR}; it starts a throw-away PostgreSQL when
+ *       {@code CAIRN_TEST_PG_BIN} or the Debian binaries are there); lines it prints of the form
+ *       {@code RESULT|what|cairn|baseline|ratio|goal|met} (first page, lookup by name:version, latest, home open; SQLite,
+ *       and PostgreSQL with SQLite's median as its baseline) become rows of the table. Missing class: a row says so.</li>
  * </ul>
  *
- * <p>Usage: {@code java -cp ... dev.cairn.benchmarks.RunAll [--quick] [--prune-versions=N]
+ * <p>Usage: {@code java -cp ... dev.cairn.benchmarks.RunAll [--quick] [--prune-versions=N] [--metadata-versions=N]
  * [--only=parquet,steps,lineage,prune,metadata] [workDir]}; or {@code benchmarks/run-all}. Options must come first in
  * any order; the first argument that is not an option is the work directory (a new temporary one by default).
  */
@@ -72,6 +74,10 @@ public final class RunAll {
 
         Scale withPruneVersions(int versions) {
             return new Scale(name + ", " + versions + " versions to prune", parquetRows, parquetRuns, steps, stepRuns, versions, metadataVersions);
+        }
+
+        Scale withMetadataVersions(int versions) {
+            return new Scale(name + ", " + versions + " metadata versions", parquetRows, parquetRuns, steps, stepRuns, pruneVersions, versions);
         }
     }
 
@@ -94,6 +100,8 @@ public final class RunAll {
                 scale = Scale.QUICK;
             } else if (arg.startsWith("--prune-versions=")) {
                 scale = scale.withPruneVersions(Integer.parseInt(arg.substring("--prune-versions=".length())));
+            } else if (arg.startsWith("--metadata-versions=")) {
+                scale = scale.withMetadataVersions(Integer.parseInt(arg.substring("--metadata-versions=".length())));
             } else if (arg.startsWith("--only=")) {
                 only = Arrays.asList(arg.substring("--only=".length()).split(","));
             } else {
@@ -381,8 +389,8 @@ public final class RunAll {
         deleteTree(work);
         Files.createDirectories(work);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), className,
-                Integer.toString(scale.metadataVersions()), work.toString()));
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"), className,
+                "--versions", Integer.toString(scale.metadataVersions()), "--work", work.toString()));
         int before = ROWS.size();
         for (String line : exec(command)) {
             if (line.startsWith("RESULT|")) {

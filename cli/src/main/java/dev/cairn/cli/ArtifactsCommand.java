@@ -33,11 +33,14 @@ final class ArtifactsCommand extends GroupCommand {
                 + "'notes~draft' (contains); operators > >= < <= = ~; repeatable")
         List<String> where;
 
-        @Option(names = "--limit", description = "At most this many versions (one page; the next page's --cursor is printed on stderr)")
+        @Option(names = "--limit", description = "At most this many versions (one page, default 100; the next page's --cursor is printed on stderr)")
         Integer limit;
 
-        @Option(names = "--cursor", description = "Continue after this cursor, printed by a previous --limit listing")
+        @Option(names = "--cursor", description = "Continue after this cursor, printed by a previous listing")
         String cursor;
+
+        @Option(names = "--all", description = "Every matching version, not one page (also implied by --sort name|size or --reverse without --limit)")
+        boolean all;
 
         @Option(names = "--since", description = "Only versions created at or after this date (2026-11-30) or instant (2026-11-30T10:15:00Z)")
         String since;
@@ -94,38 +97,70 @@ final class ArtifactsCommand extends GroupCommand {
             }
         }
 
+        /** Versions read per query when the command matches {@code --name} / {@code --type} itself (memory stays bounded). */
+        static final int BATCH = 1000;
+        private static final java.time.Instant EARLIEST_TIME = java.time.Instant.EPOCH.plusNanos(Long.MIN_VALUE);
+        private static final java.time.Instant LATEST_TIME = java.time.Instant.EPOCH.plusNanos(Long.MAX_VALUE);
+
         @Override
         public Integer call() {
             ArtifactFilter filter = new ArtifactFilter(name, type, since, until, sort, reverse);
+            if (limit != null) {
+                dev.cairn.api.artifact.ArtifactFilter.limit(limit); // the query's own check: 1 to 10,000
+            }
             try (Cairn cairn = home.open()) {
-                List<ArtifactVersion> versions;
-                if (where != null || limit != null || cursor != null) {
-                    List<dev.cairn.api.artifact.ArtifactFilter> filters = new java.util.ArrayList<>();
-                    if (tag != null) {
-                        filters.add(dev.cairn.api.artifact.ArtifactFilter.tag(tag));
-                    }
-                    for (String condition : where == null ? List.<String>of() : where) {
-                        filters.add(parseWhere(condition));
-                    }
-                    int wanted = limit == null ? dev.cairn.api.artifact.ArtifactFilter.DEFAULT_LIMIT : limit;
-                    // --name, --type, --since and --until are matched here, after the query: ask for as many versions as
-                    // are still wanted, so that the page ends exactly where its cursor continues, until enough matched
-                    List<ArtifactVersion> matched = new java.util.ArrayList<>();
-                    java.util.Optional<String> next = java.util.Optional.ofNullable(cursor);
-                    do {
-                        List<dev.cairn.api.artifact.ArtifactFilter> page = new java.util.ArrayList<>(filters);
-                        page.add(dev.cairn.api.artifact.ArtifactFilter.limit(wanted - matched.size()));
-                        next.ifPresent(after -> page.add(dev.cairn.api.artifact.ArtifactFilter.after(after)));
-                        dev.cairn.api.artifact.ArtifactPage result = cairn.client().listArtifactVersions(page.get(0),
-                                page.subList(1, page.size()).toArray(dev.cairn.api.artifact.ArtifactFilter[]::new));
-                        matched.addAll(filter.apply(result.versions()));
-                        next = result.nextCursor();
-                    } while (!filter.isEmpty() && matched.size() < wanted && next.isPresent());
-                    versions = filter.apply(matched);
-                    next.ifPresent(more -> spec.commandLine().getErr().println("next page: --cursor " + more));
-                } else {
-                    versions = filter.apply(tag == null ? cairn.client().listArtifactVersions() : cairn.client().listArtifactVersionsWithTag(tag));
+                // every condition the metadata store can answer from its indexes goes into its query: --tag, --where,
+                // the time bounds, and --name when it identifies one artifact; a --name matching several artifacts and
+                // --type are matched here, reading the query's pages one batch at a time
+                List<dev.cairn.api.artifact.ArtifactFilter> filters = new java.util.ArrayList<>();
+                if (tag != null) {
+                    filters.add(dev.cairn.api.artifact.ArtifactFilter.tag(tag));
                 }
+                for (String condition : where == null ? List.<String>of() : where) {
+                    filters.add(parseWhere(condition));
+                }
+                // creation times are stored as epoch nanoseconds (1677 to 2262): a bound outside that range leaves nothing or keeps everything
+                boolean none = false;
+                if (filter.since().isPresent()) {
+                    java.time.Instant from = filter.since().get();
+                    if (from.isAfter(LATEST_TIME)) {
+                        none = true;
+                    } else if (from.minusNanos(1).isAfter(EARLIEST_TIME)) {
+                        filters.add(dev.cairn.api.artifact.ArtifactFilter.createdAfter(from.minusNanos(1))); // at or after
+                    }
+                }
+                if (filter.until().isPresent()) {
+                    java.time.Instant to = filter.until().get();
+                    if (!to.isAfter(EARLIEST_TIME)) {
+                        none = true;
+                    } else if (!to.isAfter(LATEST_TIME)) {
+                        filters.add(dev.cairn.api.artifact.ArtifactFilter.createdBefore(to));
+                    }
+                }
+                java.util.function.Predicate<ArtifactVersion> here = filter.hasType() ? filter::typeMatches : null;
+                if (name != null && !none) {
+                    List<String> names = cairn.client().listArtifactNames().stream().filter(filter::nameMatches).toList();
+                    if (names.size() == 1) {
+                        filters.add(dev.cairn.api.artifact.ArtifactFilter.name(names.get(0)));
+                    } else if (names.isEmpty()) {
+                        none = true;
+                    } else {
+                        java.util.Set<String> matching = new java.util.HashSet<>(names);
+                        here = here == null ? version -> matching.contains(version.name()) : here.and(version -> matching.contains(version.name()));
+                    }
+                }
+                // one page (--limit, --cursor, or by default the newest DEFAULT_LIMIT), unless every version is asked for:
+                // --all, or an order other than the query's (newest first) without --limit/--cursor
+                boolean everything = all || (limit == null && cursor == null && !filter.createdOrder());
+                int wanted = everything ? Integer.MAX_VALUE : limit == null ? dev.cairn.api.artifact.ArtifactFilter.DEFAULT_LIMIT : limit;
+                Page page = none ? new Page(List.of(), java.util.Optional.empty()) : read(cairn.client(), filters, here, wanted, cursor);
+                List<ArtifactVersion> versions = filter.sort(page.versions());
+                page.next().ifPresent(more -> {
+                    if (limit == null) {
+                        spec.commandLine().getErr().println("the newest " + wanted + " matching versions; --limit N for another page size, --all for every one");
+                    }
+                    spec.commandLine().getErr().println("next page: --cursor " + more);
+                });
                 output.print(() -> Json.artifacts(versions), out -> {
                     if (versions.isEmpty()) {
                         out.println(filter.isEmpty() && tag == null && where == null ? "No artifacts yet: try ./cairn quickstart" : "No artifact versions match");
@@ -137,6 +172,52 @@ final class ArtifactsCommand extends GroupCommand {
                 });
             }
             return 0;
+        }
+
+        record Page(List<ArtifactVersion> versions, java.util.Optional<String> next) {}
+
+        /**
+         * Up to {@code wanted} versions matching {@code filters} (in the query) and {@code here} (null: nothing to match
+         * here), newest first, from {@code cursor} on, and the cursor right after the last one when more may follow. Without
+         * {@code here} a query asks for just the versions still wanted, so its cursor is the page's; with it, queries read
+         * {@link #BATCH} versions at a time and, when the page fills up inside a batch, one more query ends exactly at the
+         * page's last version to get its cursor.
+         */
+        static Page read(dev.cairn.api.Client client, List<dev.cairn.api.artifact.ArtifactFilter> filters,
+                java.util.function.Predicate<ArtifactVersion> here, int wanted, String cursor) {
+            List<ArtifactVersion> matched = new java.util.ArrayList<>();
+            java.util.Optional<String> next = java.util.Optional.ofNullable(cursor);
+            while (true) {
+                int batch = here == null ? Math.min(wanted - matched.size(), BATCH) : BATCH;
+                dev.cairn.api.artifact.ArtifactPage result = query(client, filters, batch, next);
+                List<ArtifactVersion> read = result.versions();
+                for (int i = 0; i < read.size(); i++) {
+                    if (here != null && !here.test(read.get(i))) {
+                        continue;
+                    }
+                    matched.add(read.get(i));
+                    if (matched.size() == wanted) {
+                        boolean moreAfter = i < read.size() - 1 || result.nextCursor().isPresent();
+                        if (!moreAfter) {
+                            return new Page(matched, java.util.Optional.empty());
+                        }
+                        java.util.Optional<String> after = i == read.size() - 1 ? result.nextCursor() : query(client, filters, i + 1, next).nextCursor();
+                        return new Page(matched, after);
+                    }
+                }
+                next = result.nextCursor();
+                if (next.isEmpty()) {
+                    return new Page(matched, java.util.Optional.empty());
+                }
+            }
+        }
+
+        private static dev.cairn.api.artifact.ArtifactPage query(dev.cairn.api.Client client, List<dev.cairn.api.artifact.ArtifactFilter> filters, int limit,
+                java.util.Optional<String> after) {
+            List<dev.cairn.api.artifact.ArtifactFilter> page = new java.util.ArrayList<>(filters);
+            page.add(dev.cairn.api.artifact.ArtifactFilter.limit(limit));
+            after.ifPresent(cursor -> page.add(dev.cairn.api.artifact.ArtifactFilter.after(cursor)));
+            return client.listArtifactVersions(page.get(0), page.subList(1, page.size()).toArray(dev.cairn.api.artifact.ArtifactFilter[]::new));
         }
     }
 }

@@ -70,6 +70,12 @@ class StepErgonomicsTest {
             throw new IllegalStateException("no rows today (" + rows.size() + " given)");
         }
 
+        /** Receives an int as float, a long as double, a float as double and a long as float: each as Java widens it. */
+        @Step
+        public static String widened(float fromInt, double fromLong, double fromFloat, float fromLongToFloat) {
+            return fromInt + "|" + fromLong + "|" + fromFloat + "|" + fromLongToFloat;
+        }
+
         @Step
         public static int narrow(short value) {
             return value;
@@ -110,6 +116,32 @@ class StepErgonomicsTest {
         PipelineRun run = cairn.run(training());
 
         assertThat(run.step(Steps::scale).parameters()).containsEntry("factor", 2.0).containsEntry("offset", 7L);
+    }
+
+    @Test
+    void intToFloatLongToDoubleAndFloatToDoubleWidenAsJavaDoes() {
+        int exactInFloatNot = 16_777_217; // 2^24 + 1: float rounds it, as Java's int → float does
+        long exactInDoubleNot = 9_007_199_254_740_993L; // 2^53 + 1: double rounds it, as Java's long → double does
+        float tenth = 0.1f; // float → double keeps the float's value (0.10000000149011612), not 0.1
+        long large = 123_456_789_012L;
+        PipelineRun run = cairn.run(Pipeline.define("widening", p -> p.call(Steps::widened, Param.of(exactInFloatNot), Param.of(exactInDoubleNot),
+                Param.of(tenth), Param.of(large))));
+
+        assertThat(run.status()).as(run.error().orElse("")).isEqualTo(RunStatus.COMPLETED);
+        float fromInt = exactInFloatNot;
+        double fromLong = exactInDoubleNot;
+        double fromFloat = tenth;
+        float fromLongToFloat = large;
+        assertThat(run.step(Steps::widened).output("output").<String>load())
+                .isEqualTo(fromInt + "|" + fromLong + "|" + fromFloat + "|" + fromLongToFloat)
+                .isEqualTo("1.6777216E7|9.007199254740992E15|0.10000000149011612|1.23456791E11");
+        assertThat(run.step(Steps::widened).parameters()).hasEntrySatisfying("fromInt", v -> assertThat(((Number) v).floatValue()).isEqualTo(fromInt))
+                .hasEntrySatisfying("fromLong", v -> assertThat(((Number) v).doubleValue()).isEqualTo(fromLong))
+                .hasEntrySatisfying("fromFloat", v -> assertThat(((Number) v).doubleValue()).isEqualTo(fromFloat))
+                .hasEntrySatisfying("fromLongToFloat", v -> assertThat(((Number) v).floatValue()).isEqualTo(fromLongToFloat));
+        // the widened values are what the run recorded and keys the cache on: the same call is cached
+        assertThat(cairn.run(Pipeline.define("widening", p -> p.call(Steps::widened, Param.of(exactInFloatNot), Param.of(exactInDoubleNot),
+                Param.of(tenth), Param.of(large)))).step(Steps::widened).status()).isEqualTo(StepStatus.CACHED);
     }
 
     @Test

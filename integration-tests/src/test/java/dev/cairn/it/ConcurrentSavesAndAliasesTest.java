@@ -16,9 +16,13 @@ import dev.cairn.api.artifact.ArtifactVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two processes sharing one home save versions of one name, and move one alias, at the same time. */
+/** Two processes sharing one home save versions of one name, move one alias, and move one exclusive tag, at the same time. */
 class ConcurrentSavesAndAliasesTest {
-    /** The child: {@code args = home, mode (save|alias), count, who}; waits for the file {@code home/go} before starting. */
+    /**
+     * The child: {@code args = home, mode (save|alias|tag), count, who}; waits for the file {@code home/go} before starting.
+     * {@code tag} moves the exclusive tag {@code production} of {@code model} alternately to versions {@code who} and
+     * {@code who + 1}, starting and (for an odd count) ending with {@code who}.
+     */
     public static void main(String[] args) throws Exception {
         Path home = Path.of(args[0]);
         int count = Integer.parseInt(args[2]);
@@ -30,6 +34,8 @@ class ConcurrentSavesAndAliasesTest {
             for (int i = 0; i < count; i++) {
                 if (args[1].equals("save")) {
                     cairn.client().save(args[3] + "-" + i, "shared");
+                } else if (args[1].equals("tag")) {
+                    cairn.client().tagVersionExclusively("model", Integer.toString(Integer.parseInt(args[3]) + i % 2), "production");
                 } else {
                     cairn.client().setAlias("model", "champion", args[3]);
                 }
@@ -90,6 +96,54 @@ class ConcurrentSavesAndAliasesTest {
             }
             Optional<UUID> last = history.get(history.size() - 1).artifactId();
             assertThat(Optional.of(cairn.client().getArtifactVersion("model@champion").id())).isEqualTo(last);
+        }
+    }
+
+    @Test
+    void twoProcessesMovingOneExclusiveTagNeverLeaveItOnTwoVersionsOrOnNone(@TempDir Path home) throws Exception {
+        try (Cairn cairn = Cairn.open(home)) {
+            for (int i = 1; i <= 4; i++) {
+                cairn.client().save("model " + i, "model");
+            }
+            cairn.client().tagVersionExclusively("model", "4", "production");
+        }
+        // a reader in this process watches the tag while the two children move it (child "1" between versions 1 and 2,
+        // child "3" between 3 and 4): each move is one transaction, so every read finds exactly one version carrying it
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Thread reader = new Thread(() -> {
+            try (Cairn cairn = Cairn.open(home)) {
+                do {
+                    List<String> carrying = cairn.client().listArtifactVersionsWithTag("production").stream().map(ArtifactVersion::version).toList();
+                    reads.incrementAndGet();
+                    seen.addAll(carrying);
+                    if (carrying.size() != 1) {
+                        violations.add("read " + reads.get() + ": production on " + carrying);
+                    }
+                } while (!done.get());
+            } catch (RuntimeException e) {
+                violations.add("reader failed: " + e);
+            }
+        }, "tag-reader");
+        reader.start();
+        try {
+            runChildren(home, "tag", 25, "1", "3");
+        } finally {
+            done.set(true);
+            reader.join(TimeUnit.SECONDS.toMillis(60));
+        }
+
+        assertThat(violations).isEmpty();
+        assertThat(reads.get()).isPositive();
+        try (Cairn cairn = Cairn.open(home)) {
+            List<String> carrying = cairn.client().listArtifactVersionsWithTag("production").stream().map(ArtifactVersion::version).toList();
+            assertThat(carrying).as("the last move of one of the children wins").hasSize(1).first().isIn("1", "3");
+            for (int i = 1; i <= 4; i++) {
+                boolean tagged = cairn.client().getArtifactVersion("model", Integer.toString(i)).tags().contains("production");
+                assertThat(tagged).as("version %d carries production", i).isEqualTo(carrying.get(0).equals(Integer.toString(i)));
+            }
         }
     }
 }
