@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -48,11 +49,11 @@ public record OnnxGraphInfo(long irVersion, Map<String, Long> opsets, String pro
      * The main graph's external-data initializers, or empty when some tensor with external data lies elsewhere (a
      * subgraph, a node attribute, a sparse tensor), where onnxruntime's in-memory initializers cannot replace it.
      */
-    static java.util.Optional<List<ExternalInitializer>> externalInitializers(byte[] model) {
+    static Optional<List<ExternalInitializer>> externalInitializers(byte[] model) {
         Accumulator accumulator = new Accumulator();
         parse(model, accumulator);
         return accumulator.externalTensors == accumulator.mainExternalInitializers.size()
-                ? java.util.Optional.of(List.copyOf(accumulator.mainExternalInitializers)) : java.util.Optional.empty();
+                ? Optional.of(List.copyOf(accumulator.mainExternalInitializers)) : Optional.empty();
     }
 
     private static OnnxGraphInfo parse(byte[] model, Accumulator accumulator) {
