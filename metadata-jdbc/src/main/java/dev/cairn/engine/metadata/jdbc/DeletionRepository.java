@@ -33,6 +33,8 @@ public final class DeletionRepository {
      * re-used from cache by thousands of runs has thousands of output rows, and only the general rule, which follows,
      * would have to read through them. The general rule keeps the meaning exact (an output of any cache entry or
      * running run keeps the version). {@code NOT EXISTS} and {@code NOT IN} agree here: none of the columns is nullable.
+     * PostgreSQL's planner does not follow this shape: it answers with hash anti-joins or sequential scans (no faster
+     * than the {@code NOT IN} lists at 100,000 runs; BENCHMARKS.md), which remains to be fixed.
      */
     private static final String UNUSED = "a.state = 'READY' AND (? = 1 OR a.registered = 0)"
             + " AND NOT EXISTS (SELECT 1 FROM step_inputs i WHERE i.artifact_id = a.id)"
