@@ -3,7 +3,19 @@ package dev.cairn.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.lang.reflect.Type;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,10 +34,16 @@ import dev.cairn.api.run.RunListener;
 import dev.cairn.api.run.RunOptions;
 import dev.cairn.api.run.RunStatus;
 import dev.cairn.api.run.StepStatus;
+import dev.cairn.api.spi.ArtifactReader;
+import dev.cairn.api.spi.ArtifactWriter;
+import dev.cairn.api.spi.CairnPlugin;
+import dev.cairn.api.spi.Materializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Stopping runs: RunHandle.cancel, the run timeout, and what the engine's close does to a run in progress. */
 class CancellationTest {
@@ -37,12 +55,14 @@ class CancellationTest {
     static volatile CountDownLatch started;
     static volatile CountDownLatch release;
     static volatile CountDownLatch externalJobCancelled;
+    static volatile CountDownLatch writing;
 
     @BeforeEach
     void open() {
         started = new CountDownLatch(1);
         release = new CountDownLatch(1);
         externalJobCancelled = new CountDownLatch(1);
+        writing = new CountDownLatch(1);
         cairn = Cairn.builder().home(home).parallelism(2).cancelGracePeriod(Duration.ofMillis(300)).build();
     }
 
@@ -98,6 +118,58 @@ class CancellationTest {
         @Step
         public static String quick() {
             return "quick";
+        }
+
+        @Step
+        public static HalfWritten halfWritten(boolean interruptible) {
+            return new HalfWritten(interruptible);
+        }
+    }
+
+    /** A step output whose materializer writes part of it, then blocks: interruptibly or not. */
+    public record HalfWritten(boolean interruptible) {}
+
+    /** Writes 64 KiB of {@code part-0.bin}, says so, and blocks until the test releases it (or interrupts it, if it may). */
+    static final class BlockingMaterializer implements Materializer<HalfWritten> {
+        @Override
+        public String id() {
+            return "test.blocking";
+        }
+
+        @Override
+        public String version() {
+            return "1";
+        }
+
+        @Override
+        public List<Class<?>> handledTypes() {
+            return List.of(HalfWritten.class);
+        }
+
+        @Override
+        public void save(HalfWritten value, ArtifactWriter writer) throws IOException {
+            try (OutputStream out = writer.create("part-0.bin")) {
+                out.write(new byte[64 * 1024]);
+                out.flush();
+                writing.countDown();
+                boolean released = false;
+                while (!released) {
+                    try {
+                        released = release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        if (value.interruptible()) {
+                            Thread.currentThread().interrupt();
+                            throw new InterruptedIOException("interrupted while writing part-0.bin");
+                        }
+                    }
+                }
+                out.write(new byte[64 * 1024]);
+            }
+        }
+
+        @Override
+        public HalfWritten load(Type type, ArtifactReader reader) {
+            throw new UnsupportedOperationException("this test never loads");
         }
     }
 
@@ -155,6 +227,59 @@ class CancellationTest {
             try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(storeRoot)) {
                 assertThat(files.filter(path -> !java.nio.file.Files.isDirectory(path) || path.getParent().endsWith(".staging"))
                         .map(storeRoot::relativize).map(Path::toString).toList()).as("files and drafts in the store").isEmpty();
+            }
+        }
+    }
+
+    /**
+     * Cancelling while the materializer is in the middle of writing a local output (interruptible, or stubborn and
+     * finishing after the grace period): the run is CANCELLED, the reserved version row is gone, and neither the draft
+     * nor any file of the output is left in the store; all seen without reopening the home, which could sweep drafts.
+     */
+    @ParameterizedTest(name = "materializer interruptible: {0}")
+    @ValueSource(booleans = {true, false})
+    void cancellingWhileAnOutputIsBeingWrittenLeavesNoVersionRowAndNoDraft(boolean interruptible) throws Exception {
+        cairn.close();
+        CairnPlugin blocking = new CairnPlugin() {
+            @Override
+            public List<Materializer<?>> materializers() {
+                return List.of(new BlockingMaterializer());
+            }
+        };
+        cairn = Cairn.builder().home(home).plugin(blocking).parallelism(2).cancelGracePeriod(Duration.ofMillis(300)).build();
+        Path store = Path.of(cairn.storeRoot());
+        RunHandle handle = cairn.start(Pipeline.define("midwrite", p -> p.call(Steps::halfWritten, Param.of(interruptible))));
+        assertThat(writing.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(filesIn(store)).as("the half-written draft, while the materializer blocks").anyMatch(file -> file.endsWith("part-0.bin"));
+
+        handle.cancel("stop mid-write");
+        PipelineRun run = handle.await(Duration.ofSeconds(20)).orElseThrow();
+
+        assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(run.step("halfWritten").status()).isEqualTo(StepStatus.FAILED);
+        assertThat(run.step("halfWritten").error()).hasValueSatisfying(error -> assertThat(error)
+                .contains(interruptible ? "Interrupted because the run was cancelled" : "Abandoned"));
+        release.countDown(); // the stubborn materializer now finishes its write; what it wrote must be discarded
+        cairn.close(); // waits for the worker threads
+        assertThat(versionRows(home, "midwrite::halfWritten::output")).as("version rows of the output").isZero();
+        assertThat(filesIn(store)).as("files and drafts in the store").isEmpty();
+    }
+
+    /** Files in the store, and directories in its staging area (drafts), relative to its root. */
+    private static List<String> filesIn(Path store) throws IOException {
+        try (Stream<Path> files = Files.walk(store)) {
+            return files.filter(path -> !Files.isDirectory(path) || path.getParent().endsWith(".staging")).map(store::relativize)
+                    .map(Path::toString).toList();
+        }
+    }
+
+    private static int versionRows(Path home, String name) throws SQLException {
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("metadata.db"));
+                PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM artifact_versions WHERE name = ?")) {
+            count.setString(1, name);
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
             }
         }
     }

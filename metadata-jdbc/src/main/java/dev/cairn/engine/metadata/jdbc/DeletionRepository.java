@@ -24,10 +24,33 @@ public final class DeletionRepository {
      * The unused rule of {@code MetadataStore#listUnusedArtifactVersions}, over rows aliased {@code a}; its one
      * parameter is 1 to include registered versions. A version is kept while a step input names it, while it is a
      * cache entry's or a running run's output, while a running run holds a lease on it, and while an alias points to it
-     * or it carries a version tag (tags on the whole artifact name protect nothing). Each {@code NOT IN} list is computed once per statement
-     * ({@code step_outputs} has no index on {@code artifact_id}, on purpose; see the schema).
+     * or it carries a version tag (tags on the whole artifact name protect nothing).
+     *
+     * <p>Each rule is a {@code NOT EXISTS} correlated with the candidate and served by an index on {@code artifact_id}
+     * ({@code step_outputs_by_artifact} since V12), so a prune costs index lookups per {@code READY} version instead of
+     * reading every input and output ever recorded (1.7 s at 21,000 runs with {@code NOT IN} lists;
+     * {@code PruneQueryBenchmark}). A cache entry is found first through the version's producing step run: a version
+     * re-used from cache by thousands of runs has thousands of output rows, and only the general rule, which follows,
+     * would have to read through them. The general rule keeps the meaning exact (an output of any cache entry or
+     * running run keeps the version). {@code NOT EXISTS} and {@code NOT IN} agree here: none of the columns is nullable.
+     * PostgreSQL's planner does not follow this shape: it answers with hash anti-joins or sequential scans (no faster
+     * than the {@code NOT IN} lists at 100,000 runs; BENCHMARKS.md), which remains to be fixed.
      */
     private static final String UNUSED = "a.state = 'READY' AND (? = 1 OR a.registered = 0)"
+            + " AND NOT EXISTS (SELECT 1 FROM step_inputs i WHERE i.artifact_id = a.id)"
+            + " AND NOT EXISTS (SELECT 1 FROM step_outputs o JOIN step_runs s ON s.id = o.step_run_id WHERE o.step_run_id = a.producer_step_run_id"
+            + " AND o.artifact_id = a.id AND s.status = 'COMPLETED' AND s.cache_key IS NOT NULL)"
+            + " AND NOT EXISTS (SELECT 1 FROM step_outputs o JOIN step_runs s ON s.id = o.step_run_id JOIN pipeline_runs r ON r.id = s.run_id"
+            + " WHERE o.artifact_id = a.id AND ((s.status = 'COMPLETED' AND s.cache_key IS NOT NULL) OR r.status = 'RUNNING'))"
+            + " AND NOT EXISTS (SELECT 1 FROM run_input_leases l JOIN pipeline_runs r ON r.id = l.run_id WHERE l.artifact_id = a.id AND r.status = 'RUNNING')"
+            + " AND NOT EXISTS (SELECT 1 FROM artifact_aliases x WHERE x.artifact_id = a.id)"
+            + " AND NOT EXISTS (SELECT 1 FROM version_tags t WHERE t.artifact_id = a.id)";
+
+    /**
+     * The unused rule as it was up to V11, with one {@code NOT IN} list per rule, each computed from the whole table;
+     * kept only as the baseline of {@code PruneQueryBenchmark}.
+     */
+    private static final String UNUSED_BEFORE_V12 = "a.state = 'READY' AND (? = 1 OR a.registered = 0)"
             + " AND a.id NOT IN (SELECT artifact_id FROM step_inputs)"
             + " AND a.id NOT IN (SELECT o.artifact_id FROM step_outputs o JOIN step_runs s ON s.id = o.step_run_id"
             + " JOIN pipeline_runs r ON r.id = s.run_id WHERE (s.status = 'COMPLETED' AND s.cache_key IS NOT NULL) OR r.status = 'RUNNING')"
@@ -62,9 +85,17 @@ public final class DeletionRepository {
                 + " VALUES (?, ?, ?, " + dialect.currentTimeNanos() + ")", "name, version");
     }
 
+    /**
+     * The statement {@link #listUnused} runs (one parameter: 1 to include registered versions); with {@code beforeV12},
+     * the same rule as written up to schema V11, for query-plan tests and {@code PruneQueryBenchmark} only.
+     */
+    public static String listUnusedStatement(boolean beforeV12) {
+        return SELECT + " WHERE " + (beforeV12 ? UNUSED_BEFORE_V12 : UNUSED) + " ORDER BY a.seq";
+    }
+
     /** {@code READY} versions that nothing uses, oldest first. */
     public List<ArtifactVersionRecord> listUnused(SqlSession session, boolean includeRegistered) throws SQLException {
-        return session.list(SELECT + " WHERE " + UNUSED + " ORDER BY a.seq", statement -> statement.setInt(1, includeRegistered ? 1 : 0),
+        return session.list(listUnusedStatement(false), statement -> statement.setInt(1, includeRegistered ? 1 : 0),
                 artifacts::map);
     }
 

@@ -231,5 +231,13 @@ final class PostgresSchema {
             "CREATE INDEX artifact_versions_by_name_creation ON artifact_versions (name, created_at, id) WHERE state = 'READY'"));
 
     /** Every migration, in order; the last one's version is the schema version this code reads and writes. */
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11);
+    /**
+     * SQLite's V12 (step outputs by artifact version, for prune's unused rule). PostgreSQL has had this index since V1,
+     * so the migration only keeps the two schemas numbered alike ({@code MetadataCopy} requires equal versions); it
+     * creates the index only where it is missing.
+     */
+    static final SchemaMigration V12 = new SchemaMigration(12, "step outputs by artifact version", List.of(
+            "CREATE INDEX IF NOT EXISTS step_outputs_by_artifact ON step_outputs (artifact_id)"));
+
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12);
 }

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -34,13 +35,34 @@ public record OnnxGraphInfo(long irVersion, Map<String, Long> opsets, String pro
 
     /** Parses {@code model}; {@link IllegalArgumentException} when the bytes are not a well-formed ModelProto. */
     static OnnxGraphInfo parse(byte[] model) {
+        return parse(model, new Accumulator());
+    }
+
+    /**
+     * A tensor of the main graph's initializers whose data is in an external-data file: its name, ONNX element type,
+     * shape, and where its bytes are ({@code location}, {@code offset}, {@code length}; {@code length} -1 when the model
+     * does not say, meaning "to the end of the file").
+     */
+    record ExternalInitializer(String name, int dataType, long[] dims, String location, long offset, long length) {}
+
+    /**
+     * The main graph's external-data initializers, or empty when some tensor with external data lies elsewhere (a
+     * subgraph, a node attribute, a sparse tensor), where onnxruntime's in-memory initializers cannot replace it.
+     */
+    static Optional<List<ExternalInitializer>> externalInitializers(byte[] model) {
+        Accumulator accumulator = new Accumulator();
+        parse(model, accumulator);
+        return accumulator.externalTensors == accumulator.mainExternalInitializers.size()
+                ? Optional.of(List.copyOf(accumulator.mainExternalInitializers)) : Optional.empty();
+    }
+
+    private static OnnxGraphInfo parse(byte[] model, Accumulator accumulator) {
         ProtoReader reader = new ProtoReader(model, 0, model.length);
         long irVersion = -1;
         Map<String, Long> opsets = new LinkedHashMap<>();
         String producerName = "";
         String producerVersion = "";
         Map<String, String> metadataProps = new LinkedHashMap<>();
-        Accumulator accumulator = new Accumulator();
         ModelSignature signature = null;
         while (reader.next()) {
             switch (reader.field()) {
@@ -85,6 +107,8 @@ public record OnnxGraphInfo(long irVersion, Map<String, Long> opsets, String pro
         long parameters;
         long initializers;
         final Set<String> locations = new HashSet<>();
+        int externalTensors;
+        final List<ExternalInitializer> mainExternalInitializers = new ArrayList<>();
     }
 
     private static ModelSignature graph(ProtoReader graph, Accumulator accumulator, int depth, boolean main) {
@@ -98,7 +122,7 @@ public record OnnxGraphInfo(long irVersion, Map<String, Long> opsets, String pro
             switch (graph.field()) {
                 case 1 -> node(graph.message(), accumulator, depth);
                 case 5 -> {
-                    initializerNames.add(tensor(graph.message(), accumulator, true));
+                    initializerNames.add(tensor(graph.message(), accumulator, true, main));
                 }
                 case 15 -> sparseTensor(graph.message(), accumulator, true);
                 case 11 -> inputs.add(valueInfo(graph.message()));
@@ -128,7 +152,7 @@ public record OnnxGraphInfo(long irVersion, Map<String, Long> opsets, String pro
             ProtoReader attribute = node.message();
             while (attribute.next()) {
                 switch (attribute.field()) {
-                    case 5, 10 -> tensor(attribute.message(), accumulator, false);
+                    case 5, 10 -> tensor(attribute.message(), accumulator, false, false);
                     case 6, 11 -> graph(attribute.message(), accumulator, depth + 1, false);
                     case 22, 23 -> sparseTensor(attribute.message(), accumulator, false);
                     default -> { }
@@ -140,25 +164,32 @@ public record OnnxGraphInfo(long irVersion, Map<String, Long> opsets, String pro
     private static void sparseTensor(ProtoReader sparse, Accumulator accumulator, boolean initializer) {
         while (sparse.next()) {
             if (sparse.field() == 1 || sparse.field() == 2) {
-                tensor(sparse.message(), accumulator, initializer && sparse.field() == 1);
+                tensor(sparse.message(), accumulator, initializer && sparse.field() == 1, false);
             }
         }
     }
 
-    /** Records a TensorProto; returns its name. */
-    private static String tensor(ProtoReader tensor, Accumulator accumulator, boolean initializer) {
+    /** Records a TensorProto ({@code mainInitializer}: one of the main graph's initializers); returns its name. */
+    private static String tensor(ProtoReader tensor, Accumulator accumulator, boolean initializer, boolean mainInitializer) {
         List<Long> dims = new ArrayList<>();
         String name = "";
         boolean external = false;
         String location = null;
+        int dataType = 0;
+        long offset = 0;
+        long length = -1;
         while (tensor.next()) {
             switch (tensor.field()) {
                 case 1 -> tensor.longs(dims);
+                case 2 -> dataType = (int) tensor.longValue();
                 case 8 -> name = tensor.stringValue();
                 case 13 -> {
                     String[] entry = stringEntry(tensor.message());
-                    if (entry[0].equals("location")) {
-                        location = entry[1];
+                    switch (entry[0]) {
+                        case "location" -> location = entry[1];
+                        case "offset" -> offset = externalNumber(name, entry);
+                        case "length" -> length = externalNumber(name, entry);
+                        default -> { }
                     }
                 }
                 case 14 -> external = tensor.longValue() == 1;
@@ -170,6 +201,11 @@ public record OnnxGraphInfo(long irVersion, Map<String, Long> opsets, String pro
                 throw new IllegalArgumentException("tensor '" + name + "' keeps its data externally but names no location");
             }
             accumulator.locations.add(location);
+            accumulator.externalTensors++;
+            if (mainInitializer) {
+                accumulator.mainExternalInitializers.add(new ExternalInitializer(name, dataType,
+                        dims.stream().mapToLong(Long::longValue).toArray(), location, offset, length));
+            }
         }
         if (initializer) {
             long count = 1;
@@ -180,6 +216,18 @@ public record OnnxGraphInfo(long irVersion, Map<String, Long> opsets, String pro
             accumulator.initializers++;
         }
         return name;
+    }
+
+    private static long externalNumber(String tensor, String[] entry) {
+        try {
+            long value = Long.parseLong(entry[1]);
+            if (value < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("tensor '" + tensor + "' has external-data " + entry[0] + " '" + entry[1] + "', not a byte count");
+        }
     }
 
     private static String[] stringEntry(ProtoReader entry) {

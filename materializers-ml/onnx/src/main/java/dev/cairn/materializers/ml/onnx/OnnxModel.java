@@ -3,17 +3,29 @@ package dev.cairn.materializers.ml.onnx;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -197,7 +209,17 @@ public final class OnnxModel implements AutoCloseable {
         return session;
     }
 
-    /** A new session with {@code options}, owned (and closed) by the caller. */
+    /**
+     * A new session with {@code options}, owned (and closed) by the caller.
+     *
+     * <p>External data is handed to onnxruntime from memory ({@code SessionOptions.addExternalInitializers}, so
+     * {@code options} gain the model's external initializers: use fresh options for each call); nothing is written to
+     * disk. The in-memory copies live as long as the returned session object is reachable, and are released once it is
+     * collected. Only a model whose external data lies outside the main graph's initializers (in a subgraph, a node
+     * attribute or a sparse tensor), or whose external tensors have an element type Java cannot hand over (unsigned 16,
+     * 32 or 64 bits, strings, complex numbers), is still staged in a folder under {@code java.io.tmpdir}, deleted before
+     * this method returns.
+     */
     public OrtSession createSession(OrtSession.SessionOptions options) {
         requireNonNull(options, "options is null");
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
@@ -205,23 +227,12 @@ public final class OnnxModel implements AutoCloseable {
             if (externalData.isEmpty()) {
                 return environment.createSession(model, options);
             }
-            Path folder = Files.createTempDirectory("cairn-onnx");
-            try {
-                Path modelFile = folder.resolve(OnnxMaterializer.MODEL_FILE);
-                Files.write(modelFile, model);
-                for (Map.Entry<String, byte[]> entry : externalData.entrySet()) {
-                    Path file = folder.resolve(entry.getKey());
-                    Files.createDirectories(file.getParent());
-                    Files.write(file, entry.getValue());
-                }
-                return environment.createSession(modelFile.toString(), options);
-            } finally {
-                try (Stream<Path> files = Files.walk(folder)) {
-                    for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(file);
-                    }
-                }
+            Optional<List<OnnxGraphInfo.ExternalInitializer>> inMemory = OnnxGraphInfo.externalInitializers(model)
+                    .filter(tensors -> tensors.stream().allMatch(tensor -> javaType(tensor.dataType()) != OnnxJavaType.UNKNOWN));
+            if (inMemory.isPresent()) {
+                return inMemorySession(environment, options, inMemory.get());
             }
+            return stagedSession(environment, options);
         } catch (OrtException e) {
             throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "onnxruntime " + environment.getVersion() + " cannot load the ONNX model " + source
                     + " (IR version " + info.irVersion() + ", opsets " + info.opsets() + "): " + e.getMessage()
@@ -231,16 +242,135 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    private OrtSession inMemorySession(OrtEnvironment environment, OrtSession.SessionOptions options,
+            List<OnnxGraphInfo.ExternalInitializer> initializers) throws OrtException {
+        SessionTensors.expunge();
+        List<OnnxTensor> tensors = new ArrayList<>(initializers.size());
+        try {
+            Map<String, OnnxTensorLike> byName = new LinkedHashMap<>();
+            for (OnnxGraphInfo.ExternalInitializer initializer : initializers) {
+                byte[] file = externalData.get(initializer.location());
+                if (file == null) {
+                    throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "The ONNX model " + source + " keeps tensor '" + initializer.name()
+                            + "' in external-data file '" + initializer.location() + "', which it does not have (it has " + externalData.keySet() + ")");
+                }
+                long length = initializer.length() < 0 ? file.length - initializer.offset() : initializer.length();
+                if (initializer.offset() > file.length || length < 0 || initializer.offset() + length > file.length) {
+                    throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "The ONNX model " + source + " keeps tensor '" + initializer.name()
+                            + "' at bytes " + initializer.offset() + "+" + length + " of external-data file '" + initializer.location()
+                            + "', which has only " + file.length + " bytes");
+                }
+                // onnxruntime reads a direct buffer in place (the tensor keeps it reachable); ONNX raw data is little-endian
+                ByteBuffer data = ByteBuffer.allocateDirect((int) length).order(ByteOrder.nativeOrder());
+                data.put(file, (int) initializer.offset(), (int) length).flip();
+                OnnxTensor tensor = OnnxTensor.createTensor(environment, data, initializer.dims(), javaType(initializer.dataType()));
+                tensors.add(tensor);
+                byName.put(initializer.name(), tensor);
+            }
+            options.addExternalInitializers(byName);
+            OrtSession created = environment.createSession(model, options);
+            SessionTensors.keep(created, tensors);
+            return created;
+        } catch (OrtException | RuntimeException e) {
+            tensors.forEach(OnnxTensor::close);
+            throw e;
+        }
+    }
+
+    /** The fallback for external data onnxruntime cannot take from memory; see {@link #createSession}. */
+    private OrtSession stagedSession(OrtEnvironment environment, OrtSession.SessionOptions options) throws IOException, OrtException {
+        Path folder = Files.createTempDirectory("cairn-onnx");
+        try {
+            Path modelFile = folder.resolve(OnnxMaterializer.MODEL_FILE);
+            Files.write(modelFile, model);
+            for (Map.Entry<String, byte[]> entry : externalData.entrySet()) {
+                Path file = folder.resolve(entry.getKey());
+                Files.createDirectories(file.getParent());
+                Files.write(file, entry.getValue());
+            }
+            return environment.createSession(modelFile.toString(), options);
+        } finally {
+            try (Stream<Path> files = Files.walk(folder)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    /** The Java type onnxruntime takes for ONNX element type {@code dataType}, {@code UNKNOWN} when there is none. */
+    private static OnnxJavaType javaType(int dataType) {
+        return switch (dataType) {
+            case 1 -> OnnxJavaType.FLOAT;
+            case 2 -> OnnxJavaType.UINT8;
+            case 3 -> OnnxJavaType.INT8;
+            case 5 -> OnnxJavaType.INT16;
+            case 6 -> OnnxJavaType.INT32;
+            case 7 -> OnnxJavaType.INT64;
+            case 9 -> OnnxJavaType.BOOL;
+            case 10 -> OnnxJavaType.FLOAT16;
+            case 11 -> OnnxJavaType.DOUBLE;
+            case 16 -> OnnxJavaType.BFLOAT16;
+            default -> OnnxJavaType.UNKNOWN;
+        };
+    }
+
+    /**
+     * The in-memory external initializers of one session, which onnxruntime reads in place for the session's whole life:
+     * kept reachable until the session object is collected, then closed (polled on the next session creation and on
+     * {@link OnnxModel#close()}; no thread of its own). The model's own {@link #session()} releases them when it closes.
+     */
+    private static final class SessionTensors extends PhantomReference<OrtSession> {
+        private static final ReferenceQueue<OrtSession> COLLECTED = new ReferenceQueue<>();
+        private static final Set<SessionTensors> LIVE = ConcurrentHashMap.newKeySet();
+        private final List<OnnxTensor> tensors;
+
+        private SessionTensors(OrtSession session, List<OnnxTensor> tensors) {
+            super(session, COLLECTED);
+            this.tensors = tensors;
+        }
+
+        static void keep(OrtSession session, List<OnnxTensor> tensors) {
+            LIVE.add(new SessionTensors(session, tensors));
+        }
+
+        static void expunge() {
+            for (Reference<? extends OrtSession> collected = COLLECTED.poll(); collected != null; collected = COLLECTED.poll()) {
+                ((SessionTensors) collected).release();
+            }
+        }
+
+        /** Releases the tensors of {@code session}, which the caller has just closed. */
+        static void released(OrtSession session) {
+            LIVE.removeIf(kept -> {
+                if (kept.refersTo(session)) {
+                    kept.tensors.forEach(OnnxTensor::close);
+                    kept.clear();
+                    return true;
+                }
+                return false;
+            });
+        }
+
+        private void release() {
+            if (LIVE.remove(this)) {
+                tensors.forEach(OnnxTensor::close);
+            }
+        }
+    }
+
     /** Closes the session, if one was created. */
     @Override
     public synchronized void close() {
         closed = true;
+        SessionTensors.expunge();
         if (session != null) {
             try {
                 session.close();
             } catch (OrtException e) {
                 throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "Closing the onnxruntime session of " + source + " failed: " + e.getMessage(), e);
             } finally {
+                SessionTensors.released(session);
                 session = null;
             }
         }
