@@ -175,11 +175,12 @@ public final class ArtifactVersionRepository {
 
     /** The highest number any version of {@code name} has or had: numbers of pruned versions are never given again. */
     private static long highestVersionNumber(SqlSession session, String name) throws SQLException {
-        long live = session.first("SELECT max(version_number) FROM artifact_versions WHERE name = ?",
-                statement -> statement.setString(1, name), row -> row.getLong(1)).orElse(0L);
-        long retired = session.first("SELECT max(version_number) FROM retired_artifact_versions WHERE name = ?",
-                statement -> statement.setString(1, name), row -> row.getLong(1)).orElse(0L);
-        return Math.max(live, retired);
+        // one round trip for both tables
+        return session.first("SELECT (SELECT max(version_number) FROM artifact_versions WHERE name = ?),"
+                + " (SELECT max(version_number) FROM retired_artifact_versions WHERE name = ?)", statement -> {
+                    statement.setString(1, name);
+                    statement.setString(2, name);
+                }, row -> Math.max(row.getLong(1), row.getLong(2))).orElse(0L);
     }
 
     /** The version as a positive number when it is all digits ("7", "007"), else 0. */

@@ -52,6 +52,11 @@ public final class SqlSession implements AutoCloseable {
         this.connection = requireNonNull(connection, "connection is null");
     }
 
+    /** The connection, for the {@link SqlDatabase} that owns the transaction (commit, rollback, auto-commit). */
+    public Connection connection() {
+        return connection;
+    }
+
     /** The cached statement for {@code sql}, prepared on first use. */
     public PreparedStatement prepare(String sql) throws SQLException {
         PreparedStatement statement = statements.get(sql);
