@@ -204,16 +204,17 @@ public final class ArtifactVersionRepository {
      */
     public void commit(SqlSession session, CommittedArtifact committed) throws SQLException {
         String id = committed.artifactId().toString();
-        int changed = session.update("UPDATE artifact_versions SET state = 'READY', uri = ? WHERE id = ? AND state = 'PENDING'", update -> {
+        session.updateLater("UPDATE artifact_versions SET state = 'READY', uri = ? WHERE id = ? AND state = 'PENDING'", update -> {
             update.setString(1, locations.store(committed.uri()));
             update.setString(2, id);
+        }, changed -> {
+            if (changed == 0) {
+                throw new WriteRejected("artifact version " + id
+                        + " is not a reserved (PENDING) version: it was never reserved, was abandoned, or is already committed");
+            }
         });
-        if (changed == 0) {
-            throw new WriteRejected("artifact version " + id
-                    + " is not a reserved (PENDING) version: it was never reserved, was abandoned, or is already committed");
-        }
         List<Visualization> visualizations = committed.visualizations();
-        session.executeRows("INSERT INTO visualizations (artifact_id, position, name, type, content) VALUES (?, ?, ?, ?, ?)",
+        session.executeRowsLater("INSERT INTO visualizations (artifact_id, position, name, type, content) VALUES (?, ?, ?, ?, ?)",
                 visualizations.size(), (insert, i) -> {
                     Visualization visualization = visualizations.get(i);
                     insert.setString(1, id);

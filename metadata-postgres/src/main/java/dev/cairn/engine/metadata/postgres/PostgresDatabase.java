@@ -111,6 +111,7 @@ final class PostgresDatabase implements SqlDatabase {
                 connection.setAutoCommit(false);
                 try {
                     T result = work.run(session);
+                    session.flush();
                     connection.commit();
                     return result;
                 } catch (SQLException | RuntimeException e) {
@@ -177,8 +178,10 @@ final class PostgresDatabase implements SqlDatabase {
                         + ": no connection to the server for " + TimeUnit.NANOSECONDS.toSeconds(waited) + " s (" + e.getMessage()
                         + "); nothing was sent, so nothing is recorded. Retry once the server is reachable", e);
             }
-            try (connection; SqlSession session = new SqlSession(connection)) {
-                return work.run(session);
+            try (connection; SqlSession session = new SqlSession(connection, true)) {
+                T result = work.run(session);
+                session.flush(); // statements held back to be sent together
+                return result;
             } catch (SQLException e) {
                 if (dialect.isConnectionLost(e)) {
                     if (!write && !reconnected) {

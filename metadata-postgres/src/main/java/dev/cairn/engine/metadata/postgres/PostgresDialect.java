@@ -42,8 +42,9 @@ public final class PostgresDialect implements SqlDialect {
     public void lockArtifactName(SqlSession session, String name) throws SQLException {
         // a row per name, locked until this transaction ends, so max + 1 is computed by one writer at a time per name;
         // one statement whether the name is new (the insert waits for a concurrent inserter of the same name to finish)
-        // or not (the no-op update locks the row as an update, which a second writer waits for)
-        session.update(LOCK_NAME, statement -> statement.setString(1, name));
+        // or not (the no-op update locks the row as an update, which a second writer waits for). Held back, it goes to
+        // the server with the next query (max + 1), which the server runs after it, once the lock is taken.
+        session.updateLater(LOCK_NAME, statement -> statement.setString(1, name));
     }
 
     @Override
