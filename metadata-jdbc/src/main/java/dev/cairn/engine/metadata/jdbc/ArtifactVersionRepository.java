@@ -200,7 +200,8 @@ public final class ArtifactVersionRepository {
     /**
      * Marks a reserved version {@code READY} at its URI and records its visualizations.
      *
-     * @throws WriteRejected if it is not a reserved ({@code PENDING}) version
+     * @throws WriteRejected if it is not a reserved ({@code PENDING}) version (at once, or when the session sends its
+     *     held-back statements: {@link SqlSession#updateLater})
      */
     public void commit(SqlSession session, CommittedArtifact committed) throws SQLException {
         String id = committed.artifactId().toString();

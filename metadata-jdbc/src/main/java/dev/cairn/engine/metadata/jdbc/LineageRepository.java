@@ -54,7 +54,8 @@ public final class LineageRepository {
     /**
      * Records outputs; each must refer to a committed ({@code READY}) version.
      *
-     * @throws WriteRejected if one refers to a version that is not committed
+     * @throws WriteRejected if one refers to a version that is not committed (at once, or when the session sends its
+     *     held-back statements: {@link SqlSession#updateLater})
      */
     public void insertOutputs(SqlSession session, List<StepOutputRecord> outputs) throws SQLException {
         for (StepOutputRecord output : outputs) {

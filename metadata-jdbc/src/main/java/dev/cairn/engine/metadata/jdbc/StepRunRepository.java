@@ -77,7 +77,8 @@ public final class StepRunRepository {
     /**
      * Replaces the mutable fields of a recorded step run.
      *
-     * @throws WriteRejected if it is not recorded
+     * @throws WriteRejected if it is not recorded (at once, or when the session sends its held-back statements:
+     *     {@link SqlSession#updateLater})
      */
     public void update(SqlSession session, StepRunRecord stepRun) throws SQLException {
         session.updateLater(UPDATE, statement -> {
