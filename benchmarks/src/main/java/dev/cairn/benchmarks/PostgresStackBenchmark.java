@@ -38,7 +38,7 @@ import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
  *       and lookups by name:version, medians over repeated calls.</li>
  * </ol>
  * Arguments: three empty PostgreSQL databases (URIs) for the three parts, then optionally steps, perProcess, versions
- * ({@code 0}: no listing part); without URIs a throw-away server is started (the numbers may follow alone).
+ * ({@code 0}: no listing part; {@code perProcess} 0: no throughput part); without URIs a throw-away server is started (the numbers may follow alone).
  */
 public final class PostgresStackBenchmark {
     private PostgresStackBenchmark() {}
@@ -64,7 +64,7 @@ public final class PostgresStackBenchmark {
         run(args);
     }
 
-    /** Arguments: three empty PostgreSQL databases, then optionally steps, perProcess, versions (0 skips the listing part). */
+    /** Arguments: three empty PostgreSQL databases, then optionally steps, perProcess, versions (0 skips that part). */
     private static void run(String[] args) throws Exception {
         URI stepsDatabase = URI.create(args[0]);
         URI versionsDatabase = URI.create(args[1]);
@@ -76,7 +76,9 @@ public final class PostgresStackBenchmark {
         System.out.printf(Locale.ROOT, "cores=%d java=%s load=%.1f work=%s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), work);
         stepOverhead(work, stepsDatabase, steps);
-        versionThroughput(work, versionsDatabase, perProcess);
+        if (perProcess > 0) { // 0: per-step overhead (and listing) only
+            versionThroughput(work, versionsDatabase, perProcess);
+        }
         if (versions > 0) { // MetadataScaleBenchmark measures listing at scale in more detail
             listing(work, listingDatabase, versions);
         }

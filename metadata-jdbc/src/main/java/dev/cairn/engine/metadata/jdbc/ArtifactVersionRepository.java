@@ -33,9 +33,10 @@ import org.apiguardian.api.API;
  *
  * <p>Version numbering: within one write transaction, {@link SqlDialect#lockArtifactName} serializes writers of the
  * name, then the next number is {@code max(version_number) + 1} over the name's versions and its retired (pruned)
- * ones, so numbers are monotonic per name forever; {@code UNIQUE (name, version)} is the backstop, and a unique
- * violation on an explicit version is reported as {@code DUPLICATE_VERSION}, as is an explicit version that a pruned
- * version had.
+ * ones, so numbers are monotonic per name forever. {@code UNIQUE (name, version)} is the backstop against a writer that
+ * did not take the lock: a numbered reservation whose number is taken tries the next one (up to
+ * {@link #NUMBERING_ATTEMPTS} times), and a unique violation on an explicit version is reported as
+ * {@code DUPLICATE_VERSION}, as is an explicit version that a pruned version had.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class ArtifactVersionRepository {
@@ -48,10 +49,19 @@ public final class ArtifactVersionRepository {
     private static final int MAX_NUMBER_DIGITS = 18;
     private static final String SELECT = "SELECT " + COLUMNS + " FROM artifact_versions";
     private static final String READY = " state = 'READY'";
+    /** Inserts a reserved ({@code PENDING}) version. */
+    private static final String INSERT = "INSERT INTO artifact_versions (id, name, version, version_number,"
+            + " uri, store_uri, data_type, materializer_id, materializer_version, artifact_type, content_hash, size,"
+            + " metadata, producer_step_run_id, created_at, state, registered)"
+            + " VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)";
+    /** How many numbers a reservation without an explicit version tries before it gives up. */
+    static final int NUMBERING_ATTEMPTS = 10;
 
     private final SqlDialect dialect;
     private final ColumnCodec codec;
     private final StoredLocations locations;
+    /** {@link #INSERT} that does nothing when the name already has the version: a numbered reservation then tries the next number. */
+    private final String insertNumbered;
 
     public ArtifactVersionRepository(SqlDialect dialect, ColumnCodec codec) {
         this(dialect, codec, StoredLocations.ABSOLUTE);
@@ -61,6 +71,7 @@ public final class ArtifactVersionRepository {
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.codec = requireNonNull(codec, "codec is null");
         this.locations = requireNonNull(locations, "locations is null");
+        this.insertNumbered = dialect.insertIgnoringConflict(INSERT, "name, version");
     }
 
     /** How this repository's URIs are stored. */
@@ -83,66 +94,77 @@ public final class ArtifactVersionRepository {
         String name = request.name();
         Optional<String> explicit = request.explicitVersion();
         dialect.lockArtifactName(session, name);
-        String assigned;
-        long number;
         if (explicit.isEmpty()) {
-            number = highestVersionNumber(session, name) + 1;
-            assigned = Long.toString(number);
-        } else {
-            assigned = explicit.get();
-            number = versionNumber(assigned);
-            boolean taken = session.first("SELECT 1 FROM artifact_versions WHERE name = ? AND version = ?", statement -> {
-                statement.setString(1, name);
-                statement.setString(2, assigned);
-            }, row -> Boolean.TRUE).isPresent();
-            if (taken) {
-                throw duplicate(session, name, assigned);
+            // the name's lock makes max + 1 free; if a writer that did not take the lock (another tool, a copy) holds the
+            // number anyway, the insert does nothing and the next number is tried, a bounded number of times
+            long tried = 0;
+            for (int attempt = 1; attempt <= NUMBERING_ATTEMPTS; attempt++) {
+                long number = Math.max(highestVersionNumber(session, name), tried) + 1;
+                if (insert(session, insertNumbered, request, Long.toString(number), number, metadata, createdAt) > 0) {
+                    return Long.toString(number);
+                }
+                tried = number;
             }
-            boolean retired = session.first("SELECT 1 FROM retired_artifact_versions WHERE name = ? AND version = ?", statement -> {
-                statement.setString(1, name);
-                statement.setString(2, assigned);
-            }, row -> Boolean.TRUE).isPresent();
-            if (retired) {
-                throw new CairnException(ErrorCode.DUPLICATE_VERSION, "Artifact '" + name + "' had a version '" + assigned
-                        + "' that a prune deleted; a name and version never name other content again. Pick another version, or omit"
-                        + " the version to get the next number (" + (highestVersionNumber(session, name) + 1) + ")");
-            }
+            throw new CairnException(ErrorCode.METADATA_FAILURE, "Artifact '" + name + "': could not number a new version: "
+                    + NUMBERING_ATTEMPTS + " numbers up to " + tried + " were taken by other writers while this one numbered it."
+                    + " Nothing was recorded; save it again, or give an explicit version");
+        }
+        String assigned = explicit.get();
+        long number = versionNumber(assigned);
+        boolean taken = session.first("SELECT 1 FROM artifact_versions WHERE name = ? AND version = ?", statement -> {
+            statement.setString(1, name);
+            statement.setString(2, assigned);
+        }, row -> Boolean.TRUE).isPresent();
+        if (taken) {
+            throw duplicate(session, name, assigned);
+        }
+        boolean retired = session.first("SELECT 1 FROM retired_artifact_versions WHERE name = ? AND version = ?", statement -> {
+            statement.setString(1, name);
+            statement.setString(2, assigned);
+        }, row -> Boolean.TRUE).isPresent();
+        if (retired) {
+            throw new CairnException(ErrorCode.DUPLICATE_VERSION, "Artifact '" + name + "' had a version '" + assigned
+                    + "' that a prune deleted; a name and version never name other content again. Pick another version, or omit"
+                    + " the version to get the next number (" + (highestVersionNumber(session, name) + 1) + ")");
         }
         try {
-            session.update("INSERT INTO artifact_versions (id, name, version, version_number,"
-                    + " uri, store_uri, data_type, materializer_id, materializer_version, artifact_type, content_hash, size,"
-                    + " metadata, producer_step_run_id, created_at, state, registered)"
-                    + " VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)", insert -> {
-                        insert.setString(1, request.id().toString());
-                        insert.setString(2, name);
-                        insert.setString(3, assigned);
-                        if (number > 0) {
-                            insert.setLong(4, number);
-                        } else {
-                            insert.setNull(4, Types.INTEGER);
-                        }
-                        insert.setString(5, locations.store(request.storeUri()));
-                        insert.setString(6, request.dataType());
-                        insert.setString(7, request.materializerId());
-                        insert.setString(8, request.materializerVersion());
-                        insert.setString(9, request.artifactType().name());
-                        insert.setString(10, request.contentHash());
-                        insert.setLong(11, request.size());
-                        insert.setString(12, metadata);
-                        setUuid(insert, 13, request.producerStepRunId());
-                        insert.setLong(14, createdAt);
-                        insert.setInt(15, request.registered() ? 1 : 0);
-                    });
+            insert(session, INSERT, request, assigned, number, metadata, createdAt);
         } catch (SQLException e) {
-            if (explicit.isPresent() && dialect.isUniqueViolation(e)) {
-                // the backstop: another writer took the name's lock in a way the dialect did not serialize; the
-                // transaction may be unusable now (PostgreSQL), so no further query
+            if (dialect.isUniqueViolation(e)) {
+                // the backstop: another writer inserted the version after the check above without taking the name's
+                // lock; the transaction may be unusable now (PostgreSQL), so no further query
                 throw new CairnException(ErrorCode.DUPLICATE_VERSION, "Artifact '" + name + "' already has version '" + assigned
-                        + "'. Pick another version, or omit the version to get the next number", e);
+                        + "' (saved by another writer at the same time). Pick another version, or omit the version to get the next number", e);
             }
             throw e;
         }
         return assigned;
+    }
+
+    /** Inserts {@code request} as a {@code PENDING} row with {@code sql} ({@link #INSERT} or a variant); returns the rows inserted. */
+    private int insert(SqlSession session, String sql, NewArtifactVersion request, String version, long number, String metadata, long createdAt)
+            throws SQLException {
+        return session.update(sql, insert -> {
+            insert.setString(1, request.id().toString());
+            insert.setString(2, request.name());
+            insert.setString(3, version);
+            if (number > 0) {
+                insert.setLong(4, number);
+            } else {
+                insert.setNull(4, Types.INTEGER);
+            }
+            insert.setString(5, locations.store(request.storeUri()));
+            insert.setString(6, request.dataType());
+            insert.setString(7, request.materializerId());
+            insert.setString(8, request.materializerVersion());
+            insert.setString(9, request.artifactType().name());
+            insert.setString(10, request.contentHash());
+            insert.setLong(11, request.size());
+            insert.setString(12, metadata);
+            setUuid(insert, 13, request.producerStepRunId());
+            insert.setLong(14, createdAt);
+            insert.setInt(15, request.registered() ? 1 : 0);
+        });
     }
 
     private CairnException duplicate(SqlSession session, String name, String version) throws SQLException {
@@ -153,11 +175,12 @@ public final class ArtifactVersionRepository {
 
     /** The highest number any version of {@code name} has or had: numbers of pruned versions are never given again. */
     private static long highestVersionNumber(SqlSession session, String name) throws SQLException {
-        long live = session.first("SELECT max(version_number) FROM artifact_versions WHERE name = ?",
-                statement -> statement.setString(1, name), row -> row.getLong(1)).orElse(0L);
-        long retired = session.first("SELECT max(version_number) FROM retired_artifact_versions WHERE name = ?",
-                statement -> statement.setString(1, name), row -> row.getLong(1)).orElse(0L);
-        return Math.max(live, retired);
+        // one round trip for both tables
+        return session.first("SELECT (SELECT max(version_number) FROM artifact_versions WHERE name = ?),"
+                + " (SELECT max(version_number) FROM retired_artifact_versions WHERE name = ?)", statement -> {
+                    statement.setString(1, name);
+                    statement.setString(2, name);
+                }, row -> Math.max(row.getLong(1), row.getLong(2))).orElse(0L);
     }
 
     /** The version as a positive number when it is all digits ("7", "007"), else 0. */
@@ -177,20 +200,22 @@ public final class ArtifactVersionRepository {
     /**
      * Marks a reserved version {@code READY} at its URI and records its visualizations.
      *
-     * @throws WriteRejected if it is not a reserved ({@code PENDING}) version
+     * @throws WriteRejected if it is not a reserved ({@code PENDING}) version (at once, or when the session sends its
+     *     held-back statements: {@link SqlSession#updateLater})
      */
     public void commit(SqlSession session, CommittedArtifact committed) throws SQLException {
         String id = committed.artifactId().toString();
-        int changed = session.update("UPDATE artifact_versions SET state = 'READY', uri = ? WHERE id = ? AND state = 'PENDING'", update -> {
+        session.updateLater("UPDATE artifact_versions SET state = 'READY', uri = ? WHERE id = ? AND state = 'PENDING'", update -> {
             update.setString(1, locations.store(committed.uri()));
             update.setString(2, id);
+        }, changed -> {
+            if (changed == 0) {
+                throw new WriteRejected("artifact version " + id
+                        + " is not a reserved (PENDING) version: it was never reserved, was abandoned, or is already committed");
+            }
         });
-        if (changed == 0) {
-            throw new WriteRejected("artifact version " + id
-                    + " is not a reserved (PENDING) version: it was never reserved, was abandoned, or is already committed");
-        }
         List<Visualization> visualizations = committed.visualizations();
-        session.executeRows("INSERT INTO visualizations (artifact_id, position, name, type, content) VALUES (?, ?, ?, ?, ?)",
+        session.executeRowsLater("INSERT INTO visualizations (artifact_id, position, name, type, content) VALUES (?, ?, ?, ?, ?)",
                 visualizations.size(), (insert, i) -> {
                     Visualization visualization = visualizations.get(i);
                     insert.setString(1, id);

@@ -120,7 +120,7 @@ public final class CacheRepository {
 
     /** Deletes the lease if {@code holder} holds it. */
     public void releaseLease(SqlSession session, String cacheKey, String holder) throws SQLException {
-        session.update("DELETE FROM cache_leases WHERE cache_key = ? AND holder = ?", statement -> {
+        session.updateLater("DELETE FROM cache_leases WHERE cache_key = ? AND holder = ?", statement -> {
             statement.setString(1, cacheKey);
             statement.setString(2, holder);
         });

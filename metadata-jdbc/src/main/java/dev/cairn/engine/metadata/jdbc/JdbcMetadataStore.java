@@ -686,7 +686,7 @@ public class JdbcMetadataStore implements MetadataStore {
         requireNonNull(cacheKey, "cacheKey is null");
         requireNonNull(holder, "holder is null");
         long expires = epochNanos(requireNonNull(expiresAt, "expiresAt is null"), "expiry of cache lease", cacheKey);
-        return database.write("take the cache lease on " + cacheKey, session -> cache.tryAcquireLease(session, cacheKey, holder, expires));
+        return database.writeStatement("take the cache lease on " + cacheKey, session -> cache.tryAcquireLease(session, cacheKey, holder, expires));
     }
 
     @Override
@@ -694,7 +694,7 @@ public class JdbcMetadataStore implements MetadataStore {
         requireNonNull(cacheKey, "cacheKey is null");
         requireNonNull(holder, "holder is null");
         long expires = epochNanos(requireNonNull(expiresAt, "expiresAt is null"), "expiry of cache lease", cacheKey);
-        return database.write("renew the cache lease on " + cacheKey, session -> cache.renewLease(session, cacheKey, holder, expires));
+        return database.writeStatement("renew the cache lease on " + cacheKey, session -> cache.renewLease(session, cacheKey, holder, expires));
     }
 
     /** The lease expires {@code ttl} after the database's clock, never the caller's: skewed clients cannot steal it. */
@@ -703,7 +703,7 @@ public class JdbcMetadataStore implements MetadataStore {
         requireNonNull(cacheKey, "cacheKey is null");
         requireNonNull(holder, "holder is null");
         long ttlNanos = ttlNanos(ttl, cacheKey);
-        return database.write("take the cache lease on " + cacheKey, session -> cache.tryAcquireLeaseFor(session, cacheKey, holder, ttlNanos));
+        return database.writeStatement("take the cache lease on " + cacheKey, session -> cache.tryAcquireLeaseFor(session, cacheKey, holder, ttlNanos));
     }
 
     /** Extends the lease to {@code ttl} after the database's clock. */
@@ -712,7 +712,7 @@ public class JdbcMetadataStore implements MetadataStore {
         requireNonNull(cacheKey, "cacheKey is null");
         requireNonNull(holder, "holder is null");
         long ttlNanos = ttlNanos(ttl, cacheKey);
-        return database.write("renew the cache lease on " + cacheKey, session -> cache.renewLeaseFor(session, cacheKey, holder, ttlNanos));
+        return database.writeStatement("renew the cache lease on " + cacheKey, session -> cache.renewLeaseFor(session, cacheKey, holder, ttlNanos));
     }
 
     private static long ttlNanos(java.time.Duration ttl, String cacheKey) {
@@ -728,7 +728,7 @@ public class JdbcMetadataStore implements MetadataStore {
     public void releaseCacheLease(String cacheKey, String holder) {
         requireNonNull(cacheKey, "cacheKey is null");
         requireNonNull(holder, "holder is null");
-        database.write("release the cache lease on " + cacheKey, session -> {
+        database.writeStatement("release the cache lease on " + cacheKey, session -> {
             cache.releaseLease(session, cacheKey, holder);
             return null;
         });

@@ -42,7 +42,7 @@ public final class LineageRepository {
 
     /** Records inputs; an input already recorded is left as it is. */
     public void insertInputs(SqlSession session, List<StepInputRecord> inputs) throws SQLException {
-        session.executeRows(insertInput, inputs.size(), (insert, i) -> {
+        session.executeRowsLater(insertInput, inputs.size(), (insert, i) -> {
             StepInputRecord input = inputs.get(i);
             insert.setString(1, input.stepRunId().toString());
             insert.setString(2, input.name());
@@ -54,20 +54,22 @@ public final class LineageRepository {
     /**
      * Records outputs; each must refer to a committed ({@code READY}) version.
      *
-     * @throws WriteRejected if one refers to a version that is not committed
+     * @throws WriteRejected if one refers to a version that is not committed (at once, or when the session sends its
+     *     held-back statements: {@link SqlSession#updateLater})
      */
     public void insertOutputs(SqlSession session, List<StepOutputRecord> outputs) throws SQLException {
         for (StepOutputRecord output : outputs) {
-            int inserted = session.update("INSERT INTO step_outputs (step_run_id, name, artifact_id)"
+            session.updateLater("INSERT INTO step_outputs (step_run_id, name, artifact_id)"
                     + " SELECT ?, ?, id FROM artifact_versions WHERE id = ? AND state = 'READY'", insert -> {
                         insert.setString(1, output.stepRunId().toString());
                         insert.setString(2, output.name());
                         insert.setString(3, output.artifactId().toString());
+                    }, inserted -> {
+                        if (inserted == 0) {
+                            throw new WriteRejected("output '" + output.name() + "' refers to artifact version " + output.artifactId()
+                                    + ", which is not committed; commit it in the same call or before");
+                        }
                     });
-            if (inserted == 0) {
-                throw new WriteRejected("output '" + output.name() + "' refers to artifact version " + output.artifactId()
-                        + ", which is not committed; commit it in the same call or before");
-            }
         }
     }
 

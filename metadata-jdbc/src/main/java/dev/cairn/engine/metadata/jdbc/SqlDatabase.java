@@ -24,8 +24,20 @@ public interface SqlDatabase extends AutoCloseable {
     /** The dialect of this database. */
     SqlDialect dialect();
 
-    /** Runs {@code work} in one write transaction begun as {@link SqlDialect#beginWriteTransaction} says, and commits it. */
+    /**
+     * Runs {@code work} in one write transaction and commits it; an embedded database begins it as
+     * {@link SqlDialect#beginWriteTransaction} says, a server database may begin it implicitly with the first statement.
+     */
     <T> T write(String operation, SqlWork<T> work);
+
+    /**
+     * Runs {@code work}, which executes exactly one statement, as one write. The default is {@link #write}; a server
+     * database may run the statement without an explicit transaction (one statement is atomic on its own), which saves
+     * the round trips of beginning and committing one.
+     */
+    default <T> T writeStatement(String operation, SqlWork<T> work) {
+        return write(operation, work);
+    }
 
     /** Runs {@code work} on a read connection; each statement sees the latest committed data. */
     <T> T read(String operation, SqlWork<T> work);

@@ -2,6 +2,9 @@ package dev.cairn.engine.metadata.jdbc;
 
 import static java.util.Objects.requireNonNull;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,6 +25,10 @@ import org.apiguardian.api.API;
  * <p>Not thread-safe: one thread uses it at a time, inside {@link SqlDatabase#read} or {@link SqlDatabase#write},
  * which own the transaction. Statements stay prepared for the life of the connection, so a repository passes the same
  * SQL text (a constant) each time and pays for parsing once per connection.
+ *
+ * <p>Writes whose results are only checked, not read back ({@link #updateLater}, {@link #executeRowsLater}), run at once
+ * on a session that does not send statements together; on one that does (PostgreSQL) they wait until the next
+ * statement, {@link #flush} or the commit, and then go to the server as one multi-statement round trip, in order.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class SqlSession implements AutoCloseable {
@@ -43,13 +50,39 @@ public final class SqlSession implements AutoCloseable {
         T map(ResultSet row) throws SQLException;
     }
 
+    /** Checks the number of rows a statement changed; may throw {@link WriteRejected}. */
+    @FunctionalInterface
+    public interface CountCheck {
+        void check(int changed);
+    }
+
     private static final Binder NO_PARAMETERS = statement -> {};
+    private static final CountCheck ANY_COUNT = changed -> {};
+
+    /** A statement waiting to be sent: its SQL, the parameter setter calls its binder made, and its check. */
+    private record Pending(String sql, List<Object[]> calls, CountCheck check) {}
 
     private final Connection connection;
+    private final boolean sendsStatementsTogether;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final List<Pending> pending = new ArrayList<>();
 
     public SqlSession(Connection connection) {
+        this(connection, false);
+    }
+
+    /**
+     * A session on {@code connection}; with {@code sendsStatementsTogether}, the driver accepts several statements
+     * separated by semicolons in one prepared statement, and {@link #updateLater} uses that.
+     */
+    public SqlSession(Connection connection, boolean sendsStatementsTogether) {
         this.connection = requireNonNull(connection, "connection is null");
+        this.sendsStatementsTogether = sendsStatementsTogether;
+    }
+
+    /** The connection, for the {@link SqlDatabase} that owns the transaction (commit, rollback, auto-commit). */
+    public Connection connection() {
+        return connection;
     }
 
     /** The cached statement for {@code sql}, prepared on first use. */
@@ -64,11 +97,13 @@ public final class SqlSession implements AutoCloseable {
 
     /** Executes {@code sql} (cached) without parameters. */
     public void execute(String sql) throws SQLException {
+        flush();
         prepare(sql).execute();
     }
 
     /** Runs {@code sql} once without caching its statement (schema changes). */
     public void executeOnce(String sql) throws SQLException {
+        flush();
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
@@ -76,6 +111,7 @@ public final class SqlSession implements AutoCloseable {
 
     /** The first column of the first row as text, or {@code null} when there is no row. */
     public String queryText(String sql) throws SQLException {
+        flush();
         try (ResultSet rows = prepare(sql).executeQuery()) {
             return rows.next() ? rows.getString(1) : null;
         }
@@ -83,6 +119,7 @@ public final class SqlSession implements AutoCloseable {
 
     /** Every row of {@code sql} with {@code binder}'s parameters, mapped. */
     public <T> List<T> list(String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
+        flush();
         PreparedStatement query = prepare(sql);
         binder.bind(query);
         List<T> result = new ArrayList<>();
@@ -99,8 +136,18 @@ public final class SqlSession implements AutoCloseable {
         return list(sql, NO_PARAMETERS, mapper);
     }
 
-    /** The first row of {@code sql} with {@code binder}'s parameters, mapped, if there is one. */
+    /**
+     * The first row of {@code sql} with {@code binder}'s parameters, mapped, if there is one. On a session that sends
+     * statements together, the statements held back go with this query, in the same round trip.
+     */
     public <T> Optional<T> first(String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
+        if (sendsStatementsTogether && !pending.isEmpty()) {
+            List<Object[]> calls = new ArrayList<>();
+            binder.bind(recorder(calls));
+            try (ResultSet rows = sendPending(new Pending(sql, calls, ANY_COUNT))) {
+                return rows.next() ? Optional.of(mapper.map(rows)) : Optional.empty();
+            }
+        }
         PreparedStatement query = prepare(sql);
         binder.bind(query);
         try (ResultSet rows = query.executeQuery()) {
@@ -110,6 +157,7 @@ public final class SqlSession implements AutoCloseable {
 
     /** Runs the insert, update or delete {@code sql} with {@code binder}'s parameters; returns the rows changed. */
     public int update(String sql, Binder binder) throws SQLException {
+        flush();
         PreparedStatement statement = prepare(sql);
         binder.bind(statement);
         return statement.executeUpdate();
@@ -117,6 +165,7 @@ public final class SqlSession implements AutoCloseable {
 
     /** Executes {@code sql} once per row: directly for one row, as one batch for several. */
     public void executeRows(String sql, int rows, RowBinder binder) throws SQLException {
+        flush();
         if (rows == 0) {
             return;
         }
@@ -137,8 +186,159 @@ public final class SqlSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the insert, update or delete {@code sql} with {@code binder}'s parameters, and {@code check} with the rows it
+     * changed: at once, or (on a session that sends statements together) with the next statement or {@link #flush}.
+     * The binder runs at once either way, so its errors surface here.
+     */
+    public void updateLater(String sql, Binder binder, CountCheck check) throws SQLException {
+        if (!sendsStatementsTogether) {
+            check.check(update(sql, binder));
+            return;
+        }
+        List<Object[]> calls = new ArrayList<>();
+        binder.bind(recorder(calls));
+        pending.add(new Pending(sql, calls, check));
+    }
+
+    /** {@link #updateLater} without a check. */
+    public void updateLater(String sql, Binder binder) throws SQLException {
+        updateLater(sql, binder, ANY_COUNT);
+    }
+
+    /** {@link #executeRows} as {@link #updateLater} does it: one statement per row, sent with the others. */
+    public void executeRowsLater(String sql, int rows, RowBinder binder) throws SQLException {
+        if (!sendsStatementsTogether) {
+            executeRows(sql, rows, binder);
+            return;
+        }
+        for (int i = 0; i < rows; i++) {
+            int row = i;
+            updateLater(sql, statement -> binder.bind(statement, row), ANY_COUNT);
+        }
+    }
+
+    /**
+     * Sends the statements {@link #updateLater} holds back, in order, in one round trip (one prepared statement whose
+     * SQL joins theirs), then runs their checks in order. Nothing to do when none waits.
+     */
+    public void flush() throws SQLException {
+        if (!pending.isEmpty()) {
+            sendPending(null);
+        }
+    }
+
+    /**
+     * Sends the held-back statements, then {@code query} if given, as one prepared statement; runs the checks in order
+     * and returns the query's rows (the caller closes them), or null without a query.
+     */
+    private ResultSet sendPending(Pending query) throws SQLException {
+        List<Pending> batch = new ArrayList<>(pending);
+        pending.clear();
+        if (query != null) {
+            batch.add(query);
+        }
+        if (batch.size() == 1 && query == null) {
+            Pending only = batch.get(0);
+            only.check().check(update(only.sql(), statement -> replay(statement, only.calls(), 0)));
+            return null;
+        }
+        StringBuilder sql = new StringBuilder();
+        for (Pending statement : batch) {
+            if (sql.length() > 0) {
+                sql.append(";\n");
+            }
+            sql.append(statement.sql());
+        }
+        PreparedStatement combined = prepare(sql.toString());
+        int offset = 0;
+        for (Pending statement : batch) {
+            replay(combined, statement.calls(), offset);
+            offset += parameterCount(statement.sql());
+        }
+        boolean resultSet = combined.execute();
+        int updates = query == null ? batch.size() : batch.size() - 1;
+        for (int i = 0; i < updates; i++) {
+            int changed;
+            if (resultSet) {
+                combined.getResultSet().close();
+                changed = 0;
+            } else {
+                changed = combined.getUpdateCount();
+            }
+            batch.get(i).check().check(changed);
+            resultSet = combined.getMoreResults();
+        }
+        if (query == null) {
+            return null;
+        }
+        if (!resultSet) {
+            throw new SQLException("the query sent after held-back statements returned no rows: " + query.sql());
+        }
+        return combined.getResultSet();
+    }
+
+    /** A statement that only records the setter calls ({@code setString(index, value)}, …) made on it. */
+    private PreparedStatement recorder(List<Object[]> calls) {
+        return (PreparedStatement) Proxy.newProxyInstance(SqlSession.class.getClassLoader(), new Class<?>[] {PreparedStatement.class},
+                (proxy, method, arguments) -> {
+                    if (method.getName().startsWith("set") && arguments != null && arguments.length >= 2
+                            && method.getParameterTypes()[0] == int.class) {
+                        Object[] call = new Object[arguments.length + 1];
+                        call[0] = method;
+                        System.arraycopy(arguments, 0, call, 1, arguments.length);
+                        calls.add(call);
+                        return null;
+                    }
+                    if (method.getName().equals("getConnection")) {
+                        return connection;
+                    }
+                    throw new UnsupportedOperationException("a statement sent later only takes parameters, not " + method.getName());
+                });
+    }
+
+    /** Makes the recorded setter {@code calls} on {@code statement}, with parameter indexes shifted by {@code offset}. */
+    private static void replay(PreparedStatement statement, List<Object[]> calls, int offset) throws SQLException {
+        for (Object[] call : calls) {
+            Method method = (Method) call[0];
+            Object[] arguments = new Object[call.length - 1];
+            System.arraycopy(call, 1, arguments, 0, arguments.length);
+            arguments[0] = (Integer) arguments[0] + offset;
+            try {
+                method.invoke(statement, arguments);
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql;
+                }
+                throw new IllegalStateException("binding a parameter failed", e.getCause());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The {@code ?} placeholders of {@code sql}, outside quoted text. */
+    static int parameterCount(String sql) {
+        int count = 0;
+        char quote = 0;
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '?') {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Rolls back the open transaction, if any; the database may already have rolled it back after an error. */
     public void rollbackQuietly() {
+        pending.clear();
         try {
             execute("ROLLBACK");
         } catch (SQLException ignored) {
@@ -151,6 +351,7 @@ public final class SqlSession implements AutoCloseable {
      * disk) the driver has finalized the cached statements, and only a new statement still reaches the database.
      */
     public void rollbackUncached() {
+        pending.clear();
         try {
             executeOnce("ROLLBACK");
         } catch (SQLException ignored) {

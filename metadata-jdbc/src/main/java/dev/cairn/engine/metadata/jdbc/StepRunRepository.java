@@ -77,10 +77,11 @@ public final class StepRunRepository {
     /**
      * Replaces the mutable fields of a recorded step run.
      *
-     * @throws WriteRejected if it is not recorded
+     * @throws WriteRejected if it is not recorded (at once, or when the session sends its held-back statements:
+     *     {@link SqlSession#updateLater})
      */
     public void update(SqlSession session, StepRunRecord stepRun) throws SQLException {
-        int changed = session.update(UPDATE, statement -> {
+        session.updateLater(UPDATE, statement -> {
             statement.setString(1, stepRun.status().name());
             setInstant(statement, 2, stepRun.startedAt(), "start time of step", stepRun.stepName());
             setInstant(statement, 3, stepRun.endedAt(), "end time of step", stepRun.stepName());
@@ -90,11 +91,12 @@ public final class StepRunRepository {
             setText(statement, 7, stepRun.cacheNote());
             setFailure(statement, 8, stepRun.failure());
             statement.setString(11, stepRun.id().toString());
+        }, changed -> {
+            if (changed == 0) {
+                throw new WriteRejected("step run " + stepRun.id() + " (" + stepRun.stepName()
+                        + ") is not recorded; record its run with insertRun first");
+            }
         });
-        if (changed == 0) {
-            throw new WriteRejected("step run " + stepRun.id() + " (" + stepRun.stepName()
-                    + ") is not recorded; record its run with insertRun first");
-        }
     }
 
     /** Of a run given up as abandoned: {@code RUNNING} step runs become {@code FAILED}, {@code PENDING} ones {@code SKIPPED}. */

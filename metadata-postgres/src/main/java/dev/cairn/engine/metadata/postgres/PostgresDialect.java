@@ -12,8 +12,8 @@ import org.apiguardian.api.API;
 
 /**
  * PostgreSQL for the JDBC metadata store: READ COMMITTED transactions with explicit locks. Version numbering locks the
- * artifact name's row in {@code artifact_names} ({@code SELECT … FOR UPDATE}); schema migration takes a transaction-scoped
- * advisory lock; the clock is the server's ({@code now()}); errors are told apart by SQLSTATE.
+ * artifact name's row in {@code artifact_names} (with an upsert, which locks the row as {@code SELECT … FOR UPDATE}
+ * would, in one statement); schema migration takes a transaction-scoped advisory lock; the clock is the server's ({@code now()}); errors are told apart by SQLSTATE.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class PostgresDialect implements SqlDialect {
@@ -23,6 +23,8 @@ public final class PostgresDialect implements SqlDialect {
     /** The advisory lock key of schema migrations ("cairn-sc" as a number). */
     static final long MIGRATION_LOCK = 0x636169726e2d7363L;
 
+    private static final String LOCK_NAME = "INSERT INTO artifact_names (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name";
+
     private PostgresDialect() {}
 
     @Override
@@ -30,6 +32,7 @@ public final class PostgresDialect implements SqlDialect {
         return "postgresql";
     }
 
+    /** What a write transaction is; {@code PostgresDatabase} begins it by turning auto-commit off (READ COMMITTED is the pool's isolation). */
     @Override
     public String beginWriteTransaction() {
         return "BEGIN ISOLATION LEVEL READ COMMITTED";
@@ -37,10 +40,11 @@ public final class PostgresDialect implements SqlDialect {
 
     @Override
     public void lockArtifactName(SqlSession session, String name) throws SQLException {
-        // a row per name: inserting it waits for a concurrent inserter of the same name to finish, and FOR UPDATE then
-        // holds it until this transaction ends, so max + 1 is computed by one writer at a time per name
-        session.update("INSERT INTO artifact_names (name) VALUES (?) ON CONFLICT (name) DO NOTHING", statement -> statement.setString(1, name));
-        session.first("SELECT name FROM artifact_names WHERE name = ? FOR UPDATE", statement -> statement.setString(1, name), row -> Boolean.TRUE);
+        // a row per name, locked until this transaction ends, so max + 1 is computed by one writer at a time per name;
+        // one statement whether the name is new (the insert waits for a concurrent inserter of the same name to finish)
+        // or not (the no-op update locks the row as an update, which a second writer waits for). Held back, it goes to
+        // the server with the next query (max + 1), which the server runs after it, once the lock is taken.
+        session.updateLater(LOCK_NAME, statement -> statement.setString(1, name));
     }
 
     @Override

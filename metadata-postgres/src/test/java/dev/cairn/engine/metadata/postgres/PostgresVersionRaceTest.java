@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
@@ -88,6 +96,121 @@ class PostgresVersionRaceTest {
             assertThatThrownBy(() -> second.reserveArtifactVersion(again))
                     .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.DUPLICATE_VERSION))
                     .hasMessageContaining("'named'").hasMessageContaining("'prod'");
+        }
+    }
+
+    /**
+     * The {@code UNIQUE (name, version)} backstop of numbering, reached for real: another session (a writer that does not
+     * take the name's lock) has inserted version 2 but not committed, so the store computes 2 as well and its insert waits
+     * on that row; once the other session commits, the store takes the next number instead of failing.
+     */
+    @Test
+    void aNumberTakenByAConcurrentWriterThatSkippedTheNameLockIsRetriedWithTheNextNumber() throws Exception {
+        URI uri = TestingPostgres.server().newDatabase();
+        String database = uri.getPath().substring(1);
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try (PostgresMetadataStore store = PostgresMetadataStore.open(uri); Connection other = TestingPostgres.server().connect(database)) {
+            assertThat(store.reserveArtifactVersion(ReservePostgresVersionsMain.version("raced")).version()).isEqualTo("1");
+            other.setAutoCommit(false);
+            insertVersion(other, "raced", "2");
+            Future<ArtifactVersionRecord> reserved = thread.submit(() -> store.reserveArtifactVersion(ReservePostgresVersionsMain.version("raced")));
+            awaitInsertWaitingOnAnotherTransaction(database, reserved);
+            other.commit();
+
+            assertThat(reserved.get(60, TimeUnit.SECONDS).version()).isEqualTo("3");
+            assertThat(store.reserveArtifactVersion(ReservePostgresVersionsMain.version("raced")).version()).isEqualTo("4");
+        } finally {
+            thread.shutdownNow();
+        }
+        assertThat(versions(database, "raced")).containsExactly("1", "2", "3", "4");
+    }
+
+    /**
+     * The backstop for an explicit version, reached for real: another session inserted "prod" after the store's check
+     * could see it (not committed yet), so only the unique constraint catches it: DUPLICATE_VERSION naming the artifact
+     * and the version, and nothing of the store's attempt is recorded.
+     */
+    @Test
+    void anExplicitVersionInsertedConcurrentlyPastTheCheckIsADuplicate() throws Exception {
+        URI uri = TestingPostgres.server().newDatabase();
+        String database = uri.getPath().substring(1);
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try (PostgresMetadataStore store = PostgresMetadataStore.open(uri); Connection other = TestingPostgres.server().connect(database)) {
+            other.setAutoCommit(false);
+            insertVersion(other, "named", "prod");
+            Future<ArtifactVersionRecord> reserved = thread.submit(() -> store.reserveArtifactVersion(
+                    ReservePostgresVersionsMain.version("named", Optional.of("prod"))));
+            awaitInsertWaitingOnAnotherTransaction(database, reserved);
+            other.commit();
+
+            assertThatThrownBy(() -> reserved.get(60, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.DUPLICATE_VERSION))
+                    .hasMessageContaining("'named'").hasMessageContaining("'prod'");
+            assertThat(store.reserveArtifactVersion(ReservePostgresVersionsMain.version("named")).version()).isEqualTo("1");
+        } finally {
+            thread.shutdownNow();
+        }
+        assertThat(versions(database, "named")).containsExactlyInAnyOrder("prod", "1");
+    }
+
+    /** Inserts a PENDING version as a writer that does not take the name's lock would, in {@code connection}'s transaction. */
+    private static void insertVersion(Connection connection, String name, String version) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO artifact_versions (id, name, version, version_number, uri,"
+                + " store_uri, data_type, materializer_id, materializer_version, artifact_type, content_hash, size, metadata,"
+                + " producer_step_run_id, created_at, state, registered) VALUES (?, ?, ?, ?, NULL, 'file:///tmp/store/', 'java.lang.String',"
+                + " 'cairn.string', '1', 'DATA', 'sha256:abc', 3, '{}', NULL, 1, 'PENDING', 0)")) {
+            insert.setString(1, UUID.randomUUID().toString());
+            insert.setString(2, name);
+            insert.setString(3, version);
+            long number = dev.cairn.engine.metadata.jdbc.ArtifactVersionRepository.versionNumber(version);
+            if (number > 0) {
+                insert.setLong(4, number);
+            } else {
+                insert.setNull(4, java.sql.Types.BIGINT);
+            }
+            insert.executeUpdate();
+        }
+    }
+
+    /**
+     * Waits until a session of {@code database} waits for a lock held by another transaction (the store's insert waiting
+     * on the uncommitted row), or fails if {@code reservation} ended first. Bounded, so a broken test fails instead of hanging.
+     */
+    private static void awaitInsertWaitingOnAnotherTransaction(String database, Future<?> reservation) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (Connection monitor = TestingPostgres.server().connect(database);
+                PreparedStatement waiting = monitor.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                        + " WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO artifact_versions%'")) {
+            while (true) {
+                try (ResultSet row = waiting.executeQuery()) {
+                    row.next();
+                    if (row.getLong(1) > 0) {
+                        return;
+                    }
+                }
+                if (reservation.isDone()) {
+                    reservation.get(); // surfaces its failure
+                    throw new AssertionError("the reservation ended without waiting for the other transaction");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the reservation never waited for the other transaction's row");
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    private static List<String> versions(String database, String name) throws SQLException {
+        try (Connection connection = TestingPostgres.server().connect(database);
+                PreparedStatement query = connection.prepareStatement("SELECT version FROM artifact_versions WHERE name = ? ORDER BY seq")) {
+            query.setString(1, name);
+            List<String> versions = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    versions.add(rows.getString(1));
+                }
+            }
+            return versions;
         }
     }
 }
