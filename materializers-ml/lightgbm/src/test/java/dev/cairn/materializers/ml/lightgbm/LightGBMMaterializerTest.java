@@ -87,7 +87,7 @@ class LightGBMMaterializerTest {
 
     @Test
     void pythonLightgbmReadsTheStoredModelWithEqualPredictionsAndCairnStoresAPythonTrainedModel() throws Exception {
-        TestingPython.interpreter();
+        TestingPython.interpreter("numpy", "lightgbm");
         Path dir = save(booster, "for-python");
         StringBuilder csv = new StringBuilder();
         double[] x = LightGBMTraining.features();

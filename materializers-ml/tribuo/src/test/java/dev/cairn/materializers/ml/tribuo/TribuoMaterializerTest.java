@@ -100,7 +100,7 @@ class TribuoMaterializerTest {
 
     @Test
     void pythonOnnxruntimeRunsTheExportedModel() throws Exception {
-        TestingPython.interpreter();
+        TestingPython.interpreter("numpy", "onnx", "onnxruntime");
         Path dir = save(model, "python");
         StringBuilder csv = new StringBuilder();
         StringBuilder expected = new StringBuilder();
