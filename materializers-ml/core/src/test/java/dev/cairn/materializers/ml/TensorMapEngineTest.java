@@ -26,6 +26,11 @@ class TensorMapEngineTest {
         }
 
         @Step
+        public static TensorMap unreadableWeights() {
+            return SafeTensorsTest.headerTooLarge();
+        }
+
+        @Step
         public static Tensor firstRow(TensorMap weights) {
             float[] w = weights.require("w").toFloatArray();
             return Tensor.ofFloats(new float[] {w[0], w[1]}, 2);
@@ -57,6 +62,14 @@ class TensorMapEngineTest {
             assertThat(again.step("weights").status()).isEqualTo(dev.cairn.api.run.StepStatus.CACHED);
             assertThat(again.step("firstRow").output("output").contentHash()).isEqualTo(run.step("firstRow").output("output").contentHash());
             weights.verify();
+        }
+    }
+
+    @Test
+    void aMapWhoseHeaderNoReaderAcceptsFailsTheStepAndLeavesNothingBehind() {
+        try (Cairn cairn = Cairn.open(home)) {
+            PipelineRun run = cairn.run(Pipeline.define("refused_tensors", p -> p.call(Steps::unreadableWeights)));
+            NothingHalfWritten.assertRunLeftNothing(cairn, home, run, "unreadableWeights", "safetensors readers accept");
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.materializers.ml.ModelSidecar;
+import dev.cairn.materializers.ml.NothingHalfWritten;
 import dev.cairn.materializers.ml.TestingArtifactReader;
 import dev.cairn.materializers.ml.TestingArtifactWriter;
 import dev.cairn.materializers.ml.TestingPython;
@@ -64,6 +65,19 @@ class LightGBMMaterializerTest {
                 .containsEntry("file_size", Files.size(dir.resolve("model.txt")));
         assertThat(materializer.visualizations(booster).get(0).text()).contains("Feature importance (gain)").contains("Column_0")
                 .contains("<td>objective</td><td>binary</td>");
+    }
+
+    @Test
+    void aBoosterLightGBMCannotWriteIsRefusedBeforeAnyFileIsWritten() throws Exception {
+        LGBMBooster closed = LightGBMTraining.train(2);
+        closed.close();
+        Path dir = Files.createDirectories(directory.resolve("refused"));
+        TestingArtifactWriter writer = new TestingArtifactWriter(dir, LGBMBooster.class);
+        assertThatThrownBy(() -> materializer.save(closed, writer))
+                .isInstanceOf(CairnException.class)
+                .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.MATERIALIZER_FAILED))
+                .hasMessageContaining("test_model").hasMessageContaining("LightGBM could not write the model").hasMessageContaining("closed");
+        NothingHalfWritten.assertNothingWritten(writer, dir);
     }
 
     @Test

@@ -14,6 +14,7 @@ import ai.onnxruntime.OrtSession;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.materializers.ml.ModelSidecar;
+import dev.cairn.materializers.ml.NothingHalfWritten;
 import dev.cairn.materializers.ml.TestingArtifactReader;
 import dev.cairn.materializers.ml.TestingArtifactWriter;
 import dev.cairn.materializers.ml.TestingPython;
@@ -80,6 +81,17 @@ class TribuoMaterializerTest {
         assertThat(materializer.extractMetadata(model)).containsEntry("framework", "tribuo").containsEntry("feature_count", 3L)
                 .containsEntry("parameter_count", 8L);
         assertThat(materializer.visualizations(model).get(0).text()).contains("<td>a</td>").contains("epochs");
+    }
+
+    @Test
+    void aModelWithoutAProtobufFormIsRefusedBeforeAnyFileIsWritten() throws Exception {
+        Path dir = Files.createDirectories(directory.resolve("refused"));
+        TestingArtifactWriter writer = new TestingArtifactWriter(dir, Model.class);
+        assertThatThrownBy(() -> materializer.save(new UnserializableModel(model), writer))
+                .isInstanceOf(CairnException.class)
+                .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.MATERIALIZER_FAILED))
+                .hasMessageContaining("test_model").hasMessageContaining("Tribuo could not serialize").hasMessageContaining("UnserializableModel");
+        NothingHalfWritten.assertNothingWritten(writer, dir);
     }
 
     @Test
