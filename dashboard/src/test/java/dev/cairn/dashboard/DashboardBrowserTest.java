@@ -33,7 +33,6 @@ import dev.cairn.api.run.RunStatus;
 import dev.cairn.dashboard.html.Html;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dashboard in a real headless Chromium (Debian's, through Playwright): navigation, live status, a 2,000-step
  * DAG, the compare view and hostile stored content. One browser and one server for the class; screenshots go to
- * {@code target/screenshots}. Skipped when {@code CAIRN_TEST_CHROMIUM} is unset.
+ * {@code target/screenshots}. Skipped when {@code CAIRN_TEST_CHROMIUM} is unset, failed then when
+ * {@code CAIRN_REQUIRE_BROWSER=1} (see {@link TestingBrowser}).
  */
 class DashboardBrowserTest {
     static final int BIG_RUN_STEPS = 2000;
@@ -86,9 +86,7 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        String chromium = System.getenv("CAIRN_TEST_CHROMIUM");
-        Assumptions.assumeTrue(chromium != null && !chromium.isBlank(),
-                "CAIRN_TEST_CHROMIUM is not set: install Debian's chromium (apt-get install chromium) and set CAIRN_TEST_CHROMIUM=/usr/bin/chromium, or run ./run-tests");
+        String chromium = TestingBrowser.chromium();
         stack = TestingStack.withRuns(home);
         bigRun = stack.cairn.run(Pipeline.define("wide", p -> {
             List<Ref<Integer>> refs = new ArrayList<>();
