@@ -19,8 +19,8 @@ import org.apiguardian.api.API;
  * An output stream that counts and SHA-256-hashes the bytes written through it. A write of at least
  * {@link #OVERLAP_MIN_BYTES} is hashed on a helper thread while the caller's thread writes the same bytes, and
  * {@code write} returns when both are done: the caller may reuse its array at once, the digest sees the bytes in
- * order, and the hash equals hashing on one thread — but a large file costs about the longer of writing and hashing
- * instead of their sum when a second core is free. Not thread-safe (one writer, as any stream).
+ * order, and the hash equals hashing on one thread — but writing and hashing a large file can use two cores instead
+ * of one after the other. Not thread-safe (one writer, as any stream).
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class Sha256OutputStream extends FilterOutputStream {
