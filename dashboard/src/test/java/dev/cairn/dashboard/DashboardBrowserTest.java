@@ -20,6 +20,7 @@ import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.KeyboardModifier;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.pipeline.Param;
@@ -33,7 +34,6 @@ import dev.cairn.api.run.RunStatus;
 import dev.cairn.dashboard.html.Html;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dashboard in a real headless Chromium (Debian's, through Playwright): navigation, live status, a 2,000-step
  * DAG, the compare view and hostile stored content. One browser and one server for the class; screenshots go to
- * {@code target/screenshots}. Skipped when {@code CAIRN_TEST_CHROMIUM} is unset.
+ * {@code target/screenshots}. Skipped when {@code CAIRN_TEST_CHROMIUM} is unset, failed then when
+ * {@code CAIRN_REQUIRE_BROWSER=1} (see {@link TestingBrowser}).
  */
 class DashboardBrowserTest {
     static final int BIG_RUN_STEPS = 2000;
@@ -86,9 +87,7 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        String chromium = System.getenv("CAIRN_TEST_CHROMIUM");
-        Assumptions.assumeTrue(chromium != null && !chromium.isBlank(),
-                "CAIRN_TEST_CHROMIUM is not set: install Debian's chromium (apt-get install chromium) and set CAIRN_TEST_CHROMIUM=/usr/bin/chromium, or run ./run-tests");
+        String chromium = TestingBrowser.chromium();
         stack = TestingStack.withRuns(home);
         bigRun = stack.cairn.run(Pipeline.define("wide", p -> {
             List<Ref<Integer>> refs = new ArrayList<>();
@@ -242,6 +241,68 @@ class DashboardBrowserTest {
         page.mouse().wheel(0, -300);
         assertThat(Double.parseDouble(canvas.getAttribute("data-scale"))).isGreaterThan(0);
         screenshot("run-dag-2000");
+        assertThat(consoleErrors).isEmpty();
+    }
+
+    private List<String> svgNodes() {
+        return page.locator("svg.dag g.node > title").allTextContents();
+    }
+
+    @Test
+    void shiftClickCollapsesAndExpandsAStepGroupAndTheFormOpensTheKHopNeighbourhood() {
+        PipelineRun run = stack.trainingRuns.get(0);
+        String runPath = "/runs/" + run.id();
+        page.navigate(url(runPath + "?view=dag"));
+        assertThat(svgNodes()).containsExactlyInAnyOrder("load", "clean", "train", "report");
+
+        // shift-click on a step of the SVG DAG collapses what only it feeds (train; report also reads load)
+        Locator clean = page.locator("svg.dag g.node[data-node='" + run.step("clean").id() + "']");
+        clean.click(new Locator.ClickOptions().setModifiers(List.of(KeyboardModifier.SHIFT)));
+        page.waitForURL(u -> u.contains("collapsed=clean"));
+        assertThat(svgNodes()).containsExactlyInAnyOrder("load", "clean (+1 hidden)", "report");
+        assertThat(page.locator("a.expand").textContent()).isEqualTo("expand clean");
+        screenshot("run-dag-collapsed");
+        assertThat(page.context().pages()).as("the shift-click opened no other window").hasSize(1);
+
+        // shift-click again expands it
+        page.locator("svg.dag g.node[data-node='" + run.step("clean").id() + "']")
+                .click(new Locator.ClickOptions().setModifiers(List.of(KeyboardModifier.SHIFT)));
+        page.waitForURL(u -> u.contains("view=dag") && !u.contains("collapsed="));
+        assertThat(svgNodes()).containsExactlyInAnyOrder("load", "clean", "train", "report");
+
+        // the neighbourhood form shows the steps within k hops of the one named
+        page.locator("input[name='focus']:not([type='hidden'])").fill("train");
+        page.locator("input[name='hops'][type='number']").fill("1");
+        page.locator("button:has-text('Show')").click();
+        page.waitForURL(u -> u.contains("focus=train") && u.contains("hops=1"));
+        assertThat(svgNodes()).containsExactlyInAnyOrder("clean", "train", "report");
+        page.locator("input[name='hops'][type='number']").fill("0");
+        page.locator("button:has-text('Show')").click();
+        page.waitForURL(u -> u.contains("hops=0"));
+        assertThat(svgNodes()).containsExactly("train");
+        page.locator("a:has-text('show all')").click();
+        page.waitForURL(u -> !u.contains("focus="));
+        assertThat(svgNodes()).hasSize(4);
+        assertThat(consoleErrors).isEmpty();
+        assertThat(dialogs).isEmpty();
+    }
+
+    @Test
+    void shiftClickOnTheCanvasDagCollapsesWhatAStepFeeds() {
+        page.navigate(url("/runs/" + bigRun.id() + "?view=dag"));
+        Locator canvas = page.locator("canvas#scene[data-kind='dag']");
+        page.waitForSelector("canvas#scene[data-kind='dag'][data-rendered='" + BIG_RUN_STEPS + "']");
+        // where the box of the step 'start' is drawn: scene coordinates times the fitted scale (no pan yet)
+        @SuppressWarnings("unchecked")
+        List<Number> box = (List<Number>) page.evaluate("() => { const scene = JSON.parse(document.getElementById('scene-data').textContent);"
+                + " const b = scene.boxes.find(b => b[5] === 'start'); return [b[0], b[1], b[2], b[3]]; }");
+        double scale = Double.parseDouble(canvas.getAttribute("data-scale"));
+        assertThat(canvas.getAttribute("data-offset-x")).isEqualTo("0");
+        canvas.click(new Locator.ClickOptions().setModifiers(List.of(KeyboardModifier.SHIFT))
+                .setPosition((box.get(0).doubleValue() + box.get(2).doubleValue() / 2) * scale, (box.get(1).doubleValue() + box.get(3).doubleValue() / 2) * scale));
+        page.waitForURL(u -> u.contains("collapsed=start"));
+        // every other step descends from start: one box is left, drawn as SVG, saying how many it hides
+        assertThat(svgNodes()).containsExactly("start (+" + (BIG_RUN_STEPS - 1) + " hidden)");
         assertThat(consoleErrors).isEmpty();
     }
 

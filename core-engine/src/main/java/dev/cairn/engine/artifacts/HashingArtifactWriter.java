@@ -6,9 +6,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +48,7 @@ final class HashingArtifactWriter implements ArtifactWriter {
         }
         OutputStream target = draft.create(relativePath);
         open.add(relativePath);
-        return new HashingStream(target, relativePath);
+        return new HashingStream(new Sha256OutputStream(target), relativePath);
     }
 
     @Override
@@ -126,29 +124,26 @@ final class HashingArtifactWriter implements ArtifactWriter {
         return List.copyOf(files.values());
     }
 
+    /** Hashes through {@link Sha256OutputStream} (large writes hashed while they are written) and records the file on close. */
     private final class HashingStream extends FilterOutputStream {
         private final String path;
-        private final MessageDigest digest = ContentHash.sha256();
-        private long size;
+        private final Sha256OutputStream hashing;
         private boolean closed;
 
-        HashingStream(OutputStream out, String path) {
-            super(out);
+        HashingStream(Sha256OutputStream hashing, String path) {
+            super(hashing);
+            this.hashing = hashing;
             this.path = path;
         }
 
         @Override
         public void write(int b) throws IOException {
-            out.write(b);
-            digest.update((byte) b);
-            size++;
+            hashing.write(b);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            digest.update(b, off, len);
-            size += len;
+            hashing.write(b, off, len);
         }
 
         @Override
@@ -159,7 +154,7 @@ final class HashingArtifactWriter implements ArtifactWriter {
             closed = true;
             super.close();
             open.remove(path);
-            files.put(path, new Manifest.FileEntry(path, size, HexFormat.of().formatHex(digest.digest())));
+            files.put(path, new Manifest.FileEntry(path, hashing.size(), hashing.sha256()));
         }
     }
 }

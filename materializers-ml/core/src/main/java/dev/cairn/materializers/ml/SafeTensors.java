@@ -41,36 +41,74 @@ public final class SafeTensors {
 
     private SafeTensors() {}
 
-    /** Writes {@code tensors} to {@code out} (not closed). */
+    /**
+     * Writes {@code tensors} to {@code out} (not closed).
+     *
+     * @throws CairnException ({@link ErrorCode#MATERIALIZER_FAILED}) before writing anything when the header would be
+     *         larger than {@link #MAX_HEADER_SIZE}, which no safetensors reader accepts
+     */
     public static void write(TensorMap tensors, OutputStream out) throws IOException {
-        requireNonNull(tensors, "tensors is null");
         requireNonNull(out, "out is null");
+        encode(tensors).writeTo(out);
+    }
+
+    /**
+     * The checked layout and header of {@code tensors}, so that a caller can refuse bad input before it creates the
+     * file.
+     *
+     * @throws CairnException ({@link ErrorCode#MATERIALIZER_FAILED}) when the header would be larger than
+     *         {@link #MAX_HEADER_SIZE}
+     */
+    static Encoded encode(TensorMap tensors) {
+        requireNonNull(tensors, "tensors is null");
         List<Map.Entry<String, Tensor>> layout = layout(tensors);
         byte[] json = header(tensors, layout);
-        int padded = (json.length + 7) / 8 * 8;
-        ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        long padded = (json.length + 7L) / 8 * 8;
+        if (padded > MAX_HEADER_SIZE) {
+            throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "The safetensors header of these " + tensors.tensors().size()
+                    + " tensors would be " + padded + " bytes, more than the " + MAX_HEADER_SIZE + " that safetensors readers accept"
+                    + (tensors.metadata().isEmpty() ? "" : " (its __metadata__ holds " + tensors.metadata().size() + " entries)")
+                    + "; store fewer tensors per map or less metadata.");
+        }
+        ByteBuffer prefix = ByteBuffer.allocate(8 + (int) padded).order(ByteOrder.LITTLE_ENDIAN);
         prefix.putLong(padded).put(json);
         while (prefix.hasRemaining()) {
             prefix.put((byte) ' ');
         }
-        out.write(prefix.array());
-        byte[] chunk = null;
-        for (Map.Entry<String, Tensor> entry : layout) {
-            ByteBuffer data = entry.getValue().data();
-            if (data.hasArray()) {
-                out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
-            } else {
-                if (chunk == null) {
-                    chunk = new byte[TRANSFER_SIZE];
-                }
-                while (data.hasRemaining()) {
-                    int length = Math.min(chunk.length, data.remaining());
-                    data.get(chunk, 0, length);
-                    out.write(chunk, 0, length);
+        return new Encoded(layout, prefix.array());
+    }
+
+    /** The tensors in file order and the length-prefixed, padded header: what {@link #write} puts in the file. */
+    static final class Encoded {
+        private final List<Map.Entry<String, Tensor>> layout;
+        private final byte[] prefix;
+
+        private Encoded(List<Map.Entry<String, Tensor>> layout, byte[] prefix) {
+            this.layout = layout;
+            this.prefix = prefix;
+        }
+
+        /** Writes the file's bytes to {@code out} (not closed). */
+        void writeTo(OutputStream out) throws IOException {
+            out.write(prefix);
+            byte[] chunk = null;
+            for (Map.Entry<String, Tensor> entry : layout) {
+                ByteBuffer data = entry.getValue().data();
+                if (data.hasArray()) {
+                    out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
+                } else {
+                    if (chunk == null) {
+                        chunk = new byte[TRANSFER_SIZE];
+                    }
+                    while (data.hasRemaining()) {
+                        int length = Math.min(chunk.length, data.remaining());
+                        data.get(chunk, 0, length);
+                        out.write(chunk, 0, length);
+                    }
                 }
             }
+            out.flush();
         }
-        out.flush();
     }
 
     /** The size in bytes that {@link #write} produces for {@code tensors}. */

@@ -49,9 +49,14 @@ public final class TensorMapMaterializer implements Materializer<Object> {
 
     @Override
     public void save(Object value, ArtifactWriter writer) throws IOException {
-        TensorMap tensors = asMap(value);
+        SafeTensors.Encoded encoded;
+        try {
+            encoded = SafeTensors.encode(asMap(value));
+        } catch (CairnException e) {
+            throw ModelFiles.savingFailed(ID, writer, e.getMessage(), e);
+        }
         try (OutputStream out = writer.create(FILE)) {
-            SafeTensors.write(tensors, out);
+            encoded.writeTo(out);
         }
     }
 

@@ -19,7 +19,7 @@ class SafeTensorsPythonInteropTest {
 
     @Test
     void pythonSafetensorsReadsCairnFilesWithEqualValuesAndWritesTheSameBytes() throws Exception {
-        TestingPython.interpreter();
+        TestingPython.interpreter("numpy", "safetensors");
         TensorMap tensors = TensorMap.of(Map.of(
                 "weights", Tensor.ofFloats(new float[] {0.1f, -2.5f, 3e-8f, 1e30f, 5f, 6f}, 2, 3),
                 "bias", Tensor.ofDoubles(new double[] {Math.E, -1}, 2),
@@ -56,7 +56,7 @@ class SafeTensorsPythonInteropTest {
 
     @Test
     void cairnReadsWhatPythonWrites() throws Exception {
-        TestingPython.interpreter();
+        TestingPython.interpreter("numpy", "safetensors");
         Path file = directory.resolve("python.safetensors");
         TestingPython.run(directory, """
                 import sys, numpy as np

@@ -86,6 +86,29 @@ class SafeTensorsTest {
         });
     }
 
+    /** A map whose header would exceed what safetensors readers accept: 100 MB of {@code __metadata__}. */
+    static TensorMap headerTooLarge() {
+        return TensorMap.of(Map.of("w", Tensor.ofFloats(new float[] {1, 2}, 2)), Map.of("notes", "x".repeat((int) SafeTensors.MAX_HEADER_SIZE)));
+    }
+
+    @Test
+    void aHeaderLargerThanReadersAcceptIsRefusedBeforeAnythingIsWritten() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThatThrownBy(() -> SafeTensors.write(headerTooLarge(), out))
+                .isInstanceOf(CairnException.class)
+                .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.MATERIALIZER_FAILED))
+                .hasMessageContaining("more than the 100000000 that safetensors readers accept")
+                .hasMessageContaining("__metadata__");
+        assertThat(out.size()).isZero();
+
+        Path artifact = Files.createDirectories(directory.resolve("refused"));
+        TestingArtifactWriter writer = new TestingArtifactWriter(artifact, TensorMap.class);
+        assertThatThrownBy(() -> new TensorMapMaterializer().save(headerTooLarge(), writer))
+                .isInstanceOf(CairnException.class)
+                .hasMessageContaining("Cannot save artifact 'test_model'").hasMessageContaining("safetensors readers accept");
+        NothingHalfWritten.assertNothingWritten(writer, artifact);
+    }
+
     @Test
     void aHeaderClaimingMoreBytesThanTheFileIsRefusedBeforeAllocating() throws IOException {
         ByteBuffer lying = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE - 1).put("{}      ".getBytes(StandardCharsets.US_ASCII));

@@ -26,6 +26,25 @@ class TensorMapEngineTest {
         }
 
         @Step
+        public static TensorMap largeWeights() {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+            float[] heap = new float[3 << 20];
+            for (int i = 0; i < heap.length; i++) {
+                heap[i] = (float) random.nextDouble();
+            }
+            java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(5 << 20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            while (direct.hasRemaining()) {
+                direct.put((byte) random.nextInt());
+            }
+            return TensorMap.of(Map.of("heap", Tensor.ofFloats(heap, 3, 1 << 20), "direct", Tensor.of(DType.U8, direct.flip(), 5 << 20)));
+        }
+
+        @Step
+        public static TensorMap unreadableWeights() {
+            return SafeTensorsTest.headerTooLarge();
+        }
+
+        @Step
         public static Tensor firstRow(TensorMap weights) {
             float[] w = weights.require("w").toFloatArray();
             return Tensor.ofFloats(new float[] {w[0], w[1]}, 2);
@@ -57,6 +76,34 @@ class TensorMapEngineTest {
             assertThat(again.step("weights").status()).isEqualTo(dev.cairn.api.run.StepStatus.CACHED);
             assertThat(again.step("firstRow").output("output").contentHash()).isEqualTo(run.step("firstRow").output("output").contentHash());
             weights.verify();
+        }
+    }
+
+    @Test
+    void aMapWhoseHeaderNoReaderAcceptsFailsTheStepAndLeavesNothingBehind() {
+        try (Cairn cairn = Cairn.open(home)) {
+            PipelineRun run = cairn.run(Pipeline.define("refused_tensors", p -> p.call(Steps::unreadableWeights)));
+            NothingHalfWritten.assertRunLeftNothing(cairn, home, run, "unreadableWeights", "safetensors readers accept");
+        }
+    }
+
+    @Test
+    void theManifestHashOfALargeTensorFileIsTheSha256OfTheFileOnDisk() throws Exception {
+        try (Cairn cairn = Cairn.open(home)) {
+            PipelineRun run = cairn.run(Pipeline.define("large_tensors", p -> p.call(Steps::largeWeights)));
+            assertThat(run.status()).as(run.error().orElse("")).isEqualTo(RunStatus.COMPLETED);
+            ArtifactVersion weights = run.step("largeWeights").output("output");
+            Path file = Path.of(weights.uri()).resolve(TensorMapMaterializer.FILE);
+            byte[] bytes = java.nio.file.Files.readAllBytes(file);
+            assertThat(bytes.length).isGreaterThan(17 << 20);
+            String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            assertThat(weights.files()).singleElement().satisfies(entry -> {
+                assertThat(entry.path()).isEqualTo(TensorMapMaterializer.FILE);
+                assertThat(entry.size()).isEqualTo(bytes.length);
+                assertThat(entry.sha256()).isEqualTo(sha256);
+            });
+            weights.verify();
+            assertThat(weights.<TensorMap>load()).isEqualTo(Steps.largeWeights());
         }
     }
 }

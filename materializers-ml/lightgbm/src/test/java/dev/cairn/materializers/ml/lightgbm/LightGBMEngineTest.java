@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import dev.cairn.api.Cairn;
 import dev.cairn.api.artifact.ArtifactType;
 import dev.cairn.api.artifact.ArtifactVersion;
+import dev.cairn.materializers.ml.NothingHalfWritten;
 import dev.cairn.api.pipeline.Pipeline;
 import dev.cairn.api.pipeline.Step;
 import dev.cairn.api.run.PipelineRun;
@@ -24,6 +25,13 @@ class LightGBMEngineTest {
         @Step
         public static LGBMBooster trainBooster() throws Exception {
             return LightGBMTraining.train(5);
+        }
+
+        @Step
+        public static LGBMBooster trainAndClose() throws Exception {
+            LGBMBooster booster = LightGBMTraining.train(2);
+            booster.close();
+            return booster;
         }
     }
 
@@ -44,6 +52,14 @@ class LightGBMEngineTest {
                 assertThat(LightGBMTraining.predict(loaded)).containsExactly(LightGBMTraining.predict(reference));
             }
             assertThat(cairn.run(pipeline).step("trainBooster").status()).isEqualTo(StepStatus.CACHED);
+        }
+    }
+
+    @Test
+    void aBoosterThatCannotBeWrittenFailsTheStepAndLeavesNoVersionNoDraftAndNoFile() {
+        try (Cairn cairn = Cairn.open(home)) {
+            PipelineRun run = cairn.run(Pipeline.define("lightgbm_refused", p -> p.call(Steps::trainAndClose)));
+            NothingHalfWritten.assertRunLeftNothing(cairn, home, run, "trainAndClose", "LightGBM could not write the model");
         }
     }
 }

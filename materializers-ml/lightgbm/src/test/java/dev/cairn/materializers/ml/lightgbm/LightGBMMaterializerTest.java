@@ -11,6 +11,7 @@ import java.util.Map;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.materializers.ml.ModelSidecar;
+import dev.cairn.materializers.ml.NothingHalfWritten;
 import dev.cairn.materializers.ml.TestingArtifactReader;
 import dev.cairn.materializers.ml.TestingArtifactWriter;
 import dev.cairn.materializers.ml.TestingPython;
@@ -67,6 +68,19 @@ class LightGBMMaterializerTest {
     }
 
     @Test
+    void aBoosterLightGBMCannotWriteIsRefusedBeforeAnyFileIsWritten() throws Exception {
+        LGBMBooster closed = LightGBMTraining.train(2);
+        closed.close();
+        Path dir = Files.createDirectories(directory.resolve("refused"));
+        TestingArtifactWriter writer = new TestingArtifactWriter(dir, LGBMBooster.class);
+        assertThatThrownBy(() -> materializer.save(closed, writer))
+                .isInstanceOf(CairnException.class)
+                .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.MATERIALIZER_FAILED))
+                .hasMessageContaining("test_model").hasMessageContaining("LightGBM could not write the model").hasMessageContaining("closed");
+        NothingHalfWritten.assertNothingWritten(writer, dir);
+    }
+
+    @Test
     void truncatedCorruptedOrNewerModelTextsFailNamingTheArtifact() throws Exception {
         Path dir = save(booster, "bad");
         String text = Files.readString(dir.resolve("model.txt"));
@@ -87,7 +101,7 @@ class LightGBMMaterializerTest {
 
     @Test
     void pythonLightgbmReadsTheStoredModelWithEqualPredictionsAndCairnStoresAPythonTrainedModel() throws Exception {
-        TestingPython.interpreter();
+        TestingPython.interpreter("numpy", "lightgbm");
         Path dir = save(booster, "for-python");
         StringBuilder csv = new StringBuilder();
         double[] x = LightGBMTraining.features();

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import dev.cairn.api.Cairn;
 import dev.cairn.api.artifact.ArtifactType;
 import dev.cairn.api.artifact.ArtifactVersion;
+import dev.cairn.materializers.ml.NothingHalfWritten;
 import dev.cairn.api.pipeline.ArtifactName;
 import dev.cairn.api.pipeline.Pipeline;
 import dev.cairn.api.pipeline.Ref;
@@ -26,6 +27,11 @@ class OnnxEngineTest {
         @ArtifactName("linear_onnx")
         public static OnnxModel export() {
             return OnnxModel.fromBytes(TestingOnnxModels.linear(8, null));
+        }
+
+        @Step
+        public static OnnxModel exportWithACallback() {
+            return OnnxModel.fromBytes(TestingOnnxModels.linear(8, null)).withHyperParameters(java.util.Map.of("callback", new Object()));
         }
 
         @Step
@@ -60,6 +66,14 @@ class OnnxEngineTest {
             float[] y = inferred.step("infer").output("output").load();
             assertThat(y).containsExactly(TestingOnnxModels.expected(OnnxMaterializerTest.ROWS[1]));
             model.verify();
+        }
+    }
+
+    @Test
+    void aRefusedModelFailsTheStepAndLeavesNoVersionNoDraftAndNoFile() {
+        try (Cairn cairn = Cairn.open(home)) {
+            PipelineRun run = cairn.run(Pipeline.define("onnx_refused", p -> p.call(Steps::exportWithACallback)));
+            NothingHalfWritten.assertRunLeftNothing(cairn, home, run, "exportWithACallback", "not JSON values");
         }
     }
 }

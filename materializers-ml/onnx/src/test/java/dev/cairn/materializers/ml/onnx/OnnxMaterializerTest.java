@@ -15,6 +15,7 @@ import ai.onnxruntime.OrtSession;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.materializers.ml.ModelSidecar;
+import dev.cairn.materializers.ml.NothingHalfWritten;
 import dev.cairn.materializers.ml.TensorSpec;
 import dev.cairn.materializers.ml.TestingArtifactReader;
 import dev.cairn.materializers.ml.TestingArtifactWriter;
@@ -96,6 +97,17 @@ class OnnxMaterializerTest {
         }
         assertThatThrownBy(() -> OnnxModel.fromBytes(TestingOnnxModels.linear(8, "weights/w.bin")))
                 .isInstanceOf(CairnException.class).hasMessageContaining("weights/w.bin").hasMessageContaining("not given");
+    }
+
+    @Test
+    void hyperParametersThatAreNotJsonAreRefusedBeforeAnyFileIsWritten() throws Exception {
+        Path dir = Files.createDirectories(directory.resolve("refused"));
+        TestingArtifactWriter writer = new TestingArtifactWriter(dir, OnnxModel.class);
+        OnnxModel model = OnnxModel.of(TestingOnnxModels.linear(8, "w.bin"), Map.of("w.bin", TestingOnnxModels.weightBytes()), "test")
+                .withHyperParameters(Map.of("callback", new Object()));
+        assertThatThrownBy(() -> materializer.save(model, writer))
+                .isInstanceOf(CairnException.class).hasMessageContaining("test_model").hasMessageContaining("not JSON values");
+        NothingHalfWritten.assertNothingWritten(writer, dir);
     }
 
     @Test

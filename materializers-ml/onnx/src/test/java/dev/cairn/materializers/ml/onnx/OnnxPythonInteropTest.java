@@ -31,7 +31,7 @@ class OnnxPythonInteropTest {
 
     @Test
     void aModelBuiltInPythonRunsInCairnAndTheStoredArtifactRunsInPythonWithTheSamePredictions() throws Exception {
-        TestingPython.interpreter();
+        TestingPython.interpreter("numpy", "onnx", "onnxruntime", "safetensors");
         Path exported = Files.createDirectories(directory.resolve("exported"));
         TestingPython.run(directory, """
                 import sys, numpy as np, onnx, onnxruntime as ort

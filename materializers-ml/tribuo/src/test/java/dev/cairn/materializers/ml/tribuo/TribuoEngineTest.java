@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import dev.cairn.api.Cairn;
 import dev.cairn.api.artifact.ArtifactType;
 import dev.cairn.api.artifact.ArtifactVersion;
+import dev.cairn.materializers.ml.NothingHalfWritten;
 import dev.cairn.api.pipeline.Pipeline;
 import dev.cairn.api.pipeline.Step;
 import dev.cairn.api.pipeline.StepOptions;
@@ -26,6 +27,11 @@ class TribuoEngineTest {
         @Step
         public static Model<Label> trainTribuo() {
             return TribuoTraining.train();
+        }
+
+        @Step
+        public static Model<Label> trainOwnModel() {
+            return new UnserializableModel(TribuoTraining.train());
         }
     }
 
@@ -48,6 +54,14 @@ class TribuoEngineTest {
             Thread.sleep(5); // provenance timestamps have millisecond resolution
             ArtifactVersion retrained = cairn.run(uncached).step("trainTribuo").output("output");
             assertThat(retrained.contentHash()).as("Tribuo's bytes carry the training time").isNotEqualTo(stored.contentHash());
+        }
+    }
+
+    @Test
+    void aModelWithoutAProtobufFormFailsTheStepAndLeavesNoVersionNoDraftAndNoFile() {
+        try (Cairn cairn = Cairn.open(home)) {
+            PipelineRun run = cairn.run(Pipeline.define("tribuo_refused", p -> p.call(Steps::trainOwnModel)));
+            NothingHalfWritten.assertRunLeftNothing(cairn, home, run, "trainOwnModel", "Tribuo could not serialize");
         }
     }
 }

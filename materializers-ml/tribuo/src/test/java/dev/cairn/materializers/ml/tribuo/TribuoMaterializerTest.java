@@ -14,6 +14,7 @@ import ai.onnxruntime.OrtSession;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.materializers.ml.ModelSidecar;
+import dev.cairn.materializers.ml.NothingHalfWritten;
 import dev.cairn.materializers.ml.TestingArtifactReader;
 import dev.cairn.materializers.ml.TestingArtifactWriter;
 import dev.cairn.materializers.ml.TestingPython;
@@ -83,6 +84,17 @@ class TribuoMaterializerTest {
     }
 
     @Test
+    void aModelWithoutAProtobufFormIsRefusedBeforeAnyFileIsWritten() throws Exception {
+        Path dir = Files.createDirectories(directory.resolve("refused"));
+        TestingArtifactWriter writer = new TestingArtifactWriter(dir, Model.class);
+        assertThatThrownBy(() -> materializer.save(new UnserializableModel(model), writer))
+                .isInstanceOf(CairnException.class)
+                .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.MATERIALIZER_FAILED))
+                .hasMessageContaining("test_model").hasMessageContaining("Tribuo could not serialize").hasMessageContaining("UnserializableModel");
+        NothingHalfWritten.assertNothingWritten(writer, dir);
+    }
+
+    @Test
     void corruptedOrTruncatedModelsAndTheWrongTypeFailNamingTheArtifact() throws Exception {
         Path dir = save(model, "bad");
         byte[] bytes = Files.readAllBytes(dir.resolve("model.pb"));
@@ -100,7 +112,7 @@ class TribuoMaterializerTest {
 
     @Test
     void pythonOnnxruntimeRunsTheExportedModel() throws Exception {
-        TestingPython.interpreter();
+        TestingPython.interpreter("numpy", "onnx", "onnxruntime");
         Path dir = save(model, "python");
         StringBuilder csv = new StringBuilder();
         StringBuilder expected = new StringBuilder();

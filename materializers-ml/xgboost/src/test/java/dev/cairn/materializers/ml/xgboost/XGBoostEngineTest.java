@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import dev.cairn.api.Cairn;
 import dev.cairn.api.artifact.ArtifactType;
 import dev.cairn.api.artifact.ArtifactVersion;
+import dev.cairn.materializers.ml.NothingHalfWritten;
 import dev.cairn.api.pipeline.Pipeline;
 import dev.cairn.api.pipeline.Step;
 import dev.cairn.api.pipeline.StepOptions;
@@ -24,6 +25,11 @@ class XGBoostEngineTest {
         @Step
         public static XGBoostModel trainModel() throws Exception {
             return new XGBoostModel(XGBoostTraining.train(8), XGBoostTraining.params());
+        }
+
+        @Step
+        public static XGBoostModel trainWithACallback() throws Exception {
+            return new XGBoostModel(XGBoostTraining.train(2), java.util.Map.of("callback", new Object()));
         }
 
         @Step
@@ -67,6 +73,14 @@ class XGBoostEngineTest {
             assertThat(retrainedModel.version()).isNotEqualTo(model.version());
             assertThat(retrainedModel.contentHash()).as("retraining gives the same bytes: an early cut-off for the steps below").isEqualTo(model.contentHash());
             model.verify();
+        }
+    }
+
+    @Test
+    void refusedParamsFailTheStepAndLeaveNoVersionNoDraftAndNoFile() {
+        try (Cairn cairn = Cairn.open(home)) {
+            PipelineRun run = cairn.run(Pipeline.define("xgboost_refused", p -> p.call(Steps::trainWithACallback)));
+            NothingHalfWritten.assertRunLeftNothing(cairn, home, run, "trainWithACallback", "not JSON values");
         }
     }
 }

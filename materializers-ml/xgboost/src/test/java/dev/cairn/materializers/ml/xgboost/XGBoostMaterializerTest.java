@@ -158,7 +158,7 @@ class XGBoostMaterializerTest {
 
     @Test
     void pythonWalksTheJsonModelAndGetsTheSamePredictions() throws Exception {
-        TestingPython.interpreter();
+        TestingPython.interpreter("numpy");
         Path dir = save(new XGBoostModel(booster, XGBoostTraining.params()), "json", Map.of("format", "json"));
         float[] x = XGBoostTraining.features();
         StringBuilder rows = new StringBuilder();
@@ -205,7 +205,7 @@ class XGBoostMaterializerTest {
 
     @Test
     void aModelJsonWrittenByPythonIsStoredAndLoadedByCairnWithThePredictionsPythonComputed() throws Exception {
-        TestingPython.interpreter();
+        TestingPython.interpreter("numpy");
         Path template = save(new XGBoostModel(booster, XGBoostTraining.params()), "template", Map.of("format", "json"));
         float[] x = XGBoostTraining.features();
         StringBuilder rows = new StringBuilder();
