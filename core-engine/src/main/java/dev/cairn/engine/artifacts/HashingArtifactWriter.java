@@ -124,7 +124,7 @@ final class HashingArtifactWriter implements ArtifactWriter {
         return List.copyOf(files.values());
     }
 
-    /** Hashes through {@link Sha256OutputStream} (large writes hashed while they are written) and records the file on close. */
+    /** Hashes through {@link Sha256OutputStream} (in line) and records the file on close. */
     private final class HashingStream extends FilterOutputStream {
         private final String path;
         private final Sha256OutputStream hashing;

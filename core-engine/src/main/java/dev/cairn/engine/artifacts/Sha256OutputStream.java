@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apiguardian.api.API;
 
 /**
- * An output stream that counts and SHA-256-hashes the bytes written through it. A write of at least
- * {@link #OVERLAP_MIN_BYTES} is hashed on a helper thread while the caller's thread writes the same bytes, and
+ * An output stream that counts and SHA-256-hashes the bytes written through it, in line on the writing thread. One made
+ * by {@link #overlapping} hashes a write of at least {@link #OVERLAP_MIN_BYTES} on a helper thread while the caller's
+ * thread writes the same bytes, and
  * {@code write} returns when both are done: the caller may reuse its array at once, the digest sees the bytes in
  * order, and the hash equals hashing on one thread — but writing and hashing a large file can use two cores instead
  * of one after the other. Not thread-safe (one writer, as any stream).
@@ -39,8 +40,25 @@ public final class Sha256OutputStream extends FilterOutputStream {
     private long size;
     private String hex;
 
+    private final boolean overlap;
+
+    /** Hashes in line on the writing thread (what the engine's artifact writer uses). */
     public Sha256OutputStream(OutputStream out) {
+        this(out, false);
+    }
+
+    private Sha256OutputStream(OutputStream out, boolean overlap) {
         super(requireNonNull(out, "out is null"));
+        this.overlap = overlap;
+    }
+
+    /**
+     * Hashes large writes on a shared daemon helper thread while they are written. Not used by the engine: measured
+     * against in-line hashing (MlModelBenchmark, BENCHMARKS.md) it showed no consistent gain on 2 cores, and its helper
+     * threads would outlive a closed engine by their idle minute.
+     */
+    public static Sha256OutputStream overlapping(OutputStream out) {
+        return new Sha256OutputStream(out, true);
     }
 
     @Override
@@ -53,7 +71,7 @@ public final class Sha256OutputStream extends FilterOutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
-        if (len < OVERLAP_MIN_BYTES) {
+        if (!overlap || len < OVERLAP_MIN_BYTES) {
             out.write(b, off, len);
             digest.update(b, off, len);
         } else {

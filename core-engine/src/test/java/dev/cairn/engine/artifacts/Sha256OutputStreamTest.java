@@ -28,7 +28,7 @@ class Sha256OutputStreamTest {
         SplittableRandom random = new SplittableRandom(11);
         byte[] buffer = new byte[3 << 20];
         Path file = directory.resolve("data.bin");
-        Sha256OutputStream out = new Sha256OutputStream(Files.newOutputStream(file));
+        Sha256OutputStream out = Sha256OutputStream.overlapping(Files.newOutputStream(file));
         try (out) {
             out.write(7);
             for (int round = 0; round < 12; round++) {
@@ -55,7 +55,7 @@ class Sha256OutputStreamTest {
     void aFailedLargeWriteReportsTheUnderlyingErrorAfterTheHelperIsDone() throws Exception {
         byte[] large = new byte[1 << 20];
         Arrays.fill(large, (byte) 3);
-        Sha256OutputStream failing = new Sha256OutputStream(new OutputStream() {
+        Sha256OutputStream failing = Sha256OutputStream.overlapping(new OutputStream() {
             @Override
             public void write(int b) throws IOException {
                 throw new IOException("disk full");
