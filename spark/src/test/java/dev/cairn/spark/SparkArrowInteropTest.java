@@ -50,6 +50,9 @@ class SparkArrowInteropTest {
     @TempDir
     Path home;
 
+    /** A row of {@code SparkSteps.generate}'s Dataset, as a Java record. */
+    public record Sale(long id, String category, double amount) {}
+
     @BeforeAll
     static void start() {
         TestingSpark.session();
@@ -124,6 +127,9 @@ class SparkArrowInteropTest {
                 assertThat(table.getRowCount()).isEqualTo(SparkSteps.ROWS);
                 assertThat(lines(table)).isEqualTo(sparkRows);
             }
+
+            List<Sale> sales = dataset.load(new TypeRef<List<Sale>>() {}); // as Java records, through the same Arrow reader
+            assertThat(sales.stream().map(sale -> sale.id() + "," + sale.category() + "," + sale.amount()).sorted().toList()).isEqualTo(sparkRows);
 
             ArtifactVersion arrow = run.step("arrowTable").output("output");
             assertThat(arrow.materializerId()).isEqualTo(ArrowMaterializer.ID);
