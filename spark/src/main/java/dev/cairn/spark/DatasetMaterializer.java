@@ -25,6 +25,7 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.ArtifactFile;
 import dev.cairn.api.artifact.LoadOptions;
+import dev.cairn.api.pipeline.GenericTypes;
 import dev.cairn.api.spi.ArtifactReader;
 import dev.cairn.api.spi.ArtifactWriter;
 import dev.cairn.api.spi.ExternalWrites;
@@ -50,6 +51,8 @@ import dev.cairn.api.spi.Materializer;
 public final class DatasetMaterializer implements Materializer<Dataset<?>> {
     /** The id recorded with every Dataset artifact. */
     public static final String ID = "cairn.spark.dataset";
+    /** The id of {@code materializers-arrow}'s materializer, whose Parquet artifacts this one loads ({@link #canLoad}). */
+    public static final String ARROW_ID = "cairn.arrow";
     private static final Logger LOG = LoggerFactory.getLogger(DatasetMaterializer.class);
 
     @Override
@@ -77,6 +80,18 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
     @Override
     public boolean canSave(Type type) {
         return unsupportedElement(type).isEmpty();
+    }
+
+    /**
+     * True for artifacts of {@code materializers-arrow} ({@value #ARROW_ID}) loaded as a {@code Dataset} this
+     * materializer loads ({@link #canSave}): its Parquet file {@code data.parquet} is read with {@code spark.read.parquet}
+     * like a Dataset artifact's parts (an Arrow IPC artifact, {@code format=ipc}, has none and is refused on load).
+     */
+    @Override
+    public boolean canLoad(String writerId, Type type) {
+        requireNonNull(writerId, "writerId is null");
+        requireNonNull(type, "type is null");
+        return writerId.equals(ARROW_ID) && GenericTypes.rawClass(type) == Dataset.class && unsupportedElement(type).isEmpty();
     }
 
     /** Why a Dataset of {@code type}'s element cannot be stored and loaded, or empty when it can. */
@@ -211,7 +226,8 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
     static Dataset<Row> read(SparkSession session, java.net.URI directory, List<String> paths, String artifactName) {
         if (paths.isEmpty()) {
             throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Artifact " + artifactName + " at " + directory
-                    + " has no Parquet file to load as a Spark Dataset; it was not written as Parquet");
+                    + " has no Parquet file to load as a Spark Dataset; it was not written as Parquet (an Arrow artifact saved with"
+                    + " format=ipc is an Arrow IPC file: save it with format=parquet, the default, to load it as a Dataset)");
         }
         java.net.URI base = ExecutorParquetWriter.directory(directory);
         String[] uris = paths.stream().map(path -> base.resolve(encode(path)).toString()).toArray(String[]::new);

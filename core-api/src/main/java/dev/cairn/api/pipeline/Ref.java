@@ -12,4 +12,24 @@ public interface Ref<T> extends Input<T> {
 
     /** A short description for messages, e.g. {@code output 'trainData' of step 'splitDataset'}. */
     String describe();
+
+    /**
+     * This artifact, typed for a step parameter of another class that a materializer other than the writer loads it as
+     * ({@link dev.cairn.api.spi.Materializer#canLoad}), e.g. a Spark {@code Dataset} taken as an Arrow {@code Table}; the
+     * engine checks that one does when it compiles the pipeline ({@code TYPE_MISMATCH} otherwise).
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    @SuppressWarnings("unchecked")
+    default <U> Input<U> loadedAs(Class<U> type) {
+        java.util.Objects.requireNonNull(type, "type is null");
+        return (Input<U>) this;
+    }
+
+    /** {@link #loadedAs(Class)} for a generic type, e.g. {@code new TypeRef<Dataset<Row>>() {}}. */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    @SuppressWarnings("unchecked")
+    default <U> Input<U> loadedAs(dev.cairn.api.artifact.TypeRef<U> type) {
+        java.util.Objects.requireNonNull(type, "type is null");
+        return (Input<U>) this;
+    }
 }

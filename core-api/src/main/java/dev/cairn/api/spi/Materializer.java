@@ -69,4 +69,17 @@ public interface Materializer<T> {
     default boolean verifiesOnLoad() {
         return false;
     }
+
+    /**
+     * Whether {@link #load} can read an artifact written by the other materializer {@code writerId} as the full generic
+     * {@code type}, which that writer cannot produce (for example an Arrow {@code Table} from a Spark Dataset's Parquet
+     * files); defaults to {@code false}.
+     *
+     * <p>The engine asks this only when the requested type is neither the stored type (or a supertype) nor one of the
+     * writer's {@link #handledTypes()}; the materializer that then loads also decides {@link #verifiesOnLoad()}.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    default boolean canLoad(String writerId, Type type) {
+        return false;
+    }
 }

@@ -94,6 +94,17 @@ class PipelineDefineTest {
     }
 
     @Test
+    void anOutputTakenAsAnUnrelatedClassWithLoadedAsIsLeftToTheEngineButTheSameClassWithOtherElementsIsNot() {
+        // another materializer may load the output's files as that class (Materializer.canLoad): the engine checks at compile
+        Pipeline pipeline = Pipeline.define("p", p -> p.call(Steps::configured, p.call(Steps::rows).loadedAs(new dev.cairn.api.artifact.TypeRef<Map<String, Object>>() {})));
+        assertThat(pipeline.steps()).hasSize(2);
+        assertThat(pipeline.steps().get(1).arguments().get(0).type().getTypeName()).isEqualTo("java.util.Map<java.lang.String, java.lang.Object>");
+        assertThatThrownBy(() -> Pipeline.define("p", p -> p.call(Steps::describe, p.call(Steps::rows).loadedAs(new dev.cairn.api.artifact.TypeRef<List<String>>() {}))))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH))
+                .hasMessageContaining("argument 'names' of step 'describe'");
+    }
+
+    @Test
     @SuppressWarnings({"unchecked", "rawtypes"})
     void refOfTheWrongTypeIsRejectedAtDefinition() {
         assertThatThrownBy(() -> Pipeline.define("p", p -> {

@@ -42,10 +42,10 @@ sealed interface ArtifactLayout permits ArtifactLayout.Materialized, ArtifactLay
             dev.cairn.engine.files.TemporaryFiles.Scope owner);
 
     /**
-     * Whether a verified load of {@code record} is checked by its materializer ({@link Materializer#verifiesOnLoad()}),
-     * so the engine need not re-hash its files first.
+     * Whether a verified load of {@code record} as {@code type} ({@code null}: as stored) is checked by the materializer
+     * that loads it ({@link Materializer#verifiesOnLoad()}), so the engine need not re-hash its files first.
      */
-    default boolean verifiesOnLoad(ArtifactVersionRecord record) {
+    default boolean verifiesOnLoad(ArtifactVersionRecord record, @org.jspecify.annotations.Nullable Type type) {
         return false;
     }
 
@@ -89,8 +89,11 @@ sealed interface ArtifactLayout permits ArtifactLayout.Materialized, ArtifactLay
                         + " 'cairn artifact export'");
             }
             Type target = type != null ? type : TypeNames.parse(record.dataType(), classLoader());
-            Materializer<?> materializer = materializers.forLoad(record.materializerId());
-            if (!materializer.version().equals(record.materializerVersion())) {
+            Materializer<?> materializer = loader(record, type);
+            if (!materializer.id().equals(record.materializerId())) {
+                LOG.debug("Artifact {} was written by {} as {}; materializer {} loads it as {}", described, record.materializerId(),
+                        record.dataType(), materializer.id(), target.getTypeName());
+            } else if (!materializer.version().equals(record.materializerVersion())) {
                 LOG.debug("Artifact {} was written by {} version {}, reading with version {}", described, materializer.id(), record.materializerVersion(),
                         materializer.version());
             }
@@ -114,8 +117,28 @@ sealed interface ArtifactLayout permits ArtifactLayout.Materialized, ArtifactLay
         }
 
         @Override
-        public boolean verifiesOnLoad(ArtifactVersionRecord record) {
-            return materializers.forLoad(record.materializerId()).verifiesOnLoad();
+        public boolean verifiesOnLoad(ArtifactVersionRecord record, @org.jspecify.annotations.Nullable Type type) {
+            if (ArtifactTransfer.IMPORTED_FILES_MATERIALIZER.equals(record.materializerId())) {
+                return false;
+            }
+            return loader(record, type).verifiesOnLoad();
+        }
+
+        /**
+         * The writer of {@code record}, or, when it cannot produce {@code type}, the materializer that declares it reads the
+         * writer's files as {@code type} ({@link MaterializerRegistry#forLoad(String, Type, Type)}).
+         */
+        private Materializer<?> loader(ArtifactVersionRecord record, @org.jspecify.annotations.Nullable Type type) {
+            return materializers.forLoad(record.materializerId(), storedType(record), type);
+        }
+
+        /** The recorded data type, or null when its classes are not on this class path. */
+        static @org.jspecify.annotations.Nullable Type storedType(ArtifactVersionRecord record) {
+            try {
+                return TypeNames.parse(record.dataType(), classLoader());
+            } catch (RuntimeException e) {
+                return null;
+            }
         }
 
         /** The manifest's data files, once they are known to match the recorded content hash. */

@@ -38,13 +38,14 @@ public final class ArtifactService {
     private final ArtifactLayout registeredLayout;
     private final ArtifactVerifier verifier;
     private final ArtifactSaver saver;
+    private final MaterializerRegistry materializers;
     private final ArtifactTransfer transfer;
 
     @Inject
     public ArtifactService(ArtifactStores stores, MetadataStore metadata, MaterializerRegistry materializers, ObjectMapper json, Clock clock) {
         this.stores = requireNonNull(stores, "stores is null");
         requireNonNull(metadata, "metadata is null");
-        requireNonNull(materializers, "materializers is null");
+        this.materializers = requireNonNull(materializers, "materializers is null");
         requireNonNull(json, "json is null");
         requireNonNull(clock, "clock is null");
         this.registered = new RegisteredData(stores, metadata, json, clock);
@@ -53,6 +54,17 @@ public final class ArtifactService {
         this.verifier = new ArtifactVerifier(stores, json, this::layoutOf);
         this.saver = new ArtifactSaver(stores, metadata, json, clock, verifier);
         this.transfer = new ArtifactTransfer(stores, metadata, json, clock, verifier, this::layoutOf);
+    }
+
+    /**
+     * Whether a materializer other than the writer of {@code record} declares it loads the writer's files as
+     * {@code requested} ({@link dev.cairn.api.spi.Materializer#canLoad}), so a stored type that is not assignable to
+     * {@code requested} is no mismatch. False for registered data.
+     */
+    public boolean canLoadAs(ArtifactVersionRecord record, Type requested) {
+        requireNonNull(record, "record is null");
+        requireNonNull(requested, "requested is null");
+        return !RegisteredData.isRegisteredData(record) && materializers.readerOf(record.materializerId(), requested).isPresent();
     }
 
     /** The layout of {@code record}: the one place that tells registered data from materialized artifacts. */
@@ -150,7 +162,7 @@ public final class ArtifactService {
                 "Artifact '" + record.name() + "' version " + record.version() + " has no committed data yet"));
         ArtifactStore store = stores.open(record.storeUri());
         ArtifactLayout layout = layoutOf(record);
-        if (options.verify() && !layout.verifiesOnLoad(record)) { // else the materializer checks the files itself
+        if (options.verify() && !layout.verifiesOnLoad(record, type)) { // else the materializer checks the files itself
             verify(record);
         }
         return layout.load(record, store, uri, type, options, () -> verifier.readManifest(record), owner);
@@ -197,7 +209,15 @@ public final class ArtifactService {
 
     /** Whether a verified load of {@code record} is checked by its materializer while it loads (then no separate pass is needed). */
     public boolean verifiesOnLoad(ArtifactVersionRecord record) {
-        return layoutOf(requireNonNull(record, "record is null")).verifiesOnLoad(record);
+        return verifiesOnLoad(record, null);
+    }
+
+    /**
+     * Whether a verified load of {@code record} as {@code type} ({@code null}: as stored) is checked by the materializer
+     * that loads it, which may be another than the writer ({@link #canLoadAs}).
+     */
+    public boolean verifiesOnLoad(ArtifactVersionRecord record, @org.jspecify.annotations.Nullable Type type) {
+        return layoutOf(requireNonNull(record, "record is null")).verifiesOnLoad(record, type);
     }
 
     /**

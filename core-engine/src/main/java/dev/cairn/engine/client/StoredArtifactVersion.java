@@ -167,7 +167,8 @@ public final class StoredArtifactVersion implements ArtifactVersion {
 
     /**
      * Fails with {@code TYPE_MISMATCH} before reading any data when the recorded type is not assignable to
-     * {@code requested}; a recorded type whose classes are not on this class path is left to the check after loading.
+     * {@code requested} and no other materializer declares it reads the writer's files as {@code requested}; a recorded
+     * type whose classes are not on this class path is left to the check after loading.
      */
     private void checkAssignable(Type requested) {
         Type stored;
@@ -177,7 +178,7 @@ public final class StoredArtifactVersion implements ArtifactVersion {
         } catch (RuntimeException unknown) {
             return;
         }
-        if (!GenericTypes.isAssignable(stored, requested)) {
+        if (!GenericTypes.isAssignable(stored, requested) && !artifacts.canLoadAs(record, requested)) {
             throw new CairnException(ErrorCode.TYPE_MISMATCH, "Artifact '" + record.name() + "' version " + record.version() + " is stored as "
                     + record.dataType() + ", which is not assignable to " + requested.getTypeName() + ": load it as " + record.dataType()
                     + " (or a supertype), or call load() for the stored type");

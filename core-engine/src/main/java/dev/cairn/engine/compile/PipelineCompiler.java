@@ -55,7 +55,7 @@ public final class PipelineCompiler {
         DirectedAcyclicGraph<Integer, DefaultEdge> graph = new DirectedAcyclicGraph<>(DefaultEdge.class);
         List<CompiledStep> steps = new ArrayList<>(pipeline.steps().size());
         for (StepInvocation invocation : pipeline.steps()) {
-            steps.add(compileStep(pipeline, invocation, pipelineSubstitutions));
+            steps.add(compileStep(pipeline, invocation, pipelineSubstitutions, steps));
             graph.addVertex(invocation.index());
         }
         for (CompiledStep step : steps) {
@@ -71,7 +71,8 @@ public final class PipelineCompiler {
         return new CompiledPipeline(pipeline, runStart, List.copyOf(steps), graph);
     }
 
-    private CompiledStep compileStep(Pipeline pipeline, StepInvocation invocation, Map<String, String> pipelineSubstitutions) {
+    private CompiledStep compileStep(Pipeline pipeline, StepInvocation invocation, Map<String, String> pipelineSubstitutions,
+            List<CompiledStep> compiled) {
         String stepWhere = "step '" + invocation.name() + "' of pipeline '" + pipeline.name() + "'";
         Method method = invocation.method();
         try {
@@ -87,7 +88,8 @@ public final class PipelineCompiler {
                 arguments.add(new CompiledPipeline.ParameterArgument(argument.name(), param.value()));
                 parameters.put(argument.name(), param.value());
             } else if (argument.input() instanceof StepOutputRef<?> ref) {
-                arguments.add(new CompiledPipeline.StepOutputArgument(argument.name(), ref.producer().index(), ref.outputName(), ref.type()));
+                arguments.add(new CompiledPipeline.StepOutputArgument(argument.name(), ref.producer().index(), ref.outputName(),
+                        loadType(ref, argument, stepWhere, compiled)));
                 if (!upstream.contains(ref.producer().index())) {
                     upstream.add(ref.producer().index());
                 }
@@ -152,7 +154,7 @@ public final class PipelineCompiler {
                         + " does not exist: run the pipeline that produces it first, or check the name with 'cairn artifacts list'"));
     }
 
-    private static void checkStoredType(ArtifactVersionRecord artifact, StepArgument argument, String stepWhere) {
+    private void checkStoredType(ArtifactVersionRecord artifact, StepArgument argument, String stepWhere) {
         Type stored;
         try {
             stored = TypeNames.parse(artifact.dataType(), Thread.currentThread().getContextClassLoader() != null
@@ -160,10 +162,34 @@ public final class PipelineCompiler {
         } catch (RuntimeException e) {
             return; // the class is not loadable here; the materializer decides at load time
         }
-        if (!GenericTypes.isAssignable(stored, argument.type())) {
+        if (!GenericTypes.isAssignable(stored, argument.type()) && materializers.readerOf(artifact.materializerId(), argument.type()).isEmpty()) {
             throw new CairnException(ErrorCode.TYPE_MISMATCH,
                     "Type mismatch: artifact '" + artifact.name() + "' version " + artifact.version() + " is a " + artifact.dataType()
-                            + " but argument '" + argument.name() + "' of " + stepWhere + " expects " + argument.type().getTypeName());
+                            + " but argument '" + argument.name() + "' of " + stepWhere + " expects " + argument.type().getTypeName()
+                            + ", and no registered materializer declares it loads artifacts of materializer " + artifact.materializerId()
+                            + " as that type");
         }
+    }
+
+    /**
+     * The type the step loads output {@code ref} as: its declared type, or the argument's type when a materializer other
+     * than the output's declares it loads that output's files as the argument's type ({@link Materializer#canLoad}).
+     */
+    private Type loadType(StepOutputRef<?> ref, StepArgument argument, String stepWhere, List<CompiledStep> compiled) {
+        if (GenericTypes.isAssignable(ref.type(), argument.type())) {
+            return ref.type();
+        }
+        Materializer<?> writer = compiled.stream().filter(step -> step.index() == ref.producer().index()).findFirst()
+                .flatMap(step -> step.outputs().stream().filter(output -> output.name().equals(ref.outputName())).findFirst())
+                .map(CompiledOutput::materializer)
+                .orElseThrow(() -> new CairnException(ErrorCode.INVALID_DEFINITION, "The " + ref.describe() + " passed as argument '"
+                        + argument.name() + "' of " + stepWhere + " is not an output of an earlier step"));
+        if (materializers.readerOf(writer.id(), argument.type()).isEmpty()) {
+            throw new CairnException(ErrorCode.TYPE_MISMATCH, "Type mismatch: " + ref.describe() + " is a " + ref.type().getTypeName()
+                    + " stored by materializer " + writer.id() + ", but argument '" + argument.name() + "' of " + stepWhere + " expects "
+                    + argument.type().getTypeName() + ", and no registered materializer declares it loads " + writer.id()
+                    + " artifacts as that type: pass an artifact of that type or change the parameter type");
+        }
+        return argument.type();
     }
 }

@@ -82,7 +82,7 @@ final class StepInvocation {
             for (CompiledArgument argument : step.arguments()) {
                 if (argument instanceof StepOutputArgument || argument instanceof ExternalArgument) {
                     ArtifactVersionRecord input = inputArtifacts.get(argument.name());
-                    if (!artifacts.verifiesOnLoad(input)) {
+                    if (!artifacts.verifiesOnLoad(input, loadType(argument))) {
                         artifacts.verifyInput(input);
                     }
                 }
@@ -93,17 +93,26 @@ final class StepInvocation {
             if (argument instanceof ParameterArgument parameter) {
                 values[i] = parameter.value();
             } else if (argument instanceof StepOutputArgument output) {
-                values[i] = artifacts.load(inputArtifacts.get(argument.name()), output.loadType(), loadOptions(inputArtifacts.get(argument.name()), verify), files);
+                values[i] = artifacts.load(inputArtifacts.get(argument.name()), output.loadType(),
+                        loadOptions(inputArtifacts.get(argument.name()), output.loadType(), verify), files);
             } else if (argument instanceof ExternalArgument external) {
-                values[i] = artifacts.load(inputArtifacts.get(argument.name()), external.loadType(), loadOptions(inputArtifacts.get(argument.name()), verify), files);
+                values[i] = artifacts.load(inputArtifacts.get(argument.name()), external.loadType(),
+                        loadOptions(inputArtifacts.get(argument.name()), external.loadType(), verify), files);
             }
         }
         return values;
     }
 
-    /** Inputs verified before the step were checked already; one whose materializer verifies its own loads is checked now. */
-    private LoadOptions loadOptions(ArtifactVersionRecord input, boolean verify) {
-        return verify && artifacts.verifiesOnLoad(input) ? LoadOptions.DEFAULT.withVerify(true) : LoadOptions.DEFAULT;
+    /**
+     * Inputs verified before the step were checked already; one whose loading materializer (the writer, or another that
+     * reads the writer's files as {@code type}) verifies its own loads is checked now.
+     */
+    private LoadOptions loadOptions(ArtifactVersionRecord input, java.lang.reflect.Type type, boolean verify) {
+        return verify && artifacts.verifiesOnLoad(input, type) ? LoadOptions.DEFAULT.withVerify(true) : LoadOptions.DEFAULT;
+    }
+
+    private static java.lang.reflect.Type loadType(CompiledArgument argument) {
+        return argument instanceof StepOutputArgument output ? output.loadType() : ((ExternalArgument) argument).loadType();
     }
 
     /** The value of {@code output} in the method's {@code result}. */

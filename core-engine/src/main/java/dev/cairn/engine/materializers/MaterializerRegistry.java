@@ -172,6 +172,83 @@ public final class MaterializerRegistry {
         return registration.materializer();
     }
 
+    /**
+     * The materializer that loads an artifact written by {@code writerId} and stored as {@code storedType} (null when
+     * its classes are not on this class path) as {@code requested} (null: as stored).
+     *
+     * <p>The writer, when {@code requested} is null, the stored type is assignable to it, or the writer lists a class
+     * that {@code requested}'s raw class is assignable to in its {@link Materializer#handledTypes()}. Otherwise the
+     * registered materializer whose {@link Materializer#canLoad(String, Type)} accepts the writer's files as
+     * {@code requested} (a plugin's over a built-in one, as in {@link #resolve}); when none does, the writer, whose
+     * load reports the mismatch.
+     *
+     * @throws CairnException {@link ErrorCode#NO_MATERIALIZER} when the writer is not registered,
+     *     {@link ErrorCode#AMBIGUOUS_MATERIALIZER} when two of the same kind accept
+     */
+    public Materializer<?> forLoad(String writerId, @org.jspecify.annotations.Nullable Type storedType,
+            @org.jspecify.annotations.Nullable Type requested) {
+        Materializer<?> writer = forLoad(writerId);
+        if (requested == null || writerProduces(writer, storedType, requested)) {
+            return writer;
+        }
+        return readerOf(writerId, requested).orElse(writer);
+    }
+
+    /**
+     * The materializer other than {@code writerId} that declares it loads that writer's artifacts as {@code requested};
+     * empty when none does.
+     *
+     * @throws CairnException {@link ErrorCode#AMBIGUOUS_MATERIALIZER} when two of the same kind (two plugins, or two
+     *     built-ins) do
+     */
+    public java.util.Optional<Materializer<?>> readerOf(String writerId, Type requested) {
+        requireNonNull(writerId, "writerId is null");
+        requireNonNull(requested, "requested is null");
+        List<Registration> plugins = new ArrayList<>();
+        List<Registration> builtIns = new ArrayList<>();
+        for (Registration registration : registrations) {
+            Materializer<?> materializer = registration.materializer();
+            if (materializer.id().equals(writerId)) {
+                continue;
+            }
+            boolean reads;
+            try {
+                reads = materializer.canLoad(writerId, requested);
+            } catch (RuntimeException e) {
+                throw new CairnException(ErrorCode.CONFIGURATION, "Materializer " + registration.describe() + " failed in canLoad(" + writerId
+                        + ", " + requested.getTypeName() + "): " + e, e);
+            }
+            if (reads) {
+                (registration.builtIn() ? builtIns : plugins).add(registration);
+            }
+        }
+        List<Registration> candidates = plugins.isEmpty() ? builtIns : plugins;
+        if (candidates.size() > 1) {
+            throw new CairnException(ErrorCode.AMBIGUOUS_MATERIALIZER, "Artifacts written by materializer '" + writerId + "' can be loaded as "
+                    + requested.getTypeName() + " by several materializers: " + candidates.stream().map(Registration::describe)
+                    .collect(Collectors.joining(", ")) + ". Remove one of the plugins from the class path, or load the artifact as its stored type.");
+        }
+        if (candidates.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Materializer<?> chosen = candidates.get(0).materializer();
+        log.debug("Materializer {} chosen to load {} artifacts as {}", chosen.id(), writerId, requested.getTypeName());
+        return java.util.Optional.of(chosen);
+    }
+
+    private static boolean writerProduces(Materializer<?> writer, @org.jspecify.annotations.Nullable Type storedType, Type requested) {
+        if (storedType != null && GenericTypes.isAssignable(storedType, requested)) {
+            return true;
+        }
+        Class<?> raw = GenericTypes.box(GenericTypes.rawClass(requested));
+        for (Class<?> handled : writer.handledTypes()) {
+            if (GenericTypes.box(handled).isAssignableFrom(raw)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Materializer<?> resolveUncached(Type type) {
         Class<?> raw = GenericTypes.box(GenericTypes.rawClass(type));
         Type asked = type instanceof Class<?> c && c.isPrimitive() ? raw : type;

@@ -73,6 +73,9 @@ public final class ArrowMaterializer implements Materializer<Object> {
     /** The value of {@link #FORMAT_OPTION} for an Arrow IPC file. */
     public static final String IPC = "ipc";
 
+    /** The id of cairn-spark's Dataset materializer, whose Parquet part files this one loads ({@link #canLoad}). */
+    public static final String SPARK_DATASET_ID = "cairn.spark.dataset";
+
     private static final Set<Class<?>> LIST_TYPES = Set.of(List.class, Collection.class, ArrayList.class, Iterable.class);
     private static final List<Class<?>> HANDLED_TYPES = List.of(Table.class, VectorSchemaRoot.class, List.class, Collection.class);
 
@@ -152,6 +155,20 @@ public final class ArrowMaterializer implements Materializer<Object> {
         } catch (JavaColumn.UnsupportedTypeException e) {
             return Optional.of(e.getMessage());
         }
+    }
+
+    /**
+     * True for artifacts of Cairn's Spark Dataset materializer ({@value #SPARK_DATASET_ID}: Parquet part files
+     * {@code part-NNNNN.parquet}) loaded as a {@code Table}, a {@code VectorSchemaRoot} or a {@code List<R>} of records:
+     * the parts are read in name order as one table, their flat columns by their own Parquet types.
+     */
+    @Override
+    public boolean canLoad(String writerId, Type type) {
+        requireNonNull(writerId, "writerId is null");
+        requireNonNull(type, "type is null");
+        return writerId.equals(SPARK_DATASET_ID) && (type == Table.class || type == VectorSchemaRoot.class
+                || TableSource.recordClassOf(type) != null && type instanceof ParameterizedType parameterized
+                && parameterized.getRawType() instanceof Class<?> raw && LIST_TYPES.contains(raw));
     }
 
     @Override
@@ -243,12 +260,12 @@ public final class ArrowMaterializer implements Materializer<Object> {
         requireNonNull(type, "type is null");
         requireNonNull(reader, "reader is null");
         LoadOptions options = reader.options();
-        String file = dataFile(reader, type);
+        List<String> files = dataFiles(reader, type);
         if (type == Table.class || type == VectorSchemaRoot.class) {
             BufferAllocator loading = allocations.forLoad(reader.artifactName());
             Object value;
             try {
-                VectorSchemaRoot root = loadRoot(reader, file, options, loading);
+                VectorSchemaRoot root = loadRoot(reader, files, options, loading);
                 if (type == VectorSchemaRoot.class) {
                     value = root;
                 } else {
@@ -272,24 +289,42 @@ public final class ArrowMaterializer implements Materializer<Object> {
             throw Failures.loading(ErrorCode.TYPE_MISMATCH, reader.artifactName(), type,
                     "it loads as org.apache.arrow.vector.table.Table, org.apache.arrow.vector.VectorSchemaRoot or List<R> of a record R");
         }
-        return loadRecords(reader, file, type, recordClass, options);
+        return loadRecords(reader, files, type, recordClass, options);
     }
 
-    private static String dataFile(ArtifactReader reader, Type type) {
+    /**
+     * The data files to read: {@code data.parquet} or {@code data.arrow} of this materializer's artifacts, else every
+     * {@code *.parquet} file in name order (the part files of another writer, {@link #canLoad}).
+     */
+    private static List<String> dataFiles(ArtifactReader reader, Type type) {
         List<String> files = reader.files();
         if (files.contains(ParquetFormat.FILE_NAME)) {
-            return ParquetFormat.FILE_NAME;
+            return List.of(ParquetFormat.FILE_NAME);
         }
         if (files.contains(IpcFormat.FILE_NAME)) {
-            return IpcFormat.FILE_NAME;
+            return List.of(IpcFormat.FILE_NAME);
+        }
+        List<String> parts = files.stream().filter(file -> file.endsWith(".parquet")).sorted().toList();
+        if (!parts.isEmpty()) {
+            return parts;
         }
         throw Failures.loading(ErrorCode.INTEGRITY_VIOLATION, reader.artifactName(), type, "it has neither " + ParquetFormat.FILE_NAME
-                + " nor " + IpcFormat.FILE_NAME + " (files: " + files + "); it was not written by this materializer or was damaged");
+                + " nor " + IpcFormat.FILE_NAME + " nor Parquet part files (files: " + files + "); it was not written by this materializer"
+                + " or a Spark Dataset, or was damaged");
     }
 
-    private VectorSchemaRoot loadRoot(ArtifactReader reader, String file, LoadOptions options, BufferAllocator allocator) throws IOException {
+    /** Whether {@code files} are Parquet part files another tool wrote, not this materializer's single file. */
+    private static boolean foreignParts(List<String> files) {
+        return !files.get(0).equals(ParquetFormat.FILE_NAME) && !files.get(0).equals(IpcFormat.FILE_NAME);
+    }
+
+    private VectorSchemaRoot loadRoot(ArtifactReader reader, List<String> files, LoadOptions options, BufferAllocator allocator) throws IOException {
         long limit = options.rowLimit().orElse(Long.MAX_VALUE);
         Function<Schema, Schema> projection = stored -> Projections.project(stored, options.columns(), reader.artifactName());
+        if (foreignParts(files)) {
+            return loadParts(reader, files, projection, limit, allocator);
+        }
+        String file = files.get(0);
         if (file.equals(ParquetFormat.FILE_NAME)) {
             try (ParquetFormat.Reader parquet = ParquetFormat.Reader.open(reader, file, projection)) {
                 long rows = Math.min(limit, parquet.totalRows());
@@ -332,6 +367,60 @@ public final class ArrowMaterializer implements Materializer<Object> {
         }
     }
 
+    /**
+     * Reads Parquet part files, in the given order, into one root of their common schema, up to {@code limit} rows.
+     *
+     * @throws CairnException {@code INTEGRITY_VIOLATION} naming both files when two parts have different schemas
+     */
+    private static VectorSchemaRoot loadParts(ArtifactReader reader, List<String> parts, Function<Schema, Schema> projection, long limit,
+            BufferAllocator allocator) throws IOException {
+        VectorSchemaRoot result = null;
+        String first = null;
+        long total = 0;
+        try {
+            for (String part : parts) {
+                if (total >= limit && result != null) {
+                    break;
+                }
+                try (ParquetFormat.Reader parquet = ParquetFormat.Reader.open(reader, part, projection, true)) {
+                    if (result == null) {
+                        result = VectorSchemaRoot.create(parquet.schema(), allocator);
+                        result.allocateNew();
+                        first = part;
+                    } else if (!result.getSchema().equals(parquet.schema())) {
+                        throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Artifact '" + reader.artifactName() + "': part " + part
+                                + " has the columns " + parquet.schema() + " but part " + first + " has " + result.getSchema()
+                                + "; its parts must share one schema to load as one Arrow table");
+                    }
+                    long rows = Math.min(limit - total, parquet.totalRows());
+                    if (total + rows > Integer.MAX_VALUE) {
+                        throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Artifact '" + reader.artifactName() + "' has more rows than one"
+                                + " Arrow table holds; load it in parts with LoadOptions.withRowLimit(...) or as records");
+                    }
+                    try (VectorSchemaRoot batch = VectorSchemaRoot.create(parquet.schema(), allocator)) {
+                        for (FieldVector vector : batch.getFieldVectors()) {
+                            vector.setInitialCapacity((int) Math.max(rows, 1));
+                        }
+                        batch.allocateNew();
+                        int read = parquet.read(batch, (int) rows);
+                        parquet.checkComplete(read, rows);
+                        if (read > 0) {
+                            append(result, batch, read, allocator);
+                        }
+                        total += read;
+                    }
+                }
+            }
+            result.setRowCount(Math.toIntExact(total));
+            return result;
+        } catch (IOException | RuntimeException | Error e) {
+            if (result != null) {
+                result.close();
+            }
+            throw e;
+        }
+    }
+
     /** Appends the first {@code rows} rows of {@code batch} to {@code target} (same schema). */
     private static void append(VectorSchemaRoot target, VectorSchemaRoot batch, int rows, BufferAllocator allocator) {
         List<FieldVector> targets = target.getFieldVectors();
@@ -350,7 +439,9 @@ public final class ArrowMaterializer implements Materializer<Object> {
         }
     }
 
-    private List<Object> loadRecords(ArtifactReader reader, String file, Type type, Class<?> recordClass, LoadOptions options) throws IOException {
+    private List<Object> loadRecords(ArtifactReader reader, List<String> files, Type type, Class<?> recordClass, LoadOptions options) throws IOException {
+        String file = files.get(0);
+        boolean foreign = foreignParts(files);
         JavaColumn.RecordColumn columns;
         try {
             columns = JavaColumn.RecordColumn.forRecord(recordClass);
@@ -361,24 +452,30 @@ public final class ArrowMaterializer implements Materializer<Object> {
         long limit = options.rowLimit().orElse(Long.MAX_VALUE);
         List<Object> rows = new ArrayList<>();
         try {
-            if (file.equals(ParquetFormat.FILE_NAME)) {
-                try (ParquetFormat.Reader parquet = ParquetFormat.Reader.open(reader, file, projection);
-                        VectorSchemaRoot batch = VectorSchemaRoot.create(parquet.schema(), allocator)) {
-                    long expected = Math.min(limit, parquet.totalRows());
-                    while (rows.size() < expected) {
-                        int want = (int) Math.min(TableSource.BATCH_ROWS, expected - rows.size());
-                        for (FieldVector vector : batch.getFieldVectors()) {
-                            vector.setInitialCapacity(want);
-                        }
-                        batch.allocateNew();
-                        int read = parquet.read(batch, want);
-                        if (read == 0) {
-                            break;
-                        }
-                        convert(columns, batch, read, rows);
-                        batch.clear();
+            if (file.equals(ParquetFormat.FILE_NAME) || foreign) {
+                for (String part : files) {
+                    if (rows.size() >= limit) {
+                        break;
                     }
-                    parquet.checkComplete(rows.size(), expected);
+                    try (ParquetFormat.Reader parquet = ParquetFormat.Reader.open(reader, part, projection, foreign);
+                            VectorSchemaRoot batch = VectorSchemaRoot.create(parquet.schema(), allocator)) {
+                        long start = rows.size();
+                        long expected = start + Math.min(limit - start, parquet.totalRows());
+                        while (rows.size() < expected) {
+                            int want = (int) Math.min(TableSource.BATCH_ROWS, expected - rows.size());
+                            for (FieldVector vector : batch.getFieldVectors()) {
+                                vector.setInitialCapacity(want);
+                            }
+                            batch.allocateNew();
+                            int read = parquet.read(batch, want);
+                            if (read == 0) {
+                                break;
+                            }
+                            convert(columns, batch, read, rows);
+                            batch.clear();
+                        }
+                        parquet.checkComplete(rows.size() - start, expected - start);
+                    }
                 }
             } else {
                 try (IpcFormat.Reader ipc = IpcFormat.Reader.open(reader, file, projection, allocator)) {

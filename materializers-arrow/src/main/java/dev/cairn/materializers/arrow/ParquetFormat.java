@@ -199,6 +199,16 @@ final class ParquetFormat {
          *     this module, {@code INVALID_ARGUMENT} when a requested column does not exist
          */
         static Reader open(ArtifactReader artifact, String path, Function<Schema, Schema> projection) throws IOException {
+            return open(artifact, path, projection, false);
+        }
+
+        /**
+         * {@link #open(ArtifactReader, String, Function)}, also of a file another tool wrote ({@code foreign}): one without
+         * this module's Arrow schema is read by its own flat column types ({@link ParquetSchemas#fromParquet}).
+         *
+         * @throws CairnException {@code TYPE_MISMATCH} naming the column when a foreign file has one this module cannot read
+         */
+        static Reader open(ArtifactReader artifact, String path, Function<Schema, Schema> projection, boolean foreign) throws IOException {
             String described = "file " + path + " of artifact '" + artifact.artifactName() + "'";
             ParquetFileReader file;
             ChannelInputFile input = new ChannelInputFile(artifact, path);
@@ -212,6 +222,19 @@ final class ParquetFormat {
             try {
                 checkChunksInsideFile(file, input.getLength(), described);
                 String json = file.getFileMetaData().getKeyValueMetaData().get(ARROW_SCHEMA_KEY);
+                if (json == null && foreign) {
+                    MessageType fileSchema = file.getFileMetaData().getSchema();
+                    Schema stored;
+                    try {
+                        stored = ParquetSchemas.fromParquet(fileSchema);
+                    } catch (IllegalArgumentException e) {
+                        throw new CairnException(ErrorCode.TYPE_MISMATCH, "The " + described + " cannot be read as Arrow: " + e.getMessage(), e);
+                    }
+                    Schema projected = projection.apply(stored);
+                    MessageType requested = ParquetSchemas.select(fileSchema, projected);
+                    file.setRequestedSchema(requested);
+                    return new Reader(file, projected, requested, null, described);
+                }
                 if (json == null) {
                     throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "The " + described + " has no '" + ARROW_SCHEMA_KEY
                             + "' metadata: it was not written by materializer " + ArrowMaterializer.ID + ". Load it with the tool that wrote it.");

@@ -3,12 +3,15 @@ package dev.cairn.materializers.arrow;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.arrow.vector.types.DateUnit;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Type.Repetition;
@@ -32,6 +35,79 @@ final class ParquetSchemas {
             fields.add(toParquet(field, field.getName()));
         }
         return new MessageType(MESSAGE_NAME, fields);
+    }
+
+    /**
+     * The Arrow schema of a Parquet file another tool wrote (a Spark Dataset's part files), for its flat columns of the
+     * types this module reads; the file's own column types are read as they are.
+     *
+     * @throws IllegalArgumentException naming the column when one is nested, repeated, or of a type with no mapping
+     *     (for example Spark's default {@code int96} timestamps)
+     */
+    static Schema fromParquet(MessageType file) {
+        List<Field> fields = new ArrayList<>();
+        for (Type column : file.getFields()) {
+            if (!column.isPrimitive() || column.isRepetition(Repetition.REPEATED)) {
+                throw new IllegalArgumentException("column '" + column.getName() + "' is nested or repeated (" + column
+                        + "); only flat columns of Parquet files written by another tool are read");
+            }
+            fields.add(new Field(column.getName(), new FieldType(column.isRepetition(Repetition.OPTIONAL), arrowType(column.asPrimitiveType()), null),
+                    null));
+        }
+        return new Schema(fields);
+    }
+
+    private static ArrowType arrowType(PrimitiveType column) {
+        LogicalTypeAnnotation logical = column.getLogicalTypeAnnotation();
+        ArrowType type = switch (column.getPrimitiveTypeName()) {
+            case BOOLEAN -> logical == null ? ArrowType.Bool.INSTANCE : null;
+            case INT32 -> {
+                if (logical == null) {
+                    yield new ArrowType.Int(32, true);
+                }
+                if (logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation integer && integer.isSigned()) {
+                    yield new ArrowType.Int(integer.getBitWidth(), true);
+                }
+                yield logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation ? new ArrowType.Date(DateUnit.DAY) : null;
+            }
+            case INT64 -> {
+                if (logical == null || logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation integer && integer.isSigned()
+                        && integer.getBitWidth() == 64) {
+                    yield new ArrowType.Int(64, true);
+                }
+                if (logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation timestamp) {
+                    org.apache.arrow.vector.types.TimeUnit unit = switch (timestamp.getUnit()) {
+                        case MILLIS -> org.apache.arrow.vector.types.TimeUnit.MILLISECOND;
+                        case MICROS -> org.apache.arrow.vector.types.TimeUnit.MICROSECOND;
+                        case NANOS -> org.apache.arrow.vector.types.TimeUnit.NANOSECOND;
+                    };
+                    yield new ArrowType.Timestamp(unit, timestamp.isAdjustedToUTC() ? "UTC" : null);
+                }
+                yield null;
+            }
+            case FLOAT -> new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
+            case DOUBLE -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+            case BINARY -> logical == null ? ArrowType.Binary.INSTANCE
+                    : logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation ? ArrowType.Utf8.INSTANCE : null;
+            case FIXED_LEN_BYTE_ARRAY -> logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation decimal && column.getTypeLength() == 16
+                    ? new ArrowType.Decimal(decimal.getPrecision(), decimal.getScale(), 128) : null;
+            case INT96 -> throw new IllegalArgumentException("column '" + column.getName() + "' holds int96 timestamps (Spark's default):"
+                    + " write it with spark.sql.parquet.outputTimestampType=TIMESTAMP_MICROS to read it as Arrow");
+        };
+        if (type == null) {
+            throw new IllegalArgumentException("column '" + column.getName() + "' has the Parquet type " + column
+                    + ", which materializer " + ArrowMaterializer.ID + " does not read");
+        }
+        return type;
+    }
+
+    /** The columns of {@code file} that {@code projected} names, in its order, with the file's own column types. */
+    static MessageType select(MessageType file, Schema projected) {
+        List<Type> fields = new ArrayList<>();
+        for (Field field : projected.getFields()) {
+            fields.add(file.getType(field.getName()));
+        }
+        return new MessageType(file.getName(), fields);
     }
 
     private static Type toParquet(Field field, String name) {
