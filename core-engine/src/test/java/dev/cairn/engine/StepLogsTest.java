@@ -96,6 +96,16 @@ class StepLogsTest {
             return 2;
         }
 
+        static volatile CountDownLatch sleeping;
+
+        @Step
+        public static int sleeper() throws InterruptedException {
+            System.out.println("going to sleep");
+            sleeping.countDown();
+            Thread.sleep(60_000);
+            return 4;
+        }
+
         @Step
         public static int quiet() {
             return 3;
@@ -176,6 +186,21 @@ class StepLogsTest {
             assertThat(failed.status()).isEqualTo(StepStatus.FAILED);
             assertThat(failed.logs()).hasValueSatisfying(log -> assertThat(log).isEqualTo("about to fail: the input looks wrong\n"));
             assertThat(cairn.client().getPipelineRun(run.id()).step("failing").logs()).isEqualTo(failed.logs());
+        }
+    }
+
+    @Test
+    void aStepInterruptedByCancellingItsRunKeepsItsLog() throws Exception {
+        Steps.sleeping = new CountDownLatch(1);
+        try (Cairn cairn = Cairn.builder().home(home).build()) {
+            dev.cairn.api.run.RunHandle handle = cairn.start(Pipeline.define("cancelled-logs", p -> p.call(Steps::sleeper)));
+            assertThat(Steps.sleeping.await(20, TimeUnit.SECONDS)).isTrue();
+            handle.cancel("the test cancels it");
+            PipelineRun run = handle.await(java.time.Duration.ofSeconds(20)).orElseThrow();
+            assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+            StepRun step = cairn.client().getPipelineRun(run.id()).step("sleeper");
+            assertThat(step.status()).isEqualTo(StepStatus.FAILED);
+            assertThat(step.logs()).contains("going to sleep\n");
         }
     }
 
