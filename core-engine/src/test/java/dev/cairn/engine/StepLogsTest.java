@@ -237,6 +237,22 @@ class StepLogsTest {
     }
 
     @Test
+    void pruneLeavesStepLogsAloneEvenWhenItDeletesTheStepsOutputs() {
+        try (Cairn cairn = Cairn.builder().home(home).build()) {
+            Pipeline pipeline = Pipeline.define("pruned-logs", p -> p.call(Steps::chatty))
+                    .withOptions(dev.cairn.api.pipeline.PipelineOptions.builder().enableCache(false).build());
+            PipelineRun first = cairn.run(pipeline);
+            cairn.run(pipeline);
+            StepRun chatty = first.step("chatty");
+            dev.cairn.api.lifecycle.PruneReport report = cairn.client().prune(dev.cairn.api.lifecycle.PruneOptions.builder().abandonedAge(java.time.Duration.ZERO).build());
+            assertThat(report.versions()).as("the first run's output is no longer used").isNotEmpty();
+            assertThat(Path.of(chatty.logUri().orElseThrow())).exists();
+            assertThat(cairn.client().getPipelineRun(first.id()).step("chatty").logs())
+                    .hasValueSatisfying(log -> assertThat(log).contains("hello from slf4j"));
+        }
+    }
+
+    @Test
     void aCachedStepHasNoLogOfItsOwn() {
         try (Cairn cairn = Cairn.builder().home(home).build()) {
             Pipeline pipeline = Pipeline.define("cached-logs", p -> p.call(Steps::chatty));
