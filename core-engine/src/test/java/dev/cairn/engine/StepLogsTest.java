@@ -35,6 +35,7 @@ class StepLogsTest {
     private ByteArrayOutputStream hostOut;
     private ByteArrayOutputStream hostErr;
     private PrintStream hostOutStream;
+    private PrintStream hostErrStream;
 
     @BeforeEach
     void hostStreams() {
@@ -45,7 +46,8 @@ class StepLogsTest {
         // a host that set its own streams before opening Cairn: they must still get everything
         hostOutStream = new PrintStream(hostOut, true, StandardCharsets.UTF_8);
         System.setOut(hostOutStream);
-        System.setErr(new PrintStream(hostErr, true, StandardCharsets.UTF_8));
+        hostErrStream = new PrintStream(hostErr, true, StandardCharsets.UTF_8);
+        System.setErr(hostErrStream);
     }
 
     @AfterEach
@@ -156,6 +158,16 @@ class StepLogsTest {
         assertThat(System.out).as("one engine is still open").isSameAs(routing);
         first.close();
         assertThat(System.out).isSameAs(host);
+    }
+
+    @Test
+    void aHostThatReplacesSystemOutWhileAnEngineIsOpenKeepsItsStream() {
+        Cairn cairn = Cairn.builder().home(home).build();
+        PrintStream later = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        System.setOut(later);
+        cairn.close();
+        assertThat(System.out).as("not replaced by the stream that was there before").isSameAs(later);
+        assertThat(System.err).as("still the engine's: put back").isSameAs(hostErrStream);
     }
 
     @Test
