@@ -57,6 +57,8 @@ final class Json {
             out.put("outputs", outputs);
             out.put("cachedFrom", step.cachedFrom().map(Object::toString).orElse(null));
             out.put("error", step.error().orElse(null));
+            out.put("logUri", step.logUri().map(Object::toString).orElse(null));
+            out.put("logSize", step.logSize().orElse(null));
         }
         return out;
     }

@@ -78,6 +78,7 @@ final class RunsCommand extends GroupCommand {
                     step.inputs().forEach((name, artifact) -> out.printf("      in  %-16s %s%n", name, label(artifact)));
                     step.outputs().forEach((name, artifact) -> out.printf("      out %-16s %s%n", name, label(artifact)));
                     step.error().ifPresent(error -> out.println("      error: " + error.lines().findFirst().orElse("")));
+                    step.logUri().ifPresent(log -> out.printf("      log %s bytes: %s%n", step.logSize().map(String::valueOf).orElse("?"), log));
                 }
             }
         }

@@ -90,6 +90,22 @@ class CairnCliTest {
     }
 
     @Test
+    void runsShowNamesTheStepLogWithItsSize() throws Exception {
+        Result ran = cli("run", "dev.cairn.cli.PrintingPipelines#printing");
+        assertThat(ran.exitCode()).as(ran.err()).isZero();
+        List<Map<String, Object>> runs = JSON.readValue(cli("runs", "list", "--json").out(), new TypeReference<>() {});
+        String id = (String) runs.get(0).get("id");
+        Map<String, Object> json = JSON.readValue(cli("runs", "show", id, "--json").out(), new TypeReference<>() {});
+        @SuppressWarnings("unchecked")
+        Map<String, Object> step = ((List<Map<String, Object>>) json.get("steps")).get(0);
+        String logUri = (String) step.get("logUri");
+        assertThat(logUri).contains("/.cairn-logs/").endsWith("/shout.log");
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of(java.net.URI.create(logUri)))).isEqualTo("shouting from the step\n");
+        assertThat(((Number) step.get("logSize")).longValue()).isEqualTo("shouting from the step\n".length());
+        assertThat(cli("runs", "show", id).out()).contains("log 23 bytes: " + logUri);
+    }
+
+    @Test
     void artifactsListAndShowJson() throws Exception {
         List<Map<String, Object>> artifacts = JSON.readValue(cli("artifacts", "list", "--json").out(), new TypeReference<>() {});
         assertThat(artifacts).extracting(a -> a.get("name")).contains("trained_model", "train_data", "test_data", "training_pipeline::splitDataset::trainData");

@@ -25,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  */
 @API(status = API.Status.STABLE, since = "0.1")
 public final class CairnConfiguration {
+    /** The default {@link #stepLogLimit()}: 1 MiB. */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.3")
+    public static final long DEFAULT_STEP_LOG_LIMIT = 1L << 20;
     private final Path home;
     private final Optional<URI> artifactStoreUri;
     private final Optional<MetadataStore> metadataStore;
@@ -40,11 +43,13 @@ public final class CairnConfiguration {
     private final Optional<Path> tempRoot;
     private final java.time.Duration closeTimeout;
     private final java.time.Duration cancelGracePeriod;
+    private final long stepLogLimit;
 
     private CairnConfiguration(Builder builder) {
         this.tempRoot = Optional.ofNullable(builder.tempRoot).map(path -> path.toAbsolutePath().normalize());
         this.closeTimeout = builder.closeTimeout;
         this.cancelGracePeriod = builder.cancelGracePeriod;
+        this.stepLogLimit = builder.stepLogLimit;
         this.home = builder.home == null ? defaultHome() : builder.home.toAbsolutePath().normalize();
         this.artifactStoreUri = Optional.ofNullable(builder.artifactStoreUri);
         this.metadataStore = Optional.ofNullable(builder.metadataStore);
@@ -135,6 +140,16 @@ public final class CairnConfiguration {
         return cancelGracePeriod;
     }
 
+    /**
+     * At most how many bytes of what a step's code prints to {@code System.out} and {@code System.err} (on the thread
+     * that runs the step) the engine keeps as the step's log; past it, the head and the tail are kept around a
+     * {@code [... N bytes omitted ...]} marker. 1 MiB by default; 0 turns capture off.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.3")
+    public long stepLogLimit() {
+        return stepLogLimit;
+    }
+
     /** {@code $CAIRN_HOME} when set, else {@code ./.cairn}, as an absolute path. */
     public static Path defaultHome() {
         String env = System.getenv("CAIRN_HOME");
@@ -201,6 +216,7 @@ public final class CairnConfiguration {
         private @Nullable Path tempRoot;
         private java.time.Duration closeTimeout = java.time.Duration.ofSeconds(30);
         private java.time.Duration cancelGracePeriod = java.time.Duration.ofSeconds(5);
+        private long stepLogLimit = DEFAULT_STEP_LOG_LIMIT;
 
         private Builder() {}
 
@@ -217,6 +233,16 @@ public final class CairnConfiguration {
                 throw new CairnException(ErrorCode.INVALID_ARGUMENT, "closeTimeout must not be negative, got " + timeout);
             }
             this.closeTimeout = timeout;
+            return this;
+        }
+
+        /** See {@link CairnConfiguration#stepLogLimit()}; 0 turns step log capture off. */
+        @API(status = API.Status.EXPERIMENTAL, since = "0.3")
+        public Builder stepLogLimit(long bytes) {
+            if (bytes < 0) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "stepLogLimit must not be negative, got " + bytes + "; pass 0 to turn step logs off");
+            }
+            this.stepLogLimit = bytes;
             return this;
         }
 

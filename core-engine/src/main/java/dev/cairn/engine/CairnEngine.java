@@ -63,6 +63,7 @@ final class CairnEngine implements Cairn {
     private final ExecutorService cacheChecks;
     private final TemporaryFiles temporaryFiles;
     private final Plugins plugins;
+    private final dev.cairn.engine.logs.StepLogs stepLogs;
 
     private final Object lifecycle = new Object();
     private final Set<RunControl> active = new LinkedHashSet<>();
@@ -73,7 +74,9 @@ final class CairnEngine implements Cairn {
     CairnEngine(CairnConfiguration configuration, PipelineCompiler compiler, RunExecutor executor, EngineClient client,
             MetadataStore metadata, ArtifactStores stores, ExecutorService workers, Clock clock,
             @jakarta.inject.Named("cairn-timers") java.util.concurrent.ScheduledExecutorService timers,
-            @jakarta.inject.Named("cairn-cache-checks") ExecutorService cacheChecks, TemporaryFiles temporaryFiles, Plugins plugins) {
+            @jakarta.inject.Named("cairn-cache-checks") ExecutorService cacheChecks, TemporaryFiles temporaryFiles, Plugins plugins,
+            dev.cairn.engine.logs.StepLogs stepLogs) {
+        this.stepLogs = stepLogs;
         this.timers = timers;
         this.cacheChecks = cacheChecks;
         this.configuration = configuration;
@@ -277,6 +280,7 @@ final class CairnEngine implements Cairn {
 
     /** Deletes the temporary files, closes the discovered plugins, then the stores. */
     private void release() {
+        stepLogs.close(); // the last engine of the JVM puts System.out and System.err back
         try {
             temporaryFiles.close();
         } catch (RuntimeException e) {

@@ -103,6 +103,13 @@ final class EngineModule extends AbstractModule {
         });
     }
 
+    /** Step log capture; installs the JVM's routing streams when the limit is above 0 (the engine's close undoes it). */
+    @Provides
+    @Singleton
+    dev.cairn.engine.logs.StepLogs stepLogs(ArtifactStores stores) {
+        return new dev.cairn.engine.logs.StepLogs(configuration.stepLogLimit(), stores);
+    }
+
     /** The engine's temporary files under the configured temp root; opening it sweeps what dead processes left there. */
     @Provides
     @Singleton

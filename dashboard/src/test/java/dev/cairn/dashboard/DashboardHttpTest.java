@@ -149,6 +149,44 @@ class DashboardHttpTest {
     }
 
     @Test
+    void stepPageShowsTheStepLogEscapedWithItsSizeAndADownload() throws IOException {
+        StepRun hostile = stack.hostileRun.step("hostile");
+        String path = "/runs/" + stack.hostileRun.id() + "/steps/" + hostile.id();
+        String html = page(path);
+        assertThat(html).contains("<h2>Log</h2>").contains("<pre class=\"log\">")
+                .contains("&lt;script&gt;alert(&#39;log&#39;)&lt;/script&gt;&lt;/pre&gt;&lt;img src=x onerror=alert(2)&gt;")
+                .contains("\\u001b[31mred").contains("\\u0007link")
+                .contains(hostile.logSize().orElseThrow() + " bytes")
+                .contains("href=\"" + path + "/log\"")
+                .doesNotContain("<script>alert('log')").doesNotContain("<img src=x onerror=alert(2)>").doesNotContain("\u001b").doesNotContain("\u0007");
+
+        HttpResponse<String> download = http.get(path + "/log");
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.headers().firstValue("Content-Type")).contains("text/plain; charset=utf-8");
+        assertThat(download.headers().firstValue("Content-Disposition")).contains("attachment; filename=\"hostile.log\"");
+        assertThat(download.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(download.body()).as("the download is the stored log, byte for byte").isEqualTo(TestingStack.HOSTILE_LOG + "\n");
+
+        JsonNode json = json("/api/v1/runs/" + stack.hostileRun.id() + "/steps/" + hostile.id());
+        assertThat(json.get("log_uri").asText()).isEqualTo(hostile.logUri().orElseThrow().toString()).contains("/.cairn-logs/");
+        assertThat(json.get("log_size").asLong()).isEqualTo(hostile.logSize().orElseThrow())
+                .isEqualTo(Files.size(Path.of(hostile.logUri().orElseThrow())));
+        assertThat(json.get("log_download").asText()).isEqualTo(path + "/log");
+        JsonNode listed = json("/api/v1/runs/" + stack.hostileRun.id() + "/steps").get("steps").get(0);
+        assertThat(listed.get("log_size").asLong()).isEqualTo(hostile.logSize().orElseThrow());
+
+        StepRun train = stack.trainingRuns.get(0).step("train");
+        assertThat(page("/runs/" + stack.trainingRuns.get(0).id() + "/steps/" + train.id())).contains("training on 18 values with learning rate 0.1");
+        StepRun load = stack.trainingRuns.get(0).step("load");
+        String quiet = "/runs/" + stack.trainingRuns.get(0).id() + "/steps/" + load.id();
+        assertThat(page(quiet)).contains("<h2>Log</h2>").contains("none: the step printed nothing").doesNotContain("<pre class=\"log\">");
+        assertThat(json("/api/v1/runs/" + stack.trainingRuns.get(0).id() + "/steps/" + load.id()).get("log_uri").isNull()).isTrue();
+        assertThat(http.get(quiet + "/log").statusCode()).isEqualTo(404);
+        assertThat(http.get(path + "/log/more").statusCode()).isEqualTo(404);
+        assertThat(http.get("/runs/" + stack.hostileRun.id() + "/steps/not-a-uuid/log").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void failedStepShowsItsErrorWithItsCode() throws IOException {
         StepRun explode = stack.failedRun.step("explode");
         String html = page("/runs/" + stack.failedRun.id() + "/steps/" + explode.id());

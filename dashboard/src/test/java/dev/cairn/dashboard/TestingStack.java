@@ -40,6 +40,8 @@ import dev.cairn.api.spi.Materializer;
 final class TestingStack implements AutoCloseable {
     static final String HOSTILE_NAME = "<img src=x onerror=alert('name')>javascript:alert(1)";
     static final String ESCAPE_SEQUENCE = "\u001b[31mred\u001b[0m\u001b]8;;http://evil.example\u0007link";
+    /** What the hostile step prints: markup and terminal escape sequences, which its log page must show as text. */
+    static final String HOSTILE_LOG = "<script>alert('log')</script></pre><img src=x onerror=alert(2)>" + ESCAPE_SEQUENCE;
 
     final Path home;
     final Cairn cairn;
@@ -100,6 +102,7 @@ final class TestingStack implements AutoCloseable {
 
         @Step
         public static double train(List<Integer> values, double learningRate) {
+            System.out.println("training on " + values.size() + " values with learning rate " + learningRate);
             return Math.min(0.99, 0.5 + learningRate + values.size() / 1000.0);
         }
 
@@ -115,6 +118,7 @@ final class TestingStack implements AutoCloseable {
 
         @Step
         public static Hostile hostile() {
+            System.out.println(HOSTILE_LOG);
             return new Hostile("<script>alert('value')</script>" + ESCAPE_SEQUENCE);
         }
     }

@@ -244,6 +244,29 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void aStepRunKeepsItsLogUriAndSizeThroughUpdateAndCompletion() {
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord step = stepRun(run, "chatty", 0);
+        StepRunRecord quiet = stepRun(run, "quiet", 1);
+        store.insertRun(run, List.of(step, quiet));
+        assertThat(store.findStepRun(step.id()).orElseThrow().logUri()).isEmpty();
+
+        java.net.URI log = java.net.URI.create("file:///store/.cairn-logs/" + run.id() + "/" + step.id() + "/chatty%20step.log");
+        StepRunRecord failed = step.started(T0.plusSeconds(1)).finished(StepStatus.FAILED, T0.plusSeconds(2), Optional.of("boom"))
+                .toBuilder().logUri(log).logSize(5_000_000_000L).build();
+        store.updateStepRun(failed);
+        StepRunRecord read = store.findStepRun(step.id()).orElseThrow();
+        assertThat(read).isEqualTo(failed);
+        assertThat(read.logUri()).contains(log);
+        assertThat(read.logSize()).contains(5_000_000_000L);
+
+        StepRunRecord completed = quiet.started(T0.plusSeconds(1)).finished(StepStatus.COMPLETED, T0.plusSeconds(3), Optional.empty())
+                .toBuilder().logUri(log.resolve("quiet.log")).logSize(12).build();
+        store.completeStep(completed, List.of(), List.of(), List.of());
+        assertThat(store.listStepRuns(run.id())).containsExactly(read, completed);
+    }
+
+    @Test
     void updatingAnUnknownStepRunFails() {
         PipelineRunRecord run = run("p", T0);
         StepRunRecord never = stepRun(run, "ghost", 0);

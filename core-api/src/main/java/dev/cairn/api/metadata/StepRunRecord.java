@@ -2,6 +2,7 @@ package dev.cairn.api.metadata;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,9 @@ import org.apiguardian.api.API;
  * A step run as stored: {@code position} is the step's index in the run's topological order; {@code upstreamSteps}
  * names the steps whose outputs it consumes (the run's DAG edges); {@code cacheKey} is the step's cache key, once
  * computed; {@code cachedFrom}, for a {@code CACHED} step run, the step run whose outputs were reused;
- * {@code cacheNote} why the cache was or was not used (e.g. "cached output file missing").
+ * {@code cacheNote} why the cache was or was not used (e.g. "cached output file missing"); {@code logUri} and
+ * {@code logSize}, where the engine stored what the step's code printed, and how many bytes (schema V13; empty when
+ * nothing was printed, capture is off, or the run was recorded before).
  *
  * <p>Immutable; built with {@link #builder()} (required: id, runId, stepName, status; {@code position} defaults to
  * 0, the lists and maps to empty, the optional fields to empty). Equal when all fields are equal.
@@ -36,6 +39,8 @@ public final class StepRunRecord {
     private final Optional<String> cacheKey;
     private final Optional<UUID> cachedFrom;
     private final Optional<String> cacheNote;
+    private final Optional<URI> logUri;
+    private final Optional<Long> logSize;
 
     private StepRunRecord(Builder builder) {
         this.id = requireNonNull(builder.id, "id is null");
@@ -52,6 +57,8 @@ public final class StepRunRecord {
         this.cacheKey = requireNonNull(builder.cacheKey, "cacheKey is null");
         this.cachedFrom = requireNonNull(builder.cachedFrom, "cachedFrom is null");
         this.cacheNote = requireNonNull(builder.cacheNote, "cacheNote is null");
+        this.logUri = requireNonNull(builder.logUri, "logUri is null");
+        this.logSize = requireNonNull(builder.logSize, "logSize is null");
     }
 
     /** A builder with no field set; id, runId, stepName, status are required. */
@@ -76,6 +83,8 @@ public final class StepRunRecord {
         builder.cacheKey = cacheKey;
         builder.cachedFrom = cachedFrom;
         builder.cacheNote = cacheNote;
+        builder.logUri = logUri;
+        builder.logSize = logSize;
         return builder;
     }
 
@@ -136,6 +145,18 @@ public final class StepRunRecord {
         return cacheNote;
     }
 
+    /** Where the step's captured output (stdout and stderr, UTF-8) is stored; empty when none was stored. */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.3")
+    public Optional<URI> logUri() {
+        return logUri;
+    }
+
+    /** The size in bytes of the stored log at {@link #logUri()}; empty when none was stored. */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.3")
+    public Optional<Long> logSize() {
+        return logSize;
+    }
+
     public StepRunRecord withStatus(StepStatus newStatus) {
         return toBuilder().status(newStatus).build();
     }
@@ -179,12 +200,14 @@ public final class StepRunRecord {
                 && failure.equals(that.failure)
                 && cacheKey.equals(that.cacheKey)
                 && cachedFrom.equals(that.cachedFrom)
-                && cacheNote.equals(that.cacheNote);
+                && cacheNote.equals(that.cacheNote)
+                && logUri.equals(that.logUri)
+                && logSize.equals(that.logSize);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(id, runId, stepName, position, upstreamSteps, status, startedAt, endedAt, parameters, error, failure, cacheKey, cachedFrom, cacheNote);
+        return java.util.Objects.hash(id, runId, stepName, position, upstreamSteps, status, startedAt, endedAt, parameters, error, failure, cacheKey, cachedFrom, cacheNote, logUri, logSize);
     }
 
     @Override
@@ -202,7 +225,9 @@ public final class StepRunRecord {
                 + ", failure=" + failure
                 + ", cacheKey=" + cacheKey
                 + ", cachedFrom=" + cachedFrom
-                + ", cacheNote=" + cacheNote + "]";
+                + ", cacheNote=" + cacheNote
+                + ", logUri=" + logUri
+                + ", logSize=" + logSize + "]";
     }
 
     /** Builds a {@link StepRunRecord}; not thread-safe. */
@@ -222,6 +247,8 @@ public final class StepRunRecord {
         private Optional<String> cacheKey = Optional.empty();
         private Optional<UUID> cachedFrom = Optional.empty();
         private Optional<String> cacheNote = Optional.empty();
+        private Optional<URI> logUri = Optional.empty();
+        private Optional<Long> logSize = Optional.empty();
 
         private Builder() {}
 
@@ -327,6 +354,30 @@ public final class StepRunRecord {
 
         public Builder cacheNote(String cacheNote) {
             this.cacheNote = Optional.of(cacheNote);
+            return this;
+        }
+
+        @API(status = API.Status.EXPERIMENTAL, since = "0.3")
+        public Builder logUri(Optional<URI> logUri) {
+            this.logUri = requireNonNull(logUri, "logUri is null");
+            return this;
+        }
+
+        @API(status = API.Status.EXPERIMENTAL, since = "0.3")
+        public Builder logUri(URI logUri) {
+            this.logUri = Optional.of(requireNonNull(logUri, "logUri is null"));
+            return this;
+        }
+
+        @API(status = API.Status.EXPERIMENTAL, since = "0.3")
+        public Builder logSize(Optional<Long> logSize) {
+            this.logSize = requireNonNull(logSize, "logSize is null");
+            return this;
+        }
+
+        @API(status = API.Status.EXPERIMENTAL, since = "0.3")
+        public Builder logSize(long logSize) {
+            this.logSize = Optional.of(logSize);
             return this;
         }
 

@@ -77,4 +77,32 @@ public interface StepRun {
      * step runs with the same key are interchangeable for the cache.
      */
     Optional<String> cacheKey();
+
+    /**
+     * Where the engine stored what the step's code printed to {@code System.out} and {@code System.err} on the thread
+     * that ran it (UTF-8, bounded by {@link dev.cairn.api.CairnConfiguration#stepLogLimit()}); empty when it printed
+     * nothing, capture was off, the step was cached or not run, or the run was recorded before logs were stored.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.3")
+    default Optional<java.net.URI> logUri() {
+        return Optional.empty();
+    }
+
+    /** The size in bytes of the log at {@link #logUri()}; empty when there is none. */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.3")
+    default Optional<Long> logSize() {
+        return Optional.empty();
+    }
+
+    /**
+     * The text of the step's log (see {@link #logUri()}), read from the artifact store on each call; empty when
+     * there is none.
+     *
+     * @throws dev.cairn.api.CairnException {@code INTEGRITY_VIOLATION} when the log is recorded but its file is gone,
+     *     {@code STORE_FAILURE} when it cannot be read
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.3")
+    default Optional<String> logs() {
+        return Optional.empty();
+    }
 }

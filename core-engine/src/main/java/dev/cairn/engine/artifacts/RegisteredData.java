@@ -62,7 +62,7 @@ public final class RegisteredData {
     public static final String KIND_KEY = "cairn.registered.kind";
     public static final String FILES_KEY = "cairn.registered.files";
     /** Top-level directories of a store that hold what Cairn itself manages; data inside them cannot be registered. */
-    static final Set<String> RESERVED_TOP_LEVEL = Set.of(".staging", SIDECAR_DIRECTORY, "artifacts");
+    static final Set<String> RESERVED_TOP_LEVEL = Set.of(".staging", SIDECAR_DIRECTORY, "artifacts", dev.cairn.engine.logs.StepLogs.DIRECTORY);
     private static final long PROGRESS_EVERY_BYTES = 64L << 20;
 
     private final ArtifactStores stores;

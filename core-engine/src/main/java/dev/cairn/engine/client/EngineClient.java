@@ -61,15 +61,18 @@ public class EngineClient implements Client {
     private final Clock clock;
     private final TemporaryFiles files;
     private final TemporaryFiles.Scope loads;
+    private final dev.cairn.engine.logs.StepLogs stepLogs;
 
     @Inject
     public EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner, MaterializerRegistry materializers,
-            Clock clock, TemporaryFiles files) {
-        this(metadata, artifacts, lineage, pruner, materializers, clock, record -> {}, Optional.empty(), files, files.engineScope());
+            Clock clock, TemporaryFiles files, dev.cairn.engine.logs.StepLogs stepLogs) {
+        this(metadata, artifacts, lineage, pruner, materializers, clock, record -> {}, Optional.empty(), files, files.engineScope(), stepLogs);
     }
 
     private EngineClient(MetadataStore metadata, ArtifactService artifacts, LineageBuilder lineage, Pruner pruner, MaterializerRegistry materializers,
-            Clock clock, Consumer<ArtifactVersionRecord> onLoad, Optional<UUID> stepRunId, TemporaryFiles files, TemporaryFiles.Scope loads) {
+            Clock clock, Consumer<ArtifactVersionRecord> onLoad, Optional<UUID> stepRunId, TemporaryFiles files, TemporaryFiles.Scope loads,
+            dev.cairn.engine.logs.StepLogs stepLogs) {
+        this.stepLogs = requireNonNull(stepLogs, "stepLogs is null");
         this.files = requireNonNull(files, "files is null");
         this.loads = requireNonNull(loads, "loads is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -85,7 +88,7 @@ public class EngineClient implements Client {
     /** A client whose artifact loads are reported to {@code onLoad} (used inside steps to record lineage). */
     public EngineClient recordingLoads(Consumer<ArtifactVersionRecord> onLoad) {
         return new EngineClient(metadata, artifacts, lineage, pruner, materializers, clock, requireNonNull(onLoad, "onLoad is null"), stepRunId,
-                files, loads);
+                files, loads, stepLogs);
     }
 
     /**
@@ -94,7 +97,8 @@ public class EngineClient implements Client {
      */
     public EngineClient ofStep(UUID stepRunId, Consumer<ArtifactVersionRecord> onLoad, TemporaryFiles.Scope loads) {
         return new EngineClient(metadata, artifacts, lineage, pruner, materializers, clock, requireNonNull(onLoad, "onLoad is null"),
-                Optional.of(requireNonNull(stepRunId, "stepRunId is null")), files, requireNonNull(loads, "loads is null"));
+                Optional.of(requireNonNull(stepRunId, "stepRunId is null")), files, requireNonNull(loads, "loads is null"),
+                stepLogs);
     }
 
     /** The engine's temporary files. */
@@ -398,7 +402,7 @@ public class EngineClient implements Client {
         for (StepOutputRecord output : outputRecords) {
             Optional.ofNullable(versions.get(output.artifactId())).ifPresent(record -> outputs.put(output.name(), artifactVersion(record)));
         }
-        return new RecordedStepRun(step, inputs, outputs);
+        return new RecordedStepRun(step, inputs, outputs, stepLogs::read);
     }
 
     @Override
@@ -475,7 +479,8 @@ public class EngineClient implements Client {
         }
         List<StepRun> stepRuns = new ArrayList<>(steps.size());
         for (StepRunRecord step : steps) {
-            stepRuns.add(new RecordedStepRun(step, inputsByStep.getOrDefault(step.id(), Map.of()), outputsByStep.getOrDefault(step.id(), Map.of())));
+            stepRuns.add(new RecordedStepRun(step, inputsByStep.getOrDefault(step.id(), Map.of()), outputsByStep.getOrDefault(step.id(), Map.of()),
+                    stepLogs::read));
         }
         return new RecordedPipelineRun(run, stepRuns);
     }

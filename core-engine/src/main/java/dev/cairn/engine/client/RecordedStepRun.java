@@ -20,9 +20,12 @@ final class RecordedStepRun implements StepRun {
     private final StepRunRecord record;
     private final Map<String, ArtifactVersion> inputs;
     private final Map<String, ArtifactVersion> outputs;
+    private final java.util.function.Function<java.net.URI, String> logReader;
 
-    RecordedStepRun(StepRunRecord record, Map<String, ArtifactVersion> inputs, Map<String, ArtifactVersion> outputs) {
+    RecordedStepRun(StepRunRecord record, Map<String, ArtifactVersion> inputs, Map<String, ArtifactVersion> outputs,
+            java.util.function.Function<java.net.URI, String> logReader) {
         this.record = record;
+        this.logReader = logReader;
         this.inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         this.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
     }
@@ -45,6 +48,13 @@ final class RecordedStepRun implements StepRun {
     @Override public Optional<UUID> cachedFrom() { return record.cachedFrom(); }
     @Override public Optional<String> cacheNote() { return record.cacheNote(); }
     @Override public Optional<String> cacheKey() { return record.cacheKey(); }
+    @Override public Optional<java.net.URI> logUri() { return record.logUri(); }
+    @Override public Optional<Long> logSize() { return record.logSize(); }
+
+    @Override
+    public Optional<String> logs() {
+        return record.logUri().map(logReader);
+    }
 
     @Override
     public Optional<Duration> duration() {

@@ -74,8 +74,12 @@ final class StepRecording {
         return new RunningMark(running);
     }
 
-    /** Records a completed step with its committed outputs ({@code outputs} by output name, in the order saved). */
-    Outcome completed(RunState state, int index, RunningMark running, Map<String, SavedOutput> outputs, List<StepInputRecord> inputs) {
+    /**
+     * Records a completed step with its committed outputs ({@code outputs} by output name, in the order saved);
+     * {@code withLog} adds the stored log to the final record.
+     */
+    Outcome completed(RunState state, int index, RunningMark running, Map<String, SavedOutput> outputs, List<StepInputRecord> inputs,
+            java.util.function.UnaryOperator<StepRunRecord> withLog) {
         StepRunRecord record = running.record;
         List<CommittedArtifact> committed = new ArrayList<>();
         Map<String, ArtifactVersionRecord> ready = new java.util.LinkedHashMap<>();
@@ -86,7 +90,7 @@ final class StepRecording {
             ready.put(name, version);
             outputRecords.add(new StepOutputRecord(record.id(), name, version.id()));
         });
-        StepRunRecord finished = record.finished(StepStatus.COMPLETED, clock.instant(), Optional.empty());
+        StepRunRecord finished = withLog.apply(record.finished(StepStatus.COMPLETED, clock.instant(), Optional.empty()));
         running.finish();
         metadata.completeStep(finished, committed, inputs, outputRecords);
         state.update(finished);
@@ -96,8 +100,8 @@ final class StepRecording {
 
     /** Records a failed step; a failure to record it is logged, not thrown (the run goes on to fail the step). */
     Outcome failed(RunState state, int index, RunningMark running, String message, String details, dev.cairn.api.run.StepFailure failure,
-            List<StepInputRecord> inputs) {
-        StepRunRecord failed = running.record.failed(clock.instant(), message + "\n" + details, failure);
+            List<StepInputRecord> inputs, java.util.function.UnaryOperator<StepRunRecord> withLog) {
+        StepRunRecord failed = withLog.apply(running.record.failed(clock.instant(), message + "\n" + details, failure));
         running.finish();
         try {
             metadata.completeStep(failed, List.of(), inputs, List.of());

@@ -31,6 +31,9 @@ import dev.cairn.engine.compile.CompiledPipeline.StepOutputArgument;
 import dev.cairn.engine.execution.StepRecording.RunningMark;
 import dev.cairn.engine.execution.StepRecording.SavedOutput;
 import dev.cairn.engine.files.TemporaryFiles;
+import dev.cairn.engine.logs.StepLogBuffer;
+import dev.cairn.engine.logs.StepLogs;
+import dev.cairn.engine.logs.StepOutputCapture;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.apiguardian.api.API;
@@ -54,10 +57,12 @@ public final class StepRunner {
     private final Clock clock;
 
     private final TemporaryFiles temporaryFiles;
+    private final StepLogs stepLogs;
 
     @Inject
     public StepRunner(MetadataStore metadata, ArtifactService artifacts, EngineClient client, Clock clock, StepCache cache,
-            @Named("cairn-timers") ScheduledExecutorService timers, TemporaryFiles temporaryFiles) {
+            @Named("cairn-timers") ScheduledExecutorService timers, TemporaryFiles temporaryFiles, StepLogs stepLogs) {
+        this.stepLogs = requireNonNull(stepLogs, "stepLogs is null");
         this.temporaryFiles = requireNonNull(temporaryFiles, "temporaryFiles is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -126,10 +131,15 @@ public final class StepRunner {
         Map<String, SavedOutput> saved = new LinkedHashMap<>();
         boolean claimed = false;
         TemporaryFiles.Scope files = temporaryFiles.newScope(where + " (run " + state.runId() + ")");
+        Optional<StepLogBuffer> log = stepLogs.newBuffer();
         try {
             LoggedOutputMetadata outputMetadata = new LoggedOutputMetadata(where,
                     step.outputs().stream().map(CompiledOutput::name).collect(java.util.stream.Collectors.toSet()));
-            Object result = invocation.call(state, step, inputArtifacts, where, outputMetadata, files);
+            Object result;
+            // what the step's code prints on this thread is teed into its log (threads it starts are not captured)
+            try (StepOutputCapture.Scope captured = log.isPresent() ? StepOutputCapture.route(log.get()) : () -> {}) {
+                result = invocation.call(state, step, inputArtifacts, where, outputMetadata, files);
+            }
             for (CompiledOutput output : step.outputs()) {
                 Object value = StepInvocation.outputValue(step, output, result, where);
                 saved.put(output.name(), new SavedOutput(artifacts.save(new ArtifactService.SaveRequest(value, output.spec().type(),
@@ -143,7 +153,7 @@ public final class StepRunner {
                 LOG.warn("{} returned after its run was cancelled and the step abandoned; its outputs were discarded", where);
                 return new Outcome(step.index(), started, Optional.of(where + " was abandoned"));
             }
-            Outcome completed = recording.completed(state, step.index(), running, saved, inputs);
+            Outcome completed = recording.completed(state, step.index(), running, saved, inputs, record -> stepLogs.store(record, log));
             applyStepTags(step, saved.values().stream().map(output -> output.artifact().record().id()).toList());
             saved.forEach((output, artifact) -> {
                 java.util.Map<String, dev.cairn.api.artifact.MetadataValue> logged = outputMetadata.of(output);
@@ -169,7 +179,7 @@ public final class StepRunner {
                 message = "Interrupted because the run was cancelled (" + control.cancellation().orElseThrow() + "); " + message;
             }
             return recording.failed(state, step.index(), running, message, StepInvocation.stackTrace(e),
-                    StepInvocation.failureOf(e), inputs);
+                    StepInvocation.failureOf(e), inputs, record -> stepLogs.store(record, log));
         } finally {
             files.close();
         }

@@ -142,6 +142,7 @@ class RegisterArtifactTest {
         Path managed = Files.list(store.resolve(".cairn-registered")).findFirst().orElseThrow();
         assertRefused(managed.toUri().toString(), ErrorCode.PATH_OUTSIDE_STORE);
         assertRefused(write("artifacts/x/1-abc/data.json", "1").toUri().toString(), ErrorCode.PATH_OUTSIDE_STORE);
+        assertRefused(write(".cairn-logs/run/step/train.log", "printed").toUri().toString(), ErrorCode.PATH_OUTSIDE_STORE);
         assertRefused(store.toUri().toString(), ErrorCode.INVALID_ARGUMENT);
     }
 

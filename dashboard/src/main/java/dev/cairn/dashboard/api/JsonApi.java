@@ -163,7 +163,7 @@ public final class JsonApi {
         endpoints.put("GET /api/v1/runs?pipeline=&status=&cursor=&limit=", "runs, newest first, one page; next_cursor for the next");
         endpoints.put("GET /api/v1/runs/{run}", "a run with its step runs");
         endpoints.put("GET /api/v1/runs/{run}/steps", "the step runs of a run");
-        endpoints.put("GET /api/v1/runs/{run}/steps/{step run}", "a step run with inputs, outputs, parameters, cache and error");
+        endpoints.put("GET /api/v1/runs/{run}/steps/{step run}", "a step run with inputs, outputs, parameters, cache, error and its log's URI and size");
         endpoints.put("GET /api/v1/runs/{run}/scene?view=dag|timeline&focus=&hops=&collapsed=", "the laid-out DAG or timeline");
         endpoints.put("GET /api/v1/artifacts?name=&type=&since=&until=&limit=", "artifact versions, newest first");
         endpoints.put("GET /api/v1/versions/{version}", "an artifact version with metadata and visualizations");
@@ -206,6 +206,8 @@ public final class JsonApi {
         json.put("cached_from", step.cachedFrom().map(UUID::toString).orElse(null));
         json.put("cache_note", step.cacheNote().orElse(null));
         json.put("error", step.error().orElse(null));
+        json.put("log_uri", step.logUri().map(java.net.URI::toString).orElse(null));
+        json.put("log_size", step.logSize().orElse(null));
         return json;
     }
 
@@ -231,6 +233,9 @@ public final class JsonApi {
         cache.put("note", step.cacheNote().orElse(null));
         json.put("cache", cache);
         json.put("error", step.error().map(error -> Map.of("code", RunPages.errorCode(error), "message", error)).orElse(null));
+        json.put("log_uri", step.logUri().map(java.net.URI::toString).orElse(null));
+        json.put("log_size", step.logSize().orElse(null));
+        json.put("log_download", step.logUri().map(uri -> "/runs/" + step.runId() + "/steps/" + step.id() + "/log").orElse(null));
         return json;
     }
 

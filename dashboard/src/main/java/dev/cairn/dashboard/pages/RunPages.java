@@ -12,7 +12,9 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.cairn.api.CairnException;
 import dev.cairn.api.Client;
+import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.metadata.PipelineRunRecord;
 import dev.cairn.api.metadata.StepRunRecord;
@@ -31,6 +33,9 @@ import dev.cairn.dashboard.server.Response;
 
 /** The runs list, a run (DAG or timeline, live status) and a step run. */
 public final class RunPages {
+    /** How much of a log the step page shows; the download link gives all of it. */
+    static final int LOG_SHOWN_CHARS = 256 * 1024;
+
     public static final int PAGE_SIZE = 50;
     static final int STEP_TABLE_ROWS = 200;
     private static final Pattern ERROR_CODE = Pattern.compile("^\\[([A-Z_]+)] ");
@@ -233,8 +238,44 @@ public final class RunPages {
         }
         html.append("<h2>Inputs</h2>").append(artifactTable(step.inputs()));
         html.append("<h2>Outputs</h2>").append(artifactTable(step.outputs()));
-        html.append("<p class=\"hint\">Logs are not recorded by the engine yet.</p>");
+        html.append(logSection(runId, step));
         return Response.html(Layout.page("Step " + step.name(), html.toString()));
+    }
+
+    /** The step's log, escaped, in a {@code <pre>}: at most {@value #LOG_SHOWN_CHARS} characters on the page, all of it through the download link. */
+    private static String logSection(UUID runId, StepRun step) {
+        StringBuilder html = new StringBuilder("<h2>Log</h2>");
+        if (step.logUri().isEmpty()) {
+            String why = step.status() == StepStatus.CACHED ? "a cached step does not run, so it has no log of its own"
+                    : step.status().isFinished() ? "the step printed nothing to System.out or System.err on its thread, or capture was off"
+                    : "the log is stored when the step ends";
+            return html.append("<p class=\"empty\">none: ").append(Html.text(why)).append("</p>").toString();
+        }
+        String download = "/runs/" + runId + "/steps/" + step.id() + "/log";
+        String text;
+        try {
+            text = step.logs().orElse("");
+        } catch (CairnException e) {
+            return html.append("<p class=\"error\">").append(Html.text(e.getMessage())).append("</p>").toString();
+        }
+        html.append("<p class=\"hint\">").append(step.logSize().map(size -> size + " bytes").orElse("size unknown"))
+                .append(" of stdout and stderr captured on the step's thread");
+        if (text.length() > LOG_SHOWN_CHARS) {
+            html.append("; the first ").append(LOG_SHOWN_CHARS).append(" characters are shown");
+            text = text.substring(0, LOG_SHOWN_CHARS);
+        }
+        html.append(" · <a class=\"log-download\" href=\"").append(download).append("\">download</a></p>");
+        return html.append("<pre class=\"log\">").append(Html.text(text)).append("</pre>").toString();
+    }
+
+    /** The step's log as a UTF-8 text file, downloaded (never rendered by the browser). */
+    public Response log(UUID runId, UUID stepRunId) {
+        StepRun step = client.getStepRun(runId, stepRunId);
+        String text = step.logs().orElseThrow(() -> new CairnException(ErrorCode.STEP_NOT_FOUND, "Step '" + step.name() + "' of run " + runId
+                + " has no log: it printed nothing on its thread, was cached or not run, or capture was off"));
+        return new Response.Bytes(200, "text/plain; charset=utf-8", text.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .header("Content-Disposition", "attachment; filename=\"" + ArtifactFiles.downloadName(step.name()) + ".log\"")
+                .header("Content-Security-Policy", dev.cairn.dashboard.server.DashboardHandler.SANDBOX_POLICY);
     }
 
     static String artifactTable(Map<String, ArtifactVersion> artifacts) {

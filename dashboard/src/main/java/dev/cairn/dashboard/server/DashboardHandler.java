@@ -158,6 +158,9 @@ public final class DashboardHandler implements HttpHandler {
                 if (s.size() == 4 && s.get(2).equals("steps")) {
                     return runs.step(request.uuidSegment(1, "run"), request.uuidSegment(3, "step run"));
                 }
+                if (s.size() == 5 && s.get(2).equals("steps") && s.get(4).equals("log")) {
+                    return runs.log(request.uuidSegment(1, "run"), request.uuidSegment(3, "step run"));
+                }
                 return notFound();
             case "artifacts":
                 return s.size() == 1 ? artifacts.list(request) : notFound();

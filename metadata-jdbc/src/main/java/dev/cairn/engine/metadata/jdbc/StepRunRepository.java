@@ -26,13 +26,14 @@ import org.apiguardian.api.API;
 public final class StepRunRepository {
     /** The columns {@link #map} reads, in order; a query may select them under an alias prefix. */
     public static final String COLUMNS = "id, run_id, step_name, position, upstream_steps, status, started_at, ended_at, parameters,"
-            + " error, cache_key, cached_from, cache_note, error_code, error_class, error_message";
+            + " error, cache_key, cached_from, cache_note, error_code, error_class, error_message, log_uri, log_size";
     /** How many columns {@link #COLUMNS} names. */
-    public static final int COLUMN_COUNT = 16;
+    public static final int COLUMN_COUNT = 18;
 
     private static final String SELECT = "SELECT " + COLUMNS + " FROM step_runs";
     private static final String UPDATE = "UPDATE step_runs SET status = ?, started_at = ?, ended_at = ?, error = ?,"
-            + " cache_key = ?, cached_from = ?, cache_note = ?, error_code = ?, error_class = ?, error_message = ? WHERE id = ?";
+            + " cache_key = ?, cached_from = ?, cache_note = ?, error_code = ?, error_class = ?, error_message = ?,"
+            + " log_uri = ?, log_size = ? WHERE id = ?";
 
     private final SqlDialect dialect;
     private final ColumnCodec codec;
@@ -54,7 +55,7 @@ public final class StepRunRepository {
     public void insertAll(SqlSession session, UUID runId, List<StepRunRecord> steps, String[] upstream, String[] parameters)
             throws SQLException {
         String run = runId.toString();
-        session.executeRows("INSERT INTO step_runs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", steps.size(),
+        session.executeRows("INSERT INTO step_runs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", steps.size(),
                 (statement, i) -> {
                     StepRunRecord step = steps.get(i);
                     statement.setString(1, step.id().toString());
@@ -71,6 +72,7 @@ public final class StepRunRepository {
                     setUuid(statement, 12, step.cachedFrom());
                     setText(statement, 13, step.cacheNote());
                     setFailure(statement, 14, step.failure());
+                    setLog(statement, 17, step);
                 });
     }
 
@@ -90,7 +92,8 @@ public final class StepRunRepository {
             setUuid(statement, 6, stepRun.cachedFrom());
             setText(statement, 7, stepRun.cacheNote());
             setFailure(statement, 8, stepRun.failure());
-            statement.setString(11, stepRun.id().toString());
+            setLog(statement, 11, stepRun);
+            statement.setString(13, stepRun.id().toString());
         }, changed -> {
             if (changed == 0) {
                 throw new WriteRejected("step run " + stepRun.id() + " (" + stepRun.stepName()
@@ -149,6 +152,8 @@ public final class StepRunRepository {
                 .cachedFrom(dialect.text(row, 12).map(UUID::fromString))
                 .cacheNote(dialect.text(row, 13))
                 .failure(failure(row, 14))
+                .logUri(dialect.text(row, 17).map(java.net.URI::create))
+                .logSize(optionalLong(row, 18))
                 .build();
     }
 
@@ -158,6 +163,21 @@ public final class StepRunRepository {
             throw new SQLException("Column " + column + " of step_runs is NULL, which the schema does not allow");
         }
         return text.get();
+    }
+
+    /** Writes the log's URI and size into two columns from {@code first} (NULLs when there is none). */
+    private static void setLog(java.sql.PreparedStatement statement, int first, StepRunRecord step) throws SQLException {
+        setText(statement, first, step.logUri().map(java.net.URI::toString));
+        if (step.logSize().isPresent()) {
+            statement.setLong(first + 1, step.logSize().get());
+        } else {
+            statement.setNull(first + 1, java.sql.Types.BIGINT);
+        }
+    }
+
+    private static Optional<Long> optionalLong(ResultSet row, int column) throws SQLException {
+        long value = row.getLong(column);
+        return row.wasNull() ? Optional.empty() : Optional.of(value);
     }
 
     /** Writes a failure's code, exception class and message into three columns from {@code first} (NULLs when there is none). */

@@ -274,5 +274,10 @@ final class SqliteSchema {
     static final SchemaMigration V12 = new SchemaMigration(12, "step outputs by artifact version", List.of(
             "CREATE INDEX step_outputs_by_artifact ON step_outputs (artifact_id)"));
 
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12);
+    /** Where a step's captured output is stored in its run's artifact store, and its size in bytes. */
+    static final SchemaMigration V13 = new SchemaMigration(13, "step logs", List.of(
+            "ALTER TABLE step_runs ADD COLUMN log_uri TEXT",
+            "ALTER TABLE step_runs ADD COLUMN log_size INTEGER"));
+
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13);
 }
