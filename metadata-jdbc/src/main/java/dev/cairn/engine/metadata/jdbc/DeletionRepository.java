@@ -70,14 +70,17 @@ public final class DeletionRepository {
     private final SqlDialect dialect;
     private final ArtifactVersionRepository artifacts;
     private final String deletable;
+    private final String deletableRecheck;
     private final String insertTombstone;
     private final String insertRetired;
 
     public DeletionRepository(SqlDialect dialect, ArtifactVersionRepository artifacts) {
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
-        this.deletable = SELECT + " WHERE a.id IN " + dialect.idListSubquery() + " AND ((" + UNUSED
-                + ") OR (" + PENDING_OF_NO_RUNNING_RUN + " AND a.created_at < ?)) ORDER BY a.seq" + dialect.lockDeletionCandidates();
+        String deletableRows = SELECT + " WHERE a.id IN " + dialect.idListSubquery() + " AND ((" + UNUSED
+                + ") OR (" + PENDING_OF_NO_RUNNING_RUN + " AND a.created_at < ?)) ORDER BY a.seq";
+        this.deletable = deletableRows + dialect.lockDeletionCandidates();
+        this.deletableRecheck = deletableRows;
         this.insertTombstone = dialect.insertIgnoringConflict("INSERT INTO artifact_deletions"
                 + " (id, name, version, uri, store_uri, size, registered, content_hash, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                 + dialect.currentTimeNanos() + ")", "id");
@@ -105,11 +108,25 @@ public final class DeletionRepository {
      */
     public List<ArtifactVersionRecord> listDeletable(SqlSession session, List<UUID> artifactIds, boolean includeRegistered,
             long pendingCreatedBefore) throws SQLException {
-        return session.list(deletable, statement -> {
+        List<ArtifactVersionRecord> locked = session.list(deletable, statement -> {
             dialect.bindIdList(statement, 1, artifactIds);
             statement.setInt(2, includeRegistered ? 1 : 0);
             statement.setLong(3, pendingCreatedBefore);
         }, artifacts::map);
+        if (dialect.lockDeletionCandidates().isEmpty() || locked.isEmpty()) {
+            return locked; // one writer at a time (SQLite): nothing can change between the check and the deletion
+        }
+        // Under READ COMMITTED the rules above were evaluated on the statement's snapshot, taken before its row locks: a
+        // run that leased (or a step that started using) a candidate and committed in between is not seen, yet its
+        // lock is gone so the candidate was locked. A second statement sees everything committed before the locks were
+        // taken, and whatever comes later waits for this transaction (a lease takes a key-share lock on the version).
+        List<UUID> lockedIds = locked.stream().map(ArtifactVersionRecord::id).toList();
+        java.util.Set<UUID> stillDeletable = new java.util.HashSet<>(session.list(deletableRecheck, statement -> {
+            dialect.bindIdList(statement, 1, lockedIds);
+            statement.setInt(2, includeRegistered ? 1 : 0);
+            statement.setLong(3, pendingCreatedBefore);
+        }, row -> artifacts.map(row).id()));
+        return locked.stream().filter(version -> stillDeletable.contains(version.id())).toList();
     }
 
     /** Records tombstones, stamped with the database's time; a tombstone already recorded stays as it is. */
