@@ -34,6 +34,7 @@ import dev.cairn.api.metadata.InputKind;
 import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.api.metadata.MetadataStore.CacheCandidate;
 import dev.cairn.api.metadata.MetadataStore.CommittedArtifact;
+import dev.cairn.api.metadata.MetadataStore.VersionPage;
 import dev.cairn.api.metadata.NewArtifactVersion;
 import dev.cairn.api.metadata.PipelineRunRecord;
 import dev.cairn.api.metadata.StepInputRecord;
@@ -1277,6 +1278,90 @@ public abstract class MetadataStoreContract {
         assertThatThrownBy(() -> store.logMetadata(dev.cairn.api.metadata.MetadataTarget.PIPELINE_RUN, UUID.randomUUID(),
                 Map.of("x", new dev.cairn.api.artifact.MetadataValue.BooleanValue(true)), T0))
                 .satisfies(e -> assertCode(e, ErrorCode.RUN_NOT_FOUND));
+    }
+
+    // --- filtered queries read in creation order ---
+
+    private ArtifactVersionRecord committedAt(String name, Instant createdAt) {
+        NewArtifactVersion request = NewArtifactVersion.builder().id(UUID.randomUUID()).name(name).storeUri(STORE_URI)
+                .dataType("java.lang.String").materializerId("cairn.string").materializerVersion("1").artifactType(ArtifactType.DATA)
+                .contentHash("sha256:abc").size(3).createdAt(createdAt).build();
+        ArtifactVersionRecord reserved = store.reserveArtifactVersion(request);
+        store.commitArtifactVersion(new CommittedArtifact(reserved.id(), artifactUri(name, reserved.version()), List.of()));
+        return store.findArtifactVersion(reserved.id()).orElseThrow();
+    }
+
+    /** Every page of {@code filters} (limit 2), following the cursors, as "name:version" in the order read. */
+    private List<String> allPages(List<dev.cairn.api.artifact.ArtifactFilter> filters) {
+        List<String> seen = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            List<dev.cairn.api.artifact.ArtifactFilter> page = new ArrayList<>(filters);
+            page.add(dev.cairn.api.artifact.ArtifactFilter.limit(2));
+            cursor.ifPresent(c -> page.add(dev.cairn.api.artifact.ArtifactFilter.after(c)));
+            VersionPage result = store.queryArtifactVersions(page);
+            assertThat(result.versions()).hasSizeLessThanOrEqualTo(2);
+            result.versions().forEach(v -> seen.add(v.name() + ":" + v.version()));
+            cursor = result.nextCursor();
+        } while (cursor.isPresent());
+        return seen;
+    }
+
+    private static List<String> newestFirst(List<ArtifactVersionRecord> versions) {
+        return versions.stream().sorted(java.util.Comparator.comparing(ArtifactVersionRecord::createdAt)
+                        .thenComparing(v -> v.id().toString()).reversed())
+                .map(v -> v.name() + ":" + v.version()).toList();
+    }
+
+    @Test
+    void tagAndMetadataQueriesPageNewestFirstOverVersionAndNameTagsAndLatestValues() {
+        List<ArtifactVersionRecord> all = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            // interleaved names, two versions per instant for the id tie-break
+            all.add(committedAt(List.of("a", "b", "c").get(i % 3), T0.plusSeconds(i / 2)));
+        }
+        List<ArtifactVersionRecord> a = all.stream().filter(v -> v.name().equals("a")).toList();
+        List<ArtifactVersionRecord> c = all.stream().filter(v -> v.name().equals("c")).toList();
+        List<ArtifactVersionRecord> b = all.stream().filter(v -> v.name().equals("b")).toList();
+        store.tagArtifactVersion(a.get(0).id(), List.of("prod"), false);
+        store.tagArtifactVersion(a.get(2).id(), List.of("prod"), false);
+        store.tagArtifactVersion(c.get(1).id(), List.of("prod", "gold"), false);
+        store.tagArtifactVersion(b.get(1).id(), List.of("prod"), false); // also tagged through its name: listed once
+        store.tagArtifact("b", List.of("prod"));
+        List<ArtifactVersionRecord> prod = new ArrayList<>(List.of(a.get(0), a.get(2), c.get(1)));
+        prod.addAll(b);
+
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.tag("prod")))).containsExactlyElementsOf(newestFirst(prod));
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.tag("prod"), dev.cairn.api.artifact.ArtifactFilter.name("b"))))
+                .containsExactlyElementsOf(newestFirst(b));
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.tag("prod"), dev.cairn.api.artifact.ArtifactFilter.tag("gold"))))
+                .containsExactly("c:2");
+
+        // the latest value of a key counts: a version logged 0.95 then 0.5 is not above 0.9, one logged 0.5 then 0.95 is
+        Map<UUID, Double> latest = new LinkedHashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            double first = i % 2 == 0 ? 0.95 : 0.5;
+            store.logMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, all.get(i).id(),
+                    Map.of("accuracy", new dev.cairn.api.artifact.MetadataValue.NumberValue(first)), T0);
+            latest.put(all.get(i).id(), first);
+            if (i % 3 == 0) {
+                double second = first > 0.9 ? 0.5 : 0.95;
+                store.logMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, all.get(i).id(),
+                        Map.of("accuracy", new dev.cairn.api.artifact.MetadataValue.NumberValue(second)), T0.plusSeconds(1));
+                latest.put(all.get(i).id(), second);
+            }
+        }
+        List<ArtifactVersionRecord> accurate = all.stream().filter(v -> latest.getOrDefault(v.id(), 0.0) > 0.9).toList();
+        assertThat(accurate).isNotEmpty().hasSizeLessThan(all.size());
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("accuracy").gt(0.9))))
+                .containsExactlyElementsOf(newestFirst(accurate));
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("accuracy").le(0.5))))
+                .containsExactlyElementsOf(newestFirst(all.stream().filter(v -> latest.getOrDefault(v.id(), 1.0) <= 0.5).toList()));
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("accuracy").gt(0.9), dev.cairn.api.artifact.ArtifactFilter.tag("prod"))))
+                .containsExactlyElementsOf(newestFirst(accurate.stream().filter(prod::contains).toList()));
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("accuracy").gt(0.9),
+                dev.cairn.api.artifact.ArtifactFilter.metadata("accuracy").ge(0.95))))
+                .containsExactlyElementsOf(newestFirst(accurate));
     }
 
     // --- closing ---
