@@ -1364,6 +1364,21 @@ public abstract class MetadataStoreContract {
                 .containsExactlyElementsOf(newestFirst(accurate));
     }
 
+    @Test
+    void aRarePredicateOlderThanTheNewestRowsIsStillFoundPageByPage() {
+        // 160 versions carry the key (more than the window of 3 × METADATA_WINDOW_PER_ROW); only the three oldest match, so a page of 2 finds none in
+        // the newest rows an ordered read tests first and must still return them, newest first, then the last one
+        List<ArtifactVersionRecord> all = new ArrayList<>();
+        for (int i = 0; i < 160; i++) {
+            ArtifactVersionRecord version = committedAt("many", T0.plusSeconds(i));
+            store.logMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, version.id(),
+                    Map.of("loss", new dev.cairn.api.artifact.MetadataValue.NumberValue(i < 3 ? 0.01 : 1.0 + i)), T0);
+            all.add(version);
+        }
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("loss").lt(0.5)))).containsExactly("many:3", "many:2", "many:1");
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("loss").ge(1.0)))).hasSize(157).startsWith("many:160", "many:159");
+    }
+
     // --- closing ---
 
     @Test

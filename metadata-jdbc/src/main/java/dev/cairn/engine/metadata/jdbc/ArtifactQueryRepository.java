@@ -22,8 +22,11 @@ import org.apiguardian.api.API;
  * the cursor is the last row's {@code created_at} and id, so a page costs the same however deep it is. Each query is
  * driven by one index read in that order, with no sort: a tag filter by {@code version_tags_by_tag_creation} (V13: the
  * version's {@code created_at} copied onto its tag rows), else a metadata predicate by
- * {@code logged_metadata_by_key_creation} (V13: the version's {@code created_at} on its metadata rows, the predicate
- * tested in the index entry), else {@code artifact_versions_by_creation}. The other filters are tests or indexed
+ * {@code logged_metadata_by_key_creation} (V13: the version's {@code created_at} on its metadata rows, a number predicate
+ * tested in the index entry), else {@code artifact_versions_by_creation}. A metadata predicate tests at most
+ * {@link #METADATA_WINDOW_PER_ROW} × (limit + 1) of the key's newest rows; when they hold too few matches for a page, the
+ * page comes from {@link Query#exact} instead (every match read and sorted: few, since under one row in that many
+ * matches), so a page costs at most that window plus a sort of a rare predicate's matches. The other filters are tests or indexed
  * {@code IN} subqueries on each row read. Versions tagged through their name ({@code artifact_tags}) come from one more
  * ordered read per tagged name ({@code artifact_versions_by_name_creation}), merged with the version tags' read; with
  * more than {@link #MAX_TAGGED_NAMES} tagged names the query falls back to one read of all matches and a sort.
@@ -48,7 +51,18 @@ public final class ArtifactQueryRepository {
     }
 
     /** The SQL of a query and its parameters (visible for the query-plan test). */
-    public record Query(String sql, List<Parameter> parameters, int limit) {}
+    public record Query(String sql, List<Parameter> parameters, int limit, Optional<Query> exact) {
+        public Query(String sql, List<Parameter> parameters, int limit) {
+            this(sql, parameters, limit, Optional.empty());
+        }
+    }
+
+    /**
+     * How many of a key's newest metadata rows (per page asked, plus one) a metadata-predicate page tests in creation order
+     * before it gives up and runs {@link Query#exact}: reading every match and sorting them, which is cheap exactly when the
+     * window found too few (the predicate matches under one row in this many).
+     */
+    public static final int METADATA_WINDOW_PER_ROW = 20;
 
     /** SQL text with its parameters, in order. */
     private static final class Sql {
@@ -176,12 +190,28 @@ public final class ArtifactQueryRepository {
                 sql.append(" ORDER BY " + (ArtifactVersionRepository.COLUMN_COUNT + 1) + " DESC, 1 DESC" + order);
             }
         } else if (drivingPredicate != null) {
-            sql.append(columns + "logged_metadata m CROSS JOIN artifact_versions a WHERE m.key = ?").bind(key(drivingPredicate))
-                    .append(" AND m.version_created_at IS NOT NULL");
-            metadataCondition(drivingPredicate, sql);
-            sql.append(" AND a.id = m.target_id AND a.state = 'READY'").append(rest);
+            // the key's newest rows (a window of the ordered index), tested in that order; too few matches in the window:
+            // the exact query (every match, then a sort) answers instead
+            boolean range = switch (drivingPredicate.comparison()) {
+                case GT, GE, LT, LE -> true;
+                default -> false;
+            };
+            sql.append(columns + "(SELECT m.seq, m.target_id, m.key, m.version_created_at, m.number_value" + (range ? "" : ", m.type, m.value")
+                    + " FROM logged_metadata m WHERE m.key = ? AND m.version_created_at IS NOT NULL").bind(key(drivingPredicate));
             cursor(sql, "m.version_created_at", "m.target_id", cursorAt, cursorId);
+            sql.append(" ORDER BY m.version_created_at DESC, m.target_id DESC LIMIT " + (long) METADATA_WINDOW_PER_ROW * (limit + 1)
+                    + ") m CROSS JOIN artifact_versions a WHERE a.id = m.target_id AND a.state = 'READY'");
+            metadataCondition(drivingPredicate, sql);
+            sql.append(rest);
             sql.append(" ORDER BY m.version_created_at DESC, m.target_id DESC" + order);
+            Sql exact = new Sql().append(columns + "artifact_versions a WHERE a.state = 'READY'")
+                    .append(" AND a.id IN (SELECT m.target_id FROM logged_metadata m WHERE m.key = ?").bind(key(drivingPredicate));
+            metadataCondition(drivingPredicate, exact);
+            exact.append(")").append(rest);
+            cursor(exact, "a.created_at", "a.id", cursorAt, cursorId);
+            exact.append(" ORDER BY a.created_at DESC, a.id DESC" + order);
+            return new Query(sql.text.toString(), List.copyOf(sql.parameters), limit,
+                    Optional.of(new Query(exact.text.toString(), List.copyOf(exact.parameters), limit)));
         } else {
             sql.append(columns + "artifact_versions a WHERE a.state = 'READY'").append(rest);
             cursor(sql, "a.created_at", "a.id", cursorAt, cursorId);
@@ -249,11 +279,10 @@ public final class ArtifactQueryRepository {
             }
         }
         Query query = build(filters, taggedNames);
-        List<Object[]> rows = session.list(query.sql(), statement -> {
-            for (int i = 0; i < query.parameters().size(); i++) {
-                query.parameters().get(i).bind(statement, i + 1);
-            }
-        }, row -> new Object[] {artifacts.map(row), row.getLong(ArtifactVersionRepository.COLUMN_COUNT + 1)});
+        List<Object[]> rows = rows(session, query);
+        if (rows.size() <= query.limit() && query.exact().isPresent()) {
+            rows = rows(session, query.exact().get()); // the window held too few matches for a full page
+        }
         List<ArtifactVersionRecord> versions = new ArrayList<>();
         Optional<String> next = Optional.empty();
         for (int i = 0; i < rows.size() && i < query.limit(); i++) {
@@ -264,6 +293,14 @@ public final class ArtifactQueryRepository {
             next = Optional.of(last[1] + "_" + ((ArtifactVersionRecord) last[0]).id());
         }
         return new VersionPage(versions, next);
+    }
+
+    private List<Object[]> rows(SqlSession session, Query query) throws SQLException {
+        return session.list(query.sql(), statement -> {
+            for (int i = 0; i < query.parameters().size(); i++) {
+                query.parameters().get(i).bind(statement, i + 1);
+            }
+        }, row -> new Object[] {artifacts.map(row), row.getLong(ArtifactVersionRepository.COLUMN_COUNT + 1)});
     }
 
     private static String parseCursor(String cursor, long[] createdAt) {
