@@ -1379,6 +1379,38 @@ public abstract class MetadataStoreContract {
         assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("loss").ge(1.0)))).hasSize(157).startsWith("many:160", "many:159");
     }
 
+    @Test
+    void manyMatchesOlderThanTheNewestRowsAreReadInOrder() {
+        // the 70 oldest of 130 versions match and the 60 newest (the window of a page of 2) do not: more matches than
+        // the window, so the page reads on in creation order past the window instead of sorting every match
+        for (int i = 0; i < 130; i++) {
+            ArtifactVersionRecord version = committedAt("deep", T0.plusSeconds(i));
+            store.logMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, version.id(),
+                    Map.of("score", new dev.cairn.api.artifact.MetadataValue.NumberValue(i < 70 ? 0.1 : 0.9)), T0);
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 70; i >= 1; i--) {
+            expected.add("deep:" + i);
+        }
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("score").lt(0.5)))).containsExactlyElementsOf(expected);
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("score").eq(0.1)))).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aTagOnManyNamesListsAllTheirVersionsNewestFirst() {
+        // more tagged names than the query reads one by one (ArtifactQueryRepository.MAX_TAGGED_NAMES = 32): one read and a sort
+        List<ArtifactVersionRecord> all = new ArrayList<>();
+        for (int i = 0; i < 34; i++) {
+            all.add(committedAt("named-" + i, T0.plusSeconds(i % 7)));
+            store.tagArtifact("named-" + i, List.of("shared"));
+        }
+        all.add(committedAt("loose", T0.plusSeconds(3)));
+        store.tagArtifactVersion(all.get(all.size() - 1).id(), List.of("shared"), false);
+        committedAt("untagged", T0.plusSeconds(4));
+
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.tag("shared")))).containsExactlyElementsOf(newestFirst(all));
+    }
+
     // --- closing ---
 
     @Test

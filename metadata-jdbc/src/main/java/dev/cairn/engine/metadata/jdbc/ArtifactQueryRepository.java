@@ -51,9 +51,10 @@ public final class ArtifactQueryRepository {
     }
 
     /** The SQL of a query and its parameters (visible for the query-plan test). */
-    public record Query(String sql, List<Parameter> parameters, int limit, Optional<Query> exact) {
+    public record Query(String sql, List<Parameter> parameters, int limit, Optional<Query> exact, Optional<Query> matchCount,
+            Optional<Query> ordered) {
         public Query(String sql, List<Parameter> parameters, int limit) {
-            this(sql, parameters, limit, Optional.empty());
+            this(sql, parameters, limit, Optional.empty(), Optional.empty(), Optional.empty());
         }
     }
 
@@ -196,22 +197,29 @@ public final class ArtifactQueryRepository {
                 case GT, GE, LT, LE -> true;
                 default -> false;
             };
-            sql.append(columns + "(SELECT m.seq, m.target_id, m.key, m.version_created_at, m.number_value" + (range ? "" : ", m.type, m.value")
-                    + " FROM logged_metadata m WHERE m.key = ? AND m.version_created_at IS NOT NULL").bind(key(drivingPredicate));
-            cursor(sql, "m.version_created_at", "m.target_id", cursorAt, cursorId);
-            sql.append(" ORDER BY m.version_created_at DESC, m.target_id DESC LIMIT " + (long) METADATA_WINDOW_PER_ROW * (limit + 1)
-                    + ") m CROSS JOIN artifact_versions a WHERE a.id = m.target_id AND a.state = 'READY'");
-            metadataCondition(drivingPredicate, sql);
-            sql.append(rest);
-            sql.append(" ORDER BY m.version_created_at DESC, m.target_id DESC" + order);
+            long window = (long) METADATA_WINDOW_PER_ROW * (limit + 1);
+            sql = keyRowsInOrder(columns, drivingPredicate, range, window, cursorAt, cursorId, rest, order);
             Sql exact = new Sql().append(columns + "artifact_versions a WHERE a.state = 'READY'")
                     .append(" AND a.id IN (SELECT m.target_id FROM logged_metadata m WHERE m.key = ?").bind(key(drivingPredicate));
-            metadataCondition(drivingPredicate, exact);
+            metadataCondition(drivingPredicate, exact, true);
             exact.append(")").append(rest);
             cursor(exact, "a.created_at", "a.id", cursorAt, cursorId);
             exact.append(" ORDER BY a.created_at DESC, a.id DESC" + order);
+            Optional<Query> matchCount = Optional.empty();
+            Optional<Query> ordered = Optional.empty();
+            boolean number = range || drivingPredicate.value() instanceof MetadataValue.NumberValue;
+            if (number) {
+                // how many rows match, counted up to the window in logged_metadata_by_number: that many or more, the whole
+                // ordered read (bounded by the key's rows) replaces reading and sorting them
+                Sql count = new Sql().append("SELECT count(*) FROM (SELECT 1 FROM logged_metadata m WHERE m.key = ?").bind(key(drivingPredicate));
+                metadataCondition(drivingPredicate, count, false);
+                count.append(" LIMIT " + window + ") c");
+                matchCount = Optional.of(new Query(count.text.toString(), List.copyOf(count.parameters), (int) Math.min(window, Integer.MAX_VALUE)));
+                Sql all = keyRowsInOrder(columns, drivingPredicate, range, Long.MAX_VALUE, cursorAt, cursorId, rest, order);
+                ordered = Optional.of(new Query(all.text.toString(), List.copyOf(all.parameters), limit));
+            }
             return new Query(sql.text.toString(), List.copyOf(sql.parameters), limit,
-                    Optional.of(new Query(exact.text.toString(), List.copyOf(exact.parameters), limit)));
+                    Optional.of(new Query(exact.text.toString(), List.copyOf(exact.parameters), limit)), matchCount, ordered);
         } else {
             sql.append(columns + "artifact_versions a WHERE a.state = 'READY'").append(rest);
             cursor(sql, "a.created_at", "a.id", cursorAt, cursorId);
@@ -236,8 +244,30 @@ public final class ArtifactQueryRepository {
         }
     }
 
-    /** The tests of {@code predicate} on the metadata row {@code m} (of its key): its value, and that it is the latest of its key. */
+    /**
+     * A page of the versions whose metadata row of {@code predicate}'s key matches, read from the key's newest {@code window}
+     * rows in creation order ({@code logged_metadata_by_key_creation}); the LIMIT keeps the subquery a co-routine read in
+     * index order (SQLite does not flatten it, so the number index is not chosen instead).
+     */
+    private Sql keyRowsInOrder(String columns, ArtifactFilter.MetadataPredicate predicate, boolean range, long window, long[] cursorAt,
+            String cursorId, Sql rest, String order) {
+        Sql sql = new Sql().append(columns + "(SELECT m.seq, m.target_id, m.key, m.version_created_at, m.number_value" + (range ? "" : ", m.type, m.value")
+                + " FROM logged_metadata m WHERE m.key = ? AND m.version_created_at IS NOT NULL").bind(key(predicate));
+        cursor(sql, "m.version_created_at", "m.target_id", cursorAt, cursorId);
+        sql.append(" ORDER BY m.version_created_at DESC, m.target_id DESC LIMIT " + window
+                + ") m CROSS JOIN artifact_versions a WHERE a.id = m.target_id AND a.state = 'READY'");
+        metadataCondition(predicate, sql, true);
+        sql.append(rest);
+        sql.append(" ORDER BY m.version_created_at DESC, m.target_id DESC" + order);
+        return sql;
+    }
+
     private void metadataCondition(ArtifactFilter.MetadataPredicate predicate, Sql where) {
+        metadataCondition(predicate, where, true);
+    }
+
+    /** The tests of {@code predicate} on the metadata row {@code m} (of its key): its value, and (when {@code latest}) that it is the latest of its key. */
+    private void metadataCondition(ArtifactFilter.MetadataPredicate predicate, Sql where, boolean latest) {
         MetadataValue value = predicate.value();
         switch (predicate.comparison()) {
             case GT, GE, LT, LE -> {
@@ -265,8 +295,10 @@ public final class ArtifactQueryRepository {
                 where.append(" AND m.type = 'string' AND m.value LIKE ? ESCAPE '\\'").bind((s, i) -> s.setString(i, pattern));
             }
         }
-        where.append(" AND m.seq = (SELECT max(l.seq) FROM logged_metadata l WHERE l.target_kind = 'ARTIFACT_VERSION'"
-                + " AND l.target_id = m.target_id AND l.key = m.key)");
+        if (latest) {
+            where.append(" AND m.seq = (SELECT max(l.seq) FROM logged_metadata l WHERE l.target_kind = 'ARTIFACT_VERSION'"
+                    + " AND l.target_id = m.target_id AND l.key = m.key)");
+        }
     }
 
     public VersionPage run(SqlSession session, List<ArtifactFilter> filters) throws SQLException {
@@ -281,7 +313,19 @@ public final class ArtifactQueryRepository {
         Query query = build(filters, taggedNames);
         List<Object[]> rows = rows(session, query);
         if (rows.size() <= query.limit() && query.exact().isPresent()) {
-            rows = rows(session, query.exact().get()); // the window held too few matches for a full page
+            // the window held too few matches for a full page: many matches further back are read in order, few are sorted
+            Query matchCount = query.matchCount().orElse(null);
+            Query ordered = query.ordered().orElse(null);
+            boolean many = false;
+            if (matchCount != null && ordered != null) {
+                List<Long> counted = session.list(matchCount.sql(), statement -> {
+                    for (int i = 0; i < matchCount.parameters().size(); i++) {
+                        matchCount.parameters().get(i).bind(statement, i + 1);
+                    }
+                }, row -> row.getLong(1));
+                many = !counted.isEmpty() && counted.get(0) >= matchCount.limit();
+            }
+            rows = rows(session, many && ordered != null ? ordered : query.exact().get());
         }
         List<ArtifactVersionRecord> versions = new ArrayList<>();
         Optional<String> next = Optional.empty();

@@ -75,6 +75,12 @@ class TagAndMetadataPageQueryPlanTest {
                 List<String> plan = plan(connection, queries.build(filters));
                 assertThat(plan).as(filters + ": " + plan).anyMatch(line -> line.contains("logged_metadata_by_key_creation"))
                         .noneMatch(line -> line.contains("TEMP B-TREE"));
+                ArtifactQueryRepository.Query ordered = queries.build(filters).ordered().orElse(null);
+                if (ordered != null) { // a number predicate: past the window, the read goes on in the same order
+                    List<String> orderedPlan = plan(connection, ordered);
+                    assertThat(orderedPlan).as(filters + ": " + orderedPlan).anyMatch(line -> line.contains("logged_metadata_by_key_creation"))
+                            .noneMatch(line -> line.contains("TEMP B-TREE"));
+                }
             }
             // names tagged as a whole: each arm (the version tags, then each name) is read in index order with its own
             // LIMIT, and the merge sorts only an arm's at most limit + 1 rows (a sort right after "SCAN q<arm>"), never a table
