@@ -24,9 +24,10 @@ import org.apiguardian.api.API;
  * version's {@code created_at} copied onto its tag rows), else a metadata predicate by
  * {@code logged_metadata_by_key_creation} (V13: the version's {@code created_at} on its metadata rows, a number predicate
  * tested in the index entry), else {@code artifact_versions_by_creation}. A metadata predicate tests at most
- * {@link #METADATA_WINDOW_PER_ROW} × (limit + 1) of the key's newest rows; when they hold too few matches for a page, the
- * page comes from {@link Query#exact} instead (every match read and sorted: few, since under one row in that many
- * matches), so a page costs at most that window plus a sort of a rare predicate's matches. The other filters are tests or indexed
+ * {@link #METADATA_WINDOW_PER_ROW} × (limit + 1) of the key's newest rows; when they hold too few matches for a page, a
+ * number predicate's matches are counted up to that window ({@link Query#matchCount}, in {@code logged_metadata_by_number}):
+ * that many or more, the page reads on in creation order ({@link Query#ordered}); fewer (and for string predicates), it
+ * comes from {@link Query#exact} (every match read and sorted). The other filters are tests or indexed
  * {@code IN} subqueries on each row read. Versions tagged through their name ({@code artifact_tags}) come from one more
  * ordered read per tagged name ({@code artifact_versions_by_name_creation}), merged with the version tags' read; with
  * more than {@link #MAX_TAGGED_NAMES} tagged names the query falls back to one read of all matches and a sort.
@@ -59,9 +60,8 @@ public final class ArtifactQueryRepository {
     }
 
     /**
-     * How many of a key's newest metadata rows (per page asked, plus one) a metadata-predicate page tests in creation order
-     * before it gives up and runs {@link Query#exact}: reading every match and sorting them, which is cheap exactly when the
-     * window found too few (the predicate matches under one row in this many).
+     * How many of a key's newest metadata rows (per row asked: limit + 1) a metadata-predicate page tests in creation order
+     * before it counts the matches to choose between reading on in that order and reading every match and sorting.
      */
     public static final int METADATA_WINDOW_PER_ROW = 20;
 
