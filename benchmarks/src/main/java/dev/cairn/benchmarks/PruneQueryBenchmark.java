@@ -134,12 +134,14 @@ public final class PruneQueryBenchmark {
             output.executeBatch();
         }
         try (PreparedStatement alias = connection.prepareStatement("INSERT INTO artifact_aliases (name, alias, artifact_id, moved_at) VALUES (?, 'prod', ?, 0)");
-                PreparedStatement tag = connection.prepareStatement("INSERT INTO version_tags (artifact_id, name, tag) VALUES (?, ?, 'keep')")) {
+                PreparedStatement tag = connection.prepareStatement("INSERT INTO version_tags (artifact_id, name, tag, created_at)"
+                        + " VALUES (?, ?, 'keep', (SELECT created_at FROM artifact_versions WHERE id = ?))")) {
             alias.setString(1, "soak_" + CACHE_ENTRIES);
             alias.setString(2, versions.get(CACHE_ENTRIES));
             alias.executeUpdate();
             tag.setString(1, versions.get(CACHE_ENTRIES + 1));
             tag.setString(2, "soak_" + (CACHE_ENTRIES + 1));
+            tag.setString(3, versions.get(CACHE_ENTRIES + 1));
             tag.executeUpdate();
         }
         connection.commit();

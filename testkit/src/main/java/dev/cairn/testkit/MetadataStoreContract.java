@@ -34,6 +34,7 @@ import dev.cairn.api.metadata.InputKind;
 import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.api.metadata.MetadataStore.CacheCandidate;
 import dev.cairn.api.metadata.MetadataStore.CommittedArtifact;
+import dev.cairn.api.metadata.MetadataStore.VersionPage;
 import dev.cairn.api.metadata.NewArtifactVersion;
 import dev.cairn.api.metadata.PipelineRunRecord;
 import dev.cairn.api.metadata.StepInputRecord;
@@ -1300,6 +1301,137 @@ public abstract class MetadataStoreContract {
         assertThatThrownBy(() -> store.logMetadata(dev.cairn.api.metadata.MetadataTarget.PIPELINE_RUN, UUID.randomUUID(),
                 Map.of("x", new dev.cairn.api.artifact.MetadataValue.BooleanValue(true)), T0))
                 .satisfies(e -> assertCode(e, ErrorCode.RUN_NOT_FOUND));
+    }
+
+    // --- filtered queries read in creation order ---
+
+    private ArtifactVersionRecord committedAt(String name, Instant createdAt) {
+        NewArtifactVersion request = NewArtifactVersion.builder().id(UUID.randomUUID()).name(name).storeUri(STORE_URI)
+                .dataType("java.lang.String").materializerId("cairn.string").materializerVersion("1").artifactType(ArtifactType.DATA)
+                .contentHash("sha256:abc").size(3).createdAt(createdAt).build();
+        ArtifactVersionRecord reserved = store.reserveArtifactVersion(request);
+        store.commitArtifactVersion(new CommittedArtifact(reserved.id(), artifactUri(name, reserved.version()), List.of()));
+        return store.findArtifactVersion(reserved.id()).orElseThrow();
+    }
+
+    /** Every page of {@code filters} (limit 2), following the cursors, as "name:version" in the order read. */
+    private List<String> allPages(List<dev.cairn.api.artifact.ArtifactFilter> filters) {
+        List<String> seen = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            List<dev.cairn.api.artifact.ArtifactFilter> page = new ArrayList<>(filters);
+            page.add(dev.cairn.api.artifact.ArtifactFilter.limit(2));
+            cursor.ifPresent(c -> page.add(dev.cairn.api.artifact.ArtifactFilter.after(c)));
+            VersionPage result = store.queryArtifactVersions(page);
+            assertThat(result.versions()).hasSizeLessThanOrEqualTo(2);
+            result.versions().forEach(v -> seen.add(v.name() + ":" + v.version()));
+            cursor = result.nextCursor();
+        } while (cursor.isPresent());
+        return seen;
+    }
+
+    private static List<String> newestFirst(List<ArtifactVersionRecord> versions) {
+        return versions.stream().sorted(java.util.Comparator.comparing(ArtifactVersionRecord::createdAt)
+                        .thenComparing(v -> v.id().toString()).reversed())
+                .map(v -> v.name() + ":" + v.version()).toList();
+    }
+
+    @Test
+    void tagAndMetadataQueriesPageNewestFirstOverVersionAndNameTagsAndLatestValues() {
+        List<ArtifactVersionRecord> all = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            // interleaved names, two versions per instant for the id tie-break
+            all.add(committedAt(List.of("a", "b", "c").get(i % 3), T0.plusSeconds(i / 2)));
+        }
+        List<ArtifactVersionRecord> a = all.stream().filter(v -> v.name().equals("a")).toList();
+        List<ArtifactVersionRecord> c = all.stream().filter(v -> v.name().equals("c")).toList();
+        List<ArtifactVersionRecord> b = all.stream().filter(v -> v.name().equals("b")).toList();
+        store.tagArtifactVersion(a.get(0).id(), List.of("prod"), false);
+        store.tagArtifactVersion(a.get(2).id(), List.of("prod"), false);
+        store.tagArtifactVersion(c.get(1).id(), List.of("prod", "gold"), false);
+        store.tagArtifactVersion(b.get(1).id(), List.of("prod"), false); // also tagged through its name: listed once
+        store.tagArtifact("b", List.of("prod"));
+        List<ArtifactVersionRecord> prod = new ArrayList<>(List.of(a.get(0), a.get(2), c.get(1)));
+        prod.addAll(b);
+
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.tag("prod")))).containsExactlyElementsOf(newestFirst(prod));
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.tag("prod"), dev.cairn.api.artifact.ArtifactFilter.name("b"))))
+                .containsExactlyElementsOf(newestFirst(b));
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.tag("prod"), dev.cairn.api.artifact.ArtifactFilter.tag("gold"))))
+                .containsExactly("c:2");
+
+        // the latest value of a key counts: a version logged 0.95 then 0.5 is not above 0.9, one logged 0.5 then 0.95 is
+        Map<UUID, Double> latest = new LinkedHashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            double first = i % 2 == 0 ? 0.95 : 0.5;
+            store.logMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, all.get(i).id(),
+                    Map.of("accuracy", new dev.cairn.api.artifact.MetadataValue.NumberValue(first)), T0);
+            latest.put(all.get(i).id(), first);
+            if (i % 3 == 0) {
+                double second = first > 0.9 ? 0.5 : 0.95;
+                store.logMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, all.get(i).id(),
+                        Map.of("accuracy", new dev.cairn.api.artifact.MetadataValue.NumberValue(second)), T0.plusSeconds(1));
+                latest.put(all.get(i).id(), second);
+            }
+        }
+        List<ArtifactVersionRecord> accurate = all.stream().filter(v -> latest.getOrDefault(v.id(), 0.0) > 0.9).toList();
+        assertThat(accurate).isNotEmpty().hasSizeLessThan(all.size());
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("accuracy").gt(0.9))))
+                .containsExactlyElementsOf(newestFirst(accurate));
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("accuracy").le(0.5))))
+                .containsExactlyElementsOf(newestFirst(all.stream().filter(v -> latest.getOrDefault(v.id(), 1.0) <= 0.5).toList()));
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("accuracy").gt(0.9), dev.cairn.api.artifact.ArtifactFilter.tag("prod"))))
+                .containsExactlyElementsOf(newestFirst(accurate.stream().filter(prod::contains).toList()));
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("accuracy").gt(0.9),
+                dev.cairn.api.artifact.ArtifactFilter.metadata("accuracy").ge(0.95))))
+                .containsExactlyElementsOf(newestFirst(accurate));
+    }
+
+    @Test
+    void aRarePredicateOlderThanTheNewestRowsIsStillFoundPageByPage() {
+        // 160 versions carry the key (more than the window of 3 × METADATA_WINDOW_PER_ROW); only the three oldest match, so a page of 2 finds none in
+        // the newest rows an ordered read tests first and must still return them, newest first, then the last one
+        List<ArtifactVersionRecord> all = new ArrayList<>();
+        for (int i = 0; i < 160; i++) {
+            ArtifactVersionRecord version = committedAt("many", T0.plusSeconds(i));
+            store.logMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, version.id(),
+                    Map.of("loss", new dev.cairn.api.artifact.MetadataValue.NumberValue(i < 3 ? 0.01 : 1.0 + i)), T0);
+            all.add(version);
+        }
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("loss").lt(0.5)))).containsExactly("many:3", "many:2", "many:1");
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("loss").ge(1.0)))).hasSize(157).startsWith("many:160", "many:159");
+    }
+
+    @Test
+    void manyMatchesOlderThanTheNewestRowsAreReadInOrder() {
+        // the 70 oldest of 130 versions match and the 60 newest (the window of a page of 2) do not: more matches than
+        // the window, so the page reads on in creation order past the window instead of sorting every match
+        for (int i = 0; i < 130; i++) {
+            ArtifactVersionRecord version = committedAt("deep", T0.plusSeconds(i));
+            store.logMetadata(dev.cairn.api.metadata.MetadataTarget.ARTIFACT_VERSION, version.id(),
+                    Map.of("score", new dev.cairn.api.artifact.MetadataValue.NumberValue(i < 70 ? 0.1 : 0.9)), T0);
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 70; i >= 1; i--) {
+            expected.add("deep:" + i);
+        }
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("score").lt(0.5)))).containsExactlyElementsOf(expected);
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.metadata("score").eq(0.1)))).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aTagOnManyNamesListsAllTheirVersionsNewestFirst() {
+        // more tagged names than the query reads one by one (ArtifactQueryRepository.MAX_TAGGED_NAMES = 32): one read and a sort
+        List<ArtifactVersionRecord> all = new ArrayList<>();
+        for (int i = 0; i < 34; i++) {
+            all.add(committedAt("named-" + i, T0.plusSeconds(i % 7)));
+            store.tagArtifact("named-" + i, List.of("shared"));
+        }
+        all.add(committedAt("loose", T0.plusSeconds(3)));
+        store.tagArtifactVersion(all.get(all.size() - 1).id(), List.of("shared"), false);
+        committedAt("untagged", T0.plusSeconds(4));
+
+        assertThat(allPages(List.of(dev.cairn.api.artifact.ArtifactFilter.tag("shared")))).containsExactlyElementsOf(newestFirst(all));
     }
 
     // --- closing ---

@@ -35,7 +35,9 @@ public final class LoggedMetadataRepository {
         for (Map.Entry<String, MetadataValue> entry : values.entrySet()) {
             MetadataValue value = entry.getValue();
             String json = codec.json(Map.of("v", encode(value)), "metadata", entry.getKey());
-            session.update("INSERT INTO logged_metadata (target_kind, target_id, key, type, value, number_value, logged_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            // a version's rows carry its creation time (immutable) for ArtifactQueryRepository's ordered scan; NULL for runs
+            session.update("INSERT INTO logged_metadata (target_kind, target_id, key, type, value, number_value, logged_at, version_created_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT a.created_at FROM artifact_versions a WHERE a.id = ? AND ? = 'ARTIFACT_VERSION'))",
                     statement -> {
                         statement.setString(1, target.name());
                         statement.setString(2, id.toString());
@@ -50,6 +52,8 @@ public final class LoggedMetadataRepository {
                             statement.setNull(6, Types.DOUBLE);
                         }
                         statement.setLong(7, at);
+                        statement.setString(8, id.toString());
+                        statement.setString(9, target.name());
                     });
         }
     }

@@ -56,11 +56,14 @@ public final class TagRepository {
                     statement.setString(3, version.id().toString());
                 });
             }
-            session.update(dialect.insertIgnoringConflict("INSERT INTO version_tags (artifact_id, name, tag) VALUES (?, ?, ?)", "artifact_id, tag"),
+            // created_at: the version's (immutable) creation time, for ArtifactQueryRepository's ordered scan of a tag
+            session.update(dialect.insertIgnoringConflict("INSERT INTO version_tags (artifact_id, name, tag, created_at)"
+                    + " VALUES (?, ?, ?, (SELECT a.created_at FROM artifact_versions a WHERE a.id = ?))", "artifact_id, tag"),
                     statement -> {
                         statement.setString(1, version.id().toString());
                         statement.setString(2, version.name());
                         statement.setString(3, tag);
+                        statement.setString(4, version.id().toString());
                     });
         }
     }

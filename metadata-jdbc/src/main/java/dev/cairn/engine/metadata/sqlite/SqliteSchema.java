@@ -279,5 +279,21 @@ final class SqliteSchema {
             "ALTER TABLE step_runs ADD COLUMN log_uri TEXT",
             "ALTER TABLE step_runs ADD COLUMN log_size INTEGER"));
 
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13);
+    /**
+     * Tag and metadata-predicate queries read in creation order with no sort (issue 13): each version tag and each
+     * metadata row logged onto a version carries the version's {@code created_at} (immutable; filled by the write paths,
+     * back-filled here), and the indexes below give a tag's versions, or the versions carrying a key, newest first, so
+     * that a page reads about one page of index entries instead of every match and a sort.
+     */
+    static final SchemaMigration V14 = new SchemaMigration(14, "tag and metadata rows in creation order", List.of(
+            "ALTER TABLE version_tags ADD COLUMN created_at INTEGER",
+            "UPDATE version_tags SET created_at = (SELECT a.created_at FROM artifact_versions a WHERE a.id = version_tags.artifact_id)",
+            "CREATE INDEX version_tags_by_tag_creation ON version_tags (tag, created_at, artifact_id)",
+            "ALTER TABLE logged_metadata ADD COLUMN version_created_at INTEGER",
+            "UPDATE logged_metadata SET version_created_at = (SELECT a.created_at FROM artifact_versions a WHERE a.id = logged_metadata.target_id)"
+                    + " WHERE target_kind = 'ARTIFACT_VERSION'",
+            "CREATE INDEX logged_metadata_by_key_creation ON logged_metadata (key, version_created_at, target_id, number_value)"
+                    + " WHERE version_created_at IS NOT NULL"));
+
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14);
 }
