@@ -43,12 +43,13 @@ class RunAllMetadataTest {
                     .anySatisfy(row -> assertThat(row).startsWith(prefix + "first page of one name's versions (300 versions) | ").contains("| ≤ 100 ms |"))
                     .anySatisfy(row -> assertThat(row).startsWith(prefix + "first page of versions with a tag (3 tagged) | ").contains("| ≤ 100 ms |"))
                     .anySatisfy(row -> assertThat(row).startsWith(prefix + "first page of versions with logged metadata accuracy > 0.9 | "))
+                    .anySatisfy(row -> assertThat(row).startsWith(prefix + "first page of versions with logged metadata accuracy < 0.5 | ").contains("| ≤ 100 ms |"))
                     .anySatisfy(row -> assertThat(row).startsWith(prefix + "lookup by name:version (random) | ").contains("| ≤ 1 ms |"))
                     .anySatisfy(row -> assertThat(row).startsWith(prefix + "latest version of 'scale-hot' (300 versions) | ").contains("| ≤ 1 ms |"))
                     .anySatisfy(row -> assertThat(row).startsWith(prefix + "open a Cairn home (engine) and close it | ").contains("ms empty home")
                             .contains("| ≤ 200 ms |"));
         }
-        assertThat(table).filteredOn(row -> row.startsWith("| metadata, ")).hasSize(9 * dialects.size())
+        assertThat(table).filteredOn(row -> row.startsWith("| metadata, ")).hasSize(10 * dialects.size())
                 .allSatisfy(row -> assertThat(row).matches(".*\\| (met|NOT met) \\|$"));
     }
 }
