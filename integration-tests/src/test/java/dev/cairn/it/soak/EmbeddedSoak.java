@@ -309,6 +309,29 @@ public final class EmbeddedSoak implements AutoCloseable {
         }
     }
 
+    /**
+     * Descriptors of this process open on {@code database} or its {@code -wal}/{@code -shm} files: those of the SQLite
+     * connections, whose number follows the peak of concurrent reads (read connections are pooled), not the runs.
+     */
+    public static long descriptorsOfDatabase(Path database) {
+        String prefix = database.toAbsolutePath().normalize().toString();
+        long count = 0;
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().startsWith(prefix)) {
+                        count++;
+                    }
+                } catch (IOException | UnsupportedOperationException gone) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return count;
+    }
+
     public static int liveThreads() {
         return ManagementFactory.getThreadMXBean().getThreadCount();
     }
