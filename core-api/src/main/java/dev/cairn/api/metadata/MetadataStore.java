@@ -456,6 +456,20 @@ public interface MetadataStore extends AutoCloseable {
         return tryAcquireCacheLease(cacheKey, holder, Instant.now().plus(java.util.Objects.requireNonNull(ttl, "ttl is null")));
     }
 
+    /**
+     * {@link #tryAcquireCacheLease(String, String, java.time.Duration)}, then, when the lease was taken,
+     * {@link #findCacheCandidates} of the key: a step that missed the cache looks again once it holds the lease, in case
+     * another holder completed the step in between. A store may send both at once (the lease first); empty when the
+     * lease was not taken (the candidates are then not looked at).
+     */
+    default java.util.Optional<List<CacheCandidate>> tryAcquireCacheLeaseAndFind(String cacheKey, String holder, java.time.Duration ttl,
+            int limit) {
+        if (!tryAcquireCacheLease(cacheKey, holder, ttl)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(findCacheCandidates(cacheKey, limit));
+    }
+
     /** Extends a lease {@code holder} holds to {@code ttl} from now by the store's clock; false if it no longer holds it. */
     default boolean renewCacheLease(String cacheKey, String holder, java.time.Duration ttl) {
         return renewCacheLease(cacheKey, holder, Instant.now().plus(java.util.Objects.requireNonNull(ttl, "ttl is null")));

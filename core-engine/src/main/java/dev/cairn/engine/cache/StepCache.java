@@ -240,11 +240,41 @@ public final class StepCache {
         void close();
     }
 
+    /** A lease taken and the cache lookup made while holding it. */
+    public record LeasedLookup(Lease lease, Lookup lookup) {}
+
+    /**
+     * Tries to take the lease on {@code key} and, when taken, looks the key up again ({@link #lookup}): another holder
+     * may have completed the step between a miss and the lease. The store may send both at once. Empty when another
+     * holder has the lease.
+     */
+    public Optional<LeasedLookup> tryLeaseAndLookup(String key, String holder, CompiledStep step) {
+        // expiry by the store's clock, not this process's
+        Optional<List<MetadataStore.CacheCandidate>> candidates = metadata.tryAcquireCacheLeaseAndFind(key, holder, leaseTimeout, CANDIDATES);
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        Lease lease = renewed(key, holder);
+        try {
+            Lookup lookup = check(candidates.get(), step);
+            logRejections(step, lookup);
+            return Optional.of(new LeasedLookup(lease, lookup));
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+    }
+
     /** Tries to take the lease on {@code key}; empty when another holder has it. */
     public Optional<Lease> tryLease(String key, String holder) {
         if (!metadata.tryAcquireCacheLease(key, holder, leaseTimeout)) { // expiry by the store's clock, not this process's
             return Optional.empty();
         }
+        return Optional.of(renewed(key, holder));
+    }
+
+    /** The lease on {@code key} just taken by {@code holder}, renewed in the background until closed. */
+    private Lease renewed(String key, String holder) {
         long period = Math.max(1, leaseTimeout.toMillis() / 3);
         ScheduledFuture<?> renewal = timers.scheduleAtFixedRate(() -> {
             try {
@@ -255,7 +285,7 @@ public final class StepCache {
                 LOG.warn("Renewing the cache lease on {} failed", key, e);
             }
         }, period, period, TimeUnit.MILLISECONDS);
-        return Optional.of(new Lease() {
+        return new Lease() {
             private boolean released;
 
             @Override
@@ -272,7 +302,7 @@ public final class StepCache {
                     metadata.releaseCacheLease(key, holder);
                 }
             }
-        });
+        };
     }
 
     /** How long to wait before asking again for a lease someone else holds. */

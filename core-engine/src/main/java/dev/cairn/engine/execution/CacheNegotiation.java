@@ -59,17 +59,17 @@ final class CacheNegotiation {
                 StepCache.Hit hit = lookup.hit().get();
                 return new Reuse(record.withCache(Optional.of(key), Optional.of(hit.source().id()), Optional.of(lookup.note())), hit);
             }
-            Optional<StepCache.Lease> lease = cache.tryLease(key, holder);
-            if (lease.isPresent()) {
-                // Another process may have completed the step (and released its lease) between the lookup above and
-                // taking the lease: look again while holding it, so the step is never computed twice.
-                StepCache.Lookup again = cache.lookup(key, step);
+            // Another process may have completed the step (and released its lease) between the lookup above and
+            // taking the lease: look again while holding it (sent with the lease), so the step is never computed twice.
+            Optional<StepCache.LeasedLookup> leased = cache.tryLeaseAndLookup(key, holder, step);
+            if (leased.isPresent()) {
+                StepCache.Lookup again = leased.get().lookup();
                 if (again.hit().isPresent()) {
-                    lease.get().close();
+                    leased.get().lease().close();
                     StepCache.Hit hit = again.hit().get();
                     return new Reuse(record.withCache(Optional.of(key), Optional.of(hit.source().id()), Optional.of(again.note())), hit);
                 }
-                return new Compute(record.withCache(Optional.of(key), Optional.empty(), Optional.of(again.note())), lease);
+                return new Compute(record.withCache(Optional.of(key), Optional.empty(), Optional.of(again.note())), Optional.of(leased.get().lease()));
             }
             sleep(cache.leasePollInterval());
         }

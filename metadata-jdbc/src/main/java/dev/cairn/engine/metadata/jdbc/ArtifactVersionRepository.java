@@ -94,6 +94,16 @@ public final class ArtifactVersionRepository {
         String name = request.name();
         Optional<String> explicit = request.explicitVersion();
         dialect.lockArtifactName(session, name);
+        if (explicit.isEmpty() && session.sendsStatementsTogether()) {
+            // a server database: the insert is held back and goes with the commit (one round trip less). It is a plain
+            // insert: a number taken anyway by a writer that skipped the name's lock fails it with a unique violation on
+            // (name, version), which makes the server skip the commit, so nothing is recorded and the database runs the
+            // whole reservation again (SqlDialect#isVersionNumberTaken), numbering after the number now taken
+            long number = highestVersionNumber(session, name) + 1;
+            String version = Long.toString(number);
+            session.updateLater(INSERT, statement -> bindInsert(statement, request, version, number, metadata, createdAt));
+            return version;
+        }
         if (explicit.isEmpty()) {
             // the name's lock makes max + 1 free; if a writer that did not take the lock (another tool, a copy) holds the
             // number anyway, the insert does nothing and the next number is tried, a bounded number of times
@@ -144,27 +154,30 @@ public final class ArtifactVersionRepository {
     /** Inserts {@code request} as a {@code PENDING} row with {@code sql} ({@link #INSERT} or a variant); returns the rows inserted. */
     private int insert(SqlSession session, String sql, NewArtifactVersion request, String version, long number, String metadata, long createdAt)
             throws SQLException {
-        return session.update(sql, insert -> {
-            insert.setString(1, request.id().toString());
-            insert.setString(2, request.name());
-            insert.setString(3, version);
-            if (number > 0) {
-                insert.setLong(4, number);
-            } else {
-                insert.setNull(4, Types.INTEGER);
-            }
-            insert.setString(5, locations.store(request.storeUri()));
-            insert.setString(6, request.dataType());
-            insert.setString(7, request.materializerId());
-            insert.setString(8, request.materializerVersion());
-            insert.setString(9, request.artifactType().name());
-            insert.setString(10, request.contentHash());
-            insert.setLong(11, request.size());
-            insert.setString(12, metadata);
-            setUuid(insert, 13, request.producerStepRunId());
-            insert.setLong(14, createdAt);
-            insert.setInt(15, request.registered() ? 1 : 0);
-        });
+        return session.update(sql, insert -> bindInsert(insert, request, version, number, metadata, createdAt));
+    }
+
+    private void bindInsert(java.sql.PreparedStatement insert, NewArtifactVersion request, String version, long number, String metadata,
+            long createdAt) throws SQLException {
+        insert.setString(1, request.id().toString());
+        insert.setString(2, request.name());
+        insert.setString(3, version);
+        if (number > 0) {
+            insert.setLong(4, number);
+        } else {
+            insert.setNull(4, Types.INTEGER);
+        }
+        insert.setString(5, locations.store(request.storeUri()));
+        insert.setString(6, request.dataType());
+        insert.setString(7, request.materializerId());
+        insert.setString(8, request.materializerVersion());
+        insert.setString(9, request.artifactType().name());
+        insert.setString(10, request.contentHash());
+        insert.setLong(11, request.size());
+        insert.setString(12, metadata);
+        setUuid(insert, 13, request.producerStepRunId());
+        insert.setLong(14, createdAt);
+        insert.setInt(15, request.registered() ? 1 : 0);
     }
 
     private CairnException duplicate(SqlSession session, String name, String version) throws SQLException {

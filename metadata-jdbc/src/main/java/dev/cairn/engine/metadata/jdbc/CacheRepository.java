@@ -2,14 +2,13 @@ package dev.cairn.engine.metadata.jdbc;
 
 import static java.util.Objects.requireNonNull;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.MetadataStore.CacheCandidate;
@@ -56,25 +55,25 @@ public final class CacheRepository {
 
     /** Completed step runs with {@code cacheKey} and their outputs by name, newest first, at most {@code limit}. */
     public List<CacheCandidate> findCandidates(SqlSession session, String cacheKey, int limit) throws SQLException {
-        PreparedStatement query = session.prepare(candidates);
-        query.setString(1, cacheKey);
-        query.setInt(2, Math.max(1, limit));
         record Found(StepRunRecord stepRun, long row, Map<String, ArtifactVersionRecord> outputs) {}
         Map<String, Found> found = new HashMap<>();
         int stepColumns = StepRunRepository.COLUMN_COUNT;
         int outputName = stepColumns + ArtifactVersionRepository.COLUMN_COUNT + 1;
-        try (ResultSet rows = query.executeQuery()) {
-            while (rows.next()) {
-                Found stepRun = found.get(rows.getString(1));
-                if (stepRun == null) {
-                    stepRun = new Found(stepRuns.map(rows), rows.getLong(outputName + 1), new HashMap<>());
-                    found.put(rows.getString(1), stepRun);
-                }
-                if (rows.getString(stepColumns + 1) != null) {
-                    stepRun.outputs().put(rows.getString(outputName), artifacts.map(rows, stepColumns));
-                }
+        // through list: on a session that sends statements together, a held-back lease upsert goes in the same round trip
+        session.list(candidates, query -> {
+            query.setString(1, cacheKey);
+            query.setInt(2, Math.max(1, limit));
+        }, rows -> {
+            Found stepRun = found.get(rows.getString(1));
+            if (stepRun == null) {
+                stepRun = new Found(stepRuns.map(rows), rows.getLong(outputName + 1), new HashMap<>());
+                found.put(rows.getString(1), stepRun);
             }
-        }
+            if (rows.getString(stepColumns + 1) != null) {
+                stepRun.outputs().put(rows.getString(outputName), artifacts.map(rows, stepColumns));
+            }
+            return Boolean.TRUE;
+        });
         // newest first: by end time, then by insertion order, as the subquery picked them
         return found.values().stream()
                 .sorted(Comparator.comparing((Found f) -> f.stepRun().endedAt().orElse(Instant.EPOCH)).thenComparingLong(Found::row).reversed())
@@ -107,6 +106,23 @@ public final class CacheRepository {
             statement.setString(2, holder);
             statement.setLong(3, ttlNanos);
         }) > 0;
+    }
+
+    /**
+     * {@link #tryAcquireLeaseFor}, then {@link #findCandidates} (the lookup that must follow a lease taken, in case
+     * another holder completed the step just before): on a session that sends statements together, both in one round
+     * trip, the upsert first. Empty when the lease was not taken.
+     */
+    public Optional<List<CacheCandidate>> tryAcquireLeaseForAndFind(SqlSession session, String cacheKey, String holder, long ttlNanos, int limit)
+            throws SQLException {
+        int[] taken = new int[1];
+        session.updateLater(acquireFor, statement -> {
+            statement.setString(1, cacheKey);
+            statement.setString(2, holder);
+            statement.setLong(3, ttlNanos);
+        }, changed -> taken[0] = changed);
+        List<CacheCandidate> found = findCandidates(session, cacheKey, limit);
+        return taken[0] > 0 ? Optional.of(found) : Optional.empty();
     }
 
     /** {@link #renewLease} to {@code ttlNanos} after the database's clock. */

@@ -706,6 +706,19 @@ public class JdbcMetadataStore implements MetadataStore {
         return database.writeStatement("take the cache lease on " + cacheKey, session -> cache.tryAcquireLeaseFor(session, cacheKey, holder, ttlNanos));
     }
 
+    /**
+     * The lease upsert and the lookup after it as one statement sequence in auto-commit: on PostgreSQL one round trip
+     * (the upsert first, so the lookup sees every completion committed before the lease was taken).
+     */
+    @Override
+    public Optional<List<CacheCandidate>> tryAcquireCacheLeaseAndFind(String cacheKey, String holder, java.time.Duration ttl, int limit) {
+        requireNonNull(cacheKey, "cacheKey is null");
+        requireNonNull(holder, "holder is null");
+        long ttlNanos = ttlNanos(ttl, cacheKey);
+        return database.writeStatement("take the cache lease on " + cacheKey + " and look up its cached results",
+                session -> cache.tryAcquireLeaseForAndFind(session, cacheKey, holder, ttlNanos, limit));
+    }
+
     /** Extends the lease to {@code ttl} after the database's clock. */
     @Override
     public boolean renewCacheLease(String cacheKey, String holder, java.time.Duration ttl) {

@@ -112,6 +112,15 @@ public interface SqlDialect {
     /** True when {@code e} (or a cause) reports a violated unique or primary-key constraint. */
     boolean isUniqueViolation(SQLException e);
 
+    /**
+     * True when {@code e} is the unique violation of {@code UNIQUE (name, version)} on {@code artifact_versions}: on a
+     * database whose numbered reservation sends its insert with the commit, the number was taken by a writer that skipped
+     * the name's lock, and the reservation runs again (a bounded number of times). False by default.
+     */
+    default boolean isVersionNumberTaken(SQLException e) {
+        return false;
+    }
+
     /** True when {@code e} (or a cause) means another connection holds a lock; the work is retried. */
     boolean isBusy(SQLException e);
 

@@ -85,6 +85,11 @@ public final class SqlSession implements AutoCloseable {
         return connection;
     }
 
+    /** True when statements held back by {@link #updateLater} wait for the next statement instead of running at once. */
+    public boolean sendsStatementsTogether() {
+        return sendsStatementsTogether;
+    }
+
     /** The cached statement for {@code sql}, prepared on first use. */
     public PreparedStatement prepare(String sql) throws SQLException {
         PreparedStatement statement = statements.get(sql);
@@ -117,12 +122,24 @@ public final class SqlSession implements AutoCloseable {
         }
     }
 
-    /** Every row of {@code sql} with {@code binder}'s parameters, mapped. */
+    /**
+     * Every row of {@code sql} with {@code binder}'s parameters, mapped. On a session that sends statements together,
+     * the statements held back go with this query, in the same round trip.
+     */
     public <T> List<T> list(String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
-        flush();
+        List<T> result = new ArrayList<>();
+        if (sendsStatementsTogether && !pending.isEmpty()) {
+            List<Object[]> calls = new ArrayList<>();
+            binder.bind(recorder(calls));
+            try (ResultSet rows = sendPending(new Pending(sql, calls, ANY_COUNT))) {
+                while (rows.next()) {
+                    result.add(mapper.map(rows));
+                }
+            }
+            return result;
+        }
         PreparedStatement query = prepare(sql);
         binder.bind(query);
-        List<T> result = new ArrayList<>();
         try (ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
                 result.add(mapper.map(rows));
@@ -226,6 +243,22 @@ public final class SqlSession implements AutoCloseable {
         if (!pending.isEmpty()) {
             sendPending(null);
         }
+    }
+
+    /**
+     * Ends the transaction with the statements held back, when there are some and none has a check: sends them and
+     * {@code commit} ({@code COMMIT}) as one round trip, and returns true. A statement that fails makes the server skip
+     * the rest, the commit too, so the transaction commits whole or not at all; a check could only run after the commit,
+     * so statements with checks are never sent this way (returns false, having sent nothing). The caller commits through
+     * the connection after a false, and after a true too: the driver then sees no open transaction and sends nothing.
+     */
+    public boolean commitWithHeldBack(String commit) throws SQLException {
+        if (!sendsStatementsTogether || pending.isEmpty() || pending.stream().anyMatch(statement -> statement.check() != ANY_COUNT)) {
+            return false;
+        }
+        pending.add(new Pending(commit, List.of(), ANY_COUNT));
+        sendPending(null);
+        return true;
     }
 
     /**

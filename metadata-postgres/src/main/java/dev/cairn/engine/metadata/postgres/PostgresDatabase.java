@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 final class PostgresDatabase implements SqlDatabase {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresDatabase.class);
     private static final Duration BUSY_LIMIT = Duration.ofSeconds(30);
+    /** How many times a numbered reservation whose number another writer took runs again (as the SQLite path tries numbers). */
+    private static final int NUMBERING_ATTEMPTS = 10;
 
     private final PostgresDialect dialect = PostgresDialect.INSTANCE;
     /** The advisory lock class of prunes ("cair" as a number); the second key is the hash of the schema name. */
@@ -111,7 +113,12 @@ final class PostgresDatabase implements SqlDatabase {
                 connection.setAutoCommit(false);
                 try {
                     T result = work.run(session);
-                    session.flush();
+                    // statements held back without checks (a reservation's insert) go with the COMMIT, one round trip;
+                    // otherwise they go first and then the commit. After the first, the driver sees the transaction
+                    // ended and commit() sends nothing
+                    if (!session.commitWithHeldBack("COMMIT")) {
+                        session.flush();
+                    }
                     connection.commit();
                     return result;
                 } catch (SQLException | RuntimeException e) {
@@ -161,6 +168,7 @@ final class PostgresDatabase implements SqlDatabase {
         long start = System.nanoTime();
         long pause = TimeUnit.MILLISECONDS.toNanos(1);
         boolean reconnected = false;
+        int numbering = 0;
         while (true) {
             Connection connection;
             try {
@@ -193,6 +201,17 @@ final class PostgresDatabase implements SqlDatabase {
                             + ": the connection to the server was lost (" + e.getMessage() + "). " + (write
                                     ? "The server rolled the transaction back unless it was committing; nothing is half-recorded. Retry once the server is reachable"
                                     : "Retry once the server is reachable"), e);
+                }
+                if (write && dialect.isVersionNumberTaken(e)) {
+                    // a numbered reservation's number was taken by a writer that skipped the name's lock; the server
+                    // rolled everything back, so the reservation runs again and numbers past it
+                    if (++numbering < NUMBERING_ATTEMPTS) {
+                        LOG.debug("Metadata store {}: a version number was taken while trying to {}; numbering again", location, operation);
+                        continue;
+                    }
+                    throw new CairnException(ErrorCode.METADATA_FAILURE, "Metadata store " + location + ": could not " + operation
+                            + ": " + NUMBERING_ATTEMPTS + " version numbers in a row were taken by other writers while this one numbered it ("
+                            + e.getMessage() + "). Nothing was recorded; save it again, or give an explicit version", e);
                 }
                 if (dialect.isStatementTimeout(e)) {
                     throw new CairnException(ErrorCode.METADATA_FAILURE, "Metadata store " + location + ": could not " + operation

@@ -118,6 +118,24 @@ public final class PostgresDialect implements SqlDialect {
         return hasState(e, "23505");
     }
 
+    /** The name of the {@code UNIQUE (name, version)} constraint of {@code artifact_versions} (PostgreSQL's default name). */
+    static final String VERSION_CONSTRAINT = "artifact_versions_name_version_key";
+
+    /** 23505 on {@link #VERSION_CONSTRAINT}, as the server names it in the error. */
+    @Override
+    public boolean isVersionNumberTaken(SQLException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.postgresql.util.PSQLException psql && "23505".equals(psql.getSQLState())
+                    && psql.getServerErrorMessage() != null && VERSION_CONSTRAINT.equals(psql.getServerErrorMessage().getConstraint())) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+
     /** Serialization failure (40001), deadlock (40P01) and lock not available (55P03): the transaction can run again. */
     @Override
     public boolean isBusy(SQLException e) {
