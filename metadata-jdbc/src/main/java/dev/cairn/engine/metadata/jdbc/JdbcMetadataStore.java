@@ -224,10 +224,14 @@ public class JdbcMetadataStore implements MetadataStore {
         requireNonNull(committed, "committed is null");
         requireNonNull(inputs, "inputs is null");
         requireNonNull(outputs, "outputs is null");
-        database.write("complete step run " + stepRun.id() + " (" + stepRun.stepName() + ")", session -> {
-            complete(session, stepRun, committed, inputs, outputs);
-            return null;
-        });
+        try {
+            database.write("complete step run " + stepRun.id() + " (" + stepRun.stepName() + ")", session -> {
+                complete(session, stepRun, committed, inputs, outputs);
+                return null;
+            });
+        } catch (CairnException e) {
+            throw explainFailedCompletion(e, List.of(stepRun));
+        }
     }
 
     @Override
@@ -236,24 +240,27 @@ public class JdbcMetadataStore implements MetadataStore {
         if (completions.isEmpty()) {
             return;
         }
-        database.write("complete " + completions.size() + " step runs", session -> {
-            for (StepCompletion completion : completions) {
-                complete(session, completion.stepRun(), completion.committed(), completion.inputs(), completion.outputs());
-            }
-            return null;
-        });
+        try {
+            database.write("complete " + completions.size() + " step runs", session -> {
+                for (StepCompletion completion : completions) {
+                    complete(session, completion.stepRun(), completion.committed(), completion.inputs(), completion.outputs());
+                }
+                return null;
+            });
+        } catch (CairnException e) {
+            throw explainFailedCompletion(e, completions.stream().map(StepCompletion::stepRun).toList());
+        }
     }
 
     private void complete(SqlSession session, StepRunRecord stepRun, List<CommittedArtifact> committed, List<StepInputRecord> inputs,
             List<StepOutputRecord> outputs) throws java.sql.SQLException {
-        Optional<String> runStatus = runs.statusOfStepRun(session, stepRun.id(), database.dialect().lockForShare("r"));
-        if (runStatus.isPresent() && !runStatus.get().equals(RunStatus.RUNNING.name())) {
-            // a process resumed after its run was recorded as abandoned: its inputs and outputs may have been pruned since
-            throw new CairnException(ErrorCode.METADATA_FAILURE, "Step run " + stepRun.id() + " (" + stepRun.stepName() + ") of run "
-                    + stepRun.runId() + " is not recorded as " + stepRun.status() + ": the run is already " + runStatus.get()
-                    + " (another process recorded it as abandoned while this one was paused or cut off), and what it read or wrote may"
-                    + " have been pruned since. Nothing of this step is recorded; run the pipeline again");
-        }
+        // on a session that sends statements together (PostgreSQL) the status query goes first in the round trip of the
+        // writes below, its check before theirs; a run that is no longer RUNNING rejects the transaction, writes and all
+        runs.statusOfStepRunLater(session, stepRun.id(), database.dialect().lockForShare("r"), runStatus -> {
+            if (runStatus.isPresent() && !runStatus.get().equals(RunStatus.RUNNING.name())) {
+                throw notRunning(stepRun, runStatus.get());
+            }
+        });
         stepRuns.update(session, stepRun);
         for (CommittedArtifact artifact : committed) {
             artifacts.commit(session, artifact);
@@ -263,6 +270,40 @@ public class JdbcMetadataStore implements MetadataStore {
         if (stepRun.cacheKey().isPresent() && stepRun.status() != StepStatus.CACHED) { // a cache hit never takes a lease
             cache.releaseLease(session, stepRun.cacheKey().get(), stepRun.id().toString());
         }
+    }
+
+    /** A process resumed after its run was recorded as abandoned: its inputs and outputs may have been pruned since. */
+    private static CairnException notRunning(StepRunRecord stepRun, String runStatus) {
+        return new CairnException(ErrorCode.METADATA_FAILURE, "Step run " + stepRun.id() + " (" + stepRun.stepName() + ") of run "
+                + stepRun.runId() + " is not recorded as " + stepRun.status() + ": the run is already " + runStatus
+                + " (another process recorded it as abandoned while this one was paused or cut off), and what it read or wrote may"
+                + " have been pruned since. Nothing of this step is recorded; run the pipeline again");
+    }
+
+    /**
+     * After a completion failed: when the status query went with the writes and a write failed first (an input a prune
+     * deleted after the run was recorded as abandoned), the run's status was never seen; read it now and report a run
+     * that is no longer RUNNING as such, with the first failure attached.
+     */
+    private CairnException explainFailedCompletion(CairnException failure, List<StepRunRecord> stepRuns) {
+        if (failure.errorCode() != ErrorCode.METADATA_FAILURE || !(failure.getCause() instanceof java.sql.SQLException)) {
+            return failure;
+        }
+        for (StepRunRecord stepRun : stepRuns) {
+            Optional<String> status;
+            try {
+                status = database.read("find the run of step run " + stepRun.id(), session -> runs.statusOfStepRun(session, stepRun.id(), ""));
+            } catch (CairnException e) {
+                failure.addSuppressed(e);
+                return failure;
+            }
+            if (status.isPresent() && !status.get().equals(RunStatus.RUNNING.name())) {
+                CairnException explained = notRunning(stepRun, status.get());
+                explained.addSuppressed(failure);
+                return explained;
+            }
+        }
+        return failure;
     }
 
     @Override

@@ -84,6 +84,16 @@ public final class PipelineRunRepository {
                 statement -> statement.setString(1, stepRunId.toString()), row -> row.getString(1));
     }
 
+    /**
+     * {@link #statusOfStepRun} given to {@code check}: at once, or held back on a session that sends statements
+     * together, to go first in the round trip of the statements held back after it ({@link SqlSession#firstLater}).
+     */
+    public void statusOfStepRunLater(SqlSession session, UUID stepRunId, String lockSuffix, java.util.function.Consumer<Optional<String>> check)
+            throws SQLException {
+        session.firstLater("SELECT r.status FROM step_runs s JOIN pipeline_runs r ON r.id = s.run_id WHERE s.id = ?" + lockSuffix,
+                statement -> statement.setString(1, stepRunId.toString()), row -> row.getString(1), check);
+    }
+
     /** Records the process that owns a run. */
     public void setOwner(SqlSession session, UUID runId, RunOwner owner) throws SQLException {
         session.update("UPDATE pipeline_runs SET owner_host = ?, owner_pid = ?, owner_started_at = ? WHERE id = ?", statement -> {

@@ -59,8 +59,21 @@ public final class SqlSession implements AutoCloseable {
     private static final Binder NO_PARAMETERS = statement -> {};
     private static final CountCheck ANY_COUNT = changed -> {};
 
-    /** A statement waiting to be sent: its SQL, the parameter setter calls its binder made, and its check. */
-    private record Pending(String sql, List<Object[]> calls, CountCheck check) {}
+    /** Reads the rows of a held-back query when it has been sent; may throw to reject the transaction. */
+    @FunctionalInterface
+    public interface RowsCheck {
+        void check(ResultSet rows) throws SQLException;
+    }
+
+    /**
+     * A statement waiting to be sent: its SQL, the parameter setter calls its binder made, and its check (of the rows
+     * changed, or, for a held-back query, of its rows).
+     */
+    private record Pending(String sql, List<Object[]> calls, CountCheck check, RowsCheck rowsCheck) {
+        Pending(String sql, List<Object[]> calls, CountCheck check) {
+            this(sql, calls, check, null);
+        }
+    }
 
     private final Connection connection;
     private final boolean sendsStatementsTogether;
@@ -218,6 +231,23 @@ public final class SqlSession implements AutoCloseable {
         pending.add(new Pending(sql, calls, check));
     }
 
+    /**
+     * The first row of the query {@code sql} with {@code binder}'s parameters, mapped, given to {@code check} (which may
+     * throw to reject the transaction): at once, or, on a session that sends statements together, held back like
+     * {@link #updateLater} and sent in order with the statements held back after it, its check running before theirs.
+     * For a query whose answer decides whether the writes after it may stand: they go in the same round trip, and a
+     * rejection rolls them back with the transaction.
+     */
+    public <T> void firstLater(String sql, Binder binder, RowMapper<T> mapper, java.util.function.Consumer<Optional<T>> check) throws SQLException {
+        if (!sendsStatementsTogether) {
+            check.accept(first(sql, binder, mapper));
+            return;
+        }
+        List<Object[]> calls = new ArrayList<>();
+        binder.bind(recorder(calls));
+        pending.add(new Pending(sql, calls, ANY_COUNT, rows -> check.accept(rows.next() ? Optional.of(mapper.map(rows)) : Optional.empty())));
+    }
+
     /** {@link #updateLater} without a check. */
     public void updateLater(String sql, Binder binder) throws SQLException {
         updateLater(sql, binder, ANY_COUNT);
@@ -253,7 +283,8 @@ public final class SqlSession implements AutoCloseable {
      * the connection after a false, and after a true too: the driver then sees no open transaction and sends nothing.
      */
     public boolean commitWithHeldBack(String commit) throws SQLException {
-        if (!sendsStatementsTogether || pending.isEmpty() || pending.stream().anyMatch(statement -> statement.check() != ANY_COUNT)) {
+        if (!sendsStatementsTogether || pending.isEmpty()
+                || pending.stream().anyMatch(statement -> statement.check() != ANY_COUNT || statement.rowsCheck() != null)) {
             return false;
         }
         pending.add(new Pending(commit, List.of(), ANY_COUNT));
@@ -271,7 +302,7 @@ public final class SqlSession implements AutoCloseable {
         if (query != null) {
             batch.add(query);
         }
-        if (batch.size() == 1 && query == null) {
+        if (batch.size() == 1 && query == null && batch.get(0).rowsCheck() == null) {
             Pending only = batch.get(0);
             only.check().check(update(only.sql(), statement -> replay(statement, only.calls(), 0)));
             return null;
@@ -292,6 +323,17 @@ public final class SqlSession implements AutoCloseable {
         boolean resultSet = combined.execute();
         int updates = query == null ? batch.size() : batch.size() - 1;
         for (int i = 0; i < updates; i++) {
+            RowsCheck rowsCheck = batch.get(i).rowsCheck();
+            if (rowsCheck != null) {
+                if (!resultSet) {
+                    throw new SQLException("a held-back query returned no rows: " + batch.get(i).sql());
+                }
+                try (ResultSet rows = combined.getResultSet()) {
+                    rowsCheck.check(rows);
+                }
+                resultSet = combined.getMoreResults();
+                continue;
+            }
             int changed;
             if (resultSet) {
                 combined.getResultSet().close();

@@ -53,14 +53,23 @@ final class PostgresDatabase implements SqlDatabase {
     private final String location;
     private final PostgresLocation target;
 
-    private PostgresDatabase(HikariDataSource pool, PostgresLocation target) {
+    /** Counts round trips to the server when tests ask for it ({@link #open(PostgresLocation, List, boolean)}); null otherwise. */
+    private final RoundTripCounter roundTrips;
+
+    private PostgresDatabase(HikariDataSource pool, PostgresLocation target, RoundTripCounter roundTrips) {
         this.pool = pool;
+        this.roundTrips = roundTrips;
         this.location = target.display();
         this.target = target;
     }
 
     /** Connects to the database (failing fast when it cannot) and brings its schema up to date. */
     static PostgresDatabase open(PostgresLocation target, List<SchemaMigration> migrations) {
+        return open(target, migrations, false);
+    }
+
+    /** {@link #open(PostgresLocation, List)}, counting the round trips of its connections when {@code countRoundTrips} (tests). */
+    static PostgresDatabase open(PostgresLocation target, List<SchemaMigration> migrations, boolean countRoundTrips) {
         requireNonNull(target, "target is null");
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(target.jdbcUrl());
@@ -83,7 +92,7 @@ final class PostgresDatabase implements SqlDatabase {
                     + ". Check that the server runs and accepts connections from this machine, and the user and password"
                     + " (environment CAIRN_METADATA_PASSWORD, or password_file= in the URI)", e);
         }
-        PostgresDatabase database = new PostgresDatabase(pool, target);
+        PostgresDatabase database = new PostgresDatabase(pool, target, countRoundTrips ? new RoundTripCounter() : null);
         try {
             new SchemaRepository(database.dialect).migrate(database, migrations);
         } catch (RuntimeException e) {
@@ -172,7 +181,8 @@ final class PostgresDatabase implements SqlDatabase {
         while (true) {
             Connection connection;
             try {
-                connection = pool.getConnection();
+                Connection pooled = pool.getConnection();
+                connection = roundTrips == null ? pooled : roundTrips.wrap(pooled);
             } catch (SQLException e) {
                 // nothing was sent to the server, so reads and writes alike may try again, for a bounded time: a pool
                 // whose server just restarted needs a moment to open new connections
@@ -316,6 +326,11 @@ final class PostgresDatabase implements SqlDatabase {
         } catch (SQLException ignored) {
             // the session is gone either way, and its advisory locks with it
         }
+    }
+
+    /** The round trips to the server so far, when counted; -1 otherwise. */
+    long roundTrips() {
+        return roundTrips == null ? -1 : roundTrips.count();
     }
 
     /** How long an operation keeps asking the pool for a connection: three connect timeouts. */

@@ -52,6 +52,16 @@ public final class PostgresMetadataStore extends JdbcMetadataStore {
         return new PostgresMetadataStore(PostgresDatabase.open(location, migrations));
     }
 
+    /** A store that counts its round trips to the server ({@link #roundTrips}); for tests. */
+    static PostgresMetadataStore openCountingRoundTrips(PostgresLocation location) {
+        return new PostgresMetadataStore(PostgresDatabase.open(location, PostgresSchema.MIGRATIONS, true));
+    }
+
+    /** The round trips to the server so far, for a store opened by {@link #openCountingRoundTrips}; -1 otherwise. */
+    long roundTrips() {
+        return database.roundTrips();
+    }
+
     /** Where the store is, without the password. */
     public String location() {
         return location;

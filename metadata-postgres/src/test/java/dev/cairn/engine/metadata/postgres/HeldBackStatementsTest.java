@@ -71,6 +71,64 @@ class HeldBackStatementsTest {
     }
 
     @Test
+    void aHeldBackQueryGoesFirstAndItsRejectionRollsBackTheWritesSentWithIt() throws Exception {
+        try (Connection connection = connect(); SqlSession session = new SqlSession(connection, true)) {
+            connection.createStatement().execute("INSERT INTO t (k, v) VALUES ('gate', 0)");
+            connection.setAutoCommit(false);
+            List<String> order = new ArrayList<>();
+            session.firstLater("SELECT v FROM t WHERE k = ?", s -> s.setString(1, "gate"), row -> row.getLong(1), v -> {
+                order.add("gate " + v.orElseThrow());
+                if (v.get() == 0) {
+                    throw new WriteRejected("the gate is closed");
+                }
+            });
+            session.updateLater("INSERT INTO t (k, v) VALUES (?, ?)", s -> {
+                s.setString(1, "written");
+                s.setLong(2, 1);
+            }, changed -> order.add("insert " + changed));
+
+            assertThatThrownBy(session::flush).isInstanceOf(WriteRejected.class).hasMessageContaining("gate is closed");
+            assertThat(order).as("the query's check runs first, and stops the rest").containsExactly("gate 0");
+            connection.rollback();
+            connection.setAutoCommit(true);
+            assertThat(session.first("SELECT count(*) FROM t WHERE k = 'written'", s -> {}, row -> row.getLong(1))).contains(0L);
+        }
+    }
+
+    @Test
+    void statementsWithoutChecksCommitInTheirRoundTripAndAFailureSkipsTheCommit() throws Exception {
+        try (Connection connection = connect(); SqlSession session = new SqlSession(connection, true)) {
+            connection.setAutoCommit(false);
+            session.updateLater("INSERT INTO t (k, v) VALUES (?, ?)", s -> {
+                s.setString(1, "a");
+                s.setLong(2, 1);
+            });
+            assertThat(session.commitWithHeldBack("COMMIT")).isTrue();
+            assertThat(connection.unwrap(org.postgresql.core.BaseConnection.class).getTransactionState())
+                    .as("committed by the statements' own round trip").isEqualTo(org.postgresql.core.TransactionState.IDLE);
+
+            session.updateLater("INSERT INTO t (k, v) VALUES (?, ?)", s -> {
+                s.setString(1, "b");
+                s.setLong(2, 2);
+            });
+            session.updateLater("INSERT INTO t (k, v) VALUES (?, ?)", s -> {
+                s.setString(1, "a"); // taken: the server skips the rest, the COMMIT too
+                s.setLong(2, 3);
+            });
+            assertThatThrownBy(() -> session.commitWithHeldBack("COMMIT")).isInstanceOf(java.sql.SQLException.class);
+            connection.rollback();
+            connection.setAutoCommit(true);
+            assertThat(session.list("SELECT k FROM t ORDER BY k", row -> row.getString(1))).containsExactly("a");
+
+            session.updateLater("UPDATE t SET v = ? WHERE k = ?", s -> {
+                s.setLong(1, 9);
+                s.setString(2, "a");
+            }, changed -> {});
+            assertThat(session.commitWithHeldBack("COMMIT")).as("a statement with a check is never sent with the commit").isFalse();
+        }
+    }
+
+    @Test
     void aSessionThatDoesNotSendStatementsTogetherRunsThemAtOnce() throws Exception {
         try (Connection connection = connect(); SqlSession session = new SqlSession(connection)) {
             List<Integer> counts = new ArrayList<>();
