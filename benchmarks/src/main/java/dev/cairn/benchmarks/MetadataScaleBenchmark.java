@@ -26,6 +26,7 @@ import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.engine.metadata.postgres.PostgresLocation;
 import dev.cairn.engine.metadata.postgres.PostgresMetadataStore;
 import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
+import dev.cairn.testkit.postgres.ThrowAwayPostgres;
 
 /**
  * Issue 14's metadata figures at scale, on the embedded SQLite store (the baseline) and on PostgreSQL in the same run:
@@ -76,8 +77,8 @@ public final class MetadataScaleBenchmark {
             if (postgres.isEmpty()) {
                 Optional<Path> bin = ThrowAwayPostgres.binaries();
                 if (bin.isPresent()) {
-                    server = ThrowAwayPostgres.start(bin.get());
-                    postgres = Optional.of(server.newDatabase("scale"));
+                    server = ThrowAwayPostgres.start(bin.get(), "cairn-bench-pg-");
+                    postgres = Optional.of(server.newDatabase("scale", java.util.Optional.empty()));
                 }
             }
             run(work, versions, postgres, server != null);

@@ -26,6 +26,7 @@ import dev.cairn.api.run.RunStatus;
 import dev.cairn.engine.metadata.postgres.PostgresLocation;
 import dev.cairn.engine.metadata.postgres.PostgresMetadataStore;
 import dev.cairn.engine.metadata.sqlite.SqliteMetadataStore;
+import dev.cairn.testkit.postgres.ThrowAwayPostgres;
 
 /**
  * Issue 14's figures, each on PostgreSQL and on the embedded SQLite store (the baseline) in the same run:
@@ -52,10 +53,10 @@ public final class PostgresStackBenchmark {
                         + " package 'postgresql' or set CAIRN_TEST_PG_BIN)");
                 return;
             }
-            try (ThrowAwayPostgres server = ThrowAwayPostgres.start(bin.get())) {
+            try (ThrowAwayPostgres server = ThrowAwayPostgres.start(bin.get(), "cairn-bench-pg-")) {
                 System.out.println("# a throw-away PostgreSQL started by this benchmark on this machine (fsync=off, synchronous_commit=off)");
-                List<String> full = new ArrayList<>(List.of(server.newDatabase("bench_steps").toString(), server.newDatabase("bench_versions").toString(),
-                        server.newDatabase("bench_listing").toString()));
+                List<String> full = new ArrayList<>(List.of(server.newDatabase("bench_steps", java.util.Optional.empty()).toString(), server.newDatabase("bench_versions", java.util.Optional.empty()).toString(),
+                        server.newDatabase("bench_listing", java.util.Optional.empty()).toString()));
                 full.addAll(Arrays.asList(args));
                 run(full.toArray(String[]::new));
             }

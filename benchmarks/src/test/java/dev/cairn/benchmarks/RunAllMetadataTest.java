@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.cairn.testkit.postgres.ThrowAwayPostgres;
 
 /**
  * {@code benchmarks/run-all --only=metadata} at a small size: {@code MetadataScaleBenchmark} runs in a child JVM with the
