@@ -33,18 +33,42 @@ public final class DeletionRepository {
      * re-used from cache by thousands of runs has thousands of output rows, and only the general rule, which follows,
      * would have to read through them. The general rule keeps the meaning exact (an output of any cache entry or
      * running run keeps the version). {@code NOT EXISTS} and {@code NOT IN} agree here: none of the columns is nullable.
-     * PostgreSQL's planner does not follow this shape: it answers with hash anti-joins or sequential scans (no faster
-     * than the {@code NOT IN} lists at 100,000 runs; BENCHMARKS.md), which remains to be fixed.
+     * PostgreSQL's planner does not follow this shape by itself: it answers with hash anti-joins, or sequential scans per
+     * candidate, because it expects many matches per version (BENCHMARKS.md); there each subquery ends with
+     * {@code OFFSET 0} (no anti-join) and the query runs with sequential scans off for its transaction
+     * ({@link SqlDialect#indexProbeSettings}), so each rule is an index probe per candidate ({@code PostgresPruneQueryPlanTest}).
      */
-    private static final String UNUSED = "a.state = 'READY' AND (? = 1 OR a.registered = 0)"
-            + " AND NOT EXISTS (SELECT 1 FROM step_inputs i WHERE i.artifact_id = a.id)"
-            + " AND NOT EXISTS (SELECT 1 FROM step_outputs o JOIN step_runs s ON s.id = o.step_run_id WHERE o.step_run_id = a.producer_step_run_id"
-            + " AND o.artifact_id = a.id AND s.status = 'COMPLETED' AND s.cache_key IS NOT NULL)"
-            + " AND NOT EXISTS (SELECT 1 FROM step_outputs o JOIN step_runs s ON s.id = o.step_run_id JOIN pipeline_runs r ON r.id = s.run_id"
-            + " WHERE o.artifact_id = a.id AND ((s.status = 'COMPLETED' AND s.cache_key IS NOT NULL) OR r.status = 'RUNNING'))"
-            + " AND NOT EXISTS (SELECT 1 FROM run_input_leases l JOIN pipeline_runs r ON r.id = l.run_id WHERE l.artifact_id = a.id AND r.status = 'RUNNING')"
-            + " AND NOT EXISTS (SELECT 1 FROM artifact_aliases x WHERE x.artifact_id = a.id)"
-            + " AND NOT EXISTS (SELECT 1 FROM version_tags t WHERE t.artifact_id = a.id)";
+    private static final String UNUSED = unused("");
+
+    /**
+     * {@link #UNUSED} with {@code probe} ({@link SqlDialect#perCandidateSubquery}) ending each subquery; with a probe, the
+     * rules that join step outputs to their step runs first read the version's own output rows through
+     * {@code step_outputs_by_artifact} in a subquery of their own (kept apart by the probe), then join by primary key.
+     */
+    private static String unused(String probe) {
+        if (probe.isEmpty()) {
+            return "a.state = 'READY' AND (? = 1 OR a.registered = 0)"
+                    + " AND NOT EXISTS (SELECT 1 FROM step_inputs i WHERE i.artifact_id = a.id)"
+                    + " AND NOT EXISTS (SELECT 1 FROM step_outputs o JOIN step_runs s ON s.id = o.step_run_id WHERE o.step_run_id = a.producer_step_run_id"
+                    + " AND o.artifact_id = a.id AND s.status = 'COMPLETED' AND s.cache_key IS NOT NULL)"
+                    + " AND NOT EXISTS (SELECT 1 FROM step_outputs o JOIN step_runs s ON s.id = o.step_run_id JOIN pipeline_runs r ON r.id = s.run_id"
+                    + " WHERE o.artifact_id = a.id AND ((s.status = 'COMPLETED' AND s.cache_key IS NOT NULL) OR r.status = 'RUNNING'))"
+                    + " AND NOT EXISTS (SELECT 1 FROM run_input_leases l JOIN pipeline_runs r ON r.id = l.run_id WHERE l.artifact_id = a.id AND r.status = 'RUNNING')"
+                    + " AND NOT EXISTS (SELECT 1 FROM artifact_aliases x WHERE x.artifact_id = a.id)"
+                    + " AND NOT EXISTS (SELECT 1 FROM version_tags t WHERE t.artifact_id = a.id)";
+        }
+        String outputs = "(SELECT o.step_run_id FROM step_outputs o WHERE o.artifact_id = a.id";
+        return "a.state = 'READY' AND (? = 1 OR a.registered = 0)"
+                + " AND NOT EXISTS (SELECT 1 FROM step_inputs i WHERE i.artifact_id = a.id" + probe + ")"
+                + " AND NOT EXISTS (SELECT 1 FROM " + outputs + " AND o.step_run_id = a.producer_step_run_id" + probe + ") o"
+                + " JOIN step_runs s ON s.id = o.step_run_id WHERE s.status = 'COMPLETED' AND s.cache_key IS NOT NULL" + probe + ")"
+                + " AND NOT EXISTS (SELECT 1 FROM " + outputs + probe + ") o JOIN step_runs s ON s.id = o.step_run_id"
+                + " JOIN pipeline_runs r ON r.id = s.run_id WHERE (s.status = 'COMPLETED' AND s.cache_key IS NOT NULL) OR r.status = 'RUNNING'" + probe + ")"
+                + " AND NOT EXISTS (SELECT 1 FROM run_input_leases l JOIN pipeline_runs r ON r.id = l.run_id WHERE l.artifact_id = a.id AND r.status = 'RUNNING'"
+                + probe + ")"
+                + " AND NOT EXISTS (SELECT 1 FROM artifact_aliases x WHERE x.artifact_id = a.id" + probe + ")"
+                + " AND NOT EXISTS (SELECT 1 FROM version_tags t WHERE t.artifact_id = a.id" + probe + ")";
+    }
 
     /**
      * The unused rule as it was up to V11, with one {@code NOT IN} list per rule, each computed from the whole table;
@@ -96,9 +120,23 @@ public final class DeletionRepository {
         return SELECT + " WHERE " + (beforeV12 ? UNUSED_BEFORE_V12 : UNUSED) + " ORDER BY a.seq";
     }
 
-    /** {@code READY} versions that nothing uses, oldest first. */
+    /**
+     * {@link #listUnusedStatement(boolean)} as {@code dialect} runs it: each subquery ends with its
+     * {@link SqlDialect#perCandidateSubquery} (PostgreSQL: {@code OFFSET 0}, so each rule stays a probe per candidate).
+     */
+    public static String listUnusedStatement(SqlDialect dialect) {
+        return SELECT + " WHERE " + unused(dialect.perCandidateSubquery()) + " ORDER BY a.seq";
+    }
+
+    /**
+     * {@code READY} versions that nothing uses, oldest first. On a dialect with {@link SqlDialect#indexProbeSettings}
+     * (PostgreSQL) the caller runs this in a transaction; the settings go with the query in its round trip.
+     */
     public List<ArtifactVersionRecord> listUnused(SqlSession session, boolean includeRegistered) throws SQLException {
-        return session.list(listUnusedStatement(false), statement -> statement.setInt(1, includeRegistered ? 1 : 0),
+        for (String setting : dialect.indexProbeSettings()) {
+            session.updateLater(setting, statement -> {});
+        }
+        return session.list(listUnusedStatement(dialect), statement -> statement.setInt(1, includeRegistered ? 1 : 0),
                 artifacts::map);
     }
 

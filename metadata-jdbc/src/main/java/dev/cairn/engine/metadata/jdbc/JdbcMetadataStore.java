@@ -608,6 +608,10 @@ public class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public List<ArtifactVersionRecord> listUnusedArtifactVersions(boolean includeRegistered) {
+        if (!database.dialect().indexProbeSettings().isEmpty()) {
+            // the settings hold for a transaction (PostgreSQL: SET LOCAL), so the read runs in one; it writes nothing
+            return database.write("list unused artifact versions", session -> deletions.listUnused(session, includeRegistered));
+        }
         return database.read("list unused artifact versions", session -> deletions.listUnused(session, includeRegistered));
     }
 

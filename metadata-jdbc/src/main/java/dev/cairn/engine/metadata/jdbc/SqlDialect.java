@@ -103,6 +103,22 @@ public interface SqlDialect {
         return "";
     }
 
+    /**
+     * What ends a correlated {@code NOT EXISTS} subquery that must stay a probe per outer row (prune's unused rule)
+     * instead of becoming an anti-join: empty on SQLite (its planner probes already); {@code " OFFSET 0"} on PostgreSQL.
+     */
+    default String perCandidateSubquery() {
+        return "";
+    }
+
+    /**
+     * Statements that make the rest of the current transaction prefer index probes (PostgreSQL:
+     * {@code SET LOCAL enable_seqscan = off}); empty on SQLite. A query preceded by them runs in a transaction.
+     */
+    default List<String> indexProbeSettings() {
+        return List.of();
+    }
+
     /** A query with one parameter, a table name, that returns a row when the table exists. */
     String tableExistsQuery();
 

@@ -102,6 +102,22 @@ public final class PostgresDialect implements SqlDialect {
         return " FOR SHARE OF " + alias;
     }
 
+    /** {@code OFFSET 0}: a subquery with an offset is not pulled up into an anti-join, so it stays a probe per row. */
+    @Override
+    public String perCandidateSubquery() {
+        return " OFFSET 0";
+    }
+
+    /**
+     * Sequential scans off for the transaction: the planner expects thousands of matches per candidate in the history
+     * tables (most belong to a few cache entries) and would scan them per candidate rather than probe their
+     * {@code artifact_id} indexes.
+     */
+    @Override
+    public List<String> indexProbeSettings() {
+        return List.of("SET LOCAL enable_seqscan = off");
+    }
+
     @Override
     public String tableExistsQuery() {
         return "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?";
