@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Real speculative execution: a standalone Spark cluster (master, two workers on two loopback hosts, executors in
  * their own JVMs) with {@code spark.speculation=true} writes a Dataset artifact while the first attempt of one
  * partition is slow; the speculative copy wins and the original is killed. The artifact has one part per partition,
- * no other Parquet file is left anywhere in the home, and its content hash equals that of the same data written
- * without speculation. Runs in a child JVM ({@link SpeculativeWriteProbe}): a JVM holds one SparkContext.
+ * no other Parquet file is left anywhere in the home, and its parts hold, row for row, what the same data written
+ * without speculation holds. Runs in a child JVM ({@link SpeculativeWriteProbe}): a JVM holds one SparkContext.
  */
 class SparkSpeculationTest {
     @TempDir
@@ -52,6 +52,7 @@ class SparkSpeculationTest {
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("the child JVM ends").isTrue();
         assertThat(process.exitValue()).as("exit value; stdout:%n%s%nstderr:%n%s", output, tail(directory.resolve("stderr.txt"))).isZero();
 
+        System.out.println(output); // kept in the surefire report
         Map<String, String> printed = new LinkedHashMap<>();
         output.lines().filter(line -> line.contains("=")).forEach(line -> printed.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1)));
         assertThat(printed).as(output).containsEntry("executorHosts", "[127.0.0.1, 127.0.0.2]").containsEntry("speculativeRun", "COMPLETED")
@@ -63,7 +64,13 @@ class SparkSpeculationTest {
         String artifactDirectory = home.relativize(Path.of(java.net.URI.create(printed.get("speculativeUri")))).toString();
         assertThat(printed.get("speculativeParquetFilesInHome")).as("no attempt file anywhere in the home, only the parts")
                 .isEqualTo(List.of(0, 1, 2, 3).stream().map(i -> artifactDirectory + "/part-0000" + i + ".parquet").toList().toString());
-        assertThat(printed.get("speculativeHash")).as("the same data written without speculation").isEqualTo(printed.get("plainHash"));
+        // the same data written without speculation: the same parts, row for row, of the same sizes. Not asserted: the
+        // same content hash. Parquet lists a column chunk's encodings in the iteration order of a HashSet of enum
+        // constants, which follows their identity hash codes, so a part written by another executor JVM may differ in
+        // the order of that list (same size, other bytes); the hash is stable only when each part's writer runs in
+        // the same JVM (local mode) — see issue16.md
+        assertThat(printed.get("speculativeSizes")).isEqualTo(printed.get("plainSizes"));
+        assertThat(printed).containsEntry("samePartRows", "true");
     }
 
     private static String tail(Path file) throws IOException {

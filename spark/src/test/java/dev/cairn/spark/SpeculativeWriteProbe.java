@@ -47,7 +47,10 @@ public final class SpeculativeWriteProbe {
     /** The test data in {@link #PARTITIONS} partitions; when {@code slow}, partition 0's first attempt waits (up to 120 s) after its last row. */
     @Step
     public static Dataset<Row> slowFirstAttempt(boolean slow) {
-        return SparkSteps.generate(PARTITIONS).mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new Iterator<Row>() {
+        // spark.range: the same rows in the same partitions every time (a shuffle's partitions may differ between runs on a cluster)
+        Dataset<Row> data = SparkSessions.current().range(0, SparkSteps.ROWS, 1, PARTITIONS)
+                .selectExpr("id", "concat('c', id % 7) AS category", "(id * 37 % 1000) / 10.0 AS amount");
+        return data.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new Iterator<Row>() {
             @Override
             public boolean hasNext() {
                 if (rows.hasNext()) {
@@ -69,7 +72,7 @@ public final class SpeculativeWriteProbe {
             public Row next() {
                 return rows.next();
             }
-        }, Encoders.row(SparkSteps.SCHEMA));
+        }, Encoders.row(data.schema()));
     }
 
     public static void main(String[] args) throws Exception {
@@ -148,7 +151,16 @@ public final class SpeculativeWriteProbe {
                         .withOptions(noCache));
                 System.out.println("plainRun=" + plain.status());
                 System.out.println("plainHash=" + plain.step("slowFirstAttempt").output("output").contentHash());
-                System.out.println("plainManifest=" + plain.step("slowFirstAttempt").output("output").files());
+                ArtifactVersion reference = plain.step("slowFirstAttempt").output("output");
+                System.out.println("plainSizes=" + reference.files().stream().map(ArtifactFile::size).toList());
+                System.out.println("speculativeSizes=" + written.files().stream().map(ArtifactFile::size).toList());
+                boolean samePartRows = true; // part by part, the same rows in the same order
+                for (int i = 0; i < PARTITIONS; i++) {
+                    String name = ExecutorParquetWriter.partName(i);
+                    samePartRows &= spark.read().parquet(written.uri() + "/" + name).collectAsList()
+                            .equals(spark.read().parquet(reference.uri() + "/" + name).collectAsList());
+                }
+                System.out.println("samePartRows=" + samePartRows);
             }
         } finally {
             spark.stop();
