@@ -28,7 +28,7 @@ class SparkSpeculationTest {
     Path directory;
 
     @Test
-    void aSpeculativeDuplicateOfAPartitionAddsNoPartAndLeavesTheHashUnchanged() throws Exception {
+    void aSpeculativeDuplicateOfAPartitionAddsNoPartAndLeavesNoAttemptFile() throws Exception {
         Path home = Files.createDirectories(directory.resolve("home"));
         Path sparkHome = Files.createDirectories(directory.resolve("spark-home"));
         Files.createDirectories(sparkHome.resolve("jars")); // the executors' classpath is spark.executor.extraClassPath
