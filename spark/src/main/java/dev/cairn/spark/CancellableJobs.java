@@ -24,9 +24,10 @@ import dev.cairn.api.ErrorCode;
  * Runs Cairn's own Spark jobs (writing and verifying Dataset artifacts) so that they end with the driver thread that
  * waits for them. Spark does not cancel a job when the thread blocked in {@code collect} is interrupted (it throws
  * {@code InterruptedException} and the job runs on), so a cancelled Cairn run, which interrupts its steps, would leave
- * the job writing into a draft that is being deleted. Here an interrupted wait cancels the job; and whenever a job
- * does not succeed, the wait goes on until its tasks have stopped (Spark kills them asynchronously), so no task writes
- * into the staging directory after the caller has given it up.
+ * the job writing into a draft that is being deleted. Here an interrupted wait cancels the job; and whatever the
+ * outcome, the wait goes on until the job's tasks have stopped (Spark kills them asynchronously — on failure, or, on
+ * success, the duplicate attempts of speculative execution), so no task writes into the staging directory after the
+ * caller has given it up or committed it.
  */
 final class CancellableJobs {
     private static final Logger LOG = LoggerFactory.getLogger(CancellableJobs.class);
@@ -47,7 +48,11 @@ final class CancellableJobs {
     static <T> List<T> collect(JavaRDD<T> rdd, String what, ErrorCode failureCode) {
         JavaFutureAction<List<T>> future = rdd.collectAsync();
         try {
-            return future.get();
+            List<T> result = future.get();
+            // a job succeeds once every partition has one successful attempt; Spark then kills the other (speculative)
+            // attempts asynchronously: wait until they have stopped too, so none writes after the caller moves on
+            awaitStopped(rdd, future);
+            return result;
         } catch (InterruptedException e) {
             future.cancel(true);
             boolean stopped = awaitStopped(rdd, future);
@@ -91,7 +96,7 @@ final class CancellableJobs {
             while (!future.isDone() || !ended(rdd, future)) {
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
-                    LOG.warn("Spark job {} still had running tasks {} after it was cancelled or failed; going on without them", future.jobIds(), STOP_WAIT);
+                    LOG.warn("Spark job {} still had running tasks {} after it ended; going on without them", future.jobIds(), STOP_WAIT);
                     return false;
                 }
                 try {

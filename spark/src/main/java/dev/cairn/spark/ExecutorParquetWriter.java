@@ -47,8 +47,9 @@ import dev.cairn.api.artifact.ArtifactFile;
  * Writes a {@code Dataset} as Parquet parts from Spark's executors into a draft's staging directory.
  *
  * <p>The protocol: each task writes its partition with Spark's own Parquet writer to
- * {@code _attempts/part-<partition>-<task attempt id>.parquet} (a name no other attempt uses), re-reads the closed file
- * on the same executor to compute its SHA-256 and size, and returns them. The driver gets exactly one result per
+ * {@code _attempts/part-<partition>-<task attempt id>.parquet} (a name no other attempt uses) through a
+ * {@link DigestingFileSystem}, which computes the file's SHA-256 and size from the bytes as they are written (no
+ * second read of the closed file), and returns them. The driver gets exactly one result per
  * partition from {@code collect} (Spark discards the results of failed, killed and duplicate speculative attempts),
  * renames each accepted file to {@code part-<n>.parquet} (n counts the non-empty partitions in order) and deletes
  * everything else in the staging directory: files of failed or duplicate attempts never reach the artifact. The names
@@ -82,7 +83,8 @@ final class ExecutorParquetWriter {
         Job job = Job.getInstance(hadoopConfiguration(session));
         OutputWriterFactory factory = new ParquetFileFormat().prepareWrite(session, job, scala.collection.immutable.Map$.MODULE$.empty(), schema);
         JavaSparkContext context = JavaSparkContext.fromSparkContext(session.sparkContext());
-        Broadcast<SerializableConfiguration> configuration = context.broadcast(new SerializableConfiguration(job.getConfiguration()));
+        Configuration writing = DigestingFileSystem.install(new Configuration(job.getConfiguration()), staging);
+        Broadcast<SerializableConfiguration> configuration = context.broadcast(new SerializableConfiguration(writing));
         List<PartFile> parts;
         try {
             JavaRDD<InternalRow> rows = classic.queryExecution().toRdd().toJavaRDD();
@@ -214,7 +216,8 @@ final class ExecutorParquetWriter {
             TaskContext task = TaskContext.get();
             long attemptId = task.taskAttemptId();
             String attemptPath = ATTEMPTS + String.format("part-%05d-%d.parquet", partition, attemptId);
-            Configuration conf = configuration.value().value();
+            Configuration conf = new Configuration(configuration.value().value()); // this task's: the broadcast one is shared
+            conf.setClassLoader(ExecutorParquetWriter.class.getClassLoader()); // Hadoop finds DigestingFileSystem
             TaskAttemptContextImpl attempt = new TaskAttemptContextImpl(conf,
                     new TaskAttemptID("cairn", task.stageId(), TaskType.MAP, partition, task.attemptNumber()));
             Path file = new Path(URI.create(staging).resolve(attemptPath));
@@ -232,11 +235,18 @@ final class ExecutorParquetWriter {
                     writer.close(); // releases the file; it is an attempt file, deleted with the draft or by the driver
                 } catch (Throwable suppressed) {
                     failure.addSuppressed(suppressed);
+                } finally {
+                    DigestingFileSystem.forget(file);
                 }
                 throw failure;
             }
-            writer.close();
-            SizeAndHash written = hash(file.getFileSystem(conf), file);
+            try {
+                writer.close();
+            } catch (Throwable failure) {
+                DigestingFileSystem.forget(file);
+                throw failure;
+            }
+            SizeAndHash written = DigestingFileSystem.written(file); // hashed while Parquet wrote it: no second read
             return List.of(new PartFile(partition, attemptPath, written.size(), written.sha256(), count)).iterator();
         }
     }

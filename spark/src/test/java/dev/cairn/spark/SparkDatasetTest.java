@@ -100,6 +100,30 @@ class SparkDatasetTest {
     }
 
     @Test
+    void partsAreHashedWhileSparkWritesThemWithoutReadingThemBack() throws Exception {
+        long readBefore = localBytesReadThroughHadoop();
+        PipelineRun run = cairn.run(generating("hashed_while_written", 3, false));
+        long readDuringTheWrite = localBytesReadThroughHadoop() - readBefore;
+
+        assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+        ArtifactVersion version = run.step("generate").output("output");
+        Path directory = Path.of(version.uri());
+        assertThat(version.files()).hasSize(3).allSatisfy(file -> {
+            assertThat(Files.size(directory.resolve(file.path()))).isEqualTo(file.size());
+            assertThat(sha256(directory.resolve(file.path()))).isEqualTo(file.sha256());
+        });
+        assertThat(version.contentHash()).isEqualTo(contentHash(version.files()));
+        assertThat(readDuringTheWrite).as("bytes the write read back through Hadoop's file: file system (a second pass to hash the parts)").isZero();
+    }
+
+    /** Bytes read so far in this JVM through Hadoop's {@code file:} file systems (every thread, every instance). */
+    @SuppressWarnings("deprecation")
+    static long localBytesReadThroughHadoop() {
+        return org.apache.hadoop.fs.FileSystem.getAllStatistics().stream().filter(statistics -> "file".equals(statistics.getScheme()))
+                .mapToLong(org.apache.hadoop.fs.FileSystem.Statistics::getBytesRead).sum();
+    }
+
+    @Test
     void byteIdenticalWritesGiveOneHashAndCanonicalLayoutIgnoresPriorPartitioning() {
         String first = cairn.run(generating("same_a", 4, false)).step("generate").output("output").contentHash();
         String second = cairn.run(generating("same_b", 4, false)).step("generate").output("output").contentHash();

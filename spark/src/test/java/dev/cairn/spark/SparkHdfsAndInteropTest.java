@@ -81,6 +81,14 @@ class SparkHdfsAndInteropTest {
             assertThat(version.uri().getScheme()).isEqualTo("hdfs");
             assertThat(version.files()).extracting(ArtifactFile::path).containsExactly("part-00000.parquet", "part-00001.parquet", "part-00002.parquet");
             assertThat(version.contentHash()).isEqualTo(SparkDatasetTest.contentHash(version.files()));
+            for (ArtifactFile file : version.files()) { // hashed while written into HDFS: the hash of the bytes HDFS holds
+                byte[] stored;
+                try (var in = cluster.fileSystem().open(new org.apache.hadoop.fs.Path(version.uri().toString() + "/" + file.path()))) {
+                    stored = in.readAllBytes();
+                }
+                assertThat(stored.length).isEqualTo(file.size());
+                assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(stored))).isEqualTo(file.sha256());
+            }
 
             Dataset<Row> loaded = version.load(DATASET_OF_ROWS, LoadOptions.DEFAULT.withVerify(true));
             assertThat(loaded.count()).isEqualTo(SparkSteps.ROWS);
