@@ -108,11 +108,15 @@ final class EngineModule extends AbstractModule {
     @Singleton
     @jakarta.inject.Named("cairn-timers")
     java.util.concurrent.ScheduledExecutorService timers() {
-        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+        java.util.concurrent.ScheduledThreadPoolExecutor timers = new java.util.concurrent.ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "cairn-timer");
             thread.setDaemon(true);
             return thread;
         });
+        // Every computed step schedules its deferred RUNNING mark and cancels it when it ends (StepRecording): a cancelled
+        // task left in the queue would wake this thread when its time came, once per step; removed, it never does.
+        timers.setRemoveOnCancelPolicy(true);
+        return timers;
     }
 
     /** Step log capture; installs the JVM's routing streams when the limit is above 0 (the engine's close undoes it). */

@@ -43,6 +43,7 @@ final class ArtifactSaver {
     private final ObjectMapper json;
     private final Clock clock;
     private final ArtifactVerifier verifier;
+    private final com.fasterxml.jackson.databind.ObjectWriter manifestWriter;
 
     ArtifactSaver(ArtifactStores stores, MetadataStore metadata, ObjectMapper json, Clock clock, ArtifactVerifier verifier) {
         this.stores = requireNonNull(stores, "stores is null");
@@ -50,6 +51,7 @@ final class ArtifactSaver {
         this.json = requireNonNull(json, "json is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.verifier = requireNonNull(verifier, "verifier is null");
+        this.manifestWriter = json.writerWithDefaultPrettyPrinter();
     }
 
     /**
@@ -104,8 +106,9 @@ final class ArtifactSaver {
                         reserved.dataType(), materializer.id(), materializer.version(), artifactType.name(), contentHash, size,
                         files, visualizationEntries, extracted, now, request.producerStepRunId().map(UUID::toString).orElse(null),
                         producerOf(request).orElse(null));
+                byte[] manifestBytes = manifestWriter.writeValueAsBytes(manifest);
                 try (OutputStream out = draft.create(Manifest.PATH)) {
-                    json.writerWithDefaultPrettyPrinter().writeValue(out, manifest);
+                    out.write(manifestBytes);
                 }
                 URI uri = draft.commit(ArtifactNames.directory(request.name(), reserved.version(), id));
                 verifier.remember(id, files);
