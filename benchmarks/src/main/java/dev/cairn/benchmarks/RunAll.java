@@ -155,18 +155,23 @@ public final class RunAll {
             for (int i = 0; i < runs; i++) {
                 Pipeline chain = StepOverheadBenchmark.chain(steps);
                 StepOverheadBenchmark.Timings timings = new StepOverheadBenchmark.Timings();
+                long commitsBefore = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.committedWriteTransactions();
                 PipelineRun run = cairn.run(chain, RunOptions.withListener(timings));
+                long commits = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.committedWriteTransactions() - commitsBefore;
                 require(run.status() == RunStatus.COMPLETED, "chain run failed: " + run.error().orElse(""));
                 medians[i] = timings.median() / 1e6;
                 p99s[i] = timings.percentile(0.99) / 1e6;
                 direct[i] = StepOverheadBenchmark.direct(steps, true) / 1e6 / steps;
+                long rerunCommitsBefore = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.committedWriteTransactions();
                 long start = System.nanoTime();
                 PipelineRun rerun = cairn.run(chain);
                 reruns[i] = (System.nanoTime() - start) / 1e6;
+                long rerunCommits = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.committedWriteTransactions() - rerunCommitsBefore;
                 long cached = rerun.steps().stream().filter(step -> step.status() == StepStatus.CACHED).count();
                 require(cached == steps, "re-run cached " + cached + " of " + steps + " steps");
-                System.out.printf(Locale.ROOT, "chain run %d: per-step median %.3f ms, p99 %.3f ms; cached re-run %.0f ms%n", i + 1, medians[i], p99s[i],
-                        reruns[i]);
+                System.out.printf(Locale.ROOT, "chain run %d: per-step median %.3f ms, p99 %.3f ms; cached re-run %.0f ms;"
+                        + " SQLite write transactions %d (%.2f per step), re-run %d%n", i + 1, medians[i], p99s[i], reruns[i], commits,
+                        (double) commits / steps, rerunCommits);
                 last = run;
             }
             if (overhead) {

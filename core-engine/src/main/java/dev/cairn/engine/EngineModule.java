@@ -42,6 +42,18 @@ final class EngineModule extends AbstractModule {
     protected void configure() {
         bind(CairnConfiguration.class).toInstance(configuration);
         bind(Clock.class).toInstance(clock);
+        // The services below are created by their @Inject constructors; without a scope Guice would make one per
+        // injection point, and state they keep for the whole engine would be split between copies (the verifier's
+        // remembered manifests and hashed inputs: a cache hit re-read the manifest of an output this engine wrote).
+        bind(dev.cairn.engine.artifacts.ArtifactService.class).in(Singleton.class);
+        bind(dev.cairn.engine.cache.StepCache.class).in(Singleton.class);
+        bind(dev.cairn.engine.client.EngineClient.class).in(Singleton.class);
+        bind(dev.cairn.engine.execution.StepRunner.class).in(Singleton.class);
+        bind(dev.cairn.engine.lineage.LineageBuilder.class).in(Singleton.class);
+        bind(dev.cairn.engine.lifecycle.Pruner.class).in(Singleton.class);
+        bind(dev.cairn.engine.lifecycle.AbandonedRuns.class).in(Singleton.class);
+        bind(dev.cairn.engine.scheduling.RunExecutor.class).in(Singleton.class);
+        bind(dev.cairn.engine.compile.PipelineCompiler.class).in(Singleton.class);
     }
 
     @Provides
@@ -96,11 +108,15 @@ final class EngineModule extends AbstractModule {
     @Singleton
     @jakarta.inject.Named("cairn-timers")
     java.util.concurrent.ScheduledExecutorService timers() {
-        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+        java.util.concurrent.ScheduledThreadPoolExecutor timers = new java.util.concurrent.ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "cairn-timer");
             thread.setDaemon(true);
             return thread;
         });
+        // Every computed step schedules its deferred RUNNING mark and cancels it when it ends (StepRecording): a cancelled
+        // task left in the queue would wake this thread when its time came, once per step; removed, it never does.
+        timers.setRemoveOnCancelPolicy(true);
+        return timers;
     }
 
     /** Step log capture; installs the JVM's routing streams when the limit is above 0 (the engine's close undoes it). */

@@ -146,6 +146,36 @@ class CachingTest {
         assertThat(second.step("expensive").output("output").version()).isEqualTo("2");
     }
 
+    /**
+     * README: before a hit is used its data files are re-read and re-hashed, while the manifest is read once per process
+     * (an output this engine wrote counts as read). The engine that wrote the output reuses it without its manifest; a new
+     * engine on the same home must read the manifest and, finding none, computes the step again.
+     */
+    @Test
+    void aCacheHitReadsTheManifestOncePerEngineButAlwaysReHashesTheData() throws IOException {
+        PipelineRun first = cairn.run(pipeline(1, "a"));
+        Path directory = Path.of(first.step("expensive").output("output").uri());
+        Path manifest = directory.resolve(".cairn/manifest.json");
+        byte[] kept = Files.readAllBytes(manifest);
+        Files.delete(manifest);
+        PipelineRun sameEngine = cairn.run(pipeline(1, "a"));
+        assertThat(sameEngine.step("expensive").status()).as("the file list this engine wrote is remembered").isEqualTo(StepStatus.CACHED);
+
+        Files.write(manifest, kept);
+        Files.writeString(directory.resolve("data.json"), "[9,9,9]");
+        PipelineRun corrupted = cairn.run(pipeline(1, "a"));
+        assertThat(corrupted.step("expensive").status()).as("the data is still re-hashed").isEqualTo(StepStatus.COMPLETED);
+        assertThat(corrupted.step("expensive").cacheNote()).hasValueSatisfying(note -> assertThat(note).contains("is corrupted"));
+
+        Path second = Path.of(corrupted.step("expensive").output("output").uri());
+        Files.delete(second.resolve(".cairn/manifest.json"));
+        cairn.close();
+        cairn = Cairn.builder().home(home).parallelism(2).build();
+        PipelineRun newEngine = cairn.run(pipeline(1, "a"));
+        assertThat(newEngine.step("expensive").status()).as("a new engine reads the manifest").isEqualTo(StepStatus.COMPLETED);
+        assertThat(newEngine.step("expensive").cacheNote()).hasValueSatisfying(note -> assertThat(note).contains("no readable manifest"));
+    }
+
     @Test
     void corruptedCachedArtifactForcesARerun() throws IOException {
         PipelineRun first = cairn.run(pipeline(1, "a"));

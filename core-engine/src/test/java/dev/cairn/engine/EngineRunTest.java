@@ -213,6 +213,38 @@ class EngineRunTest {
         }
     }
 
+    /**
+     * A visualization with exactly the bytes of a data file (the JSON preview of a small value) is not written a second
+     * time: its manifest entry names the data file. Other visualizations (the pretty-printed preview and the tables of a
+     * list of records) are files of their own; all are still read back from the metadata store.
+     */
+    @Test
+    void aVisualizationEqualToADataFileIsNotWrittenAgain() throws IOException {
+        PipelineRun run = cairn.run(training());
+        ArtifactVersion count = run.step("count").output("output");
+        Path directory = Path.of(count.uri());
+        JsonNode manifest = new ObjectMapper().readTree(directory.resolve(".cairn/manifest.json").toFile());
+        assertThat(manifest.get("visualizations")).hasSize(1);
+        assertThat(manifest.get("visualizations").get(0).get("name").asText()).isEqualTo("preview");
+        assertThat(manifest.get("visualizations").get(0).get("path").asText()).isEqualTo("data.json");
+        try (Stream<Path> files = Files.list(directory.resolve(".cairn"))) {
+            assertThat(files.map(file -> file.getFileName().toString())).containsExactly("manifest.json");
+        }
+        assertThat(count.visualizations()).hasSize(1);
+        assertThat(count.visualizations().get(0).content()).isEqualTo(Files.readAllBytes(directory.resolve("data.json")));
+        count.verify();
+
+        ArtifactVersion data = run.step("createData").output("output");
+        Path dataDirectory = Path.of(data.uri());
+        JsonNode dataManifest = new ObjectMapper().readTree(dataDirectory.resolve(".cairn/manifest.json").toFile());
+        assertThat(dataManifest.get("visualizations")).hasSize(3);
+        for (JsonNode entry : dataManifest.get("visualizations")) {
+            assertThat(entry.get("path").asText()).startsWith(".cairn/visualization-");
+            assertThat(dataDirectory.resolve(entry.get("path").asText())).isRegularFile();
+        }
+        assertThat(data.visualizations()).hasSize(3);
+    }
+
     @Test
     void verifyDetectsCorruptedData() throws IOException {
         ArtifactVersion data = cairn.run(training()).step("createData").output("output");

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +43,7 @@ final class ArtifactSaver {
     private final ObjectMapper json;
     private final Clock clock;
     private final ArtifactVerifier verifier;
+    private final com.fasterxml.jackson.databind.ObjectWriter manifestWriter;
 
     ArtifactSaver(ArtifactStores stores, MetadataStore metadata, ObjectMapper json, Clock clock, ArtifactVerifier verifier) {
         this.stores = requireNonNull(stores, "stores is null");
@@ -51,6 +51,7 @@ final class ArtifactSaver {
         this.json = requireNonNull(json, "json is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.verifier = requireNonNull(verifier, "verifier is null");
+        this.manifestWriter = json.writerWithDefaultPrettyPrinter();
     }
 
     /**
@@ -100,13 +101,14 @@ final class ArtifactSaver {
                     .createdAt(now)
                     .build());
             try {
-                List<Manifest.VisualizationEntry> visualizationEntries = writeVisualizations(draft, visualizations);
+                List<Manifest.VisualizationEntry> visualizationEntries = writeVisualizations(draft, visualizations, files);
                 Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id.toString(), request.name(), reserved.version(),
                         reserved.dataType(), materializer.id(), materializer.version(), artifactType.name(), contentHash, size,
                         files, visualizationEntries, extracted, now, request.producerStepRunId().map(UUID::toString).orElse(null),
                         producerOf(request).orElse(null));
+                byte[] manifestBytes = manifestWriter.writeValueAsBytes(manifest);
                 try (OutputStream out = draft.create(Manifest.PATH)) {
-                    json.writerWithDefaultPrettyPrinter().writeValue(out, manifest);
+                    out.write(manifestBytes);
                 }
                 URI uri = draft.commit(ArtifactNames.directory(request.name(), reserved.version(), id));
                 verifier.remember(id, files);
@@ -135,16 +137,32 @@ final class ArtifactSaver {
                 run.id().toString(), run.pipelineName(), step.stepName(), step.position(), step.upstreamSteps(), null, List.of())));
     }
 
-    private static List<Manifest.VisualizationEntry> writeVisualizations(ArtifactDraft draft, List<Visualization> visualizations) throws IOException {
+    /**
+     * Writes each visualization as {@code .cairn/visualization-<name>.<extension>}, unless a data file of the version
+     * holds exactly its bytes (the JSON preview of a small value is its {@code data.json}): then its manifest entry names
+     * that data file, and no second copy is written. The visualizations themselves are kept in the metadata store either
+     * way; the files are what {@code cairn doctor --rebuild} restores them from.
+     */
+    private static List<Manifest.VisualizationEntry> writeVisualizations(ArtifactDraft draft, List<Visualization> visualizations,
+            List<Manifest.FileEntry> files) throws IOException {
         List<Manifest.VisualizationEntry> entries = new ArrayList<>();
         for (Visualization visualization : visualizations) {
-            String path = Manifest.VISUALIZATION_PREFIX + visualization.fileName();
             byte[] content = visualization.content();
-            try (OutputStream out = draft.create(path)) {
-                out.write(content);
+            String sha256 = HexFormat.of().formatHex(ContentHash.sha256().digest(content));
+            String path = null;
+            for (Manifest.FileEntry file : files) {
+                if (file.size() == content.length && file.sha256().equals(sha256)) {
+                    path = file.path();
+                    break;
+                }
             }
-            MessageDigest digest = ContentHash.sha256();
-            entries.add(new Manifest.VisualizationEntry(visualization.name(), visualization.type().name(), path, HexFormat.of().formatHex(digest.digest(content))));
+            if (path == null) {
+                path = Manifest.VISUALIZATION_PREFIX + visualization.fileName();
+                try (OutputStream out = draft.create(path)) {
+                    out.write(content);
+                }
+            }
+            entries.add(new Manifest.VisualizationEntry(visualization.name(), visualization.type().name(), path, sha256));
         }
         return entries;
     }

@@ -56,6 +56,9 @@ final class SqliteDatabase implements SqlDatabase {
         T run() throws SQLException;
     }
 
+    /** Write transactions committed by every SQLite metadata database of this JVM (see {@link SqliteMetadataStore#committedWriteTransactions}). */
+    static final java.util.concurrent.atomic.LongAdder COMMITTED_WRITES = new java.util.concurrent.atomic.LongAdder();
+
     private final Path file;
     private final SqlDialect dialect = SqliteDialect.INSTANCE;
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -144,6 +147,7 @@ final class SqliteDatabase implements SqlDatabase {
                 throw closedFailure(operation);
             }
             T result = withRetry(operation, () -> inTransaction(writeSession(), work));
+            COMMITTED_WRITES.increment();
             if (checkpointer != null) {
                 checkpointer.committed();
             }

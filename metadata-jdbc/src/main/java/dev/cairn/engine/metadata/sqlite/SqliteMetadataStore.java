@@ -89,6 +89,14 @@ public final class SqliteMetadataStore extends JdbcMetadataStore {
         return new SqliteMetadataStore(database, locations);
     }
 
+    /**
+     * How many write transactions every SQLite metadata store of this JVM has committed so far: for tests and benchmarks
+     * that count the commits of an operation (take the difference around it, with nothing else writing meanwhile).
+     */
+    public static long committedWriteTransactions() {
+        return SqliteDatabase.COMMITTED_WRITES.sum();
+    }
+
     /** The database file, as an absolute path. */
     public Path databaseFile() {
         return file;
