@@ -24,18 +24,18 @@ class Sha256OutputStreamTest {
     }
 
     @Test
-    void theHashOfMixedSmallAndOverlappedLargeWritesEqualsTheSha256OfTheFile() throws Exception {
+    void theHashOfMixedSmallAndLargeWritesEqualsTheSha256OfTheFile() throws Exception {
         SplittableRandom random = new SplittableRandom(11);
         byte[] buffer = new byte[3 << 20];
         Path file = directory.resolve("data.bin");
-        Sha256OutputStream out = Sha256OutputStream.overlapping(Files.newOutputStream(file));
+        Sha256OutputStream out = new Sha256OutputStream(Files.newOutputStream(file));
         try (out) {
             out.write(7);
             for (int round = 0; round < 12; round++) {
                 random.nextBytes(buffer);
                 int length = switch (round % 4) {
-                    case 0 -> 1 + random.nextInt(Sha256OutputStream.OVERLAP_MIN_BYTES - 1); // in line
-                    case 1 -> Sha256OutputStream.OVERLAP_MIN_BYTES; // the smallest overlapped write
+                    case 0 -> 1 + random.nextInt((1 << 16) - 1);
+                    case 1 -> 1 << 16;
                     case 2 -> buffer.length - 5; // large, from an offset
                     default -> (1 << 20) + random.nextInt(1 << 20);
                 };
@@ -52,10 +52,10 @@ class Sha256OutputStreamTest {
     }
 
     @Test
-    void aFailedLargeWriteReportsTheUnderlyingErrorAfterTheHelperIsDone() throws Exception {
+    void aFailedLargeWriteReportsTheUnderlyingErrorAndCountsNothing() throws Exception {
         byte[] large = new byte[1 << 20];
         Arrays.fill(large, (byte) 3);
-        Sha256OutputStream failing = Sha256OutputStream.overlapping(new OutputStream() {
+        Sha256OutputStream failing = new Sha256OutputStream(new OutputStream() {
             @Override
             public void write(int b) throws IOException {
                 throw new IOException("disk full");
