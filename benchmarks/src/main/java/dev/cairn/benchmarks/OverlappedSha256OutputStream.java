@@ -6,48 +6,58 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
 
 /**
  * A SHA-256-hashing output stream that hashes every write of at least {@link #OVERLAP_MIN_BYTES} on a helper thread
  * while the caller's thread writes the same bytes ({@code write} returns when both are done, so the caller may reuse
- * its array at once and the digest sees the bytes in order); smaller writes are hashed in line.
+ * its array at once and the digest sees the bytes in order); smaller writes are hashed in line. The helper thread
+ * belongs to the stream: started on its first large write, ended on close (or when the hash is taken).
  *
  * <p>Only {@link MlModelBenchmark} uses it, to compare against the engine's in-line
- * {@code dev.cairn.engine.artifacts.Sha256OutputStream}. It lived in core-engine until session 7; measured on the
- * shared 2-core machine it showed no consistent gain (BENCHMARKS.md, "ML models"), so the engine hashes in line and
- * this copy stays with the benchmark.
+ * {@code dev.cairn.engine.artifacts.Sha256OutputStream}. It lived in core-engine (as {@code Sha256OutputStream.overlapping},
+ * with a shared thread pool) until session 7; measured on the shared 2-core machine it showed no consistent gain
+ * (BENCHMARKS.md, "ML models"), so the engine hashes in line and this stays with the benchmark.
  */
 final class OverlappedSha256OutputStream extends FilterOutputStream {
-    /** Writes at least this large are hashed on a helper thread while they are written (smaller ones in line). */
+    /** Writes at least this large are hashed on the helper thread while they are written (smaller ones in line). */
     static final int OVERLAP_MIN_BYTES = 1 << 16;
 
     private static final AtomicInteger THREADS = new AtomicInteger();
-    /** Idle helpers end after a minute; one per stream in a large write at most. */
-    private static final ExecutorService HASHERS = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "benchmark-hash-" + THREADS.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final MessageDigest digest;
+    private final boolean overlap;
+    private final String what;
+    private ExecutorService helper;
+    /** The helper's thread, joined when the stream ends. */
+    private Thread helperThread;
     private long size;
     private String hex;
 
     OverlappedSha256OutputStream(OutputStream out) {
-        super(requireNonNull(out, "out is null"));
+        this(out, newSha256(), true, "the stream");
+    }
+
+    private static MessageDigest newSha256() {
         try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("This JVM has no SHA-256", e);
         }
+    }
+
+    OverlappedSha256OutputStream(OutputStream out, MessageDigest digest, boolean overlap, String what) {
+        super(requireNonNull(out, "out is null"));
+        this.digest = requireNonNull(digest, "digest is null");
+        this.overlap = overlap;
+        this.what = requireNonNull(what, "what is null");
     }
 
     @Override
@@ -59,12 +69,12 @@ final class OverlappedSha256OutputStream extends FilterOutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
-        if (len < OVERLAP_MIN_BYTES) {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        if (!overlap || len < OVERLAP_MIN_BYTES) {
             out.write(b, off, len);
             digest.update(b, off, len);
         } else {
-            Future<?> hashing = HASHERS.submit(() -> digest.update(b, off, len));
+            Future<?> hashing = helper().submit(() -> digest.update(b, off, len));
             try {
                 out.write(b, off, len);
             } finally {
@@ -75,7 +85,19 @@ final class OverlappedSha256OutputStream extends FilterOutputStream {
         size += len;
     }
 
-    private static void awaitUninterruptibly(Future<?> hashing) throws IOException {
+    private ExecutorService helper() {
+        if (helper == null) {
+            helper = Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "benchmark-hash-" + THREADS.incrementAndGet());
+                thread.setDaemon(true);
+                helperThread = thread;
+                return thread;
+            });
+        }
+        return helper;
+    }
+
+    private void awaitUninterruptibly(Future<?> hashing) throws IOException {
         boolean interrupted = false;
         try {
             while (true) {
@@ -85,7 +107,7 @@ final class OverlappedSha256OutputStream extends FilterOutputStream {
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
-                    throw new IOException("Hashing failed: " + e.getCause(), e.getCause());
+                    throw new IOException("Hashing " + what + " failed on the helper thread: " + e.getCause(), e.getCause());
                 }
             }
         } finally {
@@ -95,6 +117,48 @@ final class OverlappedSha256OutputStream extends FilterOutputStream {
         }
     }
 
+    /** Closes the stream and ends the helper thread (if a large write started one). */
+    @Override
+    public void close() throws IOException {
+        try {
+            super.close();
+        } finally {
+            endHelper();
+        }
+    }
+
+    private void endHelper() {
+        ExecutorService ending = helper;
+        if (ending == null) {
+            return;
+        }
+        helper = null;
+        ending.shutdown(); // idle: every task was awaited by its write
+        Thread thread = helperThread;
+        helperThread = null;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    if (ending.awaitTermination(1, TimeUnit.MINUTES) && (thread == null || joined(thread))) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static boolean joined(Thread thread) throws InterruptedException {
+        thread.join(TimeUnit.MINUTES.toMillis(1));
+        return !thread.isAlive();
+    }
+
     /** The bytes written so far. */
     long size() {
         return size;
@@ -102,6 +166,7 @@ final class OverlappedSha256OutputStream extends FilterOutputStream {
 
     /** The SHA-256 of everything written, as 64 lower-case hex digits; ends the hashing (call after the last write). */
     String sha256() {
+        endHelper();
         if (hex == null) {
             hex = HexFormat.of().formatHex(digest.digest());
         }

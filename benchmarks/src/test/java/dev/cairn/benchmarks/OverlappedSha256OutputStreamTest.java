@@ -46,6 +46,8 @@ class OverlappedSha256OutputStreamTest {
                 out.write(round);
             }
         }
+        assertThat(Thread.getAllStackTraces().keySet()).as("the helper thread ends with its stream")
+                .noneMatch(thread -> thread.getName().startsWith("benchmark-hash-"));
         byte[] written = Files.readAllBytes(file);
         assertThat(out.size()).isEqualTo(written.length).isGreaterThan(3L << 20);
         assertThat(out.sha256()).isEqualTo(sha256(written)).isEqualTo(out.sha256());
@@ -66,7 +68,11 @@ class OverlappedSha256OutputStreamTest {
                 throw new IOException("disk full after " + len + " bytes");
             }
         });
-        assertThatThrownBy(() -> failing.write(large, 0, large.length)).isInstanceOf(IOException.class).hasMessage("disk full after 1048576 bytes");
-        assertThat(failing.size()).isZero();
+        try (failing) {
+            assertThatThrownBy(() -> failing.write(large, 0, large.length)).isInstanceOf(IOException.class).hasMessage("disk full after 1048576 bytes");
+            assertThat(failing.size()).isZero();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).as("the helper thread ends with its stream")
+                .noneMatch(thread -> thread.getName().startsWith("benchmark-hash-"));
     }
 }
