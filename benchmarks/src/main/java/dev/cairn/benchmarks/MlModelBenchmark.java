@@ -57,7 +57,7 @@ import ml.dmlc.xgboost4j.java.XGBoost;
  *   <li>a TensorMap of {@code tensorMegabytes} MB (64 MB F32 tensors) stored as safetensors vs writing and reading the
  *       same bytes with a {@code FileChannel}, and (when a Python is given) vs Python's {@code safetensors.numpy.save_file}
  *       of the same tensors, timed inside Python; the saves are interleaved, including Cairn's save with hashing on a
- *       helper thread ({@link OverlappedSha256OutputStream}) next to in-line hashing; both
+ *       helper thread ({@code Sha256OutputStream.overlapping}, what the engine uses) next to in-line hashing; both
  *       loads then read every value (a sum), since Cairn's load maps the file; and {@code safetensors.numpy.load_file} in
  *       Python on the Cairn-written file;</li>
  *   <li>an XGBoost booster of about {@code xgboostMegabytes} MB (UBJSON) vs {@code Booster.saveModel(path)} /
@@ -731,8 +731,8 @@ public final class MlModelBenchmark {
     /**
      * Hashes every file with SHA-256 while it streams, over the draft's buffered stream as the engine's artifact writer
      * does: in line on the writing thread through core-engine's {@link dev.cairn.engine.artifacts.Sha256OutputStream}, or,
-     * {@code overlapped}, through {@link OverlappedSha256OutputStream} (large writes hashed on the stream's helper thread
-     * while they are written).
+     * {@code overlapped}, through {@link dev.cairn.engine.artifacts.Sha256OutputStream#overlapping} (large writes
+     * hashed on the stream's helper thread while they are written; what the engine uses).
      */
     private static final class HashingWriter implements ArtifactWriter {
         private final ArtifactDraft draft;
@@ -749,22 +749,9 @@ public final class MlModelBenchmark {
 
         @Override
         public OutputStream create(String relativePath) throws IOException {
-            if (overlapped) {
-                OverlappedSha256OutputStream hashing = new OverlappedSha256OutputStream(draft.create(relativePath));
-                return new java.io.FilterOutputStream(hashing) {
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        hashing.write(b, off, len);
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        super.close();
-                        hashing.sha256();
-                    }
-                };
-            }
-            dev.cairn.engine.artifacts.Sha256OutputStream hashing = new dev.cairn.engine.artifacts.Sha256OutputStream(draft.create(relativePath));
+            dev.cairn.engine.artifacts.Sha256OutputStream hashing = overlapped
+                    ? dev.cairn.engine.artifacts.Sha256OutputStream.overlapping(draft.create(relativePath), relativePath)
+                    : new dev.cairn.engine.artifacts.Sha256OutputStream(draft.create(relativePath));
             return new java.io.FilterOutputStream(hashing) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {

@@ -7,23 +7,60 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apiguardian.api.API;
+import org.jspecify.annotations.Nullable;
 
 /**
- * An output stream that counts and SHA-256-hashes the bytes written through it, in line on the writing thread (what the
- * engine's artifact writer uses). Not thread-safe (one writer, as any stream). A variant hashing large writes on a
- * helper thread was measured against this one (MlModelBenchmark, BENCHMARKS.md "ML models") and showed no consistent
- * gain on the 2-core machine; it lives with the benchmark only.
+ * An output stream that counts and SHA-256-hashes the bytes written through it. In line on the writing thread, or, made
+ * by {@link #overlapping} (what the engine's artifact writer uses), with every write of at least
+ * {@link #OVERLAP_MIN_BYTES} hashed on a helper thread while the caller's thread writes the same bytes: {@code write}
+ * returns when both are done, so the caller may reuse its array at once, the digest sees the bytes in order, and the
+ * hash equals hashing on one thread — but writing and hashing a large file use two cores instead of one after the other
+ * (measured: MlModelBenchmark, BENCHMARKS.md "ML models"). The helper thread belongs to the stream: started on its
+ * first large write and ended when the stream is closed (or its hash taken), so no thread outlives the stream.
+ * Not thread-safe (one writer, as any stream).
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class Sha256OutputStream extends FilterOutputStream {
-    private final MessageDigest digest = ContentHash.sha256();
-    private long size;
-    private String hex;
+    /** Writes at least this large are hashed on the helper thread while they are written (smaller ones in line). */
+    public static final int OVERLAP_MIN_BYTES = 1 << 16;
 
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final MessageDigest digest;
+    private final boolean overlap;
+    private final String what;
+    private @Nullable ExecutorService helper;
+    /** The helper's thread, joined when the stream ends. */
+    private @Nullable Thread helperThread;
+    private long size;
+    private @Nullable String hex;
+
+    /** Hashes in line on the writing thread. */
     public Sha256OutputStream(OutputStream out) {
+        this(out, ContentHash.sha256(), false, "the stream");
+    }
+
+    Sha256OutputStream(OutputStream out, MessageDigest digest, boolean overlap, String what) {
         super(requireNonNull(out, "out is null"));
+        this.digest = requireNonNull(digest, "digest is null");
+        this.overlap = overlap;
+        this.what = requireNonNull(what, "what is null");
+    }
+
+    /**
+     * Hashes writes of at least {@link #OVERLAP_MIN_BYTES} on this stream's own helper thread while they are written;
+     * {@code what} (e.g. "file 'model.onnx' of artifact 'model'") names the bytes in errors.
+     */
+    public static Sha256OutputStream overlapping(OutputStream out, String what) {
+        return new Sha256OutputStream(out, ContentHash.sha256(), true, what);
     }
 
     @Override
@@ -36,9 +73,93 @@ public final class Sha256OutputStream extends FilterOutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
-        out.write(b, off, len);
-        digest.update(b, off, len);
+        if (!overlap || len < OVERLAP_MIN_BYTES) {
+            out.write(b, off, len);
+            digest.update(b, off, len);
+        } else {
+            Future<?> hashing = helper().submit(() -> digest.update(b, off, len));
+            try {
+                out.write(b, off, len);
+            } finally {
+                // the digest must not be in use once write returns or throws, whatever happened to the write
+                awaitUninterruptibly(hashing);
+            }
+        }
         size += len;
+    }
+
+    private ExecutorService helper() {
+        if (helper == null) {
+            helper = Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "cairn-hash-" + THREADS.incrementAndGet());
+                thread.setDaemon(true);
+                helperThread = thread;
+                return thread;
+            });
+        }
+        return helper;
+    }
+
+    private void awaitUninterruptibly(Future<?> hashing) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    hashing.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new IOException("Hashing " + what + " failed on the helper thread: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Closes the stream and ends the helper thread (if a large write started one). */
+    @Override
+    public void close() throws IOException {
+        try {
+            super.close();
+        } finally {
+            endHelper();
+        }
+    }
+
+    private void endHelper() {
+        ExecutorService ending = helper;
+        if (ending == null) {
+            return;
+        }
+        helper = null;
+        ending.shutdown(); // idle: every task was awaited by its write
+        Thread thread = helperThread;
+        helperThread = null;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    if (ending.awaitTermination(1, TimeUnit.MINUTES) && (thread == null || joined(thread))) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static boolean joined(Thread thread) throws InterruptedException {
+        thread.join(TimeUnit.MINUTES.toMillis(1));
+        return !thread.isAlive();
     }
 
     /** The bytes written so far. */
@@ -48,6 +169,7 @@ public final class Sha256OutputStream extends FilterOutputStream {
 
     /** The SHA-256 of everything written, as 64 lower-case hex digits; ends the hashing (call after the last write). */
     public String sha256() {
+        endHelper();
         if (hex == null) {
             hex = HexFormat.of().formatHex(digest.digest());
         }
