@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #OVERLAP_MIN_BYTES} hashed on a helper thread while the caller's thread writes the same bytes: {@code write}
  * returns when both are done, so the caller may reuse its array at once, the digest sees the bytes in order, and the
  * hash equals hashing on one thread — but writing and hashing a large file use two cores instead of one after the other
- * (measured: MlModelBenchmark, BENCHMARKS.md "ML models"). The helper thread belongs to the stream: started on its
+ * (measured: MlModelBenchmark, BENCHMARKS.md "materializers-ml", session 7). The helper thread belongs to the stream: started on its
  * first large write and ended when the stream is closed (or its hash taken), so no thread outlives the stream.
  * Not thread-safe (one writer, as any stream).
  */
