@@ -15,12 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,12 +55,16 @@ import ml.dmlc.xgboost4j.java.XGBoost;
  * Save and load through Cairn's ML materializers vs the library's own save and load, in the same run:
  * <ul>
  *   <li>a TensorMap of {@code tensorMegabytes} MB (64 MB F32 tensors) stored as safetensors vs writing and reading the
- *       same bytes with a {@code FileChannel}; both loads then read every value (a sum), since Cairn's load maps the
- *       file; and {@code safetensors.numpy.load_file} in Python on the Cairn-written file (when a Python is given);</li>
+ *       same bytes with a {@code FileChannel}, and (when a Python is given) vs Python's {@code safetensors.numpy.save_file}
+ *       of the same tensors, timed inside Python; the saves are interleaved, including Cairn's save with hashing on a
+ *       helper thread ({@code Sha256OutputStream.overlapping}, what the engine uses) next to in-line hashing; both
+ *       loads then read every value (a sum), since Cairn's load maps the file; and {@code safetensors.numpy.load_file} in
+ *       Python on the Cairn-written file;</li>
  *   <li>an XGBoost booster of about {@code xgboostMegabytes} MB (UBJSON) vs {@code Booster.saveModel(path)} /
  *       {@code XGBoost.loadModel(path)};</li>
  *   <li>an ONNX model with one {@code onnxMegabytes} MB initializer vs writing its bytes and creating an onnxruntime
- *       session from the file (Cairn's load includes creating the session);</li>
+ *       session from the file (Cairn's load includes creating the session), saves and loads each interleaved with their
+ *       baseline;</li>
  *   <li>a LightGBM booster (400 trees of 255 leaves on noise) vs {@code saveModelToString} written with {@code Files.writeString} (lightgbm4j has no save to a file) /
  *       {@code createFromModelfile};</li>
  *   <li>a Tribuo logistic regression (2,000 features, 20 classes) vs {@code Model.serializeToFile} /
@@ -75,7 +76,8 @@ import ml.dmlc.xgboost4j.java.XGBoost;
  *
  * <p>Arguments: {@code workDir tensorMegabytes xgboostMegabytes onnxMegabytes runs [python [tensorRuns [sections]]]}, where
  * {@code sections} is a comma-separated subset of {@code tensors,xgboost,onnx,lightgbm,tribuo} (default all) and an
- * empty {@code python} skips the Python comparison.
+ * empty {@code python} skips the Python comparisons; e.g. {@code sections} {@code tensors,onnx} with {@code runs} 5 and
+ * {@code tensorRuns} 5 for a short run.
  */
 public final class MlModelBenchmark {
     private MlModelBenchmark() {}
@@ -100,57 +102,78 @@ public final class MlModelBenchmark {
             TensorMapMaterializer tensorMaterializer = new TensorMapMaterializer();
             Path rawFile = work.resolve("raw.bin");
             URI[] tensorArtifact = new URI[1];
-            // The three saves take turns (the order rotating each round) so that a change of load hits all of them,
-            // and every artifact but the newest is deleted between timings, as the baseline overwrites its one file:
-            // no save pays for the dirty pages of earlier ones.
-            Timing[] saves = interleaved(tensorRuns, List.of(
-                    () -> tensorArtifact[0] = cairnSave(tensorMaterializer, store, tensors, TensorMap.class, Map.of()),
-                    () -> cairnSave(tensorMaterializer, store, tensors, TensorMap.class, Map.of(), false),
+            tensorArtifact[0] = cairnSave(tensorMaterializer, store, tensors, TensorMap.class, Map.of(), Hashing.IN_LINE);
+            Path pythonSaved = work.resolve("python-saved.safetensors");
+            List<Callable<?>> saveActions = new ArrayList<>(List.of(
+                    () -> tensorArtifact[0] = cairnSave(tensorMaterializer, store, tensors, TensorMap.class, Map.of(), Hashing.IN_LINE),
+                    () -> cairnSave(tensorMaterializer, store, tensors, TensorMap.class, Map.of(), Hashing.OVERLAPPED),
                     () -> {
                         rawWrite(tensors, rawFile);
                         return null;
-                    }), () -> deleteArtifactsExcept(storeRoot, tensorArtifact[0]));
-            Timing cairnTensorSave = saves[0];
-            Timing inlineTensorSave = saves[1];
-            Timing rawTensorSave = saves[2];
-            Timing hashOnly = median(tensorRuns, () -> {
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                for (Tensor tensor : tensors.tensors().values()) {
-                    digest.update(tensor.data());
+                    }));
+            // Python's own save of the same tensors (read once from Cairn's file into numpy arrays), timed inside Python
+            try (PythonSaver pythonSaver = python == null ? null : new PythonSaver(python, Path.of(file(tensorArtifact[0], TensorMapMaterializer.FILE)), work)) {
+                if (pythonSaver != null) {
+                    saveActions.add(() -> new SelfTimed(pythonSaver.save(pythonSaved)));
                 }
-                return digest.digest();
-            });
-            double[] sums = new double[2];
-            Timing cairnTensorLoad = median(tensorRuns, () -> {
-                TensorMap loaded = (TensorMap) tensorMaterializer.load(TensorMap.class, new StoreReader(store, tensorArtifact[0]));
-                sums[0] = sum(loaded);
-                return null;
-            });
-            Timing rawTensorLoad = median(tensorRuns, () -> {
-                sums[1] = rawReadAndSum(rawFile, tensors);
-                return null;
-            });
-            if (sums[0] != sums[1]) {
-                throw new IllegalStateException("the loads disagree: " + sums[0] + " vs " + sums[1]);
-            }
-            long tensorFileSize = Files.size(Path.of(file(tensorArtifact[0], TensorMapMaterializer.FILE)));
-            table.add(row("TensorMap " + mib(tensorFileSize) + " save", cairnTensorSave, "FileChannel write of the same bytes", rawTensorSave));
-            table.add(row("(TensorMap save hashing in line on the writing thread, as before session 6)", inlineTensorSave,
-                    "FileChannel write of the same bytes", rawTensorSave));
-            table.add(row("(SHA-256 of the same bytes, part of every Cairn save)", hashOnly, "FileChannel write of the same bytes", rawTensorSave));
-            table.add(row("TensorMap " + mib(tensorFileSize) + " load + read all", cairnTensorLoad, "FileChannel read + read all", rawTensorLoad));
-            if (python != null) {
-                Path safetensors = Path.of(file(tensorArtifact[0], TensorMapMaterializer.FILE));
-                double[] pythonTimes = pythonLoad(python, safetensors, runs, work);
-                long start = System.nanoTime();
-                for (int i = 0; i < runs; i++) {
-                    try (SeekableByteChannel channel = Files.newByteChannel(safetensors)) {
-                        sum(dev.cairn.materializers.ml.SafeTensors.read(channel, safetensors.toString()));
+                // The saves take turns (the order rotating each round) so that a change of load hits all of them, and
+                // every artifact but the newest is deleted between timings, as the baselines overwrite their one file:
+                // no save pays for the dirty pages of earlier ones.
+                Timing[] saves = interleaved(tensorRuns, saveActions, () -> {
+                    Files.deleteIfExists(pythonSaved);
+                    return deleteArtifactsExcept(storeRoot, tensorArtifact[0]);
+                });
+                long cairnSize = Files.size(Path.of(file(tensorArtifact[0], TensorMapMaterializer.FILE)));
+                table.add(row("TensorMap " + mib(cairnSize) + " save, SHA-256 in line", saves[0], "FileChannel write of the same bytes", saves[2]));
+                table.add(row("TensorMap " + mib(cairnSize) + " save, SHA-256 on a helper thread while writing", saves[1],
+                        "FileChannel write of the same bytes", saves[2]));
+                if (pythonSaver != null) {
+                    table.add(row("TensorMap " + mib(cairnSize) + " save, SHA-256 in line", saves[0],
+                            "safetensors.numpy.save_file (Python, timed inside Python)", saves[3]));
+                    table.add(row("TensorMap " + mib(cairnSize) + " save, SHA-256 on a helper thread while writing", saves[1],
+                            "safetensors.numpy.save_file (Python, timed inside Python)", saves[3]));
+                    pythonSaver.save(pythonSaved);
+                    System.out.println("  Python's file is " + (Files.mismatch(pythonSaved, Path.of(file(tensorArtifact[0], TensorMapMaterializer.FILE))) < 0
+                            ? "byte for byte Cairn's" : "not byte for byte Cairn's (" + Files.size(pythonSaved) + " vs " + cairnSize + " bytes)"));
+                    Files.deleteIfExists(pythonSaved);
+                }
+                Timing rawTensorSave = saves[2];
+                Timing hashOnly = median(tensorRuns, () -> {
+                    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                    for (Tensor tensor : tensors.tensors().values()) {
+                        digest.update(tensor.data());
                     }
+                    return digest.digest();
+                });
+                double[] sums = new double[2];
+                Timing cairnTensorLoad = median(tensorRuns, () -> {
+                    TensorMap loaded = (TensorMap) tensorMaterializer.load(TensorMap.class, new StoreReader(store, tensorArtifact[0]));
+                    sums[0] = sum(loaded);
+                    return null;
+                });
+                Timing rawTensorLoad = median(tensorRuns, () -> {
+                    sums[1] = rawReadAndSum(rawFile, tensors);
+                    return null;
+                });
+                if (sums[0] != sums[1]) {
+                    throw new IllegalStateException("the loads disagree: " + sums[0] + " vs " + sums[1]);
                 }
-                double javaRead = (System.nanoTime() - start) / 1e9 / runs;
-                table.add(row("SafeTensors.read + read all (Java)", javaRead, "safetensors.numpy.load_file + np.sum (Python)", pythonTimes[1]));
-                table.add(String.format(Locale.ROOT, "| (Python load_file alone) | | | %.3f s | |", pythonTimes[0]));
+                long tensorFileSize = Files.size(Path.of(file(tensorArtifact[0], TensorMapMaterializer.FILE)));
+                table.add(row("(SHA-256 of the same bytes, part of every Cairn save)", hashOnly, "FileChannel write of the same bytes", rawTensorSave));
+                table.add(row("TensorMap " + mib(tensorFileSize) + " load + read all", cairnTensorLoad, "FileChannel read + read all", rawTensorLoad));
+                if (python != null) {
+                    Path safetensors = Path.of(file(tensorArtifact[0], TensorMapMaterializer.FILE));
+                    double[] pythonTimes = pythonLoad(python, safetensors, runs, work);
+                    long start = System.nanoTime();
+                    for (int i = 0; i < runs; i++) {
+                        try (SeekableByteChannel channel = Files.newByteChannel(safetensors)) {
+                            sum(dev.cairn.materializers.ml.SafeTensors.read(channel, safetensors.toString()));
+                        }
+                    }
+                    double javaRead = (System.nanoTime() - start) / 1e9 / runs;
+                    table.add(row("SafeTensors.read + read all (Java)", javaRead, "safetensors.numpy.load_file + np.sum (Python)", pythonTimes[1]));
+                    table.add(String.format(Locale.ROOT, "| (Python load_file alone) | | | %.3f s | |", pythonTimes[0]));
+                }
             }
             System.gc();
 
@@ -191,28 +214,37 @@ public final class MlModelBenchmark {
             OnnxMaterializer onnxMaterializer = new OnnxMaterializer();
             Path nativeOnnx = work.resolve("native.onnx");
             URI[] onnxArtifact = new URI[1];
-            Timing cairnOnnxSave = median(runs, () -> {
-                onnxArtifact[0] = cairnSave(onnxMaterializer, store, onnxModel, OnnxModel.class, Map.of());
-                return null;
-            });
-            Timing nativeOnnxSave = median(runs, () -> {
-                Files.write(nativeOnnx, onnxBytes);
-                return null;
-            });
+            onnxArtifact[0] = cairnSave(onnxMaterializer, store, onnxModel, OnnxModel.class, Map.of());
+            // saves and loads each interleaved with their baseline (the order rotating each round)
+            Timing[] onnxSaves = interleaved(runs, List.of(
+                    () -> onnxArtifact[0] = cairnSave(onnxMaterializer, store, onnxModel, OnnxModel.class, Map.of()),
+                    () -> {
+                        Files.write(nativeOnnx, onnxBytes);
+                        return null;
+                    },
+                    () -> cairnSave(onnxMaterializer, store, onnxModel, OnnxModel.class, Map.of(), Hashing.OVERLAPPED)),
+                    () -> deleteArtifactsExcept(storeRoot, onnxArtifact[0]));
+            Timing cairnOnnxSave = onnxSaves[0];
+            Timing nativeOnnxSave = onnxSaves[1];
             OrtEnvironment environment = OrtEnvironment.getEnvironment();
-            Timing cairnOnnxLoad = median(runs, () -> {
-                try (OnnxModel loaded = onnxMaterializer.load(OnnxModel.class, new StoreReader(store, onnxArtifact[0]))) {
-                    loaded.session();
-                }
-                return null;
-            });
-            Timing nativeOnnxLoad = median(runs, () -> {
-                try (OrtSession session = environment.createSession(nativeOnnx.toString())) {
-                    session.getNumInputs();
-                }
-                return null;
-            });
-            table.add(row("ONNX " + mib(onnxBytes.length) + " save", cairnOnnxSave, "Files.write of the model bytes", nativeOnnxSave));
+            Timing[] onnxLoads = interleaved(runs, List.of(
+                    () -> {
+                        try (OnnxModel loaded = onnxMaterializer.load(OnnxModel.class, new StoreReader(store, onnxArtifact[0]))) {
+                            loaded.session();
+                        }
+                        return null;
+                    },
+                    () -> {
+                        try (OrtSession session = environment.createSession(nativeOnnx.toString())) {
+                            session.getNumInputs();
+                        }
+                        return null;
+                    }), () -> null);
+            Timing cairnOnnxLoad = onnxLoads[0];
+            Timing nativeOnnxLoad = onnxLoads[1];
+            table.add(row("ONNX " + mib(onnxBytes.length) + " save, SHA-256 in line", cairnOnnxSave, "Files.write of the model bytes", nativeOnnxSave));
+            table.add(row("ONNX " + mib(onnxBytes.length) + " save, SHA-256 on a helper thread while writing", onnxSaves[2], "Files.write of the model bytes",
+                    nativeOnnxSave));
             table.add(row("ONNX " + mib(onnxBytes.length) + " load + session", cairnOnnxLoad, "OrtEnvironment.createSession(path)", nativeOnnxLoad));
 
         }
@@ -362,8 +394,8 @@ public final class MlModelBenchmark {
             for (int k = 0; k < n; k++) {
                 int which = (round + k) % n;
                 long start = System.nanoTime();
-                actions.get(which).call();
-                times[which][round] = (System.nanoTime() - start) / 1e9;
+                Object result = actions.get(which).call();
+                times[which][round] = result instanceof SelfTimed self ? self.seconds() : (System.nanoTime() - start) / 1e9;
                 between.call();
             }
         }
@@ -375,6 +407,61 @@ public final class MlModelBenchmark {
             result[which] = new Timing(sorted[runs / 2], sorted[0], sorted[runs - 1]);
         }
         return result;
+    }
+
+    /** What an action of {@link #interleaved} returns when it timed itself (the Python save, timed inside Python). */
+    record SelfTimed(double seconds) {}
+
+    /**
+     * A Python process that loads a safetensors file once into numpy arrays and then, on each request, saves them with
+     * {@code safetensors.numpy.save_file} and answers the seconds that save took (timed inside Python).
+     */
+    static final class PythonSaver implements AutoCloseable {
+        private final Process process;
+        private final java.io.BufferedReader answers;
+        private final java.io.Writer requests;
+
+        PythonSaver(String python, Path source, Path work) throws IOException {
+            Path script = work.resolve("save.py");
+            Files.writeString(script, """
+                    import sys, time
+                    from safetensors.numpy import load_file, save_file
+                    tensors = load_file(sys.argv[1])
+                    print("ready", flush=True)
+                    for line in sys.stdin:
+                        path = line.strip()
+                        if not path:
+                            break
+                        t = time.perf_counter(); save_file(tensors, path, metadata={"source": "MlModelBenchmark"}); e = time.perf_counter() - t
+                        print(e, flush=True)
+                    """);
+            process = new ProcessBuilder(python, script.toString(), source.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            answers = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            requests = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            String ready = answers.readLine();
+            if (!"ready".equals(ready)) {
+                throw new IllegalStateException("the Python saver (" + python + ") did not start: " + ready);
+            }
+        }
+
+        double save(Path target) throws IOException {
+            requests.write(target + "\n");
+            requests.flush();
+            String answer = answers.readLine();
+            if (answer == null) {
+                throw new IllegalStateException("the Python saver ended while saving " + target);
+            }
+            return Double.parseDouble(answer.strip());
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            requests.write("\n");
+            requests.close();
+            if (!process.waitFor(1, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+            }
+        }
     }
 
     /** Deletes every saved artifact directory under the store's {@code artifacts/bench} except {@code keep}. */
@@ -623,13 +710,17 @@ public final class MlModelBenchmark {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static URI cairnSave(Materializer materializer, LocalArtifactStore store, Object value, Type type, Map<String, String> options) throws IOException {
-        return cairnSave(materializer, store, value, type, options, true);
+        return cairnSave(materializer, store, value, type, options, Hashing.IN_LINE);
     }
 
+    /** How the benchmark's writer hashes: in line, or on the stream's helper thread while writing. */
+    enum Hashing { IN_LINE, OVERLAPPED }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static URI cairnSave(Materializer materializer, LocalArtifactStore store, Object value, Type type, Map<String, String> options,
-                                 boolean overlapped) throws IOException {
+                                 Hashing hashing) throws IOException {
         try (ArtifactDraft draft = store.createDraft()) {
-            HashingWriter writer = new HashingWriter(draft, type, options, overlapped);
+            HashingWriter writer = new HashingWriter(draft, type, options, hashing == Hashing.OVERLAPPED);
             materializer.save(value, writer);
             materializer.extractMetadata(value);
             materializer.visualizations(value);
@@ -638,10 +729,10 @@ public final class MlModelBenchmark {
     }
 
     /**
-     * Hashes every file with SHA-256 while it streams: {@code overlapped}, through
-     * {@link dev.cairn.engine.artifacts.Sha256OutputStream#overlapping} (large writes hashed on a helper thread while they
-     * are written; not used by the engine, since it showed no consistent gain); otherwise in line on the writing thread,
-     * as the engine does.
+     * Hashes every file with SHA-256 while it streams, over the draft's buffered stream as the engine's artifact writer
+     * does: in line on the writing thread through core-engine's {@link dev.cairn.engine.artifacts.Sha256OutputStream}, or,
+     * {@code overlapped}, through {@link dev.cairn.engine.artifacts.Sha256OutputStream#overlapping} (large writes
+     * hashed on the stream's helper thread while they are written; what the engine uses).
      */
     private static final class HashingWriter implements ArtifactWriter {
         private final ArtifactDraft draft;
@@ -658,32 +749,19 @@ public final class MlModelBenchmark {
 
         @Override
         public OutputStream create(String relativePath) throws IOException {
-            if (overlapped) {
-                dev.cairn.engine.artifacts.Sha256OutputStream hashing = dev.cairn.engine.artifacts.Sha256OutputStream.overlapping(draft.create(relativePath));
-                return new java.io.FilterOutputStream(hashing) {
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        hashing.write(b, off, len);
-                    }
+            dev.cairn.engine.artifacts.Sha256OutputStream hashing = overlapped
+                    ? dev.cairn.engine.artifacts.Sha256OutputStream.overlapping(draft.create(relativePath), relativePath)
+                    : new dev.cairn.engine.artifacts.Sha256OutputStream(draft.create(relativePath));
+            return new java.io.FilterOutputStream(hashing) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    hashing.write(b, off, len);
+                }
 
-                    @Override
-                    public void close() throws IOException {
-                        super.close();
-                        hashing.sha256();
-                    }
-                };
-            }
-            MessageDigest digest;
-            try {
-                digest = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-            return new DigestOutputStream(new java.io.BufferedOutputStream(draft.create(relativePath), 1 << 16), digest) {
                 @Override
                 public void close() throws IOException {
                     super.close();
-                    HexFormat.of().formatHex(digest.digest());
+                    hashing.sha256();
                 }
             };
         }

@@ -2,11 +2,8 @@ package dev.cairn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +15,7 @@ import dev.cairn.api.Cairn;
 import dev.cairn.api.pipeline.Pipeline;
 import dev.cairn.api.pipeline.PipelineOptions;
 import dev.cairn.api.pipeline.Step;
+import dev.cairn.cli.CliRun.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,17 +30,8 @@ class ArtifactLifecycleCliTest {
 
     private Path store;
 
-    record Result(int exitCode, String out, String err) {}
-
     private Result answering(String input, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] withHome = new String[args.length + 2];
-        withHome[0] = "--home";
-        withHome[1] = home.toString();
-        System.arraycopy(args, 0, withHome, 2, args.length);
-        int code = CairnCli.execute(withHome, new PrintWriter(out, true), new PrintWriter(err, true), new BufferedReader(new StringReader(input)));
-        return new Result(code, out.toString(), err.toString());
+        return CliRun.answeringInHome(home, input, args);
     }
 
     private Result cli(String... args) {

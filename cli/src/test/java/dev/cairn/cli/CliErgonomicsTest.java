@@ -2,10 +2,6 @@ package dev.cairn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +12,7 @@ import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.artifact.SaveOptions;
 import dev.cairn.api.artifact.TypeRef;
 import dev.cairn.api.run.StepStatus;
+import dev.cairn.cli.CliRun.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -28,13 +25,8 @@ class CliErgonomicsTest {
     @TempDir
     Path outside;
 
-    record Result(int exitCode, String out, String err) {}
-
     private Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = CairnCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true), new BufferedReader(new StringReader("")));
-        return new Result(code, out.toString(), err.toString());
+        return CliRun.answering("", args);
     }
 
     private Result inHome(String... args) {

@@ -2,8 +2,6 @@ package dev.cairn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +11,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.api.Cairn;
 import dev.cairn.api.artifact.ArtifactVersion;
+import dev.cairn.cli.CliRun.Result;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,17 +23,8 @@ class DoctorCommandTest {
     @TempDir
     Path home;
 
-    record Result(int exitCode, String out, String err) {}
-
     private Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] withHome = new String[args.length + 2];
-        withHome[0] = "--home";
-        withHome[1] = home.toString();
-        System.arraycopy(args, 0, withHome, 2, args.length);
-        int code = CairnCli.execute(withHome, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
+        return CliRun.inHome(home, args);
     }
 
     @BeforeEach

@@ -2,8 +2,6 @@ package dev.cairn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 
@@ -12,6 +10,7 @@ import dev.cairn.api.pipeline.Param;
 import dev.cairn.api.pipeline.Pipeline;
 import dev.cairn.api.pipeline.Step;
 import dev.cairn.api.run.PipelineRun;
+import dev.cairn.cli.CliRun.Result;
 import dev.cairn.engine.metadata.postgres.TestingPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,13 +27,8 @@ class MetadataMigrateCommandTest {
         }
     }
 
-    record Result(int exitCode, String out, String err) {}
-
     private static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = CairnCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
+        return CliRun.cli(args);
     }
 
     @Test

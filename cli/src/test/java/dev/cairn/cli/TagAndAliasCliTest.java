@@ -2,11 +2,8 @@ package dev.cairn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +11,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.api.Cairn;
+import dev.cairn.cli.CliRun.Result;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,23 +22,12 @@ class TagAndAliasCliTest {
     @TempDir
     Path home;
 
-    record Result(int exitCode, String out, String err) {}
-
     private Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] withHome = new String[args.length + 2];
-        withHome[0] = "--home";
-        withHome[1] = home.toString();
-        System.arraycopy(args, 0, withHome, 2, args.length);
-        int code = CairnCli.execute(withHome, new PrintWriter(out, true), new PrintWriter(err, true), new BufferedReader(new StringReader("")));
-        return new Result(code, out.toString(), err.toString());
+        return CliRun.answeringInHome(home, "", args);
     }
 
     private Result ok(String... args) {
-        Result result = cli(args);
-        assertThat(result.exitCode()).as(result.err()).isZero();
-        return result;
+        return CliRun.succeeded(cli(args));
     }
 
     private List<Map<String, Object>> listJson(String... filters) throws IOException {

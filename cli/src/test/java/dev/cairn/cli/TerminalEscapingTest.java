@@ -2,10 +2,6 @@ package dev.cairn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +13,7 @@ import dev.cairn.api.pipeline.Param;
 import dev.cairn.api.pipeline.Pipeline;
 import dev.cairn.api.pipeline.Step;
 import dev.cairn.api.run.PipelineRun;
+import dev.cairn.cli.CliRun.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,17 +28,8 @@ class TerminalEscapingTest {
     @TempDir
     Path home;
 
-    record Result(int exitCode, String out, String err) {}
-
     private Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] withHome = new String[args.length + 2];
-        withHome[0] = "--home";
-        withHome[1] = home.toString();
-        System.arraycopy(args, 0, withHome, 2, args.length);
-        int code = CairnCli.execute(withHome, new PrintWriter(out, true), new PrintWriter(err, true), new BufferedReader(new StringReader("")));
-        return new Result(code, out.toString(), err.toString());
+        return CliRun.answeringInHome(home, "", args);
     }
 
     public static final class Steps {

@@ -48,7 +48,7 @@ final class HashingArtifactWriter implements ArtifactWriter {
         }
         OutputStream target = draft.create(relativePath);
         open.add(relativePath);
-        return new HashingStream(new Sha256OutputStream(target), relativePath);
+        return new HashingStream(Sha256OutputStream.overlapping(target, "file '" + relativePath + "' of artifact '" + artifactName + "'"), relativePath);
     }
 
     @Override
@@ -124,7 +124,7 @@ final class HashingArtifactWriter implements ArtifactWriter {
         return List.copyOf(files.values());
     }
 
-    /** Hashes through {@link Sha256OutputStream} (in line) and records the file on close. */
+    /** Hashes through {@link Sha256OutputStream} (large writes on its helper thread while written) and records the file on close. */
     private final class HashingStream extends FilterOutputStream {
         private final String path;
         private final Sha256OutputStream hashing;

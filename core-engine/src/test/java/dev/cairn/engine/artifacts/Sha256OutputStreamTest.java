@@ -23,12 +23,15 @@ class Sha256OutputStreamTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
-    @Test
-    void theHashOfMixedSmallAndOverlappedLargeWritesEqualsTheSha256OfTheFile() throws Exception {
+    private static void assertNoHelperThread() {
+        assertThat(Thread.getAllStackTraces().keySet()).as("the helper thread ends with its stream")
+                .noneMatch(thread -> thread.getName().startsWith("cairn-hash-"));
+    }
+
+    /** Small (in line) and large (overlapped) writes, the caller reusing its array at once; returns the file. */
+    private Path writeMixed(Sha256OutputStream out, Path file) throws IOException {
         SplittableRandom random = new SplittableRandom(11);
         byte[] buffer = new byte[3 << 20];
-        Path file = directory.resolve("data.bin");
-        Sha256OutputStream out = Sha256OutputStream.overlapping(Files.newOutputStream(file));
         try (out) {
             out.write(7);
             for (int round = 0; round < 12; round++) {
@@ -46,9 +49,23 @@ class Sha256OutputStreamTest {
                 out.write(round);
             }
         }
-        byte[] written = Files.readAllBytes(file);
-        assertThat(out.size()).isEqualTo(written.length).isGreaterThan(3L << 20);
-        assertThat(out.sha256()).isEqualTo(sha256(written)).isEqualTo(out.sha256());
+        return file;
+    }
+
+    @Test
+    void theHashOfMixedSmallAndOverlappedLargeWritesEqualsTheSha256OfTheFileAndTheInLineHash() throws Exception {
+        Path overlappedFile = directory.resolve("overlapped.bin");
+        Sha256OutputStream overlapped = Sha256OutputStream.overlapping(Files.newOutputStream(overlappedFile), "file 'overlapped.bin'");
+        writeMixed(overlapped, overlappedFile);
+        assertNoHelperThread();
+        Path inLineFile = directory.resolve("in-line.bin");
+        Sha256OutputStream inLine = new Sha256OutputStream(Files.newOutputStream(inLineFile));
+        writeMixed(inLine, inLineFile);
+
+        byte[] written = Files.readAllBytes(overlappedFile);
+        assertThat(overlapped.size()).isEqualTo(written.length).isGreaterThan(3L << 20);
+        assertThat(overlapped.sha256()).isEqualTo(sha256(written)).isEqualTo(overlapped.sha256()).isEqualTo(inLine.sha256());
+        assertThat(Files.readAllBytes(inLineFile)).isEqualTo(written);
     }
 
     @Test
@@ -65,8 +82,41 @@ class Sha256OutputStreamTest {
             public void write(byte[] b, int off, int len) throws IOException {
                 throw new IOException("disk full after " + len + " bytes");
             }
-        });
-        assertThatThrownBy(() -> failing.write(large, 0, large.length)).isInstanceOf(IOException.class).hasMessage("disk full after 1048576 bytes");
-        assertThat(failing.size()).isZero();
+        }, "file 'x.bin'");
+        try (failing) {
+            assertThatThrownBy(() -> failing.write(large, 0, large.length)).isInstanceOf(IOException.class).hasMessage("disk full after 1048576 bytes");
+            assertThat(failing.size()).isZero();
+        }
+        assertNoHelperThread();
+    }
+
+    @Test
+    void aFailureOnTheHelperThreadSurfacesAsAnIOExceptionNamingTheFileAndTheThreadEnds() throws Exception {
+        MessageDigest broken = new MessageDigest("SHA-256") {
+            @Override
+            protected void engineUpdate(byte input) {}
+
+            @Override
+            protected void engineUpdate(byte[] input, int offset, int len) {
+                throw new IllegalStateException("digest broke");
+            }
+
+            @Override
+            protected byte[] engineDigest() {
+                return new byte[32];
+            }
+
+            @Override
+            protected void engineReset() {}
+        };
+        Path file = directory.resolve("model.bin");
+        Sha256OutputStream out = new Sha256OutputStream(Files.newOutputStream(file), broken, true, "file 'model.bin' of artifact 'model'");
+        try (out) {
+            assertThatThrownBy(() -> out.write(new byte[1 << 20], 0, 1 << 20)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("Hashing file 'model.bin' of artifact 'model' failed on the helper thread")
+                    .hasMessageContaining("digest broke")
+                    .hasRootCauseInstanceOf(IllegalStateException.class);
+        }
+        assertNoHelperThread();
     }
 }

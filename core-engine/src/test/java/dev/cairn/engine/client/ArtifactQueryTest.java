@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,6 +27,7 @@ import dev.cairn.api.pipeline.Step;
 import dev.cairn.engine.metadata.jdbc.ArtifactQueryRepository;
 import dev.cairn.engine.metadata.jdbc.ArtifactVersionRepository;
 import dev.cairn.engine.metadata.jdbc.ColumnCodec;
+import dev.cairn.engine.metadata.sqlite.QueryPlans;
 import dev.cairn.engine.metadata.sqlite.SqliteDialect;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,17 +141,7 @@ class ArtifactQueryTest {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("metadata.db"))) {
             for (List<ArtifactFilter> filters : cases) {
                 ArtifactQueryRepository.Query query = queries.build(filters);
-                List<String> plan = new ArrayList<>();
-                try (PreparedStatement explain = connection.prepareStatement("EXPLAIN QUERY PLAN " + query.sql())) {
-                    for (int i = 0; i < query.parameters().size(); i++) {
-                        query.parameters().get(i).bind(explain, i + 1);
-                    }
-                    try (ResultSet rows = explain.executeQuery()) {
-                        while (rows.next()) {
-                            plan.add(rows.getString("detail"));
-                        }
-                    }
-                }
+                List<String> plan = QueryPlans.plan(connection, query);
                 // a table is only ever searched through an index, or walked in the order of the creation index; "SCAN m" walks
                 // a metadata predicate's window (CO-ROUTINE m: the key's newest rows, searched in logged_metadata_by_key_creation)
                 assertThat(plan).as(filters + ": " + plan).filteredOn(line -> line.startsWith("SCAN"))
@@ -161,13 +150,7 @@ class ArtifactQueryTest {
                 assertThat(String.join("\n", plan)).as(filters.toString()).contains("INDEX");
             }
             // without a selective filter, the newest-first order comes from the index: no sort of all versions
-            List<String> plan = new ArrayList<>();
-            try (PreparedStatement explain = connection.prepareStatement("EXPLAIN QUERY PLAN " + queries.build(List.of(ArtifactFilter.limit(50))).sql());
-                    ResultSet rows = explain.executeQuery()) {
-                while (rows.next()) {
-                    plan.add(rows.getString("detail"));
-                }
-            }
+            List<String> plan = QueryPlans.plan(connection, queries.build(List.of(ArtifactFilter.limit(50))));
             assertThat(plan).as(plan.toString()).noneMatch(line -> line.contains("TEMP B-TREE")).anyMatch(line -> line.contains("artifact_versions_by_creation"));
         }
     }

@@ -315,21 +315,7 @@ public final class EmbeddedSoak implements AutoCloseable {
      */
     public static long descriptorsOfDatabase(Path database) {
         String prefix = database.toAbsolutePath().normalize().toString();
-        long count = 0;
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds.toList()) {
-                try {
-                    if (Files.readSymbolicLink(fd).toString().startsWith(prefix)) {
-                        count++;
-                    }
-                } catch (IOException | UnsupportedOperationException gone) {
-                    // closed meanwhile
-                }
-            }
-        } catch (IOException e) {
-            return -1;
-        }
-        return count;
+        return descriptorsWhere(target -> target.toString().startsWith(prefix));
     }
 
     public static int liveThreads() {
@@ -339,11 +325,16 @@ public final class EmbeddedSoak implements AutoCloseable {
     /** Descriptors of this process open on {@code file} (not its -wal or -shm files): one per SQLite connection. */
     public static long descriptorsOn(Path file) {
         Path target = file.toAbsolutePath().normalize();
+        return descriptorsWhere(target::equals);
+    }
+
+    /** Descriptors of this process whose target matches; -1 where {@code /proc} is missing. */
+    private static long descriptorsWhere(java.util.function.Predicate<Path> target) {
         long count = 0;
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : fds.toList()) {
                 try {
-                    if (Files.readSymbolicLink(fd).equals(target)) {
+                    if (target.test(Files.readSymbolicLink(fd))) {
                         count++;
                     }
                 } catch (IOException | UnsupportedOperationException gone) {

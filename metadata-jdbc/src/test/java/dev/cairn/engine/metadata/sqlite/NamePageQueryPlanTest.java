@@ -7,9 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 
 import dev.cairn.api.artifact.ArtifactFilter;
@@ -48,17 +45,7 @@ class NamePageQueryPlanTest {
             for (List<ArtifactFilter> filters : List.of(List.of(ArtifactFilter.name("model")),
                     List.of(ArtifactFilter.name("model"), ArtifactFilter.after("1_00000000-0000-0000-0000-000000000000")))) {
                 ArtifactQueryRepository.Query query = queries.build(filters);
-                List<String> plan = new ArrayList<>();
-                try (PreparedStatement explain = connection.prepareStatement("EXPLAIN QUERY PLAN " + query.sql())) {
-                    for (int i = 0; i < query.parameters().size(); i++) {
-                        query.parameters().get(i).bind(explain, i + 1);
-                    }
-                    try (ResultSet rows = explain.executeQuery()) {
-                        while (rows.next()) {
-                            plan.add(rows.getString("detail"));
-                        }
-                    }
-                }
+                List<String> plan = QueryPlans.plan(connection, query);
                 assertThat(plan).as(filters + ": " + plan).anyMatch(line -> line.contains("artifact_versions_by_name_creation"))
                         .noneMatch(line -> line.contains("TEMP B-TREE"));
             }

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -59,16 +56,8 @@ class PruneQueryPlanTest {
     }
 
     private static List<String> plan(Path file, String sql) throws SQLException {
-        List<String> plan = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
-                PreparedStatement explain = connection.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
-            explain.setInt(1, 0);
-            try (ResultSet rows = explain.executeQuery()) {
-                while (rows.next()) {
-                    plan.add(rows.getString("detail"));
-                }
-            }
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            return QueryPlans.plan(connection, sql, List.of((statement, index) -> statement.setInt(index, 0)));
         }
-        return plan;
     }
 }

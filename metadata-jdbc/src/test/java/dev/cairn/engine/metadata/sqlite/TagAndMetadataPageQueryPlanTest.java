@@ -7,10 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -96,17 +93,6 @@ class TagAndMetadataPageQueryPlanTest {
     }
 
     private static List<String> plan(Connection connection, ArtifactQueryRepository.Query query) throws Exception {
-        List<String> plan = new ArrayList<>();
-        try (PreparedStatement explain = connection.prepareStatement("EXPLAIN QUERY PLAN " + query.sql())) {
-            for (int i = 0; i < query.parameters().size(); i++) {
-                query.parameters().get(i).bind(explain, i + 1);
-            }
-            try (ResultSet rows = explain.executeQuery()) {
-                while (rows.next()) {
-                    plan.add(rows.getString("detail"));
-                }
-            }
-        }
-        return plan;
+        return QueryPlans.plan(connection, query);
     }
 }

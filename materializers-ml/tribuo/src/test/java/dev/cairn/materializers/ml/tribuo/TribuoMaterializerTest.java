@@ -84,6 +84,37 @@ class TribuoMaterializerTest {
     }
 
     @Test
+    void theSummaryListsFeatureImportanceFromGetTopFeaturesAndOmitsItWhenTheModelHasNone() throws Exception {
+        // Tribuo's own importance: for a linear model, the weights per output; the summary keeps the largest |weight|
+        java.util.Map<String, Double> expected = new java.util.HashMap<>();
+        model.getTopFeatures(50).values().forEach(features -> features.forEach(pair -> expected.merge(pair.getA(), Math.abs(pair.getB()), Math::max)));
+        assertThat(expected).containsKeys("a", "b", "c");
+        java.util.List<String> ranked = expected.entrySet().stream()
+                .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(java.util.Map.Entry.comparingByKey()))
+                .map(java.util.Map.Entry::getKey).toList();
+
+        String html = materializer.visualizations(model).get(0).text();
+        assertThat(html).contains("<h3>Feature importance (largest |weight| over outputs)</h3>");
+        String importance = html.substring(html.indexOf("<h3>Feature importance"));
+        int previous = -1;
+        for (String feature : ranked) {
+            String row = "<tr><td>" + feature + "</td><td>" + expected.get(feature) + "</td></tr>";
+            assertThat(importance).as("row of %s", feature).contains(row);
+            assertThat(importance.indexOf(row)).as("%s ranked by |weight|", feature).isGreaterThan(previous);
+            previous = importance.indexOf(row);
+        }
+
+        // a model that reports no importance (Tribuo's getTopFeatures may throw) still gets its summary, without the table
+        Model<Label> withoutImportance = new UnserializableModel(model) {
+            @Override
+            public java.util.Map<String, java.util.List<com.oracle.labs.mlrg.olcut.util.Pair<String, Double>>> getTopFeatures(int n) {
+                throw new UnsupportedOperationException("no feature importance for this model");
+            }
+        };
+        assertThat(materializer.visualizations(withoutImportance).get(0).text()).contains("<h3>Signature</h3>").doesNotContain("Feature importance");
+    }
+
+    @Test
     void aModelWithoutAProtobufFormIsRefusedBeforeAnyFileIsWritten() throws Exception {
         Path dir = Files.createDirectories(directory.resolve("refused"));
         TestingArtifactWriter writer = new TestingArtifactWriter(dir, Model.class);

@@ -13,7 +13,7 @@ import org.tribuo.classification.Label;
 import org.tribuo.provenance.ModelProvenance;
 
 /** A user's own Tribuo model class that predicts like a trained one but, like Tribuo's default, has no protobuf form. */
-final class UnserializableModel extends Model<Label> {
+class UnserializableModel extends Model<Label> {
     private final Model<Label> trained;
 
     UnserializableModel(Model<Label> trained) {
