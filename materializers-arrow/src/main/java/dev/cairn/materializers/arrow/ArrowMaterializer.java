@@ -209,13 +209,28 @@ public final class ArrowMaterializer implements Materializer<Object> {
                     }
                 };
                 if (PARQUET.equals(format)) {
-                    try (ParquetFormat.Writer parquet = new ParquetFormat.Writer(writer.create(ParquetFormat.FILE_NAME), schema,
-                            writer.artifactName() + "/" + ParquetFormat.FILE_NAME)) {
-                        source.forEachBatch(batch -> {
-                            parquet.write(batch);
-                            describe.accept(batch);
+                    ParallelParquetWriter parquet = new ParallelParquetWriter(writer.create(ParquetFormat.FILE_NAME), schema,
+                            "file " + ParquetFormat.FILE_NAME + " of artifact '" + writer.artifactName() + "'");
+                    try {
+                        source.forEachOwnedBatch((batch, release) -> {
+                            try {
+                                describe.accept(batch);
+                            } catch (IOException | RuntimeException e) {
+                                release.run();
+                                throw e;
+                            }
+                            parquet.accept(batch, release);
                         });
+                    } catch (IOException | RuntimeException | Error e) {
+                        parquet.abort();
+                        try {
+                            parquet.close();
+                        } catch (IOException | RuntimeException | Error suppressed) {
+                            e.addSuppressed(suppressed);
+                        }
+                        throw e;
                     }
+                    parquet.close();
                 } else {
                     try (IpcFormat.Writer ipc = new IpcFormat.Writer(writer.create(IpcFormat.FILE_NAME), schema, allocator)) {
                         source.forEachBatch(batch -> {
