@@ -17,7 +17,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
@@ -60,8 +59,23 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
     static final long CHUNK_BYTES = 16L * 1024 * 1024;
     private static final int COPY_BUFFER_BYTES = 1 << 20;
 
-    /** Test hook: called on the worker with each chunk's index before it is encoded (tests throw from it). */
-    static volatile @Nullable IntConsumer beforeEncodingChunk;
+    /** The chunk size, worker count and bound on chunks in flight. */
+    record Settings(long chunkBytes, int threads, int maxInFlight) {
+        static Settings defaults() {
+            int processors = Runtime.getRuntime().availableProcessors();
+            return new Settings(CHUNK_BYTES, processors, processors + 1);
+        }
+    }
+
+    /** Test hook: called on the worker before it encodes a chunk (tests throw or wait in it). */
+    @FunctionalInterface
+    interface Hook {
+        void beforeEncoding(ParallelParquetWriter writer, int chunk) throws Exception;
+    }
+
+    /** Test hooks: settings every new writer takes instead of the defaults, and the hook workers call; null in production. */
+    static volatile @Nullable Settings settingsForTests;
+    static volatile @Nullable Hook hookForTests;
 
     private final OutputStream target;
     private final Schema schema;
@@ -83,6 +97,8 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
     private @Nullable ParquetFileWriter file;
     private @Nullable Map<String, String> footerMetadata;
     private final AtomicInteger buffersHeld = new AtomicInteger();
+    private final @Nullable Hook hook = hookForTests;
+    private volatile boolean waitingForOldest;
     private int peakInFlight;
     private int chunksWritten;
     private boolean failed;
@@ -98,21 +114,20 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
 
     /** A writer to {@code target} (closed by {@link #close}) using every available processor. */
     ParallelParquetWriter(OutputStream target, Schema schema, String description) {
-        this(target, schema, description, CHUNK_BYTES, Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().availableProcessors() + 1);
+        this(target, schema, description, settingsForTests == null ? Settings.defaults() : settingsForTests);
     }
 
     /** A writer with other chunk size, worker count and in-flight bound (tests make many small chunks). */
-    ParallelParquetWriter(OutputStream target, Schema schema, String description, long chunkBytes, int threads, int maxInFlight) {
-        if (chunkBytes <= 0 || threads <= 0 || maxInFlight <= 0) {
-            throw new IllegalArgumentException("chunkBytes, threads and maxInFlight must be positive");
+    ParallelParquetWriter(OutputStream target, Schema schema, String description, Settings settings) {
+        if (settings.chunkBytes() <= 0 || settings.threads() <= 0 || settings.maxInFlight() <= 0) {
+            throw new IllegalArgumentException("chunkBytes, threads and maxInFlight must be positive: " + settings);
         }
         this.target = target;
         this.schema = schema;
         this.description = description;
-        this.chunkBytes = chunkBytes;
-        this.threads = threads;
-        this.maxInFlight = maxInFlight;
+        this.chunkBytes = settings.chunkBytes();
+        this.threads = settings.threads();
+        this.maxInFlight = settings.maxInFlight();
     }
 
     @Override
@@ -197,9 +212,14 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
 
     /** Runs on a worker: encodes the chunk into a Parquet file in memory and reads back its footer and page indexes. */
     private Encoded encode(List<Piece> chunk, int index) throws IOException {
-        IntConsumer hook = beforeEncodingChunk;
         if (hook != null) {
-            hook.accept(index);
+            try {
+                hook.beforeEncoding(this, index);
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
         }
         Buffer buffer = new Buffer((int) Math.min(Integer.MAX_VALUE - 16, Math.max(1 << 16, chunkBytes / 2)));
         try (ParquetFormat.Writer writer = new ParquetFormat.Writer(buffer, schema, description + " (row group " + index + ")")) {
@@ -232,6 +252,7 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
         InFlight oldest = inFlight.poll();
         Encoded encoded;
         try {
+            waitingForOldest = true;
             encoded = oldest.future().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -242,6 +263,8 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "Encoding row group " + oldest.index() + " (rows " + oldest.firstRow() + "–"
                     + (oldest.firstRow() + oldest.rows() - 1) + ") of " + description + " failed: " + cause, cause);
+        } finally {
+            waitingForOldest = false;
         }
         try {
             append(encoded);
@@ -391,9 +414,19 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
         return chunksWritten;
     }
 
-    /** Encoded buffers not yet appended or dropped (test hook; 0 after close). */
+    /** Chunks handed to workers and not yet appended or dropped (test hook; 0 after close). */
     int buffersHeld() {
         return buffersHeld.get();
+    }
+
+    /** The bound on {@link #buffersHeld()}. */
+    int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /** Whether the feeding thread waits for the oldest chunk (test hook: it does so when the bound is reached). */
+    boolean waitingForOldest() {
+        return waitingForOldest;
     }
 
     /** A growable byte array that hands out its array without copying. */
