@@ -277,4 +277,53 @@ class ParallelParquetWriterTest {
                 .hasMessageContaining("worker broke on purpose");
         // the allocator is checked for leaks after the test: every batch was released
     }
+
+    public record Row(int feature1, int feature2, int target) {}
+
+    public static final class Steps {
+        private Steps() {}
+
+        @dev.cairn.api.pipeline.Step
+        public static List<Row> manyRows() {
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < 100_000; i++) {
+                rows.add(new Row(i, i * 2, i % 3));
+            }
+            return rows;
+        }
+    }
+
+    @Test
+    void inTheEngineAFailingWorkerFailsTheStepAndLeavesNoArtifact() throws Exception {
+        ParallelParquetWriter.hookForTests = (writer, chunk) -> {
+            if (chunk == 4) {
+                throw new IllegalStateException("worker broke on purpose");
+            }
+        };
+        Path home = directory.resolve("home");
+        try (dev.cairn.api.Cairn cairn = dev.cairn.api.Cairn.open(home)) {
+            dev.cairn.api.run.PipelineRun run = cairn.run(dev.cairn.api.pipeline.Pipeline.define("parallel_failure", p -> p.call(Steps::manyRows)));
+            assertThat(run.status()).isEqualTo(dev.cairn.api.run.RunStatus.FAILED);
+            assertThat(run.step("manyRows").error()).hasValueSatisfying(error -> assertThat(error)
+                    .contains("[MATERIALIZER_FAILED]").contains("output 'output' of step 'manyRows'")
+                    .contains("Encoding row group 4 (rows ").contains("data.parquet of artifact 'parallel_failure::manyRows::output'")
+                    .contains("worker broke on purpose"));
+            assertThat(cairn.client().listArtifactVersions()).isEmpty();
+        }
+        try (java.util.stream.Stream<Path> files = Files.exists(home.resolve("store/artifacts")) ? Files.walk(home.resolve("store/artifacts"))
+                : java.util.stream.Stream.empty()) {
+            assertThat(files.filter(Files::isRegularFile)).isEmpty();
+        }
+        // and the same step saves once the worker works (the many-row-group artifact loads whole)
+        ParallelParquetWriter.hookForTests = null;
+        try (dev.cairn.api.Cairn cairn = dev.cairn.api.Cairn.open(home)) {
+            dev.cairn.api.run.PipelineRun run = cairn.run(dev.cairn.api.pipeline.Pipeline.define("parallel_failure", p -> p.call(Steps::manyRows)));
+            assertThat(run.status()).as(run.error().orElse("")).isEqualTo(dev.cairn.api.run.RunStatus.COMPLETED);
+            dev.cairn.api.artifact.ArtifactVersion saved = run.step("manyRows").output("output");
+            assertThat(rowGroups(Path.of(saved.uri()).resolve(ParquetFormat.FILE_NAME))).hasSizeGreaterThan(10);
+            List<Row> back = saved.load();
+            assertThat(back).isEqualTo(Steps.manyRows());
+            saved.verify();
+        }
+    }
 }
