@@ -297,6 +297,10 @@ public final class RunAll {
                 Path duckFile = work.resolve("duckdb.parquet");
                 List<Double> cairnSave = new ArrayList<>();
                 List<Double> duckSave = new ArrayList<>();
+                List<Double> directSave = new ArrayList<>();
+                List<Double> arrowSave = new ArrayList<>();
+                Path directFile = work.resolve("parquet-java.parquet");
+                Path arrowFile = work.resolve("pyarrow.parquet");
                 List<Double> cairnLoad = new ArrayList<>();
                 List<Double> duckLoad = new ArrayList<>();
                 List<Double> arrowLoad = new ArrayList<>();
@@ -321,6 +325,16 @@ public final class RunAll {
                         long start = System.nanoTime();
                         sql.execute("COPY t TO '" + duckFile + "' (FORMAT parquet, COMPRESSION zstd)");
                         add(warmUp, duckSave, (System.nanoTime() - start) / 1e9, "duckdb COPY TO");
+                        Files.deleteIfExists(directFile);
+                        System.gc();
+                        add(warmUp, directSave, time(() -> {
+                            ArrowParquetBenchmark.directWrite(arrays, directFile);
+                            return null;
+                        }), "parquet-java write (1 thread, same settings)");
+                        if (python != null) {
+                            Files.deleteIfExists(arrowFile);
+                            add(warmUp, arrowSave, pyarrowWrite(python, duckFile.toString(), arrowFile.toString(), rows), "pyarrow write_table");
+                        }
                         URI loadFrom = artifact;
                         System.gc();
                         start = System.nanoTime();
@@ -344,11 +358,19 @@ public final class RunAll {
                     }
                 }
                 long cairnBytes = Files.size(Path.of(URI.create(artifact.toString().endsWith("/") ? artifact + "data.parquet" : artifact + "/data.parquet")));
-                System.out.printf(Locale.ROOT, "parquet: file sizes Cairn %.1f MiB, DuckDB %.1f MiB%n", cairnBytes / 1048576.0, Files.size(duckFile) / 1048576.0);
+                System.out.printf(Locale.ROOT, "parquet: file sizes Cairn %.1f MiB, DuckDB %.1f MiB, parquet-java %.1f MiB%s%n", cairnBytes / 1048576.0,
+                        Files.size(duckFile) / 1048576.0, Files.size(directFile) / 1048576.0,
+                        python != null && Files.exists(arrowFile) ? String.format(Locale.ROOT, ", pyarrow %.1f MiB", Files.size(arrowFile) / 1048576.0) : "");
                 double save = median(cairnSave);
                 double duck = median(duckSave);
                 ROWS.add(new Row(String.format(Locale.ROOT, "Parquet save, %,d rows × 8 cols, zstd (speed vs DuckDB)", rows), seconds(cairnSave),
                         seconds(duckSave) + " DuckDB COPY TO", String.format(Locale.ROOT, "%.2f×", duck / save), "≥ 1.0×", yesNo(duck / save >= 1.0)));
+                ROWS.add(new Row(String.format(Locale.ROOT, "Parquet save, %,d rows × 8 cols, zstd (speed vs parquet-java)", rows), seconds(cairnSave),
+                        seconds(directSave) + " parquet-java, 1 thread", String.format(Locale.ROOT, "%.2f×", median(directSave) / save), "report", "—"));
+                if (python != null) {
+                    ROWS.add(new Row(String.format(Locale.ROOT, "Parquet save, %,d rows × 8 cols, zstd (speed vs pyarrow)", rows), seconds(cairnSave),
+                            seconds(arrowSave) + " pyarrow write_table", String.format(Locale.ROOT, "%.2f×", median(arrowSave) / save), "report", "—"));
+                }
                 double load = median(cairnLoad);
                 ROWS.add(new Row(String.format(Locale.ROOT, "Parquet load, %,d rows × 8 cols (speed vs DuckDB)", rows), seconds(cairnLoad),
                         seconds(duckLoad) + " DuckDB read_parquet", String.format(Locale.ROOT, "%.2f×", median(duckLoad) / load), "report", "—"));
@@ -363,6 +385,19 @@ public final class RunAll {
                 store.delete(artifact);
             }
         }
+    }
+
+    /**
+     * Times {@code pyarrow.parquet.write_table(table, target, compression="zstd")} of the rows of {@code source} (read
+     * first, untimed) in a Python process; returns seconds (interpreter start and the read excluded).
+     */
+    private static double pyarrowWrite(String python, String source, String target, int rows) throws IOException, InterruptedException {
+        String script = "import sys, time\nimport pyarrow.parquet as pq\nt = pq.read_table(sys.argv[1])\nstart = time.perf_counter()\n"
+                + "pq.write_table(t, sys.argv[2], compression='zstd')\nelapsed = time.perf_counter() - start\nprint(t.num_rows, elapsed)\n";
+        List<String> output = exec(List.of(python, "-c", script, source, target));
+        String[] parts = output.get(output.size() - 1).trim().split(" ");
+        require(Long.parseLong(parts[0]) == rows, "pyarrow wrote " + parts[0] + " rows");
+        return Double.parseDouble(parts[1]);
     }
 
     /** Times {@code pyarrow.parquet.read_table} of {@code file} in a Python process; returns seconds (interpreter start excluded). */
