@@ -85,7 +85,7 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
     private final int maxInFlight;
 
     /** The chunk being filled: pieces of batches, and the releases of the batches whose last rows are in it. */
-    private List<Piece> pieces = new ArrayList<>();
+    private List<FlatChunkEncoder.Piece> pieces = new ArrayList<>();
     private List<Runnable> releases = new ArrayList<>();
     private long filledBytes;
     private long filledRows;
@@ -104,7 +104,7 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
     private boolean failed;
     private boolean closed;
 
-    private record Piece(VectorSchemaRoot batch, int start, int end) {}
+    private final boolean flat;
 
     private record InFlight(Future<Encoded> future, List<Runnable> releases, int index, long firstRow, long rows) {}
 
@@ -128,6 +128,7 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
         this.chunkBytes = settings.chunkBytes();
         this.threads = settings.threads();
         this.maxInFlight = settings.maxInFlight();
+        this.flat = FlatChunkEncoder.handles(schema);
     }
 
     @Override
@@ -147,7 +148,7 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
             while (start < rows) {
                 long room = Math.max(1, (chunkBytes - filledBytes + bytesPerRow - 1) / bytesPerRow);
                 int end = (int) Math.min(rows, start + room);
-                pieces.add(new Piece(batch, start, end));
+                pieces.add(new FlatChunkEncoder.Piece(batch, start, end));
                 filledBytes += (end - start) * bytesPerRow;
                 filledRows += end - start;
                 start = end;
@@ -188,7 +189,7 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
         while (inFlight.size() >= maxInFlight) {
             appendOldest();
         }
-        List<Piece> chunk = pieces;
+        List<FlatChunkEncoder.Piece> chunk = pieces;
         int index = chunkIndex++;
         buffersHeld.incrementAndGet();
         Future<Encoded> future;
@@ -211,7 +212,7 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
     }
 
     /** Runs on a worker: encodes the chunk into a Parquet file in memory and reads back its footer and page indexes. */
-    private Encoded encode(List<Piece> chunk, int index) throws IOException {
+    private Encoded encode(List<FlatChunkEncoder.Piece> chunk, int index) throws IOException {
         if (hook != null) {
             try {
                 hook.beforeEncoding(this, index);
@@ -222,9 +223,13 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
             }
         }
         Buffer buffer = new Buffer((int) Math.min(Integer.MAX_VALUE - 16, Math.max(1 << 16, chunkBytes / 2)));
-        try (ParquetFormat.Writer writer = new ParquetFormat.Writer(buffer, schema, description + " (row group " + index + ")")) {
-            for (Piece piece : chunk) {
-                writer.write(piece.batch(), piece.start(), piece.end());
+        if (flat) {
+            FlatChunkEncoder.encode(chunk, schema, buffer, description + " (row group " + index + ")");
+        } else {
+            try (ParquetFormat.Writer writer = new ParquetFormat.Writer(buffer, schema, description + " (row group " + index + ")")) {
+                for (FlatChunkEncoder.Piece piece : chunk) {
+                    writer.write(piece.batch(), piece.start(), piece.end());
+                }
             }
         }
         try (ParquetFileReader reader = new ParquetFileReader(new BytesInputFile(buffer.bytes, buffer.length),
@@ -344,7 +349,7 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
 
     private void writeDirectly() throws IOException {
         try (ParquetFormat.Writer writer = new ParquetFormat.Writer(new Unclosed(target), schema, description)) {
-            for (Piece piece : pieces) {
+            for (FlatChunkEncoder.Piece piece : pieces) {
                 writer.write(piece.batch(), piece.start(), piece.end());
             }
         }

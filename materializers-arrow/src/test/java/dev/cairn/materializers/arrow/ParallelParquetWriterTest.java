@@ -87,12 +87,32 @@ class ParallelParquetWriterTest {
         return rows;
     }
 
+    /** Every flat column type (no struct or list): such chunks are written column by column ({@link FlatChunkEncoder}). */
+    record Flat(boolean flag, byte tiny, short small, int count, long big, float ratio, double score, Boolean maybeFlag, Integer maybeCount,
+            Long maybeBig, Double maybeScore, String name, BigDecimal price, LocalDate day, Instant at, ArrowMaterializerTest.Color color,
+            byte[] payload) {}
+
+    static final java.lang.reflect.Type FLAT_LIST = new TypeLiteral<List<Flat>>() {}.type();
+
+    static List<Flat> flat(int count) {
+        List<Flat> rows = new ArrayList<>();
+        for (ArrowMaterializerTest.Rich r : varied(count)) {
+            rows.add(new Flat(r.flag(), r.tiny(), r.small(), r.count(), r.big(), r.ratio(), r.score(), r.maybeFlag(), r.maybeCount(), r.maybeBig(),
+                    r.maybeScore(), r.name(), r.price(), r.day(), r.at(), r.color(), r.payload()));
+        }
+        return rows;
+    }
+
     /** Writes {@code rows} with the single-threaded writer (the path before this one) as the reference file. */
-    private Path reference(List<ArrowMaterializerTest.Rich> rows) throws IOException {
+    private Path reference(List<?> rows) throws IOException {
+        return reference(rows, ArrowMaterializerTest.RICH_LIST);
+    }
+
+    private Path reference(List<?> rows, java.lang.reflect.Type type) throws IOException {
         Path dir = Files.createDirectories(directory.resolve("reference"));
         ParallelParquetWriter.settingsForTests = new ParallelParquetWriter.Settings(Long.MAX_VALUE / 4, 1, 1);
         try {
-            materializer.save(rows, new TestingArtifactWriter(dir, ArrowMaterializerTest.RICH_LIST));
+            materializer.save(rows, new TestingArtifactWriter(dir, type));
         } finally {
             ParallelParquetWriter.settingsForTests = SMALL;
         }
@@ -147,7 +167,43 @@ class ParallelParquetWriterTest {
         }
     }
 
-    private static String canonical(ArrowMaterializerTest.Rich row) {
+    @Test
+    void duckDbReadsEveryValueOfAManyRowGroupFileOfFlatColumnsWrittenColumnByColumn() throws Exception {
+        List<Flat> rows = flat(30_000);
+        Path parallelDir = Files.createDirectories(directory.resolve("parallel"));
+        materializer.save(rows, new TestingArtifactWriter(parallelDir, FLAT_LIST));
+        Path parallel = parallelDir.resolve(ParquetFormat.FILE_NAME);
+        Path reference = reference(rows, FLAT_LIST);
+        List<BlockMetaData> groups = rowGroups(parallel);
+        assertThat(groups).hasSizeGreaterThan(10);
+        for (BlockMetaData group : groups) {
+            for (ColumnChunkMetaData column : group.getColumns()) {
+                assertThat(column.getCodec().name()).isEqualTo("ZSTD");
+                assertThat(column.getStatistics().isEmpty()).as("statistics of %s", column.getPath()).isFalse();
+            }
+        }
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = duckdb.createStatement()) {
+            String a = "read_parquet('" + parallel + "', file_row_number = true)";
+            String b = "read_parquet('" + reference + "', file_row_number = true)";
+            assertThat(single(sql, "SELECT count(*) FROM " + a)).isEqualTo("30000");
+            assertThat(single(sql, "SELECT count(*) FROM (SELECT * FROM " + a + " EXCEPT ALL SELECT * FROM " + b + ")")).isEqualTo("0");
+            assertThat(single(sql, "SELECT count(*) FROM (SELECT * FROM " + b + " EXCEPT ALL SELECT * FROM " + a + ")")).isEqualTo("0");
+            assertThat(single(sql, "SELECT count(*) FROM " + a + " WHERE \"count\" <> file_row_number AND file_row_number % 3 <> 1")).isEqualTo("0");
+            assertThat(single(sql, "SELECT count(*) FROM " + a + " WHERE name IS NULL")).isEqualTo("10000");
+            assertThat(single(sql, "SELECT count(*) FROM " + a + " WHERE maybeFlag IS NULL")).isEqualTo("10000");
+        }
+        try (Table loaded = (Table) materializer.load(Table.class, new TestingArtifactReader(parallelDir, "test_table:1"))) {
+            assertThat(FlatChunkEncoder.handles(loaded.getSchema())).as("every column is flat").isTrue();
+        }
+        @SuppressWarnings("unchecked")
+        List<Flat> back = (List<Flat>) materializer.load(FLAT_LIST, new TestingArtifactReader(parallelDir, "test_table:1"));
+        assertThat(back).hasSize(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(canonical(back.get(i))).as("row %d", i).isEqualTo(canonical(rows.get(i)));
+        }
+    }
+
+    private static String canonical(Record row) {
         StringBuilder text = new StringBuilder();
         for (var component : row.getClass().getRecordComponents()) {
             try {
@@ -174,10 +230,26 @@ class ParallelParquetWriterTest {
         String python = System.getenv("CAIRN_TEST_PYTHON");
         Assumptions.assumeTrue(python != null && !python.isBlank() && Files.isExecutable(Path.of(python)),
                 "CAIRN_TEST_PYTHON is not set to a Python interpreter with pyarrow (./run-tests makes one)");
-        List<ArrowMaterializerTest.Rich> rows = varied(20_000);
-        Path parallelDir = Files.createDirectories(directory.resolve("parallel"));
-        materializer.save(rows, new TestingArtifactWriter(parallelDir, ArrowMaterializerTest.RICH_LIST));
-        Path reference = reference(rows);
+        for (boolean flatColumns : new boolean[] {true, false}) {
+            List<?> rows = flatColumns ? flat(20_000) : varied(20_000);
+            java.lang.reflect.Type type = flatColumns ? FLAT_LIST : ArrowMaterializerTest.RICH_LIST;
+            Path parallelDir = Files.createDirectories(directory.resolve("parallel-" + flatColumns));
+            materializer.save(rows, new TestingArtifactWriter(parallelDir, type));
+            Path reference = reference(rows, type);
+            comparedByPyarrow(python, parallelDir, reference);
+            deleteTree(reference.getParent());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    private void comparedByPyarrow(String python, Path parallelDir, Path reference) throws Exception {
         Path script = Files.writeString(directory.resolve("compare.py"), """
                 import sys
                 import pyarrow.parquet as pq
