@@ -55,8 +55,12 @@ import org.jspecify.annotations.Nullable;
  * every chunk reading the batch was appended (or the write failed). Not thread-safe: one thread feeds and closes it.
  */
 final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, AutoCloseable {
-    /** Arrow bytes per chunk (one row group of the file, as encoded by parquet-java with its 64 MiB limit). */
-    static final long CHUNK_BYTES = 16L * 1024 * 1024;
+    /**
+     * Arrow bytes per chunk (one row group of the file: below parquet-java's 64 MiB row group limit once encoded).
+     * Large enough that parquet-java's dictionary attempt, which starts again in every row group and is thrown away
+     * for high-cardinality columns after 1 MiB of dictionary, costs little; small enough for several chunks in flight.
+     */
+    static final long CHUNK_BYTES = 32L * 1024 * 1024;
     private static final int COPY_BUFFER_BYTES = 1 << 20;
 
     /** The chunk size, worker count and bound on chunks in flight. */
@@ -222,7 +226,7 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
                 throw new IOException(e);
             }
         }
-        Buffer buffer = new Buffer((int) Math.min(Integer.MAX_VALUE - 16, Math.max(1 << 16, chunkBytes / 2)));
+        Buffer buffer = new Buffer((int) Math.min(4 << 20, Math.max(1 << 16, chunkBytes / 4)));
         if (flat) {
             FlatChunkEncoder.encode(chunk, schema, buffer, description + " (row group " + index + ")");
         } else {
