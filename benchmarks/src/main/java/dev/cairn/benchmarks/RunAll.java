@@ -60,7 +60,7 @@ import org.apache.arrow.vector.table.Table;
  *       and PostgreSQL with SQLite's median as its baseline) become rows of the table. Missing class: a row says so.</li>
  * </ul>
  *
- * <p>Usage: {@code java -cp ... dev.cairn.benchmarks.RunAll [--quick] [--prune-versions=N] [--metadata-versions=N]
+ * <p>Usage: {@code java -cp ... dev.cairn.benchmarks.RunAll [--quick] [--parquet-save-only] [--prune-versions=N] [--metadata-versions=N]
  * [--only=parquet,steps,lineage,prune,metadata] [workDir]}; or {@code benchmarks/run-all}. Options must come first in
  * any order; the first argument that is not an option is the work directory (a new temporary one by default).
  */
@@ -89,6 +89,8 @@ public final class RunAll {
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     /** Deleting threads of the measured prune ({@code cairn prune --threads}); file deletion waits on the file system, so more than the cores help. */
     private static final int PRUNE_THREADS = 4;
+    /** {@code --parquet-save-only}: the Parquet section measures saves only (no loads), to fit a short benchmark window. */
+    private static boolean parquetSaveOnly;
 
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -102,6 +104,8 @@ public final class RunAll {
                 scale = scale.withPruneVersions(Integer.parseInt(arg.substring("--prune-versions=".length())));
             } else if (arg.startsWith("--metadata-versions=")) {
                 scale = scale.withMetadataVersions(Integer.parseInt(arg.substring("--metadata-versions=".length())));
+            } else if (arg.equals("--parquet-save-only")) {
+                parquetSaveOnly = true;
             } else if (arg.startsWith("--only=")) {
                 only = Arrays.asList(arg.substring("--only=".length()).split(","));
             } else {
@@ -335,6 +339,14 @@ public final class RunAll {
                             Files.deleteIfExists(arrowFile);
                             add(warmUp, arrowSave, pyarrowWrite(python, duckFile.toString(), arrowFile.toString(), rows), "pyarrow write_table");
                         }
+                        try (ResultSet check = sql.executeQuery("SELECT count(*), sum(c4) FROM read_parquet('" + cairnFile + "')")) {
+                            check.next();
+                            require(check.getLong(1) == rows && check.getLong(2) == (long) rows * (rows - 1) / 2,
+                                    "DuckDB read " + check.getLong(1) + " rows of Cairn's file, id sum " + check.getLong(2));
+                        }
+                        if (parquetSaveOnly) {
+                            continue;
+                        }
                         URI loadFrom = artifact;
                         System.gc();
                         start = System.nanoTime();
@@ -370,6 +382,10 @@ public final class RunAll {
                 if (python != null) {
                     ROWS.add(new Row(String.format(Locale.ROOT, "Parquet save, %,d rows × 8 cols, zstd (speed vs pyarrow)", rows), seconds(cairnSave),
                             seconds(arrowSave) + " pyarrow write_table", String.format(Locale.ROOT, "%.2f×", median(arrowSave) / save), "report", "—"));
+                }
+                if (parquetSaveOnly) {
+                    store.delete(artifact);
+                    return;
                 }
                 double load = median(cairnLoad);
                 ROWS.add(new Row(String.format(Locale.ROOT, "Parquet load, %,d rows × 8 cols (speed vs DuckDB)", rows), seconds(cairnLoad),

@@ -126,7 +126,7 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
         if (settings.chunkBytes() <= 0 || settings.threads() <= 0 || settings.maxInFlight() <= 0) {
             throw new IllegalArgumentException("chunkBytes, threads and maxInFlight must be positive: " + settings);
         }
-        this.target = target;
+        this.target = new CloseOnce(target);
         this.schema = schema;
         this.description = description;
         this.chunkBytes = settings.chunkBytes();
@@ -467,6 +467,28 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
                     throw new IllegalStateException("a row group of more than 2 GiB encoded");
                 }
                 bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, 2L * bytes.length)));
+            }
+        }
+    }
+
+    /** Closes its target once, however often it is closed (the file writer closes it, and so does the clean-up). */
+    private static final class CloseOnce extends java.io.FilterOutputStream {
+        private boolean closed;
+
+        CloseOnce(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!closed) {
+                closed = true;
+                out.close();
             }
         }
     }
