@@ -60,7 +60,7 @@ import org.apache.arrow.vector.table.Table;
  *       and PostgreSQL with SQLite's median as its baseline) become rows of the table. Missing class: a row says so.</li>
  * </ul>
  *
- * <p>Usage: {@code java -cp ... dev.cairn.benchmarks.RunAll [--quick] [--prune-versions=N] [--metadata-versions=N]
+ * <p>Usage: {@code java -cp ... dev.cairn.benchmarks.RunAll [--quick] [--parquet-save-only] [--prune-versions=N] [--metadata-versions=N]
  * [--only=parquet,steps,lineage,prune,metadata] [workDir]}; or {@code benchmarks/run-all}. Options must come first in
  * any order; the first argument that is not an option is the work directory (a new temporary one by default).
  */
@@ -89,6 +89,8 @@ public final class RunAll {
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     /** Deleting threads of the measured prune ({@code cairn prune --threads}); file deletion waits on the file system, so more than the cores help. */
     private static final int PRUNE_THREADS = 4;
+    /** {@code --parquet-save-only}: the Parquet section measures saves only (no loads), to fit a short benchmark window. */
+    private static boolean parquetSaveOnly;
 
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -102,6 +104,8 @@ public final class RunAll {
                 scale = scale.withPruneVersions(Integer.parseInt(arg.substring("--prune-versions=".length())));
             } else if (arg.startsWith("--metadata-versions=")) {
                 scale = scale.withMetadataVersions(Integer.parseInt(arg.substring("--metadata-versions=".length())));
+            } else if (arg.equals("--parquet-save-only")) {
+                parquetSaveOnly = true;
             } else if (arg.startsWith("--only=")) {
                 only = Arrays.asList(arg.substring("--only=".length()).split(","));
             } else {
@@ -302,6 +306,10 @@ public final class RunAll {
                 Path duckFile = work.resolve("duckdb.parquet");
                 List<Double> cairnSave = new ArrayList<>();
                 List<Double> duckSave = new ArrayList<>();
+                List<Double> directSave = new ArrayList<>();
+                List<Double> arrowSave = new ArrayList<>();
+                Path directFile = work.resolve("parquet-java.parquet");
+                Path arrowFile = work.resolve("pyarrow.parquet");
                 List<Double> cairnLoad = new ArrayList<>();
                 List<Double> duckLoad = new ArrayList<>();
                 List<Double> arrowLoad = new ArrayList<>();
@@ -326,6 +334,24 @@ public final class RunAll {
                         long start = System.nanoTime();
                         sql.execute("COPY t TO '" + duckFile + "' (FORMAT parquet, COMPRESSION zstd)");
                         add(warmUp, duckSave, (System.nanoTime() - start) / 1e9, "duckdb COPY TO");
+                        Files.deleteIfExists(directFile);
+                        System.gc();
+                        add(warmUp, directSave, time(() -> {
+                            ArrowParquetBenchmark.directWrite(arrays, directFile);
+                            return null;
+                        }), "parquet-java write (1 thread, same settings)");
+                        if (python != null) {
+                            Files.deleteIfExists(arrowFile);
+                            add(warmUp, arrowSave, pyarrowWrite(python, duckFile.toString(), arrowFile.toString(), rows), "pyarrow write_table");
+                        }
+                        try (ResultSet check = sql.executeQuery("SELECT count(*), sum(c4) FROM read_parquet('" + cairnFile + "')")) {
+                            check.next();
+                            require(check.getLong(1) == rows && check.getLong(2) == (long) rows * (rows - 1) / 2,
+                                    "DuckDB read " + check.getLong(1) + " rows of Cairn's file, id sum " + check.getLong(2));
+                        }
+                        if (parquetSaveOnly) {
+                            continue;
+                        }
                         URI loadFrom = artifact;
                         System.gc();
                         start = System.nanoTime();
@@ -349,11 +375,23 @@ public final class RunAll {
                     }
                 }
                 long cairnBytes = Files.size(Path.of(URI.create(artifact.toString().endsWith("/") ? artifact + "data.parquet" : artifact + "/data.parquet")));
-                System.out.printf(Locale.ROOT, "parquet: file sizes Cairn %.1f MiB, DuckDB %.1f MiB%n", cairnBytes / 1048576.0, Files.size(duckFile) / 1048576.0);
+                System.out.printf(Locale.ROOT, "parquet: file sizes Cairn %.1f MiB, DuckDB %.1f MiB, parquet-java %.1f MiB%s%n", cairnBytes / 1048576.0,
+                        Files.size(duckFile) / 1048576.0, Files.size(directFile) / 1048576.0,
+                        python != null && Files.exists(arrowFile) ? String.format(Locale.ROOT, ", pyarrow %.1f MiB", Files.size(arrowFile) / 1048576.0) : "");
                 double save = median(cairnSave);
                 double duck = median(duckSave);
                 ROWS.add(new Row(String.format(Locale.ROOT, "Parquet save, %,d rows × 8 cols, zstd (speed vs DuckDB)", rows), seconds(cairnSave),
                         seconds(duckSave) + " DuckDB COPY TO", String.format(Locale.ROOT, "%.2f×", duck / save), "≥ 1.0×", yesNo(duck / save >= 1.0)));
+                ROWS.add(new Row(String.format(Locale.ROOT, "Parquet save, %,d rows × 8 cols, zstd (speed vs parquet-java)", rows), seconds(cairnSave),
+                        seconds(directSave) + " parquet-java, 1 thread", String.format(Locale.ROOT, "%.2f×", median(directSave) / save), "report", "—"));
+                if (python != null) {
+                    ROWS.add(new Row(String.format(Locale.ROOT, "Parquet save, %,d rows × 8 cols, zstd (speed vs pyarrow)", rows), seconds(cairnSave),
+                            seconds(arrowSave) + " pyarrow write_table", String.format(Locale.ROOT, "%.2f×", median(arrowSave) / save), "report", "—"));
+                }
+                if (parquetSaveOnly) {
+                    store.delete(artifact);
+                    return;
+                }
                 double load = median(cairnLoad);
                 ROWS.add(new Row(String.format(Locale.ROOT, "Parquet load, %,d rows × 8 cols (speed vs DuckDB)", rows), seconds(cairnLoad),
                         seconds(duckLoad) + " DuckDB read_parquet", String.format(Locale.ROOT, "%.2f×", median(duckLoad) / load), "report", "—"));
@@ -368,6 +406,19 @@ public final class RunAll {
                 store.delete(artifact);
             }
         }
+    }
+
+    /**
+     * Times {@code pyarrow.parquet.write_table(table, target, compression="zstd")} of the rows of {@code source} (read
+     * first, untimed) in a Python process; returns seconds (interpreter start and the read excluded).
+     */
+    private static double pyarrowWrite(String python, String source, String target, int rows) throws IOException, InterruptedException {
+        String script = "import sys, time\nimport pyarrow.parquet as pq\nt = pq.read_table(sys.argv[1])\nstart = time.perf_counter()\n"
+                + "pq.write_table(t, sys.argv[2], compression='zstd')\nelapsed = time.perf_counter() - start\nprint(t.num_rows, elapsed)\n";
+        List<String> output = exec(List.of(python, "-c", script, source, target));
+        String[] parts = output.get(output.size() - 1).trim().split(" ");
+        require(Long.parseLong(parts[0]) == rows, "pyarrow wrote " + parts[0] + " rows");
+        return Double.parseDouble(parts[1]);
     }
 
     /** Times {@code pyarrow.parquet.read_table} of {@code file} in a Python process; returns seconds (interpreter start excluded). */

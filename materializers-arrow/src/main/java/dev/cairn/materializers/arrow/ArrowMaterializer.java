@@ -52,8 +52,15 @@ import org.jspecify.annotations.Nullable;
  * columns and row limit are honoured: Parquet reads only the requested column chunks and stops at the row group that
  * reaches the limit; IPC reads whole record batches up to the limit.
  *
- * <p><b>Memory.</b> Saving streams: records are converted 64 Ki rows at a time, Parquet buffers one row group
- * (64 MiB), IPC writes batches that share the table's buffers. A {@code List<R>} load converts one row group or batch
+ * <p><b>Parquet saves in parallel.</b> A table of more than 32 MiB of Arrow data is cut into row groups of 32 MiB
+ * (the cut depends only on the data), encoded on one worker per processor into in-memory Parquet files and appended
+ * in row order into the one {@code data.parquet}, hashed as it streams out ({@link ParallelParquetWriter}); tables
+ * whose columns are all flat are encoded column by column ({@link FlatChunkEncoder}). The same rows give the same
+ * bytes on every save. Smaller tables are written on the calling thread.
+ *
+ * <p><b>Memory.</b> Saving streams: records are converted 64 Ki rows at a time (and kept until their row group is
+ * written), a Parquet save holds at most processors + 1 row groups being encoded or waiting to be appended, IPC
+ * writes batches that share the table's buffers. A {@code List<R>} load converts one row group or batch
  * at a time. Arrow memory comes from the allocator given at construction; every buffer this class allocates is
  * released before it returns, except those of a returned {@code Table} or {@code VectorSchemaRoot}.
  *
@@ -209,13 +216,28 @@ public final class ArrowMaterializer implements Materializer<Object> {
                     }
                 };
                 if (PARQUET.equals(format)) {
-                    try (ParquetFormat.Writer parquet = new ParquetFormat.Writer(writer.create(ParquetFormat.FILE_NAME), schema,
-                            writer.artifactName() + "/" + ParquetFormat.FILE_NAME)) {
-                        source.forEachBatch(batch -> {
-                            parquet.write(batch);
-                            describe.accept(batch);
+                    ParallelParquetWriter parquet = new ParallelParquetWriter(writer.create(ParquetFormat.FILE_NAME), schema,
+                            "file " + ParquetFormat.FILE_NAME + " of artifact '" + writer.artifactName() + "'");
+                    try {
+                        source.forEachOwnedBatch((batch, release) -> {
+                            try {
+                                describe.accept(batch);
+                            } catch (IOException | RuntimeException e) {
+                                release.run();
+                                throw e;
+                            }
+                            parquet.accept(batch, release);
                         });
+                    } catch (IOException | RuntimeException | Error e) {
+                        parquet.abort();
+                        try {
+                            parquet.close();
+                        } catch (IOException | RuntimeException | Error suppressed) {
+                            e.addSuppressed(suppressed);
+                        }
+                        throw e;
                     }
+                    parquet.close();
                 } else {
                     try (IpcFormat.Writer ipc = new IpcFormat.Writer(writer.create(IpcFormat.FILE_NAME), schema, allocator)) {
                         source.forEachBatch(batch -> {

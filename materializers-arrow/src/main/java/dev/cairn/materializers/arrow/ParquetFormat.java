@@ -104,9 +104,13 @@ final class ParquetFormat {
 
         /** Writes the first {@code root.getRowCount()} rows of {@code root}. */
         void write(VectorSchemaRoot root) throws IOException {
+            write(root, 0, root.getRowCount());
+        }
+
+        /** Writes rows {@code start} (inclusive) to {@code end} (exclusive) of {@code root}, which is only read. */
+        void write(VectorSchemaRoot root, int start, int end) throws IOException {
             rows.bind(root);
-            int count = root.getRowCount();
-            for (int i = 0; i < count; i++) {
+            for (int i = start; i < end; i++) {
                 row.index = i;
                 writer.write(row);
             }

@@ -45,6 +45,8 @@ final class ParquetRowWriter extends WriteSupport<ParquetRowWriter.Row> {
      * encoding); every index is below the vector's value count, checked once per binding. Little-endian platforms only.
      */
     private static final boolean RAW = MemoryUtil.LITTLE_ENDIAN;
+    /** The {@code writer.model.name} recorded in the footer. */
+    static final String MODEL_NAME = "cairn-arrow";
 
     private final MessageType parquetSchema;
     private final Map<String, String> extraMetadata;
@@ -87,7 +89,7 @@ final class ParquetRowWriter extends WriteSupport<ParquetRowWriter.Row> {
 
     @Override
     public String getName() {
-        return "cairn-arrow";
+        return MODEL_NAME;
     }
 
     @Override
@@ -252,7 +254,7 @@ final class ParquetRowWriter extends WriteSupport<ParquetRowWriter.Row> {
     }
 
     /** The 16-byte two's-complement big-endian form Parquet uses for a decimal stored little-endian by Arrow. */
-    private static byte[] bigEndian(DecimalVector decimals, int index) {
+    static byte[] bigEndian(DecimalVector decimals, int index) {
         ArrowBuf data = decimals.getDataBuffer();
         long offset = (long) index * DecimalVector.TYPE_WIDTH;
         byte[] bytes = new byte[DecimalVector.TYPE_WIDTH];

@@ -29,7 +29,22 @@ abstract class TableSource implements AutoCloseable {
         void accept(VectorSchemaRoot batch) throws IOException;
     }
 
+    /**
+     * Receives one batch and the duty to {@code release} it: the batch stays valid, unchanged, until {@code release}
+     * runs (which the consumer must do exactly once, also when it fails), so it can be read on other threads.
+     */
+    @FunctionalInterface
+    interface OwnedBatchConsumer {
+        void accept(VectorSchemaRoot batch, Runnable release) throws IOException;
+    }
+
     abstract Schema schema();
+
+    /**
+     * Passes every batch, in row order, to {@code consumer}, which owns each until it releases it (the batches are not
+     * reused). May be called more than once.
+     */
+    abstract void forEachOwnedBatch(OwnedBatchConsumer consumer) throws IOException;
 
     /** Passes every batch, in row order, to {@code consumer}. May be called more than once. */
     abstract void forEachBatch(BatchConsumer consumer) throws IOException;
@@ -102,6 +117,11 @@ abstract class TableSource implements AutoCloseable {
         void forEachBatch(BatchConsumer consumer) throws IOException {
             consumer.accept(root);
         }
+
+        @Override
+        void forEachOwnedBatch(OwnedBatchConsumer consumer) throws IOException {
+            consumer.accept(root, () -> {});
+        }
     }
 
     /**
@@ -146,6 +166,30 @@ abstract class TableSource implements AutoCloseable {
                 }
             }
         }
+
+        @Override
+        void forEachOwnedBatch(OwnedBatchConsumer consumer) throws IOException {
+            int rows = Math.toIntExact(table.getRowCount());
+            if (rows <= 1) {
+                forEachBatch(batch -> consumer.accept(batch, () -> {}));
+                return;
+            }
+            int step = rows > SLICE_ROWS ? SLICE_ROWS : (rows + 1) / 2;
+            for (int start = 0; start < rows; start += step) {
+                Table slice = table.slice(start, Math.min(step, rows - start));
+                VectorSchemaRoot view;
+                try {
+                    view = slice.toVectorSchemaRoot();
+                } catch (RuntimeException e) {
+                    slice.close();
+                    throw e;
+                }
+                consumer.accept(view, () -> {
+                    view.close();
+                    slice.close();
+                });
+            }
+        }
     }
 
     private static final class RecordSource extends TableSource {
@@ -153,6 +197,7 @@ abstract class TableSource implements AutoCloseable {
         private final Collection<?> rows;
         private final Schema schema;
         private final VectorSchemaRoot batch;
+        private final BufferAllocator allocator;
 
         RecordSource(JavaColumn.RecordColumn columns, Collection<?> rows, BufferAllocator allocator) {
             this.columns = columns;
@@ -165,6 +210,7 @@ abstract class TableSource implements AutoCloseable {
                 }
             }
             this.schema = columns.schema();
+            this.allocator = allocator;
             this.batch = VectorSchemaRoot.create(schema, allocator);
         }
 
@@ -176,27 +222,48 @@ abstract class TableSource implements AutoCloseable {
         @Override
         void forEachBatch(BatchConsumer consumer) throws IOException {
             Iterator<?> iterator = rows.iterator();
-            long index = 0;
+            long[] index = {0};
             while (iterator.hasNext()) {
-                for (FieldVector vector : batch.getFieldVectors()) {
-                    vector.setInitialCapacity(BATCH_ROWS);
-                }
-                batch.allocateNew();
-                JavaColumn.RecordColumn.Rows writer = columns.bindRows(batch);
-                int count = 0;
-                while (count < BATCH_ROWS && iterator.hasNext()) {
-                    Object row = iterator.next();
-                    if (row == null) {
-                        throw new JavaColumn.UnsupportedTypeException("row " + index + " of the list is null; a table row cannot be null");
-                    }
-                    writer.write(count, row);
-                    count++;
-                    index++;
-                }
-                batch.setRowCount(count);
+                fill(batch, iterator, index);
                 consumer.accept(batch);
                 batch.clear();
             }
+        }
+
+        @Override
+        void forEachOwnedBatch(OwnedBatchConsumer consumer) throws IOException {
+            Iterator<?> iterator = rows.iterator();
+            long[] index = {0};
+            while (iterator.hasNext()) {
+                VectorSchemaRoot fresh = VectorSchemaRoot.create(schema, allocator);
+                try {
+                    fill(fresh, iterator, index);
+                } catch (RuntimeException e) {
+                    fresh.close();
+                    throw e;
+                }
+                consumer.accept(fresh, fresh::close);
+            }
+        }
+
+        /** Converts up to {@link #BATCH_ROWS} more rows into {@code target}; {@code index[0]} counts the rows converted. */
+        private void fill(VectorSchemaRoot target, Iterator<?> iterator, long[] index) {
+            for (FieldVector vector : target.getFieldVectors()) {
+                vector.setInitialCapacity(BATCH_ROWS);
+            }
+            target.allocateNew();
+            JavaColumn.RecordColumn.Rows writer = columns.bindRows(target);
+            int count = 0;
+            while (count < BATCH_ROWS && iterator.hasNext()) {
+                Object row = iterator.next();
+                if (row == null) {
+                    throw new JavaColumn.UnsupportedTypeException("row " + index[0] + " of the list is null; a table row cannot be null");
+                }
+                writer.write(count, row);
+                count++;
+                index[0]++;
+            }
+            target.setRowCount(count);
         }
 
         @Override

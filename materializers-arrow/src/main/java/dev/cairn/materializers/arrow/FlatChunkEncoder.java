@@ -1,0 +1,310 @@
+package dev.cairn.materializers.arrow;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Encodes rows of a table whose columns are all flat (no struct or list) as one Parquet row group, column by column
+ * straight into parquet-java's column writers: the same column writers, pages, dictionaries, statistics, page
+ * indexes, checksums and zstd compression as {@link ParquetFormat.Writer}, without its per-value record assembly
+ * (a {@code startField}/{@code endField} and field bookkeeping per value). Rows are written in blocks of
+ * {@link #BLOCK_ROWS}: every column's values of a block, then the block's record ends, at which parquet-java checks
+ * page sizes as it does for records. Not thread-safe; one encoder per chunk.
+ */
+final class FlatChunkEncoder {
+    static final int BLOCK_ROWS = 4096;
+
+    private FlatChunkEncoder() {}
+
+    /** Whether every column of {@code schema} is flat. */
+    static boolean handles(Schema schema) {
+        for (Field field : schema.getFields()) {
+            if (!FlatColumnReader.isFlat(field)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A piece of a batch: rows {@code start} (inclusive) to {@code end} (exclusive). */
+    record Piece(VectorSchemaRoot batch, int start, int end) {}
+
+    /** Writes {@code pieces}, in order, as a Parquet file of one row group to {@code out} (closed at the end). */
+    static void encode(List<Piece> pieces, Schema schema, OutputStream out, String description) throws IOException {
+        MessageType parquet = ParquetSchemas.toParquet(schema);
+        ParquetProperties properties = ParquetProperties.builder()
+                .withPageSize(ParquetFormat.PAGE_BYTES)
+                .withDictionaryEncoding(true)
+                .withPageWriteChecksumEnabled(true)
+                .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
+                .build();
+        long rows = 0;
+        for (Piece piece : pieces) {
+            rows += piece.end() - piece.start();
+        }
+        CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), ParquetFormat.PAGE_BYTES);
+        try {
+            ParquetFileWriter file = new ParquetFileWriter(new StreamOutputFile(out, description), parquet, ParquetFileWriter.Mode.OVERWRITE,
+                    ParquetFormat.ROW_GROUP_BYTES, 0, properties.getColumnIndexTruncateLength(), properties.getStatisticsTruncateLength(),
+                    properties.getPageWriteChecksumEnabled());
+            file.start();
+            ColumnChunkPageWriteStore pages = new ColumnChunkPageWriteStore(codecs.getCompressor(ParquetFormat.COMPRESSION), parquet,
+                    properties.getAllocator(), properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
+            try (ColumnWriteStore store = properties.newColumnWriteStore(parquet, pages, pages)) {
+                List<ColumnDescriptor> descriptors = parquet.getColumns();
+                ColumnWriter[] writers = new ColumnWriter[descriptors.size()];
+                for (int c = 0; c < writers.length; c++) {
+                    writers[c] = store.getColumnWriter(descriptors.get(c));
+                }
+                for (Piece piece : pieces) {
+                    List<FieldVector> vectors = piece.batch().getFieldVectors();
+                    Column[] columns = new Column[vectors.size()];
+                    for (int c = 0; c < columns.length; c++) {
+                        columns[c] = column(vectors.get(c), writers[c], descriptors.get(c).getMaxDefinitionLevel());
+                    }
+                    for (int from = piece.start(); from < piece.end(); from += BLOCK_ROWS) {
+                        int to = Math.min(piece.end(), from + BLOCK_ROWS);
+                        for (Column column : columns) {
+                            column.write(from, to);
+                        }
+                        for (int r = from; r < to; r++) {
+                            store.endRecord();
+                        }
+                    }
+                }
+                if (rows > 0) {
+                    file.startBlock(rows);
+                    store.flush();
+                    pages.flushToFileWriter(file);
+                    file.endBlock();
+                }
+            } finally {
+                pages.close();
+            }
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put(ParquetFormat.ARROW_SCHEMA_KEY, schema.toJson());
+            metadata.put("writer.model.name", ParquetRowWriter.MODEL_NAME);
+            file.end(metadata);
+        } finally {
+            codecs.release();
+            out.close();
+        }
+    }
+
+    /** Writes one column's values of rows {@code from} to {@code to}. */
+    private abstract static class Column {
+        final FieldVector vector;
+        final ColumnWriter writer;
+        final int definition;
+        final boolean mayBeNull;
+
+        Column(FieldVector vector, ColumnWriter writer, int definition) {
+            this.vector = vector;
+            this.writer = writer;
+            this.definition = definition;
+            this.mayBeNull = vector.getNullCount() > 0;
+        }
+
+        final void write(int from, int to) {
+            if (!mayBeNull) {
+                values(from, to);
+                return;
+            }
+            for (int i = from; i < to; i++) {
+                if (vector.isNull(i)) {
+                    writer.writeNull(0, definition - 1);
+                } else {
+                    value(i);
+                }
+            }
+        }
+
+        /** Rows without nulls; by default one {@link #value} at a time. */
+        void values(int from, int to) {
+            for (int i = from; i < to; i++) {
+                value(i);
+            }
+        }
+
+        abstract void value(int i);
+    }
+
+    private static Column column(FieldVector vector, ColumnWriter writer, int definition) {
+        ArrowType type = vector.getField().getType();
+        boolean raw = MemoryUtil.LITTLE_ENDIAN;
+        return switch (type.getTypeID()) {
+            case Bool -> {
+                BitVector bits = (BitVector) vector;
+                yield new Column(vector, writer, definition) {
+                    @Override
+                    void value(int i) {
+                        writer.write(bits.get(i) != 0, 0, definition);
+                    }
+                };
+            }
+            case Int -> switch (((ArrowType.Int) type).getBitWidth()) {
+                case 8 -> {
+                    TinyIntVector ints = (TinyIntVector) vector;
+                    yield new Column(vector, writer, definition) {
+                        @Override
+                        void value(int i) {
+                            writer.write((int) ints.get(i), 0, definition);
+                        }
+                    };
+                }
+                case 16 -> {
+                    SmallIntVector ints = (SmallIntVector) vector;
+                    yield new Column(vector, writer, definition) {
+                        @Override
+                        void value(int i) {
+                            writer.write((int) ints.get(i), 0, definition);
+                        }
+                    };
+                }
+                case 32 -> raw ? ints(vector, writer, definition) : new Column(vector, writer, definition) {
+                    private final IntVector ints = (IntVector) vector;
+
+                    @Override
+                    void value(int i) {
+                        writer.write(ints.get(i), 0, definition);
+                    }
+                };
+                default -> raw ? longs(vector, writer, definition) : new Column(vector, writer, definition) {
+                    private final BigIntVector longs = (BigIntVector) vector;
+
+                    @Override
+                    void value(int i) {
+                        writer.write(longs.get(i), 0, definition);
+                    }
+                };
+            };
+            case FloatingPoint -> {
+                if (vector instanceof Float4Vector floats) {
+                    yield new Column(vector, writer, definition) {
+                        @Override
+                        void value(int i) {
+                            writer.write(floats.get(i), 0, definition);
+                        }
+                    };
+                }
+                if (raw) {
+                    yield new Column(vector, writer, definition) {
+                        private final long address = vector.getDataBufferAddress();
+
+                        @Override
+                        void value(int i) {
+                            writer.write(Double.longBitsToDouble(MemoryUtil.getLong(address + 8L * i)), 0, definition);
+                        }
+                    };
+                }
+                Float8Vector doubles = (Float8Vector) vector;
+                yield new Column(vector, writer, definition) {
+                    @Override
+                    void value(int i) {
+                        writer.write(doubles.get(i), 0, definition);
+                    }
+                };
+            }
+            case Utf8 -> {
+                VarCharVector strings = (VarCharVector) vector;
+                yield new Column(vector, writer, definition) {
+                    @Override
+                    void value(int i) {
+                        writer.write(Binary.fromConstantByteArray(strings.get(i)), 0, definition);
+                    }
+                };
+            }
+            case Binary -> {
+                VarBinaryVector bytes = (VarBinaryVector) vector;
+                yield new Column(vector, writer, definition) {
+                    @Override
+                    void value(int i) {
+                        writer.write(Binary.fromConstantByteArray(bytes.get(i)), 0, definition);
+                    }
+                };
+            }
+            case Decimal -> {
+                DecimalVector decimals = (DecimalVector) vector;
+                yield new Column(vector, writer, definition) {
+                    @Override
+                    void value(int i) {
+                        writer.write(Binary.fromConstantByteArray(ParquetRowWriter.bigEndian(decimals, i)), 0, definition);
+                    }
+                };
+            }
+            case Date -> {
+                DateDayVector days = (DateDayVector) vector;
+                yield new Column(vector, writer, definition) {
+                    @Override
+                    void value(int i) {
+                        writer.write(days.get(i), 0, definition);
+                    }
+                };
+            }
+            case Timestamp -> {
+                TimeStampVector timestamps = (TimeStampVector) vector;
+                yield new Column(vector, writer, definition) {
+                    @Override
+                    void value(int i) {
+                        writer.write(timestamps.get(i), 0, definition);
+                    }
+                };
+            }
+            default -> throw new IllegalArgumentException("Arrow type " + type + " of column '" + vector.getName() + "' is not a flat Parquet column");
+        };
+    }
+
+    private static Column ints(FieldVector vector, ColumnWriter writer, int definition) {
+        return new Column(vector, writer, definition) {
+            private final long address = vector.getDataBufferAddress();
+
+            @Override
+            void value(int i) {
+                writer.write(MemoryUtil.getInt(address + 4L * i), 0, definition);
+            }
+        };
+    }
+
+    private static Column longs(FieldVector vector, ColumnWriter writer, int definition) {
+        return new Column(vector, writer, definition) {
+            private final long address = vector.getDataBufferAddress();
+
+            @Override
+            void value(int i) {
+                writer.write(MemoryUtil.getLong(address + 8L * i), 0, definition);
+            }
+        };
+    }
+}
