@@ -38,7 +38,7 @@ final class ExecutorHashCheck {
         if (files.isEmpty()) {
             return;
         }
-        org.apache.spark.sql.classic.SparkSession classic = ExecutorParquetWriter.classic(session.emptyDataFrame()).sparkSession();
+        org.apache.spark.sql.classic.SparkSession classic = ExecutorParquetWriter.classic(session);
         JavaSparkContext context = JavaSparkContext.fromSparkContext(classic.sparkContext());
         Broadcast<SerializableConfiguration> configuration = context.broadcast(
                 new SerializableConfiguration(ExecutorParquetWriter.hadoopConfiguration(classic)));

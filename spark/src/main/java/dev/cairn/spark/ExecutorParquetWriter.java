@@ -31,6 +31,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.execution.datasources.OutputWriter;
@@ -146,6 +147,20 @@ final class ExecutorParquetWriter {
         configuration.set("fs.file.impl", RawLocalFileSystem.class.getName());
         configuration.setBoolean("fs.file.impl.disable.cache", true);
         return configuration;
+    }
+
+    /**
+     * The classic session behind {@code session}, taken by a cast: not through {@code session.emptyDataFrame()}, whose
+     * lazy initialisation holds the session's monitor while it builds the session state's analyzer, and deadlocks with a
+     * thread that builds that analyzer first (it needs the session's {@code conf}, under the same monitor) — two engine
+     * workers loading Datasets on a new session did (SessionFirstUseTest).
+     */
+    static org.apache.spark.sql.classic.SparkSession classic(SparkSession session) {
+        if (session instanceof org.apache.spark.sql.classic.SparkSession classic) {
+            return classic;
+        }
+        throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "A Spark Connect session (" + session.getClass().getName()
+                + ") cannot run Cairn's executor jobs: run the pipeline in the Spark driver (spark-submit or a classic SparkSession)");
     }
 
     static org.apache.spark.sql.classic.Dataset<Row> classic(Dataset<Row> data) {
