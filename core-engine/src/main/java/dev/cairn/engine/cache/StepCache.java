@@ -265,14 +265,6 @@ public final class StepCache {
         }
     }
 
-    /** Tries to take the lease on {@code key}; empty when another holder has it. */
-    public Optional<Lease> tryLease(String key, String holder) {
-        if (!metadata.tryAcquireCacheLease(key, holder, leaseTimeout)) { // expiry by the store's clock, not this process's
-            return Optional.empty();
-        }
-        return Optional.of(renewed(key, holder));
-    }
-
     /** The lease on {@code key} just taken by {@code holder}, renewed in the background until closed. */
     private Lease renewed(String key, String holder) {
         long period = Math.max(1, leaseTimeout.toMillis() / 3);
