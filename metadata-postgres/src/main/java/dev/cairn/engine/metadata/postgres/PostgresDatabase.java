@@ -202,6 +202,10 @@ final class PostgresDatabase implements SqlDatabase {
                 return result;
             } catch (SQLException e) {
                 if (dialect.isConnectionLost(e)) {
+                    // one lost connection usually means the server restarted or ended its sessions: the pool's idle
+                    // siblings are dead too, and one used within the pool's alive-bypass window (500 ms) would be
+                    // handed out without a check. Evict them all so the next operation opens a fresh connection
+                    evictIdleConnections();
                     if (!write && !reconnected) {
                         reconnected = true; // a read is safe to repeat on a new connection
                         LOG.warn("Metadata store {}: lost the connection to {}; trying once more", location, operation);
@@ -242,6 +246,13 @@ final class PostgresDatabase implements SqlDatabase {
             } catch (UncheckedIOException | IllegalArgumentException e) {
                 throw new CairnException(ErrorCode.METADATA_FAILURE, "Metadata store " + location + ": could not " + operation + ": " + e, e);
             }
+        }
+    }
+
+    private void evictIdleConnections() {
+        var bean = pool.getHikariPoolMXBean();
+        if (bean != null) {
+            bean.softEvictConnections(); // idle ones close now, those in use when they come back
         }
     }
 

@@ -125,4 +125,42 @@ class PostgresFaultTest {
             assertThat(store.findRun(java.util.UUID.randomUUID())).isEqualTo(Optional.empty());
         }
     }
+
+    @Test
+    void sessionsEndedByTheServerAreAllDroppedFromThePoolAfterTheFirstFailure() throws Exception {
+        URI uri = TestingPostgres.server().newDatabase();
+        try (PostgresMetadataStore store = PostgresMetadataStore.open(uri)) {
+            // concurrent saves until the pool holds more than one session of this database
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            int round = 0;
+            while (backendsOf(uri) < 2) {
+                assertThat(System.nanoTime()).as("the pool opened a second connection").isLessThan(deadline);
+                String a = "sibling-a-" + round;
+                String b = "sibling-b-" + round++;
+                CompletableFuture<ArtifactVersionRecord> first = CompletableFuture.supplyAsync(
+                        () -> store.reserveArtifactVersion(ReservePostgresVersionsMain.version(a)));
+                store.reserveArtifactVersion(ReservePostgresVersionsMain.version(b));
+                first.get(60, TimeUnit.SECONDS);
+            }
+            // the server ends every session of the store (as a restart does); the pool's connections were used just
+            // now, within its 500 ms alive-bypass window, so it hands them out unchecked
+            TestingPostgres.server().sql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                    + database(uri) + "' AND pid <> pg_backend_pid()");
+            try {
+                store.reserveArtifactVersion(ReservePostgresVersionsMain.version("after-kill"));
+            } catch (CairnException e) {
+                assertThat(e).hasMessageContaining("connection to the server was lost"); // the first may meet a dead session
+            }
+            assertThat(store.reserveArtifactVersion(ReservePostgresVersionsMain.version("after-kill-2")).version())
+                    .as("no second dead session is handed out after the first failure").isEqualTo("1");
+        }
+    }
+
+    private static int backendsOf(URI uri) throws SQLException {
+        try (Connection connection = TestingPostgres.server().connect("postgres"); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + database(uri) + "'")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
 }
