@@ -22,6 +22,7 @@ import dev.cairn.api.artifact.LoadOptions;
 import dev.cairn.api.artifact.Visualization;
 import dev.cairn.api.spi.ArtifactReader;
 import dev.cairn.api.spi.ArtifactWriter;
+import dev.cairn.materializers.arrow.parquet.CanonicalFooterStream;
 import dev.cairn.api.spi.Materializer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -216,7 +217,7 @@ public final class ArrowMaterializer implements Materializer<Object> {
                     }
                 };
                 if (PARQUET.equals(format)) {
-                    ParallelParquetWriter parquet = new ParallelParquetWriter(writer.create(ParquetFormat.FILE_NAME), schema,
+                    ParallelParquetWriter parquet = new ParallelParquetWriter(new CanonicalFooterStream(writer.create(ParquetFormat.FILE_NAME)), schema,
                             "file " + ParquetFormat.FILE_NAME + " of artifact '" + writer.artifactName() + "'");
                     try {
                         source.forEachOwnedBatch((batch, release) -> {

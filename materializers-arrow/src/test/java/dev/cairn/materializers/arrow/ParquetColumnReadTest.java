@@ -62,7 +62,7 @@ class ParquetColumnReadTest {
 
     record Halves(long half, Double maybe) {}
 
-    private static final Type MIXED = new TypeLiteral<List<Mixed>>() {}.type();
+    static final Type MIXED = new TypeLiteral<List<Mixed>>() {}.type();
     private static final Type HALVES = new TypeLiteral<List<Halves>>() {}.type();
     private static final int ROWS = 150_000;
     private static final long SMALL_ROW_GROUP = 256 * 1024;
