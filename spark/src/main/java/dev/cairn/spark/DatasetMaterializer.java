@@ -222,7 +222,10 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
         return data.as(encoder);
     }
 
-    /** A lazy {@code spark.read.parquet} of {@code paths} under {@code directory}. */
+    /**
+     * A lazy {@code spark.read.parquet} of {@code paths} under {@code directory}, given the schema Spark wrote into the
+     * first part's footer when there is one (see {@link PartSchema}): no Spark job runs until the dataset is used.
+     */
     static Dataset<Row> read(SparkSession session, java.net.URI directory, List<String> paths, String artifactName) {
         if (paths.isEmpty()) {
             throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Artifact " + artifactName + " at " + directory
@@ -231,7 +234,9 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
         }
         java.net.URI base = ExecutorParquetWriter.directory(directory);
         String[] uris = paths.stream().map(path -> base.resolve(encode(path)).toString()).toArray(String[]::new);
-        return session.read().parquet(uris);
+        org.apache.spark.sql.DataFrameReader reader = session.read();
+        PartSchema.of(ExecutorParquetWriter.classic(session).sessionState().newHadoopConf(), uris[0]).ifPresent(reader::schema);
+        return reader.parquet(uris);
     }
 
     private static String encode(String path) {

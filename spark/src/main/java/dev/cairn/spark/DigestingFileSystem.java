@@ -21,6 +21,8 @@ import org.apache.hadoop.fs.Syncable;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
 
+import dev.cairn.materializers.arrow.parquet.CanonicalFooterStream;
+
 /**
  * A Hadoop file system over the staging directory's own one that computes the SHA-256 and size of every file it
  * creates <em>while</em> the file is written: the executors' Parquet writers write through it, so a part is hashed in
@@ -140,7 +142,8 @@ final class DigestingFileSystem extends FilterFileSystem {
     }
 
     private static FSDataOutputStream digesting(Path file, FSDataOutputStream out) {
-        return new FSDataOutputStream(new DigestingStream(key(file), out), null); // the wrapped stream counts the bytes in Spark's metrics
+        boolean parquet = file.getName().endsWith(".parquet");
+        return new FSDataOutputStream(new DigestingStream(key(file), out, parquet), null); // the wrapped stream counts the bytes in Spark's metrics
     }
 
     /** Closes the wrapped file system only when it is this instance's own (uncached); a cached one is shared. */
@@ -151,45 +154,75 @@ final class DigestingFileSystem extends FilterFileSystem {
         }
     }
 
-    /** Hashes what passes through; on close records the size and hash under its file's key. */
+    /**
+     * Hashes what passes through; on close records the size and hash under its file's key. A Parquet file's bytes first
+     * pass a {@link CanonicalFooterStream}, so the bytes written and hashed do not depend on this executor's JVM (the
+     * order of each column chunk's encodings list in the footer); it holds back the file's last megabyte until
+     * close, which Spark's Parquet writer never {@code hflush}es before.
+     */
     private static final class DigestingStream extends OutputStream implements Syncable, StreamCapabilities {
         private final String key;
         private final FSDataOutputStream out;
         private final MessageDigest digest = ExecutorParquetWriter.sha256();
+        private final OutputStream sink;
         private long size;
         private boolean closed;
 
-        DigestingStream(String key, FSDataOutputStream out) {
+        DigestingStream(String key, FSDataOutputStream out, boolean parquet) {
             this.key = key;
             this.out = out;
+            OutputStream hashing = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    out.write(b);
+                    digest.update((byte) b);
+                    size++;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    digest.update(b, off, len);
+                    size += len;
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    out.flush();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    out.close();
+                }
+            };
+            this.sink = parquet ? new CanonicalFooterStream(hashing) : hashing;
         }
 
         @Override
         public void write(int b) throws IOException {
-            out.write(b);
-            digest.update((byte) b);
-            size++;
+            sink.write(b);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            digest.update(b, off, len);
-            size += len;
+            sink.write(b, off, len);
         }
 
         @Override
         public void flush() throws IOException {
-            out.flush();
+            sink.flush();
         }
 
         @Override
         public void hflush() throws IOException {
+            sink.flush();
             out.hflush();
         }
 
         @Override
         public void hsync() throws IOException {
+            sink.flush();
             out.hsync();
         }
 
@@ -204,7 +237,7 @@ final class DigestingFileSystem extends FilterFileSystem {
                 return;
             }
             closed = true;
-            out.close(); // only a file closed without error is recorded
+            sink.close(); // only a file closed without error is recorded
             WRITTEN.put(key, new ExecutorParquetWriter.SizeAndHash(size, HexFormat.of().formatHex(digest.digest())));
         }
     }

@@ -100,6 +100,24 @@ class SparkDatasetTest {
     }
 
     @Test
+    void aLoadTakesTheSchemaFromAPartsFooterSoSparkRunsNoJobUntilTheDatasetIsUsed() throws Exception {
+        ArtifactVersion version = cairn.run(generating("schema_from_footer", 3, false)).step("generate").output("output");
+        String group = "cairn-test-load-" + java.util.UUID.randomUUID();
+        spark.sparkContext().setJobGroup(group, "load", false);
+        Dataset<Row> loaded;
+        try {
+            loaded = version.load(DATASET_OF_ROWS);
+        } finally {
+            spark.sparkContext().clearJobGroup();
+        }
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+        // without the schema, spark.read.parquet runs a job that reads a footer to infer it
+        assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(group)).as("Spark jobs run by load()").isEmpty();
+        assertThat(loaded.schema()).isEqualTo(spark.read().parquet(version.uri().toString()).schema());
+        assertThat(loaded.filter("id >= 2990").count()).isEqualTo(10);
+    }
+
+    @Test
     void partsAreHashedWhileSparkWritesThemWithoutReadingThemBack() throws Exception {
         long readBefore = localBytesReadThroughHadoop();
         PipelineRun run = cairn.run(generating("hashed_while_written", 3, false));

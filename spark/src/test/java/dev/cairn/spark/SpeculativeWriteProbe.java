@@ -153,6 +153,7 @@ public final class SpeculativeWriteProbe {
                 System.out.println("plainHash=" + plain.step("slowFirstAttempt").output("output").contentHash());
                 ArtifactVersion reference = plain.step("slowFirstAttempt").output("output");
                 System.out.println("plainSizes=" + reference.files().stream().map(ArtifactFile::size).toList());
+                System.out.println("plainManifest=" + reference.files());
                 System.out.println("speculativeSizes=" + written.files().stream().map(ArtifactFile::size).toList());
                 boolean samePartRows = true; // part by part, the same rows in the same order
                 for (int i = 0; i < PARTITIONS; i++) {

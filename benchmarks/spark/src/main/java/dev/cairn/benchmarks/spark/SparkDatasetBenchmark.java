@@ -17,6 +17,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 import dev.cairn.api.Cairn;
 import dev.cairn.api.artifact.ArtifactVersion;
@@ -34,8 +35,12 @@ import dev.cairn.spark.SparkSessions;
  * the driver renames and adopts them, manifest, metadata) against plain {@code df.write.parquet} into the same file
  * system, alternating, and then load+count against {@code spark.read.parquet(...).count()}. Prints medians and ratios.
  *
+ * <p>Each repetition then times {@code loads} alternated pairs of load+count (Cairn's {@code version.load(Dataset)},
+ * plain {@code spark.read.parquet(dir)}), and one {@code spark.read.schema(s).parquet(dir)} (a plain read that is
+ * given the schema, as Cairn's load takes it from a part's footer, so Spark infers none) for reference.
+ *
  * <p>Arguments: a work directory, the row count (default 10,000,000), the repetitions (default 3), the master
- * (default {@code local[2]}).
+ * (default {@code local[2]}), the load+count pairs per repetition (default 1).
  */
 public final class SparkDatasetBenchmark {
     private static final Type DATASET = new TypeRef<Dataset<Row>>() {}.type();
@@ -64,6 +69,7 @@ public final class SparkDatasetBenchmark {
         long rows = args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L;
         int repetitions = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         String master = args.length > 3 ? args[3] : "local[2]";
+        int loads = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         Files.createDirectories(work);
         SparkSession spark = SparkSession.builder().master(master).appName("cairn-spark-benchmark")
                 .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
@@ -79,6 +85,8 @@ public final class SparkDatasetBenchmark {
             List<Long> plainReads = new ArrayList<>();
             List<Long> cairnReads = new ArrayList<>();
             List<Long> verifiedReads = new ArrayList<>();
+            List<Long> plainSchemaReads = new ArrayList<>();
+            List<Double> readRatios = new ArrayList<>();
             long bytes = 0;
             for (int i = 0; i < repetitions; i++) {
                 // the order alternates between repetitions (plain first on even ones, Cairn first on odd ones), so
@@ -101,16 +109,31 @@ public final class SparkDatasetBenchmark {
                 }
                 long plainCount = 0;
                 long cairnCount = 0;
-                for (int side = 0; side < 2; side++) {
-                    if ((side == 0) == plainFirst) {
-                        long start = System.nanoTime();
-                        plainCount = spark.read().parquet(plain).count();
-                        plainReads.add(System.nanoTime() - start);
-                    } else {
-                        long start = System.nanoTime();
-                        Dataset<Row> loaded = version.load(DATASET);
-                        cairnCount = loaded.count();
-                        cairnReads.add(System.nanoTime() - start);
+                for (int load = 0; load < loads; load++) {
+                    boolean plainReadFirst = (i + load) % 2 == 0;
+                    long plainRead = 0;
+                    long cairnRead = 0;
+                    for (int side = 0; side < 2; side++) {
+                        if ((side == 0) == plainReadFirst) {
+                            long start = System.nanoTime();
+                            plainCount = spark.read().parquet(plain).count();
+                            plainRead = System.nanoTime() - start;
+                        } else {
+                            long start = System.nanoTime();
+                            Dataset<Row> loaded = version.load(DATASET);
+                            cairnCount = loaded.count();
+                            cairnRead = System.nanoTime() - start;
+                        }
+                    }
+                    plainReads.add(plainRead);
+                    cairnReads.add(cairnRead);
+                    readRatios.add((double) cairnRead / plainRead);
+                    StructType schema = spark.read().parquet(plain).schema(); // not timed: the reference is given it
+                    long start = System.nanoTime();
+                    long schemaCount = spark.read().schema(schema).parquet(plain).count();
+                    plainSchemaReads.add(System.nanoTime() - start);
+                    if (schemaCount != rows) {
+                        throw new IllegalStateException("count with the schema given: " + schemaCount);
                     }
                 }
 
@@ -121,15 +144,20 @@ public final class SparkDatasetBenchmark {
                 if (plainCount != rows || cairnCount != rows || verifiedCount != rows) {
                     throw new IllegalStateException("counts differ: " + plainCount + ", " + cairnCount + ", " + verifiedCount);
                 }
-                System.out.printf("repetition %d (%s first): plain write %d ms, Cairn save %d ms, plain read+count %d ms, Cairn load+count %d ms,"
-                        + " verified load+count %d ms%n", i + 1, plainFirst ? "plain" : "Cairn", ms(plainWrites.get(i)), ms(cairnWrites.get(i)), ms(plainReads.get(i)),
-                        ms(cairnReads.get(i)), ms(verifiedReads.get(i)));
+                int last = plainReads.size() - 1;
+                System.out.printf("repetition %d (%s first): plain write %d ms, Cairn save %d ms, plain read+count %d ms, Cairn load+count %d ms"
+                        + " (last of %d pairs), plain read+count given the schema %d ms, verified load+count %d ms%n", i + 1, plainFirst ? "plain" : "Cairn",
+                        ms(plainWrites.get(i)), ms(cairnWrites.get(i)), ms(plainReads.get(last)), ms(cairnReads.get(last)), loads,
+                        ms(plainSchemaReads.get(last)), ms(verifiedReads.get(i)));
             }
             System.out.printf("%,d rows x 8 columns, %,d bytes of Parquet, master %s, %d repetitions (medians):%n", rows, bytes, master, repetitions);
             System.out.printf("| save | plain df.write.parquet %d ms | Cairn %d ms | ratio %.2f |%n", ms(median(plainWrites)), ms(median(cairnWrites)),
                     (double) median(cairnWrites) / median(plainWrites));
-            System.out.printf("| load+count | spark.read.parquet %d ms | Cairn %d ms | ratio %.2f |%n", ms(median(plainReads)), ms(median(cairnReads)),
-                    (double) median(cairnReads) / median(plainReads));
+            System.out.printf("| load+count | spark.read.parquet %d ms | Cairn %d ms | ratio %.2f | median of the %d pair ratios %.2f, range %.2f-%.2f |%n",
+                    ms(median(plainReads)), ms(median(cairnReads)), (double) median(cairnReads) / median(plainReads), readRatios.size(),
+                    medianRatio(readRatios), Collections.min(readRatios), Collections.max(readRatios));
+            System.out.printf("| load+count | spark.read.schema(s).parquet %d ms | Cairn %d ms | ratio %.2f | (reference: a plain read given the schema) |%n",
+                    ms(median(plainSchemaReads)), ms(median(cairnReads)), (double) median(cairnReads) / median(plainSchemaReads));
             System.out.printf("| verified load+count | spark.read.parquet %d ms | Cairn %d ms | ratio %.2f |%n", ms(median(plainReads)),
                     ms(median(verifiedReads)), (double) median(verifiedReads) / median(plainReads));
         } finally {
@@ -144,6 +172,12 @@ public final class SparkDatasetBenchmark {
 
     private static long median(List<Long> values) {
         List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static double medianRatio(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
     }
