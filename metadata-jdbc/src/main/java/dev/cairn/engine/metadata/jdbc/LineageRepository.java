@@ -11,6 +11,8 @@ import java.util.UUID;
 import dev.cairn.api.metadata.InputKind;
 import dev.cairn.api.metadata.StepInputRecord;
 import dev.cairn.api.metadata.StepOutputRecord;
+import dev.cairn.api.metadata.UpstreamLineageRecord;
+import dev.cairn.api.run.StepStatus;
 import org.apiguardian.api.API;
 
 /**
@@ -21,6 +23,34 @@ import org.apiguardian.api.API;
 public final class LineageRepository {
     private static final String INPUT_SELECT = "SELECT i.step_run_id, i.name, i.artifact_id, i.kind FROM step_inputs i";
     private static final String OUTPUT_SELECT = "SELECT o.step_run_id, o.name, o.artifact_id FROM step_outputs o";
+    /**
+     * The whole upstream lineage of one {@code READY} version ({@link dev.cairn.api.metadata.MetadataStore#listUpstreamLineage}),
+     * one parameter: the version's id. The recursive part collects the ids of the versions reached ({@code UNION}
+     * drops repeats, so diamonds and long chains are walked once per version); the outer query reads, for each, its
+     * columns, its producer with the run's pipeline name and the producer's output name for it, and the producer's inputs
+     * with a {@code READY} version. Every step is an index lookup: {@code artifact_versions.id} (unique), the primary
+     * keys of {@code step_runs}, {@code pipeline_runs}, {@code pipelines}, {@code step_outputs} and the
+     * {@code (step_run_id, …)} primary key of {@code step_inputs} ({@code UpstreamLineageQueryPlanTest}).
+     */
+    public static final String UPSTREAM = """
+            WITH RECURSIVE reached (id) AS (
+                SELECT id FROM artifact_versions WHERE id = ? AND state = 'READY'
+                UNION
+                SELECT i.artifact_id FROM reached
+                JOIN artifact_versions a ON a.id = reached.id
+                JOIN step_runs s ON s.id = a.producer_step_run_id
+                JOIN step_inputs i ON i.step_run_id = s.id
+                JOIN artifact_versions src ON src.id = i.artifact_id AND src.state = 'READY'
+            )
+            SELECT a.id, a.name, a.version, a.data_type, a.content_hash, s.id, s.step_name, s.status, s.run_id, p.name,
+                (SELECT MIN(o.name) FROM step_outputs o WHERE o.step_run_id = s.id AND o.artifact_id = a.id), i.name, i.artifact_id
+            FROM reached
+            JOIN artifact_versions a ON a.id = reached.id
+            LEFT JOIN step_runs s ON s.id = a.producer_step_run_id
+            LEFT JOIN pipeline_runs r ON r.id = s.run_id
+            LEFT JOIN pipelines p ON p.id = r.pipeline_id
+            LEFT JOIN (step_inputs i JOIN artifact_versions src ON src.id = i.artifact_id AND src.state = 'READY')
+                ON i.step_run_id = s.id""";
 
     private final SqlDialect dialect;
     private final String insertInput;
@@ -100,6 +130,26 @@ public final class LineageRepository {
     /** The inputs that consumed {@code artifactId}, in the order their runs started. */
     public List<StepInputRecord> listConsumers(SqlSession session, UUID artifactId) throws SQLException {
         return session.list(consumers, statement -> statement.setString(1, artifactId.toString()), LineageRepository::input);
+    }
+
+    /** {@link #UPSTREAM} for {@code artifactId}: one row of each reached version per input of its producer (see {@link UpstreamLineageRecord}). */
+    public List<UpstreamLineageRecord> listUpstream(SqlSession session, UUID artifactId) throws SQLException {
+        return session.list(UPSTREAM, statement -> statement.setString(1, artifactId.toString()), this::upstream);
+    }
+
+    private UpstreamLineageRecord upstream(ResultSet row) throws SQLException {
+        String producer = row.getString(6);
+        String input = row.getString(13);
+        return new UpstreamLineageRecord(uuid(row, 1), text(row, 2), text(row, 3), text(row, 4), text(row, 5),
+                producer == null ? null : UUID.fromString(producer), producer == null ? null : text(row, 7),
+                producer == null ? null : StepStatus.valueOf(text(row, 8)), producer == null ? null : uuid(row, 9),
+                dialect.text(row, 10).orElse(null), dialect.text(row, 11).orElse(null),
+                input == null ? null : text(row, 12), input == null ? null : UUID.fromString(input));
+    }
+
+    /** A {@code NOT NULL} text column, read the dialect's fastest way. */
+    private String text(ResultSet row, int column) throws SQLException {
+        return dialect.text(row, column).orElseThrow(() -> new SQLException("column " + column + " of the upstream lineage is NULL"));
     }
 
     private static StepInputRecord input(ResultSet row) throws SQLException {
