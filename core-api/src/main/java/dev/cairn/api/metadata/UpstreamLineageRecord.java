@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The producer fields ({@code producerId} to {@code outputName}) are {@code null} together when the version has no
  * producer or its step run is not recorded; {@code pipelineName} is {@code null} when the producer's run is not
  * recorded, {@code outputName} when no output row of the producer names this version (the first output name in
- * alphabetical order otherwise). The input fields are {@code null} together on the one row of a version whose producer
- * has no input with a {@code READY} version; otherwise the version has one row per such input.
+ * alphabetical order otherwise). A version has one row per input of its producer, and one row when it has no producer
+ * or its producer no input; the input fields name the input and its version only when that version is {@code READY},
+ * and are {@code null} together otherwise.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.3")
 public record UpstreamLineageRecord(UUID artifactId, String name, String version, String dataType, String contentHash,
@@ -71,16 +72,15 @@ public record UpstreamLineageRecord(UUID artifactId, String name, String version
             String pipeline = store.findRun(step.runId()).map(PipelineRunRecord::pipelineName).orElse(null);
             String outputName = store.listStepOutputs(step.id()).stream().filter(output -> output.artifactId().equals(artifact.id()))
                     .map(StepOutputRecord::name).findFirst().orElse(null);
-            int before = rows.size();
-            for (StepInputRecord input : store.listStepInputs(step.id())) {
+            List<StepInputRecord> inputs = store.listStepInputs(step.id());
+            for (StepInputRecord input : inputs) {
                 Optional<ArtifactVersionRecord> source = store.findArtifactVersion(input.artifactId());
-                if (source.isPresent()) {
-                    rows.add(new UpstreamLineageRecord(artifact.id(), artifact.name(), artifact.version(), artifact.dataType(), artifact.contentHash(),
-                            step.id(), step.stepName(), step.status(), step.runId(), pipeline, outputName, input.name(), input.artifactId()));
-                    pending.add(source.get());
-                }
+                rows.add(new UpstreamLineageRecord(artifact.id(), artifact.name(), artifact.version(), artifact.dataType(), artifact.contentHash(),
+                        step.id(), step.stepName(), step.status(), step.runId(), pipeline, outputName, source.isPresent() ? input.name() : null,
+                        source.isPresent() ? input.artifactId() : null));
+                source.ifPresent(pending::add);
             }
-            if (rows.size() == before) {
+            if (inputs.isEmpty()) {
                 rows.add(new UpstreamLineageRecord(artifact.id(), artifact.name(), artifact.version(), artifact.dataType(), artifact.contentHash(),
                         step.id(), step.stepName(), step.status(), step.runId(), pipeline, outputName, null, null));
             }

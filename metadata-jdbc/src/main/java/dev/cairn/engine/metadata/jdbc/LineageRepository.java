@@ -27,8 +27,9 @@ public final class LineageRepository {
      * The whole upstream lineage of one {@code READY} version ({@link dev.cairn.api.metadata.MetadataStore#listUpstreamLineage}),
      * one parameter: the version's id. The recursive part collects the ids of the versions reached ({@code UNION}
      * drops repeats, so diamonds and long chains are walked once per version); the outer query reads, for each, its
-     * columns, its producer with the run's pipeline name and the producer's output name for it, and the producer's inputs
-     * with a {@code READY} version. Every step is an index lookup: {@code artifact_versions.id} (unique), the primary
+     * columns, its producer with the run's pipeline name and the producer's output name for it, and one row per input of
+     * the producer, naming the input only when its version is {@code READY} (plain left joins: a parenthesised join made
+     * SQLite materialise every {@code READY} version). Every step is an index lookup: {@code artifact_versions.id} (unique), the primary
      * keys of {@code step_runs}, {@code pipeline_runs}, {@code pipelines}, {@code step_outputs} and the
      * {@code (step_run_id, …)} primary key of {@code step_inputs} ({@code UpstreamLineageQueryPlanTest}).
      */
@@ -43,14 +44,15 @@ public final class LineageRepository {
                 JOIN artifact_versions src ON src.id = i.artifact_id AND src.state = 'READY'
             )
             SELECT a.id, a.name, a.version, a.data_type, a.content_hash, s.id, s.step_name, s.status, s.run_id, p.name,
-                (SELECT MIN(o.name) FROM step_outputs o WHERE o.step_run_id = s.id AND o.artifact_id = a.id), i.name, i.artifact_id
+                (SELECT MIN(o.name) FROM step_outputs o WHERE o.step_run_id = s.id AND o.artifact_id = a.id),
+                CASE WHEN src.id IS NULL THEN NULL ELSE i.name END, src.id
             FROM reached
             JOIN artifact_versions a ON a.id = reached.id
             LEFT JOIN step_runs s ON s.id = a.producer_step_run_id
             LEFT JOIN pipeline_runs r ON r.id = s.run_id
             LEFT JOIN pipelines p ON p.id = r.pipeline_id
-            LEFT JOIN (step_inputs i JOIN artifact_versions src ON src.id = i.artifact_id AND src.state = 'READY')
-                ON i.step_run_id = s.id""";
+            LEFT JOIN step_inputs i ON i.step_run_id = s.id
+            LEFT JOIN artifact_versions src ON src.id = i.artifact_id AND src.state = 'READY'""";
 
     private final SqlDialect dialect;
     private final String insertInput;
