@@ -232,7 +232,8 @@ public final class RunAll {
         }
         double measured = Double.parseDouble(value.group(1).replace(",", "")) * (value.group(2).equals("s") ? 1000 : 1);
         double limit = Double.parseDouble(bound.group(1)) * (bound.group(2).equals("s") ? 1000 : 1);
-        return String.format(Locale.ROOT, "%.2f× goal", measured / limit);
+        double ratio = measured / limit;
+        return String.format(Locale.ROOT, ratio < 0.1 ? "%.3f× goal" : "%.2f× goal", ratio);
     }
 
     /** The commit measured: {@code -Dcairn.commit}, else {@code git describe --always --dirty} here, else "unknown". */
