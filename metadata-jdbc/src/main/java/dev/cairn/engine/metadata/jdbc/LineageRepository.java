@@ -25,9 +25,9 @@ public final class LineageRepository {
     private static final String OUTPUT_SELECT = "SELECT o.step_run_id, o.name, o.artifact_id FROM step_outputs o";
     /**
      * The whole upstream lineage of one {@code READY} version ({@link dev.cairn.api.metadata.MetadataStore#listUpstreamLineage}),
-     * one parameter: the version's id. The recursive part collects the versions reached with the columns the graph shows
-     * and their producer's id ({@code UNION} drops repeats, so diamonds and long chains are walked once per version);
-     * the outer query adds, for each, its producer, the producer's output name for it, and one row per input of the
+     * one parameter: the version's id. The recursive part collects the ids of the versions reached with their producer's
+     * id ({@code UNION} drops repeats, so diamonds and long chains are walked once per version; carrying every column the
+     * graph shows instead made its rows wider and the query slower); the outer query adds, for each, its columns, its producer, the producer's output name for it, and one row per input of the
      * producer, naming the input only when its version is {@code READY} (plain left joins: a parenthesised join made
      * SQLite materialise every {@code READY} version). Every step is an index lookup: {@code artifact_versions.id}
      * (unique), the primary keys of {@code step_runs} and {@code step_outputs} and the {@code (step_run_id, …)} primary key
@@ -35,18 +35,19 @@ public final class LineageRepository {
      * ({@link #PIPELINE_NAMES}), not once per row.
      */
     public static final String UPSTREAM = """
-            WITH RECURSIVE reached (id, name, version, data_type, content_hash, producer) AS (
-                SELECT id, name, version, data_type, content_hash, producer_step_run_id FROM artifact_versions WHERE id = ? AND state = 'READY'
+            WITH RECURSIVE reached (id, producer) AS (
+                SELECT id, producer_step_run_id FROM artifact_versions WHERE id = ? AND state = 'READY'
                 UNION
-                SELECT src.id, src.name, src.version, src.data_type, src.content_hash, src.producer_step_run_id FROM reached
+                SELECT src.id, src.producer_step_run_id FROM reached
                 JOIN step_runs s ON s.id = reached.producer
                 JOIN step_inputs i ON i.step_run_id = s.id
                 JOIN artifact_versions src ON src.id = i.artifact_id AND src.state = 'READY'
             )
-            SELECT reached.id, reached.name, reached.version, reached.data_type, reached.content_hash, s.id, s.step_name, s.status, s.run_id,
-                (SELECT MIN(o.name) FROM step_outputs o WHERE o.step_run_id = s.id AND o.artifact_id = reached.id),
+            SELECT a.id, a.name, a.version, a.data_type, a.content_hash, s.id, s.step_name, s.status, s.run_id,
+                (SELECT MIN(o.name) FROM step_outputs o WHERE o.step_run_id = s.id AND o.artifact_id = a.id),
                 CASE WHEN src.id IS NULL THEN NULL ELSE i.name END, src.id
             FROM reached
+            JOIN artifact_versions a ON a.id = reached.id
             LEFT JOIN step_runs s ON s.id = reached.producer
             LEFT JOIN step_inputs i ON i.step_run_id = s.id
             LEFT JOIN artifact_versions src ON src.id = i.artifact_id AND src.state = 'READY'""";

@@ -32,7 +32,7 @@ class UpstreamLineageQueryPlanTest {
             List<String> plan = QueryPlans.plan(connection, LineageRepository.UPSTREAM, List.of(id));
             assertThat(plan).as(String.join("\n", plan))
                     .filteredOn(line -> line.startsWith("SCAN")).allMatch(line -> line.equals("SCAN reached"));
-            for (String table : List.of("artifact_versions", "s", "i", "src", "o")) {
+            for (String table : List.of("artifact_versions", "a", "s", "i", "src", "o")) {
                 assertThat(plan).as(table + " in\n" + String.join("\n", plan))
                         .anyMatch(line -> line.startsWith("SEARCH " + table + " USING ") && line.contains("=?)"));
             }
