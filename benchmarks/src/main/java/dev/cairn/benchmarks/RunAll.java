@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.cairn.api.Cairn;
 import dev.cairn.api.artifact.ArtifactVersion;
@@ -60,9 +61,10 @@ import org.apache.arrow.vector.table.Table;
  *       and PostgreSQL with SQLite's median as its baseline) become rows of the table. Missing class: a row says so.</li>
  * </ul>
  *
- * <p>Usage: {@code java -cp ... dev.cairn.benchmarks.RunAll [--quick] [--parquet-save-only] [--prune-versions=N] [--metadata-versions=N]
- * [--only=parquet,steps,lineage,prune,metadata] [workDir]}; or {@code benchmarks/run-all}. Options must come first in
- * any order; the first argument that is not an option is the work directory (a new temporary one by default).
+ * <p>Usage: {@link #USAGE} ({@code --help} prints it with the estimate of a full-size run); or {@code benchmarks/run-all}.
+ * The argument that is not an option is the work directory (a new temporary one by default). The output ends with the
+ * block to paste into BENCHMARKS.md ({@link #table}): a header with the commit, the dates and the load averages, and one
+ * row per measurement with a ratio.
  */
 public final class RunAll {
     private RunAll() {}
@@ -74,6 +76,14 @@ public final class RunAll {
 
         Scale withPruneVersions(int versions) {
             return new Scale(name + ", " + versions + " versions to prune", parquetRows, parquetRuns, steps, stepRuns, versions, metadataVersions);
+        }
+
+        Scale withParquetRows(int rows) {
+            return new Scale(name + ", " + rows + " Parquet rows", rows, parquetRuns, steps, stepRuns, pruneVersions, metadataVersions);
+        }
+
+        Scale withSteps(int count) {
+            return new Scale(name + ", " + count + "-step chains", parquetRows, parquetRuns, count, stepRuns, pruneVersions, metadataVersions);
         }
 
         Scale withMetadataVersions(int versions) {
@@ -92,22 +102,57 @@ public final class RunAll {
     /** {@code --parquet-save-only}: the Parquet section measures saves only (no loads), to fit a short benchmark window. */
     private static boolean parquetSaveOnly;
 
+    /**
+     * How long each section takes at the full size on a quiet 2-core machine, in minutes, from the session-7 runs in
+     * BENCHMARKS.md ("Performance at scale", session 7: Parquet save and load 19:23–19:25, steps and lineage 19:17–19:19,
+     * prune of 100,000 versions 19:04–19:09, metadata at 1,000,000 versions 19:12–19:13 plus the child JVM); printed by
+     * {@code --help}.
+     */
+    static final List<Map.Entry<String, Integer>> FULL_SIZE_MINUTES = List.of(Map.entry("parquet", 3), Map.entry("steps,lineage", 2),
+            Map.entry("prune", 5), Map.entry("metadata", 2));
+
+    static final String USAGE = """
+            Usage: benchmarks/run-all [--help] [--quick] [--parquet-save-only] [--parquet-rows=N] [--steps=N] [--prune-versions=N]
+                                      [--metadata-versions=N] [--only=parquet,steps,lineage,prune,metadata] [work dir]
+            Runs every row of issue #18's table, each against its baseline in the same run, and prints at the end one Markdown
+            table (what, Cairn, baseline, ratio, goal, met?) headed by the commit, the date and the load average, ready to paste
+            into BENCHMARKS.md. Rows of sections left out by --only are listed as not run.
+              --quick                small sizes: 500,000 Parquet rows, 2,000-step chains, 5,000 versions to prune, 20,000 metadata versions
+              --parquet-save-only    the Parquet section times saves only
+              --parquet-rows=N, --steps=N, --prune-versions=N, --metadata-versions=N   one section's size (after --quick, if given)
+            The commit in the header is -Dcairn.commit (the script sets it), else `git describe` of the working directory.""";
+
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        ROWS.clear();
+        parquetSaveOnly = false;
         Scale scale = Scale.FULL;
-        List<String> only = List.of("parquet", "steps", "lineage", "prune", "metadata");
+        List<String> only = SECTIONS;
         Path work = null;
         for (String arg : args) {
-            if (arg.equals("--quick")) {
+            if (arg.equals("--help") || arg.equals("-h")) {
+                System.out.println(USAGE);
+                System.out.println(fullSizeEstimate());
+                return;
+            } else if (arg.equals("--quick")) {
                 scale = Scale.QUICK;
             } else if (arg.startsWith("--prune-versions=")) {
                 scale = scale.withPruneVersions(Integer.parseInt(arg.substring("--prune-versions=".length())));
             } else if (arg.startsWith("--metadata-versions=")) {
                 scale = scale.withMetadataVersions(Integer.parseInt(arg.substring("--metadata-versions=".length())));
+            } else if (arg.startsWith("--parquet-rows=")) {
+                scale = scale.withParquetRows(Integer.parseInt(arg.substring("--parquet-rows=".length())));
+            } else if (arg.startsWith("--steps=")) {
+                scale = scale.withSteps(Integer.parseInt(arg.substring("--steps=".length())));
             } else if (arg.equals("--parquet-save-only")) {
                 parquetSaveOnly = true;
             } else if (arg.startsWith("--only=")) {
                 only = Arrays.asList(arg.substring("--only=".length()).split(","));
+                for (String section : only) {
+                    require(SECTIONS.contains(section), "unknown section '" + section + "' in " + arg + "; sections: " + String.join(",", SECTIONS));
+                }
+            } else if (arg.startsWith("--")) {
+                throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
             } else {
                 work = Path.of(arg);
             }
@@ -117,8 +162,9 @@ public final class RunAll {
         }
         Files.createDirectories(work);
         String startLoad = loadAverage();
+        Instant started = Instant.now();
         System.out.printf(Locale.ROOT, "run-all: scale %s, %d processors, Java %s, work %s, started %s, load average %s%n", scale.name(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), work, Instant.now(), startLoad);
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), work, started, startLoad);
         if (only.contains("steps") || only.contains("lineage")) {
             steps(scale, work.resolve("steps"), only.contains("steps"), only.contains("lineage"));
         }
@@ -132,14 +178,91 @@ public final class RunAll {
             metadata(scale, work.resolve("metadata"));
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "Scale %s; load average at start %s, at end %s; medians (min–max) of the repetitions%n", scale.name(), startLoad,
-                loadAverage());
-        System.out.println();
-        System.out.println("| what | Cairn | baseline | ratio | goal | met? |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.print(table(scale, only, started, Instant.now(), startLoad, loadAverage()));
+    }
+
+    static final List<String> SECTIONS = List.of("parquet", "steps", "lineage", "prune", "metadata");
+
+    /** The rows of issue #18's table that each section measures, for the sections a run leaves out: name and goal. */
+    private static final Map<String, List<Map.Entry<String, String>>> ISSUE_ROWS = Map.of(
+            "parquet", List.of(Map.entry("Parquet save, 10M rows × 8 cols, zstd (speed vs DuckDB)", "≥ 1.0×"),
+                    Map.entry("Parquet load, 10M rows × 8 cols (speed vs pyarrow)", "≥ 0.8×")),
+            "steps", List.of(Map.entry("per-step overhead, 10k no-op chain, median", "≤ 0.5 ms"),
+                    Map.entry("per-step overhead, 10k no-op chain, p99", "≤ 2 ms"), Map.entry("fully cached re-run, 10k steps", "≤ 1 s")),
+            "lineage", List.of(Map.entry("lineage of a 10k-step run (run graph and whole upstream graph)", "≤ 200 ms")),
+            "prune", List.of(Map.entry("prune 100k unused versions", "≤ 2× rm -rf")),
+            "metadata", List.of(Map.entry("metadata at 1M artifact versions", "page ≤ 100 ms, lookup ≤ 1 ms, latest ≤ 1 ms, open ≤ 200 ms")));
+
+    /**
+     * The Markdown block to paste into BENCHMARKS.md: a header line with the commit, the dates and the load averages,
+     * then the table of every row measured, then a "not run" row for each row of the issue's table whose section was left out.
+     */
+    static String table(Scale scale, List<String> only, Instant started, Instant ended, String startLoad, String endLoad) {
+        StringBuilder out = new StringBuilder();
+        java.time.format.DateTimeFormatter minutes = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
+                .withZone(java.time.ZoneOffset.UTC);
+        out.append(String.format(Locale.ROOT, "run-all at commit `%s`, %s–%s UTC, scale %s, %d processors; load average %s at the start, %s at the end;"
+                + " medians (min–max) of the repetitions%n%n", commit(), minutes.format(started), minutes.format(ended).substring(11), scale.name(),
+                Runtime.getRuntime().availableProcessors(), startLoad, endLoad));
+        out.append("| what | Cairn | baseline | ratio | goal | met? |\n|---|---|---|---|---|---|\n");
         for (Row row : ROWS) {
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", row.what(), row.cairn(), row.baseline(), row.ratio(), row.goal(), row.met());
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", row.what(), row.cairn(), row.baseline(),
+                    row.ratio().equals("—") ? goalRatio(row.cairn(), row.goal()) : row.ratio(), row.goal(), row.met()));
         }
+        for (String section : SECTIONS) {
+            if (!only.contains(section)) {
+                for (Map.Entry<String, String> row : ISSUE_ROWS.get(section)) {
+                    out.append(String.format(Locale.ROOT, "| %s | — | — | — | %s | not run (--only=%s) |%n", row.getKey(), row.getValue(),
+                            String.join(",", only)));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * For a row measured against its goal only (no baseline in the same run): the first figure of {@code cairn} over the
+     * goal's bound, e.g. {@code 0.47× goal}; "—" when the goal is not one bound in the same unit.
+     */
+    static String goalRatio(String cairn, String goal) {
+        java.util.regex.Matcher value = java.util.regex.Pattern.compile("^([0-9][0-9,]*(?:\\.[0-9]+)?) (ms|s)\\b").matcher(cairn);
+        java.util.regex.Matcher bound = java.util.regex.Pattern.compile("^[≤≥] ([0-9]+(?:\\.[0-9]+)?) (ms|s)$").matcher(goal);
+        if (!value.find() || !bound.find()) {
+            return "—";
+        }
+        double measured = Double.parseDouble(value.group(1).replace(",", "")) * (value.group(2).equals("s") ? 1000 : 1);
+        double limit = Double.parseDouble(bound.group(1)) * (bound.group(2).equals("s") ? 1000 : 1);
+        double ratio = measured / limit;
+        return String.format(Locale.ROOT, ratio < 0.1 ? "%.3f× goal" : "%.2f× goal", ratio);
+    }
+
+    /** The commit measured: {@code -Dcairn.commit}, else {@code git describe --always --dirty} here, else "unknown". */
+    private static String commit() {
+        String given = System.getProperty("cairn.commit", "");
+        if (!given.isBlank()) {
+            return given;
+        }
+        try {
+            Process git = new ProcessBuilder("git", "describe", "--always", "--dirty", "--abbrev=7").redirectErrorStream(true).start();
+            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return git.waitFor() == 0 && !out.isEmpty() ? out : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    /** The {@code --help} estimate of a full-size run: the sum of the sections' times at full size. */
+    static String fullSizeEstimate() {
+        int total = FULL_SIZE_MINUTES.stream().mapToInt(Map.Entry::getValue).sum();
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "A full-size run (no --quick) takes about %d minutes on a quiet 2-core machine (", total));
+        for (int i = 0; i < FULL_SIZE_MINUTES.size(); i++) {
+            out.append(i == 0 ? "" : ", ").append(FULL_SIZE_MINUTES.get(i).getKey()).append(" ~").append(FULL_SIZE_MINUTES.get(i).getValue()).append(" min");
+        }
+        return out.append(", from the session-7 runs in BENCHMARKS.md), longer under load, plus the build when the jar is missing."
+                + " --quick takes a few minutes.").toString();
     }
 
     // ----- per-step overhead, cached re-run, lineage -----
@@ -155,12 +278,15 @@ public final class RunAll {
             double[] p99s = new double[runs];
             double[] reruns = new double[runs];
             double[] direct = new double[runs];
+            double[] computing = new double[runs];
             PipelineRun last = null;
             for (int i = 0; i < runs; i++) {
                 Pipeline chain = StepOverheadBenchmark.chain(steps);
                 StepOverheadBenchmark.Timings timings = new StepOverheadBenchmark.Timings();
                 long commitsBefore = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.committedWriteTransactions();
+                long runStart = System.nanoTime();
                 PipelineRun run = cairn.run(chain, RunOptions.withListener(timings));
+                computing[i] = (System.nanoTime() - runStart) / 1e6;
                 long commits = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.committedWriteTransactions() - commitsBefore;
                 require(run.status() == RunStatus.COMPLETED, "chain run failed: " + run.error().orElse(""));
                 medians[i] = timings.median() / 1e6;
@@ -181,14 +307,17 @@ public final class RunAll {
             if (overhead) {
                 double median = median(medians);
                 double p99 = max(p99s);
+                double directMillis = median(direct);
                 ROWS.add(new Row(String.format(Locale.ROOT, "per-step overhead, %,d no-op chain, median (%d runs)", steps, medians.length),
-                        ms(median) + " (" + spread(medians, 3) + ")", ms(median(direct)) + " direct call", "—", "≤ 0.5 ms",
-                        yesNo(median <= 0.5)));
+                        ms(median) + " (" + spread(medians, 3) + ")", String.format(Locale.ROOT, "%.1f ns direct call", directMillis * 1e6),
+                        directMillis > 0 ? String.format(Locale.ROOT, "%,.0f×", median / directMillis) : "—", "≤ 0.5 ms", yesNo(median <= 0.5)));
                 ROWS.add(new Row(String.format(Locale.ROOT, "per-step overhead, %,d no-op chain, p99 (worst of %d runs)", steps, p99s.length),
-                        ms(p99) + " (" + spread(p99s, 3) + ")", "—", "—", "≤ 2 ms", yesNo(p99 <= 2)));
+                        ms(p99) + " (" + spread(p99s, 3) + ")", ms(median) + " per-step median", ratio(p99, median), "≤ 2 ms", yesNo(p99 <= 2)));
                 double rerun = median(reruns);
                 ROWS.add(new Row(String.format(Locale.ROOT, "fully cached re-run, %,d steps (same process)", steps),
-                        String.format(Locale.ROOT, "%.0f ms (%s)", rerun, spread(reruns, 0)), "—", "—", "≤ 1 s", yesNo(rerun <= 1000)));
+                        String.format(Locale.ROOT, "%.0f ms (%s)", rerun, spread(reruns, 0)),
+                        String.format(Locale.ROOT, "%.0f ms (%s) computing run of the chain", median(computing), spread(computing, 0)),
+                        String.format(Locale.ROOT, "%.2f×", rerun / median(computing)), "≤ 1 s", yesNo(rerun <= 1000)));
             }
             if (lineage) {
                 lineage(cairn, last, steps);

@@ -40,6 +40,7 @@ import dev.cairn.api.metadata.PipelineRunRecord;
 import dev.cairn.api.metadata.StepInputRecord;
 import dev.cairn.api.metadata.StepOutputRecord;
 import dev.cairn.api.metadata.StepRunRecord;
+import dev.cairn.api.metadata.UpstreamLineageRecord;
 import dev.cairn.api.run.RunStatus;
 import dev.cairn.api.run.StepStatus;
 import org.apiguardian.api.API;
@@ -668,6 +669,99 @@ public abstract class MetadataStoreContract {
         assertThat(store.listConsumers(external.id())).containsExactly(rawInput, clientLoad);
         assertThat(store.listConsumers(rows.id())).containsExactly(fitInput);
         assertThat(store.listConsumers(stats.id())).isEmpty();
+    }
+
+    /**
+     * The upstream lineage read at once ({@link MetadataStore#listUpstreamLineage}, one recursive query in the SQL stores)
+     * has the rows of the step-by-step reading ({@link UpstreamLineageRecord#readStepByStep}, the frontier-by-frontier
+     * walk the engine used before): for a diamond (a version reached along two paths is read once; a producer's input
+     * that is not {@code READY} is left out; a producer of two outputs reached through both) and for a long chain.
+     */
+    @Test
+    void upstreamLineageOfADiamondAndOfALongChainIsReadAtOnceAsStepByStep() {
+        ArtifactVersionRecord raw = reserveAndCommit("raw");
+        ArtifactVersionRecord pending = store.reserveArtifactVersion(newVersion("pending"));
+        PipelineRunRecord run = run("diamond", T0);
+        StepRunRecord split = stepRun(run, "split", 0);
+        StepRunRecord right = stepRun(run, "right", 1, "split");
+        StepRunRecord join = stepRun(run, "join", 2, "split", "right");
+        store.insertRun(run, List.of(split, right, join));
+        List<ArtifactVersionRecord> halves = complete(split, List.of("first", "second"), Map.of("data", raw));
+        ArtifactVersionRecord rightOut = complete(right, List.of("right"), Map.of("in", halves.get(1))).get(0);
+        Map<String, ArtifactVersionRecord> joinInputs = new LinkedHashMap<>();
+        joinInputs.put("a", halves.get(0));
+        joinInputs.put("b", rightOut);
+        joinInputs.put("c", halves.get(1));
+        ArtifactVersionRecord top = complete(join, List.of("top"), joinInputs).get(0);
+        store.recordStepInputs(List.of(new StepInputRecord(join.id(), "unfinished", pending.id(), InputKind.CLIENT_LOAD)));
+
+        List<UpstreamLineageRecord> rows = store.listUpstreamLineage(top.id());
+        assertThat(rows).containsExactlyInAnyOrderElementsOf(UpstreamLineageRecord.readStepByStep(store, top.id()));
+        StepRunRecord joinDone = store.findStepRun(join.id()).orElseThrow();
+        assertThat(rows).filteredOn(row -> row.artifactId().equals(top.id())).extracting(UpstreamLineageRecord::inputName)
+                .containsExactlyInAnyOrder("a", "b", "c", null); // "unfinished" names a version that is not READY
+        assertThat(rows).filteredOn(row -> row.artifactId().equals(top.id())).allSatisfy(row -> {
+            assertThat(row.producerId()).isEqualTo(join.id());
+            assertThat(row.stepName()).isEqualTo("join");
+            assertThat(row.status()).isEqualTo(joinDone.status());
+            assertThat(row.runId()).isEqualTo(run.id());
+            assertThat(row.pipelineName()).isEqualTo("diamond");
+            assertThat(row.outputName()).isEqualTo("top");
+        });
+        assertThat(rows).extracting(UpstreamLineageRecord::inputArtifactId).doesNotContain(pending.id());
+        assertThat(rows).extracting(UpstreamLineageRecord::artifactId).doesNotContain(pending.id())
+                .containsOnly(top.id(), halves.get(0).id(), halves.get(1).id(), rightOut.id(), raw.id());
+        assertThat(rows).filteredOn(row -> row.artifactId().equals(halves.get(1).id())).singleElement()
+                .satisfies(row -> assertThat(row.outputName()).isEqualTo("second"))
+                .satisfies(row -> assertThat(row.inputArtifactId()).isEqualTo(raw.id()));
+        assertThat(rows).filteredOn(row -> row.artifactId().equals(raw.id())).singleElement()
+                .satisfies(row -> assertThat(row.producerId()).isNull())
+                .satisfies(row -> assertThat(row.inputName()).isNull());
+        assertThat(rows).hasSize(4 + 1 + 1 + 1 + 1);
+
+        PipelineRunRecord chainRun = run("chain", T0);
+        int length = 200;
+        List<StepRunRecord> chain = new ArrayList<>();
+        for (int i = 0; i < length; i++) {
+            chain.add(i == 0 ? stepRun(chainRun, "s0", 0) : stepRun(chainRun, "s" + i, i, "s" + (i - 1)));
+        }
+        store.insertRun(chainRun, chain);
+        ArtifactVersionRecord last = top;
+        for (StepRunRecord step : chain) {
+            last = complete(step, List.of("out"), Map.of("in", last)).get(0);
+        }
+        List<UpstreamLineageRecord> chainRows = store.listUpstreamLineage(last.id());
+        assertThat(chainRows).hasSize(length + rows.size()).containsAll(rows)
+                .containsExactlyInAnyOrderElementsOf(UpstreamLineageRecord.readStepByStep(store, last.id()));
+        assertThat(chainRows).extracting(UpstreamLineageRecord::producerId).containsAll(chain.stream().map(StepRunRecord::id).toList());
+
+        assertThat(store.listUpstreamLineage(pending.id())).isEmpty();
+        assertThat(store.listUpstreamLineage(UUID.randomUUID())).isEmpty();
+    }
+
+    /**
+     * Completes {@code step}: it consumed {@code inputs} (by input name) and produced one new version per name of
+     * {@code outputs} (output names as given); returns the committed versions in that order.
+     */
+    private List<ArtifactVersionRecord> complete(StepRunRecord step, List<String> outputs, Map<String, ArtifactVersionRecord> inputs) {
+        List<CommittedArtifact> committed = new ArrayList<>();
+        List<StepOutputRecord> outputRows = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
+        for (String output : outputs) {
+            NewArtifactVersion version = NewArtifactVersion.builder().id(UUID.randomUUID()).name(step.stepName() + "." + output)
+                    .explicitVersion(Optional.empty()).storeUri(STORE_URI).dataType("java.lang.String").materializerId("cairn.string")
+                    .materializerVersion("1").artifactType(ArtifactType.DATA).contentHash("sha256:" + output).size(3).createdAt(T0)
+                    .producerStepRunId(Optional.of(step.id())).build();
+            ArtifactVersionRecord reserved = store.reserveArtifactVersion(version);
+            committed.add(new CommittedArtifact(reserved.id(), artifactUri(reserved.name(), reserved.version()), List.of()));
+            outputRows.add(new StepOutputRecord(step.id(), output, reserved.id()));
+            ids.add(reserved.id());
+        }
+        List<StepInputRecord> inputRows = new ArrayList<>();
+        inputs.forEach((name, version) -> inputRows.add(new StepInputRecord(step.id(), name, version.id(), InputKind.STEP_OUTPUT)));
+        StepRunRecord done = step.started(T0).finished(StepStatus.COMPLETED, T0.plusSeconds(1), Optional.empty());
+        store.completeStep(done, committed, inputRows, outputRows);
+        return ids.stream().map(id -> store.findArtifactVersion(id).orElseThrow()).toList();
     }
 
     @Test

@@ -354,6 +354,16 @@ public interface MetadataStore extends AutoCloseable {
     /** Step runs that consumed an artifact version. */
     List<StepInputRecord> listConsumers(UUID artifactId);
 
+    /**
+     * The whole upstream lineage of the {@code READY} version {@code artifactId}, in any order: for every version reached
+     * from it (itself, the {@code READY} inputs of its producer, theirs, …) the rows described on
+     * {@link UpstreamLineageRecord}; empty when {@code artifactId} is not a {@code READY} version. The default reads it
+     * step run by step run ({@link UpstreamLineageRecord#readStepByStep}); the SQL stores read it with one recursive query.
+     */
+    default List<UpstreamLineageRecord> listUpstreamLineage(UUID artifactId) {
+        return UpstreamLineageRecord.readStepByStep(this, artifactId);
+    }
+
     // --- liveness of runs ---
 
     /**

@@ -4,10 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -18,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.cairn.api.CairnConfiguration;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.lifecycle.PruneOptions;
@@ -26,6 +32,7 @@ import dev.cairn.api.metadata.ArtifactDeletion;
 import dev.cairn.api.metadata.ArtifactVersionRecord;
 import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.api.spi.ArtifactStore;
+import dev.cairn.api.spi.MetricsReporter;
 import dev.cairn.engine.artifacts.ArtifactNames;
 import dev.cairn.engine.stores.ArtifactStores;
 import jakarta.inject.Inject;
@@ -53,14 +60,18 @@ public final class Pruner {
     /** The phase in which tombstones left by an earlier prune are finished. */
     private static final String RESUMING = "resuming";
     private final TombstoneFiles tombstoneFiles = new TombstoneFiles();
+    /** The counter of directories a prune forced to the disk (one per {@code fsync}), in the engine's metrics. */
+    public static final String DIRECTORY_FSYNCS = "cairn.prune.fsync.directories";
 
     private final MetadataStore metadata;
     private final ArtifactStores stores;
     private final Clock clock;
     private final AbandonedRuns abandonedRuns;
+    private final MetricsReporter metrics;
 
     @Inject
-    public Pruner(MetadataStore metadata, ArtifactStores stores, Clock clock, AbandonedRuns abandonedRuns) {
+    public Pruner(MetadataStore metadata, ArtifactStores stores, Clock clock, AbandonedRuns abandonedRuns, CairnConfiguration configuration) {
+        this.metrics = requireNonNull(configuration, "configuration is null").metrics();
         this.abandonedRuns = requireNonNull(abandonedRuns, "abandonedRuns is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.stores = requireNonNull(stores, "stores is null");
@@ -278,6 +289,7 @@ public final class Pruner {
             }
         }
         removeEmptyNameDirectories(deleted);
+        syncDirectories(deleted);
         if (failures.get() > 0 && !withSidecar && !options.ignoreErrors()) {
             throw new CairnException(ErrorCode.STORE_FAILURE, "Prune stopped: " + failures.get() + " artifact directories could not be deleted (first: "
                     + errors.get(0) + "); fix the cause and prune again, or give --ignore-errors");
@@ -312,6 +324,54 @@ public final class Pruner {
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Cannot remove the empty directory {}: {}", directory.getValue(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * Forces to the disk, once each, the local directories whose entries the deletions of one batch removed, before
+     * the batch's tombstones are cleared: the parent of each deleted version directory ({@code artifacts/<name>/}, or
+     * {@code artifacts/} when that directory was removed as empty) and, for registered data, the registered folder
+     * itself when it stays. Without it a power loss after the tombstones are cleared could bring back entries the
+     * file system had not yet written, as files no row and no tombstone refers to, which no prune would delete. One
+     * {@code fsync} per directory, not per file: the removal of a version directory is an entry of its parent, and the
+     * files inside it are unreachable once that entry is gone. Stores other than {@code file:} are left alone (HDFS
+     * records each deletion in its NameNode's journal before it answers). A directory that cannot be forced is a
+     * warning, as the deletions stay done. Each {@code fsync} is counted as {@value #DIRECTORY_FSYNCS}.
+     */
+    private void syncDirectories(List<ArtifactDeletion> deleted) {
+        Set<Path> directories = new LinkedHashSet<>();
+        for (ArtifactDeletion deletion : deleted) {
+            try {
+                ArtifactStore store = stores.open(deletion.storeUri());
+                URI location = deletion.uri().orElseGet(() -> store.resolve(ArtifactNames.directory(deletion.name(), deletion.version(), deletion.id())));
+                if (!"file".equals(location.getScheme())) {
+                    continue;
+                }
+                Path path = Path.of(location);
+                Path parent = path.getParent();
+                if (parent == null) {
+                    continue;
+                }
+                if (!Files.isDirectory(parent)) { // removed as empty: its removal is an entry of its own parent
+                    parent = parent.getParent();
+                }
+                if (deletion.registered() && Files.isDirectory(path)) {
+                    directories.add(path);
+                }
+                if (parent != null) {
+                    directories.add(parent);
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("No directory to force for artifact '{}' version {}: {}", deletion.name(), deletion.version(), e.toString());
+            }
+        }
+        for (Path directory : directories) {
+            try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+                channel.force(true);
+                metrics.count(DIRECTORY_FSYNCS, 1);
+            } catch (IOException e) {
+                LOG.warn("Cannot force the directory {} to the disk after deleting artifacts from it: {}", directory, e.toString());
             }
         }
     }

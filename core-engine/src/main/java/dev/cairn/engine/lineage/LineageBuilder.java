@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,6 +26,7 @@ import dev.cairn.api.metadata.PipelineRunRecord;
 import dev.cairn.api.metadata.StepInputRecord;
 import dev.cairn.api.metadata.StepOutputRecord;
 import dev.cairn.api.metadata.StepRunRecord;
+import dev.cairn.api.metadata.UpstreamLineageRecord;
 import jakarta.inject.Inject;
 import org.jgrapht.Graph;
 import org.jgrapht.graph.DirectedPseudograph;
@@ -33,6 +35,11 @@ import org.apiguardian.api.API;
 /** Builds lineage graphs from the metadata store. Thread-safe; each call reads a fresh snapshot. */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class LineageBuilder {
+    /** Inputs of one step run as it lists them: by name, then by the version's id as text. */
+    private static final Comparator<UpstreamLineageRecord> INPUT_ORDER = Comparator
+            .comparing((UpstreamLineageRecord row) -> row.inputName() == null ? "" : row.inputName())
+            .thenComparing(row -> row.inputArtifactId() == null ? "" : row.inputArtifactId().toString());
+
     private final MetadataStore metadata;
 
     @Inject
@@ -43,31 +50,10 @@ public final class LineageBuilder {
     public Lineage ofArtifact(ArtifactVersionRecord root) {
         Snapshot snapshot = new Snapshot();
         LineageNode rootNode = snapshot.artifact(root);
-        // upstream: producer, its inputs, their producers, ...
+        upstream(snapshot, rootNode, root.id());
+        // downstream: consumers, their outputs, their consumers, ... (run by run: Snapshot)
         Deque<ArtifactVersionRecord> pending = new ArrayDeque<>(List.of(root));
         Set<UUID> visited = new HashSet<>();
-        while (!pending.isEmpty()) {
-            ArtifactVersionRecord artifact = pending.poll();
-            if (!visited.add(artifact.id()) || artifact.producerStepRunId().isEmpty()) {
-                continue;
-            }
-            Optional<LineageNode> producer = snapshot.stepRun(artifact.producerStepRunId().get());
-            if (producer.isEmpty()) {
-                continue;
-            }
-            String outputName = snapshot.outputs(producer.get().id()).stream().filter(o -> o.artifactId().equals(artifact.id()))
-                    .map(StepOutputRecord::name).findFirst().orElse("output");
-            snapshot.edge(producer.get(), snapshot.artifact(artifact), LineageEdge.Kind.PRODUCED, outputName);
-            for (StepInputRecord input : snapshot.inputs(producer.get().id())) {
-                snapshot.artifactVersion(input.artifactId()).ifPresent(source -> {
-                    snapshot.edge(snapshot.artifact(source), producer.get(), LineageEdge.Kind.CONSUMED, input.name());
-                    pending.add(source);
-                });
-            }
-        }
-        // downstream: consumers, their outputs, their consumers, ...
-        pending.add(root);
-        visited.clear();
         while (!pending.isEmpty()) {
             ArtifactVersionRecord artifact = pending.poll();
             if (!visited.add(artifact.id())) {
@@ -88,6 +74,61 @@ public final class LineageBuilder {
             }
         }
         return new LineageGraph(rootNode, snapshot.graph);
+    }
+
+    /**
+     * Adds the upstream graph of {@code rootId} — its producer, the producer's inputs, their producers, … — read with one
+     * query ({@link MetadataStore#listUpstreamLineage}), in the order a breadth-first walk from the root meets the nodes
+     * and edges (each producer's inputs by name, then version id).
+     */
+    private void upstream(Snapshot snapshot, LineageNode rootNode, UUID rootId) {
+        Map<UUID, List<UpstreamLineageRecord>> rowsByArtifact = new HashMap<>();
+        for (UpstreamLineageRecord row : metadata.listUpstreamLineage(rootId)) {
+            rowsByArtifact.computeIfAbsent(row.artifactId(), id -> new ArrayList<>(1)).add(row);
+        }
+        Map<UUID, LineageNode> artifacts = new HashMap<>(rowsByArtifact.size() * 2);
+        artifacts.put(rootId, rootNode);
+        Map<UUID, LineageNode> producers = new HashMap<>(rowsByArtifact.size() * 2);
+        Deque<UUID> pending = new ArrayDeque<>(List.of(rootId));
+        Set<UUID> visited = new HashSet<>(rowsByArtifact.size() * 2);
+        while (!pending.isEmpty()) {
+            UUID artifactId = pending.poll();
+            List<UpstreamLineageRecord> rows = rowsByArtifact.get(artifactId);
+            if (!visited.add(artifactId) || rows == null || rows.get(0).producerId() == null) {
+                continue;
+            }
+            UpstreamLineageRecord first = rows.get(0);
+            LineageNode producer = producers.computeIfAbsent(first.producerId(), id -> {
+                LineageNode node = new LineageNode.StepRunNode(id, first.stepName(), first.status(), first.runId(),
+                        first.pipelineName() == null ? "?" : first.pipelineName());
+                snapshot.graph.addVertex(node);
+                snapshot.stepRuns.put(id, Optional.of(node));
+                return node;
+            });
+            LineageNode artifact = artifactNode(snapshot, artifacts, first);
+            snapshot.edge(producer, artifact, LineageEdge.Kind.PRODUCED, first.outputName() == null ? "output" : first.outputName());
+            if (rows.size() > 1) {
+                rows.sort(INPUT_ORDER);
+            }
+            for (UpstreamLineageRecord row : rows) {
+                if (row.inputArtifactId() == null) {
+                    continue;
+                }
+                List<UpstreamLineageRecord> sourceRows = rowsByArtifact.get(row.inputArtifactId());
+                if (sourceRows != null) { // a version that became READY or was deleted meanwhile is left out, as by a later read
+                    snapshot.edge(artifactNode(snapshot, artifacts, sourceRows.get(0)), producer, LineageEdge.Kind.CONSUMED, row.inputName());
+                    pending.add(row.inputArtifactId());
+                }
+            }
+        }
+    }
+
+    private static LineageNode artifactNode(Snapshot snapshot, Map<UUID, LineageNode> artifacts, UpstreamLineageRecord row) {
+        return artifacts.computeIfAbsent(row.artifactId(), id -> {
+            LineageNode node = new LineageNode.Artifact(id, row.name(), row.version(), row.dataType(), row.contentHash());
+            snapshot.graph.addVertex(node);
+            return node;
+        });
     }
 
     public Lineage ofRun(UUID runId) {
@@ -126,7 +167,6 @@ public final class LineageBuilder {
         final Graph<LineageNode, LineageEdge> graph = new DirectedPseudograph<>(LineageEdge.class);
         final Map<UUID, Optional<LineageNode>> stepRuns = new HashMap<>();
         final Map<UUID, String> pipelines = new HashMap<>();
-        final Set<LineageEdge> edges = new HashSet<>();
         /** Step runs of the runs read so far, by id. */
         final Map<UUID, StepRunRecord> stepRunRecords = new HashMap<>();
         final Map<UUID, List<StepInputRecord>> inputs = new HashMap<>();
@@ -197,11 +237,9 @@ public final class LineageBuilder {
             }));
         }
 
+        /** Adds the edge unless an equal one is there (the graph refuses an edge it already contains). */
         void edge(LineageNode from, LineageNode to, LineageEdge.Kind kind, String name) {
-            LineageEdge edge = new LineageEdge(from, to, kind, name);
-            if (edges.add(edge)) {
-                graph.addEdge(from, to, edge);
-            }
+            graph.addEdge(from, to, new LineageEdge(from, to, kind, name));
         }
     }
 }

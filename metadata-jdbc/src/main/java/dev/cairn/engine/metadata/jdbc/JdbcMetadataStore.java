@@ -712,6 +712,12 @@ public class JdbcMetadataStore implements MetadataStore {
         return database.read("list consumers of artifact version " + artifactId, session -> lineage.listConsumers(session, artifactId));
     }
 
+    @Override
+    public List<dev.cairn.api.metadata.UpstreamLineageRecord> listUpstreamLineage(UUID artifactId) {
+        requireNonNull(artifactId, "artifactId is null");
+        return database.read("read the upstream lineage of artifact version " + artifactId, session -> lineage.listUpstream(session, artifactId));
+    }
+
     // --- cache ---
 
     @Override
