@@ -132,10 +132,11 @@ public final class DeletionRepository {
      * (parameter 1) that are unused ({@link #listUnusedStatement(SqlDialect)}'s rule, parameter 2) or pending and created
      * before parameter 3. Like the candidate query, each rule ends with the dialect's {@link SqlDialect#perCandidateSubquery}
      * and runs with its {@link SqlDialect#indexProbeSettings}: without them PostgreSQL answered each batch of a prune with
-     * hash anti-joins over the whole history (1.7 s per 1,000 ids at 20,000 runs; BENCHMARKS.md, session 8).
+     * hash anti-joins over the whole history (1.7 s per 1,000 ids at 20,000 runs; BENCHMARKS.md, session 8). The ids are
+     * an index condition ({@link SqlDialect#inIdList}), so only the listed versions are checked.
      */
     public static String deletableStatement(SqlDialect dialect) {
-        return SELECT + " WHERE a.id IN " + dialect.idListSubquery() + " AND ((" + unused(dialect.perCandidateSubquery())
+        return SELECT + " WHERE " + dialect.inIdList("a.id") + " AND ((" + unused(dialect.perCandidateSubquery())
                 + ") OR (" + PENDING_OF_NO_RUNNING_RUN + " AND a.created_at < ?)) ORDER BY a.seq";
     }
 
