@@ -179,17 +179,7 @@ public final class ArtifactVersionRepository {
     private void bindNextNumber(java.sql.PreparedStatement insert, NewArtifactVersion request, String metadata, long createdAt) throws SQLException {
         insert.setString(1, request.id().toString());
         insert.setString(2, request.name());
-        insert.setString(3, locations.store(request.storeUri()));
-        insert.setString(4, request.dataType());
-        insert.setString(5, request.materializerId());
-        insert.setString(6, request.materializerVersion());
-        insert.setString(7, request.artifactType().name());
-        insert.setString(8, request.contentHash());
-        insert.setLong(9, request.size());
-        insert.setString(10, metadata);
-        setUuid(insert, 11, request.producerStepRunId());
-        insert.setLong(12, createdAt);
-        insert.setInt(13, request.registered() ? 1 : 0);
+        bindDescription(insert, 3, request, metadata, createdAt);
         insert.setString(14, request.name());
         insert.setString(15, request.name());
     }
@@ -210,17 +200,23 @@ public final class ArtifactVersionRepository {
         } else {
             insert.setNull(4, Types.INTEGER);
         }
-        insert.setString(5, locations.store(request.storeUri()));
-        insert.setString(6, request.dataType());
-        insert.setString(7, request.materializerId());
-        insert.setString(8, request.materializerVersion());
-        insert.setString(9, request.artifactType().name());
-        insert.setString(10, request.contentHash());
-        insert.setLong(11, request.size());
-        insert.setString(12, metadata);
-        setUuid(insert, 13, request.producerStepRunId());
-        insert.setLong(14, createdAt);
-        insert.setInt(15, request.registered() ? 1 : 0);
+        bindDescription(insert, 5, request, metadata, createdAt);
+    }
+
+    /** Binds the 11 columns from {@code store_uri} to {@code registered}, the first at parameter {@code first}. */
+    private void bindDescription(java.sql.PreparedStatement insert, int first, NewArtifactVersion request, String metadata, long createdAt)
+            throws SQLException {
+        insert.setString(first, locations.store(request.storeUri()));
+        insert.setString(first + 1, request.dataType());
+        insert.setString(first + 2, request.materializerId());
+        insert.setString(first + 3, request.materializerVersion());
+        insert.setString(first + 4, request.artifactType().name());
+        insert.setString(first + 5, request.contentHash());
+        insert.setLong(first + 6, request.size());
+        insert.setString(first + 7, metadata);
+        setUuid(insert, first + 8, request.producerStepRunId());
+        insert.setLong(first + 9, createdAt);
+        insert.setInt(first + 10, request.registered() ? 1 : 0);
     }
 
     private CairnException duplicate(SqlSession session, String name, String version) throws SQLException {

@@ -239,13 +239,7 @@ public final class SqlSession implements AutoCloseable {
      * rejection rolls them back with the transaction.
      */
     public <T> void firstLater(String sql, Binder binder, RowMapper<T> mapper, java.util.function.Consumer<Optional<T>> check) throws SQLException {
-        if (!sendsStatementsTogether) {
-            check.accept(first(sql, binder, mapper));
-            return;
-        }
-        List<Object[]> calls = new ArrayList<>();
-        binder.bind(recorder(calls));
-        pending.add(new Pending(sql, calls, ANY_COUNT, rows -> check.accept(rows.next() ? Optional.of(mapper.map(rows)) : Optional.empty()), true));
+        holdQuery(sql, binder, mapper, check, true);
     }
 
     /**
@@ -256,13 +250,19 @@ public final class SqlSession implements AutoCloseable {
      * what the receiver kept once the transaction has ended.
      */
     public <T> void readLater(String sql, Binder binder, RowMapper<T> mapper, java.util.function.Consumer<Optional<T>> receiver) throws SQLException {
+        holdQuery(sql, binder, mapper, receiver, false);
+    }
+
+    /** {@link #firstLater} ({@code decides}) and {@link #readLater}. */
+    private <T> void holdQuery(String sql, Binder binder, RowMapper<T> mapper, java.util.function.Consumer<Optional<T>> consumer, boolean decides)
+            throws SQLException {
         if (!sendsStatementsTogether) {
-            receiver.accept(first(sql, binder, mapper));
+            consumer.accept(first(sql, binder, mapper));
             return;
         }
         List<Object[]> calls = new ArrayList<>();
         binder.bind(recorder(calls));
-        pending.add(new Pending(sql, calls, ANY_COUNT, rows -> receiver.accept(rows.next() ? Optional.of(mapper.map(rows)) : Optional.empty()), false));
+        pending.add(new Pending(sql, calls, ANY_COUNT, rows -> consumer.accept(rows.next() ? Optional.of(mapper.map(rows)) : Optional.empty()), decides));
     }
 
     /** {@link #updateLater} without a check. */
