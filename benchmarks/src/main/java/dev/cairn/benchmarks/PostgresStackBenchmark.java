@@ -40,6 +40,7 @@ import dev.cairn.testkit.postgres.ThrowAwayPostgres;
  * </ol>
  * Arguments: three empty PostgreSQL databases (URIs) for the three parts, then optionally steps, perProcess, versions
  * ({@code 0}: no listing part; {@code perProcess} 0: no throughput part); without URIs a throw-away server is started (the numbers may follow alone).
+ * With {@code -Dcairn.bench.chainOnly=true} the per-step part measures the chain only (no fan-out).
  */
 public final class PostgresStackBenchmark {
     private PostgresStackBenchmark() {}
@@ -96,7 +97,9 @@ public final class PostgresStackBenchmark {
             for (Cairn cairn : List.of(sqlite, pg)) { // warm-up: JIT, connections, caches
                 cairn.run(StepOverheadBenchmark.chain(300));
             }
-            for (boolean chain : new boolean[] {true, false}) {
+            // -Dcairn.bench.chainOnly=true: the figure (the chain) alone, to fit more repetitions in a benchmark window
+            boolean[] shapes = Boolean.getBoolean("cairn.bench.chainOnly") ? new boolean[] {true} : new boolean[] {true, false};
+            for (boolean chain : shapes) {
                 double[] s = stepRun(sqlite, steps, chain);
                 double[] p = stepRun(pg, steps, chain);
                 System.out.printf(Locale.ROOT, "| %s | %.3f ms | %.3f ms | %.3f ms | %.3f ms | %.3f ms | %.3f ms | %.1f |%n", chain ? "chain" : "fan-out",

@@ -14,6 +14,8 @@ import java.sql.Types;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
@@ -54,6 +56,18 @@ public final class ArtifactVersionRepository {
             + " uri, store_uri, data_type, materializer_id, materializer_version, artifact_type, content_hash, size,"
             + " metadata, producer_step_run_id, created_at, state, registered)"
             + " VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)";
+    /**
+     * {@link #INSERT} numbered by the server: {@code max + 1} over the name's versions and retired versions, computed in
+     * the insert (after the name's lock, which the statement before it takes), the number returned. Parameters as
+     * {@link #INSERT}'s without version and number, then the name twice.
+     */
+    private static final String INSERT_NEXT_NUMBER = "INSERT INTO artifact_versions (id, name, version, version_number,"
+            + " uri, store_uri, data_type, materializer_id, materializer_version, artifact_type, content_hash, size,"
+            + " metadata, producer_step_run_id, created_at, state, registered)"
+            + " SELECT ?, ?, CAST(next.number AS TEXT), next.number, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?"
+            + " FROM (SELECT greatest(coalesce((SELECT max(version_number) FROM artifact_versions WHERE name = ?), 0),"
+            + " coalesce((SELECT max(version_number) FROM retired_artifact_versions WHERE name = ?), 0)) + 1 AS number) AS next"
+            + " RETURNING version";
     /** How many numbers a reservation without an explicit version tries before it gives up. */
     static final int NUMBERING_ATTEMPTS = 10;
 
@@ -85,24 +99,33 @@ public final class ArtifactVersionRepository {
     }
 
     /**
-     * Inserts {@code request} as a {@code PENDING} row and returns the version assigned to it; {@code metadata} is its
-     * metadata as JSON.
+     * Inserts {@code request} as a {@code PENDING} row; {@code metadata} is its metadata as JSON. Returns the version
+     * assigned to it, to be read once the transaction has ended: on a session that sends statements together, a numbered
+     * version is only known when the held-back insert has gone to the server (with the commit).
      *
      * @throws CairnException {@code DUPLICATE_VERSION} if its explicit version exists for the name
      */
-    public String reserve(SqlSession session, NewArtifactVersion request, String metadata, long createdAt) throws SQLException {
+    public Supplier<String> reserve(SqlSession session, NewArtifactVersion request, String metadata, long createdAt) throws SQLException {
         String name = request.name();
         Optional<String> explicit = request.explicitVersion();
         dialect.lockArtifactName(session, name);
         if (explicit.isEmpty() && session.sendsStatementsTogether()) {
-            // a server database: the insert is held back and goes with the commit (one round trip less). It is a plain
-            // insert: a number taken anyway by a writer that skipped the name's lock fails it with a unique violation on
-            // (name, version), which makes the server skip the commit, so nothing is recorded and the database runs the
-            // whole reservation again (SqlDialect#isVersionNumberTaken), numbering after the number now taken
-            long number = highestVersionNumber(session, name) + 1;
-            String version = Long.toString(number);
-            session.updateLater(INSERT, statement -> bindInsert(statement, request, version, number, metadata, createdAt));
-            return version;
+            // a server database: the name's lock, the insert numbered by the server (max + 1 under the lock) and the commit
+            // go as one round trip, and the number comes back from the insert. It is a plain insert: a number taken anyway
+            // by a writer that skipped the name's lock fails it with a unique violation on (name, version), which makes the
+            // server skip the commit, so nothing is recorded and the database runs the whole reservation again
+            // (SqlDialect#isVersionNumberTaken), numbering after the number now taken
+            AtomicReference<String> assigned = new AtomicReference<>();
+            session.readLater(INSERT_NEXT_NUMBER, statement -> bindNextNumber(statement, request, metadata, createdAt), row -> row.getString(1),
+                    row -> assigned.set(row.orElseThrow(() -> new IllegalStateException("the numbered insert of a version of artifact '" + name
+                            + "' returned no row"))));
+            return () -> {
+                String version = assigned.get();
+                if (version == null) {
+                    throw new IllegalStateException("the version of artifact '" + name + "' is read before its reservation was sent");
+                }
+                return version;
+            };
         }
         if (explicit.isEmpty()) {
             // the name's lock makes max + 1 free; if a writer that did not take the lock (another tool, a copy) holds the
@@ -111,7 +134,8 @@ public final class ArtifactVersionRepository {
             for (int attempt = 1; attempt <= NUMBERING_ATTEMPTS; attempt++) {
                 long number = Math.max(highestVersionNumber(session, name), tried) + 1;
                 if (insert(session, insertNumbered, request, Long.toString(number), number, metadata, createdAt) > 0) {
-                    return Long.toString(number);
+                    String version = Long.toString(number);
+                    return () -> version;
                 }
                 tried = number;
             }
@@ -148,7 +172,16 @@ public final class ArtifactVersionRepository {
             }
             throw e;
         }
-        return assigned;
+        return () -> assigned;
+    }
+
+    /** Binds {@link #INSERT_NEXT_NUMBER}: {@link #bindInsert}'s values without version and number, then the name twice. */
+    private void bindNextNumber(java.sql.PreparedStatement insert, NewArtifactVersion request, String metadata, long createdAt) throws SQLException {
+        insert.setString(1, request.id().toString());
+        insert.setString(2, request.name());
+        bindDescription(insert, 3, request, metadata, createdAt);
+        insert.setString(14, request.name());
+        insert.setString(15, request.name());
     }
 
     /** Inserts {@code request} as a {@code PENDING} row with {@code sql} ({@link #INSERT} or a variant); returns the rows inserted. */
@@ -167,17 +200,23 @@ public final class ArtifactVersionRepository {
         } else {
             insert.setNull(4, Types.INTEGER);
         }
-        insert.setString(5, locations.store(request.storeUri()));
-        insert.setString(6, request.dataType());
-        insert.setString(7, request.materializerId());
-        insert.setString(8, request.materializerVersion());
-        insert.setString(9, request.artifactType().name());
-        insert.setString(10, request.contentHash());
-        insert.setLong(11, request.size());
-        insert.setString(12, metadata);
-        setUuid(insert, 13, request.producerStepRunId());
-        insert.setLong(14, createdAt);
-        insert.setInt(15, request.registered() ? 1 : 0);
+        bindDescription(insert, 5, request, metadata, createdAt);
+    }
+
+    /** Binds the 11 columns from {@code store_uri} to {@code registered}, the first at parameter {@code first}. */
+    private void bindDescription(java.sql.PreparedStatement insert, int first, NewArtifactVersion request, String metadata, long createdAt)
+            throws SQLException {
+        insert.setString(first, locations.store(request.storeUri()));
+        insert.setString(first + 1, request.dataType());
+        insert.setString(first + 2, request.materializerId());
+        insert.setString(first + 3, request.materializerVersion());
+        insert.setString(first + 4, request.artifactType().name());
+        insert.setString(first + 5, request.contentHash());
+        insert.setLong(first + 6, request.size());
+        insert.setString(first + 7, metadata);
+        setUuid(insert, first + 8, request.producerStepRunId());
+        insert.setLong(first + 9, createdAt);
+        insert.setInt(first + 10, request.registered() ? 1 : 0);
     }
 
     private CairnException duplicate(SqlSession session, String name, String version) throws SQLException {

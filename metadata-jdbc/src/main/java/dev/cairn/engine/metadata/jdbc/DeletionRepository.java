@@ -101,8 +101,7 @@ public final class DeletionRepository {
     public DeletionRepository(SqlDialect dialect, ArtifactVersionRepository artifacts) {
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
-        String deletableRows = SELECT + " WHERE a.id IN " + dialect.idListSubquery() + " AND ((" + UNUSED
-                + ") OR (" + PENDING_OF_NO_RUNNING_RUN + " AND a.created_at < ?)) ORDER BY a.seq";
+        String deletableRows = deletableStatement(dialect);
         this.deletable = deletableRows + dialect.lockDeletionCandidates();
         this.deletableRecheck = deletableRows;
         this.insertTombstone = dialect.insertIgnoringConflict("INSERT INTO artifact_deletions"
@@ -129,6 +128,19 @@ public final class DeletionRepository {
     }
 
     /**
+     * The query {@link #listDeletable} runs (without its row locks), as {@code dialect} runs it: those of a list of ids
+     * (parameter 1) that are unused ({@link #listUnusedStatement(SqlDialect)}'s rule, parameter 2) or pending and created
+     * before parameter 3. Like the candidate query, each rule ends with the dialect's {@link SqlDialect#perCandidateSubquery}
+     * and runs with its {@link SqlDialect#indexProbeSettings}: without them PostgreSQL answered each batch of a prune with
+     * hash anti-joins over the whole history (1.7 s per 1,000 ids at 20,000 runs; BENCHMARKS.md, session 8). The ids are
+     * an index condition ({@link SqlDialect#inIdList}), so only the listed versions are checked.
+     */
+    public static String deletableStatement(SqlDialect dialect) {
+        return SELECT + " WHERE " + dialect.inIdList("a.id") + " AND ((" + unused(dialect.perCandidateSubquery())
+                + ") OR (" + PENDING_OF_NO_RUNNING_RUN + " AND a.created_at < ?)) ORDER BY a.seq";
+    }
+
+    /**
      * {@code READY} versions that nothing uses, oldest first. On a dialect with {@link SqlDialect#indexProbeSettings}
      * (PostgreSQL) the caller runs this in a transaction; the settings go with the query in its round trip.
      */
@@ -146,6 +158,10 @@ public final class DeletionRepository {
      */
     public List<ArtifactVersionRecord> listDeletable(SqlSession session, List<UUID> artifactIds, boolean includeRegistered,
             long pendingCreatedBefore) throws SQLException {
+        // the caller's write transaction; the settings (PostgreSQL: sequential scans off) go with the query in its round trip
+        for (String setting : dialect.indexProbeSettings()) {
+            session.updateLater(setting, statement -> {});
+        }
         List<ArtifactVersionRecord> locked = session.list(deletable, statement -> {
             dialect.bindIdList(statement, 1, artifactIds);
             statement.setInt(2, includeRegistered ? 1 : 0);

@@ -361,8 +361,9 @@ public class JdbcMetadataStore implements MetadataStore {
         }
         String metadata = codec.json(request.metadata(), "metadata of artifact", name);
         long createdAt = epochNanos(request.createdAt(), "creation time of artifact", name);
+        // read once the write has ended: a version numbered by the server comes back with the commit
         String version = database.write("reserve a version of artifact '" + name + "'",
-                session -> artifacts.reserve(session, request, metadata, createdAt));
+                session -> artifacts.reserve(session, request, metadata, createdAt)).get();
         return request.reserved(version);
     }
 

@@ -60,7 +60,16 @@ public interface SqlDialect {
     /** A subquery (in parentheses) whose one column lists the ids bound by {@link #bindIdList} to one parameter. */
     String idListSubquery();
 
-    /** Binds {@code ids} to parameter {@code index} of a statement that uses {@link #idListSubquery}. */
+    /**
+     * A condition that {@code column} is one of the ids bound by {@link #bindIdList} to one parameter; by default
+     * {@code column IN} {@link #idListSubquery}. A dialect whose planner reads the listed rows first only when the list is
+     * an index condition says so here (PostgreSQL: {@code column = ANY(?)}).
+     */
+    default String inIdList(String column) {
+        return column + " IN " + idListSubquery();
+    }
+
+    /** Binds {@code ids} to parameter {@code index} of a statement that uses {@link #idListSubquery} or {@link #inIdList}. */
     void bindIdList(PreparedStatement statement, int index, List<UUID> ids) throws SQLException;
 
     /**

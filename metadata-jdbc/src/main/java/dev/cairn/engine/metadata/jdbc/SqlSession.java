@@ -69,9 +69,9 @@ public final class SqlSession implements AutoCloseable {
      * A statement waiting to be sent: its SQL, the parameter setter calls its binder made, and its check (of the rows
      * changed, or, for a held-back query, of its rows).
      */
-    private record Pending(String sql, List<Object[]> calls, CountCheck check, RowsCheck rowsCheck) {
+    private record Pending(String sql, List<Object[]> calls, CountCheck check, RowsCheck rowsCheck, boolean decides) {
         Pending(String sql, List<Object[]> calls, CountCheck check) {
-            this(sql, calls, check, null);
+            this(sql, calls, check, null, false);
         }
     }
 
@@ -239,13 +239,30 @@ public final class SqlSession implements AutoCloseable {
      * rejection rolls them back with the transaction.
      */
     public <T> void firstLater(String sql, Binder binder, RowMapper<T> mapper, java.util.function.Consumer<Optional<T>> check) throws SQLException {
+        holdQuery(sql, binder, mapper, check, true);
+    }
+
+    /**
+     * The first row of {@code sql} (a statement that writes and returns what it wrote, {@code INSERT … RETURNING}) with
+     * {@code binder}'s parameters, mapped, handed to {@code receiver}: at once, or, on a session that sends statements
+     * together, held back like {@link #updateLater} and handed over when sent. Unlike {@link #firstLater}, the row decides
+     * nothing (the receiver only keeps it), so it may go with the commit ({@link #commitWithHeldBack}): the caller reads
+     * what the receiver kept once the transaction has ended.
+     */
+    public <T> void readLater(String sql, Binder binder, RowMapper<T> mapper, java.util.function.Consumer<Optional<T>> receiver) throws SQLException {
+        holdQuery(sql, binder, mapper, receiver, false);
+    }
+
+    /** {@link #firstLater} ({@code decides}) and {@link #readLater}. */
+    private <T> void holdQuery(String sql, Binder binder, RowMapper<T> mapper, java.util.function.Consumer<Optional<T>> consumer, boolean decides)
+            throws SQLException {
         if (!sendsStatementsTogether) {
-            check.accept(first(sql, binder, mapper));
+            consumer.accept(first(sql, binder, mapper));
             return;
         }
         List<Object[]> calls = new ArrayList<>();
         binder.bind(recorder(calls));
-        pending.add(new Pending(sql, calls, ANY_COUNT, rows -> check.accept(rows.next() ? Optional.of(mapper.map(rows)) : Optional.empty())));
+        pending.add(new Pending(sql, calls, ANY_COUNT, rows -> consumer.accept(rows.next() ? Optional.of(mapper.map(rows)) : Optional.empty()), decides));
     }
 
     /** {@link #updateLater} without a check. */
@@ -279,12 +296,13 @@ public final class SqlSession implements AutoCloseable {
      * Ends the transaction with the statements held back, when there are some and none has a check: sends them and
      * {@code commit} ({@code COMMIT}) as one round trip, and returns true. A statement that fails makes the server skip
      * the rest, the commit too, so the transaction commits whole or not at all; a check could only run after the commit,
-     * so statements with checks are never sent this way (returns false, having sent nothing). The caller commits through
+     * so statements with checks are never sent this way (returns false, having sent nothing). Rows held back only to be
+     * read ({@link #readLater}) do not stop it: they reach their receivers after the commit. The caller commits through
      * the connection after a false, and after a true too: the driver then sees no open transaction and sends nothing.
      */
     public boolean commitWithHeldBack(String commit) throws SQLException {
         if (!sendsStatementsTogether || pending.isEmpty()
-                || pending.stream().anyMatch(statement -> statement.check() != ANY_COUNT || statement.rowsCheck() != null)) {
+                || pending.stream().anyMatch(statement -> statement.check() != ANY_COUNT || statement.decides())) {
             return false;
         }
         pending.add(new Pending(commit, List.of(), ANY_COUNT));

@@ -174,13 +174,13 @@ class PostgresVersionRaceTest {
 
     /**
      * Waits until a session of {@code database} waits for a lock held by another transaction (the store's insert waiting
-     * on the uncommitted row), or fails if {@code reservation} ended first. Bounded, so a broken test fails instead of hanging.
+     * on the uncommitted row; sent after another statement, its text starts with the line break that joined them), or fails if {@code reservation} ended first. Bounded, so a broken test fails instead of hanging.
      */
     private static void awaitInsertWaitingOnAnotherTransaction(String database, Future<?> reservation) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try (Connection monitor = TestingPostgres.server().connect(database);
                 PreparedStatement waiting = monitor.prepareStatement("SELECT count(*) FROM pg_stat_activity"
-                        + " WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO artifact_versions%'")) {
+                        + " WHERE datname = current_database() AND wait_event_type = 'Lock' AND ltrim(query, E' \\n\\t') LIKE 'INSERT INTO artifact_versions%'")) {
             while (true) {
                 try (ResultSet row = waiting.executeQuery()) {
                     row.next();
