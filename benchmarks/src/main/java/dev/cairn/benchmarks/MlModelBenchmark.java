@@ -196,6 +196,7 @@ public final class MlModelBenchmark {
                     },
                     () -> cairnSave(xgboostMaterializer, store, xgboostModel, XGBoostModel.class, Map.of(), Hashing.IN_LINE)),
                     () -> deleteArtifactsExcept(storeRoot, xgboostArtifact[0]));
+            List<dev.cairn.api.artifact.ArtifactFile> xgboostFiles = recordedFiles(store, xgboostArtifact[0]);
             Timing[] xgboostLoads = interleaved(runs, List.of(
                     () -> {
                         ((XGBoostModel) xgboostMaterializer.load(XGBoostModel.class, new StoreReader(store, xgboostArtifact[0]))).booster().dispose();
@@ -203,6 +204,16 @@ public final class MlModelBenchmark {
                     },
                     () -> {
                         XGBoost.loadModel(nativeUbj.toString()).dispose();
+                        return null;
+                    },
+                    () -> {
+                        ((XGBoostModel) xgboostMaterializer.load(XGBoostModel.class, new StoreReader(store, xgboostArtifact[0], xgboostFiles))).booster().dispose();
+                        return null;
+                    },
+                    () -> {
+                        // the engine's way for a materializer that does not verify its own loads: re-hash every file, then load
+                        recordedFiles(store, xgboostArtifact[0]);
+                        ((XGBoostModel) xgboostMaterializer.load(XGBoostModel.class, new StoreReader(store, xgboostArtifact[0]))).booster().dispose();
                         return null;
                     }), () -> null);
             Timing cairnXgboostSave = xgboostSaves[0];
@@ -214,6 +225,10 @@ public final class MlModelBenchmark {
                     cairnXgboostSave, "Booster.saveModel(path)", nativeXgboostSave));
             table.add(row("XGBoost " + mib(ubjSize) + " save, SHA-256 in line", xgboostSaves[2], "Booster.saveModel(path)", nativeXgboostSave));
             table.add(row("XGBoost " + mib(ubjSize) + " load", cairnXgboostLoad, "XGBoost.loadModel(path)", nativeXgboostLoad));
+            table.add(row("XGBoost " + mib(ubjSize) + " verified load (files checked while XGBoost loads)", xgboostLoads[2],
+                    "XGBoost.loadModel(path) (not verified)", nativeXgboostLoad));
+            table.add(row("XGBoost " + mib(ubjSize) + " SHA-256 of every file, then load", xgboostLoads[3], "XGBoost.loadModel(path) (not verified)",
+                    nativeXgboostLoad));
             booster.dispose();
 
         }

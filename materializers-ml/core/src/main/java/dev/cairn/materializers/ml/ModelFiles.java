@@ -120,11 +120,55 @@ public final class ModelFiles {
         return path.startsWith(directory) && java.nio.file.Files.isRegularFile(path) ? java.util.Optional.of(path) : java.util.Optional.empty();
     }
 
+    /** A load that reads an artifact's files; see {@link #load}. */
+    @FunctionalInterface
+    public interface Load<T> {
+        T load() throws IOException;
+    }
+
+    /**
+     * Runs {@code load}. For a verified load ({@code reader.options().verify()}) every file is checked against the
+     * manifest ({@link #checkRecordedFiles}) on a thread of its own while {@code load} runs, and the value is returned
+     * only when all match: on a mismatch {@code discard} releases the value (a native model, a session) and the load
+     * fails with {@code INTEGRITY_VIOLATION} naming the file; when {@code load} itself fails, a mismatch is reported in
+     * its place (the changed file is the cause). For materializers whose {@code verifiesOnLoad()} is {@code true}.
+     */
+    public static <T> T load(ArtifactReader reader, Load<T> load, java.util.function.Consumer<? super T> discard) throws IOException {
+        if (!reader.options().verify()) {
+            return load.load();
+        }
+        FileCheck check = checkRecordedFiles(reader);
+        T value;
+        try {
+            value = load.load();
+        } catch (IOException | RuntimeException e) {
+            try {
+                check.await();
+            } catch (CairnException integrity) {
+                integrity.addSuppressed(e);
+                throw integrity;
+            }
+            throw e;
+        }
+        try {
+            check.await();
+        } catch (CairnException integrity) {
+            try {
+                discard.accept(value);
+            } catch (RuntimeException e) {
+                integrity.addSuppressed(e);
+            }
+            throw integrity;
+        }
+        return value;
+    }
+
     /**
      * Starts checking every data file of the artifact {@code reader} reads against the size and SHA-256 its manifest
      * records ({@link ArtifactReader#recordedFiles()}), on a thread of its own, so that a materializer that
      * {@linkplain dev.cairn.api.spi.Materializer#verifiesOnLoad() verifies on load} can build the model meanwhile; it
-     * must call {@link FileCheck#await()} before returning anything, and drop what it built when that throws.
+     * must call {@link FileCheck#await()} before returning anything, and drop what it built when that throws
+     * ({@link #load} does both).
      *
      * @throws CairnException ({@link ErrorCode#INTEGRITY_VIOLATION}) when the reader does not know the recorded files
      */
@@ -189,26 +233,27 @@ public final class ModelFiles {
          */
         public void await() {
             boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join(); // the task has ended with its thread, whatever its outcome
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             try {
-                while (true) {
-                    try {
-                        task.get();
-                        thread.join();
-                        return;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    } catch (ExecutionException e) {
-                        if (e.getCause() instanceof CairnException cairn) {
-                            throw new CairnException(cairn.errorCode(), cairn.getMessage(), cairn);
-                        }
-                        throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Cannot verify artifact " + reader.artifactName() + " at " + reader.uri()
-                                + ": reading its files failed (" + e.getCause() + ")", e.getCause());
-                    }
+                task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Verifying artifact " + reader.artifactName() + " was interrupted", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof CairnException cairn) {
+                    throw new CairnException(cairn.errorCode(), cairn.getMessage(), cairn);
                 }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Cannot verify artifact " + reader.artifactName() + " at " + reader.uri()
+                        + ": reading its files failed (" + e.getCause() + ")", e.getCause());
             }
         }
     }

@@ -102,32 +102,11 @@ public final class OnnxMaterializer implements Materializer<OnnxModel> {
         if (!reader.options().verify()) {
             return loadModel(reader);
         }
-        ModelFiles.FileCheck check = ModelFiles.checkRecordedFiles(reader);
-        OnnxModel model;
-        try {
-            model = loadModel(reader);
+        return ModelFiles.load(reader, () -> {
+            OnnxModel model = loadModel(reader);
             model.session();
-        } catch (IOException | RuntimeException e) {
-            // a file that does not match its manifest is the cause to report, whatever reading it did
-            try {
-                check.await();
-            } catch (CairnException integrity) {
-                integrity.addSuppressed(e);
-                throw integrity;
-            }
-            throw e;
-        }
-        try {
-            check.await();
-        } catch (CairnException integrity) {
-            try {
-                model.close();
-            } catch (RuntimeException e) {
-                integrity.addSuppressed(e);
-            }
-            throw integrity;
-        }
-        return model;
+            return model;
+        }, OnnxModel::close);
     }
 
     private OnnxModel loadModel(ArtifactReader reader) throws IOException {
