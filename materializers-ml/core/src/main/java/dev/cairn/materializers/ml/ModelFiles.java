@@ -9,12 +9,18 @@ import java.io.OutputStream;
 import java.lang.reflect.Type;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.Map;
 import java.util.Optional;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
+import dev.cairn.api.artifact.ArtifactFile;
 import dev.cairn.api.spi.ArtifactReader;
 import dev.cairn.api.spi.ArtifactWriter;
 import org.apiguardian.api.API;
@@ -112,6 +118,144 @@ public final class ModelFiles {
             return java.util.Optional.empty();
         }
         return path.startsWith(directory) && java.nio.file.Files.isRegularFile(path) ? java.util.Optional.of(path) : java.util.Optional.empty();
+    }
+
+    /** A load that reads an artifact's files; see {@link #load}. */
+    @FunctionalInterface
+    public interface Load<T> {
+        T load() throws IOException;
+    }
+
+    /**
+     * Runs {@code load}. For a verified load ({@code reader.options().verify()}) every file is checked against the
+     * manifest ({@link #checkRecordedFiles}) on a thread of its own while {@code load} runs, and the value is returned
+     * only when all match: on a mismatch {@code discard} releases the value (a native model, a session) and the load
+     * fails with {@code INTEGRITY_VIOLATION} naming the file; when {@code load} itself fails, a mismatch is reported in
+     * its place (the changed file is the cause). For materializers whose {@code verifiesOnLoad()} is {@code true}.
+     */
+    public static <T> T load(ArtifactReader reader, Load<T> load, java.util.function.Consumer<? super T> discard) throws IOException {
+        if (!reader.options().verify()) {
+            return load.load();
+        }
+        FileCheck check = checkRecordedFiles(reader);
+        T value;
+        try {
+            value = load.load();
+        } catch (IOException | RuntimeException e) {
+            try {
+                check.await();
+            } catch (CairnException integrity) {
+                integrity.addSuppressed(e);
+                throw integrity;
+            }
+            throw e;
+        }
+        try {
+            check.await();
+        } catch (CairnException integrity) {
+            try {
+                discard.accept(value);
+            } catch (RuntimeException e) {
+                integrity.addSuppressed(e);
+            }
+            throw integrity;
+        }
+        return value;
+    }
+
+    /**
+     * Starts checking every data file of the artifact {@code reader} reads against the size and SHA-256 its manifest
+     * records ({@link ArtifactReader#recordedFiles()}), on a thread of its own, so that a materializer that
+     * {@linkplain dev.cairn.api.spi.Materializer#verifiesOnLoad() verifies on load} can build the model meanwhile; it
+     * must call {@link FileCheck#await()} before returning anything, and drop what it built when that throws
+     * ({@link #load} does both).
+     *
+     * @throws CairnException ({@link ErrorCode#INTEGRITY_VIOLATION}) when the reader does not know the recorded files
+     */
+    public static FileCheck checkRecordedFiles(ArtifactReader reader) {
+        List<ArtifactFile> recorded = reader.recordedFiles().orElseThrow(() -> new CairnException(ErrorCode.INTEGRITY_VIOLATION,
+                "Artifact " + reader.artifactName() + " at " + reader.uri() + " cannot be verified: its reader does not know the manifest's file list"));
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            for (ArtifactFile file : recorded) {
+                check(reader, file);
+            }
+            return null;
+        });
+        Thread thread = new Thread(task, "cairn-verify " + reader.artifactName());
+        thread.setDaemon(true);
+        thread.start();
+        return new FileCheck(task, thread, reader);
+    }
+
+    private static void check(ArtifactReader reader, ArtifactFile file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+        long size = 0;
+        byte[] buffer = new byte[1 << 20];
+        try (InputStream in = reader.open(file.path())) {
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                digest.update(buffer, 0, read);
+                size += read;
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "File '" + file.path() + "' of artifact " + reader.artifactName() + " at "
+                    + reader.uri() + " is missing; its manifest lists it. Re-run the step that produced it.", e);
+        }
+        String sha256 = HexFormat.of().formatHex(digest.digest());
+        if (size != file.size() || !sha256.equals(file.sha256())) {
+            throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "File '" + file.path() + "' of artifact " + reader.artifactName() + " at "
+                    + reader.uri() + " does not match its manifest (read " + size + " bytes with SHA-256 " + sha256 + ", recorded " + file.size()
+                    + " bytes with SHA-256 " + file.sha256() + "): it was changed or damaged after it was written. Re-run the step that produced it.");
+        }
+    }
+
+    /** A check of an artifact's files running on its own thread; see {@link #checkRecordedFiles}. */
+    public static final class FileCheck {
+        private final FutureTask<Void> task;
+        private final Thread thread;
+        private final ArtifactReader reader;
+
+        private FileCheck(FutureTask<Void> task, Thread thread, ArtifactReader reader) {
+            this.task = task;
+            this.thread = thread;
+            this.reader = reader;
+        }
+
+        /**
+         * Waits until every file is checked (and the thread has ended).
+         *
+         * @throws CairnException ({@link ErrorCode#INTEGRITY_VIOLATION}) naming the first file that is missing, of
+         *     another size or of another SHA-256, or that could not be read
+         */
+        public void await() {
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join(); // the task has ended with its thread, whatever its outcome
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Verifying artifact " + reader.artifactName() + " was interrupted", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof CairnException cairn) {
+                    throw new CairnException(cairn.errorCode(), cairn.getMessage(), cairn);
+                }
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "Cannot verify artifact " + reader.artifactName() + " at " + reader.uri()
+                        + ": reading its files failed (" + e.getCause() + ")", e.getCause());
+            }
+        }
     }
 
     /** The metadata every model artifact records: framework, format, signature, file size, plus {@code extra}. */

@@ -10,15 +10,39 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.cairn.api.artifact.ArtifactFile;
 import dev.cairn.api.artifact.LoadOptions;
 import dev.cairn.api.spi.ArtifactReader;
 
 /** An {@link ArtifactReader} over a real directory (files listed recursively, as the engine lists them). */
 public final class TestingArtifactReader implements ArtifactReader {
     private final Path directory;
+    private final List<ArtifactFile> recorded;
 
     public TestingArtifactReader(Path directory) {
+        this(directory, null);
+    }
+
+    private TestingArtifactReader(Path directory, List<ArtifactFile> recorded) {
         this.directory = directory;
+        this.recorded = recorded;
+    }
+
+    /**
+     * A reader for a verified load ({@code LoadOptions.verify()}) that knows the files as they are now (size and
+     * SHA-256, as a manifest records them when the artifact is committed).
+     */
+    public static TestingArtifactReader verifying(Path directory) throws IOException {
+        List<ArtifactFile> files = new java.util.ArrayList<>();
+        for (String path : new TestingArtifactReader(directory).files()) {
+            byte[] bytes = Files.readAllBytes(directory.resolve(path));
+            try {
+                files.add(new ArtifactFile(path, bytes.length, java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes))));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return new TestingArtifactReader(directory, List.copyOf(files));
     }
 
     @Override
@@ -58,6 +82,11 @@ public final class TestingArtifactReader implements ArtifactReader {
 
     @Override
     public LoadOptions options() {
-        return LoadOptions.DEFAULT;
+        return LoadOptions.DEFAULT.withVerify(recorded != null);
+    }
+
+    @Override
+    public java.util.Optional<List<ArtifactFile>> recordedFiles() {
+        return java.util.Optional.ofNullable(recorded);
     }
 }

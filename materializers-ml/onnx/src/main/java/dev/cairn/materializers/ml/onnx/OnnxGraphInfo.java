@@ -35,6 +35,14 @@ public record OnnxGraphInfo(long irVersion, Map<String, Long> opsets, String pro
 
     /** Parses {@code model}; {@link IllegalArgumentException} when the bytes are not a well-formed ModelProto. */
     static OnnxGraphInfo parse(byte[] model) {
+        return parse(java.nio.ByteBuffer.wrap(model), new Accumulator());
+    }
+
+    /**
+     * Parses the model in {@code model} (all of it, from index 0 to its limit; a memory-mapped file is read only where
+     * the graph's structure is, tensor data being skipped); {@link IllegalArgumentException} when it is not a ModelProto.
+     */
+    static OnnxGraphInfo parse(java.nio.ByteBuffer model) {
         return parse(model, new Accumulator());
     }
 
@@ -51,13 +59,13 @@ public record OnnxGraphInfo(long irVersion, Map<String, Long> opsets, String pro
      */
     static Optional<List<ExternalInitializer>> externalInitializers(byte[] model) {
         Accumulator accumulator = new Accumulator();
-        parse(model, accumulator);
+        parse(java.nio.ByteBuffer.wrap(model), accumulator);
         return accumulator.externalTensors == accumulator.mainExternalInitializers.size()
                 ? Optional.of(List.copyOf(accumulator.mainExternalInitializers)) : Optional.empty();
     }
 
-    private static OnnxGraphInfo parse(byte[] model, Accumulator accumulator) {
-        ProtoReader reader = new ProtoReader(model, 0, model.length);
+    private static OnnxGraphInfo parse(java.nio.ByteBuffer model, Accumulator accumulator) {
+        ProtoReader reader = new ProtoReader(model, 0, model.limit());
         long irVersion = -1;
         Map<String, Long> opsets = new LinkedHashMap<>();
         String producerName = "";

@@ -40,14 +40,17 @@ import org.apiguardian.api.API;
  * {@link OnnxGraphInfo} (signature, opsets, parameter count) and optional hyper-parameters and example input. An
  * onnxruntime {@link OrtSession} is created on the first call to {@link #session()} and closed by {@link #close()}.
  *
+ * <p>A model loaded from an artifact in a local store keeps its bytes in the artifact's files: onnxruntime reads them
+ * from there when the session is created (as its own {@code createSession(path)} does), and {@link #modelBytes()} and
+ * {@link #externalData()} read them when first called.
+ *
  * <p>External-data locations must be relative paths inside the model's folder ({@link RelativePaths#RULE}); a location
  * such as {@code ../../x} or {@code /etc/passwd} is refused when the model is created, so such a model can neither be
  * stored nor loaded. Thread-safe.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class OnnxModel implements AutoCloseable {
-    private final byte[] model;
-    private final SortedMap<String, byte[]> externalData;
+    private final Contents contents;
     private final OnnxGraphInfo info;
     private final Map<String, Object> hyperParameters;
     private final Optional<TensorMap> exampleInput;
@@ -55,10 +58,8 @@ public final class OnnxModel implements AutoCloseable {
     private OrtSession session;
     private boolean closed;
 
-    private OnnxModel(byte[] model, SortedMap<String, byte[]> externalData, OnnxGraphInfo info, Map<String, Object> hyperParameters,
-                      Optional<TensorMap> exampleInput, String source) {
-        this.model = model;
-        this.externalData = externalData;
+    private OnnxModel(Contents contents, OnnxGraphInfo info, Map<String, Object> hyperParameters, Optional<TensorMap> exampleInput, String source) {
+        this.contents = contents;
         this.info = info;
         this.hyperParameters = hyperParameters;
         this.exampleInput = exampleInput;
@@ -122,7 +123,18 @@ public final class OnnxModel implements AutoCloseable {
             }
             copies.put(location, bytes.clone());
         });
-        return new OnnxModel(model.clone(), Collections.unmodifiableSortedMap(copies), info, Map.of(), Optional.empty(), source);
+        return new OnnxModel(new Contents(model.clone(), Collections.unmodifiableSortedMap(copies)), info, Map.of(), Optional.empty(), source);
+    }
+
+    /**
+     * A model whose bytes stay in {@code modelFile} (a committed artifact's file, which does not change) and its
+     * external data in {@code externalFiles} (by location; each inside the model's folder, as the caller checked),
+     * {@code storedSize} bytes in all:
+     * onnxruntime reads them from there when the session is created, and {@link #modelBytes()} or
+     * {@link #externalData()} read them when first asked.
+     */
+    static OnnxModel stored(Path modelFile, long storedSize, OnnxGraphInfo info, SortedMap<String, Path> externalFiles, String source) {
+        return new OnnxModel(new Contents(modelFile, storedSize, externalFiles), info, Map.of(), Optional.empty(), source);
     }
 
     static void checkLocation(String location, String source) {
@@ -150,30 +162,31 @@ public final class OnnxModel implements AutoCloseable {
 
     /** This model with training {@code hyperParameters} (JSON values) to record in its sidecar. */
     public OnnxModel withHyperParameters(Map<String, Object> hyperParameters) {
-        return new OnnxModel(model, externalData, info, Collections.unmodifiableMap(new LinkedHashMap<>(hyperParameters)), exampleInput, source);
+        return new OnnxModel(contents, info, Collections.unmodifiableMap(new LinkedHashMap<>(hyperParameters)), exampleInput, source);
     }
 
     /** This model with an example input stored beside it. */
     public OnnxModel withExampleInput(TensorMap example) {
-        return new OnnxModel(model, externalData, info, hyperParameters, Optional.of(requireNonNull(example, "example is null")), source);
+        return new OnnxModel(contents, info, hyperParameters, Optional.of(requireNonNull(example, "example is null")), source);
     }
 
     /** A copy of the model's bytes. */
     public byte[] modelBytes() {
-        return model.clone();
+        return contents.model(source).clone();
     }
 
-    int modelSize() {
-        return model.length;
+    /** The bytes of the model and of its external-data files. */
+    long storedSize() {
+        return contents.size();
     }
 
     byte[] modelBytesShared() {
-        return model;
+        return contents.model(source);
     }
 
     /** The external-data files by location (shared arrays: do not modify). */
     public SortedMap<String, byte[]> externalData() {
-        return externalData;
+        return contents.externalData(source);
     }
 
     public OnnxGraphInfo info() {
@@ -224,15 +237,21 @@ public final class OnnxModel implements AutoCloseable {
         requireNonNull(options, "options is null");
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try {
+            if (contents.file != null) {
+                // onnxruntime reads the stored file itself, and the external data beside it: no copy through Java
+                return environment.createSession(contents.file.toString(), options);
+            }
+            byte[] model = contents.model(source);
+            SortedMap<String, byte[]> externalData = contents.externalData(source);
             if (externalData.isEmpty()) {
                 return environment.createSession(model, options);
             }
             Optional<List<OnnxGraphInfo.ExternalInitializer>> inMemory = OnnxGraphInfo.externalInitializers(model)
                     .filter(tensors -> tensors.stream().allMatch(tensor -> javaType(tensor.dataType()) != OnnxJavaType.UNKNOWN));
             if (inMemory.isPresent()) {
-                return inMemorySession(environment, options, inMemory.get());
+                return inMemorySession(environment, options, inMemory.get(), model, externalData);
             }
-            return stagedSession(environment, options);
+            return stagedSession(environment, options, model, externalData);
         } catch (OrtException e) {
             throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "onnxruntime " + environment.getVersion() + " cannot load the ONNX model " + source
                     + " (IR version " + info.irVersion() + ", opsets " + info.opsets() + "): " + e.getMessage()
@@ -243,7 +262,7 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     private OrtSession inMemorySession(OrtEnvironment environment, OrtSession.SessionOptions options,
-            List<OnnxGraphInfo.ExternalInitializer> initializers) throws OrtException {
+            List<OnnxGraphInfo.ExternalInitializer> initializers, byte[] model, SortedMap<String, byte[]> externalData) throws OrtException {
         SessionTensors.expunge();
         List<OnnxTensor> tensors = new ArrayList<>(initializers.size());
         try {
@@ -278,7 +297,8 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     /** The fallback for external data onnxruntime cannot take from memory; see {@link #createSession}. */
-    private OrtSession stagedSession(OrtEnvironment environment, OrtSession.SessionOptions options) throws IOException, OrtException {
+    private OrtSession stagedSession(OrtEnvironment environment, OrtSession.SessionOptions options, byte[] model, SortedMap<String, byte[]> externalData)
+            throws IOException, OrtException {
         Path folder = Files.createTempDirectory("cairn-onnx");
         try {
             Path modelFile = folder.resolve(OnnxMaterializer.MODEL_FILE);
@@ -379,7 +399,63 @@ public final class OnnxModel implements AutoCloseable {
     @Override
     public String toString() {
         return "OnnxModel[" + source + ", IR " + info.irVersion() + ", " + info.parameterCount() + " parameters, external data "
-                + externalData.keySet() + "]";
+                + info.sortedExternalDataLocations() + "]";
+    }
+
+    /** The model's bytes and external data: in memory, or stored files read when first asked for. Thread-safe. */
+    private static final class Contents {
+        private final Path file;
+        private final SortedMap<String, Path> externalFiles;
+        private final long storedSize;
+        private byte[] model;
+        private SortedMap<String, byte[]> externalData;
+
+        Contents(byte[] model, SortedMap<String, byte[]> externalData) {
+            this.file = null;
+            this.externalFiles = null;
+            this.model = model;
+            this.externalData = externalData;
+            this.storedSize = model.length + externalData.values().stream().mapToLong(bytes -> bytes.length).sum();
+        }
+
+        Contents(Path file, long storedSize, SortedMap<String, Path> externalFiles) {
+            this.file = file;
+            this.externalFiles = externalFiles;
+            this.storedSize = storedSize;
+        }
+
+        long size() {
+            return storedSize;
+        }
+
+        synchronized byte[] model(String source) {
+            if (model == null) {
+                model = read(file, source);
+            }
+            return model;
+        }
+
+        synchronized SortedMap<String, byte[]> externalData(String source) {
+            if (externalData == null) {
+                SortedMap<String, byte[]> read = new TreeMap<>();
+                externalFiles.forEach((location, path) -> read.put(location, read(path, source)));
+                externalData = Collections.unmodifiableSortedMap(read);
+            }
+            return externalData;
+        }
+
+        private static byte[] read(Path path, String source) {
+            try {
+                return Files.readAllBytes(path);
+            } catch (IOException e) {
+                throw unreadable(path, source, e);
+            }
+        }
+
+        private static CairnException unreadable(Path path, String source, IOException e) {
+            return new CairnException(ErrorCode.INTEGRITY_VIOLATION, "The ONNX model " + source + " can no longer read its stored file " + path
+                    + " (" + e + "); the artifact's files were moved or deleted after it was loaded. Load the artifact again.", e);
+        }
     }
 
 }

@@ -1,10 +1,12 @@
 package dev.cairn.materializers.ml.onnx;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Reads the protobuf wire format (varints, 64/32-bit fields, length-delimited fields) over a byte range, so the ONNX
- * graph can be inspected without a protobuf library. Every length is checked against the range before use.
+ * graph can be inspected without a protobuf library. Every length is checked against the range before use. The bytes
+ * may be a memory-mapped file: fields that are not read (tensor data) are skipped, not touched.
  */
 final class ProtoReader {
     static final int VARINT = 0;
@@ -12,7 +14,7 @@ final class ProtoReader {
     static final int LENGTH_DELIMITED = 2;
     static final int FIXED32 = 5;
 
-    private final byte[] bytes;
+    private final ByteBuffer bytes;
     private int position;
     private final int end;
     private int field;
@@ -21,6 +23,11 @@ final class ProtoReader {
     private int valueEnd;
 
     ProtoReader(byte[] bytes, int start, int end) {
+        this(ByteBuffer.wrap(bytes), start, end);
+    }
+
+    /** Reads {@code bytes} (absolute positions; the buffer's own position and limit are not used) from {@code start} to {@code end}. */
+    ProtoReader(ByteBuffer bytes, int start, int end) {
         this.bytes = bytes;
         this.position = start;
         this.end = end;
@@ -77,7 +84,9 @@ final class ProtoReader {
 
     String stringValue() {
         requireLengthDelimited();
-        return new String(bytes, valueStart, valueEnd - valueStart, StandardCharsets.UTF_8);
+        byte[] text = new byte[valueEnd - valueStart];
+        bytes.get(valueStart, text);
+        return new String(text, StandardCharsets.UTF_8);
     }
 
     ProtoReader message() {
@@ -119,7 +128,7 @@ final class ProtoReader {
             if (position >= end) {
                 throw new IllegalArgumentException("truncated varint at offset " + position);
             }
-            byte b = bytes[position++];
+            byte b = bytes.get(position++);
             result |= (long) (b & 0x7F) << shift;
             if ((b & 0x80) == 0) {
                 return result;

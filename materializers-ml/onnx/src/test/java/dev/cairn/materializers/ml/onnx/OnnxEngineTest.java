@@ -70,6 +70,29 @@ class OnnxEngineTest {
     }
 
     @Test
+    void aStepWhoseModelInputWasChangedAfterItWasStoredFailsNamingTheFile() throws Exception {
+        Pipeline training = Pipeline.define("onnx_training", p -> p.call(Steps::export));
+        Pipeline inference = Pipeline.define("onnx_inference", p -> {
+            Ref<OnnxModel> model = p.artifact("linear_onnx");
+            p.call(Steps::infer, model);
+        });
+        try (Cairn cairn = Cairn.open(home)) {
+            PipelineRun run = cairn.run(training);
+            assertThat(run.status()).as(run.error().orElse("")).isEqualTo(RunStatus.COMPLETED);
+            // one weight changed in place: onnxruntime would load it, the step's verified input must not
+            Path stored = Path.of(run.step("export").output("output").uri()).resolve(OnnxMaterializer.MODEL_FILE);
+            byte[] bytes = java.nio.file.Files.readAllBytes(stored);
+            bytes[bytes.length / 2] ^= 0x01;
+            java.nio.file.Files.write(stored, bytes);
+
+            PipelineRun inferred = cairn.run(inference);
+            assertThat(inferred.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(inferred.step("infer").status()).isEqualTo(StepStatus.FAILED);
+            assertThat(inferred.error().orElse("")).contains("INTEGRITY_VIOLATION").contains("model.onnx").contains("does not match its manifest");
+        }
+    }
+
+    @Test
     void aRefusedModelFailsTheStepAndLeavesNoVersionNoDraftAndNoFile() {
         try (Cairn cairn = Cairn.open(home)) {
             PipelineRun run = cairn.run(Pipeline.define("onnx_refused", p -> p.call(Steps::exportWithACallback)));

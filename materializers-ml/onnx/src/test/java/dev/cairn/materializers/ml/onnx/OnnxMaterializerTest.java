@@ -167,4 +167,59 @@ class OnnxMaterializerTest {
                 .hasMessageContaining("artifact test_model:1").hasMessageContaining(Integer.toString(OnnxMaterializer.MAX_IR_VERSION + 1))
                 .hasMessageContaining("Upgrade");
     }
+
+    /** Flips one byte of W's data in the stored model: still a valid model for onnxruntime, with other predictions. */
+    private static void flipAWeight(Path modelFile) throws Exception {
+        byte[] bytes = Files.readAllBytes(modelFile);
+        byte[] w = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(TestingOnnxModels.W[0]).array();
+        for (int i = 0; i + 4 <= bytes.length; i++) {
+            if (java.util.Arrays.equals(bytes, i, i + 4, w, 0, 4)) {
+                bytes[i + 3] ^= 0x01; // the sign/exponent byte: 0.5 becomes another float
+                Files.write(modelFile, bytes);
+                return;
+            }
+        }
+        throw new AssertionError("W[0] not found in " + modelFile);
+    }
+
+    @Test
+    void aVerifiedLoadChecksTheFilesWhileTheSessionIsCreatedAndReturnsNoModelWhenOneWasChanged() throws Exception {
+        Path dir = save(OnnxModel.fromBytes(TestingOnnxModels.linear(8, null)), "verified");
+        TestingArtifactReader verifying = TestingArtifactReader.verifying(dir);
+        try (OnnxModel loaded = materializer.load(OnnxModel.class, verifying)) {
+            assertThat(run(loaded, ROWS)[0]).containsExactly(TestingOnnxModels.expected(ROWS[0]));
+        }
+        flipAWeight(dir.resolve("model.onnx"));
+        // onnxruntime loads the changed file without complaint; only the check against the manifest can tell
+        try (OnnxModel unverified = materializer.load(OnnxModel.class, new TestingArtifactReader(dir))) {
+            assertThat(run(unverified, ROWS)[0]).isNotEqualTo(TestingOnnxModels.expected(ROWS[0]));
+        }
+        assertThatThrownBy(() -> materializer.load(OnnxModel.class, verifying))
+                .isInstanceOf(CairnException.class)
+                .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.INTEGRITY_VIOLATION))
+                .hasMessageContaining("'model.onnx' of artifact test_model:1").hasMessageContaining("does not match its manifest");
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.getName().startsWith("cairn-verify"));
+
+        // a changed sidecar is reported as such too, not as whatever reading it then did
+        Path other = save(OnnxModel.fromBytes(TestingOnnxModels.linear(8, null)), "sidecar");
+        TestingArtifactReader recorded = TestingArtifactReader.verifying(other);
+        Files.writeString(other.resolve("cairn-model.json"), "{not json");
+        assertThatThrownBy(() -> materializer.load(OnnxModel.class, recorded))
+                .isInstanceOf(CairnException.class)
+                .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.INTEGRITY_VIOLATION))
+                .hasMessageContaining("'cairn-model.json' of artifact test_model:1").hasMessageContaining("does not match its manifest");
+    }
+
+    @Test
+    void aModelLoadedFromALocalStoreHandsOnnxruntimeTheStoredFileWhenTheSessionIsCreated() throws Exception {
+        byte[] bytes = TestingOnnxModels.linear(8, null);
+        Path dir = save(OnnxModel.fromBytes(bytes), "in-place");
+        try (OnnxModel loaded = materializer.load(OnnxModel.class, new TestingArtifactReader(dir))) {
+            // not read into memory at load: the session (created on demand) reads the artifact's file as it is then
+            flipAWeight(dir.resolve("model.onnx"));
+            assertThat(run(loaded, ROWS)[0]).isNotEqualTo(TestingOnnxModels.expected(ROWS[0]));
+            assertThat(loaded.modelBytes()).isEqualTo(Files.readAllBytes(dir.resolve("model.onnx"))).isNotEqualTo(bytes);
+            assertThat(materializer.extractMetadata(loaded)).containsEntry("file_size", (long) bytes.length).containsEntry("parameter_count", 8L);
+        }
+    }
 }

@@ -114,14 +114,29 @@ public final class XGBoostMaterializer implements Materializer<Object> {
         ModelFiles.writeSidecar(writer, sidecar(model, format, file), model.exampleInput());
     }
 
+    /**
+     * {@code true}: a verified load checks the artifact's files against its manifest on a thread of its own while XGBoost
+     * loads the model, and returns the booster only when they match (on a mismatch it is disposed and the load fails
+     * with {@code INTEGRITY_VIOLATION} naming the file), instead of the engine re-reading them first.
+     */
+    @Override
+    public boolean verifiesOnLoad() {
+        return true;
+    }
+
     @Override
     public Object load(Type type, ArtifactReader reader) throws IOException {
+        return ModelFiles.load(reader, () -> loadModel(type, reader),
+                value -> (value instanceof XGBoostModel model ? model.booster() : (Booster) value).dispose());
+    }
+
+    private Object loadModel(Type type, ArtifactReader reader) throws IOException {
         ModelSidecar sidecar = ModelFiles.readSidecar(reader, FRAMEWORK, XGBOOST_VERSION, FORMAT_VERSION);
         Booster booster;
         java.util.Optional<java.nio.file.Path> local = ModelFiles.localFile(reader, sidecar.modelFile());
         try {
             // from a local store XGBoost reads the file itself, as its own loadModel(path) does: no copy through a
-            // Java array (hashes were checked before the load when LoadOptions.verify is set); other stores stream
+            // Java array (with LoadOptions.verify the files are checked meanwhile, see load); other stores stream
             booster = local.isPresent() ? XGBoost.loadModel(local.get().toString())
                     : XGBoost.loadModel(ModelFiles.readAll(reader, sidecar.modelFile(), MAX_MODEL_BYTES));
         } catch (XGBoostError | RuntimeException e) {

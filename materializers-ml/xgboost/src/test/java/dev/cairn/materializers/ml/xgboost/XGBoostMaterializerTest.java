@@ -272,4 +272,37 @@ class XGBoostMaterializerTest {
             fromPython.dispose();
         }
     }
+
+    @Test
+    void aVerifiedLoadChecksTheFilesWhileXGBoostLoadsAndReturnsNoBoosterWhenOneWasChanged() throws Exception {
+        Path dir = save(new XGBoostModel(booster, XGBoostTraining.params()), "verified", Map.of());
+        TestingArtifactReader verifying = TestingArtifactReader.verifying(dir);
+        XGBoostModel intact = (XGBoostModel) materializer.load(XGBoostModel.class, verifying);
+        assertThat(XGBoostTraining.predict(intact.booster())).isDeepEqualTo(XGBoostTraining.predict(booster));
+        intact.booster().dispose();
+
+        // the lowest mantissa bit of the first split condition (big-endian float32 values after "[$d#<count>")
+        byte[] bytes = Files.readAllBytes(dir.resolve("model.ubj"));
+        byte[] key = "split_conditions".getBytes(StandardCharsets.US_ASCII);
+        int at = -1;
+        for (int i = 0; at < 0 && i + key.length <= bytes.length; i++) {
+            at = java.util.Arrays.equals(bytes, i, i + key.length, key, 0, key.length) ? i + key.length : -1;
+        }
+        assertThat(new String(bytes, at, 4, StandardCharsets.US_ASCII)).isEqualTo("[$d#");
+        int countSize = switch (bytes[at + 4]) {
+            case 'i', 'U' -> 1;
+            case 'I' -> 2;
+            case 'l' -> 4;
+            default -> 8;
+        };
+        bytes[at + 5 + countSize + 3] ^= 0x01;
+        Files.write(dir.resolve("model.ubj"), bytes);
+        // XGBoost loads the changed file without complaint; only the check against the manifest can tell
+        ((XGBoostModel) materializer.load(XGBoostModel.class, new TestingArtifactReader(dir))).booster().dispose();
+        assertThatThrownBy(() -> materializer.load(Booster.class, verifying))
+                .isInstanceOf(CairnException.class)
+                .satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.INTEGRITY_VIOLATION))
+                .hasMessageContaining("'model.ubj' of artifact test_model:1").hasMessageContaining("does not match its manifest");
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.getName().startsWith("cairn-verify"));
+    }
 }
