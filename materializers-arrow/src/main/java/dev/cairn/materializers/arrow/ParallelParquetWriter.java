@@ -62,6 +62,8 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
      */
     static final long CHUNK_BYTES = 32L * 1024 * 1024;
     private static final int COPY_BUFFER_BYTES = 1 << 20;
+    /** Released page buffers a worker keeps for reuse: a few pages of every column of a wide table. */
+    static final long PAGE_BUFFERS_KEPT = 64L << 20;
 
     /** The chunk size, worker count and bound on chunks in flight. */
     record Settings(long chunkBytes, int threads, int maxInFlight) {
@@ -109,6 +111,10 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
     private boolean closed;
 
     private final boolean flat;
+    /** Each worker's page buffers, reused from page to page and chunk to chunk (the workers end with the save). */
+    private final ThreadLocal<ReusingAllocator> pageBuffers = ThreadLocal.withInitial(() -> new ReusingAllocator(PAGE_BUFFERS_KEPT));
+    /** Arrays of appended chunks, for the next chunks to encode into (at most {@code threads} are kept). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spareArrays = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private record InFlight(Future<Encoded> future, List<Runnable> releases, int index, long firstRow, long rows) {}
 
@@ -226,9 +232,10 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
                 throw new IOException(e);
             }
         }
-        Buffer buffer = new Buffer((int) Math.min(4 << 20, Math.max(1 << 16, chunkBytes / 4)));
+        byte[] spare = spareArrays.poll();
+        Buffer buffer = new Buffer(spare != null ? spare : new byte[(int) Math.min(16 << 20, Math.max(1 << 16, chunkBytes / 2))]);
         if (flat) {
-            FlatChunkEncoder.encode(chunk, schema, buffer, description + " (row group " + index + ")");
+            FlatChunkEncoder.encode(chunk, schema, buffer, description + " (row group " + index + ")", pageBuffers.get());
         } else {
             try (ParquetFormat.Writer writer = new ParquetFormat.Writer(buffer, schema, description + " (row group " + index + ")")) {
                 for (FlatChunkEncoder.Piece piece : chunk) {
@@ -277,6 +284,9 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
         }
         try {
             append(encoded);
+            if (spareArrays.size() < threads) {
+                spareArrays.add(encoded.bytes());
+            }
         } finally {
             buffersHeld.decrementAndGet();
             oldest.releases().forEach(Runnable::run);
@@ -443,8 +453,9 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
         byte[] bytes;
         int length;
 
-        Buffer(int capacity) {
-            this.bytes = new byte[capacity];
+        /** A buffer writing into {@code array} (from its start; what the array held before is overwritten). */
+        Buffer(byte[] array) {
+            this.bytes = array;
         }
 
         @Override
