@@ -77,7 +77,11 @@ final class FlatChunkEncoder {
                 .withDictionaryEncoding(true)
                 .withPageWriteChecksumEnabled(true)
                 .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
-                .withAllocator(buffers);
+                .withAllocator(buffers)
+                // parquet-java estimates when a page fills by integer division (rows / bytes, 0 for any column wider
+                // than a byte) and so checks every column's page size every 100 rows; the values of a block are all
+                // written before its record ends, so checking more than once a block cannot cut a page sooner.
+                .withMinRowCountForPageSizeCheck(BLOCK_ROWS);
         boolean[] dictionary = dictionaryColumns(pieces, schema.getFields().size());
         for (int c = 0; c < dictionary.length; c++) {
             if (!dictionary[c]) {
