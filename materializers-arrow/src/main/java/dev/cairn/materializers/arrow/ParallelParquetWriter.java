@@ -48,7 +48,9 @@ import org.jspecify.annotations.Nullable;
  * large sequential writes. Two saves of the same rows therefore give the same bytes.
  *
  * <p>At most {@code maxInFlight} chunks are being encoded or waiting to be appended at a time (the caller blocks on
- * the oldest one otherwise), which bounds the memory to that many encoded buffers plus the batches they read. A table
+ * the oldest one otherwise), which bounds the memory to that many encoded buffers plus the batches they read, plus
+ * per worker one spare array (an appended chunk's, reused by the next chunk) and at most {@link #PAGE_BUFFERS_KEPT} of
+ * page buffers kept for reuse ({@link ReusingAllocator}). A table
  * whose rows fit in one chunk is written on the calling thread straight to the output, like before, with no copy.
  *
  * <p>Batches are accepted with {@link #accept} together with their release, which runs on the calling thread once
@@ -62,8 +64,11 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
      */
     static final long CHUNK_BYTES = 32L * 1024 * 1024;
     private static final int COPY_BUFFER_BYTES = 1 << 20;
-    /** Released page buffers a worker keeps for reuse: a few pages of every column of a wide table. */
-    static final long PAGE_BUFFERS_KEPT = 64L << 20;
+    /**
+     * Released page buffers a worker keeps for reuse: about a page (values, levels, dictionary) of each of a dozen
+     * columns; a wider table reuses what fits and allocates the rest as before.
+     */
+    static final long PAGE_BUFFERS_KEPT = 16L << 20;
 
     /** The chunk size, worker count and bound on chunks in flight. */
     record Settings(long chunkBytes, int threads, int maxInFlight) {
