@@ -51,7 +51,8 @@ import org.jspecify.annotations.Nullable;
  * the oldest one otherwise), which bounds the memory to that many encoded buffers plus the batches they read, plus
  * per worker one spare array (an appended chunk's, reused by the next chunk) and at most {@link #PAGE_BUFFERS_KEPT} of
  * page buffers kept for reuse ({@link ReusingAllocator}). A table
- * whose rows fit in one chunk is written on the calling thread straight to the output, like before, with no copy.
+ * whose rows fit in one chunk is written on the calling thread straight to the output, like before, with no copy
+ * (column by column by {@link FlatChunkEncoder} when every column is flat, as the workers do).
  *
  * <p>Batches are accepted with {@link #accept} together with their release, which runs on the calling thread once
  * every chunk reading the batch was appended (or the write failed). Not thread-safe: one thread feeds and closes it.
@@ -367,6 +368,10 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
     }
 
     private void writeDirectly() throws IOException {
+        if (flat) {
+            FlatChunkEncoder.encode(pieces, schema, new Unclosed(target), description, new ReusingAllocator(PAGE_BUFFERS_KEPT));
+            return;
+        }
         try (ParquetFormat.Writer writer = new ParquetFormat.Writer(new Unclosed(target), schema, description)) {
             for (FlatChunkEncoder.Piece piece : pieces) {
                 writer.write(piece.batch(), piece.start(), piece.end());
