@@ -48,8 +48,11 @@ import org.jspecify.annotations.Nullable;
  * large sequential writes. Two saves of the same rows therefore give the same bytes.
  *
  * <p>At most {@code maxInFlight} chunks are being encoded or waiting to be appended at a time (the caller blocks on
- * the oldest one otherwise), which bounds the memory to that many encoded buffers plus the batches they read. A table
- * whose rows fit in one chunk is written on the calling thread straight to the output, like before, with no copy.
+ * the oldest one otherwise), which bounds the memory to that many encoded buffers plus the batches they read, plus
+ * per worker one spare array (an appended chunk's, reused by the next chunk) and at most {@link #PAGE_BUFFERS_KEPT} of
+ * page buffers kept for reuse ({@link ReusingAllocator}). A table
+ * whose rows fit in one chunk is written on the calling thread straight to the output, like before, with no copy
+ * (column by column by {@link FlatChunkEncoder} when every column is flat, as the workers do).
  *
  * <p>Batches are accepted with {@link #accept} together with their release, which runs on the calling thread once
  * every chunk reading the batch was appended (or the write failed). Not thread-safe: one thread feeds and closes it.
@@ -62,6 +65,11 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
      */
     static final long CHUNK_BYTES = 32L * 1024 * 1024;
     private static final int COPY_BUFFER_BYTES = 1 << 20;
+    /**
+     * Released page buffers a worker keeps for reuse: about a page (values, levels, dictionary) of each of a dozen
+     * columns; a wider table reuses what fits and allocates the rest as before.
+     */
+    static final long PAGE_BUFFERS_KEPT = 16L << 20;
 
     /** The chunk size, worker count and bound on chunks in flight. */
     record Settings(long chunkBytes, int threads, int maxInFlight) {
@@ -109,6 +117,10 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
     private boolean closed;
 
     private final boolean flat;
+    /** Each worker's page buffers, reused from page to page and chunk to chunk (the workers end with the save). */
+    private final ThreadLocal<ReusingAllocator> pageBuffers = ThreadLocal.withInitial(() -> new ReusingAllocator(PAGE_BUFFERS_KEPT));
+    /** Arrays of appended chunks, for the next chunks to encode into (at most {@code threads} are kept). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spareArrays = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private record InFlight(Future<Encoded> future, List<Runnable> releases, int index, long firstRow, long rows) {}
 
@@ -226,9 +238,10 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
                 throw new IOException(e);
             }
         }
-        Buffer buffer = new Buffer((int) Math.min(4 << 20, Math.max(1 << 16, chunkBytes / 4)));
+        byte[] spare = spareArrays.poll();
+        Buffer buffer = new Buffer(spare != null ? spare : new byte[(int) Math.min(16 << 20, Math.max(1 << 16, chunkBytes / 2))]);
         if (flat) {
-            FlatChunkEncoder.encode(chunk, schema, buffer, description + " (row group " + index + ")");
+            FlatChunkEncoder.encode(chunk, schema, buffer, description + " (row group " + index + ")", pageBuffers.get());
         } else {
             try (ParquetFormat.Writer writer = new ParquetFormat.Writer(buffer, schema, description + " (row group " + index + ")")) {
                 for (FlatChunkEncoder.Piece piece : chunk) {
@@ -277,6 +290,9 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
         }
         try {
             append(encoded);
+            if (spareArrays.size() < threads) {
+                spareArrays.add(encoded.bytes());
+            }
         } finally {
             buffersHeld.decrementAndGet();
             oldest.releases().forEach(Runnable::run);
@@ -352,6 +368,10 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
     }
 
     private void writeDirectly() throws IOException {
+        if (flat) {
+            FlatChunkEncoder.encode(pieces, schema, new Unclosed(target), description, new ReusingAllocator(PAGE_BUFFERS_KEPT));
+            return;
+        }
         try (ParquetFormat.Writer writer = new ParquetFormat.Writer(new Unclosed(target), schema, description)) {
             for (FlatChunkEncoder.Piece piece : pieces) {
                 writer.write(piece.batch(), piece.start(), piece.end());
@@ -443,8 +463,9 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
         byte[] bytes;
         int length;
 
-        Buffer(int capacity) {
-            this.bytes = new byte[capacity];
+        /** A buffer writing into {@code array} (from its start; what the array held before is overwritten). */
+        Buffer(byte[] array) {
+            this.bytes = array;
         }
 
         @Override
