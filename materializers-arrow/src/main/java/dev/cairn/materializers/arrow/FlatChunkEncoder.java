@@ -26,7 +26,6 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.parquet.bytes.ByteBufferAllocator;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
@@ -67,17 +66,17 @@ final class FlatChunkEncoder {
 
     /**
      * Writes {@code pieces}, in order, as a Parquet file of one row group to {@code out} (closed at the end). The column
-     * writers take their page buffers from {@code buffers} (and give them back to it after every page); a column whose
+     * writers take fresh heap page buffers (never reused: parquet-java reads some after releasing them); a column whose
      * sample looks too varied for a dictionary ({@link #dictionaryColumns}) is written without trying one.
      */
-    static void encode(List<Piece> pieces, Schema schema, OutputStream out, String description, ByteBufferAllocator buffers) throws IOException {
+    static void encode(List<Piece> pieces, Schema schema, OutputStream out, String description) throws IOException {
         MessageType parquet = ParquetSchemas.toParquet(schema);
         ParquetProperties.Builder settings = ParquetProperties.builder()
                 .withPageSize(ParquetFormat.PAGE_BYTES)
                 .withDictionaryEncoding(true)
                 .withPageWriteChecksumEnabled(true)
                 .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
-                .withAllocator(buffers)
+                .withAllocator(new HeapByteBufferAllocator())
                 // parquet-java estimates when a page fills by integer division (rows / bytes, 0 for any column wider
                 // than a byte) and so checks every column's page size every 100 rows; the values of a block are all
                 // written before its record ends, so checking more than once a block cannot cut a page sooner.

@@ -49,8 +49,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>At most {@code maxInFlight} chunks are being encoded or waiting to be appended at a time (the caller blocks on
  * the oldest one otherwise), which bounds the memory to that many encoded buffers plus the batches they read, plus
- * per worker one spare array (an appended chunk's, reused by the next chunk) and at most {@link #PAGE_BUFFERS_KEPT} of
- * page buffers kept for reuse ({@link ReusingAllocator}). A table
+ * per worker one spare array (an appended chunk's, reused by the next chunk). Page buffers are not reused: parquet-java
+ * still reads some after handing them back to its allocator (a reusing allocator corrupted pages, see BENCHMARKS.md
+ * "Session 8"). A table
  * whose rows fit in one chunk is written on the calling thread straight to the output, like before, with no copy
  * (column by column by {@link FlatChunkEncoder} when every column is flat, as the workers do).
  *
@@ -65,11 +66,6 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
      */
     static final long CHUNK_BYTES = 32L * 1024 * 1024;
     private static final int COPY_BUFFER_BYTES = 1 << 20;
-    /**
-     * Released page buffers a worker keeps for reuse: about a page (values, levels, dictionary) of each of a dozen
-     * columns; a wider table reuses what fits and allocates the rest as before.
-     */
-    static final long PAGE_BUFFERS_KEPT = 16L << 20;
 
     /** The chunk size, worker count and bound on chunks in flight. */
     record Settings(long chunkBytes, int threads, int maxInFlight) {
@@ -117,8 +113,6 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
     private boolean closed;
 
     private final boolean flat;
-    /** Each worker's page buffers, reused from page to page and chunk to chunk (the workers end with the save). */
-    private final ThreadLocal<ReusingAllocator> pageBuffers = ThreadLocal.withInitial(() -> new ReusingAllocator(PAGE_BUFFERS_KEPT));
     /** Arrays of appended chunks, for the next chunks to encode into (at most {@code threads} are kept). */
     private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spareArrays = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -241,7 +235,7 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
         byte[] spare = spareArrays.poll();
         Buffer buffer = new Buffer(spare != null ? spare : new byte[(int) Math.min(16 << 20, Math.max(1 << 16, chunkBytes / 2))]);
         if (flat) {
-            FlatChunkEncoder.encode(chunk, schema, buffer, description + " (row group " + index + ")", pageBuffers.get());
+            FlatChunkEncoder.encode(chunk, schema, buffer, description + " (row group " + index + ")");
         } else {
             try (ParquetFormat.Writer writer = new ParquetFormat.Writer(buffer, schema, description + " (row group " + index + ")")) {
                 for (FlatChunkEncoder.Piece piece : chunk) {
@@ -369,7 +363,7 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
 
     private void writeDirectly() throws IOException {
         if (flat) {
-            FlatChunkEncoder.encode(pieces, schema, new Unclosed(target), description, new ReusingAllocator(PAGE_BUFFERS_KEPT));
+            FlatChunkEncoder.encode(pieces, schema, new Unclosed(target), description);
             return;
         }
         try (ParquetFormat.Writer writer = new ParquetFormat.Writer(new Unclosed(target), schema, description)) {

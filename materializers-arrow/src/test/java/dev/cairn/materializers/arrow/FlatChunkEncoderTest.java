@@ -2,8 +2,6 @@ package dev.cairn.materializers.arrow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +24,6 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -40,8 +37,7 @@ import dev.cairn.testkit.TestingArtifactWriter;
 
 /**
  * The flat encoder's choices made for speed: which columns try a dictionary (decided from a sample, the values read
- * back by DuckDB unchanged, and columns of few values keep their dictionary), and page buffers reused from page to
- * page and chunk to chunk without changing a byte.
+ * back by DuckDB unchanged, and columns of few values keep their dictionary).
  */
 class FlatChunkEncoderTest {
     private static final int ROWS = 120_000;
@@ -142,46 +138,5 @@ class FlatChunkEncoderTest {
                 assertThat(rs.getDouble(3)).isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-6));
             }
         }
-    }
-
-    @Test
-    void reusedPageBuffersGiveTheSameBytesAsFreshOnes() throws Exception {
-        try (VectorSchemaRoot root = rows()) {
-            Schema schema = root.getSchema();
-            List<FlatChunkEncoder.Piece> first = List.of(new FlatChunkEncoder.Piece(root, 0, 70_000));
-            List<FlatChunkEncoder.Piece> second = List.of(new FlatChunkEncoder.Piece(root, 70_000, ROWS));
-            ReusingAllocator pool = new ReusingAllocator(ParallelParquetWriter.PAGE_BUFFERS_KEPT);
-            for (List<FlatChunkEncoder.Piece> chunk : List.of(first, second, first, second)) {
-                ByteArrayOutputStream fresh = new ByteArrayOutputStream();
-                FlatChunkEncoder.encode(chunk, schema, fresh, "fresh", new HeapByteBufferAllocator());
-                ByteArrayOutputStream pooled = new ByteArrayOutputStream();
-                FlatChunkEncoder.encode(chunk, schema, pooled, "pooled", pool);
-                assertThat(pooled.toByteArray()).isEqualTo(fresh.toByteArray());
-            }
-            assertThat(pool.reused()).as("page buffers handed out again").isPositive();
-        }
-    }
-
-    @Test
-    void aReleasedBufferIsHandedOutOnceAndTheKeptBytesAreBounded() {
-        ReusingAllocator pool = new ReusingAllocator(3000);
-        ByteBuffer a = pool.allocate(1000);
-        a.put((byte) 1);
-        pool.release(a);
-        pool.release(a);
-        ByteBuffer again = pool.allocate(1000);
-        assertThat(again).isSameAs(a);
-        assertThat(again.position()).isZero();
-        assertThat(again.limit()).isEqualTo(1000);
-        assertThat(pool.allocate(1000)).as("released twice, kept once").isNotSameAs(a);
-        assertThat(pool.allocate(500)).as("another size").isNotSameAs(a);
-
-        ByteBuffer b = pool.allocate(2000);
-        ByteBuffer c = pool.allocate(2000);
-        pool.release(b);
-        pool.release(c);
-        assertThat(pool.allocate(2000)).isSameAs(b);
-        assertThat(pool.allocate(2000)).as("over the bound, not kept").isNotSameAs(c);
-        assertThat(pool.reused()).isEqualTo(2);
     }
 }
