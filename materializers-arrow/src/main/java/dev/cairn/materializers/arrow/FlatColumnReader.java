@@ -33,6 +33,7 @@ import org.apache.parquet.column.values.ValuesReader;
 import org.apache.parquet.column.values.dictionary.DictionaryValuesReader;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,10 +51,10 @@ import org.jspecify.annotations.Nullable;
  * converters as record assembly.
  */
 abstract class FlatColumnReader {
-    /** The Arrow field types this reader handles: primitive (not struct or list). */
+    /** The Arrow field types this reader handles: primitive (not struct, list or map). */
     static boolean isFlat(Field field) {
         return switch (field.getType().getTypeID()) {
-            case Struct, List -> false;
+            case Struct, List, Map -> false;
             default -> true;
         };
     }
@@ -63,17 +64,20 @@ abstract class FlatColumnReader {
         if (descriptor.getMaxRepetitionLevel() != 0 || descriptor.getMaxDefinitionLevel() > 1) {
             throw new IllegalArgumentException("column " + descriptor + " is not a flat column");
         }
+        // the Parquet values are the vector's values only when the physical type is the vector's own (an int96
+        // timestamp or an int32/int64 decimal is converted value by value)
+        PrimitiveTypeName physical = descriptor.getPrimitiveType().getPrimitiveTypeName();
         if (MemoryUtil.LITTLE_ENDIAN) {
-            if (vector instanceof Float8Vector) {
+            if (vector instanceof Float8Vector && physical == PrimitiveTypeName.DOUBLE) {
                 return new Raw(vector, descriptor, Raw.DOUBLE);
             }
-            if (vector instanceof Float4Vector) {
+            if (vector instanceof Float4Vector && physical == PrimitiveTypeName.FLOAT) {
                 return new Raw(vector, descriptor, Raw.FLOAT);
             }
-            if (vector instanceof BigIntVector || vector instanceof TimeStampVector) {
+            if ((vector instanceof BigIntVector || vector instanceof TimeStampVector) && physical == PrimitiveTypeName.INT64) {
                 return new Raw(vector, descriptor, Raw.LONG);
             }
-            if (vector instanceof IntVector || vector instanceof DateDayVector) {
+            if ((vector instanceof IntVector || vector instanceof DateDayVector) && physical == PrimitiveTypeName.INT32) {
                 return new Raw(vector, descriptor, Raw.INT);
             }
         }
@@ -452,7 +456,7 @@ abstract class FlatColumnReader {
 
         Converted(FieldVector vector, ColumnDescriptor descriptor) {
             super(vector, descriptor);
-            this.converter = ParquetVectorConverters.converter(vector, cursor).asPrimitiveConverter();
+            this.converter = ParquetVectorConverters.converter(vector, descriptor.getPrimitiveType(), cursor).asPrimitiveConverter();
         }
 
         @Override

@@ -165,6 +165,7 @@ final class ParquetFormat {
         private final ParquetFileReader file;
         private final Schema schema;
         private final MessageType requested;
+        private final @Nullable MessageType nestedSchema;
         private final @Nullable MessageColumnIO nestedIO;
         private final VersionParser.@Nullable ParsedVersion writerVersion;
         private final String described;
@@ -178,11 +179,17 @@ final class ParquetFormat {
         private int groupIndex;
         private long rowsRead;
 
-        private Reader(ParquetFileReader file, Schema schema, MessageType requested, @Nullable MessageColumnIO nestedIO, String described) {
+        /**
+         * A reader of {@code file}, whose requested schema is {@code requested}; {@code nestedSchema} holds its
+         * top-level columns that are assembled as records (structs, lists, maps), in their order, or is null.
+         */
+        private Reader(ParquetFileReader file, Schema schema, MessageType requested, @Nullable MessageType nestedSchema, String described) {
             this.file = file;
             this.schema = schema;
             this.requested = requested;
-            this.nestedIO = nestedIO;
+            this.nestedSchema = nestedSchema;
+            this.nestedIO = nestedSchema == null ? null : new ColumnIOFactory(file.getFileMetaData().getCreatedBy())
+                    .getColumnIO(nestedSchema, file.getFileMetaData().getSchema(), true);
             this.writerVersion = writerVersion(file.getFileMetaData().getCreatedBy());
             this.described = described;
             this.totalRows = file.getRecordCount();
@@ -208,7 +215,7 @@ final class ParquetFormat {
 
         /**
          * {@link #open(ArtifactReader, String, Function)}, also of a file another tool wrote ({@code foreign}): one without
-         * this module's Arrow schema is read by its own flat column types ({@link ParquetSchemas#fromParquet}).
+         * this module's Arrow schema is read by its own column types ({@link ForeignParquetSchemas#toArrow}).
          *
          * @throws CairnException {@code TYPE_MISMATCH} naming the column when a foreign file has one this module cannot read
          */
@@ -230,14 +237,17 @@ final class ParquetFormat {
                     MessageType fileSchema = file.getFileMetaData().getSchema();
                     Schema stored;
                     try {
-                        stored = ParquetSchemas.fromParquet(fileSchema);
+                        stored = ForeignParquetSchemas.toArrow(fileSchema);
                     } catch (IllegalArgumentException e) {
                         throw new CairnException(ErrorCode.TYPE_MISMATCH, "The " + described + " cannot be read as Arrow: " + e.getMessage(), e);
                     }
                     Schema projected = projection.apply(stored);
-                    MessageType requested = ParquetSchemas.select(fileSchema, projected);
+                    MessageType requested = ForeignParquetSchemas.select(fileSchema, projected);
                     file.setRequestedSchema(requested);
-                    return new Reader(file, projected, requested, null, described);
+                    List<org.apache.parquet.schema.Type> nestedTypes = requested.getFields().stream()
+                            .filter(type -> !type.isPrimitive()).toList();
+                    MessageType nestedSchema = nestedTypes.isEmpty() ? null : new MessageType(fileSchema.getName(), nestedTypes);
+                    return new Reader(file, projected, requested, nestedSchema, described);
                 }
                 if (json == null) {
                     throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, "The " + described + " has no '" + ARROW_SCHEMA_KEY
@@ -258,9 +268,8 @@ final class ParquetFormat {
                 }
                 file.setRequestedSchema(requested);
                 List<Field> nestedFields = projected.getFields().stream().filter(field -> !FlatColumnReader.isFlat(field)).toList();
-                MessageColumnIO nestedIO = nestedFields.isEmpty() ? null : new ColumnIOFactory(file.getFileMetaData().getCreatedBy())
-                        .getColumnIO(ParquetSchemas.toParquet(new Schema(nestedFields)), fileSchema, true);
-                return new Reader(file, projected, requested, nestedIO, described);
+                MessageType nestedSchema = nestedFields.isEmpty() ? null : ParquetSchemas.toParquet(new Schema(nestedFields));
+                return new Reader(file, projected, requested, nestedSchema, described);
             } catch (RuntimeException e) {
                 closeQuietly(file, e);
                 throw e instanceof CairnException ? e : Failures.corrupted(described, e);
@@ -337,6 +346,8 @@ final class ParquetFormat {
                     rows += run;
                     remainingInGroup -= run;
                 }
+            } catch (ParquetVectorConverters.UnrepresentableValueException e) {
+                throw new CairnException(ErrorCode.TYPE_MISMATCH, "The " + described + " cannot be read as Arrow: " + e.getMessage(), e);
             } catch (IOException | RuntimeException e) {
                 throw Failures.corrupted(described, e);
             }
@@ -376,7 +387,7 @@ final class ParquetFormat {
                     assembled.add(vector);
                 }
             }
-            nested = assembled.isEmpty() ? null : new ParquetVectorConverters(assembled, cursor);
+            nested = assembled.isEmpty() ? null : new ParquetVectorConverters(assembled, nestedSchema, cursor);
             boundTo = target;
         }
 

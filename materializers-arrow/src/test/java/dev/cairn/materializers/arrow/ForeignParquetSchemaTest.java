@@ -21,7 +21,7 @@ class ForeignParquetSchemaTest {
                 + " required int64 id; optional binary category (STRING); optional double amount; optional int32 count;"
                 + " optional boolean flag; optional int32 day (DATE); optional int64 at (TIMESTAMP(MICROS,true));"
                 + " optional float ratio; optional binary raw; }");
-        Schema schema = ParquetSchemas.fromParquet(spark);
+        Schema schema = ForeignParquetSchemas.toArrow(spark);
         assertThat(schema.getFields()).extracting(Field::getName)
                 .containsExactly("id", "category", "amount", "count", "flag", "day", "at", "ratio", "raw");
         assertThat(schema.getFields()).extracting(field -> field.getType()).containsExactly(new ArrowType.Int(64, true), ArrowType.Utf8.INSTANCE,
@@ -30,18 +30,18 @@ class ForeignParquetSchemaTest {
                 new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE), ArrowType.Binary.INSTANCE);
         assertThat(schema.getFields().get(0).isNullable()).isFalse();
         assertThat(schema.getFields().get(1).isNullable()).isTrue();
-        assertThat(ParquetSchemas.select(spark, new Schema(java.util.List.of(schema.getFields().get(2), schema.getFields().get(0)))).getFields())
+        assertThat(ForeignParquetSchemas.select(spark, new Schema(java.util.List.of(schema.getFields().get(2), schema.getFields().get(0)))).getFields())
                 .extracting(org.apache.parquet.schema.Type::getName).containsExactly("amount", "id");
     }
 
     @Test
     void int96TimestampsAndNestedColumnsAreRefusedNamingTheColumn() {
-        assertThatThrownBy(() -> ParquetSchemas.fromParquet(MessageTypeParser.parseMessageType("message m { required int64 id; optional int96 ts; }")))
+        assertThatThrownBy(() -> ForeignParquetSchemas.toArrow(MessageTypeParser.parseMessageType("message m { required int64 id; optional int96 ts; }")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'ts'").hasMessageContaining("TIMESTAMP_MICROS");
-        assertThatThrownBy(() -> ParquetSchemas.fromParquet(MessageTypeParser.parseMessageType(
+        assertThatThrownBy(() -> ForeignParquetSchemas.toArrow(MessageTypeParser.parseMessageType(
                 "message m { optional group point { required double x; } }")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'point'");
-        assertThatThrownBy(() -> ParquetSchemas.fromParquet(MessageTypeParser.parseMessageType("message m { optional int32 u (INTEGER(32,false)); }")))
+        assertThatThrownBy(() -> ForeignParquetSchemas.toArrow(MessageTypeParser.parseMessageType("message m { optional int32 u (INTEGER(32,false)); }")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'u'");
     }
 }
