@@ -35,13 +35,23 @@ class ForeignParquetSchemaTest {
     }
 
     @Test
-    void int96TimestampsAndNestedColumnsAreRefusedNamingTheColumn() {
-        assertThatThrownBy(() -> ForeignParquetSchemas.toArrow(MessageTypeParser.parseMessageType("message m { required int64 id; optional int96 ts; }")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'ts'").hasMessageContaining("TIMESTAMP_MICROS");
+    void int96IsANanosecondUtcTimestampAndNestedAndUnsignedColumnsMap() {
+        Schema schema = ForeignParquetSchemas.toArrow(MessageTypeParser.parseMessageType("message m { required int64 id; optional int96 ts;"
+                + " optional group point { required double x; } optional int32 u (INTEGER(32,false)); }"));
+        assertThat(schema.getFields()).extracting(Field::getType).containsExactly(new ArrowType.Int(64, true),
+                new ArrowType.Timestamp(TimeUnit.NANOSECOND, "UTC"), ArrowType.Struct.INSTANCE, new ArrowType.Int(32, false));
+    }
+
+    @Test
+    void typesWithoutAnArrowMappingAreRefusedNamingTheColumnPathAndItsParquetType() {
         assertThatThrownBy(() -> ForeignParquetSchemas.toArrow(MessageTypeParser.parseMessageType(
-                "message m { optional group point { required double x; } }")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'point'");
-        assertThatThrownBy(() -> ForeignParquetSchemas.toArrow(MessageTypeParser.parseMessageType("message m { optional int32 u (INTEGER(32,false)); }")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'u'");
+                "message m { optional group outer { optional fixed_len_byte_array(12) waited (INTERVAL); } }")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'outer.waited'")
+                .hasMessageContaining("fixed_len_byte_array(12) waited (INTERVAL)");
+        assertThatThrownBy(() -> ForeignParquetSchemas.toArrow(MessageTypeParser.parseMessageType("message m { repeated int32 bare; }")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'bare'").hasMessageContaining("repeated field outside a LIST");
+        assertThatThrownBy(() -> ForeignParquetSchemas.toArrow(MessageTypeParser.parseMessageType(
+                "message m { optional group l (LIST) { repeated group list { optional int32 element; } repeated int32 other; } }")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'l'").hasMessageContaining("exactly one repeated field");
     }
 }
