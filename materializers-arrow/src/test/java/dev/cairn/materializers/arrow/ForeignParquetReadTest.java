@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import dev.cairn.api.CairnException;
@@ -50,7 +48,6 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.duckdb.DuckDBResultSet;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -306,23 +303,10 @@ class ForeignParquetReadTest {
                 .hasMessageContaining("fixed_len_byte_array(12) waited (INTERVAL)");
     }
 
-    private Path pyarrow(String variant) throws IOException, InterruptedException {
-        String configured = System.getenv("CAIRN_TEST_PYTHON");
-        Assumptions.assumeTrue(configured != null && !configured.isBlank() && Files.isExecutable(Path.of(configured)),
-                "CAIRN_TEST_PYTHON is not set to a Python interpreter with pyarrow: run ./run-tests (it makes one)");
-        Path script = Files.writeString(directory.resolve("write.py"), PYARROW_WRITER);
+    private Path pyarrow(String variant) throws Exception {
+        PyArrowInteropTest.findPythonWithPyarrow();
         Path dir = Files.createDirectories(directory.resolve(variant));
-        Path output = directory.resolve("python-" + variant + ".txt");
-        Process process = new ProcessBuilder(configured, script.toString(), dir.toString(), variant)
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        boolean finished = process.waitFor(300, TimeUnit.SECONDS);
-        if (!finished) {
-            process.destroyForcibly();
-        }
-        String text = Files.readString(output, StandardCharsets.UTF_8);
-        assertThat(finished).as("pyarrow did not finish within 300 s: %s", text).isTrue();
-        Assumptions.assumeFalse(text.contains("No module named 'pyarrow'"), "the Python of CAIRN_TEST_PYTHON has no pyarrow");
-        assertThat(process.exitValue()).as("pyarrow failed:%n%s", text).isZero();
+        PyArrowInteropTest.runPython(directory, "write.py", PYARROW_WRITER, dir.toString(), variant);
         return dir;
     }
 

@@ -76,6 +76,7 @@ class PyArrowInteropTest {
     private RootAllocator allocator;
     private ArrowMaterializer materializer;
 
+    /** Finds the Python of {@code CAIRN_TEST_PYTHON} with pyarrow, or skips the test (class) saying what is missing. */
     @BeforeAll
     static void findPythonWithPyarrow() throws Exception {
         String configured = System.getenv("CAIRN_TEST_PYTHON");
@@ -101,18 +102,29 @@ class PyArrowInteropTest {
     }
 
     private List<String> read(Path dir, String mode) throws IOException, InterruptedException {
-        Path script = Files.writeString(directory.resolve("read.py"), SCRIPT);
+        return runPython(directory, "read.py", SCRIPT, dir.resolve(ParquetFormat.FILE_NAME).toString(), mode).lines().toList();
+    }
+
+    /**
+     * Runs {@code script} (saved as {@code name} in {@code directory}) with the Python of {@code CAIRN_TEST_PYTHON} and
+     * {@code arguments}; fails unless it exits with 0 within 300 s. Call {@link #findPythonWithPyarrow()} first.
+     *
+     * @return what it printed (stdout and stderr)
+     */
+    static String runPython(Path directory, String name, String script, String... arguments) throws IOException, InterruptedException {
+        Path saved = Files.writeString(directory.resolve(name), script);
         Path output = directory.resolve("python-output-" + System.nanoTime() + ".txt");
-        Process process = new ProcessBuilder(python.toString(), script.toString(), dir.resolve(ParquetFormat.FILE_NAME).toString(), mode)
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(python.toString(), saved.toString()));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         boolean finished = process.waitFor(300, TimeUnit.SECONDS);
         if (!finished) {
             process.destroyForcibly();
         }
         String text = Files.readString(output, StandardCharsets.UTF_8);
-        assertThat(finished).as("pyarrow did not finish within 300 s: %s", text).isTrue();
-        assertThat(process.exitValue()).as("pyarrow failed to read %s:%n%s", dir.resolve(ParquetFormat.FILE_NAME), text).isZero();
-        return text.lines().toList();
+        assertThat(finished).as("%s did not finish within 300 s: %s", name, text).isTrue();
+        assertThat(process.exitValue()).as("%s %s failed:%n%s", name, command.subList(2, command.size()), text).isZero();
+        return text;
     }
 
     private static List<String> starting(List<String> lines, String kind) {
