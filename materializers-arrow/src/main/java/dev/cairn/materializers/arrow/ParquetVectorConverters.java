@@ -346,6 +346,8 @@ final class ParquetVectorConverters extends RecordMaterializer<Object> {
         };
     }
 
+    private static final long NANOS_PER_DAY = 86_400_000_000_000L;
+
     /**
      * An int96 timestamp (Spark's and Impala's legacy layout): 8 little-endian bytes of nanoseconds within the day, then 4
      * of the Julian day number; stored as nanoseconds since the Unix epoch, as pyarrow and DuckDB read it.
@@ -365,7 +367,10 @@ final class ParquetVectorConverters extends RecordMaterializer<Object> {
                 long julianDay = Integer.toUnsignedLong(bytes.getInt(bytes.position() + 8));
                 long epochNanos;
                 try {
-                    epochNanos = Math.addExact(Math.multiplyExact(julianDay - ForeignParquetSchemas.JULIAN_EPOCH_DAY, 86_400_000_000_000L), nanosOfDay);
+                    long days = julianDay - ForeignParquetSchemas.JULIAN_EPOCH_DAY;
+                    // before the epoch, one day less times the day and the nanoseconds less one day: reaches Long.MIN_VALUE
+                    epochNanos = days < 0 ? Math.addExact(Math.multiplyExact(days + 1, NANOS_PER_DAY), Math.subtractExact(nanosOfDay, NANOS_PER_DAY))
+                            : Math.addExact(Math.multiplyExact(days, NANOS_PER_DAY), nanosOfDay);
                 } catch (ArithmeticException e) {
                     throw new UnrepresentableValueException("the int96 timestamp of column '" + column + "' at Julian day " + julianDay
                             + " is outside what timestamp[ns] holds (years 1677-2262); write it as TIMESTAMP_MICROS"

@@ -232,6 +232,41 @@ class ForeignParquetReadTest {
     }
 
     /**
+     * int96 values as parquet-java writes what it is given (8 little-endian bytes of nanoseconds of the day, then the
+     * Julian day): the epoch, one nanosecond before it, and pyarrow's limits load exactly; a day past 2262-04-11 does not
+     * fit {@code timestamp[ns]} and is refused naming the column and the file, not wrapped around.
+     */
+    @Test
+    void int96ValuesAreJulianDaysAndNanosecondsAndOnesOutsideTheNanosecondRangeAreRefused() throws Exception {
+        MessageType schema = MessageTypeParser.parseMessageType("message spark_schema { optional int96 at; }");
+        long epochDay = 2_440_588L;
+        long day = 86_400_000_000_000L;
+        writeInt96(directory.resolve("part-00000.parquet"), schema, new long[][] {
+            {epochDay, 0}, {epochDay - 1, day - 1}, {epochDay + 19_782, 45_296_789_012_345L}, {epochDay + 106_751, 85_636_854_775_807L},
+            {epochDay - 106_752, 763_145_224_192L}});
+        try (VectorSchemaRoot loaded = loadTable(new TestingArtifactReader(directory, "int96_parts:1"))) {
+            assertThat(rowsOf(loaded)).extracting(row -> row.get(0)).containsExactly(0L, -1L, 1_709_210_096_789_012_345L,
+                    Long.MAX_VALUE, Long.MIN_VALUE);
+        }
+        Path outside = Files.createDirectories(directory.resolve("outside"));
+        writeInt96(outside.resolve("part-00000.parquet"), schema, new long[][] {{epochDay, 0}, {epochDay + 106_752, 0}});
+        assertThatThrownBy(() -> materializer.load(Table.class, new TestingArtifactReader(outside, "int96_parts:2")))
+                .isInstanceOf(CairnException.class).satisfies(e -> assertThat(((CairnException) e).errorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH))
+                .hasMessageContaining("file part-00000.parquet of artifact 'int96_parts:2'").hasMessageContaining("column 'at'")
+                .hasMessageContaining("Julian day " + (epochDay + 106_752)).hasMessageContaining("timestamp[ns]");
+    }
+
+    private static void writeInt96(Path file, MessageType schema, long[][] daysAndNanos) throws IOException {
+        SimpleGroupFactory rows = new SimpleGroupFactory(schema);
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(schema).build()) {
+            for (long[] value : daysAndNanos) {
+                ByteBuffer bytes = ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(value[1]).putInt((int) value[0]);
+                writer.write(rows.newGroup().append("at", org.apache.parquet.io.api.Binary.fromConstantByteArray(bytes.array())));
+            }
+        }
+    }
+
+    /**
      * DuckDB's types as it writes them (decimals of precision up to 18 as int32/int64, UUID, ENUM, TIME, timestamps with
      * and without zone and of every unit, unsigned and small integers, structs, lists with null elements, maps, lists of
      * structs) load with the values DuckDB's own query returns; an INTERVAL column is refused naming the column, its
