@@ -64,7 +64,7 @@ final class ColumnTypes {
         ArrowType type = field.getType();
         return switch (type.getTypeID()) {
             case Bool -> "bool";
-            case Int -> "int" + ((ArrowType.Int) type).getBitWidth();
+            case Int -> (((ArrowType.Int) type).getIsSigned() ? "int" : "uint") + ((ArrowType.Int) type).getBitWidth();
             case FloatingPoint -> ((ArrowType.FloatingPoint) type).getPrecision() == FloatingPointPrecision.SINGLE ? "float32" : "float64";
             case Utf8 -> "utf8";
             case Binary -> "binary";

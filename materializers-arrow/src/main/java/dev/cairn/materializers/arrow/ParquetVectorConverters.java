@@ -350,7 +350,7 @@ final class ParquetVectorConverters extends RecordMaterializer<Object> {
 
     /**
      * An int96 timestamp (Spark's and Impala's legacy layout): 8 little-endian bytes of nanoseconds within the day, then 4
-     * of the Julian day number; stored as nanoseconds since the Unix epoch, as pyarrow and DuckDB read it.
+     * of the Julian day number; stored as nanoseconds since the Unix epoch: the instant pyarrow and DuckDB read.
      */
     private static PrimitiveConverter int96(TimeStampVector timestamps, String column, Position position) {
         if (!(timestamps.getField().getType() instanceof ArrowType.Timestamp type) || type.getUnit() != TimeUnit.NANOSECOND) {

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -165,6 +166,33 @@ class ForeignParquetReadTest {
                 new TestingArtifactReader(dir, "spark_parts:1", LoadOptions.DEFAULT.withColumns(List.of("person.name")))))
                 .isInstanceOf(CairnException.class).hasMessageContaining("Column 'person.name' does not exist in artifact 'spark_parts:1'")
                 .hasMessageContaining("person");
+    }
+
+    /** A person of pyarrow's table, as a record. */
+    public record Person(String name, Integer age) {}
+
+    /** Some of pyarrow's columns (an int96 timestamp, decimals, a list, a struct) as a record. */
+    public record Sample(long id, Instant ts, BigDecimal dec9, BigDecimal dec38, List<Integer> ints, Person person) {}
+
+    /** pyarrow's unsigned 32-bit column, wrongly as a signed one. */
+    public record Unsigned(long id, Integer u32) {}
+
+    @Test
+    void aListOfRecordsTakesInt96TimestampsDecimalsListsAndStructsAndRefusesAnUnsignedColumnNamingItsType() throws Exception {
+        Path dir = pyarrow("int96");
+        @SuppressWarnings("unchecked")
+        List<Sample> samples = (List<Sample>) materializer.load(new TypeLiteral<List<Sample>>() {}.type(), new TestingArtifactReader(dir, "spark_parts:1"));
+        assertThat(samples).containsExactly(
+                new Sample(1, Instant.ofEpochSecond(1_709_210_096L, 789_012_345), new BigDecimal("1234567.89"),
+                        new BigDecimal("1234567890123456789012345678.0123456789"), Arrays.asList(1, null, 3), new Person("ann", 31)),
+                new Sample(2, null, new BigDecimal("-0.01"), new BigDecimal("-0.0000000001"), null, null),
+                new Sample(3, Instant.EPOCH, null, null, List.of(), new Person(null, null)),
+                new Sample(4, Instant.ofEpochSecond(-2_208_988_801L, 999_999_999), new BigDecimal("0.00"), new BigDecimal("0E-10"),
+                        Arrays.asList((Integer) null), new Person("bo", 7)),
+                new Sample(5, Instant.ofEpochSecond(-1, 999_999_999), new BigDecimal("-9999999.99"),
+                        new BigDecimal("-9999999999999999999999999999.9999999999"), List.of(2147483647, -2147483648), new Person("", -1)));
+        assertThatThrownBy(() -> materializer.load(new TypeLiteral<List<Unsigned>>() {}.type(), new TestingArtifactReader(dir, "spark_parts:1")))
+                .isInstanceOf(CairnException.class).hasMessageContaining("'u32' is uint32");
     }
 
     /**
