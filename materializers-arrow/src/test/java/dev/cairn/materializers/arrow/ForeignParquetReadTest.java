@@ -100,6 +100,8 @@ class ForeignParquetReadTest {
                 "tns": pa.array([0, 86399999999999, None, 1, 43200000000000], pa.time64("ns")),
                 "fixed": pa.array([b"0123456789abcdef", None, b"\\x00" * 16, b"\\xff" * 16, b"fedcba9876543210"], pa.binary(16)),
                 "raw": pa.array([b"", None, b"\\x00\\x01", b"abc", b"\\xff"], pa.binary()),
+                "doc": pa.array(['{"a": [1, null]}', None, "[]", "null", '"\u00e9"'], pa.json_()),
+                "uid": pa.array([b"0123456789abcdef", None, b"\\x00" * 16, b"\\xff" * 16, b"fedcba9876543210"], pa.uuid()),
             }
             if variant != "int96":
                 cols["ts_ms"] = pa.array([1709210096789, None, 0, -1, 253402300799999], pa.timestamp("ms"))
@@ -147,7 +149,8 @@ class ForeignParquetReadTest {
         Path dir = pyarrow("legacy-names");
         assertThat(parquetSchema(dir.resolve("part-00000.parquet")))
                 .contains("optional fixed_len_byte_array(4) dec9 (DECIMAL(9,2))", "optional fixed_len_byte_array(8) dec18 (DECIMAL(18,4))",
-                        "optional int32 item", "optional int64 ts_ms (TIMESTAMP(MILLIS,false))", "optional int64 ts_us_utc (TIMESTAMP(MICROS,true))");
+                        "optional int32 item", "optional int64 ts_ms (TIMESTAMP(MILLIS,false))", "optional int64 ts_us_utc (TIMESTAMP(MICROS,true))",
+                        "optional binary doc (JSON)", "optional fixed_len_byte_array(16) uid (UUID)");
         assertLoadsAsGiven(dir);
     }
 
