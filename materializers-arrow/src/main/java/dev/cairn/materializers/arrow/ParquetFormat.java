@@ -157,7 +157,7 @@ final class ParquetFormat {
     /**
      * Reads a Parquet artifact file: only the requested columns' chunks are fetched, row group by row group, and
      * no row group after the row limit is touched. Flat (top-level primitive) columns are decoded one at a time with
-     * parquet-java's column readers ({@link FlatColumnReader}); struct and list columns by record assembly
+     * parquet-java's column readers ({@link FlatColumnReader}); struct, list and map columns by record assembly
      * ({@link ParquetVectorConverters}). Every requested column of a row group is read for the same rows. Not
      * thread-safe.
      */
