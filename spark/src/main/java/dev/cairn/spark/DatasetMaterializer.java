@@ -43,7 +43,8 @@ import dev.cairn.api.spi.Materializer;
  *
  * <p>Loading returns a lazy {@code spark.read.parquet(...)} of the artifact's files: projection
  * ({@link LoadOptions#columns()}) and predicate pushdown are Spark's; a verified load has the executors re-hash the
- * files in parallel before the dataset is returned. Any Parquet artifact (one of {@code materializers-arrow}
+ * files in parallel before the dataset is returned, and so do the engine's other checks of the stored files (a cache
+ * hit, {@code cairn verify}; see {@link #verifyStored}). Any Parquet artifact (one of {@code materializers-arrow}
  * included) loads this way. Needs an artifact store whose drafts offer {@link ExternalWrites} ({@code file:},
  * {@code hdfs:}); others are refused with {@code CONFIGURATION}. Thread-safe and stateless.
  */
@@ -132,6 +133,29 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
 
     @Override
     public boolean verifiesOnLoad() {
+        return true;
+    }
+
+    /**
+     * Has Spark's executors re-hash the stored parts in parallel — one Spark job described
+     * {@code Cairn: verify artifact <name:version>}, in the job group of the calling thread — when a session is at hand:
+     * the application's, or one the configuration asks for ({@link SparkSessions}). So a cache hit, a step's input loaded
+     * as another type (an Arrow {@code Table}) and {@code cairn verify} do not pull the dataset through the driver.
+     *
+     * <p>Without a session (and no configured master) it returns {@code false}, and the engine hashes the files in its own
+     * JVM. That is safe: it is the same check — every listed file's size and SHA-256 against the same manifest — made by
+     * one process instead of many, slower for a big dataset but never weaker, so nothing is trusted unchecked; and no
+     * Spark session is started just to check files when the application has none and none is configured.
+     */
+    @Override
+    public boolean verifyStored(ArtifactReader stored) {
+        requireNonNull(stored, "stored is null");
+        java.util.Optional<List<ArtifactFile>> recorded = stored.recordedFiles();
+        java.util.Optional<SparkSession> session = recorded.isPresent() ? SparkSessions.available() : java.util.Optional.empty();
+        if (session.isEmpty()) {
+            return false;
+        }
+        ExecutorHashCheck.verify(session.get(), stored.uri(), recorded.get(), stored.artifactName());
         return true;
     }
 
