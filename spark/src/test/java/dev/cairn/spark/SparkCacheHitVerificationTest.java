@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.apache.arrow.vector.table.Table;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -34,6 +35,7 @@ import dev.cairn.api.artifact.ArtifactFile;
 import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.pipeline.Param;
 import dev.cairn.api.pipeline.Pipeline;
+import dev.cairn.api.pipeline.PipelineOptions;
 import dev.cairn.api.pipeline.Step;
 import dev.cairn.api.run.PipelineRun;
 import dev.cairn.api.run.RunStatus;
@@ -109,6 +111,14 @@ class SparkCacheHitVerificationTest {
         public static Dataset<Row> incompressible(int rows, int partitions) {
             return SparkSessions.current().range(0, rows, 1, partitions).select(col("id"),
                     sha2(col("id").cast("string"), 512).as("a"), sha2(concat(col("id").cast("string"), lit("b")), 512).as("b"));
+        }
+
+        /** A plain Java step taking a Dataset artifact as an Arrow table (read by materializers-arrow). */
+        @Step
+        public static long tableRows(Table table) {
+            try (table) { // the step owns the Arrow memory of its input
+                return table.getRowCount();
+            }
         }
     }
 
@@ -210,6 +220,32 @@ class SparkCacheHitVerificationTest {
         assertThat(JOBS.tasksOfJobsDescribed(VERIFY_DESCRIPTION + version.name() + ":1", firstJob)).isNotEmpty();
         assertThat(recorded(second).cacheNote()).hasValueSatisfying(note -> assertThat(note).contains("cache miss")
                 .contains("1 of its 4 files do not match its manifest").contains("part-00003.parquet is missing"));
+    }
+
+    @Test
+    void aDatasetInputTakenAsAnArrowTableIsCheckedByTheExecutors() throws IOException {
+        ArtifactVersion version = cairn.run(generating("as_table")).step("generate").output("output");
+        String description = VERIFY_DESCRIPTION + version.name() + ":" + version.version();
+        cairn.close();
+        cairn = Cairn.open(home); // another engine, which checks an input the first time it takes it
+        Pipeline reader = Pipeline.define("table_reader", p -> p.call(Steps::tableRows, p.<Table>artifact(version.name())))
+                .withOptions(PipelineOptions.builder().enableCache(false).build());
+        int firstJob = JOBS.nextJob();
+
+        PipelineRun run = cairn.run(reader);
+
+        assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat((Long) run.step("tableRows").output("output").load()).isEqualTo(SparkSteps.ROWS);
+        assertThat(JOBS.tasksOfJobsDescribed(description, firstJob)).as("Spark jobs checking the input").containsExactly(4);
+
+        Path part = Path.of(version.uri()).resolve("part-00000.parquet");
+        byte[] bytes = Files.readAllBytes(part);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(part, bytes);
+        PipelineRun corrupted = cairn.run(reader);
+        assertThat(corrupted.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(corrupted.step("tableRows").error()).hasValueSatisfying(error -> assertThat(error)
+                .contains("1 of its 4 files do not match its manifest").contains("part-00000.parquet is corrupted"));
     }
 
     private StepRun recorded(PipelineRun run) {
