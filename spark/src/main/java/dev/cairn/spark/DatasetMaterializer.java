@@ -54,6 +54,13 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
     public static final String ID = "cairn.spark.dataset";
     /** The id of {@code materializers-arrow}'s materializer, whose Parquet artifacts this one loads ({@link #canLoad}). */
     public static final String ARROW_ID = "cairn.arrow";
+    /**
+     * The system property giving the size in bytes from which {@link #verifyStored} has Spark's executors check a Dataset
+     * artifact's stored parts; smaller artifacts are hashed by the engine.
+     */
+    public static final String EXECUTOR_CHECK_MIN_BYTES = "cairn.spark.executorCheckMinBytes";
+    /** The default of {@link #EXECUTOR_CHECK_MIN_BYTES}: 128 MiB. */
+    public static final long DEFAULT_EXECUTOR_CHECK_MIN_BYTES = 128L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(DatasetMaterializer.class);
 
     @Override
@@ -142,21 +149,47 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
      * the application's, or one the configuration asks for ({@link SparkSessions}). So a cache hit, a step's input loaded
      * as another type (an Arrow {@code Table}) and {@code cairn verify} do not pull the dataset through the driver.
      *
-     * <p>Without a session (and no configured master) it returns {@code false}, and the engine hashes the files in its own
-     * JVM. That is safe: it is the same check — every listed file's size and SHA-256 against the same manifest — made by
-     * one process instead of many, slower for a big dataset but never weaker, so nothing is trusted unchecked; and no
-     * Spark session is started just to check files when the application has none and none is configured.
+     * <p>It returns {@code false}, and the engine hashes the files in its own JVM, when there is no session (and no
+     * configured master), or when the files total fewer bytes than the system property {@value #EXECUTOR_CHECK_MIN_BYTES}
+     * (default {@value #DEFAULT_EXECUTOR_CHECK_MIN_BYTES}, 128 MiB; {@code 0}: always on the executors): a Spark job costs
+     * a fixed ~0.2 s, more than the driver takes to hash a small dataset. That is safe: it is the same check — every
+     * listed file's size and SHA-256 against the same manifest — made by one process instead of many, slower for a big
+     * dataset but never weaker, so nothing is trusted unchecked; and no Spark session is started just to check files
+     * when the application has none and none is configured.
+     *
+     * @throws CairnException {@code CONFIGURATION} when the system property is not a whole number of bytes
      */
     @Override
     public boolean verifyStored(ArtifactReader stored) {
         requireNonNull(stored, "stored is null");
         java.util.Optional<List<ArtifactFile>> recorded = stored.recordedFiles();
-        java.util.Optional<SparkSession> session = recorded.isPresent() ? SparkSessions.available() : java.util.Optional.empty();
+        if (recorded.isEmpty() || recorded.get().stream().mapToLong(ArtifactFile::size).sum() < executorCheckMinBytes()) {
+            return false;
+        }
+        java.util.Optional<SparkSession> session = SparkSessions.available();
         if (session.isEmpty()) {
             return false;
         }
         ExecutorHashCheck.verify(session.get(), stored.uri(), recorded.get(), stored.artifactName());
         return true;
+    }
+
+    private static long executorCheckMinBytes() {
+        String value = System.getProperty(EXECUTOR_CHECK_MIN_BYTES);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_EXECUTOR_CHECK_MIN_BYTES;
+        }
+        try {
+            long bytes = Long.parseLong(value.trim());
+            if (bytes >= 0) {
+                return bytes;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CairnException(ErrorCode.CONFIGURATION, "The system property " + EXECUTOR_CHECK_MIN_BYTES + "='" + value
+                + "' is not a whole number of bytes (0 or more): set it to the size from which a Dataset artifact's stored parts are"
+                + " checked by Spark's executors rather than by the engine, or remove it for the default " + DEFAULT_EXECUTOR_CHECK_MIN_BYTES);
     }
 
     @Override

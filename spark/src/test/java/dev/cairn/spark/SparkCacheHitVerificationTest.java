@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.cairn.api.Cairn;
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
 import dev.cairn.api.artifact.ArtifactFile;
 import dev.cairn.api.artifact.ArtifactVersion;
 import dev.cairn.api.pipeline.Param;
@@ -45,7 +48,8 @@ import dev.cairn.api.run.StepStatus;
 /**
  * The engine's check of a cached Dataset artifact before it is reused (and {@code ArtifactVersion.verify()}) is a Spark
  * job whose tasks re-hash the parts on the executors ({@link DatasetMaterializer#verifyStored}), not a re-read of every
- * part by the driver; a changed or deleted part found by them makes the re-run a miss that names the part.
+ * part by the driver; a changed or deleted part found by them makes the re-run a miss that names the part. The tests
+ * set {@link DatasetMaterializer#EXECUTOR_CHECK_MIN_BYTES} to 0 (their data is small) except the one about it.
  */
 class SparkCacheHitVerificationTest {
     private static final String VERIFY_DESCRIPTION = "Cairn: verify artifact ";
@@ -126,11 +130,13 @@ class SparkCacheHitVerificationTest {
     static void startSpark() {
         spark = TestingSpark.session();
         spark.sparkContext().addSparkListener(JOBS);
+        System.setProperty(DatasetMaterializer.EXECUTOR_CHECK_MIN_BYTES, "0"); // the test data is far below the default 128 MiB
     }
 
     @AfterAll
     static void removeListener() {
         spark.sparkContext().removeSparkListener(JOBS);
+        System.clearProperty(DatasetMaterializer.EXECUTOR_CHECK_MIN_BYTES);
     }
 
     @BeforeEach
@@ -246,6 +252,36 @@ class SparkCacheHitVerificationTest {
         assertThat(corrupted.status()).isEqualTo(RunStatus.FAILED);
         assertThat(corrupted.step("tableRows").error()).hasValueSatisfying(error -> assertThat(error)
                 .contains("1 of its 4 files do not match its manifest").contains("part-00000.parquet is corrupted"));
+    }
+
+    @Test
+    void aDatasetSmallerThanTheThresholdIsHashedByTheEngineWithoutASparkJob() throws IOException {
+        ArtifactVersion version = cairn.run(generating("small")).step("generate").output("output");
+        String description = VERIFY_DESCRIPTION + version.name() + ":" + version.version();
+        long size = version.files().stream().mapToLong(ArtifactFile::size).sum();
+        try {
+            System.setProperty(DatasetMaterializer.EXECUTOR_CHECK_MIN_BYTES, Long.toString(size + 1));
+            int firstJob = JOBS.nextJob();
+            assertThat(cairn.run(generating("small")).step("generate").status()).isEqualTo(StepStatus.CACHED);
+            assertThat(JOBS.tasksOfJobsDescribed(description, firstJob)).as("a Spark job costs more than hashing %d bytes", size).isEmpty();
+
+            Path part = Path.of(version.uri()).resolve("part-00002.parquet");
+            byte[] bytes = Files.readAllBytes(part);
+            bytes[7] ^= 0x01;
+            Files.write(part, bytes);
+            PipelineRun changed = cairn.run(generating("small"));
+            assertThat(changed.step("generate").status()).isEqualTo(StepStatus.COMPLETED);
+            assertThat(recorded(changed).cacheNote()).hasValueSatisfying(note -> assertThat(note)
+                    .contains("part-00002.parquet is corrupted (expected")); // the engine's own message
+            assertThat(JOBS.tasksOfJobsDescribed(description, firstJob)).isEmpty();
+
+            System.setProperty(DatasetMaterializer.EXECUTOR_CHECK_MIN_BYTES, "128M");
+            assertThatThrownBy(() -> changed.step("generate").output("output").verify())
+                    .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIGURATION))
+                    .hasMessageContaining(DatasetMaterializer.EXECUTOR_CHECK_MIN_BYTES).hasMessageContaining("128M");
+        } finally {
+            System.setProperty(DatasetMaterializer.EXECUTOR_CHECK_MIN_BYTES, "0");
+        }
     }
 
     private StepRun recorded(PipelineRun run) {
