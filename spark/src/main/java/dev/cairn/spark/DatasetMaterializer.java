@@ -43,7 +43,8 @@ import dev.cairn.api.spi.Materializer;
  *
  * <p>Loading returns a lazy {@code spark.read.parquet(...)} of the artifact's files: projection
  * ({@link LoadOptions#columns()}) and predicate pushdown are Spark's; a verified load has the executors re-hash the
- * files in parallel before the dataset is returned. Any Parquet artifact (one of {@code materializers-arrow}
+ * files in parallel before the dataset is returned, and so do the engine's other checks of the stored files (a cache
+ * hit, {@code cairn verify}; see {@link #verifyStored}). Any Parquet artifact (one of {@code materializers-arrow}
  * included) loads this way. Needs an artifact store whose drafts offer {@link ExternalWrites} ({@code file:},
  * {@code hdfs:}); others are refused with {@code CONFIGURATION}. Thread-safe and stateless.
  */
@@ -53,6 +54,13 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
     public static final String ID = "cairn.spark.dataset";
     /** The id of {@code materializers-arrow}'s materializer, whose Parquet artifacts this one loads ({@link #canLoad}). */
     public static final String ARROW_ID = "cairn.arrow";
+    /**
+     * The system property giving the size in bytes from which {@link #verifyStored} has Spark's executors check a Dataset
+     * artifact's stored parts; smaller artifacts are hashed by the engine.
+     */
+    public static final String EXECUTOR_CHECK_MIN_BYTES = "cairn.spark.executorCheckMinBytes";
+    /** The default of {@link #EXECUTOR_CHECK_MIN_BYTES}: 128 MiB. */
+    public static final long DEFAULT_EXECUTOR_CHECK_MIN_BYTES = 128L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(DatasetMaterializer.class);
 
     @Override
@@ -133,6 +141,55 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
     @Override
     public boolean verifiesOnLoad() {
         return true;
+    }
+
+    /**
+     * Has Spark's executors re-hash the stored parts in parallel — one Spark job described
+     * {@code Cairn: verify artifact <name:version>}, in the job group of the calling thread — when a session is at hand:
+     * the application's, or one the configuration asks for ({@link SparkSessions}). So a cache hit, a step's input loaded
+     * as another type (an Arrow {@code Table}) and {@code cairn verify} do not pull the dataset through the driver.
+     *
+     * <p>It returns {@code false}, and the engine hashes the files in its own JVM, when there is no session (and no
+     * configured master), or when the files total fewer bytes than the system property {@value #EXECUTOR_CHECK_MIN_BYTES}
+     * (default {@value #DEFAULT_EXECUTOR_CHECK_MIN_BYTES}, 128 MiB; {@code 0}: always on the executors): a Spark job costs
+     * a fixed ~0.2 s, more than the driver takes to hash a small dataset. That is safe: it is the same check — every
+     * listed file's size and SHA-256 against the same manifest — made by one process instead of many, slower for a big
+     * dataset but never weaker, so nothing is trusted unchecked; and no Spark session is started just to check files
+     * when the application has none and none is configured.
+     *
+     * @throws CairnException {@code CONFIGURATION} when the system property is not a whole number of bytes
+     */
+    @Override
+    public boolean verifyStored(ArtifactReader stored) {
+        requireNonNull(stored, "stored is null");
+        java.util.Optional<List<ArtifactFile>> recorded = stored.recordedFiles();
+        if (recorded.isEmpty() || recorded.get().stream().mapToLong(ArtifactFile::size).sum() < executorCheckMinBytes()) {
+            return false;
+        }
+        java.util.Optional<SparkSession> session = SparkSessions.available();
+        if (session.isEmpty()) {
+            return false;
+        }
+        ExecutorHashCheck.verify(session.get(), stored.uri(), recorded.get(), stored.artifactName());
+        return true;
+    }
+
+    private static long executorCheckMinBytes() {
+        String value = System.getProperty(EXECUTOR_CHECK_MIN_BYTES);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_EXECUTOR_CHECK_MIN_BYTES;
+        }
+        try {
+            long bytes = Long.parseLong(value.trim());
+            if (bytes >= 0) {
+                return bytes;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CairnException(ErrorCode.CONFIGURATION, "The system property " + EXECUTOR_CHECK_MIN_BYTES + "='" + value
+                + "' is not a whole number of bytes (0 or more): set it to the size from which a Dataset artifact's stored parts are"
+                + " checked by Spark's executors rather than by the engine, or remove it for the default " + DEFAULT_EXECUTOR_CHECK_MIN_BYTES);
     }
 
     @Override

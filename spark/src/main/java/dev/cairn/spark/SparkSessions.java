@@ -54,7 +54,7 @@ public final class SparkSessions {
             return existing.get();
         }
         SparkStackSettings fromStack = stack;
-        String master = setting("cairn.spark.master", "CAIRN_SPARK_MASTER").or(fromStack::master).orElseThrow(() -> new dev.cairn.api.CairnException(
+        String master = master(fromStack).orElseThrow(() -> new dev.cairn.api.CairnException(
                 dev.cairn.api.ErrorCode.CONFIGURATION, "A Spark Dataset artifact needs a SparkSession, and there is none: create one in the"
                         + " application (SparkSession.builder()...getOrCreate(), or run under spark-submit), or set the system property"
                         + " cairn.spark.master (environment CAIRN_SPARK_MASTER), e.g. local[*], or add a table [spark] with master = \"local[*]\""
@@ -72,6 +72,18 @@ public final class SparkSessions {
         LOG.info("Started a SparkSession (master {}, app {}) from Cairn's configuration", master, appName);
         SparkJobGroups.applyPending(session);
         return session;
+    }
+
+    /**
+     * The application's session, or one built from configuration when a master is configured ({@link #current()});
+     * empty when there is neither, so the caller can do without Spark.
+     */
+    static Optional<SparkSession> available() {
+        return existing().isPresent() || master(stack).isPresent() ? Optional.of(current()) : Optional.empty();
+    }
+
+    private static Optional<String> master(SparkStackSettings fromStack) {
+        return setting("cairn.spark.master", "CAIRN_SPARK_MASTER").or(fromStack::master);
     }
 
     private static Optional<String> setting(String property, String environment) {

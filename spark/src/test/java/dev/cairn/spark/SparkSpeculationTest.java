@@ -15,14 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
  * their own JVMs) with {@code spark.speculation=true} writes a Dataset artifact while the first attempt of one
  * partition is slow; the speculative copy wins and the original is killed. The artifact has one part per partition,
  * no other Parquet file is left anywhere in the home, and its parts hold, row for row, what the same data written
- * without speculation holds. Runs in a child JVM ({@link SpeculativeWriteProbe}): a JVM holds one SparkContext.
+ * without speculation holds. Then the other order: the original attempt wins and the copy, which has written its rows,
+ * is killed, with the same result. Runs in a child JVM ({@link SpeculativeWriteProbe}): a JVM holds one SparkContext.
  */
 class SparkSpeculationTest {
     @TempDir
     Path directory;
 
     @Test
-    void aSpeculativeDuplicateOfAPartitionAddsNoPartAndLeavesNoAttemptFile() throws Exception {
+    void aSpeculativeDuplicateOfAPartitionAddsNoPartAndLeavesNoAttemptFileWhicheverAttemptWins() throws Exception {
         Path home = Files.createDirectories(directory.resolve("home"));
         Path sparkHome = Files.createDirectories(directory.resolve("spark-home"));
         Files.createDirectories(sparkHome.resolve("jars")); // the executors' classpath is spark.executor.extraClassPath
@@ -45,5 +46,18 @@ class SparkSpeculationTest {
         assertThat(printed).containsEntry("samePartRows", "true");
         assertThat(printed.get("speculativeManifest")).isEqualTo(printed.get("plainManifest"));
         assertThat(printed.get("speculativeHash")).isNotNull().isEqualTo(printed.get("plainHash"));
+
+        // the other order: the original attempt wins, the speculative copy had written its rows and is killed
+        assertThat(printed).containsEntry("originalWinsRun", "COMPLETED").containsEntry("originalWinsCopyWrote", "true");
+        assertThat(Integer.parseInt(printed.get("originalWinsSpeculativeStarts"))).as("speculative attempts launched").isPositive();
+        assertThat(printed).as("no speculative copy won").containsEntry("originalWinsSpeculativeSucceeded", "0");
+        assertThat(Integer.parseInt(printed.get("originalWinsKilledOrFailed"))).as("the speculative copy was killed").isPositive();
+        assertThat(printed.get("originalWinsFiles")).isEqualTo(printed.get("speculativeFiles"));
+        String keptDirectory = home.relativize(Path.of(java.net.URI.create(printed.get("originalWinsUri")))).toString();
+        assertThat(printed.get("originalWinsNewParquetFilesInHome")).as("no attempt file of the killed copy anywhere, only the parts")
+                .isEqualTo(List.of(0, 1, 2, 3).stream().map(i -> keptDirectory + "/part-0000" + i + ".parquet").toList().toString());
+        assertThat(printed.get("originalWinsManifest")).isEqualTo(printed.get("plainManifest"));
+        assertThat(printed.get("originalWinsHash")).isEqualTo(printed.get("plainHash"));
+        System.out.println("SparkSpeculationTest: the original-wins order took " + printed.get("originalWinsMillis") + " ms");
     }
 }

@@ -36,7 +36,8 @@ import dev.cairn.api.run.PipelineRun;
  * attempt, so local mode and {@code local-cluster}, whose workers share one host, never speculate), executors in their
  * own JVMs — with {@code spark.speculation=true}. Writes a Dataset artifact whose partition 0 is slow on its first
  * attempt (it has handed all its rows to the Parquet writer, then waits), so Spark launches a speculative copy on the
- * other host, takes the copy's result and kills the original; then writes the same data without a slow attempt. Prints
+ * other host, takes the copy's result and kills the original; then writes the same data without a slow attempt; then
+ * the other order ({@link #slowSpeculativeCopy}): the original wins and the copy, which has written its rows, is killed. Prints
  * {@code key=value} lines. Arguments: the Cairn home, the workers' directory.
  */
 public final class SpeculativeWriteProbe {
@@ -63,6 +64,52 @@ public final class SpeculativeWriteProbe {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new IllegalStateException("the original attempt of partition 0 was killed", e);
+                    }
+                }
+                return false;
+            }
+
+            @Override
+            public Row next() {
+                return rows.next();
+            }
+        }, Encoders.row(data.schema()));
+    }
+
+    /**
+     * The test data in {@link #PARTITIONS} partitions, where the speculative copy of partition 0 loses: the original
+     * attempt of partition 0, after its last row, waits (up to 120 s) until the copy has handed all its rows to its
+     * writer and created the file {@code marker}; the copy then waits (up to 120 s) to be killed, as Spark does once the
+     * original has succeeded.
+     */
+    @Step
+    public static Dataset<Row> slowSpeculativeCopy(String marker) {
+        Dataset<Row> data = SparkSessions.current().range(0, SparkSteps.ROWS, 1, PARTITIONS)
+                .selectExpr("id", "concat('c', id % 7) AS category", "(id * 37 % 1000) / 10.0 AS amount");
+        return data.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new Iterator<Row>() {
+            @Override
+            public boolean hasNext() {
+                if (rows.hasNext()) {
+                    return true;
+                }
+                TaskContext task = TaskContext.get();
+                if (task.partitionId() == 0) {
+                    Path flag = Path.of(marker);
+                    try {
+                        if (task.attemptNumber() == 0) { // the original: succeeds once the copy has written its rows
+                            long deadline = System.nanoTime() + 120_000_000_000L;
+                            while (!Files.exists(flag) && System.nanoTime() < deadline) {
+                                Thread.sleep(20);
+                            }
+                        } else { // the copy: every row is in its writer; killed when the original succeeds
+                            Files.writeString(flag, "attempt " + task.attemptNumber());
+                            Thread.sleep(120_000);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("attempt " + task.attemptNumber() + " of partition 0 was killed", e);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
                     }
                 }
                 return false;
@@ -162,6 +209,29 @@ public final class SpeculativeWriteProbe {
                             .equals(spark.read().parquet(reference.uri() + "/" + name).collectAsList());
                 }
                 System.out.println("samePartRows=" + samePartRows);
+
+                // the other order: the original attempt wins and the speculative copy, which has written its rows, is killed
+                int startsBefore = speculativeStarts.get();
+                int succeededBefore = speculativeSucceeded.get();
+                int killedBefore = killedOrFailed.get();
+                List<String> parquetBefore = parquetFiles(home);
+                long start = System.nanoTime();
+                PipelineRun originalWins = cairn.run(Pipeline.define("original_wins", p -> p.call(SpeculativeWriteProbe::slowSpeculativeCopy,
+                        Param.of(workers.resolve("copy-has-written").toString()))).withOptions(noCache));
+                System.out.println("originalWinsRun=" + originalWins.status());
+                ArtifactVersion kept = originalWins.step("slowSpeculativeCopy").output("output");
+                // right after the run: every Parquet file the run added anywhere in the home
+                System.out.println("originalWinsNewParquetFilesInHome=" + parquetFiles(home).stream().filter(path -> !parquetBefore.contains(path)).toList());
+                System.out.println("originalWinsMillis=" + (System.nanoTime() - start) / 1_000_000);
+                spark.sparkContext().listenerBus().waitUntilEmpty();
+                System.out.println("originalWinsSpeculativeStarts=" + (speculativeStarts.get() - startsBefore));
+                System.out.println("originalWinsSpeculativeSucceeded=" + (speculativeSucceeded.get() - succeededBefore));
+                System.out.println("originalWinsKilledOrFailed=" + (killedOrFailed.get() - killedBefore));
+                System.out.println("originalWinsCopyWrote=" + Files.exists(workers.resolve("copy-has-written")));
+                System.out.println("originalWinsFiles=" + kept.files().stream().map(ArtifactFile::path).toList());
+                System.out.println("originalWinsManifest=" + kept.files());
+                System.out.println("originalWinsHash=" + kept.contentHash());
+                System.out.println("originalWinsUri=" + kept.uri());
             }
         } finally {
             spark.stop();

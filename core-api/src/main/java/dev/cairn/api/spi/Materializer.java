@@ -71,6 +71,34 @@ public interface Materializer<T> {
     }
 
     /**
+     * Checks the stored data files of an artifact this materializer wrote against its manifest in its own way (for
+     * example in parallel on a cluster's executors, next to the data), instead of the engine re-reading and re-hashing
+     * every file in its own process. The engine asks the writer of an artifact version first whenever it checks the
+     * version's data: before it reuses a cached step result, before a step takes the version as input, and for
+     * {@code ArtifactVersion.verify()} / {@code cairn verify}. It has already checked that the manifest matches the
+     * recorded content hash, and keeps that check whatever this method does.
+     *
+     * <p>{@code stored.recordedFiles()} is always present here: the manifest's data files (relative path, size,
+     * SHA-256), sorted by path; {@code stored.uri()} is the artifact's directory and {@code stored.artifactName()}
+     * names it ({@code name:version}) for messages; {@code stored.options()} asks for a verified read of everything.
+     *
+     * <p>Return {@code true} only after checking that every listed file exists with the recorded size and SHA-256;
+     * return {@code false} when this materializer cannot check them now (for example no cluster is at hand), and the
+     * engine hashes them itself, exactly as for a materializer that does not override this. A mismatch is a
+     * {@code CairnException} with {@code INTEGRITY_VIOLATION} naming the file (a missing file may also be a
+     * {@link java.nio.file.NoSuchFileException}, which the engine reports so); an interrupted thread should stop the
+     * check and throw. Called concurrently from several threads. Defaults to {@code false}.
+     *
+     * @param stored the artifact's stored files, read through its store
+     * @return whether the files were checked (and all match)
+     * @throws IOException when a file cannot be read
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.3")
+    default boolean verifyStored(ArtifactReader stored) throws IOException {
+        return false;
+    }
+
+    /**
      * Whether {@link #load} can read an artifact written by the other materializer {@code writerId} as the full generic
      * {@code type}, which that writer cannot produce (for example an Arrow {@code Table} from a Spark Dataset's Parquet
      * files); defaults to {@code false}.

@@ -49,6 +49,15 @@ sealed interface ArtifactLayout permits ArtifactLayout.Materialized, ArtifactLay
         return false;
     }
 
+    /**
+     * The materializer that wrote {@code record}, when it is registered here and may check the version's stored files
+     * itself ({@link Materializer#verifyStored}); empty for registered data, imported folders and unknown writers, whose
+     * files the engine hashes.
+     */
+    default java.util.Optional<Materializer<?>> storedFilesVerifier(ArtifactVersionRecord record) {
+        return java.util.Optional.empty();
+    }
+
     private static String directoryOf(URI uri) {
         String text = uri.toString();
         return text.endsWith("/") ? text : text + "/";
@@ -122,6 +131,14 @@ sealed interface ArtifactLayout permits ArtifactLayout.Materialized, ArtifactLay
                 return false;
             }
             return loader(record, type).verifiesOnLoad();
+        }
+
+        @Override
+        public java.util.Optional<Materializer<?>> storedFilesVerifier(ArtifactVersionRecord record) {
+            if (ArtifactTransfer.IMPORTED_FILES_MATERIALIZER.equals(record.materializerId())) {
+                return java.util.Optional.empty();
+            }
+            return materializers.find(record.materializerId());
         }
 
         /**

@@ -201,7 +201,8 @@ public final class ArtifactService {
 
     /**
      * Re-reads every data file of an artifact version and checks sizes and SHA-256s against its manifest and the
-     * recorded content hash.
+     * recorded content hash; the files are checked by the version's writer instead when it offers to
+     * ({@link Materializer#verifyStored}), as in {@link #verifyData} and {@link #verifyInput}.
      */
     public void verify(ArtifactVersionRecord record) {
         verifier.verify(requireNonNull(record, "record is null"));

@@ -23,7 +23,9 @@ import dev.cairn.engine.stores.ArtifactStores;
 /**
  * Checks stored artifact versions against their manifests and recorded content hashes, and reads manifests. Remembers
  * the file lists of manifests this engine wrote or already checked (manifests are immutable once committed), so that a
- * cache hit re-reads and re-hashes the data files but not the manifest. Thread-safe.
+ * cache hit re-reads and re-hashes the data files but not the manifest. The data files are checked by the version's
+ * writer when it offers to ({@link dev.cairn.api.spi.Materializer#verifyStored}, e.g. Spark's executors for a Dataset),
+ * else hashed here; the manifest is always checked here. Thread-safe.
  */
 final class ArtifactVerifier {
     private final ArtifactStores stores;
@@ -159,6 +161,9 @@ final class ArtifactVerifier {
             files = List.copyOf(manifest.files());
             checkedFileLists.put(record.id(), files);
         }
+        if (verifiedByWriter(record, layout, store, directory, files, described)) {
+            return files;
+        }
         ByteBuffer buffer = VERIFY_BUFFER.get();
         for (Manifest.FileEntry file : files) {
             if (dev.cairn.api.spi.RelativePaths.problem(file.path()).isPresent()) {
@@ -186,6 +191,47 @@ final class ArtifactVerifier {
             }
         }
         return files;
+    }
+
+    /**
+     * Asks the writer of {@code record} to check the stored {@code files} itself ({@link dev.cairn.api.spi.Materializer#verifyStored}),
+     * after the engine checked the manifest: true when it did (and they match), false when the engine must hash them.
+     */
+    private static boolean verifiedByWriter(ArtifactVersionRecord record, ArtifactLayout layout, ArtifactStore store, URI directory,
+            List<Manifest.FileEntry> files, String described) {
+        java.util.Optional<dev.cairn.api.spi.Materializer<?>> writer = layout.storedFilesVerifier(record);
+        if (writer.isEmpty()) {
+            return false;
+        }
+        for (Manifest.FileEntry file : files) { // the same rule as the engine's own check, before a materializer sees a path
+            if (dev.cairn.api.spi.RelativePaths.problem(file.path()).isPresent()) {
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, described + ": its manifest lists '" + file.path() + "', a path outside the artifact directory");
+            }
+        }
+        List<dev.cairn.api.artifact.ArtifactFile> recorded = files.stream().sorted(java.util.Comparator.comparing(Manifest.FileEntry::path))
+                .map(file -> new dev.cairn.api.artifact.ArtifactFile(file.path(), file.size(), file.sha256())).toList();
+        StoreArtifactReader stored = new StoreArtifactReader(store, directory, record.name() + ":" + record.version(),
+                dev.cairn.api.artifact.LoadOptions.DEFAULT.withVerify(true), () -> recorded);
+        try {
+            return writer.get().verifyStored(stored);
+        } catch (CairnException e) {
+            throw e;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            java.nio.file.NoSuchFileException missing = StoreFailures.missingFile(e);
+            if (missing != null) {
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, described + " is missing file " + missing.getFile() + " at " + directory
+                        + ": its data was deleted or moved outside Cairn", e);
+            }
+            if (e instanceof IOException io && interrupted(io)) {
+                throw interruptedWhileReading(described, directory, io);
+            }
+            if (e instanceof IOException) {
+                throw new CairnException(ErrorCode.INTEGRITY_VIOLATION, described + ": materializer " + writer.get().id()
+                        + " could not read its stored files at " + directory + " to check them: " + e, e);
+            }
+            throw new CairnException(ErrorCode.MATERIALIZER_FAILED, described + ": materializer " + writer.get().id()
+                    + " failed while checking its stored files at " + directory + ", so they are not known to be intact: " + e, e);
+        }
     }
 
     /** Whether a read failed because the reading thread was interrupted (a cancelled run, a closing engine), not because of the file. */

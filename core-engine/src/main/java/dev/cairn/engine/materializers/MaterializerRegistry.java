@@ -156,6 +156,12 @@ public final class MaterializerRegistry {
         return registration.materializer();
     }
 
+    /** The registered materializer with {@code id}, if any (an artifact's writer may be missing from this class path). */
+    public java.util.Optional<Materializer<?>> find(String id) {
+        requireNonNull(id, "id is null");
+        return java.util.Optional.ofNullable(byId.get(id)).map(Registration::materializer);
+    }
+
     /**
      * The materializer that wrote an artifact, by the id recorded with it.
      *

@@ -39,8 +39,16 @@ import dev.cairn.spark.SparkSessions;
  * plain {@code spark.read.parquet(dir)}), and one {@code spark.read.schema(s).parquet(dir)} (a plain read that is
  * given the schema, as Cairn's load takes it from a part's footer, so Spark infers none) for reference.
  *
- * <p>Arguments: a work directory, the row count (default 10,000,000), the repetitions (default 3), the master
- * (default {@code local[2]}), the load+count pairs per repetition (default 1).
+ * <p>With {@code hits} &gt; 0, it then times {@code hits} alternated pairs of cached re-runs of a one-step pipeline
+ * whose output is an N-row Dataset (the step is a cache hit each time, so the time is the engine's lookup and the check
+ * of the cached parts): one with the Spark session visible to Cairn, whose check is a Spark job re-hashing the parts on
+ * the executors ({@code DatasetMaterializer.verifyStored}), one with the default session cleared, so Cairn sees no
+ * session and the engine re-hashes every part on the driver (what every cache hit did before). A listener checks that
+ * exactly the first kind runs a Spark verification job.
+ *
+ * <p>Arguments: a work directory, the row count (default 10,000,000), the repetitions (default 3; 0 skips the save
+ * and load tables), the master (default {@code local[2]}), the load+count pairs per repetition (default 1), the
+ * cache-hit pairs (default 0).
  */
 public final class SparkDatasetBenchmark {
     private static final Type DATASET = new TypeRef<Dataset<Row>>() {}.type();
@@ -70,10 +78,14 @@ public final class SparkDatasetBenchmark {
         int repetitions = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         String master = args.length > 3 ? args[3] : "local[2]";
         int loads = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        int hits = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         Files.createDirectories(work);
         SparkSession spark = SparkSession.builder().master(master).appName("cairn-spark-benchmark")
                 .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
                 .config("spark.ui.enabled", "false").getOrCreate();
+        // Cairn finds the session as the default one (global), not as this thread's active one, which the engine's
+        // threads would inherit: so clearing the default session hides it from Cairn everywhere (cache-hit pairs)
+        SparkSession.clearActiveSession();
         try (Cairn cairn = Cairn.open(work.resolve("cairn"))) {
             // warm-up: one small write and read each way (JIT, codegen, class loading)
             generate(spark, 100_000).write().parquet(work.resolve("warmup").toUri().toString());
@@ -150,6 +162,12 @@ public final class SparkDatasetBenchmark {
                         ms(plainWrites.get(i)), ms(cairnWrites.get(i)), ms(plainReads.get(last)), ms(cairnReads.get(last)), loads,
                         ms(plainSchemaReads.get(last)), ms(verifiedReads.get(i)));
             }
+            if (hits > 0) {
+                cacheHits(spark, cairn, rows, hits);
+            }
+            if (repetitions == 0) {
+                return;
+            }
             System.out.printf("%,d rows x 8 columns, %,d bytes of Parquet, master %s, %d repetitions (medians):%n", rows, bytes, master, repetitions);
             System.out.printf("| save | plain df.write.parquet %d ms | Cairn %d ms | ratio %.2f |%n", ms(median(plainWrites)), ms(median(cairnWrites)),
                     (double) median(cairnWrites) / median(plainWrites));
@@ -163,6 +181,76 @@ public final class SparkDatasetBenchmark {
         } finally {
             spark.stop();
         }
+    }
+
+    /** Times {@code pairs} alternated pairs of cached re-runs, checked by Spark's executors and by the engine on the driver. */
+    private static void cacheHits(SparkSession spark, Cairn cairn, long rows, int pairs) {
+        Pipeline cached = Pipeline.define("spark_benchmark_cached", p -> p.call(SparkDatasetBenchmark::data, Param.of(rows)));
+        ArtifactVersion version = cairn.run(cached).step("data").output("output"); // computed once (or reused from an earlier run)
+        String description = "Cairn: verify artifact " + version.name() + ":" + version.version();
+        java.util.concurrent.atomic.AtomicInteger verifyJobs = new java.util.concurrent.atomic.AtomicInteger();
+        org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                if (start.properties() != null && description.equals(start.properties().getProperty("spark.job.description"))) {
+                    verifyJobs.incrementAndGet();
+                }
+            }
+        };
+        spark.sparkContext().addSparkListener(listener);
+        List<Long> executors = new ArrayList<>();
+        List<Long> driver = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        try {
+            for (int i = 0; i < pairs; i++) {
+                boolean executorsFirst = i % 2 == 0;
+                long executorTime = 0;
+                long driverTime = 0;
+                for (int side = 0; side < 2; side++) {
+                    boolean onExecutors = (side == 0) == executorsFirst;
+                    if (!onExecutors) {
+                        SparkSession.clearDefaultSession();
+                    }
+                    int jobsBefore = verifyJobs.get();
+                    long start = System.nanoTime();
+                    PipelineRun run;
+                    try {
+                        run = cairn.run(cached);
+                    } finally {
+                        SparkSession.setDefaultSession(spark);
+                    }
+                    long elapsed = System.nanoTime() - start;
+                    try {
+                        spark.sparkContext().listenerBus().waitUntilEmpty();
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    if (run.step("data").status() != dev.cairn.api.run.StepStatus.CACHED) {
+                        throw new IllegalStateException("the re-run was not a cache hit: " + run.step("data").status());
+                    }
+                    int jobs = verifyJobs.get() - jobsBefore;
+                    if (jobs != (onExecutors ? 1 : 0)) {
+                        throw new IllegalStateException((onExecutors ? "executor" : "driver") + " side ran " + jobs + " Spark verification jobs");
+                    }
+                    if (onExecutors) {
+                        executorTime = elapsed;
+                    } else {
+                        driverTime = elapsed;
+                    }
+                }
+                executors.add(executorTime);
+                driver.add(driverTime);
+                ratios.add((double) executorTime / driverTime);
+                System.out.printf("cache-hit pair %d (%s first): checked by the executors %d ms, re-hashed on the driver %d ms, ratio %.2f%n", i + 1,
+                        executorsFirst ? "executors" : "driver", ms(executorTime), ms(driverTime), (double) executorTime / driverTime);
+            }
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+        }
+        System.out.printf("| cached re-run, %,d rows (%,d bytes in %d parts) | driver re-hash %d ms | executors %d ms | ratio %.2f |"
+                + " median of the %d pair ratios %.2f, range %.2f-%.2f |%n", rows, version.size(), version.files().size(), ms(median(driver)),
+                ms(median(executors)), (double) median(executors) / median(driver), ratios.size(), medianRatio(ratios), Collections.min(ratios),
+                Collections.max(ratios));
     }
 
     private static Pipeline pipeline(long rows) {
