@@ -101,33 +101,68 @@ final class FlatChunkEncoder {
             // The compressed pages are kept until the row group is flushed, in buffers of every size: not from the pool.
             ColumnChunkPageWriteStore pages = new ColumnChunkPageWriteStore(codecs.getCompressor(ParquetFormat.COMPRESSION), parquet,
                     new HeapByteBufferAllocator(), properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
-            try (ColumnWriteStore store = properties.newColumnWriteStore(parquet, pages, pages)) {
+            try {
                 List<ColumnDescriptor> descriptors = parquet.getColumns();
-                ColumnWriter[] writers = new ColumnWriter[descriptors.size()];
-                for (int c = 0; c < writers.length; c++) {
-                    writers[c] = store.getColumnWriter(descriptors.get(c));
-                }
-                for (Piece piece : pieces) {
-                    List<FieldVector> vectors = piece.batch().getFieldVectors();
-                    Column[] columns = new Column[vectors.size()];
-                    for (int c = 0; c < columns.length; c++) {
-                        columns[c] = column(vectors.get(c), writers[c], descriptors.get(c).getMaxDefinitionLevel());
-                    }
-                    for (int from = piece.start(); from < piece.end(); from += BLOCK_ROWS) {
-                        int to = Math.min(piece.end(), from + BLOCK_ROWS);
-                        for (Column column : columns) {
-                            column.write(from, to);
-                        }
-                        for (int r = from; r < to; r++) {
-                            store.endRecord();
-                        }
+                // columns without a dictionary that PlainPageEncoder handles skip parquet-java's column writers
+                PlainPageEncoder[] plain = new PlainPageEncoder[descriptors.size()];
+                List<org.apache.parquet.schema.Type> javaFields = new java.util.ArrayList<>();
+                for (int c = 0; c < plain.length; c++) {
+                    if (!dictionary[c] && !pieces.isEmpty()
+                            && PlainPageEncoder.handles(pieces.get(0).batch().getFieldVectors().get(c), descriptors.get(c))) {
+                        plain[c] = new PlainPageEncoder(descriptors.get(c), pages.getPageWriter(descriptors.get(c)));
+                    } else {
+                        javaFields.add(parquet.getType(c));
                     }
                 }
-                if (rows > 0) {
-                    file.startBlock(rows);
-                    store.flush();
-                    pages.flushToFileWriter(file);
-                    file.endBlock();
+                MessageType javaColumns = new MessageType(parquet.getName(), javaFields);
+                ColumnWriteStore store = javaFields.isEmpty() ? null : properties.newColumnWriteStore(javaColumns, pages, pages);
+                try {
+                    ColumnWriter[] writers = new ColumnWriter[descriptors.size()];
+                    for (int c = 0; c < writers.length; c++) {
+                        if (plain[c] == null) {
+                            writers[c] = store.getColumnWriter(descriptors.get(c));
+                        }
+                    }
+                    for (Piece piece : pieces) {
+                        List<FieldVector> vectors = piece.batch().getFieldVectors();
+                        Column[] columns = new Column[javaFields.size()];
+                        for (int c = 0, j = 0; c < plain.length; c++) {
+                            if (plain[c] != null) {
+                                plain[c].write(vectors.get(c), piece.start(), piece.end());
+                            } else {
+                                columns[j++] = column(vectors.get(c), writers[c], descriptors.get(c).getMaxDefinitionLevel());
+                            }
+                        }
+                        if (store == null) {
+                            continue;
+                        }
+                        for (int from = piece.start(); from < piece.end(); from += BLOCK_ROWS) {
+                            int to = Math.min(piece.end(), from + BLOCK_ROWS);
+                            for (Column column : columns) {
+                                column.write(from, to);
+                            }
+                            for (int r = from; r < to; r++) {
+                                store.endRecord();
+                            }
+                        }
+                    }
+                    if (rows > 0) {
+                        for (PlainPageEncoder encoder : plain) {
+                            if (encoder != null) {
+                                encoder.finish();
+                            }
+                        }
+                        file.startBlock(rows);
+                        if (store != null) {
+                            store.flush();
+                        }
+                        pages.flushToFileWriter(file);
+                        file.endBlock();
+                    }
+                } finally {
+                    if (store != null) {
+                        store.close();
+                    }
                 }
             } finally {
                 pages.close();
