@@ -214,10 +214,13 @@ final class FlatChunkEncoder {
                 continue;
             }
             DistinctCounter distinct = new DistinctCounter(DICTIONARY_SAMPLE);
+            double variedFraction = width == 4 ? 0.99 : 0.97;
+            // the sample is too repetitive for plain once its repeats exceed what the whole sample may hold
+            int maxRepeats = DICTIONARY_SAMPLE - (int) Math.ceil(variedFraction * DICTIONARY_SAMPLE);
             int sampled = 0;
             int pieceIndex = 0;
             long pieceFirstRow = 0;
-            for (int k = 0; k < DICTIONARY_SAMPLE; k++) {
+            for (int k = 0; k < DICTIONARY_SAMPLE && sampled - distinct.count() <= maxRepeats; k++) {
                 long row = k * stride + Math.floorMod(DistinctCounter.mix(k), stride);
                 Piece piece = pieces.get(pieceIndex);
                 while (row >= pieceFirstRow + (piece.end() - piece.start())) {
@@ -233,8 +236,7 @@ final class FlatChunkEncoder {
                 distinct.add(width == 4 ? data.getInt(4L * index) : data.getLong(8L * index));
                 sampled++;
             }
-            double variedFraction = width == 4 ? 0.99 : 0.97;
-            dictionary[c] = sampled == 0 || distinct.count() < variedFraction * sampled;
+            dictionary[c] = sampled == 0 || distinct.count() < variedFraction * sampled || sampled - distinct.count() > maxRepeats;
         }
         return dictionary;
     }
