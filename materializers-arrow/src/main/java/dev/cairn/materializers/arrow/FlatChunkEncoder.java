@@ -67,7 +67,9 @@ final class FlatChunkEncoder {
     /**
      * Writes {@code pieces}, in order, as a Parquet file of one row group to {@code out} (closed at the end). The column
      * writers take fresh heap page buffers (never reused: parquet-java reads some after releasing them); a column whose
-     * sample looks too varied for a dictionary ({@link #dictionaryColumns}) is written without trying one.
+     * sample looks too varied for a dictionary ({@link #dictionaryColumns}) is written without trying one — a fixed-width
+     * one by {@link PlainPageEncoder} straight from its Arrow buffers into the column chunk's page writer, bypassing
+     * parquet-java's column writer (the chunk's other columns go through a column write store of their own schema).
      */
     static void encode(List<Piece> pieces, Schema schema, OutputStream out, String description) throws IOException {
         MessageType parquet = ParquetSchemas.toParquet(schema);
