@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
@@ -14,10 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,10 +93,10 @@ class ParquetPageStressTest {
                 Path parallel = save(rows, "save" + save + "-parallel", new ParallelParquetWriter.Settings(chunk, 4, 5));
                 Path single = save(rows, "save" + save + "-single", new ParallelParquetWriter.Settings(chunk, 1, 1));
                 String label = "save " + save + " (" + count + " rows from " + first + ", " + chunk + "-byte chunks, "
-                        + rowGroups(parallel) + " row groups)";
+                        + ParallelParquetWriterTest.rowGroups(parallel).size() + " row groups)";
                 try {
-                    String total = single(sql, "SELECT count(*) FROM read_parquet('" + parallel + "')");
-                    String wrong = single(sql, MISMATCHES.formatted(first, parallel));
+                    String total = ParallelParquetWriterTest.single(sql, "SELECT count(*) FROM read_parquet('" + parallel + "')");
+                    String wrong = ParallelParquetWriterTest.single(sql, MISMATCHES.formatted(first, parallel));
                     if (!total.equals(String.valueOf(count)) || !wrong.equals("0")) {
                         failures.add(label + ": DuckDB read " + total + " rows, " + wrong + " of them with another value");
                     }
@@ -111,8 +106,8 @@ class ParquetPageStressTest {
                 if (!java.util.Arrays.equals(Files.readAllBytes(parallel), Files.readAllBytes(single))) {
                     failures.add(label + ": the four-worker file differs from the one-worker file");
                 }
-                deleteTree(parallel.getParent());
-                deleteTree(single.getParent());
+                ParallelParquetWriterTest.deleteTree(parallel.getParent());
+                ParallelParquetWriterTest.deleteTree(single.getParent());
             }
             // every flat column type (strings, decimals, binaries, nulls everywhere) in 64 KiB row groups, as
             // ParallelParquetWriterTest saves them: DuckDB reads every value of both files and finds the same rows
@@ -121,13 +116,13 @@ class ParquetPageStressTest {
                 List<ParallelParquetWriterTest.Flat> rows = ParallelParquetWriterTest.flat(count);
                 Path parallel = save(rows, ParallelParquetWriterTest.FLAT_LIST, "flat" + save + "-parallel", ParallelParquetWriterTest.SMALL);
                 Path single = save(rows, ParallelParquetWriterTest.FLAT_LIST, "flat" + save + "-single", new ParallelParquetWriter.Settings(64 << 10, 1, 1));
-                String label = "flat save " + save + " (" + count + " rows, " + rowGroups(parallel) + " row groups)";
+                String label = "flat save " + save + " (" + count + " rows, " + ParallelParquetWriterTest.rowGroups(parallel).size() + " row groups)";
                 try {
                     String a = "read_parquet('" + parallel + "')";
                     String b = "read_parquet('" + single + "')";
-                    String total = single(sql, "SELECT count(*) FROM " + a);
-                    String missing = single(sql, "SELECT count(*) FROM (SELECT * FROM " + a + " EXCEPT ALL SELECT * FROM " + b + ")");
-                    String extra = single(sql, "SELECT count(*) FROM (SELECT * FROM " + b + " EXCEPT ALL SELECT * FROM " + a + ")");
+                    String total = ParallelParquetWriterTest.single(sql, "SELECT count(*) FROM " + a);
+                    String missing = ParallelParquetWriterTest.single(sql, "SELECT count(*) FROM (SELECT * FROM " + a + " EXCEPT ALL SELECT * FROM " + b + ")");
+                    String extra = ParallelParquetWriterTest.single(sql, "SELECT count(*) FROM (SELECT * FROM " + b + " EXCEPT ALL SELECT * FROM " + a + ")");
                     if (!total.equals(String.valueOf(count)) || !missing.equals("0") || !extra.equals("0")) {
                         failures.add(label + ": DuckDB read " + total + " rows, " + missing + " / " + extra + " differing from the one-worker file");
                     }
@@ -137,8 +132,8 @@ class ParquetPageStressTest {
                 if (!java.util.Arrays.equals(Files.readAllBytes(parallel), Files.readAllBytes(single))) {
                     failures.add(label + ": the two-worker file differs from the one-worker file");
                 }
-                deleteTree(parallel.getParent());
-                deleteTree(single.getParent());
+                ParallelParquetWriterTest.deleteTree(parallel.getParent());
+                ParallelParquetWriterTest.deleteTree(single.getParent());
             }
         }
         assertThat(failures).as("saves with a wrong page, of %d + %d", saves, FLAT_SAVES).isEmpty();
@@ -155,26 +150,5 @@ class ParquetPageStressTest {
         ParallelParquetWriter.settingsForTests = settings;
         materializer.save(rows, new TestingArtifactWriter(dir, type));
         return dir.resolve(ParquetFormat.FILE_NAME);
-    }
-
-    private static int rowGroups(Path file) throws Exception {
-        try (ParquetFileReader reader = new ParquetFileReader(new LocalInputFile(file), ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
-            return reader.getRowGroups().size();
-        }
-    }
-
-    private static String single(Statement sql, String query) throws SQLException {
-        try (ResultSet rs = sql.executeQuery(query)) {
-            assertThat(rs.next()).isTrue();
-            return rs.getString(1);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
     }
 }
