@@ -67,7 +67,9 @@ final class FlatChunkEncoder {
     /**
      * Writes {@code pieces}, in order, as a Parquet file of one row group to {@code out} (closed at the end). The column
      * writers take fresh heap page buffers (never reused: parquet-java reads some after releasing them); a column whose
-     * sample looks too varied for a dictionary ({@link #dictionaryColumns}) is written without trying one.
+     * sample looks too varied for a dictionary ({@link #dictionaryColumns}) is written without trying one — a fixed-width
+     * one by {@link PlainPageEncoder} straight from its Arrow buffers into the column chunk's page writer, bypassing
+     * parquet-java's column writer (the chunk's other columns go through a column write store of their own schema).
      */
     static void encode(List<Piece> pieces, Schema schema, OutputStream out, String description) throws IOException {
         MessageType parquet = ParquetSchemas.toParquet(schema);
@@ -101,33 +103,68 @@ final class FlatChunkEncoder {
             // The compressed pages are kept until the row group is flushed, in buffers of every size: not from the pool.
             ColumnChunkPageWriteStore pages = new ColumnChunkPageWriteStore(codecs.getCompressor(ParquetFormat.COMPRESSION), parquet,
                     new HeapByteBufferAllocator(), properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
-            try (ColumnWriteStore store = properties.newColumnWriteStore(parquet, pages, pages)) {
+            try {
                 List<ColumnDescriptor> descriptors = parquet.getColumns();
-                ColumnWriter[] writers = new ColumnWriter[descriptors.size()];
-                for (int c = 0; c < writers.length; c++) {
-                    writers[c] = store.getColumnWriter(descriptors.get(c));
-                }
-                for (Piece piece : pieces) {
-                    List<FieldVector> vectors = piece.batch().getFieldVectors();
-                    Column[] columns = new Column[vectors.size()];
-                    for (int c = 0; c < columns.length; c++) {
-                        columns[c] = column(vectors.get(c), writers[c], descriptors.get(c).getMaxDefinitionLevel());
-                    }
-                    for (int from = piece.start(); from < piece.end(); from += BLOCK_ROWS) {
-                        int to = Math.min(piece.end(), from + BLOCK_ROWS);
-                        for (Column column : columns) {
-                            column.write(from, to);
-                        }
-                        for (int r = from; r < to; r++) {
-                            store.endRecord();
-                        }
+                // columns without a dictionary that PlainPageEncoder handles skip parquet-java's column writers
+                PlainPageEncoder[] plain = new PlainPageEncoder[descriptors.size()];
+                List<org.apache.parquet.schema.Type> javaFields = new java.util.ArrayList<>();
+                for (int c = 0; c < plain.length; c++) {
+                    if (!dictionary[c] && !pieces.isEmpty()
+                            && PlainPageEncoder.handles(pieces.get(0).batch().getFieldVectors().get(c), descriptors.get(c))) {
+                        plain[c] = new PlainPageEncoder(descriptors.get(c), pages.getPageWriter(descriptors.get(c)));
+                    } else {
+                        javaFields.add(parquet.getType(c));
                     }
                 }
-                if (rows > 0) {
-                    file.startBlock(rows);
-                    store.flush();
-                    pages.flushToFileWriter(file);
-                    file.endBlock();
+                MessageType javaColumns = new MessageType(parquet.getName(), javaFields);
+                ColumnWriteStore store = javaFields.isEmpty() ? null : properties.newColumnWriteStore(javaColumns, pages, pages);
+                try {
+                    ColumnWriter[] writers = new ColumnWriter[descriptors.size()];
+                    for (int c = 0; c < writers.length; c++) {
+                        if (plain[c] == null) {
+                            writers[c] = store.getColumnWriter(descriptors.get(c));
+                        }
+                    }
+                    for (Piece piece : pieces) {
+                        List<FieldVector> vectors = piece.batch().getFieldVectors();
+                        Column[] columns = new Column[javaFields.size()];
+                        for (int c = 0, j = 0; c < plain.length; c++) {
+                            if (plain[c] != null) {
+                                plain[c].write(vectors.get(c), piece.start(), piece.end());
+                            } else {
+                                columns[j++] = column(vectors.get(c), writers[c], descriptors.get(c).getMaxDefinitionLevel());
+                            }
+                        }
+                        if (store == null) {
+                            continue;
+                        }
+                        for (int from = piece.start(); from < piece.end(); from += BLOCK_ROWS) {
+                            int to = Math.min(piece.end(), from + BLOCK_ROWS);
+                            for (Column column : columns) {
+                                column.write(from, to);
+                            }
+                            for (int r = from; r < to; r++) {
+                                store.endRecord();
+                            }
+                        }
+                    }
+                    if (rows > 0) {
+                        for (PlainPageEncoder encoder : plain) {
+                            if (encoder != null) {
+                                encoder.finish();
+                            }
+                        }
+                        file.startBlock(rows);
+                        if (store != null) {
+                            store.flush();
+                        }
+                        pages.flushToFileWriter(file);
+                        file.endBlock();
+                    }
+                } finally {
+                    if (store != null) {
+                        store.close();
+                    }
                 }
             } finally {
                 pages.close();
@@ -179,10 +216,13 @@ final class FlatChunkEncoder {
                 continue;
             }
             DistinctCounter distinct = new DistinctCounter(DICTIONARY_SAMPLE);
+            double variedFraction = width == 4 ? 0.99 : 0.97;
+            // the sample is too repetitive for plain once its repeats exceed what the whole sample may hold
+            int maxRepeats = DICTIONARY_SAMPLE - (int) Math.ceil(variedFraction * DICTIONARY_SAMPLE);
             int sampled = 0;
             int pieceIndex = 0;
             long pieceFirstRow = 0;
-            for (int k = 0; k < DICTIONARY_SAMPLE; k++) {
+            for (int k = 0; k < DICTIONARY_SAMPLE && sampled - distinct.count() <= maxRepeats; k++) {
                 long row = k * stride + Math.floorMod(DistinctCounter.mix(k), stride);
                 Piece piece = pieces.get(pieceIndex);
                 while (row >= pieceFirstRow + (piece.end() - piece.start())) {
@@ -198,8 +238,7 @@ final class FlatChunkEncoder {
                 distinct.add(width == 4 ? data.getInt(4L * index) : data.getLong(8L * index));
                 sampled++;
             }
-            double variedFraction = width == 4 ? 0.99 : 0.97;
-            dictionary[c] = sampled == 0 || distinct.count() < variedFraction * sampled;
+            dictionary[c] = sampled == 0 || distinct.count() < variedFraction * sampled || sampled - distinct.count() > maxRepeats;
         }
         return dictionary;
     }

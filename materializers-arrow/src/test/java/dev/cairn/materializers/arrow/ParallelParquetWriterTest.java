@@ -119,7 +119,7 @@ class ParallelParquetWriterTest {
         return dir.resolve(ParquetFormat.FILE_NAME);
     }
 
-    private static List<BlockMetaData> rowGroups(Path file) throws IOException {
+    static List<BlockMetaData> rowGroups(Path file) throws IOException {
         try (ParquetFileReader reader = new ParquetFileReader(new LocalInputFile(file), ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
             return reader.getRowGroups();
         }
@@ -218,7 +218,7 @@ class ParallelParquetWriterTest {
         return text.toString();
     }
 
-    private static String single(Statement sql, String query) throws SQLException {
+    static String single(Statement sql, String query) throws SQLException {
         try (ResultSet rs = sql.executeQuery(query)) {
             assertThat(rs.next()).isTrue();
             return rs.getString(1);
@@ -241,7 +241,7 @@ class ParallelParquetWriterTest {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
             for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(file);
