@@ -255,11 +255,10 @@ public class JdbcMetadataStore implements MetadataStore {
     private void complete(SqlSession session, StepRunRecord stepRun, List<CommittedArtifact> committed, List<StepInputRecord> inputs,
             List<StepOutputRecord> outputs) throws java.sql.SQLException {
         // on a session that sends statements together (PostgreSQL) the status query goes first in the round trip of the
-        // writes below, its check before theirs; a run that is no longer RUNNING rejects the transaction, writes and all
-        runs.statusOfStepRunLater(session, stepRun.id(), database.dialect().lockForShare("r"), runStatus -> {
-            if (runStatus.isPresent() && !runStatus.get().equals(RunStatus.RUNNING.name())) {
-                throw notRunning(stepRun, runStatus.get());
-            }
+        // writes below (checked by the server, and the COMMIT in the same round trip); a run that is no longer RUNNING
+        // rejects the transaction, writes and all
+        runs.requireStatusOfStepRunLater(session, stepRun.id(), database.dialect().lockForShare("r"), RunStatus.RUNNING.name(), runStatus -> {
+            throw notRunning(stepRun, runStatus);
         });
         stepRuns.update(session, stepRun);
         for (CommittedArtifact artifact : committed) {
