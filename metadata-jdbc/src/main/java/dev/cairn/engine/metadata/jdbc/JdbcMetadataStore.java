@@ -770,6 +770,22 @@ public class JdbcMetadataStore implements MetadataStore {
                 session -> cache.tryAcquireLeaseForAndFind(session, cacheKey, holder, ttlNanos, limit));
     }
 
+    /**
+     * On a database that sends statements together ({@link SqlDialect#takesLeaseWithFirstLookup}), the conditional lease
+     * upsert and the lookup as one statement sequence in auto-commit (one round trip); elsewhere only the lookup.
+     */
+    @Override
+    public CandidatesOrLease findCacheCandidatesOrLease(String cacheKey, String holder, java.time.Duration ttl, int limit) {
+        requireNonNull(cacheKey, "cacheKey is null");
+        requireNonNull(holder, "holder is null");
+        long ttlNanos = ttlNanos(ttl, cacheKey);
+        if (!database.dialect().takesLeaseWithFirstLookup()) {
+            return new CandidatesOrLease(findCacheCandidates(cacheKey, limit), false);
+        }
+        return database.writeStatement("look up cached results for cache key " + cacheKey + ", or take its lease",
+                session -> cache.findCandidatesOrAcquireLeaseFor(session, cacheKey, holder, ttlNanos, limit));
+    }
+
     /** Extends the lease to {@code ttl} after the database's clock. */
     @Override
     public boolean renewCacheLease(String cacheKey, String holder, java.time.Duration ttl) {
