@@ -480,6 +480,28 @@ public interface MetadataStore extends AutoCloseable {
         return java.util.Optional.of(findCacheCandidates(cacheKey, limit));
     }
 
+    /**
+     * What {@link #findCacheCandidatesOrLease} found: the candidates, and whether {@code holder} took the lease (then
+     * the candidates were looked up after it was taken, as {@link #tryAcquireCacheLeaseAndFind} does).
+     */
+    record CandidatesOrLease(List<CacheCandidate> candidates, boolean leased) {
+        public CandidatesOrLease {
+            candidates = List.copyOf(java.util.Objects.requireNonNull(candidates, "candidates is null"));
+        }
+    }
+
+    /**
+     * A step's first cache lookup ({@link #findCacheCandidates}) that, on a store where it saves a round trip, also takes
+     * the lease on {@code cacheKey} for {@code holder} (for {@code ttl} by the store's clock, as
+     * {@link #tryAcquireCacheLeaseAndFind}) when the store has no completed step run with the key, so that a step that
+     * misses the cache needs no second lookup. Then {@code leased} is true and {@code holder} must release the lease (or
+     * complete the step) as after {@link #tryAcquireCacheLeaseAndFind}; the candidates were looked up after the lease
+     * was taken. The default only looks and takes no lease.
+     */
+    default CandidatesOrLease findCacheCandidatesOrLease(String cacheKey, String holder, java.time.Duration ttl, int limit) {
+        return new CandidatesOrLease(findCacheCandidates(cacheKey, limit), false);
+    }
+
     /** Extends a lease {@code holder} holds to {@code ttl} from now by the store's clock; false if it no longer holds it. */
     default boolean renewCacheLease(String cacheKey, String holder, java.time.Duration ttl) {
         return renewCacheLease(cacheKey, holder, Instant.now().plus(java.util.Objects.requireNonNull(ttl, "ttl is null")));

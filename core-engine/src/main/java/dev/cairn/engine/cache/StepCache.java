@@ -265,6 +265,27 @@ public final class StepCache {
         }
     }
 
+    /** A lookup, and the lease on its key when the lookup took it ({@link #lookupOrLease}). */
+    public record LookupOrLease(Lookup lookup, Optional<Lease> lease) {}
+
+    /**
+     * {@link #lookup}, which on a store where it saves a round trip also takes the lease on {@code key} for {@code holder}
+     * when the store has no completed step run with the key ({@link MetadataStore#findCacheCandidatesOrLease}); the
+     * lookup was then made holding the lease, as {@link #tryLeaseAndLookup}'s.
+     */
+    public LookupOrLease lookupOrLease(String key, String holder, CompiledStep step) {
+        MetadataStore.CandidatesOrLease found = metadata.findCacheCandidatesOrLease(key, holder, leaseTimeout, CANDIDATES);
+        Optional<Lease> lease = found.leased() ? Optional.of(renewed(key, holder)) : Optional.empty();
+        try {
+            Lookup lookup = check(found.candidates(), step);
+            logRejections(step, lookup);
+            return new LookupOrLease(lookup, lease);
+        } catch (RuntimeException e) {
+            lease.ifPresent(Lease::close);
+            throw e;
+        }
+    }
+
     /** The lease on {@code key} just taken by {@code holder}, renewed in the background until closed. */
     private Lease renewed(String key, String holder) {
         long period = Math.max(1, leaseTimeout.toMillis() / 3);

@@ -53,11 +53,19 @@ final class CacheNegotiation {
         String key = speculation.isPresent() ? speculation.get().key() : cache.keyOf(step, inputHashes);
         String holder = record.id().toString();
         while (true) {
-            StepCache.Lookup lookup = speculatedHit(step, speculation).orElseGet(() -> cache.lookup(key, step));
+            Optional<StepCache.Lookup> speculated = speculatedHit(step, speculation);
             speculation = Optional.empty();
+            // a store may take the lease with the lookup when it has no result for the key (one round trip less)
+            StepCache.LookupOrLease found = speculated.isPresent() ? new StepCache.LookupOrLease(speculated.get(), Optional.empty())
+                    : cache.lookupOrLease(key, holder, step);
+            StepCache.Lookup lookup = found.lookup();
             if (lookup.hit().isPresent()) {
+                found.lease().ifPresent(StepCache.Lease::close);
                 StepCache.Hit hit = lookup.hit().get();
                 return new Reuse(record.withCache(Optional.of(key), Optional.of(hit.source().id()), Optional.of(lookup.note())), hit);
+            }
+            if (found.lease().isPresent()) { // looked up holding the lease: a miss for sure
+                return new Compute(record.withCache(Optional.of(key), Optional.empty(), Optional.of(lookup.note())), found.lease());
             }
             // Another process may have completed the step (and released its lease) between the lookup above and
             // taking the lease: look again while holding it (sent with the lease), so the step is never computed twice.

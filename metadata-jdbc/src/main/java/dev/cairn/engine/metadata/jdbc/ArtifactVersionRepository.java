@@ -253,19 +253,15 @@ public final class ArtifactVersionRepository {
      * Marks a reserved version {@code READY} at its URI and records its visualizations.
      *
      * @throws WriteRejected if it is not a reserved ({@code PENDING}) version (at once, or when the session sends its
-     *     held-back statements: {@link SqlSession#updateLater})
+     *     held-back statements: {@link SqlSession#updateLaterRequiringRow})
      */
     public void commit(SqlSession session, CommittedArtifact committed) throws SQLException {
         String id = committed.artifactId().toString();
-        session.updateLater("UPDATE artifact_versions SET state = 'READY', uri = ? WHERE id = ? AND state = 'PENDING'", update -> {
+        session.updateLaterRequiringRow("UPDATE artifact_versions SET state = 'READY', uri = ? WHERE id = ? AND state = 'PENDING'", update -> {
             update.setString(1, locations.store(committed.uri()));
             update.setString(2, id);
-        }, changed -> {
-            if (changed == 0) {
-                throw new WriteRejected("artifact version " + id
-                        + " is not a reserved (PENDING) version: it was never reserved, was abandoned, or is already committed");
-            }
-        });
+        }, () -> new WriteRejected("artifact version " + id
+                + " is not a reserved (PENDING) version: it was never reserved, was abandoned, or is already committed"));
         List<Visualization> visualizations = committed.visualizations();
         session.executeRowsLater("INSERT INTO visualizations (artifact_id, position, name, type, content) VALUES (?, ?, ?, ?, ?)",
                 visualizations.size(), (insert, i) -> {

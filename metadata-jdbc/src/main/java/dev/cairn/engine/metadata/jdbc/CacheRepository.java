@@ -29,6 +29,8 @@ public final class CacheRepository {
     private final String acquire;
     private final String acquireFor;
     private final String renewFor;
+    /** {@link #acquireFor} only when no completed step run has the key. */
+    private final String acquireForIfUncached;
 
     public CacheRepository(SqlDialect dialect, StepRunRepository stepRuns, ArtifactVersionRepository artifacts) {
         requireNonNull(dialect, "dialect is null");
@@ -48,6 +50,10 @@ public final class CacheRepository {
                 "holder = excluded.holder, expires_at = excluded.expires_at",
                 "cache_leases.expires_at < " + dialect.currentTimeNanos() + " OR cache_leases.holder = excluded.holder");
         this.acquireFor = dialect.upsert("INSERT INTO cache_leases (cache_key, holder, expires_at) VALUES (?, ?, " + dialect.currentTimeNanos() + " + ?)",
+                "cache_key", "holder = excluded.holder, expires_at = excluded.expires_at",
+                "cache_leases.expires_at < " + dialect.currentTimeNanos() + " OR cache_leases.holder = excluded.holder");
+        this.acquireForIfUncached = dialect.upsert("INSERT INTO cache_leases (cache_key, holder, expires_at) SELECT ?, ?, "
+                + dialect.currentTimeNanos() + " + ? WHERE NOT EXISTS (SELECT 1 FROM step_runs WHERE cache_key = ? AND status = 'COMPLETED')",
                 "cache_key", "holder = excluded.holder, expires_at = excluded.expires_at",
                 "cache_leases.expires_at < " + dialect.currentTimeNanos() + " OR cache_leases.holder = excluded.holder");
         this.renewFor = "UPDATE cache_leases SET expires_at = " + dialect.currentTimeNanos() + " + ? WHERE cache_key = ? AND holder = ?";
@@ -123,6 +129,24 @@ public final class CacheRepository {
         }, changed -> taken[0] = changed);
         List<CacheCandidate> found = findCandidates(session, cacheKey, limit);
         return taken[0] > 0 ? Optional.of(found) : Optional.empty();
+    }
+
+    /**
+     * {@link #tryAcquireLeaseForAndFind}, the lease taken only when no completed step run has the key (a step's first
+     * lookup: on a miss it needs the lease, on a likely hit not): on a session that sends statements together, both in
+     * one round trip, the upsert first. The candidates, and whether the lease was taken.
+     */
+    public dev.cairn.api.metadata.MetadataStore.CandidatesOrLease findCandidatesOrAcquireLeaseFor(SqlSession session, String cacheKey, String holder,
+            long ttlNanos, int limit) throws SQLException {
+        int[] taken = new int[1];
+        session.updateLater(acquireForIfUncached, statement -> {
+            statement.setString(1, cacheKey);
+            statement.setString(2, holder);
+            statement.setLong(3, ttlNanos);
+            statement.setString(4, cacheKey);
+        }, changed -> taken[0] = changed);
+        List<CacheCandidate> found = findCandidates(session, cacheKey, limit);
+        return new dev.cairn.api.metadata.MetadataStore.CandidatesOrLease(found, taken[0] > 0);
     }
 
     /** {@link #renewLease} to {@code ttlNanos} after the database's clock. */

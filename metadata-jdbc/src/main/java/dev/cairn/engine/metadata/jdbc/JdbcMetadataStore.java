@@ -255,11 +255,10 @@ public class JdbcMetadataStore implements MetadataStore {
     private void complete(SqlSession session, StepRunRecord stepRun, List<CommittedArtifact> committed, List<StepInputRecord> inputs,
             List<StepOutputRecord> outputs) throws java.sql.SQLException {
         // on a session that sends statements together (PostgreSQL) the status query goes first in the round trip of the
-        // writes below, its check before theirs; a run that is no longer RUNNING rejects the transaction, writes and all
-        runs.statusOfStepRunLater(session, stepRun.id(), database.dialect().lockForShare("r"), runStatus -> {
-            if (runStatus.isPresent() && !runStatus.get().equals(RunStatus.RUNNING.name())) {
-                throw notRunning(stepRun, runStatus.get());
-            }
+        // writes below (checked by the server, and the COMMIT in the same round trip); a run that is no longer RUNNING
+        // rejects the transaction, writes and all
+        runs.requireStatusOfStepRunLater(session, stepRun.id(), database.dialect().lockForShare("r"), RunStatus.RUNNING.name(), runStatus -> {
+            throw notRunning(stepRun, runStatus);
         });
         stepRuns.update(session, stepRun);
         for (CommittedArtifact artifact : committed) {
@@ -769,6 +768,22 @@ public class JdbcMetadataStore implements MetadataStore {
         long ttlNanos = ttlNanos(ttl, cacheKey);
         return database.writeStatement("take the cache lease on " + cacheKey + " and look up its cached results",
                 session -> cache.tryAcquireLeaseForAndFind(session, cacheKey, holder, ttlNanos, limit));
+    }
+
+    /**
+     * On a database that sends statements together ({@link SqlDialect#takesLeaseWithFirstLookup}), the conditional lease
+     * upsert and the lookup as one statement sequence in auto-commit (one round trip); elsewhere only the lookup.
+     */
+    @Override
+    public CandidatesOrLease findCacheCandidatesOrLease(String cacheKey, String holder, java.time.Duration ttl, int limit) {
+        requireNonNull(cacheKey, "cacheKey is null");
+        requireNonNull(holder, "holder is null");
+        long ttlNanos = ttlNanos(ttl, cacheKey);
+        if (!database.dialect().takesLeaseWithFirstLookup()) {
+            return new CandidatesOrLease(findCacheCandidates(cacheKey, limit), false);
+        }
+        return database.writeStatement("look up cached results for cache key " + cacheKey + ", or take its lease",
+                session -> cache.findCandidatesOrAcquireLeaseFor(session, cacheKey, holder, ttlNanos, limit));
     }
 
     /** Extends the lease to {@code ttl} after the database's clock. */

@@ -89,21 +89,17 @@ public final class LineageRepository {
      * Records outputs; each must refer to a committed ({@code READY}) version.
      *
      * @throws WriteRejected if one refers to a version that is not committed (at once, or when the session sends its
-     *     held-back statements: {@link SqlSession#updateLater})
+     *     held-back statements: {@link SqlSession#updateLaterRequiringRow})
      */
     public void insertOutputs(SqlSession session, List<StepOutputRecord> outputs) throws SQLException {
         for (StepOutputRecord output : outputs) {
-            session.updateLater("INSERT INTO step_outputs (step_run_id, name, artifact_id)"
+            session.updateLaterRequiringRow("INSERT INTO step_outputs (step_run_id, name, artifact_id)"
                     + " SELECT ?, ?, id FROM artifact_versions WHERE id = ? AND state = 'READY'", insert -> {
                         insert.setString(1, output.stepRunId().toString());
                         insert.setString(2, output.name());
                         insert.setString(3, output.artifactId().toString());
-                    }, inserted -> {
-                        if (inserted == 0) {
-                            throw new WriteRejected("output '" + output.name() + "' refers to artifact version " + output.artifactId()
-                                    + ", which is not committed; commit it in the same call or before");
-                        }
-                    });
+                    }, () -> new WriteRejected("output '" + output.name() + "' refers to artifact version " + output.artifactId()
+                            + ", which is not committed; commit it in the same call or before"));
         }
     }
 

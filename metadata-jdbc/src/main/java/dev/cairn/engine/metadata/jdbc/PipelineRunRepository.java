@@ -85,13 +85,14 @@ public final class PipelineRunRepository {
     }
 
     /**
-     * {@link #statusOfStepRun} given to {@code check}: at once, or held back on a session that sends statements
-     * together, to go first in the round trip of the statements held back after it ({@link SqlSession#firstLater}).
+     * Requires {@link #statusOfStepRun} to be {@code expected} (or the step run to be unknown), else {@code reject} gets
+     * the status and throws: at once, or held back on a session that sends statements together, in order with the
+     * statements held back after it, and checked by the server where it can ({@link SqlSession#requireLater}).
      */
-    public void statusOfStepRunLater(SqlSession session, UUID stepRunId, String lockSuffix, java.util.function.Consumer<Optional<String>> check)
-            throws SQLException {
-        session.firstLater("SELECT r.status FROM step_runs s JOIN pipeline_runs r ON r.id = s.run_id WHERE s.id = ?" + lockSuffix,
-                statement -> statement.setString(1, stepRunId.toString()), row -> row.getString(1), check);
+    public void requireStatusOfStepRunLater(SqlSession session, UUID stepRunId, String lockSuffix, String expected,
+            java.util.function.Consumer<String> reject) throws SQLException {
+        session.requireLater("SELECT r.status FROM step_runs s JOIN pipeline_runs r ON r.id = s.run_id WHERE s.id = ?" + lockSuffix,
+                statement -> statement.setString(1, stepRunId.toString()), expected, reject);
     }
 
     /** Records the process that owns a run. */

@@ -128,6 +128,16 @@ public interface SqlDialect {
         return List.of();
     }
 
+    /**
+     * True when a step's first cache lookup should also take the cache lease when the key has no result
+     * ({@code MetadataStore#findCacheCandidatesOrLease}): on a server database the conditional lease goes in the
+     * lookup's round trip and saves the second lookup of a miss. False by default (SQLite: a lease is a write
+     * transaction, and the lookup a read that takes no lock).
+     */
+    default boolean takesLeaseWithFirstLookup() {
+        return false;
+    }
+
     /** A query with one parameter, a table name, that returns a row when the table exists. */
     String tableExistsQuery();
 

@@ -29,6 +29,8 @@ import org.apiguardian.api.API;
  * <p>Writes whose results are only checked, not read back ({@link #updateLater}, {@link #executeRowsLater}), run at once
  * on a session that does not send statements together; on one that does (PostgreSQL) they wait until the next
  * statement, {@link #flush} or the commit, and then go to the server as one multi-statement round trip, in order.
+ * Checks that only reject ({@link #updateLaterRequiringRow}, {@link #requireLater}) run on a session whose database checks
+ * them itself ({@link ServerChecks}) as part of their statements, so that they too may go with the commit.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class SqlSession implements AutoCloseable {
@@ -66,17 +68,49 @@ public final class SqlSession implements AutoCloseable {
     }
 
     /**
-     * A statement waiting to be sent: its SQL, the parameter setter calls its binder made, and its check (of the rows
-     * changed, or, for a held-back query, of its rows).
+     * How a database runs the checks of held-back statements itself, so that they need no answer before the commit: a
+     * statement rewritten by {@link #requiringRow} or {@link #requiringValue} raises an error that {@link #failedCheck}
+     * recognizes, and the server then skips the rest of the round trip, the {@code COMMIT} too. The rewritten statement
+     * takes the original's parameters first, then those named below. PostgreSQL: functions of schema version 15.
      */
-    private record Pending(String sql, List<Object[]> calls, CountCheck check, RowsCheck rowsCheck, boolean decides) {
+    public interface ServerChecks {
+        /** {@code write} (an insert, update or delete) as a statement that fails check number {@code ?} (one more parameter) when it changes no row. */
+        String requiringRow(String write);
+
+        /**
+         * {@code query} (one text column, at most one row) as a statement that fails check number {@code ?} carrying the
+         * value when the query's value is not the expected one bound to the parameter before it (two more parameters:
+         * expected value, check number). No row, or NULL, passes.
+         */
+        String requiringValue(String query);
+
+        /** The check that {@code e} reports as failed, or empty when {@code e} is another failure. */
+        Optional<FailedCheck> failedCheck(SQLException e);
+    }
+
+    /** A check the server reported as failed: its number (given by the session) and the value it saw, if any. */
+    public record FailedCheck(int number, Optional<String> value) {
+        public FailedCheck {
+            requireNonNull(value, "value is null");
+        }
+    }
+
+    /**
+     * A statement waiting to be sent: its SQL, the parameter setter calls its binder made, and its check (of the rows
+     * changed, or, for a held-back query, of its rows), or, for a statement the server checks, what rejects the
+     * transaction when the server reports its check failed ({@code rejection}, given the value the server saw).
+     */
+    private record Pending(String sql, List<Object[]> calls, CountCheck check, RowsCheck rowsCheck, boolean decides,
+            java.util.function.Consumer<Optional<String>> rejection) {
         Pending(String sql, List<Object[]> calls, CountCheck check) {
-            this(sql, calls, check, null, false);
+            this(sql, calls, check, null, false, null);
         }
     }
 
     private final Connection connection;
     private final boolean sendsStatementsTogether;
+    /** Null when the database does not check held-back statements itself. */
+    private final ServerChecks serverChecks;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final List<Pending> pending = new ArrayList<>();
 
@@ -91,6 +125,18 @@ public final class SqlSession implements AutoCloseable {
     public SqlSession(Connection connection, boolean sendsStatementsTogether) {
         this.connection = requireNonNull(connection, "connection is null");
         this.sendsStatementsTogether = sendsStatementsTogether;
+        this.serverChecks = null;
+    }
+
+    /**
+     * A session on {@code connection} that sends statements together (as {@link #SqlSession(Connection, boolean)} with
+     * {@code true}) and has the database run the checks of {@link #updateLaterRequiringRow} and {@link #requireLater}
+     * through {@code serverChecks}.
+     */
+    public SqlSession(Connection connection, ServerChecks serverChecks) {
+        this.connection = requireNonNull(connection, "connection is null");
+        this.sendsStatementsTogether = true;
+        this.serverChecks = requireNonNull(serverChecks, "serverChecks is null");
     }
 
     /** The connection, for the {@link SqlDatabase} that owns the transaction (commit, rollback, auto-commit). */
@@ -253,6 +299,66 @@ public final class SqlSession implements AutoCloseable {
         holdQuery(sql, binder, mapper, receiver, false);
     }
 
+    /**
+     * Runs the insert, update or delete {@code sql} with {@code binder}'s parameters; when it changes no row, the
+     * transaction is rejected with {@code rejection}'s exception. At once; held back like {@link #updateLater} on a
+     * session that sends statements together; and on one whose database checks ({@link ServerChecks}), checked by the
+     * server, so that it may go with the commit ({@link #commitWithHeldBack}), the rejection raised when the server reports it.
+     */
+    public void updateLaterRequiringRow(String sql, Binder binder, java.util.function.Supplier<? extends RuntimeException> rejection)
+            throws SQLException {
+        if (serverChecks == null) {
+            updateLater(sql, binder, changed -> {
+                if (changed == 0) {
+                    throw rejection.get();
+                }
+            });
+            return;
+        }
+        holdServerChecked(serverChecks.requiringRow(sql), binder, null, value -> {
+            throw rejection.get();
+        });
+    }
+
+    /**
+     * The one text value of the query {@code sql} (at most one row, one column) with {@code binder}'s parameters, which
+     * must be {@code expected} or absent (no row, NULL); otherwise {@code reject} gets the value and throws, rejecting the
+     * transaction. At once; on a session that sends statements together, held back and sent first in the round trip of
+     * the statements held back after it, as {@link #firstLater}; on one whose database checks ({@link ServerChecks}),
+     * compared by the server, so that it may go with the commit.
+     */
+    public void requireLater(String sql, Binder binder, String expected, java.util.function.Consumer<String> reject) throws SQLException {
+        requireNonNull(expected, "expected is null");
+        java.util.function.Consumer<Optional<String>> check = value -> {
+            if (value.isPresent() && !value.get().equals(expected)) {
+                reject.accept(value.get());
+                throw new IllegalStateException("the rejection of value '" + value.get() + "' of " + sql + " did not throw");
+            }
+        };
+        if (serverChecks == null) {
+            holdQuery(sql, binder, row -> row.getString(1), check, true);
+            return;
+        }
+        holdServerChecked(serverChecks.requiringValue(sql), binder, expected, check);
+    }
+
+    /**
+     * Holds back {@code checked} (a statement rewritten by {@link #serverChecks}) with {@code binder}'s parameters, then
+     * {@code expected} when given, then its check number: its place among the statements sent together.
+     */
+    private void holdServerChecked(String checked, Binder binder, String expected, java.util.function.Consumer<Optional<String>> rejection)
+            throws SQLException {
+        List<Object[]> calls = new ArrayList<>();
+        PreparedStatement recorder = recorder(calls);
+        binder.bind(recorder);
+        int last = parameterCount(checked);
+        if (expected != null) {
+            recorder.setString(last - 1, expected);
+        }
+        recorder.setInt(last, pending.size());
+        pending.add(new Pending(checked, calls, ANY_COUNT, null, false, rejection));
+    }
+
     /** {@link #firstLater} ({@code decides}) and {@link #readLater}. */
     private <T> void holdQuery(String sql, Binder binder, RowMapper<T> mapper, java.util.function.Consumer<Optional<T>> consumer, boolean decides)
             throws SQLException {
@@ -262,7 +368,8 @@ public final class SqlSession implements AutoCloseable {
         }
         List<Object[]> calls = new ArrayList<>();
         binder.bind(recorder(calls));
-        pending.add(new Pending(sql, calls, ANY_COUNT, rows -> consumer.accept(rows.next() ? Optional.of(mapper.map(rows)) : Optional.empty()), decides));
+        pending.add(new Pending(sql, calls, ANY_COUNT, rows -> consumer.accept(rows.next() ? Optional.of(mapper.map(rows)) : Optional.empty()),
+                decides, null));
     }
 
     /** {@link #updateLater} without a check. */
@@ -296,7 +403,8 @@ public final class SqlSession implements AutoCloseable {
      * Ends the transaction with the statements held back, when there are some and none has a check: sends them and
      * {@code commit} ({@code COMMIT}) as one round trip, and returns true. A statement that fails makes the server skip
      * the rest, the commit too, so the transaction commits whole or not at all; a check could only run after the commit,
-     * so statements with checks are never sent this way (returns false, having sent nothing). Rows held back only to be
+     * so statements with checks are never sent this way (returns false, having sent nothing). Checks the server runs
+     * ({@link ServerChecks}) do not stop it: a failed one is a failed statement, which skips the commit. Rows held back only to be
      * read ({@link #readLater}) do not stop it: they reach their receivers after the commit. The caller commits through
      * the connection after a false, and after a true too: the driver then sees no open transaction and sends nothing.
      */
@@ -320,7 +428,7 @@ public final class SqlSession implements AutoCloseable {
         if (query != null) {
             batch.add(query);
         }
-        if (batch.size() == 1 && query == null && batch.get(0).rowsCheck() == null) {
+        if (batch.size() == 1 && query == null && batch.get(0).rowsCheck() == null && batch.get(0).rejection() == null) {
             Pending only = batch.get(0);
             only.check().check(update(only.sql(), statement -> replay(statement, only.calls(), 0)));
             return null;
@@ -338,7 +446,12 @@ public final class SqlSession implements AutoCloseable {
             replay(combined, statement.calls(), offset);
             offset += parameterCount(statement.sql());
         }
-        boolean resultSet = combined.execute();
+        boolean resultSet;
+        try {
+            resultSet = combined.execute();
+        } catch (SQLException e) {
+            throw rejectedByServer(batch, e);
+        }
         int updates = query == null ? batch.size() : batch.size() - 1;
         for (int i = 0; i < updates; i++) {
             RowsCheck rowsCheck = batch.get(i).rowsCheck();
@@ -369,6 +482,28 @@ public final class SqlSession implements AutoCloseable {
             throw new SQLException("the query sent after held-back statements returned no rows: " + query.sql());
         }
         return combined.getResultSet();
+    }
+
+    /**
+     * {@code e} as it fails the statements sent together: when the server reports a failed check of one of {@code batch}'s
+     * statements, that statement's rejection, thrown; otherwise {@code e}, returned to be thrown.
+     */
+    private SQLException rejectedByServer(List<Pending> batch, SQLException e) {
+        if (serverChecks == null) {
+            return e;
+        }
+        Optional<FailedCheck> failed = serverChecks.failedCheck(e);
+        if (failed.isEmpty() || failed.get().number() < 0 || failed.get().number() >= batch.size()
+                || batch.get(failed.get().number()).rejection() == null) {
+            return e;
+        }
+        try {
+            batch.get(failed.get().number()).rejection().accept(failed.get().value());
+        } catch (RuntimeException rejection) {
+            rejection.addSuppressed(e);
+            throw rejection;
+        }
+        return e;
     }
 
     /** A statement that only records the setter calls ({@code setString(index, value)}, …) made on it. */

@@ -80,10 +80,10 @@ public final class StepRunRepository {
      * Replaces the mutable fields of a recorded step run.
      *
      * @throws WriteRejected if it is not recorded (at once, or when the session sends its held-back statements:
-     *     {@link SqlSession#updateLater})
+     *     {@link SqlSession#updateLaterRequiringRow})
      */
     public void update(SqlSession session, StepRunRecord stepRun) throws SQLException {
-        session.updateLater(UPDATE, statement -> {
+        session.updateLaterRequiringRow(UPDATE, statement -> {
             statement.setString(1, stepRun.status().name());
             setInstant(statement, 2, stepRun.startedAt(), "start time of step", stepRun.stepName());
             setInstant(statement, 3, stepRun.endedAt(), "end time of step", stepRun.stepName());
@@ -94,12 +94,8 @@ public final class StepRunRepository {
             setFailure(statement, 8, stepRun.failure());
             setLog(statement, 11, stepRun);
             statement.setString(13, stepRun.id().toString());
-        }, changed -> {
-            if (changed == 0) {
-                throw new WriteRejected("step run " + stepRun.id() + " (" + stepRun.stepName()
-                        + ") is not recorded; record its run with insertRun first");
-            }
-        });
+        }, () -> new WriteRejected("step run " + stepRun.id() + " (" + stepRun.stepName()
+                + ") is not recorded; record its run with insertRun first"));
     }
 
     /** Of a run given up as abandoned: {@code RUNNING} step runs become {@code FAILED}, {@code PENDING} ones {@code SKIPPED}. */

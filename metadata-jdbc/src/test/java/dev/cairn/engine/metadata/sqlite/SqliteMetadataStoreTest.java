@@ -57,6 +57,15 @@ class SqliteMetadataStoreTest {
     }
 
     @Test
+    void aStepsFirstLookupOnlyLooksAndTakesNoLease() {
+        // on SQLite a lease is a write transaction of its own; the lookup stays a read (PostgreSQL takes it with the lookup)
+        MetadataStore.CandidatesOrLease found = store.findCacheCandidatesOrLease("key", "a", java.time.Duration.ofSeconds(60), 5);
+        assertThat(found.leased()).isFalse();
+        assertThat(found.candidates()).isEmpty();
+        assertThat(store.tryAcquireCacheLease("key", "b", java.time.Duration.ofSeconds(60))).as("nobody took it").isTrue();
+    }
+
+    @Test
     void instantsOutsideTheStorableRangeAreRejected() {
         PipelineRunRecord run = run("p", Instant.parse("2300-01-01T00:00:00Z"));
 

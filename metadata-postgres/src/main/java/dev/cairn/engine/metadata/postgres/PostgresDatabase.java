@@ -196,7 +196,7 @@ final class PostgresDatabase implements SqlDatabase {
                         + ": no connection to the server for " + TimeUnit.NANOSECONDS.toSeconds(waited) + " s (" + e.getMessage()
                         + "); nothing was sent, so nothing is recorded. Retry once the server is reachable", e);
             }
-            try (connection; SqlSession session = new SqlSession(connection, true)) {
+            try (connection; SqlSession session = new SqlSession(connection, PostgresServerChecks.INSTANCE)) {
                 T result = work.run(session);
                 session.flush(); // statements held back to be sent together
                 return result;

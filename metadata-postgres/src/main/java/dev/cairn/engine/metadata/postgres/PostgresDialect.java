@@ -138,6 +138,12 @@ public final class PostgresDialect implements SqlDialect {
         return PostgresSchema.MIGRATIONS;
     }
 
+    /** The conditional lease upsert goes in the round trip of a step's first lookup, so a miss needs no second lookup. */
+    @Override
+    public boolean takesLeaseWithFirstLookup() {
+        return true;
+    }
+
     /** SQLSTATE 23505, unique_violation. */
     @Override
     public boolean isUniqueViolation(SQLException e) {

@@ -260,5 +260,33 @@ final class PostgresSchema {
             "CREATE INDEX logged_metadata_by_key_creation ON logged_metadata (key, version_created_at, target_id, number_value)"
                     + " WHERE version_created_at IS NOT NULL"));
 
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14);
+    /**
+     * The checks of a step's completion run by the server ({@link PostgresServerChecks}), so that the completion goes
+     * with its {@code COMMIT} in one round trip: a statement that must change a row, or a value (a run's status) that
+     * must be the expected one, fails with SQLSTATE {@value PostgresServerChecks#FAILED_CHECK} naming the check's number
+     * (the statement's place in the round trip) and carrying the value seen as the error's detail. SQLite's V15 is empty:
+     * a SQLite session runs each statement and checks it at once.
+     */
+    static final SchemaMigration V15 = new SchemaMigration(15, "checks run by the server", List.of(
+            """
+            CREATE OR REPLACE FUNCTION cairn_require_row(changed BOOLEAN, check_number INTEGER) RETURNS BOOLEAN LANGUAGE plpgsql AS $$
+            BEGIN
+                IF changed IS NOT TRUE THEN
+                    RAISE EXCEPTION USING ERRCODE = 'CA001', MESSAGE = 'cairn check ' || check_number || ' failed: the statement changed no row';
+                END IF;
+                RETURN TRUE;
+            END
+            $$""",
+            """
+            CREATE OR REPLACE FUNCTION cairn_require_value(actual TEXT, expected TEXT, check_number INTEGER) RETURNS BOOLEAN LANGUAGE plpgsql AS $$
+            BEGIN
+                IF actual IS NOT NULL AND actual IS DISTINCT FROM expected THEN
+                    RAISE EXCEPTION USING ERRCODE = 'CA001', MESSAGE = 'cairn check ' || check_number || ' failed: the value is not ' || expected,
+                        DETAIL = actual;
+                END IF;
+                RETURN TRUE;
+            END
+            $$"""));
+
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14, V15);
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.cairn.api.Cairn;
+import dev.cairn.api.metadata.MetadataStore;
 import dev.cairn.api.pipeline.Param;
 import dev.cairn.api.pipeline.Pipeline;
 import dev.cairn.api.pipeline.Step;
@@ -172,6 +173,33 @@ class PostgresCacheLeaseTest {
                 ResultSet rows = statement.executeQuery("SELECT count(*) FROM pipeline_runs")) {
             rows.next();
             return rows.getLong(1);
+        }
+    }
+
+    @Test
+    void aStepsFirstLookupTakesTheLeaseOnlyWhenTheKeyHasNoResultAndNobodyHoldsIt() {
+        URI uri = TestingPostgres.server().newDatabase();
+        PipelineRun run;
+        try (Cairn cairn = Cairn.builder().home(home).metadata(uri).build()) {
+            run = cairn.run(RoundTripsPerStepTest.chain("one-step", 1, 7));
+            assertThat(run.steps()).singleElement().satisfies(step -> assertThat(step.status()).isEqualTo(StepStatus.COMPLETED));
+            PipelineRun again = cairn.run(RoundTripsPerStepTest.chain("one-step", 1, 7));
+            assertThat(again.steps()).singleElement().satisfies(step -> assertThat(step.status()).isEqualTo(StepStatus.CACHED));
+        }
+        try (PostgresMetadataStore store = PostgresMetadataStore.open(uri)) {
+            MetadataStore.CandidatesOrLease uncached = store.findCacheCandidatesOrLease("uncached-key", "a", Duration.ofSeconds(60), 5);
+            assertThat(uncached.leased()).as("no result for the key: the lookup took the lease").isTrue();
+            assertThat(uncached.candidates()).isEmpty();
+            assertThat(store.tryAcquireCacheLease("uncached-key", "b", Duration.ofSeconds(60))).as("a holds it").isFalse();
+            assertThat(store.findCacheCandidatesOrLease("uncached-key", "b", Duration.ofSeconds(60), 5).leased()).as("a holds it").isFalse();
+            store.releaseCacheLease("uncached-key", "a");
+            assertThat(store.findCacheCandidatesOrLease("uncached-key", "b", Duration.ofSeconds(60), 5).leased()).as("released").isTrue();
+
+            String key = store.listStepRuns(run.id()).get(0).cacheKey().orElseThrow();
+            MetadataStore.CandidatesOrLease cached = store.findCacheCandidatesOrLease(key, "c", Duration.ofSeconds(60), 5);
+            assertThat(cached.leased()).as("a likely hit takes no lease").isFalse();
+            assertThat(cached.candidates()).singleElement().satisfies(candidate -> assertThat(candidate.stepRun().runId()).isEqualTo(run.id()));
+            assertThat(store.tryAcquireCacheLease(key, "d", Duration.ofSeconds(60))).as("nobody took it").isTrue();
         }
     }
 }
