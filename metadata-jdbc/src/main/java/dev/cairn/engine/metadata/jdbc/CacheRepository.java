@@ -26,6 +26,10 @@ public final class CacheRepository {
     private final StepRunRepository stepRuns;
     private final ArtifactVersionRepository artifacts;
     private final String candidates;
+    private final String candidatesOfKeys;
+    private final String keysOfRun;
+    /** How many keys one {@link #findCandidates(SqlSession, List, int)} query takes (fewer are padded, so it stays one cached statement). */
+    static final int KEYS_PER_QUERY = 32;
     private final String acquire;
     private final String acquireFor;
     private final String renewFor;
@@ -44,6 +48,18 @@ public final class CacheRepository {
                 + " FROM (SELECT " + order + " AS step_row, * FROM step_runs WHERE cache_key = ? AND status = 'COMPLETED'"
                 + " ORDER BY ended_at DESC, " + order + " DESC LIMIT ?) s"
                 + " LEFT JOIN step_outputs o ON o.step_run_id = s.id LEFT JOIN artifact_versions a ON a.id = o.artifact_id AND a.state = 'READY'";
+        // The same for many keys at once: the newest completed step runs of each key (ranked per key), joined the same way.
+        String keyList = String.join(", ", java.util.Collections.nCopies(KEYS_PER_QUERY, "?"));
+        this.candidatesOfKeys = "SELECT s." + StepRunRepository.COLUMNS.replace(", ", ", s.") + ", " + ArtifactVersionRepository.columns("a")
+                + ", o.name, s.step_row"
+                + " FROM (SELECT * FROM (SELECT " + order + " AS step_row, ROW_NUMBER() OVER (PARTITION BY cache_key ORDER BY ended_at DESC, "
+                + order + " DESC) AS key_rank, * FROM step_runs WHERE cache_key IN (" + keyList + ") AND status = 'COMPLETED') ranked"
+                + " WHERE key_rank <= ?) s"
+                + " LEFT JOIN step_outputs o ON o.step_run_id = s.id LEFT JOIN artifact_versions a ON a.id = o.artifact_id AND a.state = 'READY'";
+        // The keys of a stretch of a run's computed steps with their outputs' content hashes (the lookahead's prediction).
+        this.keysOfRun = "SELECT s.cache_key, o.name, a.content_hash FROM step_runs s"
+                + " LEFT JOIN step_outputs o ON o.step_run_id = s.id LEFT JOIN artifact_versions a ON a.id = o.artifact_id AND a.state = 'READY'"
+                + " WHERE s.run_id = ? AND s.position >= ? AND s.position < ? AND s.status = 'COMPLETED' AND s.cache_key IS NOT NULL";
         this.acquire = dialect.upsert("INSERT INTO cache_leases (cache_key, holder, expires_at) VALUES (?, ?, ?)", "cache_key",
                 "holder = excluded.holder, expires_at = excluded.expires_at",
                 "cache_leases.expires_at < " + dialect.currentTimeNanos() + " OR cache_leases.holder = excluded.holder");
@@ -79,6 +95,65 @@ public final class CacheRepository {
                 .sorted(Comparator.comparing((Found f) -> f.stepRun().endedAt().orElse(Instant.EPOCH)).thenComparingLong(Found::row).reversed())
                 .map(f -> new CacheCandidate(f.stepRun(), f.outputs()))
                 .toList();
+    }
+
+    /**
+     * {@link #findCandidates(SqlSession, String, int)} of several keys, by key (every key given maps to a list, empty
+     * when it has no candidates): one query per {@link #KEYS_PER_QUERY} keys.
+     */
+    public Map<String, List<CacheCandidate>> findCandidates(SqlSession session, List<String> cacheKeys, int limit) throws SQLException {
+        record Found(StepRunRecord stepRun, long row, Map<String, ArtifactVersionRecord> outputs) {}
+        List<String> keys = cacheKeys.stream().distinct().toList();
+        Map<String, Found> found = new HashMap<>();
+        int stepColumns = StepRunRepository.COLUMN_COUNT;
+        int outputName = stepColumns + ArtifactVersionRepository.COLUMN_COUNT + 1;
+        for (int start = 0; start < keys.size(); start += KEYS_PER_QUERY) {
+            List<String> chunk = keys.subList(start, Math.min(keys.size(), start + KEYS_PER_QUERY));
+            session.list(candidatesOfKeys, query -> {
+                for (int i = 0; i < KEYS_PER_QUERY; i++) {
+                    query.setString(i + 1, chunk.get(Math.min(i, chunk.size() - 1))); // padded with the last key
+                }
+                query.setInt(KEYS_PER_QUERY + 1, Math.max(1, limit));
+            }, rows -> {
+                Found stepRun = found.get(rows.getString(1));
+                if (stepRun == null) {
+                    stepRun = new Found(stepRuns.map(rows), rows.getLong(outputName + 1), new HashMap<>());
+                    found.put(rows.getString(1), stepRun);
+                }
+                if (rows.getString(stepColumns + 1) != null) {
+                    stepRun.outputs().put(rows.getString(outputName), artifacts.map(rows, stepColumns));
+                }
+                return Boolean.TRUE;
+            });
+        }
+        Map<String, List<CacheCandidate>> byKey = new java.util.LinkedHashMap<>();
+        keys.forEach(key -> byKey.put(key, new java.util.ArrayList<>()));
+        // newest first within each key: by end time, then by insertion order, as the query ranked them
+        found.values().stream()
+                .sorted(Comparator.comparing((Found f) -> f.stepRun().endedAt().orElse(Instant.EPOCH)).thenComparingLong(Found::row).reversed())
+                .forEach(f -> byKey.get(f.stepRun().cacheKey().orElseThrow()).add(new CacheCandidate(f.stepRun(), f.outputs())));
+        byKey.replaceAll((key, list) -> List.copyOf(list));
+        return byKey;
+    }
+
+    /**
+     * The cache keys of the {@code COMPLETED} step runs of {@code runId} at positions {@code from} to {@code to}
+     * (exclusive), each with its {@code READY} outputs' content hashes by output name.
+     */
+    public Map<String, Map<String, String>> keysOfRun(SqlSession session, java.util.UUID runId, int from, int to) throws SQLException {
+        Map<String, Map<String, String>> keys = new java.util.LinkedHashMap<>();
+        session.list(keysOfRun, query -> {
+            query.setString(1, runId.toString());
+            query.setInt(2, from);
+            query.setInt(3, to);
+        }, rows -> {
+            Map<String, String> hashes = keys.computeIfAbsent(rows.getString(1), key -> new java.util.TreeMap<>());
+            if (rows.getString(3) != null) {
+                hashes.put(rows.getString(2), rows.getString(3));
+            }
+            return Boolean.TRUE;
+        });
+        return keys;
     }
 
     /** Takes the lease for {@code holder} unless another holder's lease has not expired; true when taken. */
