@@ -460,7 +460,8 @@ public interface MetadataStore extends AutoCloseable {
      * The cache keys of the {@code COMPLETED} step runs of run {@code runId} at positions {@code from} (inclusive) to
      * {@code to} (exclusive), each with the content hashes of its {@code READY} outputs by output name: what a run's
      * cache lookahead uses to predict the next keys of a stretch of steps an earlier run computed (a prediction only;
-     * what is reused is always found by key and verified). The default reads the run's step runs one by one.
+     * what is reused is always found by key and verified). A key that several of those step runs had maps to the outputs
+     * of one of them. The default reads the run's step runs one by one.
      */
     default java.util.Map<String, java.util.Map<String, String>> cacheKeysOfRun(UUID runId, int from, int to) {
         java.util.Map<String, java.util.Map<String, String>> keys = new java.util.LinkedHashMap<>();
@@ -474,7 +475,7 @@ public interface MetadataStore extends AutoCloseable {
                 findArtifactVersion(output.artifactId()).filter(version -> version.state() == ArtifactState.READY)
                         .ifPresent(version -> hashes.put(output.name(), version.contentHash()));
             }
-            keys.put(stepRun.cacheKey().get(), hashes);
+            keys.putIfAbsent(stepRun.cacheKey().get(), hashes);
         }
         return keys;
     }

@@ -57,7 +57,7 @@ public final class CacheRepository {
                 + " WHERE key_rank <= ?) s"
                 + " LEFT JOIN step_outputs o ON o.step_run_id = s.id LEFT JOIN artifact_versions a ON a.id = o.artifact_id AND a.state = 'READY'";
         // The keys of a stretch of a run's computed steps with their outputs' content hashes (the lookahead's prediction).
-        this.keysOfRun = "SELECT s.cache_key, o.name, a.content_hash FROM step_runs s"
+        this.keysOfRun = "SELECT s.cache_key, s.id, o.name, a.content_hash FROM step_runs s"
                 + " LEFT JOIN step_outputs o ON o.step_run_id = s.id LEFT JOIN artifact_versions a ON a.id = o.artifact_id AND a.state = 'READY'"
                 + " WHERE s.run_id = ? AND s.position >= ? AND s.position < ? AND s.status = 'COMPLETED' AND s.cache_key IS NOT NULL";
         this.acquire = dialect.upsert("INSERT INTO cache_leases (cache_key, holder, expires_at) VALUES (?, ?, ?)", "cache_key",
@@ -142,14 +142,17 @@ public final class CacheRepository {
      */
     public Map<String, Map<String, String>> keysOfRun(SqlSession session, java.util.UUID runId, int from, int to) throws SQLException {
         Map<String, Map<String, String>> keys = new java.util.LinkedHashMap<>();
+        Map<String, String> owners = new HashMap<>(); // a key several step runs had: the outputs of the first row's only
         session.list(keysOfRun, query -> {
             query.setString(1, runId.toString());
             query.setInt(2, from);
             query.setInt(3, to);
         }, rows -> {
-            Map<String, String> hashes = keys.computeIfAbsent(rows.getString(1), key -> new java.util.TreeMap<>());
-            if (rows.getString(3) != null) {
-                hashes.put(rows.getString(2), rows.getString(3));
+            String key = rows.getString(1);
+            String stepRun = rows.getString(2);
+            Map<String, String> hashes = keys.computeIfAbsent(key, k -> new java.util.TreeMap<>());
+            if (owners.computeIfAbsent(key, k -> stepRun).equals(stepRun) && rows.getString(4) != null) {
+                hashes.put(rows.getString(3), rows.getString(4));
             }
             return Boolean.TRUE;
         });
