@@ -782,6 +782,33 @@ public abstract class MetadataStoreContract {
         assertThat(store.listStepOutputs(a.id())).containsExactly(aOutput);
     }
 
+    @Test
+    void aBatchOfCompletionsIsRejectedWholeWhenOneOfItsRunsIsNoLongerRunning() {
+        // the run's status is checked once per run of a batch: a second run in the same batch is still checked
+        PipelineRunRecord live = run("live", T0);
+        PipelineRunRecord dead = run("dead", T0);
+        StepRunRecord a = stepRun(live, "a", 0);
+        StepRunRecord b = stepRun(live, "b", 1);
+        StepRunRecord c = stepRun(dead, "c", 0);
+        StepRunRecord d = stepRun(dead, "d", 1);
+        store.insertRun(live, List.of(a, b));
+        store.insertRun(dead, List.of(c, d));
+        store.renewRun(live.id(), T0.plusSeconds(100));
+        store.renewRun(dead.id(), T0.plusSeconds(10));
+        assertThat(store.failAbandonedRuns(T0.plusSeconds(11), "gone")).containsExactly(dead.id());
+
+        List<MetadataStore.StepCompletion> batch = List.of(a, b, c, d).stream()
+                .map(step -> new MetadataStore.StepCompletion(step.withStatus(StepStatus.CACHED), List.of(), List.of(), List.of())).toList();
+        assertThatThrownBy(() -> store.completeSteps(batch)).isInstanceOf(CairnException.class).hasMessageContaining("FAILED");
+
+        assertThat(store.listStepRuns(live.id())).as("nothing of the batch written").extracting(StepRunRecord::status)
+                .containsExactly(StepStatus.PENDING, StepStatus.PENDING);
+        assertThat(store.listStepRuns(dead.id())).as("what the abandoned run's end made of them").extracting(StepRunRecord::status)
+                .containsExactly(StepStatus.SKIPPED, StepStatus.SKIPPED);
+        store.completeSteps(batch.subList(0, 2));
+        assertThat(store.listStepRuns(live.id())).extracting(StepRunRecord::status).containsExactly(StepStatus.CACHED, StepStatus.CACHED);
+    }
+
     // --- the run page: a run's step runs with their inputs and outputs ---
 
     @Test
