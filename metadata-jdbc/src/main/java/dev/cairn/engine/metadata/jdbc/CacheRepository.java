@@ -71,15 +71,31 @@ public final class CacheRepository {
 
     /** Completed step runs with {@code cacheKey} and their outputs by name, newest first, at most {@code limit}. */
     public List<CacheCandidate> findCandidates(SqlSession session, String cacheKey, int limit) throws SQLException {
-        record Found(StepRunRecord stepRun, long row, Map<String, ArtifactVersionRecord> outputs) {}
         Map<String, Found> found = new HashMap<>();
-        int stepColumns = StepRunRepository.COLUMN_COUNT;
-        int outputName = stepColumns + ArtifactVersionRepository.COLUMN_COUNT + 1;
         // through list: on a session that sends statements together, a held-back lease upsert goes in the same round trip
         session.list(candidates, query -> {
             query.setString(1, cacheKey);
             query.setInt(2, Math.max(1, limit));
-        }, rows -> {
+        }, collector(found));
+        return found.values().stream().sorted(NEWEST_FIRST).map(Found::candidate).toList();
+    }
+
+    /** A candidate step run as read, with its insertion order (which orders step runs that ended at the same time). */
+    private record Found(StepRunRecord stepRun, long row, Map<String, ArtifactVersionRecord> outputs) {
+        CacheCandidate candidate() {
+            return new CacheCandidate(stepRun, outputs);
+        }
+    }
+
+    /** Newest first: by end time, then by insertion order, as the queries pick them. */
+    private static final Comparator<Found> NEWEST_FIRST = Comparator.comparing((Found f) -> f.stepRun().endedAt().orElse(Instant.EPOCH))
+            .thenComparingLong(Found::row).reversed();
+
+    /** Collects the rows of {@link #candidates} or {@link #candidatesOfKeys} (a row per output) into step runs by id. */
+    private SqlSession.RowMapper<Boolean> collector(Map<String, Found> found) {
+        int stepColumns = StepRunRepository.COLUMN_COUNT;
+        int outputName = stepColumns + ArtifactVersionRepository.COLUMN_COUNT + 1;
+        return rows -> {
             Found stepRun = found.get(rows.getString(1));
             if (stepRun == null) {
                 stepRun = new Found(stepRuns.map(rows), rows.getLong(outputName + 1), new HashMap<>());
@@ -89,12 +105,7 @@ public final class CacheRepository {
                 stepRun.outputs().put(rows.getString(outputName), artifacts.map(rows, stepColumns));
             }
             return Boolean.TRUE;
-        });
-        // newest first: by end time, then by insertion order, as the subquery picked them
-        return found.values().stream()
-                .sorted(Comparator.comparing((Found f) -> f.stepRun().endedAt().orElse(Instant.EPOCH)).thenComparingLong(Found::row).reversed())
-                .map(f -> new CacheCandidate(f.stepRun(), f.outputs()))
-                .toList();
+        };
     }
 
     /**
@@ -102,11 +113,8 @@ public final class CacheRepository {
      * when it has no candidates): one query per {@link #KEYS_PER_QUERY} keys.
      */
     public Map<String, List<CacheCandidate>> findCandidates(SqlSession session, List<String> cacheKeys, int limit) throws SQLException {
-        record Found(StepRunRecord stepRun, long row, Map<String, ArtifactVersionRecord> outputs) {}
         List<String> keys = cacheKeys.stream().distinct().toList();
         Map<String, Found> found = new HashMap<>();
-        int stepColumns = StepRunRepository.COLUMN_COUNT;
-        int outputName = stepColumns + ArtifactVersionRepository.COLUMN_COUNT + 1;
         for (int start = 0; start < keys.size(); start += KEYS_PER_QUERY) {
             List<String> chunk = keys.subList(start, Math.min(keys.size(), start + KEYS_PER_QUERY));
             session.list(candidatesOfKeys, query -> {
@@ -114,24 +122,12 @@ public final class CacheRepository {
                     query.setString(i + 1, chunk.get(Math.min(i, chunk.size() - 1))); // padded with the last key
                 }
                 query.setInt(KEYS_PER_QUERY + 1, Math.max(1, limit));
-            }, rows -> {
-                Found stepRun = found.get(rows.getString(1));
-                if (stepRun == null) {
-                    stepRun = new Found(stepRuns.map(rows), rows.getLong(outputName + 1), new HashMap<>());
-                    found.put(rows.getString(1), stepRun);
-                }
-                if (rows.getString(stepColumns + 1) != null) {
-                    stepRun.outputs().put(rows.getString(outputName), artifacts.map(rows, stepColumns));
-                }
-                return Boolean.TRUE;
-            });
+            }, collector(found));
         }
         Map<String, List<CacheCandidate>> byKey = new java.util.LinkedHashMap<>();
         keys.forEach(key -> byKey.put(key, new java.util.ArrayList<>()));
-        // newest first within each key: by end time, then by insertion order, as the query ranked them
-        found.values().stream()
-                .sorted(Comparator.comparing((Found f) -> f.stepRun().endedAt().orElse(Instant.EPOCH)).thenComparingLong(Found::row).reversed())
-                .forEach(f -> byKey.get(f.stepRun().cacheKey().orElseThrow()).add(new CacheCandidate(f.stepRun(), f.outputs())));
+        found.values().stream().sorted(NEWEST_FIRST)
+                .forEach(f -> byKey.get(f.stepRun().cacheKey().orElseThrow()).add(f.candidate()));
         byKey.replaceAll((key, list) -> List.copyOf(list));
         return byKey;
     }
