@@ -1051,6 +1051,21 @@ public abstract class MetadataStoreContract {
         assertThat(found.get("key-none")).isEmpty();
         assertThat(found.get("many-44")).extracting(CacheCandidate::stepRun).containsExactly(last);
 
+        // a key with more completed step runs than one many-key query reads: still its newest, as one by one
+        PipelineRunRecord hot = run("hot", T0);
+        List<StepRunRecord> hotSteps = new ArrayList<>();
+        for (int i = 0; i < 1030; i++) {
+            hotSteps.add(stepRun(hot, "h" + i, i));
+        }
+        store.insertRun(hot, hotSteps);
+        store.completeSteps(hotSteps.stream().map(step -> new MetadataStore.StepCompletion(step.started(T0)
+                .finished(StepStatus.COMPLETED, T0.plusSeconds(step.position()), Optional.empty())
+                .withCache(Optional.of("hot"), Optional.empty(), Optional.empty()), List.of(), List.of(), List.of())).toList());
+        Map<String, List<CacheCandidate>> withHot = store.findCacheCandidates(List.of("hot", "key-0"), 3);
+        assertThat(withHot.get("hot")).isEqualTo(store.findCacheCandidates("hot", 3)).extracting(candidate -> candidate.stepRun().stepName())
+                .containsExactly("h1029", "h1028", "h1027");
+        assertThat(withHot.get("key-0")).extracting(CacheCandidate::stepRun).containsExactly(c, b, a);
+
         Map<String, Map<String, String>> predicted = store.cacheKeysOfRun(run.id(), 0, 6);
         assertThat(predicted).as("the completed steps at positions 0 to 5, by key").containsOnlyKeys("key-0", "key-1", "many-5");
         assertThat(predicted.get("key-1")).containsExactly(Map.entry("output", z.contentHash()));

@@ -30,6 +30,8 @@ public final class CacheRepository {
     private final String keysOfRun;
     /** How many keys one {@link #findCandidates(SqlSession, List, int)} query takes (fewer are padded, so it stays one cached statement). */
     static final int KEYS_PER_QUERY = 32;
+    /** Most rows one many-key query reads (then its keys are looked up one by one). */
+    static final int ROWS_PER_QUERY = 1024;
     private final String acquire;
     private final String acquireFor;
     private final String renewFor;
@@ -48,14 +50,15 @@ public final class CacheRepository {
                 + " FROM (SELECT " + order + " AS step_row, * FROM step_runs WHERE cache_key = ? AND status = 'COMPLETED'"
                 + " ORDER BY ended_at DESC, " + order + " DESC LIMIT ?) s"
                 + " LEFT JOIN step_outputs o ON o.step_run_id = s.id LEFT JOIN artifact_versions a ON a.id = o.artifact_id AND a.state = 'READY'";
-        // The same for many keys at once: the newest completed step runs of each key (ranked per key), joined the same way.
+        // The same for many keys at once: every completed step run of each key (a key rarely has more than one), at most
+        // ROWS_PER_QUERY rows; findCandidates keeps the newest of each key, and looks a chunk up key by key when the cap is
+        // reached (then some key has many).
         String keyList = String.join(", ", java.util.Collections.nCopies(KEYS_PER_QUERY, "?"));
         this.candidatesOfKeys = "SELECT s." + StepRunRepository.COLUMNS.replace(", ", ", s.") + ", " + ArtifactVersionRepository.columns("a")
                 + ", o.name, s.step_row"
-                + " FROM (SELECT * FROM (SELECT " + order + " AS step_row, ROW_NUMBER() OVER (PARTITION BY cache_key ORDER BY ended_at DESC, "
-                + order + " DESC) AS key_rank, * FROM step_runs WHERE cache_key IN (" + keyList + ") AND status = 'COMPLETED') ranked"
-                + " WHERE key_rank <= ?) s"
-                + " LEFT JOIN step_outputs o ON o.step_run_id = s.id LEFT JOIN artifact_versions a ON a.id = o.artifact_id AND a.state = 'READY'";
+                + " FROM (SELECT " + order + " AS step_row, * FROM step_runs WHERE cache_key IN (" + keyList + ") AND status = 'COMPLETED') s"
+                + " LEFT JOIN step_outputs o ON o.step_run_id = s.id LEFT JOIN artifact_versions a ON a.id = o.artifact_id AND a.state = 'READY'"
+                + " LIMIT " + ROWS_PER_QUERY;
         // The keys of a stretch of a run's computed steps with their outputs' content hashes (the lookahead's prediction).
         this.keysOfRun = "SELECT s.cache_key, s.id, o.name, a.content_hash FROM step_runs s"
                 + " LEFT JOIN step_outputs o ON o.step_run_id = s.id LEFT JOIN artifact_versions a ON a.id = o.artifact_id AND a.state = 'READY'"
@@ -114,20 +117,34 @@ public final class CacheRepository {
      */
     public Map<String, List<CacheCandidate>> findCandidates(SqlSession session, List<String> cacheKeys, int limit) throws SQLException {
         List<String> keys = cacheKeys.stream().distinct().toList();
-        Map<String, Found> found = new HashMap<>();
+        Map<String, List<CacheCandidate>> byKey = new java.util.LinkedHashMap<>();
         for (int start = 0; start < keys.size(); start += KEYS_PER_QUERY) {
             List<String> chunk = keys.subList(start, Math.min(keys.size(), start + KEYS_PER_QUERY));
+            Map<String, Found> found = new HashMap<>();
+            int[] rows = new int[1];
+            SqlSession.RowMapper<Boolean> collector = collector(found);
             session.list(candidatesOfKeys, query -> {
                 for (int i = 0; i < KEYS_PER_QUERY; i++) {
                     query.setString(i + 1, chunk.get(Math.min(i, chunk.size() - 1))); // padded with the last key
                 }
-                query.setInt(KEYS_PER_QUERY + 1, Math.max(1, limit));
-            }, collector(found));
+            }, row -> {
+                rows[0]++;
+                return collector.map(row);
+            });
+            if (rows[0] >= ROWS_PER_QUERY) {
+                for (String key : chunk) {
+                    byKey.put(key, findCandidates(session, key, limit));
+                }
+                continue;
+            }
+            chunk.forEach(key -> byKey.put(key, new java.util.ArrayList<>()));
+            found.values().stream().sorted(NEWEST_FIRST).forEach(f -> {
+                List<CacheCandidate> ofKey = byKey.get(f.stepRun().cacheKey().orElseThrow());
+                if (ofKey.size() < Math.max(1, limit)) {
+                    ofKey.add(f.candidate());
+                }
+            });
         }
-        Map<String, List<CacheCandidate>> byKey = new java.util.LinkedHashMap<>();
-        keys.forEach(key -> byKey.put(key, new java.util.ArrayList<>()));
-        found.values().stream().sorted(NEWEST_FIRST)
-                .forEach(f -> byKey.get(f.stepRun().cacheKey().orElseThrow()).add(f.candidate()));
         byKey.replaceAll((key, list) -> List.copyOf(list));
         return byKey;
     }
