@@ -293,15 +293,17 @@ public final class RunAll {
                 p99s[i] = timings.percentile(0.99) / 1e6;
                 direct[i] = StepOverheadBenchmark.direct(steps, true) / 1e6 / steps;
                 long rerunCommitsBefore = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.committedWriteTransactions();
+                long rerunStatementsBefore = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.executedStatements();
                 long start = System.nanoTime();
                 PipelineRun rerun = cairn.run(chain);
                 reruns[i] = (System.nanoTime() - start) / 1e6;
                 long rerunCommits = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.committedWriteTransactions() - rerunCommitsBefore;
+                long rerunStatements = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.executedStatements() - rerunStatementsBefore;
                 long cached = rerun.steps().stream().filter(step -> step.status() == StepStatus.CACHED).count();
                 require(cached == steps, "re-run cached " + cached + " of " + steps + " steps");
                 System.out.printf(Locale.ROOT, "chain run %d: per-step median %.3f ms, p99 %.3f ms; cached re-run %.0f ms;"
-                        + " SQLite write transactions %d (%.2f per step), re-run %d%n", i + 1, medians[i], p99s[i], reruns[i], commits,
-                        (double) commits / steps, rerunCommits);
+                        + " SQLite write transactions %d (%.2f per step), re-run %d; SQL statements of the re-run %.2f per step%n", i + 1, medians[i],
+                        p99s[i], reruns[i], commits, (double) commits / steps, rerunCommits, (double) rerunStatements / steps);
                 last = run;
             }
             if (overhead) {

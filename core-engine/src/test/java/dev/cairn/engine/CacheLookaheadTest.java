@@ -247,4 +247,28 @@ class CacheLookaheadTest {
         assertThat(value).isEqualTo(250);
         assertThat(last(second)).isEqualTo(299);
     }
+
+    @Test
+    void keysPredictedFromTheRunThatComputedTheStepsAboveAreNotTrustedWhereANewerResultDiffers() throws IOException {
+        // run 1 computes the chain (drift adds 0); run 2 finds drift's output corrupted and recomputes it with drift adding
+        // 100, so below it a second set of keys exists. Run 3 reuses steps 0-19 from run 1, and step 20 from run 2 (its
+        // newer result): the keys of 21-59 the lookahead predicts from run 1 (which computed 0-19) are not the real ones.
+        PipelineRun first = cairn.run(chain(60, 20));
+        Files.writeString(dataOf(first.steps().get(20)), "12345");
+        DRIFT.set(100);
+        PipelineRun second = cairn.run(chain(60, 20));
+        assertThat(last(second)).isEqualTo(158);
+        int executed = EXECUTIONS.get();
+
+        PipelineRun third = cairn.run(chain(60, 20));
+
+        assertThat(EXECUTIONS.get()).as("nothing computed").isEqualTo(executed);
+        for (int i = 0; i < 60; i++) {
+            StepRun source = (i < 20 ? first : second).steps().get(i);
+            assertThat(third.steps().get(i).status()).as("step %d", i).isEqualTo(StepStatus.CACHED);
+            assertThat(third.steps().get(i).cachedFrom()).as("step %d", i).contains(source.id());
+            assertThat(third.steps().get(i).output("output").id()).as("step %d", i).isEqualTo(source.output("output").id());
+        }
+        assertThat(last(third)).isEqualTo(158);
+    }
 }

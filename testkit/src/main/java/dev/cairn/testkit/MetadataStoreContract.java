@@ -782,6 +782,33 @@ public abstract class MetadataStoreContract {
         assertThat(store.listStepOutputs(a.id())).containsExactly(aOutput);
     }
 
+    @Test
+    void aBatchOfCompletionsIsRejectedWholeWhenOneOfItsRunsIsNoLongerRunning() {
+        // the run's status is checked once per run of a batch: a second run in the same batch is still checked
+        PipelineRunRecord live = run("live", T0);
+        PipelineRunRecord dead = run("dead", T0);
+        StepRunRecord a = stepRun(live, "a", 0);
+        StepRunRecord b = stepRun(live, "b", 1);
+        StepRunRecord c = stepRun(dead, "c", 0);
+        StepRunRecord d = stepRun(dead, "d", 1);
+        store.insertRun(live, List.of(a, b));
+        store.insertRun(dead, List.of(c, d));
+        store.renewRun(live.id(), T0.plusSeconds(100));
+        store.renewRun(dead.id(), T0.plusSeconds(10));
+        assertThat(store.failAbandonedRuns(T0.plusSeconds(11), "gone")).containsExactly(dead.id());
+
+        List<MetadataStore.StepCompletion> batch = List.of(a, b, c, d).stream()
+                .map(step -> new MetadataStore.StepCompletion(step.withStatus(StepStatus.CACHED), List.of(), List.of(), List.of())).toList();
+        assertThatThrownBy(() -> store.completeSteps(batch)).isInstanceOf(CairnException.class).hasMessageContaining("FAILED");
+
+        assertThat(store.listStepRuns(live.id())).as("nothing of the batch written").extracting(StepRunRecord::status)
+                .containsExactly(StepStatus.PENDING, StepStatus.PENDING);
+        assertThat(store.listStepRuns(dead.id())).as("what the abandoned run's end made of them").extracting(StepRunRecord::status)
+                .containsExactly(StepStatus.SKIPPED, StepStatus.SKIPPED);
+        store.completeSteps(batch.subList(0, 2));
+        assertThat(store.listStepRuns(live.id())).extracting(StepRunRecord::status).containsExactly(StepStatus.CACHED, StepStatus.CACHED);
+    }
+
     // --- the run page: a run's step runs with their inputs and outputs ---
 
     @Test
@@ -984,6 +1011,68 @@ public abstract class MetadataStoreContract {
         assertThat(store.findCacheCandidates("key-3", 5)).isEmpty();
         assertThat(store.findCompletedStepRunsByCacheKey("key-1", 5)).containsExactly(c, b, a);
         assertThat(store.findCompletedStepRunsByCacheKey("key-1", 1)).containsExactly(c);
+    }
+
+    @Test
+    void cacheCandidatesOfManyKeysAreThoseOfEachKeyAndARunsKeysPredictTheNext() {
+        PipelineRunRecord run = run("p", T0);
+        List<StepRunRecord> steps = new ArrayList<>();
+        for (int i = 0; i < 45; i++) {
+            steps.add(stepRun(run, "s" + i, i));
+        }
+        store.insertRun(run, steps);
+        ArtifactVersionRecord x = store.reserveArtifactVersion(newVersion("x"));
+        ArtifactVersionRecord y = store.reserveArtifactVersion(newVersion("y"));
+        ArtifactVersionRecord z = store.reserveArtifactVersion(newVersion("z"));
+        // key-0 three times (newest last), key-1 once with outputs, a failed key-2, then 40 keys of one step each: more
+        // keys than one query takes
+        StepRunRecord a = complete(steps.get(0), "key-0", StepStatus.COMPLETED, 10, Map.of("left", x, "right", y));
+        StepRunRecord b = complete(steps.get(1), "key-0", StepStatus.COMPLETED, 20, Map.of());
+        StepRunRecord c = complete(steps.get(2), "key-0", StepStatus.COMPLETED, 30, Map.of());
+        StepRunRecord d = complete(steps.get(3), "key-1", StepStatus.COMPLETED, 40, Map.of("output", z));
+        complete(steps.get(4), "key-2", StepStatus.FAILED, 50, Map.of());
+        List<String> keys = new ArrayList<>(List.of("key-1", "key-0", "key-2", "key-none", "key-0"));
+        StepRunRecord last = null;
+        for (int i = 5; i < 45; i++) {
+            last = complete(steps.get(i), "many-" + i, StepStatus.COMPLETED, 60 + i, Map.of());
+            keys.add("many-" + i);
+        }
+
+        Map<String, List<CacheCandidate>> found = store.findCacheCandidates(keys, 2);
+        assertThat(found.keySet()).as("every key given, once").containsExactlyInAnyOrderElementsOf(new java.util.LinkedHashSet<>(keys));
+        for (String key : found.keySet()) {
+            assertThat(found.get(key)).as(key).isEqualTo(store.findCacheCandidates(key, 2));
+        }
+        assertThat(found.get("key-0")).extracting(CacheCandidate::stepRun).containsExactly(c, b);
+        assertThat(store.findCacheCandidates(List.of("key-0"), 5).get("key-0")).extracting(CacheCandidate::stepRun).containsExactly(c, b, a);
+        assertThat(found.get("key-1")).extracting(CacheCandidate::stepRun).containsExactly(d);
+        assertThat(found.getOrDefault("key-1", List.of()).get(0).outputs().get("output")).isEqualTo(store.findArtifactVersion(z.id()).orElseThrow());
+        assertThat(found.get("key-2")).as("failed").isEmpty();
+        assertThat(found.get("key-none")).isEmpty();
+        assertThat(found.get("many-44")).extracting(CacheCandidate::stepRun).containsExactly(last);
+
+        // a key with more completed step runs than one many-key query reads: still its newest, as one by one
+        PipelineRunRecord hot = run("hot", T0);
+        List<StepRunRecord> hotSteps = new ArrayList<>();
+        for (int i = 0; i < 1030; i++) {
+            hotSteps.add(stepRun(hot, "h" + i, i));
+        }
+        store.insertRun(hot, hotSteps);
+        store.completeSteps(hotSteps.stream().map(step -> new MetadataStore.StepCompletion(step.started(T0)
+                .finished(StepStatus.COMPLETED, T0.plusSeconds(step.position()), Optional.empty())
+                .withCache(Optional.of("hot"), Optional.empty(), Optional.empty()), List.of(), List.of(), List.of())).toList());
+        Map<String, List<CacheCandidate>> withHot = store.findCacheCandidates(List.of("hot", "key-0"), 3);
+        assertThat(withHot.get("hot")).isEqualTo(store.findCacheCandidates("hot", 3)).extracting(candidate -> candidate.stepRun().stepName())
+                .containsExactly("h1029", "h1028", "h1027");
+        assertThat(withHot.get("key-0")).extracting(CacheCandidate::stepRun).containsExactly(c, b, a);
+
+        Map<String, Map<String, String>> predicted = store.cacheKeysOfRun(run.id(), 0, 6);
+        assertThat(predicted).as("the completed steps at positions 0 to 5, by key").containsOnlyKeys("key-0", "key-1", "many-5");
+        assertThat(predicted.get("key-1")).containsExactly(Map.entry("output", z.contentHash()));
+        assertThat(predicted.get("key-0")).as("the outputs of one of a, b, c, not a mix")
+                .satisfiesAnyOf(hashes -> assertThat(hashes).isEmpty(), hashes -> assertThat(hashes).containsOnlyKeys("left", "right"));
+        assertThat(predicted.get("many-5")).isEmpty();
+        assertThat(store.cacheKeysOfRun(run.id(), 44, 100)).containsOnlyKeys("many-44");
     }
 
     private StepRunRecord complete(StepRunRecord step, String key, StepStatus status, int endSecond, Map<String, ArtifactVersionRecord> outputs) {

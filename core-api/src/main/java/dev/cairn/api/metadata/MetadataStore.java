@@ -444,6 +444,43 @@ public interface MetadataStore extends AutoCloseable {
     }
 
     /**
+     * {@link #findCacheCandidates(String, int)} of several keys, by key (a key without candidates maps to an empty list):
+     * what a run's cache lookahead asks for a stretch of steps whose keys it has predicted. The default asks key by key;
+     * a store may answer in one query.
+     */
+    default java.util.Map<String, List<CacheCandidate>> findCacheCandidates(java.util.Collection<String> cacheKeys, int limit) {
+        java.util.Map<String, List<CacheCandidate>> found = new java.util.LinkedHashMap<>();
+        for (String cacheKey : cacheKeys) {
+            found.computeIfAbsent(cacheKey, key -> findCacheCandidates(key, limit));
+        }
+        return found;
+    }
+
+    /**
+     * The cache keys of the {@code COMPLETED} step runs of run {@code runId} at positions {@code from} (inclusive) to
+     * {@code to} (exclusive), each with the content hashes of its {@code READY} outputs by output name: what a run's
+     * cache lookahead uses to predict the next keys of a stretch of steps an earlier run computed (a prediction only;
+     * what is reused is always found by key and verified). A key that several of those step runs had maps to the outputs
+     * of one of them. The default reads the run's step runs one by one.
+     */
+    default java.util.Map<String, java.util.Map<String, String>> cacheKeysOfRun(UUID runId, int from, int to) {
+        java.util.Map<String, java.util.Map<String, String>> keys = new java.util.LinkedHashMap<>();
+        for (StepRunRecord stepRun : listStepRuns(runId)) {
+            if (stepRun.position() < from || stepRun.position() >= to || stepRun.cacheKey().isEmpty()
+                    || stepRun.status() != dev.cairn.api.run.StepStatus.COMPLETED) {
+                continue;
+            }
+            java.util.Map<String, String> hashes = new java.util.TreeMap<>();
+            for (StepOutputRecord output : listStepOutputs(stepRun.id())) {
+                findArtifactVersion(output.artifactId()).filter(version -> version.state() == ArtifactState.READY)
+                        .ifPresent(version -> hashes.put(output.name(), version.contentHash()));
+            }
+            keys.putIfAbsent(stepRun.cacheKey().get(), hashes);
+        }
+        return keys;
+    }
+
+    /**
      * Takes the lease on {@code cacheKey} for {@code holder} until {@code expiresAt}, if nobody else holds an
      * unexpired lease on it (an expired lease is taken over). Atomic across processes sharing the store.
      *

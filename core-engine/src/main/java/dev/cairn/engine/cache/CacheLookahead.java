@@ -37,6 +37,14 @@ import org.slf4j.LoggerFactory;
  * scheduler. A step the scheduler has taken but not finished is looked up too (and not published), so that the walk
  * learns its likely outputs and can get ahead of the scheduler.
  *
+ * <p>In a chain each key depends on the output hashes of the hit above it, so one lookup per step would follow another.
+ * Instead, once a likely hit names the earlier run that computed it, the walk reads that run's keys and output hashes
+ * for the next {@link #PREDICTION_WINDOW} positions in one query, <em>predicts</em> the keys of up to {@link #BATCH}
+ * steps below (computing each key from the hashes the step above is predicted to reuse, and going on while the earlier
+ * run had that key), and finds the candidates of all those keys in one query. A prediction only chooses which keys to
+ * look up together: each step still computes its key from the outputs its inputs are really expected to be, and uses
+ * fetched candidates only for that key (a wrong prediction costs one query more, never a wrong hit).
+ *
  * <p>Nothing here decides anything: when the scheduler reaches a step, {@link #take} returns the speculation only
  * if it was made for the same input content hashes the step really has (so the key is the key the step would
  * compute), and the result it returns is {@link StepCache#check} of that key's candidates — the same verification
@@ -54,6 +62,10 @@ public final class CacheLookahead implements AutoCloseable {
     static final int WINDOW = 1024;
     /** After this many looked-up steps in a row without a likely hit, the walk stops. */
     static final int MISS_LIMIT = 8;
+    /** Most keys looked up in one query ({@link StepCache#candidates(List)}). */
+    static final int BATCH = 32;
+    /** How many positions of an earlier run one prediction query reads. */
+    static final int PREDICTION_WINDOW = 256;
     /** Longest a step waits for the walk to reach it before it looks up the cache itself. */
     static final java.time.Duration MAX_WAIT = java.time.Duration.ofMillis(50);
 
@@ -68,6 +80,17 @@ public final class CacheLookahead implements AutoCloseable {
     /** Outputs each speculated hit is expected to reuse; written and read by the walk only. */
     private final Map<String, ArtifactVersionRecord>[] expectedOutputs;
     private final AtomicInteger taken = new AtomicInteger();
+    /** Candidates found ahead for predicted keys, by key; written and read by the walk only. */
+    private final Map<String, List<MetadataStore.CacheCandidate>> prefetched = new java.util.HashMap<>();
+    /** The key predicted for each step and the input hashes it was computed from; walk only. */
+    private final String[] predictedKeys;
+    private final Map<String, String>[] predictedInputs;
+    /** The step run of the latest likely hit and the step it was found for: where predictions start; walk only. */
+    private dev.cairn.api.metadata.StepRunRecord lastSource;
+    private int lastSourceIndex;
+    /** The keys (with their outputs' hashes) of the earlier run's positions last read for predictions; walk only. */
+    private java.util.UUID predictionRun;
+    private Map<String, Map<String, String>> predictionKeys = Map.of();
     private final Object progress = new Object();
     private volatile boolean stopped;
     /** The walk has dealt with every step below this index. */
@@ -133,6 +156,10 @@ public final class CacheLookahead implements AutoCloseable {
         @SuppressWarnings("unchecked")
         Map<String, ArtifactVersionRecord>[] expected = new Map[steps.size()];
         this.expectedOutputs = expected;
+        this.predictedKeys = new String[steps.size()];
+        @SuppressWarnings("unchecked")
+        Map<String, String>[] predicted = new Map[steps.size()];
+        this.predictedInputs = predicted;
         this.walk = new CompletableFuture<>();
     }
 
@@ -224,13 +251,20 @@ public final class CacheLookahead implements AutoCloseable {
             return Visit.SKIPPED; // an input is neither computed yet nor expected from a hit
         }
         Map<String, String> inputHashes = cache.inputHashes(step, inputs);
-        String key = cache.keyOf(step, inputHashes);
-        List<MetadataStore.CacheCandidate> candidates = cache.candidates(key);
+        String key = inputHashes.equals(predictedInputs[index]) ? predictedKeys[index] : cache.keyOf(step, inputHashes);
+        predictedKeys[index] = null;
+        predictedInputs[index] = null;
+        List<MetadataStore.CacheCandidate> candidates = prefetched.remove(key);
+        if (candidates == null) {
+            candidates = lookUp(index, key);
+        }
         Optional<Map<String, ArtifactVersionRecord>> outputs = cache.likelyOutputs(candidates, step);
         if (outputs.isEmpty()) {
             return Visit.NO_HIT;
         }
         expectedOutputs[index] = outputs.get();
+        lastSource = candidates.get(0).stepRun();
+        lastSourceIndex = index;
         if (taken) {
             // The scheduler is on this step already: only learn which outputs it will likely reuse, so that the walk
             // can go on below it.
@@ -250,6 +284,96 @@ public final class CacheLookahead implements AutoCloseable {
             return Visit.STOP; // the engine is closing; whoever takes the speculation checks it
         }
         return Visit.LIKELY_HIT;
+    }
+
+    /**
+     * The candidates of {@code key}, the key of step {@code index}: found together with those of the keys predicted for
+     * the steps below ({@link #predict}), which are kept for when the walk reaches those steps.
+     */
+    private List<MetadataStore.CacheCandidate> lookUp(int index, String key) {
+        List<String> keys = predict(index, key);
+        if (keys.size() == 1) {
+            return cache.candidates(key);
+        }
+        Map<String, List<MetadataStore.CacheCandidate>> found = cache.candidates(keys);
+        prefetched.clear(); // what is left was fetched for predictions that did not hold
+        prefetched.putAll(found);
+        List<MetadataStore.CacheCandidate> candidates = prefetched.remove(key);
+        return candidates == null ? List.of() : candidates;
+    }
+
+    /**
+     * {@code key} and the keys the steps after {@code index} are predicted to have, at most {@link #BATCH} in all: from
+     * the earlier run of the latest likely hit, step by step while that run had the predicted key (its outputs' hashes
+     * then predict the inputs of the steps below). Each predicted key is remembered with the input hashes it was computed
+     * from, so that the walk does not compute it again when the prediction holds.
+     */
+    private List<String> predict(int index, String key) {
+        List<String> keys = new java.util.ArrayList<>();
+        keys.add(key);
+        if (lastSource == null) {
+            return keys;
+        }
+        int position = Math.max(0, lastSource.position() + index - lastSourceIndex);
+        if (!lastSource.runId().equals(predictionRun) || !predictionKeys.containsKey(key)) {
+            predictionRun = lastSource.runId();
+            predictionKeys = cache.keysOfRun(predictionRun, position, position + PREDICTION_WINDOW);
+        }
+        Map<String, String> own = predictionKeys.get(key);
+        if (own == null) {
+            return keys;
+        }
+        Map<Integer, Map<String, String>> predictedHashes = new java.util.HashMap<>();
+        predictedHashes.put(index, own);
+        for (int next = index + 1; next < steps.size() && keys.size() < BATCH; next++) {
+            CompiledStep step = steps.get(next);
+            if (!step.cacheEnabled() || entries.get(next) != null) {
+                break;
+            }
+            Map<String, String> hashes = predictedInputHashes(step, predictedHashes);
+            if (hashes == null) {
+                break;
+            }
+            Map<String, String> inputHashes = cache.inputHashesOf(step, hashes);
+            String predicted = cache.keyOf(step, inputHashes);
+            predictedKeys[next] = predicted;
+            predictedInputs[next] = inputHashes;
+            keys.add(predicted);
+            Map<String, String> outputs = predictionKeys.get(predicted);
+            if (outputs == null) {
+                break; // its key is looked up, but nothing below it can be predicted
+            }
+            predictedHashes.put(next, outputs);
+        }
+        return keys;
+    }
+
+    /** The content hashes of {@code step}'s inputs by argument name as predicted, or null if one is unknown. */
+    private Map<String, String> predictedInputHashes(CompiledStep step, Map<Integer, Map<String, String>> predictedHashes) {
+        Map<String, String> hashes = new LinkedHashMap<>();
+        for (CompiledArgument argument : step.arguments()) {
+            if (argument instanceof StepOutputArgument output) {
+                Map<String, String> predicted = predictedHashes.get(output.producerIndex());
+                String hash;
+                if (predicted != null) {
+                    hash = predicted.get(output.outputName());
+                } else {
+                    Map<String, ArtifactVersionRecord> producerOutputs = finishedOutputs.apply(output.producerIndex());
+                    if (producerOutputs == null) {
+                        producerOutputs = expectedOutputs[output.producerIndex()];
+                    }
+                    ArtifactVersionRecord input = producerOutputs == null ? null : producerOutputs.get(output.outputName());
+                    hash = input == null ? null : input.contentHash();
+                }
+                if (hash == null) {
+                    return null;
+                }
+                hashes.put(argument.name(), hash);
+            } else if (argument instanceof ExternalArgument external) {
+                hashes.put(argument.name(), external.artifact().contentHash());
+            }
+        }
+        return hashes;
     }
 
     /** Records that the walk has dealt with every step below {@code next}, and wakes steps waiting for that. */

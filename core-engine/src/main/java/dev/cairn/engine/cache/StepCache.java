@@ -91,6 +91,20 @@ public final class StepCache {
         return inputHashes;
     }
 
+    /**
+     * {@link #inputHashes} from the content hashes of the inputs (by argument name) rather than their records: what a
+     * lookahead predicts before the records are known.
+     */
+    public Map<String, String> inputHashesOf(CompiledStep step, Map<String, String> contentHashes) {
+        Map<String, String> inputHashes = new TreeMap<>();
+        contentHashes.forEach((name, hash) -> {
+            if (!step.cachePolicy().excludedInputs().contains(name)) {
+                inputHashes.put(name, hash);
+            }
+        });
+        return inputHashes;
+    }
+
     /** The cache key of a step whose inputs have the given {@link #inputHashes}. */
     public String keyOf(CompiledStep step, Map<String, String> inputHashes) {
         byte[] canonical = JsonCodec.write(json, keyContent(step, inputHashes)).getBytes(StandardCharsets.UTF_8);
@@ -153,6 +167,22 @@ public final class StepCache {
     /** The earlier step runs with {@code key} that {@link #check} considers, newest first. */
     public List<MetadataStore.CacheCandidate> candidates(String key) {
         return metadata.findCacheCandidates(key, CANDIDATES);
+    }
+
+    /**
+     * {@link #candidates(String)} of several keys at once, by key (a key without candidates maps to an empty list): the
+     * same candidates, found in fewer queries.
+     */
+    public Map<String, List<MetadataStore.CacheCandidate>> candidates(List<String> keys) {
+        return metadata.findCacheCandidates(keys, CANDIDATES);
+    }
+
+    /**
+     * The cache keys an earlier run's computed steps had at positions {@code from} to {@code to} (exclusive), each with
+     * its outputs' content hashes by output name: a prediction of the keys to look up next, never a result.
+     */
+    public Map<String, Map<String, String>> keysOfRun(java.util.UUID runId, int from, int to) {
+        return metadata.cacheKeysOfRun(runId, from, to);
     }
 
     /** Logs why candidates of a lookup were passed over (what {@link #lookup} does itself). */

@@ -130,6 +130,58 @@ public final class RunState {
         return deferred.size() >= DEFERRED_BATCH ? drainDeferred() : List.of();
     }
 
+    /** Where full batches are written, one after another; null: by the step that fills one. */
+    private volatile java.util.concurrent.Executor recorder;
+    /** The batches handed to {@link #recorder}, chained in order. */
+    private java.util.concurrent.CompletableFuture<Void> recorded = java.util.concurrent.CompletableFuture.completedFuture(null);
+
+    /**
+     * Lets full batches of deferred records be written on {@code executor}, each after the one before, so that the step
+     * that fills a batch does not wait for its transaction (set before the first step runs). {@link #awaitRecorded}
+     * waits for them.
+     */
+    public void recordOn(java.util.concurrent.Executor executor) {
+        this.recorder = java.util.Objects.requireNonNull(executor, "executor is null");
+    }
+
+    /** Writes a full batch with {@code write}: after the batches before it on the {@link #recordOn} executor, else now. */
+    public void record(List<dev.cairn.api.metadata.MetadataStore.StepCompletion> batch,
+            java.util.function.Consumer<List<dev.cairn.api.metadata.MetadataStore.StepCompletion>> write) {
+        java.util.concurrent.Executor executor = recorder;
+        if (executor == null) {
+            write.accept(batch);
+            return;
+        }
+        synchronized (this) {
+            recorded = recorded.thenRunAsync(() -> write.accept(batch), command -> {
+                try {
+                    executor.execute(command);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    command.run(); // the engine is closing: write it here
+                }
+            });
+        }
+    }
+
+    /** Waits until the batches handed to the {@link #recordOn} executor are written; throws the first failure (later batches are not written). */
+    public void awaitRecorded() {
+        java.util.concurrent.CompletableFuture<Void> pending;
+        synchronized (this) {
+            pending = recorded;
+        }
+        try {
+            pending.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
     /** The deferred step records not written yet. */
     public synchronized List<dev.cairn.api.metadata.MetadataStore.StepCompletion> drainDeferred() {
         List<dev.cairn.api.metadata.MetadataStore.StepCompletion> batch = List.copyOf(deferred);

@@ -61,7 +61,7 @@ final class StepRecording {
         outputs.forEach((name, artifact) -> outputRecords.add(new StepOutputRecord(record.id(), name, artifact.id())));
         List<MetadataStore.StepCompletion> batch = state.defer(new MetadataStore.StepCompletion(cached, List.of(), inputs, outputRecords));
         if (!batch.isEmpty()) {
-            metadata.completeSteps(batch);
+            state.record(batch, metadata::completeSteps);
         }
         state.update(cached);
         state.completed(index, outputs, inputs, outputRecords);

@@ -218,6 +218,8 @@ public final class RunExecutor {
                 ? CacheLookahead.start(cache, pipeline, state::finishedOutputs, cacheChecks)
                 : null;
         state.attach(lookahead);
+        // a full batch of cache hits is written off the scheduler's path; the run's end waits for it (below)
+        state.recordOn(cacheChecks);
         try {
             failures = schedule(state, workers, parallelism);
         } finally {
@@ -227,6 +229,7 @@ public final class RunExecutor {
                 }
             } finally {
                 try {
+                    state.awaitRecorded();
                     metadata.completeSteps(state.drainDeferred());
                 } catch (CairnException e) {
                     if (abandonedMeanwhile(runId).isEmpty()) {

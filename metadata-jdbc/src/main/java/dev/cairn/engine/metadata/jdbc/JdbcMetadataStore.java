@@ -226,7 +226,7 @@ public class JdbcMetadataStore implements MetadataStore {
         requireNonNull(outputs, "outputs is null");
         try {
             database.write("complete step run " + stepRun.id() + " (" + stepRun.stepName() + ")", session -> {
-                complete(session, stepRun, committed, inputs, outputs);
+                complete(session, stepRun, committed, inputs, outputs, true);
                 return null;
             });
         } catch (CairnException e) {
@@ -242,8 +242,12 @@ public class JdbcMetadataStore implements MetadataStore {
         }
         try {
             database.write("complete " + completions.size() + " step runs", session -> {
+                // the run's status is checked once per run of the batch: the check holds (a share lock on PostgreSQL, the
+                // write lock on SQLite) to the end of the transaction, so it stands for every step of that run
+                java.util.Set<UUID> checkedRuns = new java.util.HashSet<>();
                 for (StepCompletion completion : completions) {
-                    complete(session, completion.stepRun(), completion.committed(), completion.inputs(), completion.outputs());
+                    complete(session, completion.stepRun(), completion.committed(), completion.inputs(), completion.outputs(),
+                            checkedRuns.add(completion.stepRun().runId()));
                 }
                 return null;
             });
@@ -253,13 +257,15 @@ public class JdbcMetadataStore implements MetadataStore {
     }
 
     private void complete(SqlSession session, StepRunRecord stepRun, List<CommittedArtifact> committed, List<StepInputRecord> inputs,
-            List<StepOutputRecord> outputs) throws java.sql.SQLException {
+            List<StepOutputRecord> outputs, boolean checkRun) throws java.sql.SQLException {
         // on a session that sends statements together (PostgreSQL) the status query goes first in the round trip of the
         // writes below (checked by the server, and the COMMIT in the same round trip); a run that is no longer RUNNING
-        // rejects the transaction, writes and all
-        runs.requireStatusOfStepRunLater(session, stepRun.id(), database.dialect().lockForShare("r"), RunStatus.RUNNING.name(), runStatus -> {
-            throw notRunning(stepRun, runStatus);
-        });
+        // rejects the transaction, writes and all; a batch of completions checks each run once (checkRun)
+        if (checkRun) {
+            runs.requireStatusOfStepRunLater(session, stepRun.id(), database.dialect().lockForShare("r"), RunStatus.RUNNING.name(), runStatus -> {
+                throw notRunning(stepRun, runStatus);
+            });
+        }
         stepRuns.update(session, stepRun);
         for (CommittedArtifact artifact : committed) {
             artifacts.commit(session, artifact);
@@ -730,6 +736,24 @@ public class JdbcMetadataStore implements MetadataStore {
     public List<CacheCandidate> findCacheCandidates(String cacheKey, int limit) {
         requireNonNull(cacheKey, "cacheKey is null");
         return database.read("find cached results for cache key " + cacheKey, session -> cache.findCandidates(session, cacheKey, limit));
+    }
+
+    @Override
+    public Map<String, List<CacheCandidate>> findCacheCandidates(java.util.Collection<String> cacheKeys, int limit) {
+        requireNonNull(cacheKeys, "cacheKeys is null");
+        List<String> keys = List.copyOf(cacheKeys);
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        return database.read("find cached results for " + keys.size() + " cache keys (the first " + keys.get(0) + ")",
+                session -> cache.findCandidates(session, keys, limit));
+    }
+
+    @Override
+    public Map<String, Map<String, String>> cacheKeysOfRun(UUID runId, int from, int to) {
+        requireNonNull(runId, "runId is null");
+        return database.read("read the cache keys of run " + runId + " at positions " + from + " to " + to,
+                session -> cache.keysOfRun(session, runId, from, to));
     }
 
     @Override

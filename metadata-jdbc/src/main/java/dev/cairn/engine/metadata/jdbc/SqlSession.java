@@ -149,8 +149,21 @@ public final class SqlSession implements AutoCloseable {
         return sendsStatementsTogether;
     }
 
-    /** The cached statement for {@code sql}, prepared on first use. */
+    /** Statements every session of this JVM has been asked to prepare for a use (each row of a batch counts). */
+    private static final java.util.concurrent.atomic.LongAdder STATEMENTS = new java.util.concurrent.atomic.LongAdder();
+
+    /**
+     * How many statements every session of this JVM has executed so far (each use of a cached statement and each row of
+     * a batch counts once): for tests and benchmarks that count the statements of an operation (take the difference
+     * around it, with nothing else using a metadata store meanwhile).
+     */
+    public static long executedStatements() {
+        return STATEMENTS.sum();
+    }
+
+    /** The cached statement for {@code sql}, prepared on first use; each call counts as one statement executed. */
     public PreparedStatement prepare(String sql) throws SQLException {
+        STATEMENTS.increment();
         PreparedStatement statement = statements.get(sql);
         if (statement == null) {
             statement = connection.prepareStatement(sql);
@@ -251,6 +264,7 @@ public final class SqlSession implements AutoCloseable {
             statement.executeUpdate();
             return;
         }
+        STATEMENTS.add(rows - 1L);
         try {
             for (int i = 0; i < rows; i++) {
                 binder.bind(statement, i);

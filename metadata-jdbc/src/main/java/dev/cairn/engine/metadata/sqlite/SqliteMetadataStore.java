@@ -97,6 +97,14 @@ public final class SqliteMetadataStore extends JdbcMetadataStore {
         return SqliteDatabase.COMMITTED_WRITES.sum();
     }
 
+    /**
+     * How many SQL statements the metadata stores of this JVM have executed so far ({@link
+     * dev.cairn.engine.metadata.jdbc.SqlSession#executedStatements}): for tests and benchmarks, like {@link #committedWriteTransactions}.
+     */
+    public static long executedStatements() {
+        return dev.cairn.engine.metadata.jdbc.SqlSession.executedStatements();
+    }
+
     /** The database file, as an absolute path. */
     public Path databaseFile() {
         return file;
