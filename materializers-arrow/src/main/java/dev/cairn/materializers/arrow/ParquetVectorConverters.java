@@ -524,6 +524,12 @@ final class ParquetVectorConverters extends RecordMaterializer<Object> {
                 this.element = element;
             }
 
+            /** Points the element converter at the next element of the list and counts it. */
+            private PrimitiveConverter next() {
+                elements.element = start + count++;
+                return element;
+            }
+
             @Override
             public boolean hasDictionarySupport() {
                 return element.hasDictionarySupport();
@@ -536,51 +542,37 @@ final class ParquetVectorConverters extends RecordMaterializer<Object> {
 
             @Override
             public void addValueFromDictionary(int dictionaryId) {
-                elements.element = start + count;
-                element.addValueFromDictionary(dictionaryId);
-                count++;
+                next().addValueFromDictionary(dictionaryId);
             }
 
             @Override
             public void addBinary(Binary value) {
-                elements.element = start + count;
-                element.addBinary(value);
-                count++;
+                next().addBinary(value);
             }
 
             @Override
             public void addBoolean(boolean value) {
-                elements.element = start + count;
-                element.addBoolean(value);
-                count++;
+                next().addBoolean(value);
             }
 
             @Override
             public void addDouble(double value) {
-                elements.element = start + count;
-                element.addDouble(value);
-                count++;
+                next().addDouble(value);
             }
 
             @Override
             public void addFloat(float value) {
-                elements.element = start + count;
-                element.addFloat(value);
-                count++;
+                next().addFloat(value);
             }
 
             @Override
             public void addInt(int value) {
-                elements.element = start + count;
-                element.addInt(value);
-                count++;
+                next().addInt(value);
             }
 
             @Override
             public void addLong(long value) {
-                elements.element = start + count;
-                element.addLong(value);
-                count++;
+                next().addLong(value);
             }
         }
     }
