@@ -12,7 +12,6 @@ import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.DateDayVector;
-import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.FloatingPointVector;
@@ -115,7 +114,8 @@ final class ColumnStatistics {
             this.field = field;
             ArrowType type = field.getType();
             this.kind = switch (type.getTypeID()) {
-                case Int -> Kind.INTEGER;
+                // a uint64 above Long.MAX_VALUE has no long value: no min, max or mean
+                case Int -> ((ArrowType.Int) type).getIsSigned() || ((ArrowType.Int) type).getBitWidth() < 64 ? Kind.INTEGER : Kind.OTHER;
                 case FloatingPoint -> Kind.FLOATING;
                 case Decimal -> Kind.DECIMAL;
                 case Date -> Kind.DATE;
@@ -193,10 +193,10 @@ final class ColumnStatistics {
                     }
                 }
             } else {
-                DecimalVector decimals = (DecimalVector) vector;
+                // a decimal128 or decimal256 vector
                 for (int i = 0; i < rowCount; i++) {
                     if (!mayBeNull || !vector.isNull(i)) {
-                        values[n++] = decimals.getObject(i).doubleValue();
+                        values[n++] = ((java.math.BigDecimal) vector.getObject(i)).doubleValue();
                     }
                 }
             }

@@ -16,8 +16,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * {@code decimal(38,2)}, {@code struct<a: int32>}, {@code list<utf8>}).
  */
 final class ColumnTypes {
-    static final String SUPPORTED = "bool, int8/16/32/64 (signed), float32, float64, utf8, binary, decimal (precision <= 38), "
-            + "date (day), timestamp (milli, micro, nano; with or without time zone), struct and list of these";
+    static final String SUPPORTED = "bool, int8/16/32/64 and uint8/16/32/64, float32, float64, utf8, binary, fixed_size_binary, "
+            + "decimal128 and decimal256, date (day), time32[ms], time64[us, ns], timestamp (milli, micro, nano; with or without "
+            + "time zone), struct, list and map of these";
 
     private ColumnTypes() {}
 
@@ -49,12 +50,28 @@ final class ColumnTypes {
 
     private static boolean isSupportedLeafOrContainer(ArrowType type) {
         return switch (type.getTypeID()) {
-            case Bool, Utf8, Binary, Struct, List -> true;
-            case Int -> ((ArrowType.Int) type).getIsSigned() && List.of(8, 16, 32, 64).contains(((ArrowType.Int) type).getBitWidth());
+            case Bool, Utf8, Binary, FixedSizeBinary, Struct, List, Map -> true;
+            case Int -> List.of(8, 16, 32, 64).contains(((ArrowType.Int) type).getBitWidth());
             case FloatingPoint -> ((ArrowType.FloatingPoint) type).getPrecision() != FloatingPointPrecision.HALF;
-            case Decimal -> ((ArrowType.Decimal) type).getBitWidth() == 128 && ((ArrowType.Decimal) type).getPrecision() <= 38;
+            case Decimal -> ((ArrowType.Decimal) type).getPrecision() <= (((ArrowType.Decimal) type).getBitWidth() == 128 ? 38 : 76);
             case Date -> ((ArrowType.Date) type).getUnit() == DateUnit.DAY;
+            // Parquet's TIME has no seconds unit
+            case Time -> ((ArrowType.Time) type).getUnit() != org.apache.arrow.vector.types.TimeUnit.SECOND;
             case Timestamp -> ((ArrowType.Timestamp) type).getUnit() != org.apache.arrow.vector.types.TimeUnit.SECOND;
+            default -> false;
+        };
+    }
+
+    /**
+     * Whether {@link FlatChunkEncoder} writes columns of {@code type}: the flat types other than unsigned integers, times,
+     * fixed-size binaries and decimal256 (what tables loaded from other tools' files hold), which {@link ParquetRowWriter}
+     * writes.
+     */
+    static boolean isFlatEncoded(ArrowType type) {
+        return switch (type.getTypeID()) {
+            case Bool, FloatingPoint, Utf8, Binary, Date, Timestamp -> true;
+            case Int -> ((ArrowType.Int) type).getIsSigned();
+            case Decimal -> ((ArrowType.Decimal) type).getBitWidth() == 128;
             default -> false;
         };
     }
@@ -68,8 +85,10 @@ final class ColumnTypes {
             case FloatingPoint -> ((ArrowType.FloatingPoint) type).getPrecision() == FloatingPointPrecision.SINGLE ? "float32" : "float64";
             case Utf8 -> "utf8";
             case Binary -> "binary";
+            case FixedSizeBinary -> "fixed_size_binary(" + ((ArrowType.FixedSizeBinary) type).getByteWidth() + ")";
             case Decimal -> "decimal(" + ((ArrowType.Decimal) type).getPrecision() + "," + ((ArrowType.Decimal) type).getScale() + ")";
             case Date -> "date";
+            case Time -> "time[" + ((ArrowType.Time) type).getUnit().name().toLowerCase(java.util.Locale.ROOT) + "]";
             case Timestamp -> {
                 ArrowType.Timestamp timestamp = (ArrowType.Timestamp) type;
                 yield "timestamp[" + timestamp.getUnit().name().toLowerCase(java.util.Locale.ROOT)
@@ -78,6 +97,10 @@ final class ColumnTypes {
             case Struct -> field.getChildren().stream().map(child -> child.getName() + ": " + describe(child))
                     .collect(Collectors.joining(", ", "struct<", ">"));
             case List -> "list<" + describe(field.getChildren().get(0)) + ">";
+            case Map -> {
+                List<Field> entry = field.getChildren().get(0).getChildren();
+                yield "map<" + describe(entry.get(0)) + ", " + describe(entry.get(1)) + ">";
+            }
             default -> type.toString();
         };
     }

@@ -51,10 +51,10 @@ final class FlatChunkEncoder {
 
     private FlatChunkEncoder() {}
 
-    /** Whether every column of {@code schema} is flat. */
+    /** Whether every column of {@code schema} is flat and of a type this encoder writes ({@link ColumnTypes#isFlatEncoded}). */
     static boolean handles(Schema schema) {
         for (Field field : schema.getFields()) {
-            if (!FlatColumnReader.isFlat(field)) {
+            if (!FlatColumnReader.isFlat(field) || !ColumnTypes.isFlatEncoded(field.getType())) {
                 return false;
             }
         }

@@ -5,21 +5,29 @@ import java.util.Map;
 
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.FixedSizeBinaryVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TimeMilliVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.UInt1Vector;
+import org.apache.arrow.vector.UInt2Vector;
+import org.apache.arrow.vector.UInt4Vector;
+import org.apache.arrow.vector.UInt8Vector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.MapVector;
 import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.hadoop.conf.Configuration;
@@ -146,7 +154,7 @@ final class ParquetRowWriter extends WriteSupport<ParquetRowWriter.Row> {
                 BitVector bits = (BitVector) vector;
                 yield (out, i) -> out.addBoolean(bits.get(i) != 0);
             }
-            case Int -> switch (((ArrowType.Int) type).getBitWidth()) {
+            case Int -> !((ArrowType.Int) type).getIsSigned() ? unsignedWriter(vector) : switch (((ArrowType.Int) type).getBitWidth()) {
                 case 8 -> {
                     TinyIntVector ints = (TinyIntVector) vector;
                     yield (out, i) -> out.addInteger(ints.get(i));
@@ -195,9 +203,20 @@ final class ParquetRowWriter extends WriteSupport<ParquetRowWriter.Row> {
                 VarBinaryVector bytes = (VarBinaryVector) vector;
                 yield (out, i) -> out.addBinary(Binary.fromConstantByteArray(bytes.get(i)));
             }
+            case FixedSizeBinary -> {
+                FixedSizeBinaryVector bytes = (FixedSizeBinaryVector) vector;
+                yield (out, i) -> out.addBinary(Binary.fromConstantByteArray(bytes.get(i)));
+            }
             case Decimal -> {
-                DecimalVector decimals = (DecimalVector) vector;
+                BaseFixedWidthVector decimals = (BaseFixedWidthVector) vector;
                 yield (out, i) -> out.addBinary(Binary.fromConstantByteArray(bigEndian(decimals, i)));
+            }
+            case Time -> {
+                if (vector instanceof TimeMilliVector millis) {
+                    yield (out, i) -> out.addInteger(millis.get(i));
+                }
+                BaseFixedWidthVector times = (BaseFixedWidthVector) vector;
+                yield (out, i) -> out.addLong(times.getDataBuffer().getLong(8L * i));
             }
             case Date -> {
                 DateDayVector days = (DateDayVector) vector;
@@ -208,6 +227,7 @@ final class ParquetRowWriter extends WriteSupport<ParquetRowWriter.Row> {
                 yield (out, i) -> out.addLong(timestamps.get(i));
             }
             case Struct -> structWriter((StructVector) vector);
+            case Map -> mapWriter((MapVector) vector);
             case List -> listWriter((ListVector) vector);
             default -> throw new IllegalArgumentException("Arrow type " + type + " cannot be written to Parquet");
         };
@@ -253,13 +273,74 @@ final class ParquetRowWriter extends WriteSupport<ParquetRowWriter.Row> {
         };
     }
 
+    /**
+     * Unsigned integers: Parquet's {@code INT(bits, false)} holds the value in an int32 (8, 16, 32 bits; a uint32 above
+     * 2^31 - 1 as its bits) or an int64 (its bits).
+     */
+    private static ValueWriter unsignedWriter(FieldVector vector) {
+        return switch (((ArrowType.Int) vector.getField().getType()).getBitWidth()) {
+            case 8 -> {
+                UInt1Vector ints = (UInt1Vector) vector;
+                yield (out, i) -> out.addInteger(Byte.toUnsignedInt(ints.get(i)));
+            }
+            case 16 -> {
+                UInt2Vector ints = (UInt2Vector) vector;
+                yield (out, i) -> out.addInteger(ints.get(i));
+            }
+            case 32 -> {
+                UInt4Vector ints = (UInt4Vector) vector;
+                yield (out, i) -> out.addInteger(ints.get(i));
+            }
+            default -> {
+                UInt8Vector longs = (UInt8Vector) vector;
+                yield (out, i) -> out.addLong(longs.get(i));
+            }
+        };
+    }
+
+    /**
+     * A map as Parquet's three-level {@code MAP} group: one {@code key_value} group per entry, holding the key (never null)
+     * and the value when it is not null.
+     */
+    private static ValueWriter mapWriter(MapVector map) {
+        StructVector entries = (StructVector) map.getDataVector();
+        List<FieldVector> children = entries.getChildrenFromFields();
+        FieldWriter key = new FieldWriter(children.get(0).getName(), 0, children.get(0), valueWriter(children.get(0)));
+        FieldWriter value = new FieldWriter(children.get(1).getName(), 1, children.get(1), valueWriter(children.get(1)));
+        return (out, index) -> {
+            out.startGroup();
+            int start = map.getElementStartIndex(index);
+            int end = map.getElementEndIndex(index);
+            if (end > start) {
+                out.startField(ParquetSchemas.MAP_GROUP, 0);
+                for (int j = start; j < end; j++) {
+                    out.startGroup();
+                    key.write(out, j);
+                    value.write(out, j);
+                    out.endGroup();
+                }
+                out.endField(ParquetSchemas.MAP_GROUP, 0);
+            }
+            out.endGroup();
+        };
+    }
+
     /** The 16-byte two's-complement big-endian form Parquet uses for a decimal stored little-endian by Arrow. */
     static byte[] bigEndian(DecimalVector decimals, int index) {
+        return bigEndian((BaseFixedWidthVector) decimals, index);
+    }
+
+    /**
+     * The two's-complement big-endian form (16 bytes for a decimal128, 32 for a decimal256) Parquet uses for a decimal
+     * stored little-endian by Arrow.
+     */
+    private static byte[] bigEndian(BaseFixedWidthVector decimals, int index) {
+        int width = decimals.getTypeWidth();
         ArrowBuf data = decimals.getDataBuffer();
-        long offset = (long) index * DecimalVector.TYPE_WIDTH;
-        byte[] bytes = new byte[DecimalVector.TYPE_WIDTH];
-        for (int k = 0; k < DecimalVector.TYPE_WIDTH; k++) {
-            bytes[DecimalVector.TYPE_WIDTH - 1 - k] = data.getByte(offset + k);
+        long offset = (long) index * width;
+        byte[] bytes = new byte[width];
+        for (int k = 0; k < width; k++) {
+            bytes[width - 1 - k] = data.getByte(offset + k);
         }
         return bytes;
     }

@@ -19,13 +19,17 @@ import org.apache.parquet.schema.Types;
 
 /**
  * Maps an Arrow schema (of the types {@link ColumnTypes} accepts) to the Parquet schema that standard readers
- * (DuckDB, Spark, pyarrow) read back as the same types: lists use the three-level {@code LIST} layout, decimals a
- * 16-byte fixed-length array, timestamps {@code INT64} with their unit and UTC adjustment.
+ * (DuckDB, Spark, pyarrow) read back as the same types: lists use the three-level {@code LIST} layout and maps the
+ * three-level {@code MAP} layout (a repeated {@code key_value} group of a required key and the value), decimals a 16-byte
+ * (decimal128) or 32-byte (decimal256) fixed-length array, unsigned integers {@code INT(bits, false)}, times
+ * {@code TIME(unit)} (not adjusted to UTC: an Arrow time has no zone), fixed-size binaries a fixed-length array
+ * without annotation, timestamps {@code INT64} with their unit and UTC adjustment.
  */
 final class ParquetSchemas {
     static final String MESSAGE_NAME = "cairn_table";
     static final String LIST_GROUP = "list";
     static final String LIST_ELEMENT = "element";
+    static final String MAP_GROUP = "key_value";
 
     private ParquetSchemas() {}
 
@@ -44,21 +48,34 @@ final class ParquetSchemas {
             case Bool -> Types.primitive(PrimitiveTypeName.BOOLEAN, repetition).named(name);
             case Int -> {
                 int bits = ((ArrowType.Int) type).getBitWidth();
-                yield bits == 64
-                        ? Types.primitive(PrimitiveTypeName.INT64, repetition).as(LogicalTypeAnnotation.intType(64, true)).named(name)
-                        : Types.primitive(PrimitiveTypeName.INT32, repetition).as(LogicalTypeAnnotation.intType(bits, true)).named(name);
+                boolean signed = ((ArrowType.Int) type).getIsSigned();
+                yield Types.primitive(bits == 64 ? PrimitiveTypeName.INT64 : PrimitiveTypeName.INT32, repetition)
+                        .as(LogicalTypeAnnotation.intType(bits, signed)).named(name);
             }
             case FloatingPoint -> ((ArrowType.FloatingPoint) type).getPrecision() == FloatingPointPrecision.SINGLE
                     ? Types.primitive(PrimitiveTypeName.FLOAT, repetition).named(name)
                     : Types.primitive(PrimitiveTypeName.DOUBLE, repetition).named(name);
             case Utf8 -> Types.primitive(PrimitiveTypeName.BINARY, repetition).as(LogicalTypeAnnotation.stringType()).named(name);
             case Binary -> Types.primitive(PrimitiveTypeName.BINARY, repetition).named(name);
+            case FixedSizeBinary -> Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition)
+                    .length(((ArrowType.FixedSizeBinary) type).getByteWidth()).named(name);
             case Decimal -> {
                 ArrowType.Decimal decimal = (ArrowType.Decimal) type;
-                yield Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition).length(16)
+                yield Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition).length(decimal.getBitWidth() / 8)
                         .as(LogicalTypeAnnotation.decimalType(decimal.getScale(), decimal.getPrecision())).named(name);
             }
             case Date -> Types.primitive(PrimitiveTypeName.INT32, repetition).as(LogicalTypeAnnotation.dateType()).named(name);
+            case Time -> {
+                ArrowType.Time time = (ArrowType.Time) type;
+                LogicalTypeAnnotation.TimeUnit unit = switch (time.getUnit()) {
+                    case MILLISECOND -> LogicalTypeAnnotation.TimeUnit.MILLIS;
+                    case MICROSECOND -> LogicalTypeAnnotation.TimeUnit.MICROS;
+                    case NANOSECOND -> LogicalTypeAnnotation.TimeUnit.NANOS;
+                    case SECOND -> throw new IllegalArgumentException("time32[second] is not supported");
+                };
+                yield Types.primitive(unit == LogicalTypeAnnotation.TimeUnit.MILLIS ? PrimitiveTypeName.INT32 : PrimitiveTypeName.INT64, repetition)
+                        .as(LogicalTypeAnnotation.timeType(false, unit)).named(name);
+            }
             case Timestamp -> {
                 ArrowType.Timestamp timestamp = (ArrowType.Timestamp) type;
                 LogicalTypeAnnotation.TimeUnit unit = switch (timestamp.getUnit()) {
@@ -81,6 +98,17 @@ final class ParquetSchemas {
                 Field element = field.getChildren().get(0);
                 yield Types.buildGroup(repetition).as(LogicalTypeAnnotation.listType())
                         .addField(Types.repeatedGroup().addField(toParquet(element, LIST_ELEMENT)).named(LIST_GROUP))
+                        .named(name);
+            }
+            case Map -> {
+                List<Field> entry = field.getChildren().get(0).getChildren();
+                Field key = entry.get(0);
+                // a Parquet map key is required whatever the Arrow field says (Arrow's map keys are never null)
+                yield Types.buildGroup(repetition).as(LogicalTypeAnnotation.mapType())
+                        .addField(Types.repeatedGroup()
+                                .addField(toParquet(new Field(key.getName(), new FieldType(false, key.getType(), null), key.getChildren()), key.getName()))
+                                .addField(toParquet(entry.get(1), entry.get(1).getName()))
+                                .named(MAP_GROUP))
                         .named(name);
             }
             default -> throw new IllegalArgumentException("Arrow type " + type + " has no Parquet mapping");

@@ -2,6 +2,7 @@ package dev.cairn.materializers.arrow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +10,11 @@ import java.util.SplittableRandom;
 
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.Decimal256Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.UInt4Vector;
+import org.apache.arrow.vector.UInt8Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -90,5 +94,38 @@ class ColumnStatisticsTest {
             assertThat(actual).as(column).isEqualTo(expected).containsKeys("min", "max", "mean", "stddev");
         }
         assertThat(a.get("d")).containsEntry("nan_count", 135L);
+    }
+
+    /**
+     * The types of tables loaded from other tools' files: a uint32 above 2^31 - 1 counts as its unsigned value, a uint64
+     * (whose values above 2^63 - 1 have no long) gets no min/max/mean, a decimal256 gets them as a decimal128 does.
+     */
+    @Test
+    void unsignedAndDecimal256ColumnsHaveTheirValuesStatistics() {
+        Schema schema = new Schema(List.of(
+                new Field("u32", FieldType.nullable(new ArrowType.Int(32, false)), null),
+                new Field("u64", FieldType.nullable(new ArrowType.Int(64, false)), null),
+                new Field("d256", FieldType.nullable(new ArrowType.Decimal(50, 1, 256)), null)));
+        Map<String, Object> metadata;
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+            UInt4Vector u32 = (UInt4Vector) root.getVector(0);
+            UInt8Vector u64 = (UInt8Vector) root.getVector(1);
+            Decimal256Vector d256 = (Decimal256Vector) root.getVector(2);
+            u32.setSafe(0, -1); // 4294967295
+            u32.setSafe(1, 1);
+            u64.setSafe(0, -1L); // 18446744073709551615
+            u64.setSafe(1, 1L);
+            d256.setSafe(0, new BigDecimal("1234567890123456789012345678901234567890123456789.5"));
+            d256.setSafe(1, new BigDecimal("-0.5"));
+            root.setRowCount(2);
+            ColumnStatistics statistics = new ColumnStatistics(schema);
+            statistics.add(root);
+            metadata = statistics.toMetadata();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> columns = (Map<String, Map<String, Object>>) metadata.get("columns");
+        assertThat(columns.get("u32")).containsEntry("min", 1L).containsEntry("max", 4_294_967_295L);
+        assertThat(columns.get("u64")).containsEntry("null_count", 0L).doesNotContainKeys("min", "max", "mean");
+        assertThat(columns.get("d256")).containsEntry("min", -0.5).containsEntry("max", 1.2345678901234568e48);
     }
 }
