@@ -4,6 +4,7 @@ import dev.cairn.api.MetadataKeys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -151,7 +152,8 @@ public final class OnnxMaterializer implements Materializer<OnnxModel> {
 
     /**
      * The graph of the stored model file, parsed from a memory map of it: only the graph's structure is read, not the
-     * tensor data it holds (onnxruntime reads that when it creates the session).
+     * tensor data it holds (onnxruntime reads that when it creates the session). The mapping is released before this
+     * returns.
      */
     private static OnnxGraphInfo graphInfo(ArtifactReader reader, String file, Path path) throws IOException {
         OnnxGraphInfo info;
@@ -161,7 +163,13 @@ public final class OnnxMaterializer implements Materializer<OnnxModel> {
                 throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "File " + file + " of artifact " + reader.artifactName() + " has " + size
                         + " bytes, more than the " + MAX_FILE_BYTES + " an ONNX model file can hold (protobuf's limit).");
             }
-            info = OnnxGraphInfo.parse(channel.map(FileChannel.MapMode.READ_ONLY, 0, size));
+            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            try {
+                info = OnnxGraphInfo.parse(mapped);
+            } finally {
+                // the graph info holds copies only: unmapped now, not when the buffer is collected
+                MappedFiles.unmap(mapped);
+            }
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw ModelFiles.corrupted(reader, file, e);
         }

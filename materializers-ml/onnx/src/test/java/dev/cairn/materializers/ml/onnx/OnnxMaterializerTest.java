@@ -19,6 +19,7 @@ import dev.cairn.materializers.ml.NothingHalfWritten;
 import dev.cairn.materializers.ml.TensorSpec;
 import dev.cairn.materializers.ml.TestingArtifactReader;
 import dev.cairn.materializers.ml.TestingArtifactWriter;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -221,5 +222,31 @@ class OnnxMaterializerTest {
             assertThat(loaded.modelBytes()).isEqualTo(Files.readAllBytes(dir.resolve("model.onnx"))).isNotEqualTo(bytes);
             assertThat(materializer.extractMetadata(loaded)).containsEntry("file_size", (long) bytes.length).containsEntry("parameter_count", 8L);
         }
+    }
+
+    /**
+     * A load from a local store maps the model file to read its graph; the mapping is released then, not when the garbage
+     * collector frees the buffer: once the model (with its session, which reads the file and its external data) is
+     * closed and the artifact's files are deleted (pruned), the process maps none of them (their disk space is free).
+     */
+    @Test
+    void aModelLoadedFromALocalStoreLeavesNoMappingOfItsFilesOnceClosedAndPruned() throws Exception {
+        Path maps = Path.of("/proc/self/maps");
+        Assumptions.assumeTrue(Files.isReadable(maps), "no /proc/self/maps on this platform");
+        Path source = Files.createDirectories(directory.resolve("source/weights"));
+        Files.write(directory.resolve("source/model.onnx"), TestingOnnxModels.linear(8, "weights/w.bin"));
+        Files.write(source.resolve("w.bin"), TestingOnnxModels.weightBytes());
+        Path dir;
+        try (OnnxModel model = OnnxModel.fromFile(directory.resolve("source/model.onnx"))) {
+            dir = save(model, "pruned").toRealPath();
+        }
+        for (int i = 0; i < 3; i++) {
+            try (OnnxModel loaded = materializer.load(OnnxModel.class, new TestingArtifactReader(dir))) {
+                assertThat(run(loaded, ROWS)[1]).containsExactly(TestingOnnxModels.expected(ROWS[1]));
+            }
+        }
+        Files.delete(dir.resolve("model.onnx"));
+        Files.delete(dir.resolve("weights/w.bin"));
+        assertThat(Files.readAllLines(maps)).as("mappings of the artifact's files").filteredOn(line -> line.contains(dir.toString())).isEmpty();
     }
 }
