@@ -56,9 +56,13 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
     public static final String ARROW_ID = "cairn.arrow";
     /**
      * The system property giving the size in bytes from which {@link #verifyStored} has Spark's executors check a Dataset
-     * artifact's stored parts; smaller artifacts are hashed by the engine.
+     * artifact's stored parts; smaller artifacts are hashed by the engine. It wins over the environment variable
+     * {@value #EXECUTOR_CHECK_MIN_BYTES_ENVIRONMENT}, which wins over {@code executorCheckMinBytes} of the stack file's
+     * {@code [spark]} table, as for the other Spark settings ({@link SparkSessions}).
      */
     public static final String EXECUTOR_CHECK_MIN_BYTES = "cairn.spark.executorCheckMinBytes";
+    /** The environment variable of {@link #EXECUTOR_CHECK_MIN_BYTES}. */
+    public static final String EXECUTOR_CHECK_MIN_BYTES_ENVIRONMENT = "CAIRN_SPARK_EXECUTOR_CHECK_MIN_BYTES";
     /** The default of {@link #EXECUTOR_CHECK_MIN_BYTES}: 128 MiB. */
     public static final long DEFAULT_EXECUTOR_CHECK_MIN_BYTES = 128L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(DatasetMaterializer.class);
@@ -150,14 +154,15 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
      * as another type (an Arrow {@code Table}) and {@code cairn verify} do not pull the dataset through the driver.
      *
      * <p>It returns {@code false}, and the engine hashes the files in its own JVM, when there is no session (and no
-     * configured master), or when the files total fewer bytes than the system property {@value #EXECUTOR_CHECK_MIN_BYTES}
-     * (default {@value #DEFAULT_EXECUTOR_CHECK_MIN_BYTES}, 128 MiB; {@code 0}: always on the executors): a Spark job costs
+     * configured master), or when the files total fewer bytes than {@value #EXECUTOR_CHECK_MIN_BYTES} (system property,
+     * environment variable {@value #EXECUTOR_CHECK_MIN_BYTES_ENVIRONMENT} or {@code executorCheckMinBytes} of the
+     * {@code [spark]} table; default {@value #DEFAULT_EXECUTOR_CHECK_MIN_BYTES}, 128 MiB; {@code 0}: always on the executors): a Spark job costs
      * a fixed ~0.2 s, more than the driver takes to hash a small dataset. That is safe: it is the same check — every
      * listed file's size and SHA-256 against the same manifest — made by one process instead of many, slower for a big
      * dataset but never weaker, so nothing is trusted unchecked; and no Spark session is started just to check files
      * when the application has none and none is configured.
      *
-     * @throws CairnException {@code CONFIGURATION} when the system property is not a whole number of bytes
+     * @throws CairnException {@code CONFIGURATION} when the system property or environment variable is not a whole number of bytes
      */
     @Override
     public boolean verifyStored(ArtifactReader stored) {
@@ -174,11 +179,24 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
         return true;
     }
 
-    private static long executorCheckMinBytes() {
-        String value = System.getProperty(EXECUTOR_CHECK_MIN_BYTES);
-        if (value == null || value.isBlank()) {
-            return DEFAULT_EXECUTOR_CHECK_MIN_BYTES;
+    /**
+     * The size from which the executors check stored parts: the system property {@value #EXECUTOR_CHECK_MIN_BYTES}, else
+     * the environment variable {@value #EXECUTOR_CHECK_MIN_BYTES_ENVIRONMENT}, else {@code executorCheckMinBytes} of the
+     * {@code [spark]} table in use, else {@value #DEFAULT_EXECUTOR_CHECK_MIN_BYTES}.
+     */
+    static long executorCheckMinBytes() {
+        String property = System.getProperty(EXECUTOR_CHECK_MIN_BYTES);
+        if (property != null && !property.isBlank()) {
+            return bytes(property, "The system property " + EXECUTOR_CHECK_MIN_BYTES);
         }
+        String environment = System.getenv(EXECUTOR_CHECK_MIN_BYTES_ENVIRONMENT);
+        if (environment != null && !environment.isBlank()) {
+            return bytes(environment, "The environment variable " + EXECUTOR_CHECK_MIN_BYTES_ENVIRONMENT);
+        }
+        return SparkSessions.stackSettings().executorCheckMinBytes().orElse(DEFAULT_EXECUTOR_CHECK_MIN_BYTES);
+    }
+
+    private static long bytes(String value, String setting) {
         try {
             long bytes = Long.parseLong(value.trim());
             if (bytes >= 0) {
@@ -187,7 +205,7 @@ public final class DatasetMaterializer implements Materializer<Dataset<?>> {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new CairnException(ErrorCode.CONFIGURATION, "The system property " + EXECUTOR_CHECK_MIN_BYTES + "='" + value
+        throw new CairnException(ErrorCode.CONFIGURATION, setting + "='" + value
                 + "' is not a whole number of bytes (0 or more): set it to the size from which a Dataset artifact's stored parts are"
                 + " checked by Spark's executors rather than by the engine, or remove it for the default " + DEFAULT_EXECUTOR_CHECK_MIN_BYTES);
     }

@@ -6,30 +6,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 
 /**
- * The {@code [spark]} table of a stack file ({@code cairn.toml}): {@code master}, {@code appName}, and {@code conf}, a
+ * The {@code [spark]} table of a stack file ({@code cairn.toml}): {@code master}, {@code appName}, {@code conf}, a
  * table of Spark settings (nested tables join with dots, so {@code [spark.conf]} {@code spark.sql.shuffle.partitions = 8}
- * and {@code "spark.sql.shuffle.partitions" = 8} are the same setting; numbers and booleans become strings).
+ * and {@code "spark.sql.shuffle.partitions" = 8} are the same setting; numbers and booleans become strings), and
+ * {@code executorCheckMinBytes}, the size from which Spark's executors check a Dataset artifact's stored parts
+ * ({@link DatasetMaterializer#verifyStored}).
  */
-record SparkStackSettings(Optional<String> master, Optional<String> appName, Map<String, String> conf) {
-    static final List<String> KEYS = List.of("appName", "conf", "master");
+record SparkStackSettings(Optional<String> master, Optional<String> appName, Map<String, String> conf, OptionalLong executorCheckMinBytes) {
+    static final List<String> KEYS = List.of("appName", "conf", "executorCheckMinBytes", "master");
     /** What Spark accepts as a master URL: local, local[N], local[*], local[N,F], local[*,F], spark://, yarn, k8s://, mesos://, local-cluster[...]. */
     private static final Pattern MASTER = Pattern.compile("local(\\[(\\*|[1-9][0-9]*)(,[1-9][0-9]*)?\\])?|local-cluster\\[.+\\]|spark://.+|yarn|k8s://.+|mesos://.+");
-    static final SparkStackSettings NONE = new SparkStackSettings(Optional.empty(), Optional.empty(), Map.of());
+    static final SparkStackSettings NONE = new SparkStackSettings(Optional.empty(), Optional.empty(), Map.of(), OptionalLong.empty());
 
     SparkStackSettings {
         requireNonNull(master, "master is null");
         requireNonNull(appName, "appName is null");
         conf = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(conf, "conf is null")));
+        requireNonNull(executorCheckMinBytes, "executorCheckMinBytes is null");
     }
 
     boolean isEmpty() {
-        return master.isEmpty() && appName.isEmpty() && conf.isEmpty();
+        return master.isEmpty() && appName.isEmpty() && conf.isEmpty() && executorCheckMinBytes.isEmpty();
     }
 
     /**
@@ -43,6 +47,7 @@ record SparkStackSettings(Optional<String> master, Optional<String> appName, Map
         Optional<String> master = Optional.empty();
         Optional<String> appName = Optional.empty();
         Map<String, String> conf = new LinkedHashMap<>();
+        OptionalLong executorCheckMinBytes = OptionalLong.empty();
         for (Map.Entry<String, Object> entry : table.entrySet()) {
             String key = entry.getKey();
             Object value = entry.getValue();
@@ -63,11 +68,18 @@ record SparkStackSettings(Optional<String> master, Optional<String> appName, Map
                     }
                     flatten("", settings, conf);
                 }
+                case "executorCheckMinBytes" -> {
+                    if (!(value instanceof Long || value instanceof Integer) || ((Number) value).longValue() < 0) {
+                        throw new CairnException(ErrorCode.CONFIGURATION, "executorCheckMinBytes must be a whole number of bytes (0 or more), e.g."
+                                + " executorCheckMinBytes = 1073741824 (1 GiB), not " + value);
+                    }
+                    executorCheckMinBytes = OptionalLong.of(((Number) value).longValue());
+                }
                 default -> throw new CairnException(ErrorCode.CONFIGURATION, "the key '" + key + "' is not a Spark setting Cairn knows; the keys are "
                         + KEYS + " (Spark's own settings go in [spark.conf])");
             }
         }
-        return new SparkStackSettings(master, appName, conf);
+        return new SparkStackSettings(master, appName, conf, executorCheckMinBytes);
     }
 
     private static String text(String key, Object value) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,7 @@ class SparkStackTableTest {
                 [spark]
                 master = "local[2]"
                 appName = "nightly-features"
+                executorCheckMinBytes = 1073741824
 
                 [spark.conf]
                 "spark.sql.shuffle.partitions" = 8
@@ -45,7 +47,8 @@ class SparkStackTableTest {
                 """);
         try (Cairn cairn = Cairn.open(home)) {
             assertThat(SparkSessions.stackSettings()).isEqualTo(new SparkStackSettings(Optional.of("local[2]"), Optional.of("nightly-features"),
-                    Map.of("spark.sql.shuffle.partitions", "8", "spark.ui.enabled", "false", "spark.sql.session.timeZone", "UTC")));
+                    Map.of("spark.sql.shuffle.partitions", "8", "spark.ui.enabled", "false", "spark.sql.session.timeZone", "UTC"),
+                    OptionalLong.of(1L << 30)));
         }
     }
 
@@ -55,7 +58,7 @@ class SparkStackTableTest {
         Files.writeString(file, "[spark]\nmastr = \"local[2]\"\n");
         assertThatThrownBy(() -> Cairn.open(home)).isInstanceOfSatisfying(CairnException.class, e -> {
             assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFIGURATION);
-            assertThat(e.getMessage()).contains(file.toString(), "table [spark]", "cairn-spark", "'mastr'", "[appName, conf, master]");
+            assertThat(e.getMessage()).contains(file.toString(), "table [spark]", "cairn-spark", "'mastr'", "[appName, conf, executorCheckMinBytes, master]");
         });
 
         Files.writeString(file, "[spark]\nmaster = \"lcoal[2]\"\n");
@@ -67,6 +70,13 @@ class SparkStackTableTest {
 
         Files.writeString(file, "[spark]\nconf = \"spark.ui.enabled=false\"\n");
         assertThatThrownBy(() -> Cairn.open(home)).hasMessageContaining("conf must be a table of Spark settings");
+
+        Files.writeString(file, "[spark]\nexecutorCheckMinBytes = \"1g\"\n");
+        assertThatThrownBy(() -> Cairn.open(home)).hasMessageContaining(file.toString())
+                .hasMessageContaining("executorCheckMinBytes must be a whole number of bytes (0 or more)");
+
+        Files.writeString(file, "[spark]\nexecutorCheckMinBytes = -1\n");
+        assertThatThrownBy(() -> Cairn.open(home)).hasMessageContaining("executorCheckMinBytes must be a whole number of bytes (0 or more)");
 
         Files.writeString(file, "[spark.conf]\n\"spark.jars\" = [\"a.jar\", \"b.jar\"]\n");
         assertThatThrownBy(() -> Cairn.open(home)).hasMessageContaining("conf.spark.jars must be a string, number or boolean");
