@@ -775,8 +775,8 @@ public final class MlModelBenchmark {
 
     /**
      * Hashes every file with SHA-256 while it streams, over the draft's buffered stream as the engine's artifact writer
-     * does: in line on the writing thread through core-engine's {@link dev.cairn.engine.artifacts.Sha256OutputStream}, or,
-     * {@code overlapped}, through {@link dev.cairn.engine.artifacts.Sha256OutputStream#overlapping} (large writes
+     * does: in line on the writing thread through core-api's {@link dev.cairn.api.spi.support.Sha256OutputStream}, or,
+     * {@code overlapped}, through {@link dev.cairn.api.spi.support.Sha256OutputStream#overlapping} (large writes
      * hashed on the stream's helper thread while they are written; what the engine uses).
      */
     private static final class HashingWriter implements ArtifactWriter {
@@ -794,9 +794,9 @@ public final class MlModelBenchmark {
 
         @Override
         public OutputStream create(String relativePath) throws IOException {
-            dev.cairn.engine.artifacts.Sha256OutputStream hashing = overlapped
-                    ? dev.cairn.engine.artifacts.Sha256OutputStream.overlapping(draft.create(relativePath), relativePath)
-                    : new dev.cairn.engine.artifacts.Sha256OutputStream(draft.create(relativePath));
+            dev.cairn.api.spi.support.Sha256OutputStream hashing = overlapped
+                    ? dev.cairn.api.spi.support.Sha256OutputStream.overlapping(draft.create(relativePath), relativePath)
+                    : new dev.cairn.api.spi.support.Sha256OutputStream(draft.create(relativePath));
             return new java.io.FilterOutputStream(hashing) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {

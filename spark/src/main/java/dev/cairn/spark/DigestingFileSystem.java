@@ -3,9 +3,7 @@ package dev.cairn.spark;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.security.MessageDigest;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,6 +19,7 @@ import org.apache.hadoop.fs.Syncable;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
 
+import dev.cairn.api.spi.support.Sha256OutputStream;
 import dev.cairn.materializers.arrow.parquet.CanonicalFooterStream;
 
 /**
@@ -163,39 +162,14 @@ final class DigestingFileSystem extends FilterFileSystem {
     private static final class DigestingStream extends OutputStream implements Syncable, StreamCapabilities {
         private final String key;
         private final FSDataOutputStream out;
-        private final MessageDigest digest = ExecutorParquetWriter.sha256();
+        private final Sha256OutputStream hashing;
         private final OutputStream sink;
-        private long size;
         private boolean closed;
 
         DigestingStream(String key, FSDataOutputStream out, boolean parquet) {
             this.key = key;
             this.out = out;
-            OutputStream hashing = new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    out.write(b);
-                    digest.update((byte) b);
-                    size++;
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                    digest.update(b, off, len);
-                    size += len;
-                }
-
-                @Override
-                public void flush() throws IOException {
-                    out.flush();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    out.close();
-                }
-            };
+            this.hashing = new Sha256OutputStream(out);
             this.sink = parquet ? new CanonicalFooterStream(hashing) : hashing;
         }
 
@@ -238,7 +212,7 @@ final class DigestingFileSystem extends FilterFileSystem {
             }
             closed = true;
             sink.close(); // only a file closed without error is recorded
-            WRITTEN.put(key, new ExecutorParquetWriter.SizeAndHash(size, HexFormat.of().formatHex(digest.digest())));
+            WRITTEN.put(key, new ExecutorParquetWriter.SizeAndHash(hashing.size(), hashing.sha256()));
         }
     }
 }

@@ -15,6 +15,7 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.spi.ArtifactDraft;
 import dev.cairn.api.spi.ArtifactWriter;
+import dev.cairn.api.spi.support.Sha256OutputStream;
 
 /** An {@link ArtifactWriter} over a store draft that hashes and counts every file while it is written. */
 final class HashingArtifactWriter implements ArtifactWriter {

@@ -1,4 +1,4 @@
-package dev.cairn.engine.artifacts;
+package dev.cairn.api.spi.support;
 
 import static java.util.Objects.requireNonNull;
 
@@ -6,6 +6,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * hash equals hashing on one thread — but writing and hashing a large file use two cores instead of one after the other
  * (measured: MlModelBenchmark, BENCHMARKS.md "materializers-ml", session 7). The helper thread belongs to the stream: started on its
  * first large write and ended when the stream is closed (or its hash taken), so no thread outlives the stream.
- * Not thread-safe (one writer, as any stream).
+ * Not thread-safe (one writer, as any stream). The one hashing stream of the engine's artifact writer and of
+ * {@code cairn-spark}'s executors (which record each part's size and hash as they write it).
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class Sha256OutputStream extends FilterOutputStream {
@@ -45,7 +47,7 @@ public final class Sha256OutputStream extends FilterOutputStream {
 
     /** Hashes in line on the writing thread. */
     public Sha256OutputStream(OutputStream out) {
-        this(out, ContentHash.sha256(), false, "the stream");
+        this(out, newDigest(), false, "the stream");
     }
 
     Sha256OutputStream(OutputStream out, MessageDigest digest, boolean overlap, String what) {
@@ -60,7 +62,15 @@ public final class Sha256OutputStream extends FilterOutputStream {
      * {@code what} (e.g. "file 'model.onnx' of artifact 'model'") names the bytes in errors.
      */
     public static Sha256OutputStream overlapping(OutputStream out, String what) {
-        return new Sha256OutputStream(out, ContentHash.sha256(), true, what);
+        return new Sha256OutputStream(out, newDigest(), true, what);
+    }
+
+    private static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.cairn.engine.artifacts;
+package dev.cairn.api.spi.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
