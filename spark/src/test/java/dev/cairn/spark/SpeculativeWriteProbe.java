@@ -48,32 +48,11 @@ public final class SpeculativeWriteProbe {
     /** The test data in {@link #PARTITIONS} partitions; when {@code slow}, partition 0's first attempt waits (up to 120 s) after its last row. */
     @Step
     public static Dataset<Row> slowFirstAttempt(boolean slow) {
-        // spark.range: the same rows in the same partitions every time (a shuffle's partitions may differ between runs on a cluster)
-        Dataset<Row> data = SparkSessions.current().range(0, SparkSteps.ROWS, 1, PARTITIONS)
-                .selectExpr("id", "concat('c', id % 7) AS category", "(id * 37 % 1000) / 10.0 AS amount");
-        return data.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new Iterator<Row>() {
-            @Override
-            public boolean hasNext() {
-                if (rows.hasNext()) {
-                    return true;
-                }
-                TaskContext task = TaskContext.get();
-                if (slow && task.partitionId() == 0 && task.attemptNumber() == 0) {
-                    try {
-                        Thread.sleep(120_000); // every row is in the writer; Spark kills this attempt once the copy succeeds
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("the original attempt of partition 0 was killed", e);
-                    }
-                }
-                return false;
+        return afterLastRow(task -> {
+            if (slow && task.partitionId() == 0 && task.attemptNumber() == 0) {
+                Thread.sleep(120_000); // every row is in the writer; Spark kills this attempt once the copy succeeds
             }
-
-            @Override
-            public Row next() {
-                return rows.next();
-            }
-        }, Encoders.row(data.schema()));
+        });
     }
 
     /**
@@ -84,6 +63,35 @@ public final class SpeculativeWriteProbe {
      */
     @Step
     public static Dataset<Row> slowSpeculativeCopy(String marker) {
+        return afterLastRow(task -> {
+            if (task.partitionId() != 0) {
+                return;
+            }
+            Path flag = Path.of(marker);
+            if (task.attemptNumber() == 0) { // the original: succeeds once the copy has written its rows
+                long deadline = System.nanoTime() + 120_000_000_000L;
+                while (!Files.exists(flag) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+            } else { // the copy: every row is in its writer; killed when the original succeeds
+                Files.writeString(flag, "attempt " + task.attemptNumber());
+                Thread.sleep(120_000);
+            }
+        });
+    }
+
+    /** What a task does once its partition has handed every row to the writer; interrupted when Spark kills the attempt. */
+    @FunctionalInterface
+    private interface AfterLastRow extends java.io.Serializable {
+        void run(TaskContext task) throws InterruptedException, java.io.IOException;
+    }
+
+    /**
+     * The test data in {@link #PARTITIONS} partitions ({@code spark.range}: the same rows in the same partitions every
+     * time; a shuffle's partitions may differ between runs on a cluster), each task running {@code pause} after its
+     * partition's last row.
+     */
+    private static Dataset<Row> afterLastRow(AfterLastRow pause) {
         Dataset<Row> data = SparkSessions.current().range(0, SparkSteps.ROWS, 1, PARTITIONS)
                 .selectExpr("id", "concat('c', id % 7) AS category", "(id * 37 % 1000) / 10.0 AS amount");
         return data.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new Iterator<Row>() {
@@ -93,24 +101,13 @@ public final class SpeculativeWriteProbe {
                     return true;
                 }
                 TaskContext task = TaskContext.get();
-                if (task.partitionId() == 0) {
-                    Path flag = Path.of(marker);
-                    try {
-                        if (task.attemptNumber() == 0) { // the original: succeeds once the copy has written its rows
-                            long deadline = System.nanoTime() + 120_000_000_000L;
-                            while (!Files.exists(flag) && System.nanoTime() < deadline) {
-                                Thread.sleep(20);
-                            }
-                        } else { // the copy: every row is in its writer; killed when the original succeeds
-                            Files.writeString(flag, "attempt " + task.attemptNumber());
-                            Thread.sleep(120_000);
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("attempt " + task.attemptNumber() + " of partition 0 was killed", e);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
+                try {
+                    pause.run(task);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("attempt " + task.attemptNumber() + " of partition " + task.partitionId() + " was killed", e);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
                 return false;
             }

@@ -45,16 +45,25 @@ class OnnxEngineTest {
     @TempDir
     Path home;
 
+    /** Stores the model as {@code linear_onnx}. */
+    private final Pipeline training = Pipeline.define("onnx_training", p -> p.call(Steps::export));
+    /** Runs inference with the latest {@code linear_onnx}. */
+    private final Pipeline inference = Pipeline.define("onnx_inference", p -> {
+        Ref<OnnxModel> model = p.artifact("linear_onnx");
+        p.call(Steps::infer, model);
+    });
+
+    /** Runs {@link #training}, which completes. */
+    private PipelineRun train(Cairn cairn) {
+        PipelineRun run = cairn.run(training);
+        assertThat(run.status()).as(run.error().orElse("")).isEqualTo(RunStatus.COMPLETED);
+        return run;
+    }
+
     @Test
     void aModelStoredByOnePipelineServesInferenceInAnother() throws Exception {
-        Pipeline training = Pipeline.define("onnx_training", p -> p.call(Steps::export));
-        Pipeline inference = Pipeline.define("onnx_inference", p -> {
-            Ref<OnnxModel> model = p.artifact("linear_onnx");
-            p.call(Steps::infer, model);
-        });
         try (Cairn cairn = Cairn.open(home)) {
-            PipelineRun run = cairn.run(training);
-            assertThat(run.status()).as(run.error().orElse("")).isEqualTo(RunStatus.COMPLETED);
+            PipelineRun run = train(cairn);
             ArtifactVersion model = run.step("export").output("output");
             assertThat(model.artifactType()).isEqualTo(ArtifactType.MODEL);
             assertThat(model.materializerId()).isEqualTo(OnnxMaterializer.ID);
@@ -71,14 +80,8 @@ class OnnxEngineTest {
 
     @Test
     void aStepWhoseModelInputWasChangedAfterItWasStoredFailsNamingTheFile() throws Exception {
-        Pipeline training = Pipeline.define("onnx_training", p -> p.call(Steps::export));
-        Pipeline inference = Pipeline.define("onnx_inference", p -> {
-            Ref<OnnxModel> model = p.artifact("linear_onnx");
-            p.call(Steps::infer, model);
-        });
         try (Cairn cairn = Cairn.open(home)) {
-            PipelineRun run = cairn.run(training);
-            assertThat(run.status()).as(run.error().orElse("")).isEqualTo(RunStatus.COMPLETED);
+            PipelineRun run = train(cairn);
             // one weight changed in place: onnxruntime would load it, the step's verified input must not
             Path stored = Path.of(run.step("export").output("output").uri()).resolve(OnnxMaterializer.MODEL_FILE);
             byte[] bytes = java.nio.file.Files.readAllBytes(stored);
