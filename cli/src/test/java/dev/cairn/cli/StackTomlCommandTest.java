@@ -44,6 +44,7 @@ class StackTomlCommandTest {
                 [spark]
                 master = "local[2]"
                 appName = "nightly"
+                executorCheckMinBytes = 1073741824
 
                 [spark.conf]
                 "spark.sql.shuffle.partitions" = 8
@@ -53,6 +54,7 @@ class StackTomlCommandTest {
         assertThat(shown[0]).as(shown[2]).isEqualTo("0");
         assertThat(shown[1]).contains("[spark]   master = local[2]  (from " + home.resolve("cairn.toml") + ")")
                 .contains("[spark]   appName = nightly")
+                .contains("[spark]   executorCheckMinBytes = 1073741824  (from " + home.resolve("cairn.toml") + ")")
                 .contains("[spark]   conf.spark.sql.shuffle.partitions = 8")
                 .contains("[spark]   conf.spark.hadoop.fs.s3a.secret.key = ****")
                 .doesNotContain("hush");
