@@ -66,26 +66,15 @@ final class ParquetSchemas {
             }
             case Date -> Types.primitive(PrimitiveTypeName.INT32, repetition).as(LogicalTypeAnnotation.dateType()).named(name);
             case Time -> {
-                ArrowType.Time time = (ArrowType.Time) type;
-                LogicalTypeAnnotation.TimeUnit unit = switch (time.getUnit()) {
-                    case MILLISECOND -> LogicalTypeAnnotation.TimeUnit.MILLIS;
-                    case MICROSECOND -> LogicalTypeAnnotation.TimeUnit.MICROS;
-                    case NANOSECOND -> LogicalTypeAnnotation.TimeUnit.NANOS;
-                    case SECOND -> throw new IllegalArgumentException("time32[second] is not supported");
-                };
+                LogicalTypeAnnotation.TimeUnit unit = parquetUnit(((ArrowType.Time) type).getUnit(), "time32[second]");
                 yield Types.primitive(unit == LogicalTypeAnnotation.TimeUnit.MILLIS ? PrimitiveTypeName.INT32 : PrimitiveTypeName.INT64, repetition)
                         .as(LogicalTypeAnnotation.timeType(false, unit)).named(name);
             }
             case Timestamp -> {
                 ArrowType.Timestamp timestamp = (ArrowType.Timestamp) type;
-                LogicalTypeAnnotation.TimeUnit unit = switch (timestamp.getUnit()) {
-                    case MILLISECOND -> LogicalTypeAnnotation.TimeUnit.MILLIS;
-                    case MICROSECOND -> LogicalTypeAnnotation.TimeUnit.MICROS;
-                    case NANOSECOND -> LogicalTypeAnnotation.TimeUnit.NANOS;
-                    case SECOND -> throw new IllegalArgumentException("timestamp[second] is not supported");
-                };
                 yield Types.primitive(PrimitiveTypeName.INT64, repetition)
-                        .as(LogicalTypeAnnotation.timestampType(timestamp.getTimezone() != null, unit)).named(name);
+                        .as(LogicalTypeAnnotation.timestampType(timestamp.getTimezone() != null, parquetUnit(timestamp.getUnit(), "timestamp[second]")))
+                        .named(name);
             }
             case Struct -> {
                 Types.GroupBuilder<org.apache.parquet.schema.GroupType> group = Types.buildGroup(repetition);
@@ -112,6 +101,16 @@ final class ParquetSchemas {
                         .named(name);
             }
             default -> throw new IllegalArgumentException("Arrow type " + type + " has no Parquet mapping");
+        };
+    }
+
+    /** Parquet's unit of a time or timestamp; it has no seconds ({@code seconds} names the refused type). */
+    private static LogicalTypeAnnotation.TimeUnit parquetUnit(org.apache.arrow.vector.types.TimeUnit unit, String seconds) {
+        return switch (unit) {
+            case MILLISECOND -> LogicalTypeAnnotation.TimeUnit.MILLIS;
+            case MICROSECOND -> LogicalTypeAnnotation.TimeUnit.MICROS;
+            case NANOSECOND -> LogicalTypeAnnotation.TimeUnit.NANOS;
+            case SECOND -> throw new IllegalArgumentException(seconds + " is not supported");
         };
     }
 }
