@@ -70,8 +70,9 @@ final class FlatChunkEncoder {
      * column ({@link PlainPageEncoder#handles}) bypasses parquet-java's column writer and goes straight from its Arrow
      * buffers into the column chunk's page writer: by {@link PlainPageEncoder} when its sample looks too varied for a
      * dictionary ({@link #dictionaryColumns}), else by {@link DictionaryPageEncoder} (which itself falls back to plain
-     * pages when the chunk's dictionary would overflow parquet-java's dictionary page limit or not pay). The chunk's other
-     * columns (strings, binaries, decimals, booleans, narrow integers) go through a column write store of their own schema.
+     * pages when the chunk's dictionary would overflow parquet-java's dictionary page limit or not pay); a boolean one by
+     * {@link BooleanPageEncoder}. The chunk's other columns (strings, binaries, decimals, narrow integers) go through a
+     * column write store of their own schema.
      */
     static void encode(List<Piece> pieces, Schema schema, OutputStream out, String description) throws IOException {
         MessageType parquet = ParquetSchemas.toParquet(schema);
@@ -111,7 +112,9 @@ final class FlatChunkEncoder {
                 PageEncoder[] plain = new PageEncoder[descriptors.size()];
                 List<org.apache.parquet.schema.Type> javaFields = new java.util.ArrayList<>();
                 for (int c = 0; c < plain.length; c++) {
-                    if (!pieces.isEmpty() && PlainPageEncoder.handles(pieces.get(0).batch().getFieldVectors().get(c), descriptors.get(c))) {
+                    if (!pieces.isEmpty() && BooleanPageEncoder.handles(pieces.get(0).batch().getFieldVectors().get(c), descriptors.get(c))) {
+                        plain[c] = new BooleanPageEncoder(descriptors.get(c), pages.getPageWriter(descriptors.get(c)));
+                    } else if (!pieces.isEmpty() && PlainPageEncoder.handles(pieces.get(0).batch().getFieldVectors().get(c), descriptors.get(c))) {
                         plain[c] = dictionary[c]
                                 ? DictionaryPageEncoder.forChunk(descriptors.get(c), pages.getPageWriter(descriptors.get(c)), pieces, c,
                                         properties.getDictionaryPageSizeThreshold())

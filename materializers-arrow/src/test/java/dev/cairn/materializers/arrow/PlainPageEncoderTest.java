@@ -137,6 +137,42 @@ class PlainPageEncoderTest {
     }
 
     /**
+     * Booleans ({@link BooleanPageEncoder}): pages of only true, only false, both, all null, nulls at every bit offset,
+     * pieces starting mid-byte — every value read back by DuckDB, page and chunk statistics equal to parquet-java's.
+     */
+    @Test
+    void booleansReadBackAndEveryPageHasParquetJavasStatistics() throws Exception {
+        Schema schema = new Schema(List.of(new Field("maybe", FieldType.nullable(ArrowType.Bool.INSTANCE), null),
+                new Field("flag", FieldType.notNullable(ArrowType.Bool.INSTANCE), null)));
+        Path file = directory.resolve("booleans.parquet");
+        SplittableRandom random = new SplittableRandom(3);
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+            org.apache.arrow.vector.BitVector maybe = (org.apache.arrow.vector.BitVector) root.getVector(0);
+            org.apache.arrow.vector.BitVector flag = (org.apache.arrow.vector.BitVector) root.getVector(1);
+            maybe.allocateNew(ROWS);
+            flag.allocateNew(ROWS);
+            for (int r = 0; r < ROWS; r++) {
+                int page = r / PlainPageEncoder.PAGE_ROWS;
+                // page 0: both values and nulls; page 1: only true; page 2: only false (maybe: all null); last: nulls in runs
+                if (page == 2 || r % 13 == 4 || page == 3 && r % 64 < 20) {
+                    maybe.setNull(r);
+                } else {
+                    maybe.set(r, page == 1 || page != 2 && random.nextBoolean() ? 1 : 0);
+                }
+                flag.set(r, page == 1 ? 1 : page == 2 ? 0 : random.nextInt(2));
+            }
+            root.setRowCount(ROWS);
+            List<FlatChunkEncoder.Piece> pieces = List.of(new FlatChunkEncoder.Piece(root, 0, 777), new FlatChunkEncoder.Piece(root, 777, 30_001),
+                    new FlatChunkEncoder.Piece(root, 30_001, ROWS));
+            try (OutputStream out = Files.newOutputStream(file)) {
+                FlatChunkEncoder.encode(pieces, schema, out, "the boolean chunk");
+            }
+            assertEveryPageHasParquetJavasStatistics(file, root, ROWS);
+            assertDuckDbReadsEveryValue(file, root, ROWS);
+        }
+    }
+
+    /**
      * Checks that the one row group of {@code file} holds the {@code rows} rows of {@code root} in pages of
      * {@link PlainPageEncoder#PAGE_ROWS} rows, each with the min, max and null count (in the column index) that
      * parquet-java's own {@link Statistics} make of its values one by one, and each column chunk's in the footer too.
@@ -224,6 +260,8 @@ class PlainPageEncoderTest {
                         same = actual instanceof Float a && Float.compare(e, a) == 0;
                     } else if (expected instanceof java.time.LocalDate e) {
                         same = actual instanceof Number a && a.longValue() == e.toEpochDay();
+                    } else if (expected instanceof Boolean e) {
+                        same = e.equals(actual);
                     } else if (vector instanceof org.apache.arrow.vector.TimeStampVector timestamps) {
                         same = actual instanceof Number a && a.longValue() == timestamps.get(r);
                     } else {
@@ -262,6 +300,8 @@ class PlainPageEncoderTest {
     static void add(Statistics<?> statistics, FieldVector vector, int r) {
         if (vector.isNull(r)) {
             statistics.incrementNumNulls();
+        } else if (vector instanceof org.apache.arrow.vector.BitVector v) {
+            statistics.updateStats(v.get(r) != 0);
         } else if (vector instanceof Float8Vector v) {
             statistics.updateStats(v.get(r));
         } else if (vector instanceof Float4Vector v) {
