@@ -89,8 +89,8 @@ final class DictionaryPageEncoder implements PageEncoder {
         int[] ids = new int[rows];
         long[] dictionary = new long[Math.min(maxEntries, 1024)];
         int capacity = 2048;
-        long[] keys = new long[capacity];
-        int[] slots = new int[capacity]; // id + 1 of the value at that slot; 0: free
+        // slot s: the value's bits at 2s, its id + 1 at 2s + 1 (0: free) — one cache line a probe
+        long[] table = new long[2 * capacity];
         int mask = capacity - 1;
         int size = 0;
         int n = 0;
@@ -106,7 +106,7 @@ final class DictionaryPageEncoder implements PageEncoder {
                 int slot = hash(bits) & mask;
                 int id;
                 while (true) {
-                    int entry = slots[slot];
+                    int entry = (int) table[2 * slot + 1];
                     if (entry == 0) {
                         if (size == maxEntries) {
                             // one more distinct value than the dictionary page holds: the chunk goes plain
@@ -119,24 +119,23 @@ final class DictionaryPageEncoder implements PageEncoder {
                         dictionary[id] = bits;
                         if (2 * size > capacity) {
                             capacity *= 2;
-                            keys = new long[capacity];
-                            slots = new int[capacity];
+                            table = new long[2 * capacity];
                             mask = capacity - 1;
                             for (int e = 0; e < size; e++) {
                                 int s = hash(dictionary[e]) & mask;
-                                while (slots[s] != 0) {
+                                while (table[2 * s + 1] != 0) {
                                     s = (s + 1) & mask;
                                 }
-                                keys[s] = dictionary[e];
-                                slots[s] = e + 1;
+                                table[2 * s] = dictionary[e];
+                                table[2 * s + 1] = e + 1;
                             }
                         } else {
-                            keys[slot] = bits;
-                            slots[slot] = id + 1;
+                            table[2 * slot] = bits;
+                            table[2 * slot + 1] = id + 1;
                         }
                         break;
                     }
-                    if (keys[slot] == bits) {
+                    if (table[2 * slot] == bits) {
                         id = entry - 1;
                         break;
                     }
