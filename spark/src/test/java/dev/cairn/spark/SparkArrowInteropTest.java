@@ -84,11 +84,12 @@ class SparkArrowInteropTest {
         }
     }
 
-    /** A plain Java step: an Arrow table of {@link #ARROW_ROWS} rows (id, sensor, value), saved as Parquet. */
+    /** A plain Java step: an Arrow table of {@link #ARROW_ROWS} rows (id, sensor, value, bucket, level), saved as Parquet. */
     @Step
     public static Table arrowTable() {
+        // bucket and level: few values, so their Parquet pages are dictionary pages (DictionaryPageEncoder) Spark reads
         VectorSchemaRoot root = VectorSchemaRoot.of(new BigIntVector("id", ALLOCATOR), new VarCharVector("sensor", ALLOCATOR),
-                new Float8Vector("value", ALLOCATOR));
+                new Float8Vector("value", ALLOCATOR), new Float8Vector("bucket", ALLOCATOR), new org.apache.arrow.vector.IntVector("level", ALLOCATOR));
         MADE.add(root);
         BigIntVector id = (BigIntVector) root.getVector("id");
         VarCharVector sensor = (VarCharVector) root.getVector("sensor");
@@ -98,6 +99,8 @@ class SparkArrowInteropTest {
             id.setSafe(i, i);
             sensor.setSafe(i, ("s" + i % 3).getBytes(StandardCharsets.UTF_8));
             value.setSafe(i, i / 8.0);
+            ((Float8Vector) root.getVector("bucket")).setSafe(i, i % 5 * 0.5);
+            ((org.apache.arrow.vector.IntVector) root.getVector("level")).setSafe(i, i % 3 - 1);
         }
         root.setRowCount(ARROW_ROWS);
         Table table = new Table(root);
@@ -171,11 +174,11 @@ class SparkArrowInteropTest {
             try (Table table = arrow.load(Table.class)) {
                 arrowRows = lines(table);
             }
-            assertThat(arrowRows).hasSize(ARROW_ROWS).contains("7,s1,0.875");
+            assertThat(arrowRows).hasSize(ARROW_ROWS).contains("7,s1,0.875,1.0,0");
             List<String> datasetRows = run.step("datasetLines").output("output").load();
             assertThat(datasetRows).isEqualTo(arrowRows);
             Dataset<Row> loaded = arrow.load(new TypeRef<Dataset<Row>>() {}.type(), LoadOptions.DEFAULT.withVerify(true));
-            assertThat(loaded.columns()).containsExactly("id", "sensor", "value");
+            assertThat(loaded.columns()).containsExactly("id", "sensor", "value", "bucket", "level");
             assertThat(lines(loaded)).isEqualTo(arrowRows);
         }
     }

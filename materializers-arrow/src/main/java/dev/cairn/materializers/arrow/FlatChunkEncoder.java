@@ -66,10 +66,13 @@ final class FlatChunkEncoder {
 
     /**
      * Writes {@code pieces}, in order, as a Parquet file of one row group to {@code out} (closed at the end). The column
-     * writers take fresh heap page buffers (never reused: parquet-java reads some after releasing them); a column whose
-     * sample looks too varied for a dictionary ({@link #dictionaryColumns}) is written without trying one — a fixed-width
-     * one by {@link PlainPageEncoder} straight from its Arrow buffers into the column chunk's page writer, bypassing
-     * parquet-java's column writer (the chunk's other columns go through a column write store of their own schema).
+     * writers take fresh heap page buffers (never reused: parquet-java reads some after releasing them). A fixed-width
+     * column ({@link PlainPageEncoder#handles}) bypasses parquet-java's column writer and goes straight from its Arrow
+     * buffers into the column chunk's page writer: by {@link PlainPageEncoder} when its sample looks too varied for a
+     * dictionary ({@link #dictionaryColumns}), else by {@link DictionaryPageEncoder} (which itself falls back to plain
+     * pages when the chunk's dictionary would overflow parquet-java's dictionary page limit or not pay); a boolean one by
+     * {@link BooleanPageEncoder}. The chunk's other columns (strings, binaries, decimals, narrow integers) go through a
+     * column write store of their own schema.
      */
     static void encode(List<Piece> pieces, Schema schema, OutputStream out, String description) throws IOException {
         MessageType parquet = ParquetSchemas.toParquet(schema);
@@ -105,13 +108,17 @@ final class FlatChunkEncoder {
                     new HeapByteBufferAllocator(), properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
             try {
                 List<ColumnDescriptor> descriptors = parquet.getColumns();
-                // columns without a dictionary that PlainPageEncoder handles skip parquet-java's column writers
-                PlainPageEncoder[] plain = new PlainPageEncoder[descriptors.size()];
+                // fixed-width columns skip parquet-java's column writers: plain pages, or a dictionary of our own
+                PageEncoder[] plain = new PageEncoder[descriptors.size()];
                 List<org.apache.parquet.schema.Type> javaFields = new java.util.ArrayList<>();
                 for (int c = 0; c < plain.length; c++) {
-                    if (!dictionary[c] && !pieces.isEmpty()
-                            && PlainPageEncoder.handles(pieces.get(0).batch().getFieldVectors().get(c), descriptors.get(c))) {
-                        plain[c] = new PlainPageEncoder(descriptors.get(c), pages.getPageWriter(descriptors.get(c)));
+                    if (!pieces.isEmpty() && BooleanPageEncoder.handles(pieces.get(0).batch().getFieldVectors().get(c), descriptors.get(c))) {
+                        plain[c] = new BooleanPageEncoder(descriptors.get(c), pages.getPageWriter(descriptors.get(c)));
+                    } else if (!pieces.isEmpty() && PlainPageEncoder.handles(pieces.get(0).batch().getFieldVectors().get(c), descriptors.get(c))) {
+                        plain[c] = dictionary[c]
+                                ? DictionaryPageEncoder.forChunk(descriptors.get(c), pages.getPageWriter(descriptors.get(c)), pieces, c,
+                                        properties.getDictionaryPageSizeThreshold())
+                                : new PlainPageEncoder(descriptors.get(c), pages.getPageWriter(descriptors.get(c)));
                     } else {
                         javaFields.add(parquet.getType(c));
                     }
@@ -149,7 +156,7 @@ final class FlatChunkEncoder {
                         }
                     }
                     if (rows > 0) {
-                        for (PlainPageEncoder encoder : plain) {
+                        for (PageEncoder encoder : plain) {
                             if (encoder != null) {
                                 encoder.finish();
                             }

@@ -34,7 +34,7 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * page limit rounded up to its size-check block, as its writer cut the pages of these columns before). Not
  * thread-safe; one per column chunk.
  */
-final class PlainPageEncoder {
+final class PlainPageEncoder implements PageEncoder {
     /** Rows per page (the last page of a column chunk may hold fewer). */
     static final int PAGE_ROWS = 5 * FlatChunkEncoder.BLOCK_ROWS;
 
@@ -49,15 +49,9 @@ final class PlainPageEncoder {
     /** The page being filled: its rows' definition levels as bits (optional columns), then its values from {@link #valuesAt}. */
     private final byte[] page;
     private final int valuesAt;
+    private final PageStatistics statistics;
     private int rows;
     private int values;
-    private int nulls;
-    // min and max of the page's values so far (integers in the longs, floating point in the doubles; special: a NaN seen)
-    private long minLong;
-    private long maxLong;
-    private double minDouble;
-    private double maxDouble;
-    private boolean special;
 
     /** Whether the column of {@code vector}, written as {@code descriptor}, is encoded here. */
     static boolean handles(FieldVector vector, ColumnDescriptor descriptor) {
@@ -91,11 +85,13 @@ final class PlainPageEncoder {
         this.optional = descriptor.getMaxDefinitionLevel() == 1;
         this.valuesAt = optional ? PAGE_ROWS / 8 : 0;
         this.page = new byte[valuesAt + PAGE_ROWS * width];
+        this.statistics = new PageStatistics(descriptor.getPrimitiveType());
         reset();
     }
 
     /** Adds rows {@code from} (inclusive) to {@code to} (exclusive) of {@code vector}, writing every page that fills. */
-    void write(FieldVector vector, int from, int to) throws IOException {
+    @Override
+    public void write(FieldVector vector, int from, int to) throws IOException {
         ArrowBuf data = vector.getDataBuffer();
         long address = data.memoryAddress();
         boolean mayBeNull = optional && vector.getNullCount() > 0;
@@ -116,7 +112,8 @@ final class PlainPageEncoder {
     }
 
     /** Writes the last page, if any rows are left. */
-    void finish() throws IOException {
+    @Override
+    public void finish() throws IOException {
         if (rows > 0) {
             flush();
         }
@@ -134,22 +131,22 @@ final class PlainPageEncoder {
         switch (type) {
             case INT32 -> {
                 for (int i = 0; i < n; i++) {
-                    addInt((int) INTS.get(page, at + 4 * i));
+                    statistics.addLong((int) INTS.get(page, at + 4 * i));
                 }
             }
             case INT64 -> {
                 for (int i = 0; i < n; i++) {
-                    addLong((long) LONGS.get(page, at + 8 * i));
+                    statistics.addLong((long) LONGS.get(page, at + 8 * i));
                 }
             }
             case FLOAT -> {
                 for (int i = 0; i < n; i++) {
-                    addDouble(Float.intBitsToFloat((int) INTS.get(page, at + 4 * i)));
+                    statistics.addDouble(Float.intBitsToFloat((int) INTS.get(page, at + 4 * i)));
                 }
             }
             default -> {
                 for (int i = 0; i < n; i++) {
-                    addDouble(Double.longBitsToDouble((long) LONGS.get(page, at + 8 * i)));
+                    statistics.addDouble(Double.longBitsToDouble((long) LONGS.get(page, at + 8 * i)));
                 }
             }
         }
@@ -162,7 +159,7 @@ final class PlainPageEncoder {
         for (int i = 0; i < n; i++) {
             int r = row + i;
             if ((MemoryUtil.getByte(validity + (r >>> 3)) >> (r & 7) & 1) == 0) {
-                nulls++;
+                statistics.addNull();
                 continue;
             }
             setLevel(rows + i);
@@ -171,22 +168,22 @@ final class PlainPageEncoder {
                 case INT32 -> {
                     int v = MemoryUtil.getInt(address + 4L * r);
                     INTS.set(page, at, v);
-                    addInt(v);
+                    statistics.addLong(v);
                 }
                 case INT64 -> {
                     long v = MemoryUtil.getLong(address + 8L * r);
                     LONGS.set(page, at, v);
-                    addLong(v);
+                    statistics.addLong(v);
                 }
                 case FLOAT -> {
                     int v = MemoryUtil.getInt(address + 4L * r);
                     INTS.set(page, at, v);
-                    addDouble(Float.intBitsToFloat(v));
+                    statistics.addDouble(Float.intBitsToFloat(v));
                 }
                 default -> {
                     long v = MemoryUtil.getLong(address + 8L * r);
                     LONGS.set(page, at, v);
-                    addDouble(Double.longBitsToDouble(v));
+                    statistics.addDouble(Double.longBitsToDouble(v));
                 }
             }
             values++;
@@ -199,97 +196,45 @@ final class PlainPageEncoder {
         page[r >>> 3] |= (byte) (1 << (r & 7));
     }
 
-    private void addInt(int v) {
-        addLong(v);
-    }
-
-    private void addLong(long v) {
-        if (v < minLong) {
-            minLong = v;
-        }
-        if (v > maxLong) {
-            maxLong = v;
-        }
-    }
-
-    private void addDouble(double v) {
-        if (v != v) {
-            special = true;
-            return;
-        }
-        if (v < minDouble) {
-            minDouble = v;
-        }
-        if (v > maxDouble) {
-            maxDouble = v;
-        }
-    }
-
     private void flush() throws IOException {
         PrimitiveType primitive = descriptor.getPrimitiveType();
-        Statistics<?> statistics = Statistics.createStats(primitive);
-        if (values > 0) {
-            switch (type) {
-                case INT32 -> {
-                    statistics.updateStats((int) minLong);
-                    statistics.updateStats((int) maxLong);
-                }
-                case INT64 -> {
-                    statistics.updateStats(minLong);
-                    statistics.updateStats(maxLong);
-                }
-                default -> {
-                    if (special || minDouble == 0.0 || maxDouble == 0.0 || minDouble > maxDouble) {
-                        // a NaN, a zero extreme (-0.0 and 0.0 are ordered), or only NaNs: every value as parquet-java does
-                        for (int i = 0; i < values; i++) {
-                            if (type == PrimitiveTypeName.FLOAT) {
-                                statistics.updateStats(Float.intBitsToFloat((int) INTS.get(page, valuesAt + 4 * i)));
-                            } else {
-                                statistics.updateStats(Double.longBitsToDouble((long) LONGS.get(page, valuesAt + 8 * i)));
-                            }
-                        }
-                    } else if (type == PrimitiveTypeName.FLOAT) {
-                        statistics.updateStats((float) minDouble);
-                        statistics.updateStats((float) maxDouble);
-                    } else {
-                        statistics.updateStats(minDouble);
-                        statistics.updateStats(maxDouble);
-                    }
-                }
-            }
-        }
-        for (int i = 0; i < nulls; i++) {
-            statistics.incrementNumNulls();
-        }
-        BytesInput valueBytes = BytesInput.from(page, valuesAt, values * width);
-        BytesInput bytes;
-        if (optional) {
-            // v1 page: the definition levels' byte length (4 bytes, little-endian), then their RLE/bit-packed hybrid runs
-            byte[] head = new byte[4 + 5 + 1];
-            int at;
-            BytesInput bits;
-            if (nulls == 0) {
-                at = putVarInt(head, 4, rows << 1); // one RLE run of `rows` ones
-                head[at++] = 1;
-                bits = BytesInput.empty();
-            } else {
-                int groups = (rows + 7) / 8; // one bit-packed run: 8 levels of 1 bit a group, the validity bits as they are
-                at = putVarInt(head, 4, groups << 1 | 1);
-                bits = BytesInput.from(page, 0, groups);
-            }
-            int length = at - 4 + (int) bits.size();
-            head[0] = (byte) length;
-            head[1] = (byte) (length >>> 8);
-            head[2] = (byte) (length >>> 16);
-            head[3] = (byte) (length >>> 24);
-            bytes = BytesInput.concat(BytesInput.from(head, 0, at), bits, valueBytes);
-        } else {
-            bytes = valueBytes;
-        }
-        pages.writePage(bytes, rows, rows, statistics,
+        Statistics<?> pageStatistics = statistics.build(values, width == 4
+                ? i -> (int) INTS.get(page, valuesAt + 4 * i)
+                : i -> (long) LONGS.get(page, valuesAt + 8 * i));
+        int nulls = statistics.nulls();
+        pages.writePage(withLevels(optional, rows, nulls, page, BytesInput.from(page, valuesAt, values * width)), rows, rows, pageStatistics,
                 SizeStatistics.newBuilder(primitive, descriptor.getMaxRepetitionLevel(), descriptor.getMaxDefinitionLevel()).build(), null,
                 Encoding.BIT_PACKED, optional ? Encoding.RLE : Encoding.BIT_PACKED, Encoding.PLAIN);
         reset();
+    }
+
+    /**
+     * A v1 data page's bytes: for an optional column the definition levels' byte length (4 bytes, little-endian), then
+     * their RLE/bit-packed hybrid runs (one RLE run of ones for a page without nulls, else one bit-packed run of the
+     * {@code rows} level bits at the start of {@code levelBits}), then {@code values}; for a required column the values.
+     */
+    static BytesInput withLevels(boolean optional, int rows, int nulls, byte[] levelBits, BytesInput values) {
+        if (!optional) {
+            return values;
+        }
+        byte[] head = new byte[4 + 5 + 1];
+        int at;
+        BytesInput bits;
+        if (nulls == 0) {
+            at = putVarInt(head, 4, rows << 1); // one RLE run of `rows` ones
+            head[at++] = 1;
+            bits = BytesInput.empty();
+        } else {
+            int groups = (rows + 7) / 8; // one bit-packed run: 8 levels of 1 bit a group, the validity bits as they are
+            at = putVarInt(head, 4, groups << 1 | 1);
+            bits = BytesInput.from(levelBits, 0, groups);
+        }
+        int length = at - 4 + (int) bits.size();
+        head[0] = (byte) length;
+        head[1] = (byte) (length >>> 8);
+        head[2] = (byte) (length >>> 16);
+        head[3] = (byte) (length >>> 24);
+        return BytesInput.concat(BytesInput.from(head, 0, at), bits, values);
     }
 
     private void reset() {
@@ -298,16 +243,11 @@ final class PlainPageEncoder {
         }
         rows = 0;
         values = 0;
-        nulls = 0;
-        minLong = Long.MAX_VALUE;
-        maxLong = Long.MIN_VALUE;
-        minDouble = Double.POSITIVE_INFINITY;
-        maxDouble = Double.NEGATIVE_INFINITY;
-        special = false;
+        statistics.reset();
     }
 
     /** Writes {@code value} as an unsigned LEB128 varint at {@code at}; returns the position after it. */
-    private static int putVarInt(byte[] target, int at, int value) {
+    static int putVarInt(byte[] target, int at, int value) {
         while ((value & ~0x7f) != 0) {
             target[at++] = (byte) (value & 0x7f | 0x80);
             value >>>= 7;

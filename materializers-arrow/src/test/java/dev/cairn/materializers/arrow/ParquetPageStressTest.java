@@ -21,7 +21,8 @@ import dev.cairn.testkit.TestingArtifactWriter;
 
 /**
  * A stress test for the pages of parallel Parquet saves, in one run: many saves of many row groups of several flat
- * column types (high- and low-cardinality, with and without nulls, chunks of one page and of several), each saved by
+ * column types (high- and low-cardinality, the low ones — int32, int64, float, double, date — in dictionary pages of
+ * {@link DictionaryPageEncoder}, with and without nulls, chunks of one page and of several), each saved by
  * four workers and by one, and every value of every page checked by DuckDB against the formula that made it, plus
  * the four-worker file byte for byte equal to the one-worker file. A page buffer reused while parquet-java still
  * reads it (session 8's reusing allocator) gave DuckDB "ZSTD Decompression failure" in about one save of eight; a
@@ -30,11 +31,12 @@ import dev.cairn.testkit.TestingArtifactWriter;
 class ParquetPageStressTest {
     /** Row {@code n} of a save: every value a function of {@code n} that DuckDB can compute too. */
     public record Row(int n32, long n64, double d, float f, String s, Long maybe64, Double maybeD, Integer sparse, boolean flag, LocalDate day,
-            int few) {
+            int few, double lowD, Long lowL, float lowF, int lowI) {
         static Row of(int n) {
             return new Row(n, ((long) n * 1_000_003L) % 998_244_353L - 400_000_000L, (double) n / 3.0, n * 0.5f, "n" + n,
                     n % 7 == 0 ? null : -13L * n, n % 5 == 0 ? null : n * 0.25, n % 97 == 0 ? n : null, n % 3 == 0,
-                    LocalDate.of(2000, 1, 1).plusDays(n % 9000), n % 11);
+                    LocalDate.of(2000, 1, 1).plusDays(n % 9000), n % 11, (n % 50) * 0.5 - 12.0, n % 13 == 0 ? null : (n % 1000) * 1_000_003L,
+                    (n % 37) * 0.25f, n % 5_000 - 2_500);
         }
     }
 
@@ -54,6 +56,10 @@ class ParquetPageStressTest {
                OR flag IS DISTINCT FROM (n %% 3 = 0)
                OR day IS DISTINCT FROM DATE '2000-01-01' + CAST(n %% 9000 AS INTEGER)
                OR few IS DISTINCT FROM n %% 11
+               OR lowD IS DISTINCT FROM CAST(n %% 50 AS DOUBLE) * 0.5 - 12.0
+               OR lowL IS DISTINCT FROM (CASE WHEN n %% 13 = 0 THEN NULL ELSE (n %% 1000) * 1000003 END)
+               OR lowF IS DISTINCT FROM CAST(n %% 37 AS FLOAT) * CAST(0.25 AS FLOAT)
+               OR lowI IS DISTINCT FROM n %% 5000 - 2500
             """;
 
     @TempDir

@@ -126,82 +126,154 @@ class PlainPageEncoderTest {
             }
 
             try (ParquetFileReader reader = new ParquetFileReader(new LocalInputFile(file), ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
-                BlockMetaData block = reader.getRowGroups().get(0);
-                for (int c = 0; c < schema.getFields().size(); c++) {
-                    ColumnChunkMetaData chunk = block.getColumns().get(c);
-                    FieldVector vector = root.getVector(c);
-                    PrimitiveType type = chunk.getPrimitiveType();
-                    assertThat(chunk.getEncodings()).as("encodings of %s", type).doesNotContain(Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY)
-                            .contains(Encoding.PLAIN);
-                    OffsetIndex offsets = reader.readOffsetIndex(chunk);
-                    ColumnIndex index = reader.readColumnIndex(chunk);
-                    assertThat(offsets.getPageCount()).as("pages of %s", type).isEqualTo(4);
-                    Statistics<?> whole = Statistics.createStats(type);
-                    for (int p = 0; p < offsets.getPageCount(); p++) {
-                        int first = (int) offsets.getFirstRowIndex(p);
-                        int last = (int) offsets.getLastRowIndex(p, ROWS);
-                        assertThat(first).isEqualTo(p * PlainPageEncoder.PAGE_ROWS);
-                        Statistics<?> expected = Statistics.createStats(type);
-                        for (int r = first; r <= last; r++) {
-                            add(expected, vector, r);
-                        }
-                        whole.mergeStatistics(expected);
-                        String what = type + " page " + p;
-                        if (index == null) {
-                            // parquet-java drops a floating-point column's index when a page has a NaN (page 0 here)
-                            assertThat(c).as("the column without index").isIn(0, 1);
-                            continue;
-                        }
-                        assertThat(index.getNullCounts().get(p)).as("nulls of %s", what).isEqualTo(expected.getNumNulls());
-                        if (index.getNullPages().get(p) || !expected.hasNonNullValue()) {
-                            assertThat(expected.hasNonNullValue()).as(what).isFalse();
-                            continue;
-                        }
-                        assertThat(index.getMinValues().get(p).array()).as("min of %s", what).isEqualTo(indexed(expected, true));
-                        assertThat(index.getMaxValues().get(p).array()).as("max of %s", what).isEqualTo(indexed(expected, false));
+                for (ColumnChunkMetaData chunk : reader.getRowGroups().get(0).getColumns()) {
+                    assertThat(chunk.getEncodings()).as("encodings of %s", chunk.getPrimitiveType())
+                            .doesNotContain(Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY).contains(Encoding.PLAIN);
+                }
+            }
+            assertEveryPageHasParquetJavasStatistics(file, root, ROWS);
+            assertDuckDbReadsEveryValue(file, root, ROWS);
+        }
+    }
+
+    /**
+     * Booleans ({@link BooleanPageEncoder}): pages of only true, only false, both, all null, nulls at every bit offset,
+     * pieces starting mid-byte — every value read back by DuckDB, page and chunk statistics equal to parquet-java's.
+     */
+    @Test
+    void booleansReadBackAndEveryPageHasParquetJavasStatistics() throws Exception {
+        Schema schema = new Schema(List.of(new Field("maybe", FieldType.nullable(ArrowType.Bool.INSTANCE), null),
+                new Field("flag", FieldType.notNullable(ArrowType.Bool.INSTANCE), null)));
+        Path file = directory.resolve("booleans.parquet");
+        SplittableRandom random = new SplittableRandom(3);
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+            org.apache.arrow.vector.BitVector maybe = (org.apache.arrow.vector.BitVector) root.getVector(0);
+            org.apache.arrow.vector.BitVector flag = (org.apache.arrow.vector.BitVector) root.getVector(1);
+            maybe.allocateNew(ROWS);
+            flag.allocateNew(ROWS);
+            for (int r = 0; r < ROWS; r++) {
+                int page = r / PlainPageEncoder.PAGE_ROWS;
+                // page 0: both values and nulls; page 1: only true; page 2: only false (maybe: all null); last: nulls in runs
+                if (page == 2 || r % 13 == 4 || page == 3 && r % 64 < 20) {
+                    maybe.setNull(r);
+                } else {
+                    maybe.set(r, page == 1 || page != 2 && random.nextBoolean() ? 1 : 0);
+                }
+                flag.set(r, page == 1 ? 1 : page == 2 ? 0 : random.nextInt(2));
+            }
+            root.setRowCount(ROWS);
+            List<FlatChunkEncoder.Piece> pieces = List.of(new FlatChunkEncoder.Piece(root, 0, 777), new FlatChunkEncoder.Piece(root, 777, 30_001),
+                    new FlatChunkEncoder.Piece(root, 30_001, ROWS));
+            try (OutputStream out = Files.newOutputStream(file)) {
+                FlatChunkEncoder.encode(pieces, schema, out, "the boolean chunk");
+            }
+            assertEveryPageHasParquetJavasStatistics(file, root, ROWS);
+            assertDuckDbReadsEveryValue(file, root, ROWS);
+        }
+    }
+
+    /**
+     * Checks that the one row group of {@code file} holds the {@code rows} rows of {@code root} in pages of
+     * {@link PlainPageEncoder#PAGE_ROWS} rows, each with the min, max and null count (in the column index) that
+     * parquet-java's own {@link Statistics} make of its values one by one, and each column chunk's in the footer too.
+     * A column without index must have a NaN (parquet-java then drops the index and the chunk's min and max).
+     */
+    static void assertEveryPageHasParquetJavasStatistics(Path file, VectorSchemaRoot root, int rows) throws Exception {
+        try (ParquetFileReader reader = new ParquetFileReader(new LocalInputFile(file), ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+            BlockMetaData block = reader.getRowGroups().get(0);
+            for (int c = 0; c < root.getFieldVectors().size(); c++) {
+                ColumnChunkMetaData chunk = block.getColumns().get(c);
+                FieldVector vector = root.getVector(c);
+                PrimitiveType type = chunk.getPrimitiveType();
+                OffsetIndex offsets = reader.readOffsetIndex(chunk);
+                ColumnIndex index = reader.readColumnIndex(chunk);
+                assertThat(offsets.getPageCount()).as("pages of %s", type).isEqualTo((rows + PlainPageEncoder.PAGE_ROWS - 1) / PlainPageEncoder.PAGE_ROWS);
+                Statistics<?> whole = Statistics.createStats(type);
+                boolean nan = false;
+                for (int p = 0; p < offsets.getPageCount(); p++) {
+                    int first = (int) offsets.getFirstRowIndex(p);
+                    int last = (int) offsets.getLastRowIndex(p, rows);
+                    assertThat(first).isEqualTo(p * PlainPageEncoder.PAGE_ROWS);
+                    Statistics<?> expected = Statistics.createStats(type);
+                    for (int r = first; r <= last; r++) {
+                        add(expected, vector, r);
+                        nan |= vector.getObject(r) instanceof Double d && d.isNaN() || vector.getObject(r) instanceof Float f && f.isNaN();
                     }
-                    Statistics<?> footer = chunk.getStatistics();
-                    assertThat(footer.getNumNulls()).as("nulls of %s", type).isEqualTo(whole.getNumNulls());
+                    whole.mergeStatistics(expected);
+                    String what = type + " page " + p;
                     if (index == null) {
-                        // with a NaN parquet-java writes no min and max for the column chunk either
-                        assertThat(footer.hasNonNullValue()).as("min and max of %s", type).isFalse();
                         continue;
                     }
-                    assertThat(footer.getMinBytes()).as("min of %s", type).isEqualTo(indexed(whole, true));
-                    assertThat(footer.getMaxBytes()).as("max of %s", type).isEqualTo(indexed(whole, false));
+                    assertThat(index.getNullCounts().get(p)).as("nulls of %s", what).isEqualTo(expected.getNumNulls());
+                    if (index.getNullPages().get(p) || !expected.hasNonNullValue()) {
+                        assertThat(expected.hasNonNullValue()).as(what).isFalse();
+                        continue;
+                    }
+                    assertThat(index.getMinValues().get(p).array()).as("min of %s", what).isEqualTo(indexed(expected, true));
+                    assertThat(index.getMaxValues().get(p).array()).as("max of %s", what).isEqualTo(indexed(expected, false));
                 }
+                Statistics<?> footer = chunk.getStatistics();
+                assertThat(footer.getNumNulls()).as("nulls of %s", type).isEqualTo(whole.getNumNulls());
+                if (index == null) {
+                    // parquet-java drops a floating-point column's index when a page has a NaN, and the chunk's min and max
+                    assertThat(nan).as("%s has a NaN (it has no column index)", type).isTrue();
+                    assertThat(footer.hasNonNullValue()).as("min and max of %s", type).isFalse();
+                    continue;
+                }
+                assertThat(footer.getMinBytes()).as("min of %s", type).isEqualTo(indexed(whole, true));
+                assertThat(footer.getMaxBytes()).as("max of %s", type).isEqualTo(indexed(whole, false));
             }
+        }
+    }
 
-            try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = duckdb.createStatement();
-                    ResultSet rs = sql.executeQuery("SELECT d, f, l, i, CAST(day - DATE '1970-01-01' AS INTEGER), dense FROM read_parquet('" + file
-                            + "', file_row_number = true) ORDER BY file_row_number")) {
-                List<String> wrong = new ArrayList<>();
-                for (int r = 0; r < ROWS; r++) {
-                    assertThat(rs.next()).as("row %d", r).isTrue();
-                    for (int c = 0; c < 6; c++) {
-                        FieldVector vector = root.getVector(c);
-                        Object expected = vector.getObject(r);
-                        Object actual = rs.getObject(c + 1);
-                        boolean same;
-                        if (expected == null) {
-                            same = actual == null;
-                        } else if (expected instanceof Double e) {
-                            same = actual instanceof Double a && Double.compare(e, a) == 0;
-                        } else if (expected instanceof Float e) {
-                            same = actual instanceof Float a && Float.compare(e, a) == 0;
-                        } else if (expected instanceof java.time.LocalDate e) {
-                            same = actual instanceof Number a && a.longValue() == e.toEpochDay();
-                        } else {
-                            same = actual instanceof Number a && ((Number) expected).longValue() == a.longValue();
-                        }
-                        if (!same && wrong.size() < 10) {
-                            wrong.add("row " + r + " " + vector.getName() + ": " + expected + " read as " + actual);
-                        }
+    /**
+     * Checks that DuckDB reads every value of {@code file} (one row group of {@code rows} rows of {@code root}'s flat
+     * fixed-width columns) as in {@code root}: floating point by {@link Double#compare} (so -0.0 is not 0.0), integers,
+     * dates and timestamps as their numbers.
+     */
+    static void assertDuckDbReadsEveryValue(Path file, VectorSchemaRoot root, int rows) throws Exception {
+        List<String> columns = new ArrayList<>();
+        for (FieldVector vector : root.getFieldVectors()) {
+            String name = "\"" + vector.getName() + "\"";
+            columns.add(switch (vector.getField().getType().getTypeID()) {
+                case Date -> "CAST(" + name + " - DATE '1970-01-01' AS INTEGER)";
+                case Timestamp -> "epoch_ms(" + name + ")";
+                default -> name;
+            });
+        }
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = duckdb.createStatement();
+                ResultSet rs = sql.executeQuery("SELECT " + String.join(", ", columns) + " FROM read_parquet('" + file
+                        + "', file_row_number = true) ORDER BY file_row_number")) {
+            List<String> wrong = new ArrayList<>();
+            for (int r = 0; r < rows; r++) {
+                assertThat(rs.next()).as("row %d", r).isTrue();
+                for (int c = 0; c < columns.size(); c++) {
+                    FieldVector vector = root.getVector(c);
+                    Object expected = vector.isNull(r) ? null : vector.getObject(r);
+                    Object actual = rs.getObject(c + 1);
+                    boolean same;
+                    if (expected == null) {
+                        same = actual == null;
+                    } else if (expected instanceof Double e) {
+                        same = actual instanceof Double a && Double.compare(e, a) == 0;
+                    } else if (expected instanceof Float e) {
+                        same = actual instanceof Float a && Float.compare(e, a) == 0;
+                    } else if (expected instanceof java.time.LocalDate e) {
+                        same = actual instanceof Number a && a.longValue() == e.toEpochDay();
+                    } else if (expected instanceof Boolean e) {
+                        same = e.equals(actual);
+                    } else if (vector instanceof org.apache.arrow.vector.TimeStampVector timestamps) {
+                        same = actual instanceof Number a && a.longValue() == timestamps.get(r);
+                    } else {
+                        same = actual instanceof Number a && ((Number) expected).longValue() == a.longValue();
+                    }
+                    if (!same && wrong.size() < 10) {
+                        wrong.add("row " + r + " " + vector.getName() + ": " + expected + " read as " + actual);
                     }
                 }
-                assertThat(rs.next()).isFalse();
-                assertThat(wrong).isEmpty();
             }
+            assertThat(rs.next()).isFalse();
+            assertThat(wrong).isEmpty();
         }
     }
 
@@ -225,9 +297,11 @@ class PlainPageEncoderTest {
     }
 
     /** Adds row {@code r} of {@code vector} to {@code statistics} as parquet-java's column writer does, value by value. */
-    private static void add(Statistics<?> statistics, FieldVector vector, int r) {
+    static void add(Statistics<?> statistics, FieldVector vector, int r) {
         if (vector.isNull(r)) {
             statistics.incrementNumNulls();
+        } else if (vector instanceof org.apache.arrow.vector.BitVector v) {
+            statistics.updateStats(v.get(r) != 0);
         } else if (vector instanceof Float8Vector v) {
             statistics.updateStats(v.get(r));
         } else if (vector instanceof Float4Vector v) {
@@ -235,6 +309,8 @@ class PlainPageEncoderTest {
         } else if (vector instanceof BigIntVector v) {
             statistics.updateStats(v.get(r));
         } else if (vector instanceof IntVector v) {
+            statistics.updateStats(v.get(r));
+        } else if (vector instanceof org.apache.arrow.vector.TimeStampVector v) {
             statistics.updateStats(v.get(r));
         } else {
             statistics.updateStats(((DateDayVector) vector).get(r));
