@@ -210,19 +210,20 @@ public final class ArrowMaterializer implements Materializer<Object> {
             ColumnStatistics statistics = new ColumnStatistics(schema);
             List<VectorSchemaRoot> sample = new ArrayList<>();
             try {
-                TableSource.BatchConsumer describe = batch -> {
-                    statistics.add(batch);
+                TableSource.BatchConsumer keepSample = batch -> {
                     if (sample.isEmpty()) {
                         sample.add(head(batch, TableRendering.SAMPLE_ROWS));
                     }
                 };
                 if (PARQUET.equals(format)) {
+                    // the statistics are computed by the Parquet writer's workers, column by column, while they encode
                     ParallelParquetWriter parquet = new ParallelParquetWriter(new CanonicalFooterStream(writer.create(ParquetFormat.FILE_NAME)), schema,
-                            "file " + ParquetFormat.FILE_NAME + " of artifact '" + writer.artifactName() + "'");
+                            "file " + ParquetFormat.FILE_NAME + " of artifact '" + writer.artifactName() + "'", statistics);
+                    parquet.expectRows(source.rowCount());
                     try {
                         source.forEachOwnedBatch((batch, release) -> {
                             try {
-                                describe.accept(batch);
+                                keepSample.accept(batch);
                             } catch (IOException | RuntimeException e) {
                                 release.run();
                                 throw e;
@@ -243,7 +244,8 @@ public final class ArrowMaterializer implements Materializer<Object> {
                     try (IpcFormat.Writer ipc = new IpcFormat.Writer(writer.create(IpcFormat.FILE_NAME), schema, allocator)) {
                         source.forEachBatch(batch -> {
                             ipc.write(batch);
-                            describe.accept(batch);
+                            statistics.add(batch);
+                            keepSample.accept(batch);
                         });
                     }
                 }

@@ -73,6 +73,36 @@ class CanonicalFooterStreamTest {
     }
 
     @Test
+    void bytesBetweenPassThroughAndHoldReachTheTargetAtOnceAndTheFooterAfterHoldIsStillMadeCanonical() throws Exception {
+        byte[] sorted = withEncodings(written, list -> list.sort(Comparator.comparingInt(Encoding::getValue)));
+        byte[] reversed = withEncodings(written, CanonicalFooterStreamTest::descending);
+        int footerStart = reversed.length - 8 - footerLength(reversed);
+        for (int held : new int[] {0, 4, 1000}) {
+            ByteArrayOutputStream target = new ByteArrayOutputStream();
+            try (CanonicalFooterStream out = new CanonicalFooterStream(target)) {
+                out.write(reversed, 0, held); // held back as by default, then passed on by passThrough
+                assertThat(target.size()).isZero();
+                out.passThrough();
+                assertThat(target.size()).isEqualTo(held);
+                int position = held;
+                for (int size : new int[] {1, 100, 70_000}) { // the body of the file: every byte at the target as soon as written
+                    out.write(reversed, position, size);
+                    position += size;
+                    assertThat(target.size()).isEqualTo(position);
+                }
+                out.write(reversed[position++]);
+                assertThat(target.size()).isEqualTo(position);
+                out.write(reversed, position, footerStart - 100 - position);
+                assertThat(target.size()).isEqualTo(footerStart - 100);
+                out.hold(); // the last bytes before the footer, the footer, its length and the magic are held back
+                out.write(reversed, footerStart - 100, reversed.length - (footerStart - 100));
+                assertThat(target.size()).isEqualTo(footerStart - 100);
+            }
+            assertThat(target.toByteArray()).as("held %d", held).isEqualTo(sorted);
+        }
+    }
+
+    @Test
     void aFooterLargerThanTheWindowIsWrittenAsItWasAndTheFileStillLoads() throws Exception {
         byte[] reversed = withEncodings(written, CanonicalFooterStreamTest::descending);
         int window = footerLength(reversed) + 7; // one byte short of footer, length and magic
