@@ -46,7 +46,12 @@ import org.jspecify.annotations.Nullable;
  * single-threaded path ({@link ParquetFormat.Writer}: zstd, dictionaries, page checksums, statistics, column and
  * offset indexes), and the calling thread appends the chunks' row groups, in row order, to the one output file with
  * parquet-java's {@link ParquetFileWriter#appendColumnChunk}, through a 1 MiB buffer so the (hashing) target gets
- * large sequential writes. Two saves of the same rows therefore give the same bytes.
+ * large sequential writes (a {@link CanonicalFooterStream} target passes them on uncopied; it holds back only what
+ * {@code end()} writes: page indexes and footer). Two saves of the same rows therefore give the same bytes. When the
+ * row count is known ({@link #expectRows}) the chunks have equal rows and their number is a multiple of 4, so the
+ * workers finish together. Given {@link ColumnStatistics}, each batch is also summarised on the workers, a task per
+ * column queued ahead of the batch's chunks, and the summaries are merged in batch order on the calling thread
+ * before the batch is released: the same results, to the bit, as {@link ColumnStatistics#add} batch after batch.
  *
  * <p>At most {@code maxInFlight} chunks are being encoded or waiting to be appended at a time (the caller blocks on
  * the oldest one otherwise), which bounds the memory to that many encoded buffers plus the batches they read, plus
