@@ -103,6 +103,44 @@ class CanonicalFooterStreamTest {
     }
 
     @Test
+    void theParallelWriterPassesItsRowGroupsThroughAndHoldsBackOnlyThePageIndexesAndTheFooter() throws Exception {
+        List<Long> writeStarts = new ArrayList<>();
+        ByteArrayOutputStream target = new ByteArrayOutputStream() {
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                writeStarts.add((long) size());
+                super.write(b, off, len);
+            }
+        };
+        List<ParallelParquetWriterTest.Flat> rows = ParallelParquetWriterTest.flat(20_000);
+        try (TableSource source = TableSource.of(rows, ParallelParquetWriterTest.FLAT_LIST, allocator);
+                ParallelParquetWriter writer = new ParallelParquetWriter(new CanonicalFooterStream(target), source.schema(), "test",
+                        new ParallelParquetWriter.Settings(64 * 1024, 2, 3))) {
+            source.forEachOwnedBatch(writer::accept);
+        }
+        byte[] file = target.toByteArray();
+        int footer = footerLength(file);
+        FileMetaData metadata = Util.readFileMetaData(new ByteArrayInputStream(file, file.length - 8 - footer, footer));
+        assertThat(metadata.getRow_groups()).hasSizeGreaterThan(10);
+        long indexes = Long.MAX_VALUE;
+        for (RowGroup group : metadata.getRow_groups()) {
+            for (ColumnChunk chunk : group.getColumns()) {
+                if (chunk.isSetColumn_index_offset()) {
+                    indexes = Math.min(indexes, chunk.getColumn_index_offset());
+                }
+                if (chunk.isSetOffset_index_offset()) {
+                    indexes = Math.min(indexes, chunk.getOffset_index_offset());
+                }
+                List<Encoding> encodings = chunk.getMeta_data().getEncodings();
+                assertThat(encodings).isSortedAccordingTo(Comparator.comparingInt(Encoding::getValue));
+            }
+        }
+        // the last write (at close) is the held-back tail: the page indexes and the footer, nothing of the row groups
+        assertThat(writeStarts.get(writeStarts.size() - 1)).isEqualTo(indexes);
+        assertThat(file.length - indexes).isLessThan(CanonicalFooterStream.DEFAULT_WINDOW_BYTES);
+    }
+
+    @Test
     void aFooterLargerThanTheWindowIsWrittenAsItWasAndTheFileStillLoads() throws Exception {
         byte[] reversed = withEncodings(written, CanonicalFooterStreamTest::descending);
         int window = footerLength(reversed) + 7; // one byte short of footer, length and magic
