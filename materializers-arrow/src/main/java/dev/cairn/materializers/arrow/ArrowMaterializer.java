@@ -53,11 +53,13 @@ import org.jspecify.annotations.Nullable;
  * columns and row limit are honoured: Parquet reads only the requested column chunks and stops at the row group that
  * reaches the limit; IPC reads whole record batches up to the limit.
  *
- * <p><b>Parquet saves in parallel.</b> A table of more than 32 MiB of Arrow data is cut into row groups of 32 MiB
- * (the cut depends only on the data), encoded on one worker per processor into in-memory Parquet files and appended
- * in row order into the one {@code data.parquet}, hashed as it streams out ({@link ParallelParquetWriter}); tables
- * whose columns are all flat are encoded column by column ({@link FlatChunkEncoder}). The same rows give the same
- * bytes on every save. Smaller tables are written on the calling thread.
+ * <p><b>Parquet saves in parallel.</b> A table of more than 32 MiB of Arrow data is cut into row groups of at most
+ * 32 MiB (the cut depends only on the data: equal rows per row group and a multiple of 4 of them, as the row count is
+ * known), encoded on one worker per processor into in-memory Parquet files and appended in row order into the one
+ * {@code data.parquet}, hashed as it streams out ({@link ParallelParquetWriter}); tables whose columns are all flat
+ * are encoded column by column ({@link FlatChunkEncoder}). The column statistics of the metadata are computed on the
+ * same workers, a task per batch and column, and merged in batch order. The same rows give the same bytes on every
+ * save. Smaller tables are written (and summarised) on the calling thread.
  *
  * <p><b>Memory.</b> Saving streams: records are converted 64 Ki rows at a time (and kept until their row group is
  * written), a Parquet save holds at most processors + 1 row groups being encoded or waiting to be appended, IPC
@@ -210,19 +212,20 @@ public final class ArrowMaterializer implements Materializer<Object> {
             ColumnStatistics statistics = new ColumnStatistics(schema);
             List<VectorSchemaRoot> sample = new ArrayList<>();
             try {
-                TableSource.BatchConsumer describe = batch -> {
-                    statistics.add(batch);
+                TableSource.BatchConsumer keepSample = batch -> {
                     if (sample.isEmpty()) {
                         sample.add(head(batch, TableRendering.SAMPLE_ROWS));
                     }
                 };
                 if (PARQUET.equals(format)) {
+                    // the statistics are computed by the Parquet writer's workers, column by column, while they encode
                     ParallelParquetWriter parquet = new ParallelParquetWriter(new CanonicalFooterStream(writer.create(ParquetFormat.FILE_NAME)), schema,
-                            "file " + ParquetFormat.FILE_NAME + " of artifact '" + writer.artifactName() + "'");
+                            "file " + ParquetFormat.FILE_NAME + " of artifact '" + writer.artifactName() + "'", statistics);
+                    parquet.expectRows(source.rowCount());
                     try {
                         source.forEachOwnedBatch((batch, release) -> {
                             try {
-                                describe.accept(batch);
+                                keepSample.accept(batch);
                             } catch (IOException | RuntimeException e) {
                                 release.run();
                                 throw e;
@@ -243,7 +246,8 @@ public final class ArrowMaterializer implements Materializer<Object> {
                     try (IpcFormat.Writer ipc = new IpcFormat.Writer(writer.create(IpcFormat.FILE_NAME), schema, allocator)) {
                         source.forEachBatch(batch -> {
                             ipc.write(batch);
-                            describe.accept(batch);
+                            statistics.add(batch);
+                            keepSample.accept(batch);
                         });
                     }
                 }

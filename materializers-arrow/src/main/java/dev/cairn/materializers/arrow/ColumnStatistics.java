@@ -21,6 +21,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-column statistics of a table, accumulated batch by batch: row count, null count, and for numeric columns
@@ -52,9 +53,43 @@ final class ColumnStatistics {
             scratch = new double[count];
         }
         for (int i = 0; i < columns.length; i++) {
-            columns[i].add(vectors.get(i), count, scratch);
+            columns[i].merge(columns[i].summarize(vectors.get(i), count, scratch));
         }
     }
+
+    /** The number of columns. */
+    int columnCount() {
+        return columns.length;
+    }
+
+    /**
+     * The summary of column {@code column} of {@code batch}, without changing these statistics: safe to call from
+     * any thread while the batch is alive (it only reads the batch). {@link #merge} folds such summaries in; merging
+     * every column's summary of each batch, batch after batch, gives exactly the results of {@link #add}, to the bit.
+     */
+    Summary summarize(int column, VectorSchemaRoot batch) {
+        int count = batch.getRowCount();
+        return columns[column].summarize(batch.getVector(column), count, null);
+    }
+
+    /** Adds a batch of {@code rowCount} rows given by its summaries, one per column in schema order (see {@link #summarize}). */
+    void merge(int rowCount, Summary[] summaries) {
+        if (summaries.length != columns.length) {
+            throw new IllegalArgumentException(summaries.length + " column summaries for " + columns.length + " columns");
+        }
+        rows += rowCount;
+        for (int i = 0; i < columns.length; i++) {
+            columns[i].merge(summaries[i]);
+        }
+    }
+
+    /**
+     * One column of one batch summarised: its null and NaN counts, the count, mean, squared deviations from the mean,
+     * minimum and maximum of its numbers ({@code numbers == 0}: none), the integer (or date, timestamp) minimum and
+     * maximum and the number of dates or timestamps.
+     */
+    record Summary(long nulls, long nans, int numbers, double mean, double m2, double min, double max, long longMin, long longMax,
+            long instants) {}
 
     Schema schema() {
         return schema;
@@ -128,17 +163,18 @@ final class ColumnStatistics {
             return field;
         }
 
-        void add(FieldVector vector, int rowCount, double[] scratch) {
-            int nullsHere = vector.getNullCount();
-            nulls += nullsHere;
-            boolean mayBeNull = nullsHere > 0;
+        /** This column's summary of a batch of {@code rowCount} rows (reads only; {@code scratch} may be null). */
+        Summary summarize(FieldVector vector, int rowCount, double @Nullable [] scratch) {
+            Summing summing = new Summing();
+            summing.nulls = vector.getNullCount();
+            boolean mayBeNull = summing.nulls > 0;
             switch (kind) {
-                case INTEGER, FLOATING, DECIMAL -> addNumbers(vector, rowCount, mayBeNull, scratch);
+                case INTEGER, FLOATING, DECIMAL -> summing.addNumbers(vector, rowCount, mayBeNull, scratch);
                 case DATE -> {
                     DateDayVector days = (DateDayVector) vector;
                     for (int i = 0; i < rowCount; i++) {
                         if (!mayBeNull || !vector.isNull(i)) {
-                            extend(days.get(i));
+                            summing.extend(days.get(i));
                         }
                     }
                 }
@@ -146,26 +182,114 @@ final class ColumnStatistics {
                     TimeStampVector timestamps = (TimeStampVector) vector;
                     for (int i = 0; i < rowCount; i++) {
                         if (!mayBeNull || !vector.isNull(i)) {
-                            extend(timestamps.get(i));
+                            summing.extend(timestamps.get(i));
                         }
                     }
                 }
                 case OTHER -> {
                 }
             }
+            return summing.summary();
         }
 
+        /** Folds a batch's summary into the running totals (numbers with Chan et al.'s formula). */
+        void merge(Summary summary) {
+            nulls += summary.nulls();
+            nans += summary.nans();
+            count += summary.instants();
+            longMin = Math.min(longMin, summary.longMin());
+            longMax = Math.max(longMax, summary.longMax());
+            if (summary.numbers() > 0) {
+                merge(summary.numbers(), summary.mean(), summary.m2(), summary.min(), summary.max());
+            }
+        }
+
+        /** Merges a batch's count, mean, squared deviations, minimum and maximum into the running totals (Chan et al.). */
+        private void merge(int n, double batchMean, double batchM2, double batchMin, double batchMax) {
+            long total = count + n;
+            double delta = batchMean - mean;
+            mean += delta * n / total;
+            m2 += batchM2 + delta * delta * ((double) count * n / total);
+            count = total;
+            min = Math.min(min, batchMin);
+            max = Math.max(max, batchMax);
+        }
+
+        long nullCount() {
+            return nulls;
+        }
+
+        /** {@code null_count}, and where the column has them {@code min}, {@code max}, {@code mean}, {@code stddev}, {@code nan_count}. */
+        Map<String, Object> toMetadata() {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put(MetadataKeys.NULL_COUNT, nulls);
+            if (count > 0) {
+                switch (kind) {
+                    case INTEGER -> {
+                        entry.put(MetadataKeys.MIN, longMin);
+                        entry.put(MetadataKeys.MAX, longMax);
+                    }
+                    case FLOATING, DECIMAL -> {
+                        entry.put(MetadataKeys.MIN, min);
+                        entry.put(MetadataKeys.MAX, max);
+                    }
+                    case DATE -> {
+                        entry.put(MetadataKeys.MIN, LocalDate.ofEpochDay(longMin).toString());
+                        entry.put(MetadataKeys.MAX, LocalDate.ofEpochDay(longMax).toString());
+                    }
+                    case TIMESTAMP -> {
+                        ArrowType.Timestamp type = (ArrowType.Timestamp) field.getType();
+                        entry.put(MetadataKeys.MIN, timestampText(longMin, type));
+                        entry.put(MetadataKeys.MAX, timestampText(longMax, type));
+                    }
+                    case OTHER -> {
+                    }
+                }
+                if (kind == Kind.INTEGER || kind == Kind.FLOATING || kind == Kind.DECIMAL) {
+                    entry.put(MetadataKeys.MEAN, finite(mean));
+                    if (count > 1) {
+                        entry.put(MetadataKeys.STDDEV, finite(Math.sqrt(m2 / (count - 1))));
+                    }
+                }
+            }
+            if (nans > 0) {
+                entry.put(MetadataKeys.NAN_COUNT, nans);
+            }
+            return entry;
+        }
+
+        private static Object finite(double value) {
+            return Double.isFinite(value) ? (Object) value : Double.toString(value);
+        }
+    }
+
+    /** The summary of one column of one batch being computed (one thread; see {@link Column#summarize}). */
+    private static final class Summing {
+        long nulls;
+        long nans;
+        int numbers;
+        double mean;
+        double m2;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        long longMin = Long.MAX_VALUE;
+        long longMax = Long.MIN_VALUE;
+        long instants;
+
         /**
-         * Two passes over the batch (sum, then squared deviations from the batch mean), merged into the running totals
+         * Two passes over the batch (sum, then squared deviations from the batch mean), later merged into the running totals
          * with Chan et al.'s formula: stable like Welford's, without a division per value.
          */
-        private void addNumbers(FieldVector vector, int rowCount, boolean mayBeNull, double[] scratch) {
+        void addNumbers(FieldVector vector, int rowCount, boolean mayBeNull, double @Nullable [] scratch) {
+            double[] values = scratch != null && scratch.length >= rowCount ? scratch : null;
             if (!mayBeNull && MemoryUtil.LITTLE_ENDIAN && rowCount > 0
                     && (vector instanceof BigIntVector || vector instanceof IntVector || vector instanceof Float8Vector)) {
                 addRaw(vector, rowCount);
                 return;
             }
-            double[] values = scratch;
+            if (values == null) {
+                values = new double[rowCount];
+            }
             int n = 0;
             if (vector instanceof BaseIntVector ints) {
                 boolean raw = !mayBeNull && MemoryUtil.LITTLE_ENDIAN && (vector instanceof BigIntVector || vector instanceof IntVector);
@@ -218,7 +342,7 @@ final class ColumnStatistics {
                 double deviation = values[i] - batchMean;
                 batchM2 += deviation * deviation;
             }
-            merge(n, batchMean, batchM2, batchMin, batchMax);
+            done(n, batchMean, batchM2, batchMin, batchMax);
         }
 
         /**
@@ -278,71 +402,25 @@ final class ColumnStatistics {
                     batchM2 += deviation * deviation;
                 }
             }
-            merge(n, batchMean, batchM2, batchMin, batchMax);
+            done(n, batchMean, batchM2, batchMin, batchMax);
         }
 
-        /** Merges a batch's count, mean, squared deviations, minimum and maximum into the running totals (Chan et al.). */
-        private void merge(int n, double batchMean, double batchM2, double batchMin, double batchMax) {
-            long total = count + n;
-            double delta = batchMean - mean;
-            mean += delta * n / total;
-            m2 += batchM2 + delta * delta * ((double) count * n / total);
-            count = total;
-            min = Math.min(min, batchMin);
-            max = Math.max(max, batchMax);
+        private void done(int n, double batchMean, double batchM2, double batchMin, double batchMax) {
+            numbers = n;
+            mean = batchMean;
+            m2 = batchM2;
+            min = batchMin;
+            max = batchMax;
         }
 
-        private void extend(long value) {
-            count++;
+        void extend(long value) {
+            instants++;
             longMin = Math.min(longMin, value);
             longMax = Math.max(longMax, value);
         }
 
-        long nullCount() {
-            return nulls;
-        }
-
-        /** {@code null_count}, and where the column has them {@code min}, {@code max}, {@code mean}, {@code stddev}, {@code nan_count}. */
-        Map<String, Object> toMetadata() {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put(MetadataKeys.NULL_COUNT, nulls);
-            if (count > 0) {
-                switch (kind) {
-                    case INTEGER -> {
-                        entry.put(MetadataKeys.MIN, longMin);
-                        entry.put(MetadataKeys.MAX, longMax);
-                    }
-                    case FLOATING, DECIMAL -> {
-                        entry.put(MetadataKeys.MIN, min);
-                        entry.put(MetadataKeys.MAX, max);
-                    }
-                    case DATE -> {
-                        entry.put(MetadataKeys.MIN, LocalDate.ofEpochDay(longMin).toString());
-                        entry.put(MetadataKeys.MAX, LocalDate.ofEpochDay(longMax).toString());
-                    }
-                    case TIMESTAMP -> {
-                        ArrowType.Timestamp type = (ArrowType.Timestamp) field.getType();
-                        entry.put(MetadataKeys.MIN, timestampText(longMin, type));
-                        entry.put(MetadataKeys.MAX, timestampText(longMax, type));
-                    }
-                    case OTHER -> {
-                    }
-                }
-                if (kind == Kind.INTEGER || kind == Kind.FLOATING || kind == Kind.DECIMAL) {
-                    entry.put(MetadataKeys.MEAN, finite(mean));
-                    if (count > 1) {
-                        entry.put(MetadataKeys.STDDEV, finite(Math.sqrt(m2 / (count - 1))));
-                    }
-                }
-            }
-            if (nans > 0) {
-                entry.put(MetadataKeys.NAN_COUNT, nans);
-            }
-            return entry;
-        }
-
-        private static Object finite(double value) {
-            return Double.isFinite(value) ? (Object) value : Double.toString(value);
+        Summary summary() {
+            return new Summary(nulls, nans, numbers, mean, m2, min, max, longMin, longMax, instants);
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
+import dev.cairn.materializers.arrow.parquet.CanonicalFooterStream;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -45,7 +46,12 @@ import org.jspecify.annotations.Nullable;
  * single-threaded path ({@link ParquetFormat.Writer}: zstd, dictionaries, page checksums, statistics, column and
  * offset indexes), and the calling thread appends the chunks' row groups, in row order, to the one output file with
  * parquet-java's {@link ParquetFileWriter#appendColumnChunk}, through a 1 MiB buffer so the (hashing) target gets
- * large sequential writes. Two saves of the same rows therefore give the same bytes.
+ * large sequential writes (a {@link CanonicalFooterStream} target passes them on uncopied; it holds back only what
+ * {@code end()} writes: page indexes and footer). Two saves of the same rows therefore give the same bytes. When the
+ * row count is known ({@link #expectRows}) the chunks have equal rows and their number is a multiple of 4, so the
+ * workers finish together. Given {@link ColumnStatistics}, each batch is also summarised on the workers, a task per
+ * column queued ahead of the batch's chunks, and the summaries are merged in batch order on the calling thread
+ * before the batch is released: the same results, to the bit, as {@link ColumnStatistics#add} batch after batch.
  *
  * <p>At most {@code maxInFlight} chunks are being encoded or waiting to be appended at a time (the caller blocks on
  * the oldest one otherwise), which bounds the memory to that many encoded buffers plus the batches they read, plus
@@ -86,6 +92,9 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
     static volatile @Nullable Hook hookForTests;
 
     private final OutputStream target;
+    /** The target when it makes footers canonical: the row groups pass through it uncopied, only the footer is held back. */
+    private final @Nullable CanonicalFooterStream canonical;
+    private @Nullable BufferedOutputStream buffered;
     private final Schema schema;
     private final String description;
     private final long chunkBytes;
@@ -97,6 +106,10 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
     private List<Runnable> releases = new ArrayList<>();
     private long filledBytes;
     private long filledRows;
+    /** The rows the batches hold in all, when told ({@link #expectRows}), else 0. */
+    private long expectedRows;
+    /** Rows per chunk when the total is known (chunks of equal rows, their number a multiple of 4), else 0. */
+    private long chunkRows;
     private long rowsBefore;
     private int chunkIndex;
 
@@ -116,7 +129,28 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
     /** Arrays of appended chunks, for the next chunks to encode into (at most {@code threads} are kept). */
     private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spareArrays = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    private record InFlight(Future<Encoded> future, List<Runnable> releases, int index, long firstRow, long rows) {}
+    private record InFlight(Future<Encoded> future, List<Runnable> releases, int index, long firstRow, long rows, int batchesEnded) {}
+
+    /** The column statistics the batches are summarised into, or null. */
+    private final @Nullable ColumnStatistics statistics;
+    /** Batches accepted and not yet merged into {@link #statistics}, in order (each with its column summaries once submitted). */
+    private final ArrayDeque<Summaries> summaries = new ArrayDeque<>();
+    /** Batches (with rows) whose last rows were handed to a chunk so far. */
+    private int batchesEnded;
+    /** Batches whose summaries were merged into {@link #statistics} so far. */
+    private int batchesMerged;
+
+    /** A batch's column summaries being computed on the workers (null before they are submitted). */
+    private static final class Summaries {
+        final VectorSchemaRoot batch;
+        final long firstRow;
+        @Nullable List<Future<ColumnStatistics.Summary>> columns;
+
+        Summaries(VectorSchemaRoot batch, long firstRow) {
+            this.batch = batch;
+            this.firstRow = firstRow;
+        }
+    }
 
     /** One chunk as an in-memory Parquet file, with its footer and page indexes already read. */
     private record Encoded(byte[] bytes, int length, List<BlockMetaData> blocks, List<List<ColumnIndex>> columnIndexes,
@@ -124,21 +158,38 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
 
     /** A writer to {@code target} (closed by {@link #close}) using every available processor. */
     ParallelParquetWriter(OutputStream target, Schema schema, String description) {
-        this(target, schema, description, settingsForTests == null ? Settings.defaults() : settingsForTests);
+        this(target, schema, description, (ColumnStatistics) null);
+    }
+
+    /**
+     * A writer to {@code target} using every available processor that also adds every batch to {@code statistics}
+     * (when not null): on the workers, column by column, while the row groups are encoded, merged in batch order on
+     * the calling thread, so the statistics are those {@link ColumnStatistics#add} gives batch after batch. They are
+     * complete once {@link #close} returned without an error.
+     */
+    ParallelParquetWriter(OutputStream target, Schema schema, String description, @Nullable ColumnStatistics statistics) {
+        this(target, schema, description, settingsForTests == null ? Settings.defaults() : settingsForTests, statistics);
     }
 
     /** A writer with other chunk size, worker count and in-flight bound (tests make many small chunks). */
     ParallelParquetWriter(OutputStream target, Schema schema, String description, Settings settings) {
+        this(target, schema, description, settings, null);
+    }
+
+    /** A writer with other settings that also gathers {@code statistics} (see above). */
+    ParallelParquetWriter(OutputStream target, Schema schema, String description, Settings settings, @Nullable ColumnStatistics statistics) {
         if (settings.chunkBytes() <= 0 || settings.threads() <= 0 || settings.maxInFlight() <= 0) {
             throw new IllegalArgumentException("chunkBytes, threads and maxInFlight must be positive: " + settings);
         }
         this.target = new CloseOnce(target);
+        this.canonical = target instanceof CanonicalFooterStream footers ? footers : null;
         this.schema = schema;
         this.description = description;
         this.chunkBytes = settings.chunkBytes();
         this.threads = settings.threads();
         this.maxInFlight = settings.maxInFlight();
         this.flat = FlatChunkEncoder.handles(schema);
+        this.statistics = statistics;
     }
 
     @Override
@@ -153,10 +204,23 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
             return;
         }
         long bytesPerRow = Math.max(1, bytes(batch) / rows);
+        if (chunkRows == 0 && expectedRows > 0) {
+            chunkRows = rowsPerChunk(expectedRows, bytesPerRow, chunkBytes);
+        }
         int start = 0;
         try {
+            if (statistics != null) {
+                Summaries summary = new Summaries(batch, rowsBefore + filledRows);
+                summaries.add(summary);
+                if (workers != null) {
+                    submit(summary);
+                }
+            }
             while (start < rows) {
                 long room = Math.max(1, (chunkBytes - filledBytes + bytesPerRow - 1) / bytesPerRow);
+                if (chunkRows > 0) {
+                    room = Math.max(1, Math.min(room, chunkRows - filledRows));
+                }
                 int end = (int) Math.min(rows, start + room);
                 pieces.add(new FlatChunkEncoder.Piece(batch, start, end));
                 filledBytes += (end - start) * bytesPerRow;
@@ -165,8 +229,9 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
                 if (end == rows) {
                     releases.add(release);
                     release = null;
+                    batchesEnded++;
                 }
-                if (filledBytes >= chunkBytes) {
+                if (filledBytes >= chunkBytes || chunkRows > 0 && filledRows >= chunkRows) {
                     submitChunk();
                 }
             }
@@ -179,6 +244,30 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
         }
     }
 
+    /**
+     * Tells the writer how many rows the batches will hold in all (before the first batch): the rows are then cut
+     * into chunks of equal rows whose number is a multiple of 4 (those of about {@code chunkBytes} rounded up), so
+     * that 1, 2 or 4 workers get the same share and none finishes the last chunk alone while the others wait. The
+     * cut still depends only on the rows (the total and the first batch's bytes per row), never on the threads.
+     */
+    void expectRows(long rows) {
+        if (chunkRows != 0 || chunkIndex > 0 || filledRows > 0) {
+            throw new IllegalStateException("expectRows must be called before the first batch");
+        }
+        expectedRows = rows;
+    }
+
+    /** Rows per chunk for {@code rows} rows of about {@code bytesPerRow} bytes (see {@link #expectRows}); unbounded for one chunk. */
+    static long rowsPerChunk(long rows, long bytesPerRow, long chunkBytes) {
+        long total = rows > Long.MAX_VALUE / bytesPerRow ? Long.MAX_VALUE : rows * bytesPerRow;
+        long chunks = total / chunkBytes + (total % chunkBytes == 0 ? 0 : 1);
+        if (chunks <= 1) {
+            return Long.MAX_VALUE;
+        }
+        chunks = (chunks + 3) / 4 * 4;
+        return (rows + chunks - 1) / chunks;
+    }
+
     /** The Arrow bytes of {@code batch}'s rows (for a slice, of its rows only). */
     private static long bytes(VectorSchemaRoot batch) {
         long total = 0;
@@ -188,10 +277,53 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
         return total;
     }
 
+    /** Hands a batch's column summaries to the workers (ahead of the chunks reading the batch). */
+    private void submit(Summaries summary) {
+        ColumnStatistics into = statistics;
+        List<Future<ColumnStatistics.Summary>> columns = new ArrayList<>(into.columnCount());
+        for (int c = 0; c < into.columnCount(); c++) {
+            int column = c;
+            columns.add(workers.submit(() -> into.summarize(column, summary.batch)));
+        }
+        summary.columns = columns;
+    }
+
+    /**
+     * Waits for the summaries of the batches up to {@code through} (in order) and merges them into the statistics.
+     * On a failure the batches are not released here: {@link #cleanUp} does, once no worker reads them.
+     */
+    private void mergeSummaries(int through) throws InterruptedException {
+        while (batchesMerged < through) {
+            Summaries summary = summaries.peek();
+            List<Future<ColumnStatistics.Summary>> columns = summary.columns;
+            ColumnStatistics.Summary[] merged = new ColumnStatistics.Summary[columns.size()];
+            for (int c = 0; c < merged.length; c++) {
+                try {
+                    merged[c] = columns.get(c).get();
+                } catch (ExecutionException | CancellationException e) {
+                    Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+                    throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "Computing the statistics of column '" + schema.getFields().get(c).getName()
+                            + "' of rows " + summary.firstRow + "–" + (summary.firstRow + summary.batch.getRowCount() - 1) + " of " + description
+                            + " failed: " + cause, cause);
+                }
+            }
+            statistics.merge(summary.batch.getRowCount(), merged);
+            summaries.poll();
+            batchesMerged++;
+        }
+    }
+
     private void submitChunk() throws IOException {
         if (workers == null) {
             workers = Executors.newFixedThreadPool(threads, new Named(description));
-            file = new ParquetFileWriter(new StreamOutputFile(new BufferedOutputStream(target, COPY_BUFFER_BYTES), description),
+            if (statistics != null) {
+                summaries.forEach(this::submit);
+            }
+            if (canonical != null) {
+                canonical.passThrough();
+            }
+            buffered = new BufferedOutputStream(target, COPY_BUFFER_BYTES);
+            file = new ParquetFileWriter(new StreamOutputFile(buffered, description),
                     ParquetSchemas.toParquet(schema), ParquetFileWriter.Mode.OVERWRITE, ParquetFormat.ROW_GROUP_BYTES, 0,
                     ParquetProperties.DEFAULT_COLUMN_INDEX_TRUNCATE_LENGTH, ParquetProperties.DEFAULT_STATISTICS_TRUNCATE_LENGTH, true);
             file.start();
@@ -209,7 +341,7 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
             buffersHeld.decrementAndGet();
             throw e;
         }
-        inFlight.add(new InFlight(future, releases, index, rowsBefore, filledRows));
+        inFlight.add(new InFlight(future, releases, index, rowsBefore, filledRows, batchesEnded));
         peakInFlight = Math.max(peakInFlight, inFlight.size());
         rowsBefore += filledRows;
         pieces = new ArrayList<>();
@@ -270,6 +402,9 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
         try {
             waitingForOldest = true;
             encoded = oldest.future().get();
+            if (statistics != null) {
+                mergeSummaries(oldest.batchesEnded());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             inFlight.addFirst(oldest);
@@ -279,6 +414,9 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new CairnException(ErrorCode.MATERIALIZER_FAILED, "Encoding row group " + oldest.index() + " (rows " + oldest.firstRow() + "–"
                     + (oldest.firstRow() + oldest.rows() - 1) + ") of " + description + " failed: " + cause, cause);
+        } catch (RuntimeException e) { // a batch's statistics failed: its batches are released by cleanUp, after the workers stopped
+            inFlight.addFirst(oldest);
+            throw e;
         } finally {
             waitingForOldest = false;
         }
@@ -329,6 +467,12 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
         try {
             if (!failed) {
                 if (workers == null) {
+                    if (statistics != null) {
+                        for (Summaries summary : summaries) {
+                            statistics.add(summary.batch);
+                        }
+                        summaries.clear();
+                    }
                     writeDirectly();
                 } else {
                     if (!pieces.isEmpty()) {
@@ -336,6 +480,13 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
                     }
                     while (!inFlight.isEmpty()) {
                         appendOldest();
+                    }
+                    if (!summaries.isEmpty()) {
+                        throw new IllegalStateException(summaries.size() + " batches of " + description + " were not added to the statistics");
+                    }
+                    if (canonical != null) {
+                        buffered.flush();
+                        canonical.hold(); // the page indexes and the footer that end() writes are held back and made canonical
                     }
                     file.end(footerMetadata == null ? Map.of() : footerMetadata);
                 }
@@ -401,6 +552,7 @@ final class ParallelParquetWriter implements TableSource.OwnedBatchConsumer, Aut
             buffersHeld.decrementAndGet();
         }
         inFlight.clear();
+        summaries.clear();
         toRelease.addAll(releases);
         releases = new ArrayList<>();
         pieces = new ArrayList<>();

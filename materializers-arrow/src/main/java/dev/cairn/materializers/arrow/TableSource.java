@@ -40,6 +40,9 @@ abstract class TableSource implements AutoCloseable {
 
     abstract Schema schema();
 
+    /** The number of rows the batches will hold in all. */
+    abstract long rowCount();
+
     /**
      * Passes every batch, in row order, to {@code consumer}, which owns each until it releases it (the batches are not
      * reused). May be called more than once.
@@ -114,6 +117,11 @@ abstract class TableSource implements AutoCloseable {
         }
 
         @Override
+        long rowCount() {
+            return root.getRowCount();
+        }
+
+        @Override
         void forEachBatch(BatchConsumer consumer) throws IOException {
             consumer.accept(root);
         }
@@ -139,6 +147,11 @@ abstract class TableSource implements AutoCloseable {
         @Override
         Schema schema() {
             return table.getSchema();
+        }
+
+        @Override
+        long rowCount() {
+            return table.getRowCount();
         }
 
         @Override
@@ -217,6 +230,11 @@ abstract class TableSource implements AutoCloseable {
         @Override
         Schema schema() {
             return schema;
+        }
+
+        @Override
+        long rowCount() {
+            return rows.size();
         }
 
         @Override

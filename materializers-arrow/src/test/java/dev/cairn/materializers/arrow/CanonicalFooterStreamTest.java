@@ -73,6 +73,74 @@ class CanonicalFooterStreamTest {
     }
 
     @Test
+    void bytesBetweenPassThroughAndHoldReachTheTargetAtOnceAndTheFooterAfterHoldIsStillMadeCanonical() throws Exception {
+        byte[] sorted = withEncodings(written, list -> list.sort(Comparator.comparingInt(Encoding::getValue)));
+        byte[] reversed = withEncodings(written, CanonicalFooterStreamTest::descending);
+        int footerStart = reversed.length - 8 - footerLength(reversed);
+        for (int held : new int[] {0, 4, 1000}) {
+            ByteArrayOutputStream target = new ByteArrayOutputStream();
+            try (CanonicalFooterStream out = new CanonicalFooterStream(target)) {
+                out.write(reversed, 0, held); // held back as by default, then passed on by passThrough
+                assertThat(target.size()).isZero();
+                out.passThrough();
+                assertThat(target.size()).isEqualTo(held);
+                int position = held;
+                for (int size : new int[] {1, 100, 70_000}) { // the body of the file: every byte at the target as soon as written
+                    out.write(reversed, position, size);
+                    position += size;
+                    assertThat(target.size()).isEqualTo(position);
+                }
+                out.write(reversed[position++]);
+                assertThat(target.size()).isEqualTo(position);
+                out.write(reversed, position, footerStart - 100 - position);
+                assertThat(target.size()).isEqualTo(footerStart - 100);
+                out.hold(); // the last bytes before the footer, the footer, its length and the magic are held back
+                out.write(reversed, footerStart - 100, reversed.length - (footerStart - 100));
+                assertThat(target.size()).isEqualTo(footerStart - 100);
+            }
+            assertThat(target.toByteArray()).as("held %d", held).isEqualTo(sorted);
+        }
+    }
+
+    @Test
+    void theParallelWriterPassesItsRowGroupsThroughAndHoldsBackOnlyThePageIndexesAndTheFooter() throws Exception {
+        List<Long> writeStarts = new ArrayList<>();
+        ByteArrayOutputStream target = new ByteArrayOutputStream() {
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                writeStarts.add((long) size());
+                super.write(b, off, len);
+            }
+        };
+        List<ParallelParquetWriterTest.Flat> rows = ParallelParquetWriterTest.flat(20_000);
+        try (TableSource source = TableSource.of(rows, ParallelParquetWriterTest.FLAT_LIST, allocator);
+                ParallelParquetWriter writer = new ParallelParquetWriter(new CanonicalFooterStream(target), source.schema(), "test",
+                        new ParallelParquetWriter.Settings(64 * 1024, 2, 3))) {
+            source.forEachOwnedBatch(writer::accept);
+        }
+        byte[] file = target.toByteArray();
+        int footer = footerLength(file);
+        FileMetaData metadata = Util.readFileMetaData(new ByteArrayInputStream(file, file.length - 8 - footer, footer));
+        assertThat(metadata.getRow_groups()).hasSizeGreaterThan(10);
+        long indexes = Long.MAX_VALUE;
+        for (RowGroup group : metadata.getRow_groups()) {
+            for (ColumnChunk chunk : group.getColumns()) {
+                if (chunk.isSetColumn_index_offset()) {
+                    indexes = Math.min(indexes, chunk.getColumn_index_offset());
+                }
+                if (chunk.isSetOffset_index_offset()) {
+                    indexes = Math.min(indexes, chunk.getOffset_index_offset());
+                }
+                List<Encoding> encodings = chunk.getMeta_data().getEncodings();
+                assertThat(encodings).isSortedAccordingTo(Comparator.comparingInt(Encoding::getValue));
+            }
+        }
+        // the last write (at close) is the held-back tail: the page indexes and the footer, nothing of the row groups
+        assertThat(writeStarts.get(writeStarts.size() - 1)).isEqualTo(indexes);
+        assertThat(file.length - indexes).isLessThan(CanonicalFooterStream.DEFAULT_WINDOW_BYTES);
+    }
+
+    @Test
     void aFooterLargerThanTheWindowIsWrittenAsItWasAndTheFileStillLoads() throws Exception {
         byte[] reversed = withEncodings(written, CanonicalFooterStreamTest::descending);
         int window = footerLength(reversed) + 7; // one byte short of footer, length and magic

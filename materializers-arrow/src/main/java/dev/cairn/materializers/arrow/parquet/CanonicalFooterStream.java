@@ -36,6 +36,10 @@ import org.apiguardian.api.API;
  * correct, only possibly not canonical. The bytes before the footer (pages, indexes) are written by parquet-java in a
  * fixed order and pass through untouched. A file already canonical is written byte for byte as given.
  *
+ * <p>A writer that knows where its footer starts can spare the hold-back buffer the bytes before it: after
+ * {@link #passThrough()} every byte goes straight to the target, uncopied, until {@link #hold()}, from which on the
+ * bytes are held back as above (a writer calls {@code hold()} before it writes its column indexes and footer).
+ *
  * <p>Bytes are held back until {@code close}: {@link #flush()} flushes only what was passed on. Not thread-safe,
  * like the writers that use it. Closing closes the target.
  */
@@ -52,6 +56,8 @@ public final class CanonicalFooterStream extends OutputStream {
     private byte[] buffer;
     private int count;
     private boolean closed;
+    /** Whether bytes go straight to the target (between {@link #passThrough()} and {@link #hold()}). */
+    private boolean passing;
 
     /** A stream to {@code target} that holds back the last {@link #DEFAULT_WINDOW_BYTES}. */
     public CanonicalFooterStream(OutputStream target) {
@@ -71,6 +77,10 @@ public final class CanonicalFooterStream extends OutputStream {
     @Override
     public void write(int b) throws IOException {
         ensureOpen();
+        if (passing) {
+            target.write(b);
+            return;
+        }
         if (count == buffer.length) {
             makeRoom();
         }
@@ -81,6 +91,10 @@ public final class CanonicalFooterStream extends OutputStream {
     public void write(byte[] bytes, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         ensureOpen();
+        if (passing) {
+            target.write(bytes, offset, length);
+            return;
+        }
         if (length > window) { // all held bytes and the head of these pass on; the last window of these is held
             target.write(buffer, 0, count);
             count = 0;
@@ -110,6 +124,23 @@ public final class CanonicalFooterStream extends OutputStream {
         target.write(buffer, 0, passed);
         System.arraycopy(buffer, passed, buffer, 0, window);
         count = window;
+    }
+
+    /**
+     * From now on, until {@link #hold()}, bytes pass straight to the target: the bytes held so far are passed on first.
+     * For a writer that calls {@code hold()} before its footer: the bytes in between are not copied.
+     */
+    public void passThrough() throws IOException {
+        ensureOpen();
+        target.write(buffer, 0, count);
+        count = 0;
+        passing = true;
+    }
+
+    /** From now on the last bytes are held back again (the default), so a footer written after this is made canonical. */
+    public void hold() throws IOException {
+        ensureOpen();
+        passing = false;
     }
 
     private void ensureOpen() throws IOException {
