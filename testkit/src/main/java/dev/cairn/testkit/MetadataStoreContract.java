@@ -952,6 +952,51 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void aCompletionRecordsOnlyItsOwnStepRunsOutputs() {
+        // PostgreSQL checks no foreign key on an output's step run (schema V16): the completion's own update of its step
+        // run is the check, so an output naming another step run, recorded or not, is refused before anything is written
+        PipelineRunRecord run = run("p", T0);
+        StepRunRecord step = stepRun(run, "load", 0);
+        StepRunRecord other = stepRun(run, "other", 1);
+        store.insertRun(run, List.of(step, other));
+        ArtifactVersionRecord good = store.reserveArtifactVersion(newVersion("good"));
+        StepRunRecord done = step.started(T0).finished(StepStatus.COMPLETED, T0.plusSeconds(1), Optional.empty());
+        UUID neverRecorded = UUID.randomUUID();
+
+        for (UUID owner : List.of(other.id(), neverRecorded)) {
+            assertThatThrownBy(() -> store.completeStep(done, List.of(new CommittedArtifact(good.id(), artifactUri("good", "1"), List.of())),
+                    List.of(), List.of(new StepOutputRecord(owner, "output", good.id()))))
+                    .satisfies(e -> assertCode(e, ErrorCode.INVALID_ARGUMENT))
+                    .hasMessageContaining("Output 'output'")
+                    .hasMessageContaining(owner.toString())
+                    .hasMessageContaining(step.id().toString());
+            assertThatThrownBy(() -> store.completeSteps(List.of(new MetadataStore.StepCompletion(done,
+                    List.of(new CommittedArtifact(good.id(), artifactUri("good", "1"), List.of())), List.of(),
+                    List.of(new StepOutputRecord(owner, "output", good.id()))))))
+                    .satisfies(e -> assertCode(e, ErrorCode.INVALID_ARGUMENT))
+                    .hasMessageContaining(owner.toString());
+        }
+
+        assertThat(store.findStepRun(step.id())).contains(step);
+        assertThat(store.findArtifactVersion(good.id())).isEmpty();
+        assertThat(store.listStepOutputs(other.id())).isEmpty();
+        assertThat(store.listStepOutputs(neverRecorded)).isEmpty();
+        assertThat(store.listStepOutputs(step.id())).isEmpty();
+    }
+
+    @Test
+    void visualizationsAreRecordedOnlyWithTheirVersionsCommit() {
+        // PostgreSQL checks no foreign key on a visualization's version (schema V16): the commit's own update of the
+        // reserved version is the check
+        UUID neverReserved = UUID.randomUUID();
+        List<Visualization> visualizations = List.of(Visualization.text("head", VisualizationType.HTML, "<p>x</p>"));
+        assertThatThrownBy(() -> store.commitArtifactVersion(new CommittedArtifact(neverReserved, artifactUri("x", "1"), visualizations)))
+                .satisfies(e -> assertCode(e, ErrorCode.METADATA_FAILURE))
+                .hasMessageContaining(neverReserved.toString());
+        assertThat(store.listVisualizations(neverReserved)).isEmpty();
+    }
+
+    @Test
     void outputOfAnUncommittedVersionIsRejected() {
         PipelineRunRecord run = run("p", T0);
         StepRunRecord step = stepRun(run, "load", 0);

@@ -224,6 +224,7 @@ public class JdbcMetadataStore implements MetadataStore {
         requireNonNull(committed, "committed is null");
         requireNonNull(inputs, "inputs is null");
         requireNonNull(outputs, "outputs is null");
+        requireOwnOutputs(stepRun, outputs);
         try {
             database.write("complete step run " + stepRun.id() + " (" + stepRun.stepName() + ")", session -> {
                 complete(session, stepRun, committed, inputs, outputs, true);
@@ -240,6 +241,7 @@ public class JdbcMetadataStore implements MetadataStore {
         if (completions.isEmpty()) {
             return;
         }
+        completions.forEach(completion -> requireOwnOutputs(completion.stepRun(), completion.outputs()));
         try {
             database.write("complete " + completions.size() + " step runs", session -> {
                 // the run's status is checked once per run of the batch: the check holds (a share lock on PostgreSQL, the
@@ -253,6 +255,21 @@ public class JdbcMetadataStore implements MetadataStore {
             });
         } catch (CairnException e) {
             throw explainFailedCompletion(e, completions.stream().map(StepCompletion::stepRun).toList());
+        }
+    }
+
+    /**
+     * A completion records the outputs of its own step run only: the server-checked update of that step run, earlier in
+     * the same transaction, is what guarantees an output's step run exists (PostgreSQL's schema V16 dropped the foreign
+     * key that checked it again, a trigger and a query per output on the per-step path).
+     */
+    private static void requireOwnOutputs(StepRunRecord stepRun, List<StepOutputRecord> outputs) {
+        for (StepOutputRecord output : outputs) {
+            if (!output.stepRunId().equals(stepRun.id())) {
+                throw new CairnException(ErrorCode.INVALID_ARGUMENT, "Output '" + output.name() + "' (artifact version " + output.artifactId()
+                        + ") names step run " + output.stepRunId() + ", but it is recorded with the completion of step run " + stepRun.id()
+                        + " (" + stepRun.stepName() + "); a completion records its own step run's outputs only. Nothing was recorded");
+            }
         }
     }
 

@@ -71,7 +71,7 @@ class SchemaMigrationTest {
         SqliteMetadataStore.open(file()).close();
         SqliteMetadataStore.open(file()).close();
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
     }
 
     @Test
@@ -81,7 +81,7 @@ class SchemaMigrationTest {
 
         SqliteMetadataStore.open(file()).close();
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
         assertThat(tableExists("artifact_deletions")).isTrue();
         assertThat(tableExists("artifact_aliases")).isTrue();
         assertThat(tableExists("version_tags")).isTrue();
@@ -126,7 +126,7 @@ class SchemaMigrationTest {
             assertThat(store.findArtifactVersion(stored.id())).isPresent();
         }
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17);
         assertThat(tableExists("extra")).isTrue();
     }
 
@@ -187,6 +187,6 @@ class SchemaMigrationTest {
             pool.shutdownNow();
         }
 
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
     }
 }

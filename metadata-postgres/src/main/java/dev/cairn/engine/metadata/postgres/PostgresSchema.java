@@ -288,5 +288,19 @@ final class PostgresSchema {
             END
             $$"""));
 
-    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14, V15);
+    /**
+     * Two foreign keys whose checks a step's completion already makes, dropped because each costs the server a
+     * trigger and a {@code FOR KEY SHARE} query per row on the per-step path: a step output is only inserted by the
+     * completion after the server-checked {@code UPDATE} of its step run in the same transaction, and a visualization
+     * only after the server-checked {@code UPDATE} of its version to {@code READY} (both updates lock the row until the
+     * commit, so the referenced row cannot go away before it). Versions are deleted with their visualizations
+     * ({@code ArtifactVersionRepository#deleteAll}), and a {@code PENDING} version, the only kind deleted alone, has none,
+     * so the cascade is not needed either. The other foreign keys stay (an input may be recorded without its step run's
+     * update, and must name an existing version). SQLite's V16 is empty: its foreign-key checks are in-process.
+     */
+    static final SchemaMigration V16 = new SchemaMigration(16, "no foreign-key checks that the completion's checks make", List.of(
+            "ALTER TABLE step_outputs DROP CONSTRAINT step_outputs_step_run_id_fkey",
+            "ALTER TABLE visualizations DROP CONSTRAINT visualizations_artifact_id_fkey"));
+
+    static final List<SchemaMigration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14, V15, V16);
 }

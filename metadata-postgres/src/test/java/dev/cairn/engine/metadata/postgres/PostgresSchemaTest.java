@@ -51,6 +51,28 @@ class PostgresSchemaTest {
         }
     }
 
+    /**
+     * V16: no foreign-key check on a step output's step run or a visualization's version, the rows a step's completion
+     * writes after its own server-checked update of that step run and that version; the other references keep theirs.
+     */
+    @Test
+    void theRowsACompletionWritesAfterItsOwnChecksCarryNoForeignKeyOfTheirOwn() throws Exception {
+        TestingPostgres server = TestingPostgres.server();
+        URI uri = server.newDatabase();
+        PostgresMetadataStore.open(uri).close();
+        List<String> foreignKeys = new ArrayList<>();
+        try (Connection connection = server.connect(database(uri)); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT conrelid::regclass || '(' || a.attname || ') -> ' || confrelid::regclass"
+                        + " FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+                        + " WHERE c.contype = 'f' AND c.conrelid::regclass::text IN ('step_outputs', 'visualizations', 'step_inputs', 'artifact_versions')")) {
+            while (rows.next()) {
+                foreignKeys.add(rows.getString(1));
+            }
+        }
+        assertThat(foreignKeys).containsExactlyInAnyOrder("step_inputs(step_run_id) -> step_runs", "step_inputs(artifact_id) -> artifact_versions",
+                "artifact_versions(producer_step_run_id) -> step_runs");
+    }
+
     @Test
     void aNewerSchemaThanTheCodeKnowsIsRefused() {
         TestingPostgres server = TestingPostgres.server();
