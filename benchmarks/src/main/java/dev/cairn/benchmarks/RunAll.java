@@ -284,12 +284,10 @@ public final class RunAll {
                 Pipeline chain = StepOverheadBenchmark.chain(steps);
                 StepOverheadBenchmark.Timings timings = new StepOverheadBenchmark.Timings();
                 long commitsBefore = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.committedWriteTransactions();
-                long checkpointsBefore = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.walCheckpoints();
                 long runStart = System.nanoTime();
                 PipelineRun run = cairn.run(chain, RunOptions.withListener(timings));
                 computing[i] = (System.nanoTime() - runStart) / 1e6;
                 long commits = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.committedWriteTransactions() - commitsBefore;
-                long checkpoints = dev.cairn.engine.metadata.sqlite.SqliteMetadataStore.walCheckpoints() - checkpointsBefore;
                 require(run.status() == RunStatus.COMPLETED, "chain run failed: " + run.error().orElse(""));
                 medians[i] = timings.median() / 1e6;
                 p99s[i] = timings.percentile(0.99) / 1e6;
@@ -304,9 +302,8 @@ public final class RunAll {
                 long cached = rerun.steps().stream().filter(step -> step.status() == StepStatus.CACHED).count();
                 require(cached == steps, "re-run cached " + cached + " of " + steps + " steps");
                 System.out.printf(Locale.ROOT, "chain run %d: per-step median %.3f ms, p99 %.3f ms; cached re-run %.0f ms;"
-                        + " SQLite write transactions %d (%.2f per step), re-run %d; SQL statements of the re-run %.2f per step;"
-                        + " WAL checkpoints of the computing run %d%n", i + 1, medians[i],
-                        p99s[i], reruns[i], commits, (double) commits / steps, rerunCommits, (double) rerunStatements / steps, checkpoints);
+                        + " SQLite write transactions %d (%.2f per step), re-run %d; SQL statements of the re-run %.2f per step%n", i + 1, medians[i],
+                        p99s[i], reruns[i], commits, (double) commits / steps, rerunCommits, (double) rerunStatements / steps);
                 last = run;
             }
             if (overhead) {

@@ -98,14 +98,6 @@ public final class SqliteMetadataStore extends JdbcMetadataStore {
     }
 
     /**
-     * How many WAL checkpoints the SQLite metadata stores of this JVM have run so far (each forces the log and the
-     * database file to the disk, off the writers' threads): for tests and benchmarks, like {@link #committedWriteTransactions}.
-     */
-    public static long walCheckpoints() {
-        return WalCheckpointer.CHECKPOINTS.sum();
-    }
-
-    /**
      * How many SQL statements the metadata stores of this JVM have executed so far ({@link
      * dev.cairn.engine.metadata.jdbc.SqlSession#executedStatements}): for tests and benchmarks, like {@link #committedWriteTransactions}.
      */

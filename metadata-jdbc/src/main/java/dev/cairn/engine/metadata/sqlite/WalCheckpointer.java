@@ -22,26 +22,11 @@ import org.slf4j.LoggerFactory;
  * all of it; under a steady stream of writes a concurrent checkpoint never catches up, so once the log holds
  * {@link #CATCH_UP_FRAMES} frames the next checkpoint runs while holding this process's write lock. By then
  * the unlocked checkpoints have copied nearly everything, so writers wait only for the short remainder.
- *
- * <p>Checkpoints are rare on purpose: each one forces the log and the database file to the disk, and on a
- * journaling file system a running {@code fsync} stalls the other threads' file creations, renames and log
- * appends (the steps' own writes) for as long as it takes, a few milliseconds on a shared disk. A checkpoint every
- * 128 commits (~40 computed steps) put such a stall into every ~40th step, i.e. into the p99 of the per-step
- * time; every {@value #COMMITS_PER_CHECKPOINT} commits it is one step in ~340 (BENCHMARKS.md, "Session 10").
- *
- * <p>The log stays bounded: {@code PASSIVE} checkpoints cannot copy frames that a reader's snapshot still
- * needs, so when the log has grown past {@link #LIMIT_FRAMES} anyway (a long read held it), a {@code RESTART}
- * checkpoint under the write lock waits for the readers (SQLite's busy handler) and starts the log over; the
- * write connection's {@code journal_size_limit} then cuts the file back.
  */
 final class WalCheckpointer implements AutoCloseable {
-    static final int COMMITS_PER_CHECKPOINT = 1024;
-    /** About 16 MB of log with 4 KiB pages: reached by about one {@link #COMMITS_PER_CHECKPOINT} of small commits. */
-    static final int CATCH_UP_FRAMES = 4096;
-    /** About 64 MB of log with 4 KiB pages (the write connection's {@code journal_size_limit}): past this, the next checkpoint waits for readers and starts the log over. */
-    static final int LIMIT_FRAMES = 16384;
-    /** Checkpoints run by every checkpointer of this JVM (see {@link SqliteMetadataStore#walCheckpoints}). */
-    static final java.util.concurrent.atomic.LongAdder CHECKPOINTS = new java.util.concurrent.atomic.LongAdder();
+    static final int COMMITS_PER_CHECKPOINT = 128;
+    /** About 32 MB of log with 4 KiB pages. */
+    static final int CATCH_UP_FRAMES = 8192;
 
     private static final Logger LOG = LoggerFactory.getLogger(WalCheckpointer.class);
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -86,12 +71,10 @@ final class WalCheckpointer implements AutoCloseable {
                     if (connection == null) {
                         connection = SqliteDatabase.openSession(file, busyTimeoutMillis, false);
                     }
-                    int frames = checkpoint(connection, "PASSIVE");
-                    if (frames >= CATCH_UP_FRAMES) {
+                    if (checkpoint(connection) >= CATCH_UP_FRAMES) {
                         writeLock.lock();
                         try {
-                            // a reader's snapshot may keep frames from being copied: then wait for it and start over
-                            checkpoint(connection, frames >= LIMIT_FRAMES ? "RESTART" : "PASSIVE");
+                            checkpoint(connection);
                         } finally {
                             writeLock.unlock();
                         }
@@ -108,10 +91,9 @@ final class WalCheckpointer implements AutoCloseable {
         }
     }
 
-    /** Runs a checkpoint of the given mode ({@code PASSIVE} or {@code RESTART}) and returns the number of frames in the log. */
-    private static int checkpoint(SqlSession connection, String mode) throws SQLException {
-        try (ResultSet row = connection.prepare("PRAGMA wal_checkpoint(" + mode + ")").executeQuery()) {
-            CHECKPOINTS.increment();
+    /** Runs a passive checkpoint and returns the number of frames in the log. */
+    private static int checkpoint(SqlSession connection) throws SQLException {
+        try (ResultSet row = connection.prepare("PRAGMA wal_checkpoint(PASSIVE)").executeQuery()) {
             // columns: busy, frames in the log, frames copied
             return row.next() ? row.getInt(2) : 0;
         }
