@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import dev.cairn.testkit.TestingArtifactWriter;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -17,6 +16,7 @@ import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,19 +28,18 @@ class BalancedRowGroupsTest {
     @TempDir
     Path directory;
 
-    private RootAllocator allocator;
+    @RegisterExtension
+    final TestingAllocator.PerTest arrow = new TestingAllocator.PerTest();
     private ArrowMaterializer materializer;
 
     @BeforeEach
     void open() {
-        allocator = TestingAllocator.create();
-        materializer = new ArrowMaterializer(allocator);
+        materializer = new ArrowMaterializer(arrow.get());
     }
 
     @AfterEach
     void close() {
         ParallelParquetWriter.settingsForTests = null;
-        TestingAllocator.closeAndAssertNoLeaks(allocator);
     }
 
     @Test
@@ -51,7 +50,7 @@ class BalancedRowGroupsTest {
             ParallelParquetWriter.settingsForTests = new ParallelParquetWriter.Settings(160 * 1024, threads, threads + 1);
             Path dir = directory.resolve("threads" + threads);
             try (VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(List.of(new Field("id", FieldType.nullable(new ArrowType.Int(64, true)), null))),
-                    allocator)) {
+                    arrow.get())) {
                 BigIntVector ids = (BigIntVector) root.getVector(0);
                 for (int i = 0; i < 100_000; i++) {
                     ids.setSafe(i, i * 31L);

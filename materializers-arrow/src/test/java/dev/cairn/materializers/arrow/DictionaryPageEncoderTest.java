@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -37,9 +36,8 @@ import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.LocalInputFile;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -57,17 +55,10 @@ class DictionaryPageEncoderTest {
     @TempDir
     Path directory;
 
-    private RootAllocator allocator;
+    @RegisterExtension
+    final TestingAllocator.PerTest arrow = new TestingAllocator.PerTest();
 
-    @BeforeEach
-    void open() {
-        allocator = TestingAllocator.create();
-    }
 
-    @AfterEach
-    void close() {
-        TestingAllocator.closeAndAssertNoLeaks(allocator);
-    }
 
     private static Field field(String name, boolean nullable, ArrowType type) {
         return new Field(name, nullable ? FieldType.nullable(type) : FieldType.notNullable(type), null);
@@ -93,7 +84,7 @@ class DictionaryPageEncoderTest {
     private static final boolean[] KEEPS = {true, true, true, true, true, true, true, true, false, false};
 
     private VectorSchemaRoot rows() {
-        VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator);
+        VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, arrow.get());
         for (FieldVector vector : root.getFieldVectors()) {
             ((BaseFixedWidthVector) vector).allocateNew(ROWS);
         }

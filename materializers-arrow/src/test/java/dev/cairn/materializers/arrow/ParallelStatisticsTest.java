@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DecimalVector;
@@ -32,8 +31,8 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,17 +51,13 @@ class ParallelStatisticsTest {
     @TempDir
     Path directory;
 
-    private RootAllocator allocator;
+    @RegisterExtension
+    final TestingAllocator.PerTest arrow = new TestingAllocator.PerTest();
 
-    @BeforeEach
-    void open() {
-        allocator = TestingAllocator.create();
-    }
 
     @AfterEach
     void close() {
         ParallelParquetWriter.hookForTests = null;
-        TestingAllocator.closeAndAssertNoLeaks(allocator);
     }
 
     private static Field field(String name, ArrowType type) {
@@ -71,7 +66,7 @@ class ParallelStatisticsTest {
 
     /** Batch {@code index} of {@code rows} rows; batches of odd index have nulls (and so take the statistics' gathering path). */
     private VectorSchemaRoot batch(int index, int rows) {
-        VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator);
+        VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, arrow.get());
         root.allocateNew();
         SplittableRandom random = new SplittableRandom(index);
         boolean nulls = index % 2 == 1;

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.FieldVector;
@@ -38,9 +37,8 @@ import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.PrimitiveType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,17 +53,10 @@ class PlainPageEncoderTest {
     @TempDir
     Path directory;
 
-    private RootAllocator allocator;
+    @RegisterExtension
+    final TestingAllocator.PerTest arrow = new TestingAllocator.PerTest();
 
-    @BeforeEach
-    void open() {
-        allocator = TestingAllocator.create();
-    }
 
-    @AfterEach
-    void close() {
-        TestingAllocator.closeAndAssertNoLeaks(allocator);
-    }
 
     @Test
     void everyValueReadsBackAndEveryPageHasParquetJavasStatistics() throws Exception {
@@ -78,7 +69,7 @@ class PlainPageEncoderTest {
                 new Field("dense", FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)), null)));
         Path file = directory.resolve("chunk.parquet");
         SplittableRandom random = new SplittableRandom(7);
-        try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, arrow.get())) {
             for (FieldVector vector : root.getFieldVectors()) {
                 ((org.apache.arrow.vector.FixedWidthVector) vector).allocateNew(ROWS);
             }
@@ -146,7 +137,7 @@ class PlainPageEncoderTest {
                 new Field("flag", FieldType.notNullable(ArrowType.Bool.INSTANCE), null)));
         Path file = directory.resolve("booleans.parquet");
         SplittableRandom random = new SplittableRandom(3);
-        try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, arrow.get())) {
             org.apache.arrow.vector.BitVector maybe = (org.apache.arrow.vector.BitVector) root.getVector(0);
             org.apache.arrow.vector.BitVector flag = (org.apache.arrow.vector.BitVector) root.getVector(1);
             maybe.allocateNew(ROWS);
